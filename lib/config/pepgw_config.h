@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PEPGW_CONFIG_H
+#define PEPGW_CONFIG_H
+
+/*
+ * The gateway's configuration as plain params structs, filled by the JSON loader and read by
+ * the builders (ports, routes, flow rules, TCP profiles). Parsing never builds; building never
+ * parses. All IPv4 addresses are host byte order. Every array has a fixed maximum so that a
+ * config is one allocation and is freed with free().
+ *
+ * The JSON vocabulary, types, defaults and ranges are in doc/configuration.md and
+ * config/pepgw.schema.json.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CFG_NAME_MAX 32
+#define CFG_DEVICE_MAX 256
+#define CFG_MAX_PORTS 8
+#define CFG_MAX_ROUTES 256
+#define CFG_MAX_ARP_STATIC 64
+#define CFG_MAX_RULES 256
+#define CFG_MAX_PREFIXES 16 /* per rule and per match field */
+#define CFG_MAX_PORT_RANGES 16
+#define CFG_MAX_DSCP 64
+#define CFG_MAX_TCP_PROFILES 16
+#define CFG_MAX_LCORES 16
+
+enum cfg_port_role { CFG_ROLE_LAN, CFG_ROLE_WAN };
+
+struct cfg_port {
+	char name[CFG_NAME_MAX];	 /* "lan0" */
+	char device[CFG_DEVICE_MAX];	 /* DPDK devargs: "net_af_packet0,iface=v0" or "0000:03:00.0" */
+	enum cfg_port_role role;
+	uint32_t ipv4;			 /* interface address */
+	uint8_t prefix_len;		 /* on-link prefix */
+	uint16_t mtu;			 /* 68..9600, default 1500 */
+	uint16_t rx_queues;		 /* 0 = one per worker lcore (default) */
+	uint16_t rx_desc, tx_desc;	 /* default 1024 each */
+};
+
+struct cfg_route {
+	uint32_t prefix;
+	uint8_t prefix_len;
+	uint32_t via;		/* next hop; 0 = directly connected through port */
+	int port;		/* index into ports[]; -1 = derived from via's on-link port */
+};
+
+struct cfg_arp_static {
+	uint32_t ipv4;
+	uint8_t mac[6];
+	int port;		/* index into ports[] */
+};
+
+struct cfg_prefix {
+	uint32_t addr;
+	uint8_t len;
+};
+
+struct cfg_port_range {
+	uint16_t lo, hi;	/* inclusive */
+};
+
+enum cfg_action { CFG_ACTION_FORWARD, CFG_ACTION_DROP, CFG_ACTION_TUNNEL, CFG_ACTION_ACCELERATE };
+
+enum cfg_mss_mode { CFG_MSS_OFF, CFG_MSS_FIXED, CFG_MSS_AUTO };
+
+enum cfg_frag_policy { CFG_FRAG_RESPECT_DF, CFG_FRAG_ALWAYS, CFG_FRAG_OUTER };
+
+enum cfg_handshake { CFG_HANDSHAKE_DEFERRED, CFG_HANDSHAKE_IMMEDIATE };
+
+#define CFG_PROTO_ANY 0xffff
+
+struct cfg_rule {
+	char name[CFG_NAME_MAX];
+	/* match: an empty list means "any" */
+	struct cfg_prefix src[CFG_MAX_PREFIXES];
+	uint8_t n_src;
+	struct cfg_prefix dst[CFG_MAX_PREFIXES];
+	uint8_t n_dst;
+	uint16_t protocol;	/* IP protocol number, or CFG_PROTO_ANY */
+	struct cfg_port_range src_ports[CFG_MAX_PORT_RANGES];
+	uint8_t n_src_ports;
+	struct cfg_port_range dst_ports[CFG_MAX_PORT_RANGES];
+	uint8_t n_dst_ports;
+	uint8_t dscp[CFG_MAX_DSCP];
+	uint8_t n_dscp;
+	int ingress_port;	/* index into ports[], -1 = any */
+	/* action */
+	enum cfg_action action;
+	enum cfg_mss_mode mss_mode;	/* default auto */
+	uint16_t mss;			/* with CFG_MSS_FIXED: 64..65495 */
+	enum cfg_frag_policy fragment;	/* default respect_df */
+	enum cfg_handshake handshake;	/* accelerate only; default deferred */
+	int lan_profile;		/* accelerate: index into tcp_profiles[], else -1 */
+	int wan_profile;
+};
+
+enum cfg_cc { CFG_CC_RENO, CFG_CC_HIGHSPEED, CFG_CC_SCALABLE, CFG_CC_VEGAS };
+
+/* F5-style TCP profile (issue 4). Sizes in bytes, times as named. */
+struct cfg_tcp_profile {
+	char name[CFG_NAME_MAX];
+	enum cfg_cc congestion_control;
+	uint32_t send_buffer;
+	uint32_t receive_window;
+	uint32_t proxy_buffer_high;
+	uint32_t proxy_buffer_low;
+	bool sack, window_scale, timestamps;
+	uint16_t initial_window;	/* segments */
+	uint32_t min_rto_ms, max_rto_ms, initial_rto_ms;
+	uint32_t delayed_ack_ms;
+	uint16_t ack_every_segments;
+	uint32_t keepalive_s;		/* 0 = off */
+	uint32_t idle_timeout_s;
+	uint32_t fin_wait_timeout_s;
+	uint32_t time_wait_ms;
+	uint16_t syn_retries;
+	uint32_t max_connections;
+};
+
+struct cfg_lcores {
+	uint16_t workers[CFG_MAX_LCORES];	/* EAL lcore ids of worker loops; empty = all */
+	uint8_t n_workers;
+	uint32_t idle_sleep_us;			/* sleep after empty polls; 0 = pure polling */
+	uint32_t burst;				/* RX/TX burst size, default 32 */
+};
+
+struct cfg_flows {
+	uint32_t table_size;		/* per lcore, default 65536 */
+	uint32_t idle_timeout_s;	/* default 300 (TCP), udp/icmp use udp_idle_timeout_s */
+	uint32_t udp_idle_timeout_s;	/* default 60 */
+};
+
+struct cfg_arp {
+	uint32_t timeout_s;		/* entry lifetime, default 300 */
+	uint32_t retry_ms;		/* request retry interval, default 1000 */
+	uint16_t queue_len;		/* packets held per unresolved next hop, default 8 */
+	struct cfg_arp_static statics[CFG_MAX_ARP_STATIC];
+	uint16_t n_statics;
+};
+
+struct cfg_icmp {
+	uint32_t errors_per_s;		/* token rate for ICMP errors we send, default 100 */
+	uint32_t burst;			/* default 50 */
+};
+
+struct pepgw_config {
+	char path[256];
+	struct cfg_port ports[CFG_MAX_PORTS];
+	uint8_t n_ports;
+	struct cfg_route routes[CFG_MAX_ROUTES];
+	uint16_t n_routes;
+	struct cfg_rule rules[CFG_MAX_RULES];
+	uint16_t n_rules;
+	struct cfg_tcp_profile tcp_profiles[CFG_MAX_TCP_PROFILES];
+	uint8_t n_tcp_profiles;
+	struct cfg_lcores lcores;
+	struct cfg_flows flows;
+	struct cfg_arp arp;
+	struct cfg_icmp icmp;
+	/* Traffic that matches no rule: default forward. */
+	enum cfg_action default_action;
+};
+
+/*
+ * Collected configuration errors, each "FILE:LINE:COL: json.path: message". The loader keeps
+ * going after an error so that one run reports every problem.
+ */
+struct cfg_errors;
+
+struct cfg_errors *cfg_errors_create(void);
+void cfg_errors_free(struct cfg_errors *e);
+unsigned int cfg_errors_count(const struct cfg_errors *e);
+/* i-th formatted message, or NULL. */
+const char *cfg_errors_get(const struct cfg_errors *e, unsigned int i);
+void cfg_errors_print(const struct cfg_errors *e, FILE *out);
+
+/*
+ * Load and validate the file at path. Returns the config (free with pepgw_config_free), or NULL
+ * with at least one error in errs (missing file, syntax, unknown key, wrong type, out of range,
+ * duplicate key, dangling reference). Never exits.
+ */
+struct pepgw_config *pepgw_config_load(const char *path, struct cfg_errors *errs);
+
+/* The same from a buffer; name is used in messages in place of a file name. */
+struct pepgw_config *pepgw_config_load_buffer(const char *name, const char *text, size_t len,
+					      struct cfg_errors *errs);
+
+void pepgw_config_free(struct pepgw_config *cfg);
+
+/* Index of the port named name, or -1. */
+int pepgw_config_port_index(const struct pepgw_config *cfg, const char *name);
+
+#endif
