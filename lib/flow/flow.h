@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PEPGW_FLOW_H
+#define PEPGW_FLOW_H
+
+/*
+ * Flow classification for the data path.
+ *
+ * - Rules (struct flow_rules): the configured rules compiled for a first-match linear scan.
+ *   Built once from the config, read-only afterwards, so every lcore may share one instance.
+ * - Tables (struct flow_table): one per worker lcore, never shared, on rte_hash without locks.
+ *   Entries live in a preallocated array indexed by the hash position: no allocation per flow.
+ * - flow_classify_burst(): looks a burst up, creates the missing entries with the first
+ *   matching rule, updates per-entry and per-rule counters and returns per packet the entry (or
+ *   NULL when the table is full), the action and the packet's direction.
+ *
+ * Addresses: IPv4 in host byte order (as in lib/config), IPv6 as 16 bytes in network order.
+ * Ports in host byte order.
+ *
+ * Non-first IPv4 fragments carry no L4 header. The caller sets FLOW_MATCH_F_FRAG_NONFIRST and
+ * zero ports: such a packet is classified by its 3-tuple (addresses, protocol) with ports 0, so
+ * it has its own entry, and rules with a port constraint never match it (a rule "dst_ports
+ * [0-1023]" must not catch a fragment just because its ports read as 0). The first fragment has
+ * its ports and classifies like any packet of its 5-tuple.
+ *
+ * Rules only carry IPv4 prefixes today: an IPv6 packet never matches a rule that constrains
+ * src or dst addresses; the other fields apply unchanged.
+ */
+
+#include <stdint.h>
+
+#include "pepgw_config.h"
+
+#define FLOW_FAMILY_IPV4 4
+#define FLOW_FAMILY_IPV6 6
+
+/* Rule index of packets that match no rule: the "default" rule with the default action. */
+#define FLOW_RULE_DEFAULT (-1)
+
+/* Value of flow_entry.conn when no TCP engine connection is attached. */
+#define FLOW_CONN_NONE UINT32_MAX
+
+/* Direction of a packet relative to its flow: same as the packet that created the entry. */
+#define FLOW_DIR_ORIG 0
+/* The opposite direction (the replies). */
+#define FLOW_DIR_REPLY 1
+
+union flow_addr {
+	uint32_t v4;	  /* IPv4, host byte order; the other 12 bytes are zero */
+	uint8_t v6[16];	  /* IPv6, network byte order */
+	uint32_t w[4];
+};
+
+/*
+ * Flow key: the two endpoints in canonical order (lower (address, port) first), so that both
+ * directions of a connection build the same key; flow_key_make() returns which endpoint the
+ * packet's source is. One layout for both families, distinguished by the family byte, so an
+ * IPv6 key never equals an IPv4 key with the same low bytes.
+ *
+ * 48 bytes, every unused byte zero: rte_hash compares 48-byte keys with its vector compare.
+ * The hash function reads the family byte and, for IPv4, hashes only the 8-byte header and the
+ * two 4-byte addresses (3 CRC32C steps instead of 6), which keeps the IPv4 path as cheap as a
+ * dedicated 16-byte IPv4 key would be.
+ *
+ * ICMP: port[] hold the echo identifier for echo request/reply (types 8/0) on both sides, 0
+ * otherwise; the caller fills sport = dport = identifier.
+ */
+struct flow_key {
+	uint8_t family;		  /* FLOW_FAMILY_IPV4 or FLOW_FAMILY_IPV6 */
+	uint8_t proto;		  /* IP protocol number */
+	uint16_t port[2];	  /* port[i] belongs to addr[i] */
+	uint16_t reserved;	  /* zero */
+	union flow_addr addr[2];  /* addr[0] <= addr[1] in canonical order */
+	uint8_t pad[8];		  /* zero; rounds the key up to 48 bytes */
+};
+
+/* What rule matching needs from a packet. Filled by the parser. */
+struct flow_match_input {
+	uint8_t family;		/* FLOW_FAMILY_IPV4 or FLOW_FAMILY_IPV6 */
+	uint8_t proto;		/* IP protocol number */
+	uint8_t dscp;		/* 0..63 (TOS >> 2) */
+	uint8_t flags;		/* FLOW_MATCH_F_* */
+	uint16_t ingress_port;	/* index into the config's ports[] */
+	uint16_t sport, dport;	/* host order; ICMP echo: identifier in both; else 0 */
+	union flow_addr src, dst;
+};
+
+/* The packet is an IPv4 fragment with a non-zero offset (no L4 header, ports 0). */
+#define FLOW_MATCH_F_FRAG_NONFIRST 0x01
+
+/* One packet of a burst to classify. */
+struct flow_pkt_info {
+	struct flow_match_input m;
+	uint32_t bytes;		/* counted in entry and rule byte counters (the caller picks L2 or L3) */
+};
+
+/* What a flow does, copied from its rule (or the default) into the entry. */
+struct flow_action {
+	uint8_t action;		/* enum cfg_action */
+	uint8_t mss_mode;	/* enum cfg_mss_mode */
+	uint16_t mss;		/* with CFG_MSS_FIXED */
+	uint8_t fragment;	/* enum cfg_frag_policy */
+	uint8_t handshake;	/* enum cfg_handshake */
+	int8_t lan_profile;	/* index into tcp_profiles[], -1 = none */
+	int8_t wan_profile;
+};
+
+/*
+ * A flow table entry. The data path reads it and may write conn; the table owns the rest.
+ * packets/bytes are indexed by FLOW_DIR_*.
+ */
+struct flow_entry {
+	struct flow_key key;
+	struct flow_action act;
+	int16_t rule;		/* index into the rules, FLOW_RULE_DEFAULT for the default */
+	uint8_t orig_side;	/* key endpoint (0/1) that sent the creating packet */
+	uint8_t in_use;
+	uint32_t conn;		/* opaque slot for the TCP engine, FLOW_CONN_NONE when unused */
+	uint64_t created_us;
+	uint64_t last_seen_us;
+	uint64_t packets[2];
+	uint64_t bytes[2];
+} __attribute__((aligned(64)));
+
+/* Result of classifying one packet. */
+struct flow_result {
+	struct flow_entry *entry;	/* NULL when the table was full: act still valid */
+	const struct flow_action *act;	/* the entry's, or the rule's when entry is NULL */
+	int16_t rule;			/* rule index or FLOW_RULE_DEFAULT */
+	uint8_t dir;			/* FLOW_DIR_ORIG or FLOW_DIR_REPLY */
+	uint8_t created;		/* 1 when this packet created the entry */
+};
+
+/* Per-rule counters; each lcore owns one array of flow_rules_counter_slots() elements. */
+struct flow_rule_counters {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t flows;		/* entries created (or, when the table was full, flows seen) */
+};
+
+/* Slot of rule index r (FLOW_RULE_DEFAULT included) in a counters array. */
+static inline unsigned int flow_rule_slot(int r)
+{
+	return (unsigned int)(r + 1);
+}
+
+/* ---- keys ---- */
+
+/*
+ * Build the canonical key of a packet. Non-first fragments get ports 0 whatever the input says.
+ * Returns the key side (0 or 1) of the packet's source, or -EINVAL for an unknown family.
+ */
+int flow_key_make(struct flow_key *key, const struct flow_match_input *in);
+
+/* The hash rte_hash uses for a key (see struct flow_key). */
+uint32_t flow_key_hash(const void *key, uint32_t key_len, uint32_t init_val);
+
+/* ---- rules ---- */
+
+struct flow_rules;
+
+/*
+ * Compile n rules (n <= CFG_MAX_RULES) from the config. Packets matching none get
+ * default_action with default mss (auto), fragment (respect_df) and no profiles.
+ * Returns NULL and sets rte_errno: EINVAL (rules NULL with n > 0, n too large, a count field
+ * beyond its array, a prefix length > 32, a port range lo > hi, a DSCP > 63), ENOMEM.
+ */
+struct flow_rules *flow_rules_create(const struct cfg_rule *rules, unsigned int n,
+				     enum cfg_action default_action);
+
+void flow_rules_free(struct flow_rules *r);
+
+/* Number of configured rules (the default not included). */
+unsigned int flow_rules_count(const struct flow_rules *r);
+
+/* Elements a per-lcore counters array needs: flow_rules_count() + 1 for the default. */
+unsigned int flow_rules_counter_slots(const struct flow_rules *r);
+
+/* Index of the first rule matching in, or FLOW_RULE_DEFAULT. */
+int flow_rules_match(const struct flow_rules *r, const struct flow_match_input *in);
+
+/* Action of rule index idx (FLOW_RULE_DEFAULT for the default), or NULL if out of range. */
+const struct flow_action *flow_rules_action(const struct flow_rules *r, int idx);
+
+/*
+ * Sum per-lcore counter arrays: out[s] = sum over l of per_lcore[l][s] for every slot s of the
+ * rules (out has flow_rules_counter_slots() elements). NULL arrays are skipped.
+ */
+void flow_rule_counters_sum(const struct flow_rules *r,
+			    const struct flow_rule_counters *const *per_lcore, unsigned int n_lcores,
+			    struct flow_rule_counters *out);
+
+/* ---- tables ---- */
+
+struct flow_table;
+
+/* Called for every entry the aging removes, before its slot is reused (e.g. to free a conn). */
+typedef void (*flow_expire_cb)(struct flow_entry *e, void *arg);
+
+struct flow_table_params {
+	const char *name;		/* unique per process: add the lcore id; <= 24 chars */
+	uint32_t capacity;		/* entries, >= 8 (cfg_flows.table_size) */
+	uint32_t tcp_idle_timeout_s;	/* cfg_flows.idle_timeout_s */
+	uint32_t idle_timeout_s;	/* every other protocol: cfg_flows.udp_idle_timeout_s */
+	int socket_id;			/* NUMA socket, or SOCKET_ID_ANY */
+	flow_expire_cb on_expire;	/* may be NULL */
+	void *on_expire_arg;
+};
+
+/* Fill params from the config's flows section; name and socket_id are the caller's. */
+void flow_table_params_from_cfg(struct flow_table_params *p, const struct cfg_flows *cfg,
+				const char *name, int socket_id);
+
+/*
+ * Create a table (one per lcore; not thread-safe by design). Returns NULL and sets rte_errno:
+ * EINVAL (NULL params or name, name too long, capacity < 8), EEXIST (name in use), ENOMEM.
+ */
+struct flow_table *flow_table_create(const struct flow_table_params *p);
+
+void flow_table_free(struct flow_table *t);
+
+uint32_t flow_table_count(const struct flow_table *t);
+uint32_t flow_table_capacity(const struct flow_table *t);
+
+/* Entry of key, or NULL. */
+struct flow_entry *flow_table_lookup(struct flow_table *t, const struct flow_key *key);
+
+/*
+ * Add an entry for key with rule rule_idx and action act at time now_us; orig_side is the key
+ * side of the creating packet. Returns the entry (the existing one if key is present), or NULL
+ * with rte_errno ENOSPC when the table is full, EINVAL for bad arguments.
+ */
+struct flow_entry *flow_table_add(struct flow_table *t, const struct flow_key *key, int rule_idx,
+				  const struct flow_action *act, uint8_t orig_side, uint64_t now_us);
+
+/* Remove an entry (e.g. the TCP engine closed the connection). Does not call on_expire.
+ * Returns 0, or -ENOENT when e is not an entry of t in use. */
+int flow_table_remove(struct flow_table *t, struct flow_entry *e);
+
+/* Remove every entry, calling on_expire for each (e.g. after the rules changed). */
+void flow_table_flush(struct flow_table *t);
+
+/*
+ * Incremental idle aging: examine at most max_scan slots, continuing where the previous call
+ * stopped, and remove the entries idle for longer than their protocol's timeout (TCP:
+ * tcp_idle_timeout_s, others idle_timeout_s), calling on_expire first. Bounded work per call so
+ * the data path never stalls: a full sweep takes capacity / max_scan calls.
+ * Returns the number of entries removed.
+ */
+unsigned int flow_table_age(struct flow_table *t, uint64_t now_us, unsigned int max_scan);
+
+/* ---- the data path ---- */
+
+/*
+ * Classify a burst of n packets (any n; looked up 64 at a time): look every key up, create the
+ * missing entries with the first matching rule, update last_seen and the per-direction
+ * counters of each entry, and add packets/bytes/flows to counters[flow_rule_slot(rule)] (the
+ * lcore's array of flow_rules_counter_slots() elements; may be NULL).
+ * A packet whose flow has no entry and cannot get one (table full) gets out[i].entry = NULL and
+ * its rule's action, counts toward *n_full (may be NULL), and is never failed: the caller
+ * counts STAT_drop_flow_table_full and forwards by rule. A packet of unknown family is treated
+ * the same way. Returns the number of entries created (STAT_flow_created).
+ */
+unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *r,
+				 const struct flow_pkt_info *pkts, unsigned int n, uint64_t now_us,
+				 struct flow_result *out, struct flow_rule_counters *counters,
+				 unsigned int *n_full);
+
+#endif
