@@ -257,8 +257,9 @@ unsigned int flow_table_age(struct flow_table *t, uint64_t now_us, unsigned int 
  * lcore's array of flow_rules_counter_slots() elements; may be NULL).
  * A packet whose flow has no entry and cannot get one (table full) gets out[i].entry = NULL and
  * its rule's action, counts toward *n_full (may be NULL), and is never failed: the caller
- * counts STAT_drop_flow_table_full and forwards by rule. A packet of unknown family is treated
- * the same way. Returns the number of entries created (STAT_flow_created).
+ * counts STAT_drop_flow_table_full and forwards by rule. A packet of unknown family gets no
+ * entry and its rule's action, and is not counted in *n_full (the parser should not pass one).
+ * Returns the number of entries created (STAT_flow_created).
  */
 unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *r,
 				 const struct flow_pkt_info *pkts, unsigned int n, uint64_t now_us,
