@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <errno.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "flow.h"
+
+#define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
+
+static struct flow_match_input v4(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+				  uint8_t proto)
+{
+	struct flow_match_input m;
+	memset(&m, 0, sizeof(m));
+	m.family = FLOW_FAMILY_IPV4;
+	m.proto = proto;
+	m.src.v4 = src;
+	m.dst.v4 = dst;
+	m.sport = sport;
+	m.dport = dport;
+	return m;
+}
+
+static struct flow_match_input reverse(struct flow_match_input m)
+{
+	union flow_addr a = m.src;
+	uint16_t p = m.sport;
+	m.src = m.dst;
+	m.dst = a;
+	m.sport = m.dport;
+	m.dport = p;
+	return m;
+}
+
+static void both_directions_same_key(void **state)
+{
+	struct flow_match_input fwd = v4(IP4(10, 0, 0, 2), 40000, IP4(192, 168, 1, 1), 80, 6);
+	struct flow_match_input rev = reverse(fwd);
+	struct flow_key a, b;
+	int sa = flow_key_make(&a, &fwd);
+	int sb = flow_key_make(&b, &rev);
+
+	assert_true(sa == 0 || sa == 1);
+	assert_int_equal(sb, !sa);
+	assert_memory_equal(&a, &b, sizeof(a));
+	/* The lower endpoint (10.0.0.2) is side 0, and the forward packet comes from it. */
+	assert_int_equal(sa, 0);
+	assert_int_equal(a.addr[0].v4, IP4(10, 0, 0, 2));
+	assert_int_equal(a.port[0], 40000);
+	assert_int_equal(a.addr[1].v4, IP4(192, 168, 1, 1));
+	assert_int_equal(a.port[1], 80);
+	assert_int_equal(flow_key_hash(&a, sizeof(a), 0), flow_key_hash(&b, sizeof(b), 0));
+}
+
+static void same_address_ordered_by_port(void **state)
+{
+	struct flow_match_input fwd = v4(IP4(10, 0, 0, 1), 5000, IP4(10, 0, 0, 1), 53, 17);
+	struct flow_key a, b;
+	struct flow_match_input rev = reverse(fwd);
+
+	assert_int_equal(flow_key_make(&a, &fwd), 1); /* 5000 > 53 */
+	assert_int_equal(flow_key_make(&b, &rev), 0);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_int_equal(a.port[0], 53);
+}
+
+static void different_flows_differ(void **state)
+{
+	struct flow_match_input m1 = v4(IP4(10, 0, 0, 2), 40000, IP4(10, 0, 0, 3), 80, 6);
+	struct flow_match_input m2 = m1, m3 = m1;
+	struct flow_key a, b, c;
+
+	m2.proto = 17;
+	m3.sport = 40001;
+	flow_key_make(&a, &m1);
+	flow_key_make(&b, &m2);
+	flow_key_make(&c, &m3);
+	assert_memory_not_equal(&a, &b, sizeof(a));
+	assert_memory_not_equal(&a, &c, sizeof(a));
+}
+
+static void ipv6_distinct_from_ipv4(void **state)
+{
+	struct flow_match_input m4 = v4(IP4(10, 0, 0, 2), 1, IP4(10, 0, 0, 3), 2, 17);
+	struct flow_match_input m6 = m4;
+	struct flow_key a, b;
+
+	/* Same bytes in the address unions, only the family differs. */
+	m6.family = FLOW_FAMILY_IPV6;
+	assert_int_equal(flow_key_make(&a, &m4), 0);
+	assert_true(flow_key_make(&b, &m6) >= 0);
+	assert_memory_not_equal(&a, &b, sizeof(a));
+	assert_int_equal(b.family, FLOW_FAMILY_IPV6);
+}
+
+static void ipv6_canonical(void **state)
+{
+	struct flow_match_input m;
+	struct flow_key a, b;
+
+	memset(&m, 0, sizeof(m));
+	m.family = FLOW_FAMILY_IPV6;
+	m.proto = 6;
+	m.src.v6[0] = 0x20;
+	m.src.v6[15] = 9;
+	m.dst.v6[0] = 0x20;
+	m.dst.v6[15] = 1;
+	m.sport = 1234;
+	m.dport = 443;
+	assert_int_equal(flow_key_make(&a, &m), 1);
+	struct flow_match_input r = reverse(m);
+	assert_int_equal(flow_key_make(&b, &r), 0);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_int_equal(a.addr[0].v6[15], 1);
+	assert_int_equal(a.port[0], 443);
+}
+
+static void nonfirst_fragment_has_no_ports(void **state)
+{
+	struct flow_match_input m = v4(IP4(10, 0, 0, 2), 40000, IP4(10, 0, 0, 3), 80, 17);
+	struct flow_key k;
+
+	m.flags = FLOW_MATCH_F_FRAG_NONFIRST;
+	flow_key_make(&k, &m);
+	assert_int_equal(k.port[0], 0);
+	assert_int_equal(k.port[1], 0);
+}
+
+static void unknown_family_rejected(void **state)
+{
+	struct flow_match_input m = v4(1, 2, 3, 4, 6);
+	struct flow_key k;
+
+	m.family = 5;
+	assert_int_equal(flow_key_make(&k, &m), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(both_directions_same_key),
+		cmocka_unit_test(same_address_ordered_by_port),
+		cmocka_unit_test(different_flows_differ),
+		cmocka_unit_test(ipv6_distinct_from_ipv4),
+		cmocka_unit_test(ipv6_canonical),
+		cmocka_unit_test(nonfirst_fragment_has_no_ports),
+		cmocka_unit_test(unknown_family_rejected),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
