@@ -75,8 +75,8 @@ void net_arp_free(struct net_arp_table *t);
 
 /*
  * Add or replace a static entry (never ages, never overwritten by learning). Packets held for
- * that next hop are returned in held[] (up to cap; *n_held set) for the caller to send.
- * Returns 0, -ENOSPC (table full), -EINVAL.
+ * that next hop are returned in held[] (*n_held set) for the caller to send.
+ * Returns 0, -ENOSPC (table full), -EINVAL (cap < queue_len, or mac is multicast/zero).
  */
 int net_arp_add_static(struct net_arp_table *t, uint16_t port, uint32_t ip,
 		       const struct rte_ether_addr *mac, struct rte_mbuf **held, unsigned int cap,
@@ -97,6 +97,7 @@ struct net_arp_miss {
  * an unresolved entry if needed and, when m is not NULL and queue_len > 0, holds m (the oldest
  * held packet is pushed out when the queue is full) and returns NET_ARP_HELD; miss says
  * whether to send a request now (first miss; later requests come from net_arp_tick).
+ * miss is filled on every return (a first miss with m NULL still asks for a request).
  * Negative returns leave m to the caller (drop it, STAT_drop_arp_unresolved):
  *   -ENOENT miss and m is NULL or nothing can be held (queue_len 0)
  *   -ENOSPC no free entry
@@ -111,9 +112,9 @@ int net_arp_resolve(struct net_arp_table *t, uint16_t port, uint32_t ip, struct 
  * An ARP packet told that ip on port is at mac (RFC 826 merge). The entry is updated and its
  * lifetime restarted if it exists (gratuitous ARP: pass flags 0, existing entries only);
  * created only with NET_ARP_LEARN_CREATE. Static entries are left alone. Packets held for the
- * next hop are moved to held[] (up to cap, *n_held set; pass cap >= queue_len), the caller
- * writes the MAC and sends them.
- * Returns 0, -ENOENT (no entry and no CREATE), -EPERM (static entry), -ENOSPC, -EINVAL.
+ * next hop are moved to held[] (*n_held set), the caller writes the MAC and sends them.
+ * Returns 0, -ENOENT (no entry and no CREATE), -EPERM (static entry), -ENOSPC, -EINVAL
+ * (cap < queue_len, or mac is multicast/zero).
  */
 int net_arp_learn(struct net_arp_table *t, uint16_t port, uint32_t ip,
 		  const struct rte_ether_addr *mac, uint64_t now_us, unsigned int flags,

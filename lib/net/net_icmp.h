@@ -41,13 +41,12 @@
 int net_icmp_echo_reply(struct rte_mbuf *m, struct net_hdrs *h);
 
 /*
- * True when RFC 1812 4.3.2.7 allows an ICMP error about the packet described by h (whose
- * frame starts at frame): not an ICMP error itself (only echo, timestamp, information and
+ * True when RFC 1812 4.3.2.7 allows an ICMP error about the packet described by h: not an ICMP error itself (only echo, timestamp, information and
  * address mask queries are answered), not a non-first fragment, not an L2 or IPv4
  * broadcast/multicast destination, not a martian source (0/8, 127/8, 224/4, 240/4).
  * A subnet directed broadcast is not known here: the caller checks it.
  */
-bool net_icmp_error_allowed(const uint8_t *frame, const struct net_hdrs *h);
+bool net_icmp_error_allowed(const struct net_hdrs *h);
 
 /*
  * Build an ICMP error about the packet orig (parsed into h) in a new mbuf from mp:
