@@ -6,10 +6,10 @@
 
 #include "net_csum.h"
 
-#define TCP_OFF_DOFF 12	/* data offset in the high nibble (RFC 9293 3.1) */
+#define TCP_OFF_DOFF  12 /* data offset in the high nibble (RFC 9293 3.1) */
 #define TCP_OFF_FLAGS 13
-#define TCP_OFF_CSUM 16
-#define TCP_FLAG_SYN 0x02
+#define TCP_OFF_CSUM  16
+#define TCP_FLAG_SYN  0x02
 
 static inline uint16_t get_be16(const uint8_t *p)
 {
@@ -44,7 +44,7 @@ static void csum_replace_at(uint8_t *tcp, uint32_t off, uint16_t old_v, uint16_t
 }
 
 enum mss_result mss_clamp(uint8_t *tcp, uint32_t tcp_len, uint16_t max_mss, unsigned int flags,
-			  uint16_t *old_mss)
+                          uint16_t *old_mss)
 {
 	if (tcp_len < MSS_TCP_HDR_MIN)
 		return MSS_BAD_HEADER;

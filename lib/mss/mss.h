@@ -38,12 +38,12 @@
 #include "stats.h"
 
 /* TCP option kinds and lengths used by the walk (RFC 9293 3.1). */
-#define MSS_TCPOPT_EOL 0
-#define MSS_TCPOPT_NOP 1
-#define MSS_TCPOPT_MSS 2
+#define MSS_TCPOPT_EOL     0
+#define MSS_TCPOPT_NOP     1
+#define MSS_TCPOPT_MSS     2
 #define MSS_TCPOPT_MSS_LEN 4
 
-#define MSS_TCP_HDR_MIN 20	/* data offset 5 */
+#define MSS_TCP_HDR_MIN       20 /* data offset 5 */
 #define MSS_IPV4_TCP_OVERHEAD 40 /* IPv4 header 20 + TCP header 20, no options (RFC 879) */
 
 /*
@@ -64,13 +64,13 @@
 #define MSS_F_CSUM_OFFLOAD (1u << 0)
 
 enum mss_result {
-	MSS_NOT_SYN = 0,	/* SYN flag clear: segment not looked at */
-	MSS_CLAMPED,		/* MSS was above max_mss and was lowered to it */
-	MSS_UNCHANGED,		/* MSS already <= max_mss */
-	MSS_ABSENT,		/* SYN without MSS option: left alone (peer assumes 536) */
-	MSS_MALFORMED,		/* option list malformed: drop, STAT_drop_tcp_options */
-	MSS_BAD_HEADER,		/* tcp_len < 20 or data offset < 5 or past tcp_len: drop,
-				 * STAT_drop_tcp_doff (the parser normally caught it first) */
+	MSS_NOT_SYN = 0, /* SYN flag clear: segment not looked at */
+	MSS_CLAMPED,     /* MSS was above max_mss and was lowered to it */
+	MSS_UNCHANGED,   /* MSS already <= max_mss */
+	MSS_ABSENT,      /* SYN without MSS option: left alone (peer assumes 536) */
+	MSS_MALFORMED,   /* option list malformed: drop, STAT_drop_tcp_options */
+	MSS_BAD_HEADER,  /* tcp_len < 20 or data offset < 5 or past tcp_len: drop,
+	                  * STAT_drop_tcp_doff (the parser normally caught it first) */
 };
 
 /*
@@ -89,7 +89,7 @@ enum mss_result {
  * Returns an enum mss_result; nothing is modified unless MSS_CLAMPED is returned.
  */
 enum mss_result mss_clamp(uint8_t *tcp_hdr, uint32_t tcp_len, uint16_t max_mss, unsigned int flags,
-			  uint16_t *old_mss);
+                          uint16_t *old_mss);
 
 /*
  * The counter for a result: STAT_mss_clamped, STAT_mss_unchanged, STAT_mss_absent,
