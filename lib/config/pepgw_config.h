@@ -45,7 +45,9 @@ struct cfg_route {
 	uint32_t prefix;
 	uint8_t prefix_len;
 	uint32_t via;		/* next hop; 0 = directly connected through port */
-	int port;		/* index into ports[]; -1 = derived from via's on-link port */
+	int port;		/* index into ports[]; the loader resolves a route without "port"
+				 * to the port whose subnet holds via, so it is never -1 after a
+				 * successful load */
 };
 
 struct cfg_arp_static {
@@ -193,5 +195,18 @@ void pepgw_config_free(struct pepgw_config *cfg);
 
 /* Index of the port named name, or -1. */
 int pepgw_config_port_index(const struct pepgw_config *cfg, const char *name);
+
+/* Added by the config work (not in the lead's first draft): */
+
+/* Index of the TCP profile named name, or -1. */
+int pepgw_config_tcp_profile_index(const struct pepgw_config *cfg, const char *name);
+/* Fill p with the documented defaults of an unspecified profile key (name left empty). */
+void pepgw_config_tcp_profile_defaults(struct cfg_tcp_profile *p);
+/* JSON spelling of enum values, for start-up summaries and telemetry ("?" when invalid). */
+const char *cfg_role_name(enum cfg_port_role r);
+const char *cfg_action_name(enum cfg_action a);
+const char *cfg_frag_name(enum cfg_frag_policy f);
+const char *cfg_handshake_name(enum cfg_handshake h);
+const char *cfg_cc_name(enum cfg_cc c);
 
 #endif
