@@ -275,6 +275,14 @@ lab_bg() {
 	lab__record "$name" "$pid"
 }
 
+# lab_hold [SECONDS]: idle until a signal (or SECONDS, default an hour) without deferring the
+# traps: bash runs a trap during "wait" at once, but only after a foreground command ends.
+lab_hold() {
+	LAB_HOLD_SEQ=$((${LAB_HOLD_SEQ:-0} + 1))
+	lab_bg - "hold$LAB_HOLD_SEQ" sleep "${1:-3600}"
+	wait "${LAB_PID[hold$LAB_HOLD_SEQ]}" || true
+}
+
 # lab_running NAME: true while the process started as NAME runs.
 lab_running() {
 	local pid start name
@@ -445,14 +453,36 @@ lab_wanem() {
 # Captures ----------------------------------------------------------------------------------
 
 # lab_capture_start NAME HOST IF [FILTER]: capture on IF in HOST ("-" = root namespace) into
-# $LAB_DIR/NAME.pcapng. Returns once the kernel delivers IF's packets to the capture socket.
+# $LAB_DIR/NAME.pcapng (FILTER: libpcap syntax; without one, lab_capture_stop can prove the file
+# complete, so prefer display filters at read time). Returns once the kernel delivers IF's
+# frames to the capture socket.
 lab_capture_start() {
 	local name=$1 host=$2 ifname=$3 filter=${4:-}
 	local -a args=(-q -i "$ifname" -w "$LAB_DIR/$name.pcapng")
 	[ -z "$filter" ] || args+=(-f "$filter")
 	lab_bg "$host" "$name" dumpcap "${args[@]}"
 	lab_poll "$LAB_READY_TIMEOUT" lab__capturing "$name" "$host" "$ifname" ||
-		lab_die "capture $name on $ifname did not start; $(tail -n 5 "$LAB_DIR/$name.log")"
+		lab_die "capture $name on $ifname did not start; $(tail -n 5 "$LAB_DIR/$name.log")" ||
+		return 1
+	echo "$host $ifname $(lab__if_frames "$host" "$ifname") ${filter:+filtered}" \
+		>"$LAB_DIR/$name.capture"
+}
+
+lab__if_frames() { # HOST IF: frames received + sent by IF so far
+	local rx tx dir=/sys/class/net/$2/statistics
+	if [ "$1" = - ]; then
+		rx=$(cat "$dir/rx_packets") tx=$(cat "$dir/tx_packets")
+	else
+		rx=$(ip netns exec "$(lab_ns "$1")" cat "$dir/rx_packets")
+		tx=$(ip netns exec "$(lab_ns "$1")" cat "$dir/tx_packets")
+	fi
+	echo $((rx + tx))
+}
+
+lab__capture_count() { # NAME: frames written to the capture file so far
+	local n
+	n=$(capinfos -c -M "$LAB_DIR/$1.pcapng" 2>/dev/null | awk -F: '/Number of packets/ {print $2}')
+	echo $((${n:-0}))
 }
 
 # A capture runs when the dumpcap process holds a packet socket bound to the interface's index
@@ -477,9 +507,34 @@ lab__capturing() {
 	return 1
 }
 
-# lab_capture_stop NAME: stop the capture (dumpcap writes out what it holds and exits).
+# lab_capture_stop NAME: stop the capture once its file holds every frame IF carried until now.
+# The kernel hands frames to dumpcap in blocks (retired by a timeout), so a frame sent just
+# before the stop may not be in the file yet: without a filter, wait until the file holds as
+# many frames as IF's counters grew since the start; with a filter, that count is unknown, so
+# wait until the file has not grown for a second (well above the block timeout).
 lab_capture_stop() {
-	lab_stop "$1"
+	local name=$1 host ifname base filtered target n last=-1 deadline stable_since
+	read -r host ifname base filtered <"$LAB_DIR/$name.capture"
+	deadline=$((SECONDS + LAB_READY_TIMEOUT))
+	if [ -z "$filtered" ]; then
+		target=$(($(lab__if_frames "$host" "$ifname") - base))
+		while n=$(lab__capture_count "$name") && [ "$n" -lt "$target" ]; do
+			if [ "$SECONDS" -ge "$deadline" ]; then
+				lab_log "capture $name holds $n of $target frames (capture drops)"
+				break
+			fi
+			sleep 0.1
+		done
+	else
+		stable_since=$SECONDS
+		while [ $((SECONDS - stable_since)) -lt 2 ] && [ "$SECONDS" -lt "$deadline" ]; do
+			n=$(stat -c %s "$LAB_DIR/$name.pcapng")
+			[ "$n" = "$last" ] || stable_since=$SECONDS
+			last=$n
+			sleep 0.1
+		done
+	fi
+	lab_stop "$name"
 }
 
 # lab_capture_file NAME: path of the capture file.
@@ -669,5 +724,99 @@ lab_topo_gw() {
 		;;
 	*) lab_die "lab_topo_gw: --gw testpmd|pepgw, not $gw" || return 1 ;;
 	esac
+	lab_wait_ping client "$(lab_get SERVER_IP)"
+}
+
+# lab_topo_baseline --wanem TEMPLATE [--cpu N] [--mtu N]
+# (c) client — wanem — server, for Linux TCP over the same emulated path without pepgw.
+# wanem bridges E1A (client side) and E1B (server side); client 10.0.0.1/24, server 10.0.0.2/24.
+lab_topo_baseline() {
+	local tpl= cpu=0 mtu=
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--wanem) tpl=$2 && shift 2 ;;
+		--cpu) cpu=$2 && shift 2 ;;
+		--mtu) mtu=$2 && shift 2 ;;
+		*) lab_die "lab_topo_baseline: unknown option $1" || return 1 ;;
+		esac
+	done
+	[ -n "$tpl" ] || lab_die "lab_topo_baseline needs --wanem TEMPLATE" || return 1
+	lab_set N_LINKS 1
+	lab__hosts_l2 "$mtu" E1A E1B
+	lab_wanem wanem "$cpu" "$tpl"
+	lab_wait_ping client "$(lab_get SERVER_IP)"
+}
+
+# lab_topo_single --pepgw TEMPLATE --wanem TEMPLATE [--pepgw-cpu N] [--wanem-cpu N] [--mtu N]
+#                 [--wan-mtu N]
+# (a) client — pepgw — wanem — server. pepgw "gw" has LAN (to the client) and WAN1 (to wanem's
+# E1A); wanem's E1B leads to the server. pepgw's WAN1 address SERVER_GW_IP 10.20.0.1/24 is the
+# server's gateway, one L2 segment through wanem.
+lab_topo_single() {
+	local ptpl= wtpl= pcpu=1 wcpu=0 mtu= wmtu=
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--pepgw) ptpl=$2 && shift 2 ;;
+		--wanem) wtpl=$2 && shift 2 ;;
+		--pepgw-cpu) pcpu=$2 && shift 2 ;;
+		--wanem-cpu) wcpu=$2 && shift 2 ;;
+		--mtu) mtu=$2 && shift 2 ;;
+		--wan-mtu) wmtu=$2 && shift 2 ;;
+		*) lab_die "lab_topo_single: unknown option $1" || return 1 ;;
+		esac
+	done
+	[ -n "$ptpl" ] && [ -n "$wtpl" ] ||
+		lab_die "lab_topo_single needs --pepgw TEMPLATE --wanem TEMPLATE" || return 1
+	lab_set N_LINKS 1
+	lab__hosts_l3 "$mtu" LAN E1B
+	lab_set WAN1_IP 10.20.0.1
+	lab_set WAN1_ADDR 10.20.0.1/24
+	lab_link_root WAN1 E1A ${wmtu:+--mtu "$wmtu"}
+	[ -z "$wmtu" ] || ip link set "$(lab_get E1B_IF)" mtu "$wmtu"
+	lab_wanem wanem "$wcpu" "$wtpl"
+	lab_pepgw gw "$pcpu" "$ptpl"
+	lab_wait_ping client "$(lab_get SERVER_IP)"
+}
+
+# lab_topo_paired --links N --pepgw-a TEMPLATE --pepgw-b TEMPLATE --wanem TEMPLATE
+#                 [--a-cpu N] [--b-cpu N] [--wanem-cpu N] [--mtu N] [--wan-mtu N]
+# (b) client — pepgw A — N WAN links through wanem (pair k: EkA, EkB, each with its own
+# impairment in the wanem template) — pepgw B — server, N = 1..4.
+# A ("gwa"): LAN 10.10.0.1/24, WANk 172.16.k.1/24. B ("gwb"): BWk 172.16.k.2/24,
+# BLAN 10.20.0.1/24. Client 10.10.0.2 via A, server 10.20.0.2 via B.
+lab_topo_paired() {
+	local n=1 atpl= btpl= wtpl= acpu=1 bcpu=1 wcpu=0 mtu= wmtu= k
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--links) n=$2 && shift 2 ;;
+		--pepgw-a) atpl=$2 && shift 2 ;;
+		--pepgw-b) btpl=$2 && shift 2 ;;
+		--wanem) wtpl=$2 && shift 2 ;;
+		--a-cpu) acpu=$2 && shift 2 ;;
+		--b-cpu) bcpu=$2 && shift 2 ;;
+		--wanem-cpu) wcpu=$2 && shift 2 ;;
+		--mtu) mtu=$2 && shift 2 ;;
+		--wan-mtu) wmtu=$2 && shift 2 ;;
+		*) lab_die "lab_topo_paired: unknown option $1" || return 1 ;;
+		esac
+	done
+	[[ $n =~ ^[1-4]$ ]] || lab_die "lab_topo_paired: --links 1..4, not $n" || return 1
+	[ -n "$atpl" ] && [ -n "$btpl" ] && [ -n "$wtpl" ] ||
+		lab_die "lab_topo_paired needs --pepgw-a, --pepgw-b and --wanem templates" || return 1
+	lab_set N_LINKS "$n"
+	lab__hosts_l3 "$mtu" LAN BLAN
+	lab_set BLAN_IP 10.20.0.1
+	lab_set BLAN_ADDR 10.20.0.1/24
+	for k in $(seq 1 "$n"); do
+		lab_set "WAN${k}_IP" "172.16.$k.1"
+		lab_set "WAN${k}_ADDR" "172.16.$k.1/24"
+		lab_set "BW${k}_IP" "172.16.$k.2"
+		lab_set "BW${k}_ADDR" "172.16.$k.2/24"
+		lab_link_root "WAN$k" "E${k}A" ${wmtu:+--mtu "$wmtu"}
+		lab_link_root "E${k}B" "BW$k" ${wmtu:+--mtu "$wmtu"}
+	done
+	lab_wanem wanem "$wcpu" "$wtpl"
+	lab_pepgw gwb "$bcpu" "$btpl"
+	lab_pepgw gwa "$acpu" "$atpl"
 	lab_wait_ping client "$(lab_get SERVER_IP)"
 }
