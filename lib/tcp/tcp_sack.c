@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "tcp_sack.h"
+
+#include <string.h>
+
+#include "tcp_seq.h"
+
+/* ---- hole pool ---- */
+
+static uint16_t hole_alloc(struct tcp_sack_sb *sb)
+{
+	uint16_t i = sb->free_list;
+	if (i == TCP_SACK_NIL)
+		return TCP_SACK_NIL;
+	sb->free_list = sb->pool[i].next;
+	sb->n_holes++;
+	return i;
+}
+
+static void hole_unlink_free(struct tcp_sack_sb *sb, uint16_t i)
+{
+	struct tcp_sack_hole *h = &sb->pool[i];
+	if (h->prev != TCP_SACK_NIL)
+		sb->pool[h->prev].next = h->next;
+	else
+		sb->head = h->next;
+	if (h->next != TCP_SACK_NIL)
+		sb->pool[h->next].prev = h->prev;
+	else
+		sb->tail = h->prev;
+	h->next = sb->free_list;
+	h->prev = TCP_SACK_NIL;
+	sb->free_list = i;
+	sb->n_holes--;
+}
+
+/* Link hole i after hole `after` (TCP_SACK_NIL: at the head). */
+static void hole_link_after(struct tcp_sack_sb *sb, uint16_t i, uint16_t after)
+{
+	struct tcp_sack_hole *h = &sb->pool[i];
+	h->prev = after;
+	h->next = after == TCP_SACK_NIL ? sb->head : sb->pool[after].next;
+	if (after == TCP_SACK_NIL)
+		sb->head = i;
+	else
+		sb->pool[after].next = i;
+	if (h->next != TCP_SACK_NIL)
+		sb->pool[h->next].prev = i;
+	else
+		sb->tail = i;
+}
+
+static void reset_holes(struct tcp_sack_sb *sb)
+{
+	sb->head = sb->tail = TCP_SACK_NIL;
+	sb->n_holes = 0;
+	for (uint16_t i = 0; i < TCP_SACK_MAX_HOLES; i++) {
+		sb->pool[i].next = (uint16_t)(i + 1 < TCP_SACK_MAX_HOLES ? i + 1 : TCP_SACK_NIL);
+		sb->pool[i].prev = TCP_SACK_NIL;
+	}
+	sb->free_list = 0;
+}
+
+void tcp_sack_sb_init(struct tcp_sack_sb *sb, uint32_t snd_una)
+{
+	memset(sb, 0, sizeof(*sb));
+	sb->snd_una = snd_una;
+	sb->high_rxt = snd_una;
+	reset_holes(sb);
+}
+
+void tcp_sack_sb_clear(struct tcp_sack_sb *sb)
+{
+	sb->has_sack = false;
+	sb->rescue_set = false;
+	sb->high_rxt = sb->snd_una;
+	sb->sacked_bytes = 0;
+	sb->lost_bytes = 0;
+	reset_holes(sb);
+}
+
+/* ---- update ---- */
+
+static void advance_una(struct tcp_sack_sb *sb, uint32_t ack)
+{
+	sb->snd_una = ack;
+	if (tcp_seq_lt(sb->high_rxt, ack))
+		sb->high_rxt = ack;
+	if (!sb->has_sack)
+		return;
+	if (tcp_seq_geq(ack, sb->high_sacked)) {
+		/* Everything SACKed is now cumulatively acked. */
+		sb->has_sack = false;
+		reset_holes(sb);
+		return;
+	}
+	while (sb->head != TCP_SACK_NIL) {
+		struct tcp_sack_hole *h = &sb->pool[sb->head];
+		if (tcp_seq_leq(h->end, ack)) {
+			hole_unlink_free(sb, sb->head);
+			continue;
+		}
+		if (tcp_seq_lt(h->start, ack))
+			h->start = ack;
+		break;
+	}
+}
+
+/* Mark [start, end) SACKed; the range is within [snd_una, snd_nxt). Returns new octets. */
+static uint32_t apply_block(struct tcp_sack_sb *sb, uint32_t start, uint32_t end)
+{
+	uint32_t newly = 0;
+
+	if (!sb->has_sack) {
+		sb->has_sack = true;
+		sb->high_sacked = sb->snd_una;
+	}
+	if (tcp_seq_geq(start, sb->high_sacked)) {
+		if (start != sb->high_sacked) {
+			uint16_t i = hole_alloc(sb);
+			if (i == TCP_SACK_NIL) {
+				sb->ignored_cap++;
+				return 0;
+			}
+			sb->pool[i].start = sb->high_sacked;
+			sb->pool[i].end = start;
+			sb->pool[i].lost = false;
+			hole_link_after(sb, i, sb->tail);
+		}
+		sb->high_sacked = end;
+		return end - start;
+	}
+	/* The block starts below high_sacked: first find whether it needs a split. */
+	uint32_t punch_end = tcp_seq_min(end, sb->high_sacked);
+	for (uint16_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool[i].next) {
+		struct tcp_sack_hole *h = &sb->pool[i];
+		if (tcp_seq_gt(start, h->start) && tcp_seq_lt(punch_end, h->end) &&
+		    sb->free_list == TCP_SACK_NIL) {
+			sb->ignored_cap++;
+			return 0;
+		}
+		if (tcp_seq_geq(h->start, punch_end))
+			break;
+	}
+	if (tcp_seq_gt(end, sb->high_sacked)) {
+		newly += end - sb->high_sacked;
+		sb->high_sacked = end;
+	}
+	uint16_t i = sb->head;
+	while (i != TCP_SACK_NIL) {
+		struct tcp_sack_hole *h = &sb->pool[i];
+		uint16_t next = h->next;
+		if (tcp_seq_geq(h->start, punch_end))
+			break;
+		if (tcp_seq_leq(h->end, start)) {
+			i = next;
+			continue;
+		}
+		bool cut_front = tcp_seq_leq(start, h->start);
+		bool cut_back = tcp_seq_geq(punch_end, h->end);
+		if (cut_front && cut_back) {
+			newly += h->end - h->start;
+			hole_unlink_free(sb, i);
+		} else if (cut_front) {
+			newly += punch_end - h->start;
+			h->start = punch_end;
+		} else if (cut_back) {
+			newly += h->end - start;
+			h->end = start;
+		} else {
+			/* Split: checked above that a node is free. */
+			uint16_t n = hole_alloc(sb);
+			sb->pool[n].start = punch_end;
+			sb->pool[n].end = h->end;
+			sb->pool[n].lost = h->lost;
+			h->end = start;
+			hole_link_after(sb, n, i);
+			newly += punch_end - start;
+			break;
+		}
+		i = next;
+	}
+	return newly;
+}
+
+/*
+ * RFC 6675 IsLost per hole: every octet of a hole has the same SACKed data above it, so one
+ * backward walk counts the SACKed ranges and octets above each hole.
+ */
+static void recompute_lost(struct tcp_sack_sb *sb, uint32_t smss)
+{
+	uint32_t sacked_above = 0, blocks_above = 0, lost = 0, holes_len = 0;
+	uint32_t upper = sb->has_sack ? sb->high_sacked : sb->snd_una;
+
+	for (uint16_t i = sb->tail; i != TCP_SACK_NIL; i = sb->pool[i].prev) {
+		struct tcp_sack_hole *h = &sb->pool[i];
+		sacked_above += upper - h->end;
+		blocks_above++;
+		h->lost = blocks_above >= TCP_DUPTHRESH ||
+			  sacked_above > (uint32_t)(TCP_DUPTHRESH - 1) * smss;
+		if (h->lost)
+			lost += h->end - h->start;
+		holes_len += h->end - h->start;
+		upper = h->start;
+	}
+	sb->lost_bytes = lost;
+	sb->sacked_bytes = sb->has_sack ? sb->high_sacked - sb->snd_una - holes_len : 0;
+}
+
+int tcp_sack_sb_update(struct tcp_sack_sb *sb, uint32_t ack, const struct tcp_sack_block *blk,
+		       unsigned int n, uint32_t snd_nxt, uint32_t smss,
+		       struct tcp_sack_ack_info *info)
+{
+	struct tcp_sack_ack_info dummy;
+	unsigned int first = 0;
+
+	if (info == NULL)
+		info = &dummy;
+	memset(info, 0, sizeof(*info));
+	if (n > TCP_SACK_BLOCKS_MAX)
+		n = TCP_SACK_BLOCKS_MAX;
+	/* RFC 2883 4: the first block is a D-SACK when it lies below the cumulative ACK, or
+	 * inside the second block. It reports a duplicate, not new information. */
+	if (n >= 1 && tcp_seq_lt(blk[0].start, blk[0].end) &&
+	    (tcp_seq_leq(blk[0].end, ack) ||
+	     (n >= 2 && tcp_seq_geq(blk[0].start, blk[1].start) &&
+	      tcp_seq_leq(blk[0].end, blk[1].end)))) {
+		info->dsack = true;
+		info->dsack_block = blk[0];
+		sb->dsacks++;
+		first = 1;
+	}
+	if (tcp_seq_gt(ack, sb->snd_una) && tcp_seq_leq(ack, snd_nxt))
+		advance_una(sb, ack);
+	for (unsigned int b = first; b < n; b++) {
+		uint32_t s = blk[b].start, e = blk[b].end;
+		/* Ignore nonsense rather than trust it: empty or inverted, past what we sent,
+		 * or entirely acknowledged already. */
+		if (!tcp_seq_lt(s, e) || tcp_seq_gt(e, snd_nxt) || tcp_seq_leq(e, sb->snd_una)) {
+			sb->ignored_invalid++;
+			continue;
+		}
+		if (tcp_seq_lt(s, sb->snd_una))
+			s = sb->snd_una;
+		info->newly_sacked += apply_block(sb, s, e);
+	}
+	recompute_lost(sb, smss);
+	return 0;
+}
+
+static const struct tcp_sack_hole *find_hole(const struct tcp_sack_sb *sb, uint32_t seq)
+{
+	for (uint16_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool[i].next) {
+		const struct tcp_sack_hole *h = &sb->pool[i];
+		if (tcp_seq_in(seq, h->start, h->end))
+			return h;
+		if (tcp_seq_lt(seq, h->start))
+			break;
+	}
+	return NULL;
+}
+
+bool tcp_sack_sb_is_lost(const struct tcp_sack_sb *sb, uint32_t seq)
+{
+	const struct tcp_sack_hole *h = find_hole(sb, seq);
+	return h != NULL && h->lost;
+}
+
+bool tcp_sack_sb_is_sacked(const struct tcp_sack_sb *sb, uint32_t seq)
+{
+	if (!sb->has_sack || !tcp_seq_in(seq, sb->snd_una, sb->high_sacked))
+		return false;
+	return find_hole(sb, seq) == NULL;
+}
+
+/* Octets of [s, e) below high_rxt (already retransmitted). */
+static uint32_t rxmit_overlap(const struct tcp_sack_sb *sb, uint32_t s, uint32_t e)
+{
+	uint32_t hi = tcp_seq_min(e, sb->high_rxt);
+	return tcp_seq_gt(hi, s) ? hi - s : 0;
+}
+
+uint32_t tcp_sack_sb_pipe(const struct tcp_sack_sb *sb, uint32_t snd_nxt)
+{
+	uint32_t pipe = 0;
+	uint32_t above = sb->has_sack ? sb->high_sacked : sb->snd_una;
+
+	for (uint16_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool[i].next) {
+		const struct tcp_sack_hole *h = &sb->pool[i];
+		if (!h->lost)
+			pipe += h->end - h->start;
+		pipe += rxmit_overlap(sb, h->start, h->end);
+	}
+	/* Above the highest SACK nothing is lost yet (no SACKed data above it). */
+	if (tcp_seq_lt(above, snd_nxt)) {
+		pipe += snd_nxt - above;
+		pipe += rxmit_overlap(sb, above, snd_nxt);
+	}
+	return pipe;
+}
+
+enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t smss,
+				      uint32_t snd_nxt, bool new_data_ok, uint32_t *seq,
+				      uint32_t *len)
+{
+	/* Rule 1: the first lost octet above HighRxt (holes all lie below the highest SACK). */
+	for (uint16_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool[i].next) {
+		const struct tcp_sack_hole *h = &sb->pool[i];
+		uint32_t s = tcp_seq_max(h->start, sb->high_rxt);
+		if (!h->lost)
+			break; /* holes above a non-lost hole have even less SACKed above them */
+		if (tcp_seq_lt(s, h->end)) {
+			*seq = s;
+			*len = tcp_seq_min(h->end, s + smss) - s;
+			return TCP_NEXTSEG_LOST;
+		}
+	}
+	/* Rule 2: new data. */
+	if (new_data_ok) {
+		*seq = snd_nxt;
+		*len = smss;
+		return TCP_NEXTSEG_NEW;
+	}
+	/* Rule 3: un-SACKed, above HighRxt, below the highest SACK, not (yet) lost. */
+	for (uint16_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool[i].next) {
+		const struct tcp_sack_hole *h = &sb->pool[i];
+		uint32_t s = tcp_seq_max(h->start, sb->high_rxt);
+		if (tcp_seq_lt(s, h->end)) {
+			*seq = s;
+			*len = tcp_seq_min(h->end, s + smss) - s;
+			return TCP_NEXTSEG_UNLOST;
+		}
+	}
+	/* Rule 4: one rescue retransmission per recovery of the highest un-SACKed octets. */
+	if (!sb->rescue_set || tcp_seq_gt(sb->snd_una, sb->rescue_rxt)) {
+		uint32_t hi = 0;
+		bool any = false;
+		if (tcp_seq_lt(sb->has_sack ? sb->high_sacked : sb->snd_una, snd_nxt)) {
+			hi = snd_nxt;
+			any = true;
+		} else if (sb->tail != TCP_SACK_NIL) {
+			hi = sb->pool[sb->tail].end;
+			any = true;
+		}
+		if (any) {
+			uint32_t lo = hi - smss;
+			if (tcp_seq_lt(lo, sb->snd_una) || hi - sb->snd_una < smss)
+				lo = sb->snd_una;
+			*seq = lo;
+			*len = hi - lo;
+			return TCP_NEXTSEG_RESCUE;
+		}
+	}
+	return TCP_NEXTSEG_NONE;
+}
+
+void tcp_sack_sb_sent(struct tcp_sack_sb *sb, enum tcp_nextseg kind, uint32_t seq, uint32_t len,
+		      uint32_t recovery_point)
+{
+	switch (kind) {
+	case TCP_NEXTSEG_LOST:
+	case TCP_NEXTSEG_UNLOST:
+		if (tcp_seq_gt(seq + len, sb->high_rxt))
+			sb->high_rxt = seq + len;
+		break;
+	case TCP_NEXTSEG_RESCUE:
+		/* RFC 6675 4 rule 4: RescueRxt = RecoveryPoint; HighRxt is not updated. */
+		sb->rescue_rxt = recovery_point;
+		sb->rescue_set = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- receiver ---- */
+
+void tcp_sack_rcv_init(struct tcp_sack_rcv *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void tcp_sack_rcv_add(struct tcp_sack_rcv *r, uint32_t start, uint32_t end)
+{
+	struct tcp_sack_block out[TCP_SACK_BLOCKS_MAX];
+	unsigned int n = 0;
+
+	if (!tcp_seq_lt(start, end))
+		return;
+	/* Blocks that overlap or touch the new range merge into it. */
+	for (unsigned int i = 0; i < r->n; i++) {
+		struct tcp_sack_block b = r->blk[i];
+		if (tcp_seq_leq(b.start, end) && tcp_seq_geq(b.end, start)) {
+			start = tcp_seq_min(start, b.start);
+			end = tcp_seq_max(end, b.end);
+		}
+	}
+	out[n++] = (struct tcp_sack_block){start, end};
+	for (unsigned int i = 0; i < r->n && n < TCP_SACK_BLOCKS_MAX; i++) {
+		struct tcp_sack_block b = r->blk[i];
+		if (tcp_seq_leq(b.start, end) && tcp_seq_geq(b.end, start))
+			continue;
+		out[n++] = b;
+	}
+	memcpy(r->blk, out, sizeof(out[0]) * n);
+	r->n = (uint8_t)n;
+}
+
+void tcp_sack_rcv_dup(struct tcp_sack_rcv *r, uint32_t start, uint32_t end)
+{
+	if (!tcp_seq_lt(start, end))
+		return;
+	r->dsack_pending = true;
+	r->dsack = (struct tcp_sack_block){start, end};
+}
+
+void tcp_sack_rcv_ack(struct tcp_sack_rcv *r, uint32_t rcv_nxt)
+{
+	unsigned int n = 0;
+	for (unsigned int i = 0; i < r->n; i++) {
+		struct tcp_sack_block b = r->blk[i];
+		if (tcp_seq_leq(b.end, rcv_nxt))
+			continue;
+		if (tcp_seq_lt(b.start, rcv_nxt))
+			b.start = rcv_nxt;
+		r->blk[n++] = b;
+	}
+	r->n = (uint8_t)n;
+}
+
+unsigned int tcp_sack_rcv_fill(struct tcp_sack_rcv *r, bool timestamps,
+			       struct tcp_sack_block *out)
+{
+	unsigned int max = timestamps ? TCP_SACK_BLOCKS_MAX_TS : TCP_SACK_BLOCKS_MAX;
+	unsigned int n = 0;
+	int container = -1;
+
+	if (r->dsack_pending) {
+		out[n++] = r->dsack;
+		r->dsack_pending = false;
+		/* RFC 2883 4 (2): a duplicate inside an out-of-order block: that block next. */
+		for (unsigned int i = 0; i < r->n; i++) {
+			if (tcp_seq_leq(r->blk[i].start, r->dsack.start) &&
+			    tcp_seq_geq(r->blk[i].end, r->dsack.end)) {
+				container = (int)i;
+				out[n++] = r->blk[i];
+				break;
+			}
+		}
+	}
+	for (unsigned int i = 0; i < r->n && n < max; i++)
+		if ((int)i != container)
+			out[n++] = r->blk[i];
+	return n;
+}

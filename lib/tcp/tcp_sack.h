@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PEPGW_TCP_SACK_H
+#define PEPGW_TCP_SACK_H
+
+/*
+ * SACK on both sides of a connection, standalone (no packets, no connection):
+ *
+ * Sender scoreboard (RFC 6675, RFC 2018, D-SACK detection RFC 2883). The octets between
+ * snd_una and the highest SACKed octet are kept as a sorted list of holes (un-SACKed ranges);
+ * everything between holes is SACKed. Holes come from a fixed pool linked by index, capped at
+ * TCP_SACK_MAX_HOLES: a peer that SACKs every other byte cannot make us allocate or walk more
+ * than that (CVE-2019-11477/11478 class); blocks that would need more holes are ignored and
+ * counted. Sequence math is wrap-safe; blocks beyond snd_nxt or below snd_una are ignored.
+ *
+ * Receiver blocks (RFC 2018 4, RFC 2883): the first block reports the newest segment, at most
+ * 4 blocks (3 next to timestamps), and a duplicate segment is reported once as a D-SACK block.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcp_options.h"
+
+#define TCP_SACK_MAX_HOLES 64
+#define TCP_SACK_NIL	   UINT16_MAX
+#define TCP_DUPTHRESH	   3 /* RFC 6675 2 / RFC 5681 */
+
+struct tcp_sack_hole {
+	uint32_t start; /* first un-SACKed octet */
+	uint32_t end;	/* one past the last */
+	uint16_t next, prev;
+	bool lost; /* RFC 6675 IsLost for every octet of the hole */
+};
+
+struct tcp_sack_sb {
+	uint32_t snd_una;     /* HighACK + 1 */
+	uint32_t high_sacked; /* one past the highest SACKed octet; meaningful when has_sack */
+	uint32_t high_rxt;    /* one past HighRxt (RFC 6675 2) */
+	uint32_t rescue_rxt;  /* RescueRxt, meaningful when rescue_set */
+	uint32_t sacked_bytes;
+	uint32_t lost_bytes;
+	uint32_t ignored_cap;	  /* blocks ignored because the hole pool was full */
+	uint32_t ignored_invalid; /* blocks ignored: empty, beyond snd_nxt, below snd_una */
+	uint32_t dsacks;	  /* D-SACK reports seen */
+	uint16_t head, tail, free_list, n_holes;
+	bool has_sack;
+	bool rescue_set;
+	struct tcp_sack_hole pool[TCP_SACK_MAX_HOLES];
+};
+
+/* What one ACK taught the scoreboard. */
+struct tcp_sack_ack_info {
+	uint32_t newly_sacked; /* octets SACKed for the first time */
+	bool dsack;	       /* the first block was a D-SACK (RFC 2883 4) */
+	struct tcp_sack_block dsack_block;
+};
+
+/* Empty scoreboard with everything below snd_una acknowledged. */
+void tcp_sack_sb_init(struct tcp_sack_sb *sb, uint32_t snd_una);
+
+/*
+ * RFC 2018 8 / RFC 6675 5.1: after an RTO the receiver may have reneged; forget every SACK
+ * and the retransmission marks, keep snd_una.
+ */
+void tcp_sack_sb_clear(struct tcp_sack_sb *sb);
+
+/*
+ * Apply an acceptable ACK: cumulative ack (not beyond snd_nxt, checked by the caller) and its
+ * n SACK blocks. smss feeds IsLost. Returns 0; info (optional) says what was new.
+ */
+int tcp_sack_sb_update(struct tcp_sack_sb *sb, uint32_t ack, const struct tcp_sack_block *blk,
+		       unsigned int n, uint32_t snd_nxt, uint32_t smss,
+		       struct tcp_sack_ack_info *info);
+
+/* RFC 6675 IsLost(seq). */
+bool tcp_sack_sb_is_lost(const struct tcp_sack_sb *sb, uint32_t seq);
+
+/* True when seq has been SACKed. */
+bool tcp_sack_sb_is_sacked(const struct tcp_sack_sb *sb, uint32_t seq);
+
+/*
+ * RFC 6675 SetPipe(): octets in flight between snd_una and snd_nxt (snd_nxt counts a sent
+ * FIN, so the FIN is in the pipe). Un-SACKed octets not lost count once; octets retransmitted
+ * (below HighRxt) count once more.
+ */
+uint32_t tcp_sack_sb_pipe(const struct tcp_sack_sb *sb, uint32_t snd_nxt);
+
+enum tcp_nextseg {
+	TCP_NEXTSEG_NONE = 0,	 /* rule 5: nothing to send */
+	TCP_NEXTSEG_LOST,	 /* rule 1: retransmit [seq, seq+len), a lost range */
+	TCP_NEXTSEG_NEW,	 /* rule 2: send new data from snd_nxt */
+	TCP_NEXTSEG_UNLOST,	 /* rule 3: retransmit an un-SACKed range not yet deemed lost */
+	TCP_NEXTSEG_RESCUE,	 /* rule 4: one rescue retransmission per recovery */
+};
+
+/*
+ * RFC 6675 NextSeg(): what to send next during recovery. new_data_ok says whether rule 2 may
+ * apply (unsent data exists and the peer's window allows). Pure: call tcp_sack_sb_sent() once
+ * the segment actually went out.
+ */
+enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t smss,
+				      uint32_t snd_nxt, bool new_data_ok, uint32_t *seq,
+				      uint32_t *len);
+
+/* Record that the range NextSeg returned was sent (moves HighRxt, or RescueRxt for rule 4). */
+void tcp_sack_sb_sent(struct tcp_sack_sb *sb, enum tcp_nextseg kind, uint32_t seq, uint32_t len,
+		      uint32_t recovery_point);
+
+/* Receiver side. */
+struct tcp_sack_rcv {
+	struct tcp_sack_block blk[TCP_SACK_BLOCKS_MAX]; /* newest first */
+	uint8_t n;
+	bool dsack_pending;
+	struct tcp_sack_block dsack;
+};
+
+void tcp_sack_rcv_init(struct tcp_sack_rcv *r);
+
+/*
+ * Out-of-order data arrived; [start, end) is the whole contiguous out-of-order range that now
+ * holds it. Blocks it overlaps or touches merge into it, and it becomes the first block.
+ */
+void tcp_sack_rcv_add(struct tcp_sack_rcv *r, uint32_t start, uint32_t end);
+
+/* A duplicate segment [start, end) arrived: report it once as a D-SACK (RFC 2883 4). */
+void tcp_sack_rcv_dup(struct tcp_sack_rcv *r, uint32_t start, uint32_t end);
+
+/* rcv_nxt advanced: drop what it covers. */
+void tcp_sack_rcv_ack(struct tcp_sack_rcv *r, uint32_t rcv_nxt);
+
+/*
+ * Blocks for the next ACK into out (room for TCP_SACK_BLOCKS_MAX): the D-SACK block first if
+ * one is pending (then consumed), then the containing block if any, then the newest first.
+ * At most 4 blocks, 3 when timestamps are on. Returns the number written.
+ */
+unsigned int tcp_sack_rcv_fill(struct tcp_sack_rcv *r, bool timestamps,
+			       struct tcp_sack_block *out);
+
+#endif
