@@ -17,8 +17,7 @@ RTE_LOG_REGISTER_DEFAULT(frag_logtype, INFO);
 /* Largest L2 header copied onto fragments: Ethernet + two VLAN tags fits with room to spare. */
 #define FRAG_L2_MAX 64
 
-enum frag_verdict frag_decide(enum frag_policy policy, uint16_t ip_total_len, bool df,
-			      uint16_t mtu)
+enum frag_verdict frag_decide(enum frag_policy policy, uint16_t ip_total_len, bool df, uint16_t mtu)
 {
 	if (ip_total_len <= mtu)
 		return FRAG_SEND;
@@ -35,11 +34,11 @@ enum frag_verdict frag_decide(enum frag_policy policy, uint16_t ip_total_len, bo
 }
 
 enum frag_verdict frag_decide_hdr(enum frag_policy policy, const struct rte_ipv4_hdr *ip,
-				  uint16_t mtu)
+                                  uint16_t mtu)
 {
 	uint16_t fo = rte_be_to_cpu_16(ip->fragment_offset);
 	return frag_decide(policy, rte_be_to_cpu_16(ip->total_length),
-			   (fo & RTE_IPV4_HDR_DF_FLAG) != 0, mtu);
+	                   (fo & RTE_IPV4_HDR_DF_FLAG) != 0, mtu);
 }
 
 enum stat_id frag_verdict_stat(enum frag_verdict v)
@@ -55,8 +54,8 @@ static int fail(enum stat_id *drop_reason, int err)
 }
 
 int frag_fragment(struct rte_mbuf *pkt, uint16_t mtu, bool clear_df, struct rte_mbuf **out,
-		  uint16_t n_out, struct rte_mempool *pool_direct,
-		  struct rte_mempool *pool_indirect, enum stat_id *drop_reason)
+                  uint16_t n_out, struct rte_mempool *pool_direct,
+                  struct rte_mempool *pool_indirect, enum stat_id *drop_reason)
 {
 	if (pkt == NULL || out == NULL || pool_direct == NULL || pool_indirect == NULL ||
 	    mtu < FRAG_MTU_MIN)
@@ -66,11 +65,12 @@ int frag_fragment(struct rte_mbuf *pkt, uint16_t mtu, bool clear_df, struct rte_
 	if ((uint32_t)l2_len + sizeof(struct rte_ipv4_hdr) > rte_pktmbuf_data_len(pkt))
 		return fail(drop_reason, -EINVAL);
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(pkt, struct rte_ipv4_hdr *, l2_len);
-	uint16_t ihl = (uint16_t)((ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) *
-				  RTE_IPV4_IHL_MULTIPLIER);
+	uint16_t ihl =
+	        (uint16_t)((ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) * RTE_IPV4_IHL_MULTIPLIER);
 	uint16_t total = rte_be_to_cpu_16(ip->total_length);
-	if (ihl < sizeof(struct rte_ipv4_hdr) || (uint32_t)l2_len + ihl > rte_pktmbuf_data_len(pkt) ||
-	    total < ihl || (uint32_t)l2_len + total > rte_pktmbuf_pkt_len(pkt))
+	if (ihl < sizeof(struct rte_ipv4_hdr) ||
+	    (uint32_t)l2_len + ihl > rte_pktmbuf_data_len(pkt) || total < ihl ||
+	    (uint32_t)l2_len + total > rte_pktmbuf_pkt_len(pkt))
 		return fail(drop_reason, -EINVAL);
 	unsigned int need = frag_count(total, ihl, mtu);
 	if (need == 0 || need > n_out)
@@ -120,7 +120,7 @@ int frag_fragment(struct rte_mbuf *pkt, uint16_t mtu, bool clear_df, struct rte_
 		memcpy(eth, eth_copy, l2_len);
 		f->l2_len = l2_len;
 		f->l3_len = (uint16_t)((fip->version_ihl & RTE_IPV4_HDR_IHL_MASK) *
-				       RTE_IPV4_IHL_MULTIPLIER);
+		                       RTE_IPV4_IHL_MULTIPLIER);
 		f->ol_flags &= ~(RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK);
 		f->port = pkt->port;
 	}
@@ -144,20 +144,20 @@ struct frag_reasm *frag_reasm_create(const struct frag_reasm_params *p)
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	struct frag_reasm *r = rte_zmalloc_socket("frag_reasm", sizeof(*r), RTE_CACHE_LINE_SIZE,
-						  p->socket_id);
+	struct frag_reasm *r =
+	        rte_zmalloc_socket("frag_reasm", sizeof(*r), RTE_CACHE_LINE_SIZE, p->socket_id);
 	if (r == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	uint32_t buckets = (p->max_packets + FRAG_REASM_BUCKET_ENTRIES - 1) /
-			   FRAG_REASM_BUCKET_ENTRIES;
+	uint32_t buckets =
+	        (p->max_packets + FRAG_REASM_BUCKET_ENTRIES - 1) / FRAG_REASM_BUCKET_ENTRIES;
 	/*
 	 * rte_ip_frag compares "cycles" only with each other; we give it microseconds, so the
 	 * library stays clock-free and the timeout is in the caller's units.
 	 */
 	r->tbl = rte_ip_frag_table_create(buckets, FRAG_REASM_BUCKET_ENTRIES, p->max_packets,
-					  p->timeout_us, p->socket_id);
+	                                  p->timeout_us, p->socket_id);
 	if (r->tbl == NULL) {
 		rte_free(r);
 		rte_errno = ENOMEM;
@@ -176,13 +176,21 @@ void frag_reasm_free(struct frag_reasm *r)
 	rte_free(r);
 }
 
-struct rte_mbuf *frag_reasm_input(struct frag_reasm *r, struct rte_mbuf *m,
-				  struct rte_ipv4_hdr *ip, uint64_t now_us)
+struct rte_mbuf *frag_reasm_input(struct frag_reasm *r, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+                                  uint64_t now_us)
 {
 	/* Keep room on the death row for a whole datagram's fragments plus this one. */
 	if (r->dr.cnt + RTE_LIBRTE_IP_FRAG_MAX_FRAG + 1 > RTE_IP_FRAG_DEATH_ROW_MBUF_LEN)
 		rte_ip_frag_free_death_row(&r->dr, 0);
-	return rte_ipv4_frag_reassemble_packet(r->tbl, &r->dr, m, now_us, ip);
+	struct rte_mbuf *whole = rte_ipv4_frag_reassemble_packet(r->tbl, &r->dr, m, now_us, ip);
+	if (whole != NULL) {
+		/* rte_ip_frag fixes total length and flags but leaves the checksum zero. */
+		struct rte_ipv4_hdr *wip =
+		        rte_pktmbuf_mtod_offset(whole, struct rte_ipv4_hdr *, whole->l2_len);
+		wip->hdr_checksum = 0;
+		wip->hdr_checksum = rte_ipv4_cksum(wip);
+	}
+	return whole;
 }
 
 void frag_reasm_expire(struct frag_reasm *r, uint64_t now_us)

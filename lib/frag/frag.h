@@ -37,14 +37,14 @@ enum frag_policy {
 };
 
 enum frag_verdict {
-	FRAG_SEND = 0,		/* fits the MTU: send as is */
-	FRAG_FRAGMENT,		/* DF clear: frag_fragment(..., clear_df = false) */
+	FRAG_SEND = 0,          /* fits the MTU: send as is */
+	FRAG_FRAGMENT,          /* DF clear: frag_fragment(..., clear_df = false) */
 	FRAG_FRAGMENT_CLEAR_DF, /* policy always, DF set: frag_fragment(..., clear_df = true),
-				 * count STAT_frag_df_cleared */
-	FRAG_DROP_NEED_FRAG,	/* policy respect_df, DF set: drop (STAT_drop_df_mtu) and send
-				 * ICMP type 3 code 4 with next-hop MTU = mtu (rate limited) */
-	FRAG_OUTER,		/* policy outer: the tunnel fragments the outer packet (not built
-				 * yet; the caller counts it and applies its fallback) */
+	                         * count STAT_frag_df_cleared */
+	FRAG_DROP_NEED_FRAG,    /* policy respect_df, DF set: drop (STAT_drop_df_mtu) and send
+	                         * ICMP type 3 code 4 with next-hop MTU = mtu (rate limited) */
+	FRAG_OUTER,             /* policy outer: the tunnel fragments the outer packet (not built
+	                         * yet; the caller counts it and applies its fallback) */
 };
 
 /* Smallest MTU every IPv4 link must carry (RFC 791 section 3.2); also DPDK's minimum. */
@@ -56,11 +56,11 @@ enum frag_verdict {
  * packet, Ethernet header excluded).
  */
 enum frag_verdict frag_decide(enum frag_policy policy, uint16_t ip_total_len, bool df,
-			      uint16_t mtu);
+                              uint16_t mtu);
 
 /* Same, reading total length and DF from an IPv4 header the caller has already validated. */
 enum frag_verdict frag_decide_hdr(enum frag_policy policy, const struct rte_ipv4_hdr *ip,
-				  uint16_t mtu);
+                                  uint16_t mtu);
 
 /* The drop reason of a verdict: STAT_drop_df_mtu for FRAG_DROP_NEED_FRAG, else STAT_MAX. */
 enum stat_id frag_verdict_stat(enum frag_verdict v);
@@ -93,9 +93,9 @@ static inline unsigned int frag_count(uint16_t ip_total_len, uint16_t ihl_bytes,
  * unfragmented packet. Each fragment has l2_len/l3_len set, a valid IPv4 header checksum
  * (computed in software: ol_flags carry no checksum request), the original ID, offsets in
  * 8-byte units and MF on all but the last (an input that was itself a non-last fragment keeps
- * MF on all). IP options: rte_ip_frag copies the whole IP header into every fragment (tested
- * in frag_test.c); RFC 791 allows copying options whose copy flag is clear into later
- * fragments only in the sense that receivers ignore them -- see the test for what is sent.
+ * MF on all). IP options (RFC 791 3.1): the first fragment carries all of them, later
+ * fragments only those whose copied flag is set (rte_ip_frag of DPDK 22.11; pinned by
+ * frag_test.c), so later fragments may have a shorter header.
  *
  * The payload is not copied: fragments hold indirect mbufs pointing into pkt
  * (pool_indirect) behind a fresh header mbuf (pool_direct).
@@ -109,8 +109,8 @@ static inline unsigned int frag_count(uint16_t ip_total_len, uint16_t ihl_bytes,
  * length), -ENOTSUP (DF set and clear_df false).
  */
 int frag_fragment(struct rte_mbuf *pkt, uint16_t mtu, bool clear_df, struct rte_mbuf **out,
-		  uint16_t n_out, struct rte_mempool *pool_direct,
-		  struct rte_mempool *pool_indirect, enum stat_id *drop_reason);
+                  uint16_t n_out, struct rte_mempool *pool_direct,
+                  struct rte_mempool *pool_indirect, enum stat_id *drop_reason);
 
 /*
  * Reassembly (inbound fragments to the gateway, tunnel 'outer'): a per-lcore wrapper of
@@ -120,10 +120,10 @@ int frag_fragment(struct rte_mbuf *pkt, uint16_t mtu, bool clear_df, struct rte_
 struct frag_reasm;
 
 struct frag_reasm_params {
-	const char *name;	 /* for logs only */
-	uint32_t max_packets;	 /* datagrams being reassembled at once (table entries) */
-	uint64_t timeout_us;	 /* a datagram not complete after this is freed (RFC 791: 15 s
-				  * initial timer; a gateway wants far less) */
+	const char *name;     /* for logs only */
+	uint32_t max_packets; /* datagrams being reassembled at once (table entries) */
+	uint64_t timeout_us;  /* a datagram not complete after this is freed (RFC 791: 15 s
+	                       * initial timer; a gateway wants far less) */
 	int socket_id;
 };
 
@@ -137,8 +137,8 @@ void frag_reasm_free(struct frag_reasm *r);
  * IP total length and checksum fixed) once all fragments are in, else NULL: the fragment is
  * kept, or was put on the death row (duplicate, overlap, table full, timeout).
  */
-struct rte_mbuf *frag_reasm_input(struct frag_reasm *r, struct rte_mbuf *m,
-				  struct rte_ipv4_hdr *ip, uint64_t now_us);
+struct rte_mbuf *frag_reasm_input(struct frag_reasm *r, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+                                  uint64_t now_us);
 
 /* Move datagrams older than timeout_us to the death row. */
 void frag_reasm_expire(struct frag_reasm *r, uint64_t now_us);
