@@ -47,6 +47,9 @@ def main():
     ap.add_argument("--config-dir", default=os.path.join(HERE, "..", "..", "config"))
     args = ap.parse_args()
     pepgw = os.path.abspath(args.pepgw)
+    if not os.access(pepgw, os.X_OK):
+        print("FAIL %s is not an executable (build it first)" % pepgw)
+        return 1
     cdir = os.path.abspath(args.config_dir)
     broken_dir = os.path.join(cdir, "broken")
     skip_dirs = {broken_dir, os.path.join(cdir, "wanem")}
