@@ -74,10 +74,14 @@ received=$(jq '.end.sum_received.bytes' "$LAB_DIR/iperf3.json")
 [ "$received" -gt 1000000 ] || fail "iperf3 received only $received bytes"
 pass "iperf3 TCP client -> server: $received bytes in 3 s"
 
+# A root-namespace process with no lab name in its command line: only the recorded pid finds it.
+lab_bg - idle sleep 600
+idle_pid=${LAB_PID[idle]}
 gw_pid=${LAB_PID[gw]}
 lab_teardown
 expect_clean "$first"
 [ ! -d "/proc/$gw_pid" ] || fail "testpmd pid $gw_pid survived teardown"
+[ ! -d "/proc/$idle_pid" ] || fail "recorded pid $idle_pid survived teardown"
 [ ! -d "$LAB_ROOT/$first" ] || fail "run directory of a passed lab kept"
 pass "teardown left no namespace, veth, process or DPDK dir of $first"
 
