@@ -118,6 +118,23 @@ static void ipv6_canonical(void **state)
 	assert_int_equal(a.port[0], 443);
 }
 
+static void ipv6_same_address_ordered_by_port(void **state)
+{
+	struct flow_match_input m;
+	struct flow_key a, b;
+
+	memset(&m, 0, sizeof(m));
+	m.family = FLOW_FAMILY_IPV6;
+	m.proto = 17;
+	m.src.v6[0] = m.dst.v6[0] = 0xfe;
+	m.sport = 5000;
+	m.dport = 53;
+	assert_int_equal(flow_key_make(&a, &m), 1);
+	struct flow_match_input r = reverse(m);
+	assert_int_equal(flow_key_make(&b, &r), 0);
+	assert_memory_equal(&a, &b, sizeof(a));
+}
+
 static void nonfirst_fragment_has_no_ports(void **state)
 {
 	struct flow_match_input m = v4(IP4(10, 0, 0, 2), 40000, IP4(10, 0, 0, 3), 80, 17);
@@ -146,6 +163,7 @@ int main(void)
 		cmocka_unit_test(different_flows_differ),
 		cmocka_unit_test(ipv6_distinct_from_ipv4),
 		cmocka_unit_test(ipv6_canonical),
+		cmocka_unit_test(ipv6_same_address_ordered_by_port),
 		cmocka_unit_test(nonfirst_fragment_has_no_ports),
 		cmocka_unit_test(unknown_family_rejected),
 	};

@@ -321,6 +321,29 @@ static void table_full_never_fails_packet(void **state)
 	flow_table_free(t);
 }
 
+/* The table holds exactly its capacity, whatever the hash spread (extendable buckets). */
+static void fills_to_exact_capacity(void **state)
+{
+	enum { CAP = 4096, BURST = 32 };
+	struct flow_table *t = make_table(CAP, NULL, NULL);
+	struct flow_rules *r = make_rules();
+	struct flow_pkt_info b[BURST];
+	struct flow_result out[BURST];
+	unsigned int created = 0, full = 0, f;
+
+	for (unsigned int i = 0; i < CAP + BURST; i += BURST) {
+		for (unsigned int j = 0; j < BURST; j++)
+			b[j] = pk(IP4(10, 1, 0, 0) + i + j, 9, IP4(10, 2, 0, 1), 80, TCP, 1);
+		created += flow_classify_burst(t, r, b, BURST, 0, out, NULL, &f);
+		full += f;
+	}
+	assert_int_equal(created, CAP);
+	assert_int_equal(full, BURST);
+	assert_int_equal(flow_table_count(t), CAP);
+	flow_rules_free(r);
+	flow_table_free(t);
+}
+
 static void flush_and_errors(void **state)
 {
 	struct flow_table *t = make_table(64, count_expire, &n_expired_cb);
@@ -381,6 +404,7 @@ int main(void)
 		cmocka_unit_test(aging_virtual_clock),
 		cmocka_unit_test(aging_is_incremental),
 		cmocka_unit_test(table_full_never_fails_packet),
+		cmocka_unit_test(fills_to_exact_capacity),
 		cmocka_unit_test(flush_and_errors),
 		cmocka_unit_test(ipv6_and_ipv4_entries_coexist),
 	};
