@@ -636,8 +636,16 @@ static void parse_profile(const struct cfg_node *n, struct cfg_tcp_profile *p)
 	/* RFC 7323 section 2.2: without window scaling the window field is 16 bits. */
 	if (ok[0] && ok[3] && !p->window_scale && p->receive_window > TCP_UNSCALED_WINDOW_MAX) {
 		m = cfg_member(n, "receive_window");
-		cfg_error(&m, "%u needs window_scale true (allowed without it: %u..%u)",
-			  p->receive_window, TCP_RWND_MIN, TCP_UNSCALED_WINDOW_MAX);
+		if (cfg_present(&m)) {
+			cfg_error(&m, "%u needs window_scale true (allowed without it: %u..%u)",
+				  p->receive_window, TCP_RWND_MIN, TCP_UNSCALED_WINDOW_MAX);
+		} else {
+			m = cfg_member(n, "window_scale");
+			cfg_error(&m, "false needs receive_window of at most %u (found the default "
+				      "%u; allowed: set receive_window %u..%u)",
+				  TCP_UNSCALED_WINDOW_MAX, p->receive_window, TCP_RWND_MIN,
+				  TCP_UNSCALED_WINDOW_MAX);
+		}
 	}
 }
 
