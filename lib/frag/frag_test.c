@@ -442,6 +442,35 @@ static void reassembly_timeout(void **state)
 	assert_int_equal(rte_mempool_avail_count(pool), avail);
 }
 
+/* The table is bounded: a datagram beyond max_packets is not kept, its fragment is freed. */
+static void reassembly_table_full(void **state)
+{
+	struct frag_reasm_params p = {
+	        .name = "t", .max_packets = 1, .timeout_us = 1000, .socket_id = SOCKET_ID_ANY};
+	struct frag_reasm *r = frag_reasm_create(&p);
+	assert_non_null(r);
+	unsigned int avail = rte_mempool_avail_count(pool);
+	struct rte_mbuf *a[OUT_MAX], *b[OUT_MAX];
+	int na = frag_fragment(build(3000, false, NULL, 0, 0), 1500, false, a, OUT_MAX, pool, pool,
+	                       NULL);
+	int nb = frag_fragment(build(3000, false, NULL, 0, 0), 1500, false, b, OUT_MAX, pool, pool,
+	                       NULL);
+	assert_int_equal(na, 3);
+	assert_int_equal(nb, 3);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(b[0], struct rte_ipv4_hdr *, ETH_LEN);
+	ip->packet_id = rte_cpu_to_be_16(PKT_ID + 1); /* another datagram */
+	ip = rte_pktmbuf_mtod_offset(a[0], struct rte_ipv4_hdr *, ETH_LEN);
+	assert_null(frag_reasm_input(r, a[0], ip, 10));
+	assert_int_equal(frag_reasm_flush(r), 0);
+	ip = rte_pktmbuf_mtod_offset(b[0], struct rte_ipv4_hdr *, ETH_LEN);
+	assert_null(frag_reasm_input(r, b[0], ip, 11));
+	assert_int_equal(frag_reasm_flush(r), 1);
+	free_all(a + 1, na - 1);
+	free_all(b + 1, nb - 1);
+	frag_reasm_free(r); /* frees a[0] held by the table */
+	assert_int_equal(rte_mempool_avail_count(pool), avail);
+}
+
 static void reasm_bad_params(void **state)
 {
 	struct frag_reasm_params p = {.name = "t", .max_packets = 0, .timeout_us = 1};
@@ -470,6 +499,7 @@ int main(void)
 	        cmocka_unit_test(options_copied_per_copy_flag),
 	        cmocka_unit_test(reassembly_roundtrip),
 	        cmocka_unit_test(reassembly_timeout),
+	        cmocka_unit_test(reassembly_table_full),
 	        cmocka_unit_test(reasm_bad_params),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -78,9 +78,11 @@ enum mss_result {
  *
  * tcp_hdr points at the TCP header; tcp_len is the number of bytes readable from there (TCP
  * header + options + payload, at least the header). Nothing at or past tcp_hdr + tcp_len is
- * read. max_mss below MSS_MIN is taken as MSS_MIN. flags: 0 or MSS_F_CSUM_OFFLOAD. Without
- * MSS_F_CSUM_OFFLOAD the TCP checksum is fixed incrementally (RFC 1624), so a correct checksum
- * stays correct and the segment needs nothing else.
+ * read. The header must be contiguous: with a segmented mbuf pass the bytes of the segment
+ * holding it (a header split across segments, which no PMD produces, gives MSS_BAD_HEADER). max_mss
+ * below MSS_MIN is taken as MSS_MIN. flags: 0 or MSS_F_CSUM_OFFLOAD. Without MSS_F_CSUM_OFFLOAD the
+ * TCP checksum is fixed incrementally (RFC 1624), so a correct checksum stays correct and the
+ * segment needs nothing else.
  *
  * Every MSS option in the list is clamped (a SYN with two MSS options gets both lowered: stacks
  * differ on which one they use). old_mss (may be NULL) receives the largest MSS value found
