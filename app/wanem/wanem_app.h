@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PEPGW_WANEM_APP_H
+#define PEPGW_WANEM_APP_H
+
+/*
+ * The wanem application: bridges pairs of ports; each pair is a link, each direction of a link
+ * runs its own impairment engine (lib/wanem). One data-path thread (the main lcore) owns every
+ * engine and port; the control thread never touches them: it posts requests to a one-slot
+ * mailbox that the data path serves between bursts (so no lock on the packet path).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+
+#include "net_icmp.h"
+#include "port.h"
+#include "wanem.h"
+#include "wanem_config.h"
+
+#define WANEM_APP_ICMP_RATE 100 /* ICMP errors per second per direction (RFC 1812 4.3.2.8) */
+#define WANEM_APP_ICMP_BURST 10
+#define WANEM_APP_IDLE_POLLS 16 /* empty iterations before sleeping idle_sleep_us */
+
+/* Application counters of one direction (the engine counts the rest). */
+struct wanem_app_dir_stats {
+	uint64_t rx_packets;
+	uint64_t tx_packets;
+	uint64_t tx_dropped;	/* TX queue full */
+	uint64_t icmp_sent;	/* fragmentation-needed answers */
+	uint64_t icmp_suppressed; /* rate limit, not DF, not IPv4 or not allowed by RFC 1812 */
+	uint64_t dup_no_mbuf;	/* duplicate asked but no mbuf to clone into */
+};
+
+struct wanem_app_dir {
+	struct wanem *w;
+	struct wanem_app_dir_stats st;
+	struct net_ratelimit icmp_rl;
+	uint32_t icmp_source;
+};
+
+struct wanem_app_link {
+	struct port_info port[2];
+	bool open[2];
+	struct rte_eth_dev_tx_buffer *txb[2];
+	uint64_t tx_buffer_drops[2]; /* written by the TX buffer error callback */
+	struct wanem_app_dir dir[WANEM_NB_DIRS];
+};
+
+enum wanem_ctl_op { WANEM_CTL_SET = 1, WANEM_CTL_STATS };
+
+/* A snapshot of one direction for the control thread. */
+struct wanem_ctl_dir_snapshot {
+	struct wanem_stats engine;
+	struct wanem_app_dir_stats app;
+};
+
+struct wanem_ctl_mailbox {
+	uint32_t state; /* 0 free, 1 posted by control, 2 served by the data path (atomics) */
+	enum wanem_ctl_op op;
+	unsigned int link;
+	unsigned int dir_mask; /* bit d: direction d */
+	struct wanem_params params[WANEM_NB_DIRS];
+	int result;
+	struct wanem_ctl_dir_snapshot snap[WANEM_CFG_MAX_LINKS][WANEM_NB_DIRS];
+};
+
+struct wanem_app {
+	struct wanem_config *cfg;
+	struct rte_mempool *pool;
+	struct wanem_app_link links[WANEM_CFG_MAX_LINKS];
+	uint32_t quit; /* atomics: set by the signal handler */
+	struct wanem_ctl_mailbox mb;
+	/* control thread only */
+	struct wanem_params ctl_params[WANEM_CFG_MAX_LINKS][WANEM_NB_DIRS];
+	char ctl_path[108];
+	int ctl_fd;
+};
+
+/* Data path: serve a posted mailbox request, if any (data-path thread only). */
+void wanem_app_serve_mailbox(struct wanem_app *app, uint64_t now_us);
+
+/* Control: bind the UNIX socket and start the thread. Returns 0 or a negative errno. */
+int wanem_ctl_start(struct wanem_app *app);
+void wanem_ctl_stop(struct wanem_app *app);
+
+/*
+ * Execute one command line and write the answer (lines ending with "ok" or "error: ...") into
+ * out. Used by the socket thread; posts to the mailbox and waits for the data path.
+ */
+void wanem_ctl_execute(struct wanem_app *app, char *line, char *out, size_t outlen);
+
+#endif
