@@ -106,19 +106,21 @@ struct flow_action {
 
 /*
  * A flow table entry. The data path reads it and may write conn; the table owns the rest.
- * packets/bytes are indexed by FLOW_DIR_*.
+ * packets/bytes are indexed by FLOW_DIR_*. The first cache line holds everything a hit reads
+ * or writes; the key (needed only to remove the entry) is in the second.
  */
 struct flow_entry {
-	struct flow_key key;
 	struct flow_action act;
 	int16_t rule;		/* index into the rules, FLOW_RULE_DEFAULT for the default */
 	uint8_t orig_side;	/* key endpoint (0/1) that sent the creating packet */
 	uint8_t in_use;
 	uint32_t conn;		/* opaque slot for the TCP engine, FLOW_CONN_NONE when unused */
-	uint64_t created_us;
 	uint64_t last_seen_us;
 	uint64_t packets[2];
 	uint64_t bytes[2];
+	/* second cache line */
+	struct flow_key key;
+	uint64_t created_us;
 } __attribute__((aligned(64)));
 
 /* Result of classifying one packet. */
