@@ -40,13 +40,13 @@
 #define FLOW_CONN_NONE UINT32_MAX
 
 /* Direction of a packet relative to its flow: same as the packet that created the entry. */
-#define FLOW_DIR_ORIG 0
+#define FLOW_DIR_ORIG  0
 /* The opposite direction (the replies). */
 #define FLOW_DIR_REPLY 1
 
 union flow_addr {
-	uint32_t v4;	  /* IPv4, host byte order; the other 12 bytes are zero */
-	uint8_t v6[16];	  /* IPv6, network byte order */
+	uint32_t v4;    /* IPv4, host byte order; the other 12 bytes are zero */
+	uint8_t v6[16]; /* IPv6, network byte order */
 	uint32_t w[4];
 };
 
@@ -65,22 +65,22 @@ union flow_addr {
  * otherwise; the caller fills sport = dport = identifier.
  */
 struct flow_key {
-	uint8_t family;		  /* FLOW_FAMILY_IPV4 or FLOW_FAMILY_IPV6 */
-	uint8_t proto;		  /* IP protocol number */
-	uint16_t port[2];	  /* port[i] belongs to addr[i] */
-	uint16_t reserved;	  /* zero */
-	union flow_addr addr[2];  /* addr[0] <= addr[1] in canonical order */
-	uint8_t pad[8];		  /* zero; rounds the key up to 48 bytes */
+	uint8_t family;          /* FLOW_FAMILY_IPV4 or FLOW_FAMILY_IPV6 */
+	uint8_t proto;           /* IP protocol number */
+	uint16_t port[2];        /* port[i] belongs to addr[i] */
+	uint16_t reserved;       /* zero */
+	union flow_addr addr[2]; /* addr[0] <= addr[1] in canonical order */
+	uint8_t pad[8];          /* zero; rounds the key up to 48 bytes */
 };
 
 /* What rule matching needs from a packet. Filled by the parser. */
 struct flow_match_input {
-	uint8_t family;		/* FLOW_FAMILY_IPV4 or FLOW_FAMILY_IPV6 */
-	uint8_t proto;		/* IP protocol number */
-	uint8_t dscp;		/* 0..63 (TOS >> 2) */
-	uint8_t flags;		/* FLOW_MATCH_F_* */
-	uint16_t ingress_port;	/* index into the config's ports[] */
-	uint16_t sport, dport;	/* host order; ICMP echo: identifier in both; else 0 */
+	uint8_t family;        /* FLOW_FAMILY_IPV4 or FLOW_FAMILY_IPV6 */
+	uint8_t proto;         /* IP protocol number */
+	uint8_t dscp;          /* 0..63 (TOS >> 2) */
+	uint8_t flags;         /* FLOW_MATCH_F_* */
+	uint16_t ingress_port; /* index into the config's ports[] */
+	uint16_t sport, dport; /* host order; ICMP echo: identifier in both; else 0 */
 	union flow_addr src, dst;
 };
 
@@ -90,17 +90,17 @@ struct flow_match_input {
 /* One packet of a burst to classify. */
 struct flow_pkt_info {
 	struct flow_match_input m;
-	uint32_t bytes;		/* counted in entry and rule byte counters (the caller picks L2 or L3) */
+	uint32_t bytes; /* counted in entry and rule byte counters (the caller picks L2 or L3) */
 };
 
 /* What a flow does, copied from its rule (or the default) into the entry. */
 struct flow_action {
-	uint8_t action;		/* enum cfg_action */
-	uint8_t mss_mode;	/* enum cfg_mss_mode */
-	uint16_t mss;		/* with CFG_MSS_FIXED */
-	uint8_t fragment;	/* enum cfg_frag_policy */
-	uint8_t handshake;	/* enum cfg_handshake */
-	int8_t lan_profile;	/* index into tcp_profiles[], -1 = none */
+	uint8_t action;     /* enum cfg_action */
+	uint8_t mss_mode;   /* enum cfg_mss_mode */
+	uint16_t mss;       /* with CFG_MSS_FIXED */
+	uint8_t fragment;   /* enum cfg_frag_policy */
+	uint8_t handshake;  /* enum cfg_handshake */
+	int8_t lan_profile; /* index into tcp_profiles[], -1 = none */
 	int8_t wan_profile;
 };
 
@@ -111,10 +111,10 @@ struct flow_action {
  */
 struct flow_entry {
 	struct flow_action act;
-	int16_t rule;		/* index into the rules, FLOW_RULE_DEFAULT for the default */
-	uint8_t orig_side;	/* key endpoint (0/1) that sent the creating packet */
+	int16_t rule;      /* index into the rules, FLOW_RULE_DEFAULT for the default */
+	uint8_t orig_side; /* key endpoint (0/1) that sent the creating packet */
 	uint8_t in_use;
-	uint32_t conn;		/* opaque slot for the TCP engine, FLOW_CONN_NONE when unused */
+	uint32_t conn; /* opaque slot for the TCP engine, FLOW_CONN_NONE when unused */
 	uint64_t last_seen_us;
 	uint64_t packets[2];
 	uint64_t bytes[2];
@@ -125,18 +125,18 @@ struct flow_entry {
 
 /* Result of classifying one packet. */
 struct flow_result {
-	struct flow_entry *entry;	/* NULL when the table was full: act still valid */
-	const struct flow_action *act;	/* the entry's, or the rule's when entry is NULL */
-	int16_t rule;			/* rule index or FLOW_RULE_DEFAULT */
-	uint8_t dir;			/* FLOW_DIR_ORIG or FLOW_DIR_REPLY */
-	uint8_t created;		/* 1 when this packet created the entry */
+	struct flow_entry *entry;      /* NULL when the table was full: act still valid */
+	const struct flow_action *act; /* the entry's, or the rule's when entry is NULL */
+	int16_t rule;                  /* rule index or FLOW_RULE_DEFAULT */
+	uint8_t dir;                   /* FLOW_DIR_ORIG or FLOW_DIR_REPLY */
+	uint8_t created;               /* 1 when this packet created the entry */
 };
 
 /* Per-rule counters; each lcore owns one array of flow_rules_counter_slots() elements. */
 struct flow_rule_counters {
 	uint64_t packets;
 	uint64_t bytes;
-	uint64_t flows;		/* entries created (or, when the table was full, flows seen) */
+	uint64_t flows; /* entries created, plus packets that found the table full */
 };
 
 /* Slot of rule index r (FLOW_RULE_DEFAULT included) in a counters array. */
@@ -167,7 +167,7 @@ struct flow_rules;
  * beyond its array, a prefix length > 32, a port range lo > hi, a DSCP > 63), ENOMEM.
  */
 struct flow_rules *flow_rules_create(const struct cfg_rule *rules, unsigned int n,
-				     enum cfg_action default_action);
+                                     enum cfg_action default_action);
 
 void flow_rules_free(struct flow_rules *r);
 
@@ -188,8 +188,8 @@ const struct flow_action *flow_rules_action(const struct flow_rules *r, int idx)
  * rules (out has flow_rules_counter_slots() elements). NULL arrays are skipped.
  */
 void flow_rule_counters_sum(const struct flow_rules *r,
-			    const struct flow_rule_counters *const *per_lcore, unsigned int n_lcores,
-			    struct flow_rule_counters *out);
+                            const struct flow_rule_counters *const *per_lcore,
+                            unsigned int n_lcores, struct flow_rule_counters *out);
 
 /* ---- tables ---- */
 
@@ -199,18 +199,18 @@ struct flow_table;
 typedef void (*flow_expire_cb)(struct flow_entry *e, void *arg);
 
 struct flow_table_params {
-	const char *name;		/* unique per process: add the lcore id; <= 24 chars */
-	uint32_t capacity;		/* entries, >= 8 (cfg_flows.table_size) */
-	uint32_t tcp_idle_timeout_s;	/* cfg_flows.idle_timeout_s */
-	uint32_t idle_timeout_s;	/* every other protocol: cfg_flows.udp_idle_timeout_s */
-	int socket_id;			/* NUMA socket, or SOCKET_ID_ANY */
-	flow_expire_cb on_expire;	/* may be NULL */
+	const char *name;            /* unique per process: add the lcore id; <= 24 chars */
+	uint32_t capacity;           /* entries, >= 8 (cfg_flows.table_size) */
+	uint32_t tcp_idle_timeout_s; /* cfg_flows.idle_timeout_s */
+	uint32_t idle_timeout_s;     /* every other protocol: cfg_flows.udp_idle_timeout_s */
+	int socket_id;               /* NUMA socket, or SOCKET_ID_ANY */
+	flow_expire_cb on_expire;    /* may be NULL */
 	void *on_expire_arg;
 };
 
 /* Fill params from the config's flows section; name and socket_id are the caller's. */
 void flow_table_params_from_cfg(struct flow_table_params *p, const struct cfg_flows *cfg,
-				const char *name, int socket_id);
+                                const char *name, int socket_id);
 
 /*
  * Create a table (one per lcore; not thread-safe by design). Returns NULL and sets rte_errno:
@@ -232,7 +232,8 @@ struct flow_entry *flow_table_lookup(struct flow_table *t, const struct flow_key
  * with rte_errno ENOSPC when the table is full, EINVAL for bad arguments.
  */
 struct flow_entry *flow_table_add(struct flow_table *t, const struct flow_key *key, int rule_idx,
-				  const struct flow_action *act, uint8_t orig_side, uint64_t now_us);
+                                  const struct flow_action *act, uint8_t orig_side,
+                                  uint64_t now_us);
 
 /* Remove an entry (e.g. the TCP engine closed the connection). Does not call on_expire.
  * Returns 0, or -ENOENT when e is not an entry of t in use. */
@@ -264,8 +265,8 @@ unsigned int flow_table_age(struct flow_table *t, uint64_t now_us, unsigned int 
  * Returns the number of entries created (STAT_flow_created).
  */
 unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *r,
-				 const struct flow_pkt_info *pkts, unsigned int n, uint64_t now_us,
-				 struct flow_result *out, struct flow_rule_counters *counters,
-				 unsigned int *n_full);
+                                 const struct flow_pkt_info *pkts, unsigned int n, uint64_t now_us,
+                                 struct flow_result *out, struct flow_rule_counters *counters,
+                                 unsigned int *n_full);
 
 #endif

@@ -22,13 +22,13 @@
 
 #include "flow.h"
 
-#define BENCH_FLOWS 65536
-#define BENCH_RULES 16
-#define BENCH_BURST 32
-#define BENCH_BURSTS 4096	/* distinct precomputed bursts, replayed */
+#define BENCH_FLOWS  65536
+#define BENCH_RULES  16
+#define BENCH_BURST  32
+#define BENCH_BURSTS 4096 /* distinct precomputed bursts, replayed */
 #define BENCH_ROUNDS 64
-#define TCP 6
-#define UDP 17
+#define TCP          6
+#define UDP          17
 
 static uint64_t rng_state = 88172645463325252ULL;
 
@@ -48,7 +48,7 @@ static struct flow_pkt_info flow_pkt(uint32_t i, int reply)
 	p.m.family = FLOW_FAMILY_IPV4;
 	p.m.proto = (i & 3) ? TCP : UDP;
 	p.m.src.v4 = 0x0a000000u | (i & 0xffff); /* 10.0.x.y clients */
-	p.m.dst.v4 = 0xc0a80000u | (i % 251);	  /* 192.168.0.z servers */
+	p.m.dst.v4 = 0xc0a80000u | (i % 251);    /* 192.168.0.z servers */
 	p.m.sport = (uint16_t)(1024 + (i >> 3));
 	p.m.dport = (i & 1) ? 443 : 80;
 	p.m.ingress_port = 0;
@@ -110,8 +110,9 @@ static void make_rules(struct cfg_rule *c)
 
 int main(int argc, char **argv)
 {
-	char *def_argv[] = {argv[0], "--no-huge", "--no-pci", "--no-shconf", "-m", "512",
-			    "--no-telemetry", "--log-level=lib.*:error", NULL};
+	char *def_argv[] = {argv[0], "--no-huge", "--no-pci",       "--no-shconf",
+	                    "-m",    "512",       "--no-telemetry", "--log-level=lib.*:error",
+	                    NULL};
 	static struct flow_pkt_info bursts[BENCH_BURSTS][BENCH_BURST];
 	static struct cfg_rule rules[BENCH_RULES];
 	struct flow_result out[BENCH_BURST];
@@ -123,7 +124,7 @@ int main(int argc, char **argv)
 	unsigned int full;
 
 	if (argc > 1 ? rte_eal_init(argc, argv) < 0
-		     : rte_eal_init((int)RTE_DIM(def_argv) - 1, def_argv) < 0) {
+	             : rte_eal_init((int)RTE_DIM(def_argv) - 1, def_argv) < 0) {
 		fprintf(stderr, "flow_bench: EAL: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
@@ -161,8 +162,8 @@ int main(int argc, char **argv)
 	start = rte_rdtsc_precise();
 	for (int round = 0; round < BENCH_ROUNDS; round++)
 		for (int b = 0; b < BENCH_BURSTS; b++)
-			flow_classify_burst(t, r, bursts[b], BENCH_BURST, 1 + (uint64_t)round,
-					    out, rc, &full);
+			flow_classify_burst(t, r, bursts[b], BENCH_BURST, 1 + (uint64_t)round, out,
+			                    rc, &full);
 	cycles = rte_rdtsc_precise() - start;
 	printf("classify hit, burst of %d: %.0f cycles/burst, %.1f cycles/packet\n", BENCH_BURST,
 	       (double)cycles / (BENCH_ROUNDS * BENCH_BURSTS),

@@ -11,7 +11,7 @@
 #define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
 
 static struct flow_match_input v4(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
-				  uint8_t proto)
+                                  uint8_t proto)
 {
 	struct flow_match_input m;
 	memset(&m, 0, sizeof(m));
@@ -158,14 +158,14 @@ static void unknown_family_rejected(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(both_directions_same_key),
-		cmocka_unit_test(same_address_ordered_by_port),
-		cmocka_unit_test(different_flows_differ),
-		cmocka_unit_test(ipv6_distinct_from_ipv4),
-		cmocka_unit_test(ipv6_canonical),
-		cmocka_unit_test(ipv6_same_address_ordered_by_port),
-		cmocka_unit_test(nonfirst_fragment_has_no_ports),
-		cmocka_unit_test(unknown_family_rejected),
+	        cmocka_unit_test(both_directions_same_key),
+	        cmocka_unit_test(same_address_ordered_by_port),
+	        cmocka_unit_test(different_flows_differ),
+	        cmocka_unit_test(ipv6_distinct_from_ipv4),
+	        cmocka_unit_test(ipv6_canonical),
+	        cmocka_unit_test(ipv6_same_address_ordered_by_port),
+	        cmocka_unit_test(nonfirst_fragment_has_no_ports),
+	        cmocka_unit_test(unknown_family_rejected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

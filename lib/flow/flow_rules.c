@@ -10,17 +10,17 @@
 #include "flow_private.h"
 
 /* Fields a rule constrains; a rule only tests the fields whose bit is set. */
-#define NEED_PROTO 0x01
+#define NEED_PROTO   0x01
 #define NEED_INGRESS 0x02
-#define NEED_DSCP 0x04
-#define NEED_SRC 0x08
-#define NEED_DST 0x10
-#define NEED_SPORT 0x20
-#define NEED_DPORT 0x40
-#define NEED_ADDR (NEED_SRC | NEED_DST)
-#define NEED_PORTS (NEED_SPORT | NEED_DPORT)
+#define NEED_DSCP    0x04
+#define NEED_SRC     0x08
+#define NEED_DST     0x10
+#define NEED_SPORT   0x20
+#define NEED_DPORT   0x40
+#define NEED_ADDR    (NEED_SRC | NEED_DST)
+#define NEED_PORTS   (NEED_SPORT | NEED_DPORT)
 
-#define DSCP_MAX 63
+#define DSCP_MAX  63
 #define PROTO_MAX 255
 
 /* Pre-masked IPv4 prefix: a packet address a matches when (a & mask) == addr. */
@@ -39,7 +39,7 @@ struct rule_hot {
 	uint8_t proto;
 	uint16_t ingress;
 	uint8_t n_src, n_dst, n_sport, n_dport;
-	uint64_t dscp_mask;	/* bit d set: DSCP d matches */
+	uint64_t dscp_mask; /* bit d set: DSCP d matches */
 };
 
 struct rule_lists {
@@ -101,7 +101,7 @@ static int compile_action(struct flow_action *a, const struct cfg_rule *c)
 }
 
 static int compile_rule(struct rule_hot *h, struct rule_lists *l, struct flow_action *a,
-			const struct cfg_rule *c)
+                        const struct cfg_rule *c)
 {
 	memset(h, 0, sizeof(*h));
 	if (c->protocol != CFG_PROTO_ANY) {
@@ -124,9 +124,11 @@ static int compile_rule(struct rule_hot *h, struct rule_lists *l, struct flow_ac
 		h->dscp_mask |= UINT64_C(1) << c->dscp[i];
 		h->need |= NEED_DSCP;
 	}
-	if (compile_prefixes(l->src, c->src, c->n_src) || compile_prefixes(l->dst, c->dst, c->n_dst))
+	if (compile_prefixes(l->src, c->src, c->n_src) ||
+	    compile_prefixes(l->dst, c->dst, c->n_dst))
 		return -EINVAL;
-	if (check_ranges(c->src_ports, c->n_src_ports) || check_ranges(c->dst_ports, c->n_dst_ports))
+	if (check_ranges(c->src_ports, c->n_src_ports) ||
+	    check_ranges(c->dst_ports, c->n_dst_ports))
 		return -EINVAL;
 	memcpy(l->sport, c->src_ports, c->n_src_ports * sizeof(l->sport[0]));
 	memcpy(l->dport, c->dst_ports, c->n_dst_ports * sizeof(l->dport[0]));
@@ -135,12 +137,12 @@ static int compile_rule(struct rule_hot *h, struct rule_lists *l, struct flow_ac
 	h->n_sport = c->n_src_ports;
 	h->n_dport = c->n_dst_ports;
 	h->need |= (c->n_src ? NEED_SRC : 0) | (c->n_dst ? NEED_DST : 0) |
-		   (c->n_src_ports ? NEED_SPORT : 0) | (c->n_dst_ports ? NEED_DPORT : 0);
+	           (c->n_src_ports ? NEED_SPORT : 0) | (c->n_dst_ports ? NEED_DPORT : 0);
 	return compile_action(a, c);
 }
 
 struct flow_rules *flow_rules_create(const struct cfg_rule *rules, unsigned int n,
-				     enum cfg_action default_action)
+                                     enum cfg_action default_action)
 {
 	struct flow_rules *r;
 
@@ -156,8 +158,8 @@ struct flow_rules *flow_rules_create(const struct cfg_rule *rules, unsigned int 
 	r->n = n;
 	/* One spare element each so that n == 0 still allocates. */
 	r->hot = rte_zmalloc("flow_rules_hot", (n + 1) * sizeof(r->hot[0]), RTE_CACHE_LINE_SIZE);
-	r->lists = rte_zmalloc("flow_rules_lists", (n + 1) * sizeof(r->lists[0]),
-			       RTE_CACHE_LINE_SIZE);
+	r->lists =
+	        rte_zmalloc("flow_rules_lists", (n + 1) * sizeof(r->lists[0]), RTE_CACHE_LINE_SIZE);
 	r->act = rte_zmalloc("flow_rules_act", (n + 1) * sizeof(r->act[0]), RTE_CACHE_LINE_SIZE);
 	if (r->hot == NULL || r->lists == NULL || r->act == NULL) {
 		flow_rules_free(r);
@@ -165,17 +167,17 @@ struct flow_rules *flow_rules_create(const struct cfg_rule *rules, unsigned int 
 		return NULL;
 	}
 	r->act[0] = (struct flow_action){
-		.action = (uint8_t)default_action,
-		.mss_mode = CFG_MSS_AUTO,
-		.fragment = CFG_FRAG_RESPECT_DF,
-		.handshake = CFG_HANDSHAKE_DEFERRED,
-		.lan_profile = -1,
-		.wan_profile = -1,
+	        .action = (uint8_t)default_action,
+	        .mss_mode = CFG_MSS_AUTO,
+	        .fragment = CFG_FRAG_RESPECT_DF,
+	        .handshake = CFG_HANDSHAKE_DEFERRED,
+	        .lan_profile = -1,
+	        .wan_profile = -1,
 	};
 	for (unsigned int i = 0; i < n; i++) {
 		if (compile_rule(&r->hot[i], &r->lists[i], &r->act[i + 1], &rules[i]) < 0) {
 			FLOW_LOG(ERR, "rule %u (%.*s): invalid field", i, CFG_NAME_MAX,
-				 rules[i].name);
+			         rules[i].name);
 			flow_rules_free(r);
 			rte_errno = EINVAL;
 			return NULL;
@@ -235,7 +237,7 @@ int flow_rules_match(const struct flow_rules *r, const struct flow_match_input *
 	if (in->flags & FLOW_MATCH_F_FRAG_NONFIRST)
 		never |= NEED_PORTS;
 	if (in->family != FLOW_FAMILY_IPV4)
-		never |= NEED_ADDR;	/* rules carry IPv4 prefixes only */
+		never |= NEED_ADDR; /* rules carry IPv4 prefixes only */
 
 	for (unsigned int i = 0; i < r->n; i++) {
 		const struct rule_hot *h = &r->hot[i];
@@ -266,8 +268,8 @@ int flow_rules_match(const struct flow_rules *r, const struct flow_match_input *
 }
 
 void flow_rule_counters_sum(const struct flow_rules *r,
-			    const struct flow_rule_counters *const *per_lcore, unsigned int n_lcores,
-			    struct flow_rule_counters *out)
+                            const struct flow_rule_counters *const *per_lcore,
+                            unsigned int n_lcores, struct flow_rule_counters *out)
 {
 	unsigned int slots = flow_rules_counter_slots(r);
 

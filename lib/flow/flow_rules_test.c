@@ -227,16 +227,16 @@ static void ingress_port(void **state)
 static void first_match_wins_and_default(void **state)
 {
 	struct cfg_rule c[3] = {any_rule(CFG_ACTION_DROP), any_rule(CFG_ACTION_FORWARD),
-				any_rule(CFG_ACTION_ACCELERATE)};
+	                        any_rule(CFG_ACTION_ACCELERATE)};
 	struct flow_match_input m = pkt();
 	struct flow_rules *r;
 
-	c[0].protocol = 17;	/* udp: drop */
-	c[1].n_dst_ports = 1;	/* tcp/104: forward */
+	c[0].protocol = 17;   /* udp: drop */
+	c[1].n_dst_ports = 1; /* tcp/104: forward */
 	c[1].dst_ports[0] = (struct cfg_port_range){104, 104};
 	c[1].mss_mode = CFG_MSS_FIXED;
 	c[1].mss = 1300;
-	c[2].protocol = 6;	/* any tcp: accelerate, also matches port 104 */
+	c[2].protocol = 6; /* any tcp: accelerate, also matches port 104 */
 	c[2].lan_profile = 2;
 	r = flow_rules_create(c, 3, CFG_ACTION_DROP);
 	assert_non_null(r);
@@ -335,20 +335,20 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(empty_rule_matches_all),
-		cmocka_unit_test(protocol),
-		cmocka_unit_test(src_prefix_lengths),
-		cmocka_unit_test(dst_prefix_list_any_of),
-		cmocka_unit_test(ipv6_never_matches_prefix_rules),
-		cmocka_unit_test(dst_port_range_edges),
-		cmocka_unit_test(src_port_range),
-		cmocka_unit_test(nonfirst_fragment_skips_port_rules),
-		cmocka_unit_test(dscp_list),
-		cmocka_unit_test(ingress_port),
-		cmocka_unit_test(first_match_wins_and_default),
-		cmocka_unit_test(no_rules_default),
-		cmocka_unit_test(invalid_rules_rejected),
-		cmocka_unit_test(counters_sum_over_lcores),
+	        cmocka_unit_test(empty_rule_matches_all),
+	        cmocka_unit_test(protocol),
+	        cmocka_unit_test(src_prefix_lengths),
+	        cmocka_unit_test(dst_prefix_list_any_of),
+	        cmocka_unit_test(ipv6_never_matches_prefix_rules),
+	        cmocka_unit_test(dst_port_range_edges),
+	        cmocka_unit_test(src_port_range),
+	        cmocka_unit_test(nonfirst_fragment_skips_port_rules),
+	        cmocka_unit_test(dscp_list),
+	        cmocka_unit_test(ingress_port),
+	        cmocka_unit_test(first_match_wins_and_default),
+	        cmocka_unit_test(no_rules_default),
+	        cmocka_unit_test(invalid_rules_rejected),
+	        cmocka_unit_test(counters_sum_over_lcores),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -17,17 +17,17 @@
 
 RTE_LOG_REGISTER_DEFAULT(flow_logtype, NOTICE);
 
-#define FLOW_NAME_MAX 24
+#define FLOW_NAME_MAX     24
 #define FLOW_MIN_CAPACITY 8
-#define FLOW_US_PER_S UINT64_C(1000000)
-#define IPPROTO_TCP_NUM 6
+#define FLOW_US_PER_S     UINT64_C(1000000)
+#define IPPROTO_TCP_NUM   6
 
 struct flow_table {
 	struct rte_hash *h;
-	struct flow_entry *entries;	/* indexed by rte_hash key position */
+	struct flow_entry *entries; /* indexed by rte_hash key position */
 	uint32_t capacity;
 	uint32_t count;
-	uint32_t cursor;		/* next slot flow_table_age() examines */
+	uint32_t cursor; /* next slot flow_table_age() examines */
 	uint64_t tcp_idle_us;
 	uint64_t idle_us;
 	flow_expire_cb on_expire;
@@ -35,7 +35,7 @@ struct flow_table {
 };
 
 void flow_table_params_from_cfg(struct flow_table_params *p, const struct cfg_flows *cfg,
-				const char *name, int socket_id)
+                                const char *name, int socket_id)
 {
 	memset(p, 0, sizeof(*p));
 	p->name = name;
@@ -72,13 +72,13 @@ struct flow_table *flow_table_create(const struct flow_table_params *p)
 	 * keys whatever their hashes, so "full" means full.
 	 */
 	hp = (struct rte_hash_parameters){
-		.name = hname,
-		.entries = p->capacity,
-		.key_len = sizeof(struct flow_key),
-		.hash_func = flow_key_hash,
-		.hash_func_init_val = 0,
-		.socket_id = p->socket_id,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	        .name = hname,
+	        .entries = p->capacity,
+	        .key_len = sizeof(struct flow_key),
+	        .hash_func = flow_key_hash,
+	        .hash_func_init_val = 0,
+	        .socket_id = p->socket_id,
+	        .extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	t->h = rte_hash_create(&hp);
 	if (t->h == NULL) {
@@ -89,7 +89,7 @@ struct flow_table *flow_table_create(const struct flow_table_params *p)
 		return NULL;
 	}
 	t->entries = rte_zmalloc_socket("flow_entries", (size_t)p->capacity * sizeof(t->entries[0]),
-					RTE_CACHE_LINE_SIZE, p->socket_id);
+	                                RTE_CACHE_LINE_SIZE, p->socket_id);
 	if (t->entries == NULL) {
 		rte_hash_free(t->h);
 		rte_free(t);
@@ -133,7 +133,7 @@ struct flow_entry *flow_table_lookup(struct flow_table *t, const struct flow_key
 }
 
 static void entry_init(struct flow_entry *e, const struct flow_key *key, int rule_idx,
-		       const struct flow_action *act, uint8_t orig_side, uint64_t now_us)
+                       const struct flow_action *act, uint8_t orig_side, uint64_t now_us)
 {
 	memset(e, 0, sizeof(*e));
 	e->key = *key;
@@ -148,8 +148,8 @@ static void entry_init(struct flow_entry *e, const struct flow_key *key, int rul
 
 /* Insert with a precomputed hash. NULL when full (rte_errno ENOSPC). */
 static struct flow_entry *table_insert(struct flow_table *t, const struct flow_key *key,
-				       hash_sig_t sig, int rule_idx, const struct flow_action *act,
-				       uint8_t orig_side, uint64_t now_us, int *created)
+                                       hash_sig_t sig, int rule_idx, const struct flow_action *act,
+                                       uint8_t orig_side, uint64_t now_us, int *created)
 {
 	int32_t pos = rte_hash_add_key_with_hash(t->h, key, sig);
 	struct flow_entry *e;
@@ -176,7 +176,7 @@ static struct flow_entry *table_insert(struct flow_table *t, const struct flow_k
 }
 
 struct flow_entry *flow_table_add(struct flow_table *t, const struct flow_key *key, int rule_idx,
-				  const struct flow_action *act, uint8_t orig_side, uint64_t now_us)
+                                  const struct flow_action *act, uint8_t orig_side, uint64_t now_us)
 {
 	int created;
 
@@ -186,7 +186,7 @@ struct flow_entry *flow_table_add(struct flow_table *t, const struct flow_key *k
 		return NULL;
 	}
 	return table_insert(t, key, rte_hash_hash(t->h, key), rule_idx, act, orig_side, now_us,
-			    &created);
+	                    &created);
 }
 
 static void entry_remove(struct flow_table *t, struct flow_entry *e)
@@ -254,8 +254,7 @@ unsigned int flow_table_age(struct flow_table *t, uint64_t now_us, unsigned int 
 	return expired;
 }
 
-static inline void count_packet(struct flow_rule_counters *c, int rule, uint32_t bytes,
-				int created)
+static inline void count_packet(struct flow_rule_counters *c, int rule, uint32_t bytes, int created)
 {
 	struct flow_rule_counters *s;
 
@@ -268,7 +267,7 @@ static inline void count_packet(struct flow_rule_counters *c, int rule, uint32_t
 }
 
 static inline void entry_hit(struct flow_entry *e, struct flow_result *res, int side,
-			     uint32_t bytes, uint64_t now_us)
+                             uint32_t bytes, uint64_t now_us)
 {
 	uint8_t dir = (uint8_t)side ^ e->orig_side;
 
@@ -282,9 +281,9 @@ static inline void entry_hit(struct flow_entry *e, struct flow_result *res, int 
 }
 
 unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *r,
-				 const struct flow_pkt_info *pkts, unsigned int n, uint64_t now_us,
-				 struct flow_result *out, struct flow_rule_counters *counters,
-				 unsigned int *n_full)
+                                 const struct flow_pkt_info *pkts, unsigned int n, uint64_t now_us,
+                                 struct flow_result *out, struct flow_rule_counters *counters,
+                                 unsigned int *n_full)
 {
 	struct flow_key keys[RTE_HASH_LOOKUP_BULK_MAX];
 	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
@@ -332,7 +331,7 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 
 				if (k != UINT8_MAX)
 					e = table_insert(t, &keys[k], sig[k], rule, act,
-							 (uint8_t)side[k], now_us, &created);
+					                 (uint8_t)side[k], now_us, &created);
 				if (e == NULL) {
 					/* No entry: act by rule, never fail the packet. */
 					res->entry = NULL;
@@ -357,6 +356,6 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 
 /* A hit must touch one cache line of its entry (see struct flow_entry). */
 _Static_assert(offsetof(struct flow_entry, bytes) + sizeof(((struct flow_entry *)0)->bytes) <=
-		       RTE_CACHE_LINE_MIN_SIZE,
-	       "flow_entry hot fields exceed the first cache line");
+                       RTE_CACHE_LINE_MIN_SIZE,
+               "flow_entry hot fields exceed the first cache line");
 _Static_assert(sizeof(struct flow_key) == 48, "flow_key must stay 48 bytes (rte_hash k48 compare)");

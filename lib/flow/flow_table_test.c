@@ -14,17 +14,17 @@
 #include "test_eal.h"
 
 #define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
-#define SEC UINT64_C(1000000)
-#define TCP 6
-#define UDP 17
+#define SEC             UINT64_C(1000000)
+#define TCP             6
+#define UDP             17
 
 static unsigned int table_seq;
 
 static struct flow_table *make_table(uint32_t capacity, flow_expire_cb cb, void *arg)
 {
 	struct flow_table_params p;
-	struct cfg_flows cfg = {.table_size = capacity, .idle_timeout_s = 300,
-				.udp_idle_timeout_s = 60};
+	struct cfg_flows cfg = {
+	        .table_size = capacity, .idle_timeout_s = 300, .udp_idle_timeout_s = 60};
 	char name[24];
 
 	snprintf(name, sizeof(name), "t%u", table_seq++);
@@ -37,7 +37,7 @@ static struct flow_table *make_table(uint32_t capacity, flow_expire_cb cb, void 
 }
 
 static struct flow_pkt_info pk(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
-			       uint8_t proto, uint32_t bytes)
+                               uint8_t proto, uint32_t bytes)
 {
 	struct flow_pkt_info p;
 	memset(&p, 0, sizeof(p));
@@ -89,8 +89,8 @@ static void add_lookup_remove(void **state)
 {
 	struct flow_table *t = make_table(64, NULL, NULL);
 	struct flow_pkt_info p = pk(IP4(10, 0, 0, 1), 1000, IP4(10, 0, 0, 2), 80, TCP, 60);
-	struct flow_action act = {.action = CFG_ACTION_FORWARD, .lan_profile = -1,
-				  .wan_profile = -1};
+	struct flow_action act = {
+	        .action = CFG_ACTION_FORWARD, .lan_profile = -1, .wan_profile = -1};
 	struct flow_key k;
 	int side = flow_key_make(&k, &p.m);
 
@@ -397,16 +397,16 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(add_lookup_remove),
-		cmocka_unit_test(classify_creates_then_hits_both_directions),
-		cmocka_unit_test(bulk_burst_with_duplicates),
-		cmocka_unit_test(default_rule_counts),
-		cmocka_unit_test(aging_virtual_clock),
-		cmocka_unit_test(aging_is_incremental),
-		cmocka_unit_test(table_full_never_fails_packet),
-		cmocka_unit_test(fills_to_exact_capacity),
-		cmocka_unit_test(flush_and_errors),
-		cmocka_unit_test(ipv6_and_ipv4_entries_coexist),
+	        cmocka_unit_test(add_lookup_remove),
+	        cmocka_unit_test(classify_creates_then_hits_both_directions),
+	        cmocka_unit_test(bulk_burst_with_duplicates),
+	        cmocka_unit_test(default_rule_counts),
+	        cmocka_unit_test(aging_virtual_clock),
+	        cmocka_unit_test(aging_is_incremental),
+	        cmocka_unit_test(table_full_never_fails_packet),
+	        cmocka_unit_test(fills_to_exact_capacity),
+	        cmocka_unit_test(flush_and_errors),
+	        cmocka_unit_test(ipv6_and_ipv4_entries_coexist),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
