@@ -15,7 +15,7 @@ int test_eal_init(void)
 {
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "--file-prefix=pepgw-test-%d", (int)getpid());
-	char *argv[] = {"test", "--no-huge", "--no-pci", "--in-memory", "--log-level=lib.*:error",
+	char *argv[] = {"test", "--no-huge", "--no-pci", "--no-shconf", "--log-level=lib.*:error",
 			"-m", "256", prefix, "--no-telemetry", NULL};
 	if (eal_ready)
 		return 0;

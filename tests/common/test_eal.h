@@ -5,7 +5,7 @@
 #include <rte_mempool.h>
 
 /*
- * Start the DPDK EAL for a unit test: no hugepages, no PCI, no shared files, so any number of
+ * Start the DPDK EAL for a unit test: no hugepages, no PCI, no shared config, so any number of
  * test processes can run at once. Returns 0 or a negative errno. Safe to call more than once.
  */
 int test_eal_init(void);

@@ -1,0 +1,620 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The run-to-completion loop of one worker lcore:
+ *
+ *   rx_burst per queue → parse → ARP / to us (ICMP echo) / transit
+ *   transit: TTL check → classify the burst (flow table + first-match rules)
+ *            → drop | forward: route → TTL decrement → MSS clamp → fragmentation policy
+ *            → next-hop MAC (ARP, packets held while resolving) → per-port TX buffer
+ *   once per iteration: flush TX buffers, ARP learnings from other lcores, timers
+ *   idle: after GW_IDLE_POLLS empty polls sleep idle_sleep_us
+ *
+ * Everything here touches only this lcore's context and read-only shared state.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include <rte_cycles.h>
+#include <rte_arp.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "flow.h"
+#include "frag.h"
+#include "gw.h"
+#include "mss.h"
+#include "net.h"
+#include "net_arp.h"
+#include "net_icmp.h"
+#include "net_route.h"
+
+#define ARP_TICK_US 10000
+#define FLOW_AGE_US 1000
+#define FLOW_AGE_SCAN 64
+#define ARP_NOTE_RING 1024
+#define FRAG_MAX_OUT 64
+#define TX_DRAIN_US 100
+
+static uint64_t tsc_per_us;
+
+uint64_t gw_now_us(void)
+{
+	if (unlikely(tsc_per_us == 0))
+		tsc_per_us = RTE_MAX(rte_get_tsc_hz() / 1000000, (uint64_t)1);
+	return rte_rdtsc() / tsc_per_us;
+}
+
+static void count_tx_drop(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
+{
+	struct gw_lcore *lc = userdata;
+	stats_add(lc->stats, STAT_drop_tx_full, unsent);
+	rte_pktmbuf_free_bulk(pkts, unsent);
+}
+
+static inline void drop(struct gw_lcore *lc, struct rte_mbuf *m, enum stat_id why)
+{
+	stats_inc(lc->stats, why);
+	rte_pktmbuf_free(m);
+}
+
+/* Queue a frame whose Ethernet header is complete for transmission on port. */
+static inline void tx(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m)
+{
+	stats_inc(lc->stats, STAT_tx_packets);
+	stats_add(lc->stats, STAT_tx_bytes, m->pkt_len);
+	rte_eth_tx_buffer(lc->gw->ports[port].info.port_id, (uint16_t)lc->idx, lc->txb[port], m);
+}
+
+static inline void set_l2(struct rte_mbuf *m, const struct gw_port *p,
+			  const struct rte_ether_addr *dst)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	rte_ether_addr_copy(dst, &eth->dst_addr);
+	rte_ether_addr_copy(&p->info.mac, &eth->src_addr);
+}
+
+static void send_arp_request(struct gw_lcore *lc, uint16_t port, uint32_t ip)
+{
+	const struct gw_port *p = &lc->gw->ports[port];
+	struct rte_mbuf *m = net_arp_request(lc->gw->pool, &p->info.mac, p->ipv4, ip);
+	if (m == NULL) {
+		stats_inc(lc->stats, STAT_drop_no_mbuf);
+		return;
+	}
+	stats_inc(lc->stats, STAT_arp_requests_out);
+	tx(lc, port, m);
+}
+
+/* Send packets released by ARP resolution: their next hop is now at mac. */
+static void send_held(struct gw_lcore *lc, uint16_t port, const struct rte_ether_addr *mac,
+		      struct rte_mbuf **held, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		set_l2(held[i], &lc->gw->ports[port], mac);
+		tx(lc, port, held[i]);
+	}
+}
+
+/* Resolve next_hop on port and send m (its Ethernet header is rewritten). */
+static void l2_output(struct gw_lcore *lc, uint16_t port, uint32_t next_hop, struct rte_mbuf *m,
+		      uint64_t now)
+{
+	struct rte_ether_addr mac;
+	struct net_arp_miss miss = {0};
+	int rc = net_arp_resolve(lc->arp, port, next_hop, m, now, &mac, &miss);
+	if (rc == NET_ARP_HIT) {
+		set_l2(m, &lc->gw->ports[port], &mac);
+		tx(lc, port, m);
+		return;
+	}
+	if (rc == NET_ARP_HELD) {
+		stats_inc(lc->stats, STAT_arp_queued);
+		if (miss.dropped != NULL)
+			drop(lc, miss.dropped, STAT_drop_arp_unresolved);
+		if (miss.send_request)
+			send_arp_request(lc, port, next_hop);
+		return;
+	}
+	drop(lc, m, STAT_drop_arp_unresolved);
+}
+
+/*
+ * Send an ICMP error about orig (parsed into h) back toward its source, rate limited.
+ * orig stays the caller's.
+ */
+static void send_icmp_error(struct gw_lcore *lc, const struct rte_mbuf *orig,
+			    const struct net_hdrs *h, uint8_t type, uint8_t code, uint16_t mtu,
+			    uint64_t now)
+{
+	uint16_t port;
+	uint32_t nh;
+	if (!net_icmp_error_allowed(h))
+		return;
+	if (net_route_lookup(lc->gw->routes, h->src, &port, &nh) < 0)
+		return;
+	if (!net_ratelimit_take(lc->icmp_limit, now)) {
+		stats_inc(lc->stats, STAT_icmp_errors_ratelimited);
+		return;
+	}
+	struct rte_mbuf *e =
+		net_icmp_error(lc->gw->pool, orig, h, type, code, mtu, lc->gw->ports[port].ipv4);
+	if (e == NULL) {
+		if (rte_errno == ENOBUFS)
+			stats_inc(lc->stats, STAT_drop_no_mbuf);
+		return;
+	}
+	stats_inc(lc->stats, STAT_icmp_errors_sent);
+	l2_output(lc, port, nh, e, now);
+}
+
+static bool is_our_address(const struct gw *gw, uint32_t ip)
+{
+	for (unsigned int i = 0; i < gw->n_ports; i++)
+		if (gw->ports[i].ipv4 == ip)
+			return true;
+	return false;
+}
+
+static void arp_note_others(struct gw_lcore *lc, uint16_t port, uint32_t ip,
+			    const struct rte_ether_addr *mac)
+{
+	struct gw *gw = lc->gw;
+	for (unsigned int i = 0; i < gw->n_lcores; i++) {
+		struct gw_lcore *o = &gw->lcores[i];
+		struct gw_arp_note *note;
+		if (o == lc)
+			continue;
+		/* Notes are small and rare; when a ring is full the other lcore re-resolves. */
+		note = rte_malloc(NULL, sizeof(*note), 0);
+		if (note == NULL)
+			continue;
+		note->ipv4 = ip;
+		note->port = port;
+		note->mac = *mac;
+		if (rte_ring_enqueue(o->arp_notes, note) < 0)
+			rte_free(note);
+	}
+}
+
+static void arp_learn(struct gw_lcore *lc, uint16_t port, uint32_t ip,
+		      const struct rte_ether_addr *mac, unsigned int flags, uint64_t now)
+{
+	struct rte_mbuf *held[256];
+	unsigned int n = 0;
+	if (net_arp_learn(lc->arp, port, ip, mac, now, flags, held, RTE_DIM(held), &n) == 0)
+		send_held(lc, port, mac, held, n);
+}
+
+static void arp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m,
+		      const struct net_hdrs *h, uint64_t now)
+{
+	const struct gw_port *p = &lc->gw->ports[port];
+	struct net_arp_pkt a;
+	int rc = net_arp_parse(rte_pktmbuf_mtod_offset(m, const uint8_t *, h->l2_len),
+			       rte_pktmbuf_data_len(m) - h->l2_len, &a);
+	if (rc != 0) {
+		drop(lc, m, rc);
+		return;
+	}
+	bool for_us = a.tpa == p->ipv4;
+	unsigned int flags = for_us ? NET_ARP_LEARN_CREATE : 0;
+	if (a.op == RTE_ARP_OP_REQUEST)
+		stats_inc(lc->stats, STAT_arp_requests_in);
+	else
+		stats_inc(lc->stats, STAT_arp_replies_in);
+	/* RFC 826 merge: update the sender's entry; create it when the ARP was for us. */
+	if (a.spa != 0) {
+		arp_learn(lc, port, a.spa, &a.sha, flags, now);
+		if (for_us && lc->gw->n_lcores > 1)
+			arp_note_others(lc, port, a.spa, &a.sha);
+	}
+	if (for_us && a.op == RTE_ARP_OP_REQUEST &&
+	    net_arp_reply_in_place(m, h, &a, &p->info.mac) == 0) {
+		stats_inc(lc->stats, STAT_arp_replies_out);
+		tx(lc, port, m);
+		return;
+	}
+	rte_pktmbuf_free(m);
+}
+
+static void local_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m,
+			struct net_hdrs *h, uint64_t now)
+{
+	stats_inc(lc->stats, STAT_local_in);
+	if (h->proto == IPPROTO_ICMP && (h->flags & NET_F_L4) &&
+	    h->icmp_type == NET_ICMP_ECHO_REQUEST && !(h->flags & NET_F_FRAG)) {
+		if (net_icmp_echo_reply(m, h) == 0) {
+			stats_inc(lc->stats, STAT_icmp_echo_replies);
+			/* Route the reply: the requester may sit behind a router on this port. */
+			uint16_t out;
+			uint32_t nh;
+			if (net_route_lookup(lc->gw->routes, h->dst, &out, &nh) < 0) {
+				drop(lc, m, STAT_drop_no_route);
+				return;
+			}
+			l2_output(lc, out, nh, m, now);
+			return;
+		}
+	}
+	if (h->proto == IPPROTO_UDP && (h->flags & NET_F_L4))
+		send_icmp_error(lc, m, h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_PORT_UNREACH, 0,
+				now);
+	drop(lc, m, STAT_drop_not_for_us);
+}
+
+/* The flow action carries cfg_frag_policy values; lib/frag takes them as its own enum. */
+_Static_assert((int)CFG_FRAG_RESPECT_DF == (int)FRAG_POLICY_RESPECT_DF &&
+		       (int)CFG_FRAG_ALWAYS == (int)FRAG_POLICY_ALWAYS &&
+		       (int)CFG_FRAG_OUTER == (int)FRAG_POLICY_OUTER,
+	       "cfg_frag_policy and frag_policy must agree");
+
+static uint16_t effective_mss(const struct flow_action *act, uint16_t mtu)
+{
+	if (act->mss_mode == CFG_MSS_FIXED)
+		return act->mss;
+	int mss = mss_auto(mtu, 0);
+	return mss > 0 ? (uint16_t)mss : MSS_MIN;
+}
+
+static void forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
+		    const struct flow_action *act, uint64_t now)
+{
+	struct gw *gw = lc->gw;
+	uint16_t port;
+	uint32_t nh;
+
+	if (net_route_lookup(gw->routes, h->dst, &port, &nh) < 0) {
+		send_icmp_error(lc, m, h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_HOST_UNREACH, 0,
+				now);
+		drop(lc, m, STAT_drop_no_route);
+		return;
+	}
+	const struct gw_port *out = &gw->ports[port];
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, h->l2_len);
+
+	if (net_ipv4_dec_ttl(ip) != 0) {
+		send_icmp_error(lc, m, h, NET_ICMP_TIME_EXCEEDED, NET_ICMP_CODE_TTL_EXCEEDED, 0,
+				now);
+		drop(lc, m, STAT_drop_ttl_exceeded);
+		return;
+	}
+
+	if (h->proto == IPPROTO_TCP && (h->flags & NET_F_L4) && (h->tcp_flags & RTE_TCP_SYN_FLAG) &&
+	    act->mss_mode != CFG_MSS_OFF) {
+		uint32_t off = h->l2_len + h->l3_len;
+		uint32_t seg = rte_pktmbuf_data_len(m);
+		enum mss_result r = mss_clamp(rte_pktmbuf_mtod_offset(m, uint8_t *, off),
+					      off < seg ? seg - off : 0,
+					      effective_mss(act, out->mtu), 0, NULL);
+		enum stat_id s = mss_result_stat(r);
+		if (mss_result_is_drop(r)) {
+			drop(lc, m, s);
+			return;
+		}
+		if (s != STAT_MAX)
+			stats_inc(lc->stats, s);
+	}
+
+	/* Frame bytes past the IP total length are Ethernet padding: not ours to forward. */
+	uint32_t frame_len = (uint32_t)h->l2_len + h->ip_total_len;
+	if (m->pkt_len > frame_len)
+		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - frame_len));
+
+	if (h->ip_total_len > out->mtu) {
+		enum frag_verdict v = frag_decide((enum frag_policy)act->fragment, h->ip_total_len,
+						  h->flags & NET_F_DF, out->mtu);
+		if (v == FRAG_DROP_NEED_FRAG) {
+			send_icmp_error(lc, m, h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_FRAG_NEEDED,
+					out->mtu, now);
+			drop(lc, m, STAT_drop_df_mtu);
+			return;
+		}
+		if (v == FRAG_FRAGMENT || v == FRAG_FRAGMENT_CLEAR_DF) {
+			struct rte_mbuf *frags[FRAG_MAX_OUT];
+			enum stat_id why = STAT_drop_frag_failed;
+			m->l2_len = h->l2_len;
+			int n = frag_fragment(m, out->mtu, v == FRAG_FRAGMENT_CLEAR_DF, frags,
+					      RTE_DIM(frags), gw->pool, gw->indirect_pool, &why);
+			if (n < 0) {
+				drop(lc, m, why);
+				return;
+			}
+			stats_inc(lc->stats, STAT_frag_packets);
+			stats_add(lc->stats, STAT_frag_fragments, (uint64_t)n);
+			if (v == FRAG_FRAGMENT_CLEAR_DF)
+				stats_inc(lc->stats, STAT_frag_df_cleared);
+			stats_inc(lc->stats, STAT_forwarded);
+			for (int i = 0; i < n; i++)
+				l2_output(lc, port, nh, frags[i], now);
+			return;
+		}
+		/* FRAG_OUTER needs the tunnel: the config loader refuses it, so never here. */
+		if (v != FRAG_SEND) {
+			drop(lc, m, STAT_drop_frag_failed);
+			return;
+		}
+	}
+	stats_inc(lc->stats, STAT_forwarded);
+	l2_output(lc, port, nh, m, now);
+}
+
+/* A packet that passed the parser and is not for us: fill its classification input. */
+static void match_input(const struct net_hdrs *h, uint16_t port, struct flow_pkt_info *fi,
+			uint32_t bytes)
+{
+	memset(fi, 0, sizeof(*fi));
+	fi->m.family = FLOW_FAMILY_IPV4;
+	fi->m.proto = h->proto;
+	fi->m.dscp = h->dscp;
+	fi->m.flags = (h->flags & NET_F_FRAG_TAIL) ? FLOW_MATCH_F_FRAG_NONFIRST : 0;
+	fi->m.ingress_port = port;
+	fi->m.sport = h->sport;
+	fi->m.dport = h->dport;
+	fi->m.src.v4 = h->src;
+	fi->m.dst.v4 = h->dst;
+	fi->bytes = bytes;
+}
+
+static bool is_broadcast_for(const struct gw_port *p, uint32_t dst)
+{
+	uint32_t host = p->prefix_len < 31 ? ~0u >> p->prefix_len : 0;
+	return net_ipv4_is_broadcast(dst) || net_ipv4_is_multicast(dst) ||
+	       (host != 0 && (dst & host) == host && (dst & ~host) == (p->ipv4 & ~host));
+}
+
+static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
+		     uint64_t now)
+{
+	struct gw *gw = lc->gw;
+	struct net_hdrs hdrs[GW_BURST_MAX];
+	struct rte_mbuf *transit[GW_BURST_MAX];
+	struct flow_pkt_info fi[GW_BURST_MAX];
+	struct flow_result fr[GW_BURST_MAX];
+	unsigned int nt = 0;
+
+	stats_add(lc->stats, STAT_rx_packets, n);
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct net_hdrs *h = &hdrs[nt];
+		stats_add(lc->stats, STAT_rx_bytes, m->pkt_len);
+		int rc = net_parse_mbuf(m, h);
+		if (rc != 0) {
+			drop(lc, m, rc);
+			continue;
+		}
+		if (h->flags & NET_F_ARP) {
+			arp_input(lc, port, m, h, now);
+			continue;
+		}
+		if (net_ipv4_is_martian_src(h->src)) {
+			drop(lc, m, STAT_drop_martian);
+			continue;
+		}
+		if (is_our_address(gw, h->dst)) {
+			local_input(lc, port, m, h, now);
+			continue;
+		}
+		if ((h->flags & NET_F_L2_MCAST) || is_broadcast_for(&gw->ports[port], h->dst)) {
+			drop(lc, m, STAT_drop_not_for_us);
+			continue;
+		}
+		match_input(h, port, &fi[nt], m->pkt_len);
+		transit[nt++] = m;
+	}
+	if (nt == 0)
+		return;
+
+	unsigned int n_full = 0;
+	unsigned int created = flow_classify_burst(lc->flows, gw->rules, fi, nt, now, fr,
+						   lc->rule_counters, &n_full);
+	stats_add(lc->stats, STAT_flow_created, created);
+	stats_add(lc->stats, STAT_drop_flow_table_full, n_full);
+	for (unsigned int i = 0; i < nt; i++) {
+		switch (fr[i].act->action) {
+		case CFG_ACTION_DROP:
+			drop(lc, transit[i], STAT_drop_rule);
+			break;
+		case CFG_ACTION_FORWARD:
+		case CFG_ACTION_ACCELERATE: /* the TCP engine is not wired in yet: forward */
+		default:
+			forward(lc, transit[i], &hdrs[i], fr[i].act, now);
+			break;
+		}
+	}
+}
+
+static void timers(struct gw_lcore *lc, uint64_t now)
+{
+	struct gw_arp_note *notes[32];
+	unsigned int n = rte_ring_dequeue_burst(lc->arp_notes, (void **)notes, RTE_DIM(notes),
+						NULL);
+	for (unsigned int i = 0; i < n; i++) {
+		arp_learn(lc, notes[i]->port, notes[i]->ipv4, &notes[i]->mac,
+			  NET_ARP_LEARN_CREATE, now);
+		rte_free(notes[i]);
+	}
+	if (now >= lc->next_arp_tick_us) {
+		struct net_arp_req req[32];
+		struct rte_mbuf *dropped[64];
+		unsigned int n_req = RTE_DIM(req), n_drop = RTE_DIM(dropped);
+		lc->next_arp_tick_us = now + ARP_TICK_US;
+		if (net_arp_tick(lc->arp, now, req, &n_req, dropped, &n_drop) == 0) {
+			for (unsigned int i = 0; i < n_req; i++)
+				send_arp_request(lc, req[i].port, req[i].ip);
+			stats_add(lc->stats, STAT_drop_arp_unresolved, n_drop);
+			rte_pktmbuf_free_bulk(dropped, n_drop);
+		}
+	}
+	if (now >= lc->next_age_us) {
+		lc->next_age_us = now + FLOW_AGE_US;
+		stats_add(lc->stats, STAT_flow_expired,
+			  flow_table_age(lc->flows, now, FLOW_AGE_SCAN));
+	}
+}
+
+int gw_lcore_main(void *arg)
+{
+	struct gw_lcore *lc = arg;
+	struct gw *gw = lc->gw;
+	struct rte_mbuf *pkts[GW_BURST_MAX];
+	unsigned int idle = 0;
+
+	while (!gw->quit) {
+		uint64_t now = gw_now_us();
+		unsigned int got = 0;
+		for (unsigned int p = 0; p < gw->n_ports; p++) {
+			if (lc->idx >= gw->ports[p].info.n_rxq)
+				continue;
+			uint16_t n = rte_eth_rx_burst(gw->ports[p].info.port_id,
+						      (uint16_t)lc->idx, pkts,
+						      (uint16_t)gw->burst);
+			if (n == 0)
+				continue;
+			got += n;
+			rx_burst(lc, (uint16_t)p, pkts, n, now);
+		}
+		for (unsigned int p = 0; p < gw->n_ports; p++)
+			rte_eth_tx_buffer_flush(gw->ports[p].info.port_id, (uint16_t)lc->idx,
+						lc->txb[p]);
+		timers(lc, now);
+		if (got != 0) {
+			idle = 0;
+		} else if (++idle >= GW_IDLE_POLLS && gw->idle_sleep_us != 0) {
+			rte_delay_us_sleep(gw->idle_sleep_us);
+		}
+	}
+	return 0;
+}
+
+int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
+{
+	const struct pepgw_config *cfg = gw->cfg;
+	char name[32];
+
+	gw->routes = net_route_create("pepgw_routes", CFG_MAX_ROUTES + CFG_MAX_PORTS,
+				      SOCKET_ID_ANY);
+	if (gw->routes == NULL) {
+		snprintf(err, errlen, "cannot create the route table: %s", rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	for (unsigned int i = 0; i < gw->n_ports; i++)
+		net_route_add(gw->routes, gw->ports[i].ipv4, gw->ports[i].prefix_len, 0,
+			      (uint16_t)i);
+	for (unsigned int i = 0; i < cfg->n_routes; i++) {
+		const struct cfg_route *r = &cfg->routes[i];
+		int port = r->port;
+		uint16_t via_port;
+		uint32_t via_nh;
+		/* No port given: the next hop's on-link port (routes are added in order). */
+		if (port < 0 && net_route_lookup(gw->routes, r->via, &via_port, &via_nh) == 0)
+			port = via_port;
+		if (port < 0) {
+			snprintf(err, errlen, "routes[%u]: next hop is on no port's network", i);
+			return -EINVAL;
+		}
+		int rc = net_route_add(gw->routes, r->prefix, r->prefix_len, r->via, (uint16_t)port);
+		if (rc < 0) {
+			snprintf(err, errlen, "routes[%u]: cannot add: %s", i, strerror(-rc));
+			return rc;
+		}
+	}
+	gw->rules = flow_rules_create(cfg->rules, cfg->n_rules, cfg->default_action);
+	if (gw->rules == NULL) {
+		snprintf(err, errlen, "cannot compile the rules: %s", rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+
+	uint64_t now = gw_now_us();
+	for (unsigned int l = 0; l < gw->n_lcores; l++) {
+		struct gw_lcore *lc = &gw->lcores[l];
+		int socket = (int)rte_lcore_to_socket_id(lc->lcore_id);
+		lc->idx = l;
+		lc->gw = gw;
+		lc->stats = &gw->stats[l];
+		for (unsigned int p = 0; p < gw->n_ports; p++) {
+			lc->txb[p] = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(GW_BURST_MAX),
+							0, socket);
+			if (lc->txb[p] == NULL)
+				goto nomem;
+			rte_eth_tx_buffer_init(lc->txb[p], gw->burst);
+			rte_eth_tx_buffer_set_err_callback(lc->txb[p], count_tx_drop, lc);
+		}
+		struct flow_table_params fp;
+		snprintf(name, sizeof(name), "flows%u", lc->lcore_id);
+		flow_table_params_from_cfg(&fp, &cfg->flows, name, socket);
+		lc->flows = flow_table_create(&fp);
+		if (lc->flows == NULL) {
+			snprintf(err, errlen, "flow table of lcore %u (%u entries): %s",
+				 lc->lcore_id, cfg->flows.table_size, rte_strerror(rte_errno));
+			return -rte_errno;
+		}
+		lc->rule_counters = rte_zmalloc_socket(
+			"rule_counters",
+			sizeof(struct flow_rule_counters) * flow_rules_counter_slots(gw->rules),
+			RTE_CACHE_LINE_SIZE, socket);
+		if (lc->rule_counters == NULL)
+			goto nomem;
+		struct net_arp_params ap = {
+			.size = 4096,
+			.lifetime_us = (uint64_t)cfg->arp.timeout_s * 1000000,
+			.retry_us = (uint64_t)cfg->arp.retry_ms * 1000,
+			.max_retries = 3,
+			.queue_len = cfg->arp.queue_len,
+			.socket_id = socket,
+		};
+		snprintf(name, sizeof(name), "arp%u", lc->lcore_id);
+		lc->arp = net_arp_create(name, &ap);
+		if (lc->arp == NULL) {
+			snprintf(err, errlen, "ARP table of lcore %u: %s", lc->lcore_id,
+				 rte_strerror(rte_errno));
+			return -rte_errno;
+		}
+		for (unsigned int s = 0; s < cfg->arp.n_statics; s++) {
+			const struct cfg_arp_static *st = &cfg->arp.statics[s];
+			struct rte_ether_addr mac;
+			unsigned int n_held = 0;
+			memcpy(mac.addr_bytes, st->mac, sizeof(mac.addr_bytes));
+			if (net_arp_add_static(lc->arp, (uint16_t)st->port, st->ipv4, &mac, NULL, 0,
+					       &n_held) < 0) {
+				snprintf(err, errlen, "arp.static[%u]: table full", s);
+				return -ENOSPC;
+			}
+		}
+		lc->icmp_limit = rte_zmalloc_socket("icmp_limit", sizeof(*lc->icmp_limit), 0,
+						    socket);
+		if (lc->icmp_limit == NULL)
+			goto nomem;
+		net_ratelimit_init(lc->icmp_limit, cfg->icmp.errors_per_s, cfg->icmp.burst, now);
+		snprintf(name, sizeof(name), "arpnotes%u", lc->lcore_id);
+		lc->arp_notes = rte_ring_create(name, ARP_NOTE_RING, socket, RING_F_SC_DEQ);
+		if (lc->arp_notes == NULL)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory for the lcore contexts");
+	return -ENOMEM;
+}
+
+void gw_lcores_free(struct gw *gw)
+{
+	for (unsigned int l = 0; l < gw->n_lcores; l++) {
+		struct gw_lcore *lc = &gw->lcores[l];
+		for (unsigned int p = 0; p < gw->n_ports; p++)
+			rte_free(lc->txb[p]);
+		flow_table_free(lc->flows);
+		rte_free(lc->rule_counters);
+		net_arp_free(lc->arp);
+		rte_free(lc->icmp_limit);
+		if (lc->arp_notes != NULL) {
+			void *note;
+			while (rte_ring_dequeue(lc->arp_notes, &note) == 0)
+				rte_free(note);
+			rte_ring_free(lc->arp_notes);
+		}
+	}
+	flow_rules_free(gw->rules);
+	net_route_free(gw->routes);
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PEPGW_GW_H
+#define PEPGW_GW_H
+
+/*
+ * The gateway application: control-plane state built once at start-up (struct gw) and the
+ * per-lcore data-path contexts (struct gw_lcore). Worker lcores only read struct gw; each
+ * writes only its own gw_lcore, so the per-packet path takes no lock.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "pepgw_config.h"
+#include "port.h"
+#include "stats.h"
+
+#define GW_MAX_LCORES CFG_MAX_LCORES
+#define GW_BURST_MAX 64
+/* Empty polls in a row before an idle lcore sleeps idle_sleep_us. */
+#define GW_IDLE_POLLS 64
+
+struct flow_table;
+struct flow_rules;
+struct flow_rule_counters;
+struct net_arp_table;
+struct net_route_table;
+struct net_ratelimit;
+
+struct gw_port {
+	struct port_info info;
+	uint32_t ipv4;		/* host order */
+	uint8_t prefix_len;
+	uint16_t mtu;
+	enum cfg_port_role role;
+	/* Software checksums where the port has no offload. */
+	bool sw_ip_csum, sw_l4_csum;
+};
+
+/* ARP learning shared between lcores: whoever receives the reply tells the others. */
+struct gw_arp_note {
+	uint32_t ipv4;
+	uint16_t port;
+	struct rte_ether_addr mac;
+};
+
+struct gw_lcore {
+	unsigned int lcore_id;
+	unsigned int idx;	/* 0..n_lcores-1: rx/tx queue index on every port */
+	struct gw *gw;
+	struct stats_block *stats;
+	struct rte_eth_dev_tx_buffer *txb[CFG_MAX_PORTS];
+	struct flow_table *flows;
+	struct flow_rule_counters *rule_counters; /* per rule, this lcore's */
+	struct net_arp_table *arp;
+	struct net_ratelimit *icmp_limit;
+	struct rte_ring *arp_notes;	/* gw_arp_note from other lcores (multi-producer) */
+	uint64_t next_age_us;
+	uint64_t next_arp_tick_us;
+} __rte_cache_aligned;
+
+struct gw {
+	const struct pepgw_config *cfg;
+	struct gw_port ports[CFG_MAX_PORTS];
+	unsigned int n_ports;
+	struct rte_mempool *pool;
+	struct rte_mempool *indirect_pool;	/* fragmentation */
+	struct net_route_table *routes;
+	struct flow_rules *rules;
+	struct gw_lcore lcores[GW_MAX_LCORES];
+	unsigned int n_lcores;
+	struct stats_block stats[GW_MAX_LCORES];
+	uint32_t burst;
+	uint32_t idle_sleep_us;
+	volatile bool quit;
+};
+
+/* datapath.c: the run-to-completion loop of one worker lcore. */
+int gw_lcore_main(void *arg);
+
+/* Build the per-lcore contexts (flow tables, ARP tables, tx buffers); 0 or -errno. */
+int gw_lcores_init(struct gw *gw, char *err, size_t errlen);
+void gw_lcores_free(struct gw *gw);
+
+/* telemetry.c: register /pepgw/ commands. */
+int gw_telemetry_init(struct gw *gw);
+
+/* Microseconds from the TSC (the data path's clock, passed to libraries as now_us). */
+uint64_t gw_now_us(void);
+
+#endif
