@@ -28,7 +28,8 @@ struct net_route_table {
 	uint32_t count;
 	bool has_default;
 	uint32_t default_nh;
-	struct route_nh *nh; /* max_routes slots: one per route at worst */
+	uint32_t nh_slots;
+	struct route_nh *nh; /* one per route at worst, + 1 so a replacement always fits */
 };
 
 static inline uint32_t prefix_mask(uint8_t len)
@@ -48,7 +49,8 @@ struct net_route_table *net_route_create(const char *name, uint32_t max_routes, 
 		return NULL;
 	}
 	rt->max_routes = max_routes;
-	rt->nh = rte_zmalloc_socket(name, sizeof(*rt->nh) * max_routes, 0, socket_id);
+	rt->nh_slots = max_routes + 1;
+	rt->nh = rte_zmalloc_socket(name, sizeof(*rt->nh) * rt->nh_slots, 0, socket_id);
 	/* One tbl8 group per prefix longer than /24 is the worst case (DPDK l3fwd sizes the
 	 * same way). */
 	struct rte_lpm_config cfg = {.max_rules = max_routes, .number_tbl8s = max_routes + 1};
@@ -74,7 +76,7 @@ void net_route_free(struct net_route_table *rt)
 static int nh_get(struct net_route_table *rt, uint32_t gw, uint16_t port)
 {
 	int free_slot = -1;
-	for (uint32_t i = 0; i < rt->max_routes; i++) {
+	for (uint32_t i = 0; i < rt->nh_slots; i++) {
 		if (rt->nh[i].refs && rt->nh[i].gw == gw && rt->nh[i].port == port)
 			return (int)i;
 		if (!rt->nh[i].refs && free_slot < 0)
