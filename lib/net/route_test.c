@@ -87,6 +87,13 @@ static void limits(void **state)
 	assert_int_equal(net_route_del(rt, IP4(10, 1, 0, 0), 16), 0);
 	assert_int_equal(net_route_add(rt, IP4(10, 2, 0, 0), 16, IP4(10, 0, 0, 9), 2), 0);
 	expect(rt, IP4(10, 2, 0, 1), 2, IP4(10, 0, 0, 9));
+	/* Next hops no route uses any more are recycled: many replacements never fill up. */
+	for (uint32_t gw = 100; gw < 200; gw++) {
+		assert_int_equal(net_route_add(rt, IP4(10, 2, 0, 0), 16, IP4(10, 0, 0, gw), 2), 0);
+		assert_int_equal(net_route_add(rt, 0, 0, IP4(10, 0, 1, gw), 1), 0);
+	}
+	expect(rt, IP4(10, 2, 0, 1), 2, IP4(10, 0, 0, 199));
+	expect(rt, IP4(11, 0, 0, 1), 1, IP4(10, 0, 1, 199));
 	net_route_free(rt);
 
 	assert_null(net_route_create("rt_zero", 0, SOCKET_ID_ANY));
