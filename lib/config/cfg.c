@@ -101,10 +101,9 @@ void cfg_errors_add(struct cfg_errors *e, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void errors_add_at(struct cfg_errors *e, uint32_t line, uint32_t col, const char *fmt,
-			  ...) __attribute__((format(printf, 4, 5)));
-static void errors_add_at(struct cfg_errors *e, uint32_t line, uint32_t col, const char *fmt,
-			  ...)
+static void errors_add_at(struct cfg_errors *e, uint32_t line, uint32_t col, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+static void errors_add_at(struct cfg_errors *e, uint32_t line, uint32_t col, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -176,7 +175,8 @@ static void buf_putc(struct buf *b, char c)
 
 static bool key_is_identifier(const char *k, size_t n)
 {
-	if (n == 0 || !((k[0] >= 'a' && k[0] <= 'z') || (k[0] >= 'A' && k[0] <= 'Z') || k[0] == '_'))
+	if (n == 0 ||
+	    !((k[0] >= 'a' && k[0] <= 'z') || (k[0] >= 'A' && k[0] <= 'Z') || k[0] == '_'))
 		return false;
 	for (size_t i = 1; i < n; i++) {
 		char c = k[i];
@@ -253,11 +253,11 @@ char *cfg_path(const struct cfg_node *n, char *out, size_t size)
 #define POS_MAX_DEPTH 64
 
 struct pos {
-	size_t path;		/* offset of the NUL-terminated path in doc->paths */
-	uint32_t line, col;	/* where the value starts */
+	size_t path;                /* offset of the NUL-terminated path in doc->paths */
+	uint32_t line, col;         /* where the value starts */
 	uint32_t key_line, key_col; /* where its key starts; 0 for items and the root */
-	uint32_t parent;	/* id of the enclosing object or array */
-	uint32_t seq;		/* order of appearance */
+	uint32_t parent;            /* id of the enclosing object or array */
+	uint32_t seq;               /* order of appearance */
 };
 
 struct cfg_doc {
@@ -266,7 +266,7 @@ struct cfg_doc {
 	struct cfg_errors *errs;
 	unsigned int n_errors;
 	struct buf paths;
-	struct pos *pos;	/* sorted by (path, seq) after the scan */
+	struct pos *pos; /* sorted by (path, seq) after the scan */
 	size_t n_pos, cap_pos;
 	bool oom;
 };
@@ -382,11 +382,21 @@ static void scan_string(struct scan *t, struct buf *out)
 			continue;
 		}
 		switch (c) {
-		case 'b': buf_putc(out, '\b'); break;
-		case 'f': buf_putc(out, '\f'); break;
-		case 'n': buf_putc(out, '\n'); break;
-		case 'r': buf_putc(out, '\r'); break;
-		case 't': buf_putc(out, '\t'); break;
+		case 'b':
+			buf_putc(out, '\b');
+			break;
+		case 'f':
+			buf_putc(out, '\f');
+			break;
+		case 'n':
+			buf_putc(out, '\n');
+			break;
+		case 'r':
+			buf_putc(out, '\r');
+			break;
+		case 't':
+			buf_putc(out, '\t');
+			break;
 		case 'u': {
 			int cp = scan_u4(t);
 			if (cp < 0)
@@ -398,19 +408,22 @@ static void scan_string(struct scan *t, struct buf *out)
 					scan_next(t);
 					int lo = scan_u4(t);
 					if (lo >= 0xdc00 && lo <= 0xdfff)
-						cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+						cp = 0x10000 + ((cp - 0xd800) << 10) +
+						     (lo - 0xdc00);
 				}
 			}
 			put_utf8(out, (uint32_t)cp);
 			break;
 		}
-		default: buf_putc(out, (char)c); break;
+		default:
+			buf_putc(out, (char)c);
+			break;
 		}
 	}
 }
 
 static void pos_add(struct scan *t, uint32_t line, uint32_t col, uint32_t kline, uint32_t kcol,
-		    uint32_t parent)
+                    uint32_t parent)
 {
 	struct cfg_doc *d = t->doc;
 
@@ -434,18 +447,18 @@ static void pos_add(struct scan *t, uint32_t line, uint32_t col, uint32_t kline,
 		return;
 	}
 	d->pos[d->n_pos++] = (struct pos){
-		.path = off,
-		.line = line,
-		.col = col,
-		.key_line = kline,
-		.key_col = kcol,
-		.parent = parent,
-		.seq = (uint32_t)d->n_pos,
+	        .path = off,
+	        .line = line,
+	        .col = col,
+	        .key_line = kline,
+	        .key_col = kcol,
+	        .parent = parent,
+	        .seq = (uint32_t)d->n_pos,
 	};
 }
 
 static void scan_value(struct scan *t, uint32_t kline, uint32_t kcol, uint32_t parent,
-		       unsigned int depth)
+                       unsigned int depth)
 {
 	uint32_t line, col;
 	int c;
@@ -535,7 +548,7 @@ static int pos_line_cmp(const void *a, const void *b)
 }
 
 static void doc_error_at(struct cfg_doc *d, uint32_t line, uint32_t col, const char *path,
-			 const char *fmt, va_list ap)
+                         const char *fmt, va_list ap)
 {
 	char *msg;
 
@@ -545,16 +558,17 @@ static void doc_error_at(struct cfg_doc *d, uint32_t line, uint32_t col, const c
 		return;
 	}
 	if (path[0] != '\0')
-		errors_add_at(d->errs, line, col, "%s:%u:%u: %s: %s", d->name, line, col, path, msg);
+		errors_add_at(d->errs, line, col, "%s:%u:%u: %s: %s", d->name, line, col, path,
+		              msg);
 	else
 		errors_add_at(d->errs, line, col, "%s:%u:%u: %s", d->name, line, col, msg);
 	free(msg);
 }
 
 static void doc_error(struct cfg_doc *d, uint32_t line, uint32_t col, const char *path,
-		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static void doc_error(struct cfg_doc *d, uint32_t line, uint32_t col, const char *path,
-		      const char *fmt, ...)
+                      const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -593,8 +607,8 @@ static void report_duplicates(struct cfg_doc *d)
 		       strcmp(d->paths.p + first[-1].path, d->paths.p + b->path) == 0)
 			first--;
 		doc_error(d, b->key_line, b->key_col, d->paths.p + b->path,
-			  "duplicate key (first at line %u, column %u; allowed: each key once)",
-			  first->key_line, first->key_col);
+		          "duplicate key (first at line %u, column %u; allowed: each key once)",
+		          first->key_line, first->key_col);
 	}
 	free(dups);
 }
@@ -636,7 +650,7 @@ static const struct pos *pos_find(const struct cfg_doc *d, const char *path)
 /* ---- documents --------------------------------------------------------------------------- */
 
 struct cfg_doc *cfg_doc_load_buffer(const char *name, const char *text, size_t len,
-				    struct cfg_errors *errs)
+                                    struct cfg_errors *errs)
 {
 	struct cfg_doc *d;
 	json_error_t jerr;
@@ -662,7 +676,7 @@ struct cfg_doc *cfg_doc_load_buffer(const char *name, const char *text, size_t l
 		d->n_errors++;
 		if (jerr.line > 0)
 			cfg_errors_add(errs, "%s:%d:%d: syntax error: %s", name, jerr.line,
-				       jerr.column > 0 ? jerr.column : 1, jerr.text);
+			               jerr.column > 0 ? jerr.column : 1, jerr.text);
 		else
 			cfg_errors_add(errs, "%s: syntax error: %s", name, jerr.text);
 		cfg_doc_free(d);
@@ -690,8 +704,9 @@ struct cfg_doc *cfg_doc_load(const char *path, struct cfg_errors *errs)
 			if (ncap > CFG_FILE_MAX + 1)
 				ncap = CFG_FILE_MAX + 1;
 			if (ncap == cap) {
-				cfg_errors_add(errs, "%s: file too large (allowed: at most %u bytes)",
-					       path, CFG_FILE_MAX);
+				cfg_errors_add(errs,
+				               "%s: file too large (allowed: at most %u bytes)",
+				               path, CFG_FILE_MAX);
 				goto fail;
 			}
 			char *p = realloc(text, ncap);
@@ -881,7 +896,7 @@ static void join_names(char *out, size_t size, const char *const *names, bool qu
 	out[0] = '\0';
 	for (size_t i = 0; names[i] != NULL && used < size; i++) {
 		int n = snprintf(out + used, size - used, quoted ? "%s\"%s\"" : "%s%s",
-				 i > 0 ? ", " : "", names[i]);
+		                 i > 0 ? ", " : "", names[i]);
 		if (n < 0)
 			break;
 		used += (size_t)n;
@@ -897,7 +912,8 @@ bool cfg_node_object(const struct cfg_node *n, const char *const *allowed)
 		wrong_type(n, "object");
 		return false;
 	}
-	json_object_foreach(n->json, key, v) {
+	json_object_foreach(n->json, key, v)
+	{
 		bool ok = false;
 		for (size_t i = 0; allowed[i] != NULL && !ok; i++)
 			ok = strcmp(allowed[i], key) == 0;
@@ -952,8 +968,10 @@ bool cfg_node_uint(const struct cfg_node *n, uint64_t min, uint64_t max, uint64_
 	}
 	json_int_t v = json_integer_value(n->json);
 	if (v < 0 || (uint64_t)v < min || (uint64_t)v > max) {
-		cfg_error(n, "%" JSON_INTEGER_FORMAT " is out of range (allowed: %" PRIu64
-			     "..%" PRIu64 ")", v, min, max);
+		cfg_error(n,
+		          "%" JSON_INTEGER_FORMAT " is out of range (allowed: %" PRIu64 "..%" PRIu64
+		          ")",
+		          v, min, max);
 		return false;
 	}
 	*out = (uint64_t)v;
@@ -982,7 +1000,7 @@ bool cfg_node_string(const struct cfg_node *n, size_t min_len, char *buf, size_t
 	size_t len = json_string_length(n->json);
 	if (len < min_len || len > size - 1) {
 		cfg_error(n, "%s is too %s (allowed: %s)", quote(n->json, q, sizeof(q)),
-			  len < min_len ? "short" : "long", allowed);
+		          len < min_len ? "short" : "long", allowed);
 		return false;
 	}
 	if (memchr(json_string_value(n->json), '\0', len) != NULL) {
@@ -1021,7 +1039,7 @@ bool cfg_node_name(const struct cfg_node *n, char *buf, size_t size)
 	size_t len = json_string_length(n->json);
 	if (len == 0 || len >= size || strlen(s) != len || !cfg_name_valid(s, size)) {
 		cfg_error(n, "%s is not a valid name (allowed: %s)", quote(n->json, q, sizeof(q)),
-			  allowed);
+		          allowed);
 		return false;
 	}
 	memcpy(buf, s, len + 1);
@@ -1039,7 +1057,7 @@ int cfg_node_enum(const struct cfg_node *n, const char *const *names)
 			if (strcmp(names[i], s) == 0)
 				return i;
 		cfg_error(n, "%s is not allowed (allowed: %s)", quote(n->json, d, sizeof(d)),
-			  allowed);
+		          allowed);
 		return -1;
 	}
 	wrong_type(n, allowed);
@@ -1047,18 +1065,18 @@ int cfg_node_enum(const struct cfg_node *n, const char *const *names)
 }
 
 int cfg_node_uint_or_keyword(const struct cfg_node *n, uint64_t min, uint64_t max,
-			     const char *const *keywords, uint64_t *num)
+                             const char *const *keywords, uint64_t *num)
 {
 	char allowed[256], kw[192], d[64];
 
 	join_names(kw, sizeof(kw), keywords, true);
 	snprintf(allowed, sizeof(allowed), "%" PRIu64 "..%" PRIu64 "%s%s", min, max,
-		 kw[0] ? ", " : "", kw);
+	         kw[0] ? ", " : "", kw);
 	if (json_is_integer(n->json)) {
 		json_int_t v = json_integer_value(n->json);
 		if (v < 0 || (uint64_t)v < min || (uint64_t)v > max) {
 			cfg_error(n, "%" JSON_INTEGER_FORMAT " is out of range (allowed: %s)", v,
-				  allowed);
+			          allowed);
 			return -1;
 		}
 		*num = (uint64_t)v;
@@ -1070,7 +1088,7 @@ int cfg_node_uint_or_keyword(const struct cfg_node *n, uint64_t min, uint64_t ma
 			if (strcmp(keywords[i], s) == 0)
 				return i + 1;
 		cfg_error(n, "%s is not allowed (allowed: %s)", quote(n->json, d, sizeof(d)),
-			  allowed);
+		          allowed);
 		return -1;
 	}
 	wrong_type(n, allowed);
@@ -1087,7 +1105,7 @@ bool cfg_node_ipv4(const struct cfg_node *n, uint32_t *addr)
 	}
 	if (cfg_parse_ipv4(json_string_value(n->json), addr) != 0) {
 		cfg_error(n, "%s is not an IPv4 address (allowed: \"a.b.c.d\", each 0..255)",
-			  quote(n->json, q, sizeof(q)));
+		          quote(n->json, q, sizeof(q)));
 		return false;
 	}
 	return true;
@@ -1095,8 +1113,9 @@ bool cfg_node_ipv4(const struct cfg_node *n, uint32_t *addr)
 
 bool cfg_node_prefix(const struct cfg_node *n, unsigned int flags, uint32_t *addr, uint8_t *len)
 {
-	const char *allowed = (flags & CFG_PREFIX_BARE_OK) ? "\"a.b.c.d/len\" (len 0..32) or \"a.b.c.d\""
-							   : "\"a.b.c.d/len\" (len 0..32)";
+	const char *allowed = (flags & CFG_PREFIX_BARE_OK)
+	                              ? "\"a.b.c.d/len\" (len 0..32) or \"a.b.c.d\""
+	                              : "\"a.b.c.d/len\" (len 0..32)";
 	char q[64];
 	uint32_t a;
 	uint8_t l;
@@ -1108,15 +1127,15 @@ bool cfg_node_prefix(const struct cfg_node *n, unsigned int flags, uint32_t *add
 		return false;
 	}
 	if (cfg_parse_prefix(json_string_value(n->json), flags & CFG_PREFIX_BARE_OK, &a, &l) != 0) {
-		cfg_error(n, "%s is not an IPv4 prefix (allowed: %s)",
-			  quote(n->json, q, sizeof(q)), allowed);
+		cfg_error(n, "%s is not an IPv4 prefix (allowed: %s)", quote(n->json, q, sizeof(q)),
+		          allowed);
 		return false;
 	}
 	if (!(flags & CFG_PREFIX_HOST_BITS_OK) && (a & ~cfg_prefix_mask(l)) != 0) {
 		char net[16];
 		cfg_format_ipv4(a & cfg_prefix_mask(l), net, sizeof(net));
 		cfg_error(n, "%s has host bits set (allowed: the network address, here \"%s/%u\")",
-			  quote(n->json, q, sizeof(q)), net, l);
+		          quote(n->json, q, sizeof(q)), net, l);
 		return false;
 	}
 	*addr = a;
@@ -1136,12 +1155,12 @@ bool cfg_node_mac(const struct cfg_node *n, uint8_t mac[6])
 	}
 	if (cfg_parse_mac(json_string_value(n->json), m) != 0) {
 		cfg_error(n, "%s is not a MAC address (allowed: %s)", quote(n->json, q, sizeof(q)),
-			  allowed);
+		          allowed);
 		return false;
 	}
 	if ((m[0] & 1) || (m[0] | m[1] | m[2] | m[3] | m[4] | m[5]) == 0) {
 		cfg_error(n, "%s is a %s address (allowed: %s)", quote(n->json, q, sizeof(q)),
-			  (m[0] & 1) ? "multicast" : "zero", allowed);
+		          (m[0] & 1) ? "multicast" : "zero", allowed);
 		return false;
 	}
 	memcpy(mac, m, 6);
@@ -1157,7 +1176,7 @@ bool cfg_node_port_range(const struct cfg_node *n, uint16_t *lo, uint16_t *hi)
 		json_int_t v = json_integer_value(n->json);
 		if (v < 0 || v > 65535) {
 			cfg_error(n, "%" JSON_INTEGER_FORMAT " is out of range (allowed: %s)", v,
-				  allowed);
+			          allowed);
 			return false;
 		}
 		*lo = *hi = (uint16_t)v;
@@ -1170,7 +1189,7 @@ bool cfg_node_port_range(const struct cfg_node *n, uint16_t *lo, uint16_t *hi)
 	const char *s = json_string_value(n->json);
 	if (strchr(s, '-') == NULL || cfg_parse_port_range(s, lo, hi) != 0) {
 		cfg_error(n, "%s is not a port range (allowed: %s)", quote(n->json, q, sizeof(q)),
-			  allowed);
+		          allowed);
 		return false;
 	}
 	return true;
@@ -1179,7 +1198,7 @@ bool cfg_node_port_range(const struct cfg_node *n, uint16_t *lo, uint16_t *hi)
 /* ---- member getters ---------------------------------------------------------------------- */
 
 static bool get_member(const struct cfg_node *obj, const char *key, enum cfg_need need,
-		       struct cfg_node *m)
+                       struct cfg_node *m)
 {
 	if (need == CFG_REQUIRED)
 		return cfg_require(obj, key, m);
@@ -1188,7 +1207,7 @@ static bool get_member(const struct cfg_node *obj, const char *key, enum cfg_nee
 }
 
 bool cfg_get_u64(const struct cfg_node *obj, const char *key, enum cfg_need need, uint64_t min,
-		 uint64_t max, uint64_t def, uint64_t *out)
+                 uint64_t max, uint64_t def, uint64_t *out)
 {
 	struct cfg_node m;
 	*out = def;
@@ -1198,7 +1217,7 @@ bool cfg_get_u64(const struct cfg_node *obj, const char *key, enum cfg_need need
 }
 
 bool cfg_get_u32(const struct cfg_node *obj, const char *key, enum cfg_need need, uint32_t min,
-		 uint32_t max, uint32_t def, uint32_t *out)
+                 uint32_t max, uint32_t def, uint32_t *out)
 {
 	uint64_t v;
 	bool ok = cfg_get_u64(obj, key, need, min, max, def, &v);
@@ -1207,7 +1226,7 @@ bool cfg_get_u32(const struct cfg_node *obj, const char *key, enum cfg_need need
 }
 
 bool cfg_get_u16(const struct cfg_node *obj, const char *key, enum cfg_need need, uint16_t min,
-		 uint16_t max, uint16_t def, uint16_t *out)
+                 uint16_t max, uint16_t def, uint16_t *out)
 {
 	uint64_t v;
 	bool ok = cfg_get_u64(obj, key, need, min, max, def, &v);
@@ -1216,7 +1235,7 @@ bool cfg_get_u16(const struct cfg_node *obj, const char *key, enum cfg_need need
 }
 
 bool cfg_get_u8(const struct cfg_node *obj, const char *key, enum cfg_need need, uint8_t min,
-		uint8_t max, uint8_t def, uint8_t *out)
+                uint8_t max, uint8_t def, uint8_t *out)
 {
 	uint64_t v;
 	bool ok = cfg_get_u64(obj, key, need, min, max, def, &v);
@@ -1225,7 +1244,7 @@ bool cfg_get_u8(const struct cfg_node *obj, const char *key, enum cfg_need need,
 }
 
 bool cfg_get_bool(const struct cfg_node *obj, const char *key, enum cfg_need need, bool def,
-		  bool *out)
+                  bool *out)
 {
 	struct cfg_node m;
 	*out = def;
@@ -1235,7 +1254,7 @@ bool cfg_get_bool(const struct cfg_node *obj, const char *key, enum cfg_need nee
 }
 
 bool cfg_get_string(const struct cfg_node *obj, const char *key, enum cfg_need need,
-		    const char *def, char *buf, size_t size)
+                    const char *def, char *buf, size_t size)
 {
 	struct cfg_node m;
 	snprintf(buf, size, "%s", def ? def : "");
@@ -1244,8 +1263,8 @@ bool cfg_get_string(const struct cfg_node *obj, const char *key, enum cfg_need n
 	return cfg_node_string(&m, 1, buf, size);
 }
 
-bool cfg_get_name(const struct cfg_node *obj, const char *key, enum cfg_need need,
-		  const char *def, char *buf, size_t size)
+bool cfg_get_name(const struct cfg_node *obj, const char *key, enum cfg_need need, const char *def,
+                  char *buf, size_t size)
 {
 	struct cfg_node m;
 	snprintf(buf, size, "%s", def ? def : "");
@@ -1255,7 +1274,7 @@ bool cfg_get_name(const struct cfg_node *obj, const char *key, enum cfg_need nee
 }
 
 bool cfg_get_enum(const struct cfg_node *obj, const char *key, enum cfg_need need,
-		  const char *const *names, int def, int *out)
+                  const char *const *names, int def, int *out)
 {
 	struct cfg_node m;
 	*out = def;

@@ -34,9 +34,9 @@
 /* At most this many messages are kept; further ones are only counted. */
 #define CFG_ERRORS_MAX 200
 /* Files larger than this are refused (a configuration is a few KB). */
-#define CFG_FILE_MAX (16u << 20)
+#define CFG_FILE_MAX   (16u << 20)
 /* Longest path kept in messages, including the terminating NUL. */
-#define CFG_PATH_MAX 256
+#define CFG_PATH_MAX   256
 
 /* ---- error collection ------------------------------------------------------------------ */
 
@@ -53,7 +53,7 @@ const char *cfg_errors_get(const struct cfg_errors *e, unsigned int i);
 void cfg_errors_print(const struct cfg_errors *e, FILE *out);
 /* Add a preformatted message (for errors that belong to no JSON value). */
 void cfg_errors_add(struct cfg_errors *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 /*
  * Stable-sort the messages from index from on by file position (messages without one stay
@@ -75,7 +75,7 @@ struct cfg_doc;
 struct cfg_doc *cfg_doc_load(const char *path, struct cfg_errors *errs);
 /* The same from memory; name stands for the file name in messages. text need not be NUL-ended. */
 struct cfg_doc *cfg_doc_load_buffer(const char *name, const char *text, size_t len,
-				    struct cfg_errors *errs);
+                                    struct cfg_errors *errs);
 void cfg_doc_free(struct cfg_doc *doc);
 /* The name given at load time. */
 const char *cfg_doc_name(const struct cfg_doc *doc);
@@ -87,9 +87,9 @@ unsigned int cfg_doc_error_count(const struct cfg_doc *doc);
 struct cfg_node {
 	struct cfg_doc *doc;
 	const struct cfg_node *parent; /* NULL for the root */
-	const char *key;	       /* member name, or NULL for an array item or the root */
-	size_t index;		       /* array index when key is NULL */
-	json_t *json;		       /* NULL when the member is absent */
+	const char *key;               /* member name, or NULL for an array item or the root */
+	size_t index;                  /* array index when key is NULL */
+	json_t *json;                  /* NULL when the member is absent */
 };
 
 struct cfg_node cfg_root(struct cfg_doc *doc);
@@ -111,9 +111,9 @@ char *cfg_path(const struct cfg_node *n, char *buf, size_t size);
  * has a position when n is absent. cfg_error_key points at the member's key instead.
  */
 void cfg_error(const struct cfg_node *n, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 void cfg_error_key(const struct cfg_node *n, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 /* Short description of a value for messages: `string "abc"`, `integer 5`, `an object`... */
 const char *cfg_describe(const json_t *v, char *buf, size_t size);
@@ -147,17 +147,16 @@ int cfg_node_enum(const struct cfg_node *n, const char *const *names);
  * *num), k + 1 for keywords[k], -1 after reporting. E.g. mss: 64..65495, "auto", "off".
  */
 int cfg_node_uint_or_keyword(const struct cfg_node *n, uint64_t min, uint64_t max,
-			     const char *const *keywords, uint64_t *num);
+                             const char *const *keywords, uint64_t *num);
 /* "a.b.c.d" -> host byte order. */
 bool cfg_node_ipv4(const struct cfg_node *n, uint32_t *addr);
 
 enum cfg_prefix_flags {
-	CFG_PREFIX_STRICT = 0,		/* "a.b.c.d/len", host bits must be zero */
-	CFG_PREFIX_HOST_BITS_OK = 1,	/* an interface address: "10.0.0.1/24" */
-	CFG_PREFIX_BARE_OK = 2,		/* a bare "a.b.c.d" means /32 */
+	CFG_PREFIX_STRICT = 0,       /* "a.b.c.d/len", host bits must be zero */
+	CFG_PREFIX_HOST_BITS_OK = 1, /* an interface address: "10.0.0.1/24" */
+	CFG_PREFIX_BARE_OK = 2,      /* a bare "a.b.c.d" means /32 */
 };
-bool cfg_node_prefix(const struct cfg_node *n, unsigned int flags, uint32_t *addr,
-		     uint8_t *len);
+bool cfg_node_prefix(const struct cfg_node *n, unsigned int flags, uint32_t *addr, uint8_t *len);
 /* "aa:bb:cc:dd:ee:ff" (or '-' separated); multicast and all-zero addresses are refused. */
 bool cfg_node_mac(const struct cfg_node *n, uint8_t mac[6]);
 /* A port number 0..65535 or a string "lo-hi" with lo <= hi. */
@@ -172,23 +171,23 @@ enum cfg_need { CFG_OPTIONAL, CFG_REQUIRED };
  * Present but invalid: error, *out = def (so that later checks see a sane value), false.
  */
 bool cfg_get_u64(const struct cfg_node *obj, const char *key, enum cfg_need need, uint64_t min,
-		 uint64_t max, uint64_t def, uint64_t *out);
+                 uint64_t max, uint64_t def, uint64_t *out);
 bool cfg_get_u32(const struct cfg_node *obj, const char *key, enum cfg_need need, uint32_t min,
-		 uint32_t max, uint32_t def, uint32_t *out);
+                 uint32_t max, uint32_t def, uint32_t *out);
 bool cfg_get_u16(const struct cfg_node *obj, const char *key, enum cfg_need need, uint16_t min,
-		 uint16_t max, uint16_t def, uint16_t *out);
+                 uint16_t max, uint16_t def, uint16_t *out);
 bool cfg_get_u8(const struct cfg_node *obj, const char *key, enum cfg_need need, uint8_t min,
-		uint8_t max, uint8_t def, uint8_t *out);
+                uint8_t max, uint8_t def, uint8_t *out);
 bool cfg_get_bool(const struct cfg_node *obj, const char *key, enum cfg_need need, bool def,
-		  bool *out);
+                  bool *out);
 /* def may be NULL (empty string). */
 bool cfg_get_string(const struct cfg_node *obj, const char *key, enum cfg_need need,
-		    const char *def, char *buf, size_t size);
-bool cfg_get_name(const struct cfg_node *obj, const char *key, enum cfg_need need,
-		  const char *def, char *buf, size_t size);
+                    const char *def, char *buf, size_t size);
+bool cfg_get_name(const struct cfg_node *obj, const char *key, enum cfg_need need, const char *def,
+                  char *buf, size_t size);
 /* *out is an index into names. */
 bool cfg_get_enum(const struct cfg_node *obj, const char *key, enum cfg_need need,
-		  const char *const *names, int def, int *out);
+                  const char *const *names, int def, int *out);
 
 /* ---- plain string parsers (no messages; 0 or -EINVAL) ------------------------------------ */
 

@@ -15,12 +15,12 @@
 #include "pepgw_config.h"
 
 /* Two valid ports that most snippets reuse. */
-#define PORTS                                                                                    \
-	"\"ports\": [\n"                                                                         \
-	"  {\"name\": \"lan0\", \"device\": \"net_null0\", \"role\": \"lan\", \"ipv4\": "      \
-	"\"10.0.0.1/24\"},\n"                                                                    \
-	"  {\"name\": \"wan0\", \"device\": \"net_null1\", \"role\": \"wan\", \"ipv4\": "      \
-	"\"192.0.2.1/24\"}\n"                                                                    \
+#define PORTS                                                                                      \
+	"\"ports\": [\n"                                                                           \
+	"  {\"name\": \"lan0\", \"device\": \"net_null0\", \"role\": \"lan\", \"ipv4\": "          \
+	"\"10.0.0.1/24\"},\n"                                                                      \
+	"  {\"name\": \"wan0\", \"device\": \"net_null1\", \"role\": \"wan\", \"ipv4\": "          \
+	"\"192.0.2.1/24\"}\n"                                                                      \
 	"]"
 
 static struct pepgw_config *load(const char *text, struct cfg_errors **errs)
@@ -59,61 +59,60 @@ static void expect_errors(const char *text, ...)
 static void syntax_error_has_line_and_column(void **state)
 {
 	expect_errors("{\n  \"ports\": [1,\n  ]\n}",
-		      "t.json:3:3: syntax error: unexpected token near ']'", NULL);
+	              "t.json:3:3: syntax error: unexpected token near ']'", NULL);
 }
 
 static void unknown_key_is_reported_at_the_key(void **state)
 {
 	expect_errors("{" PORTS ",\n  \"flows\": {\"table_sise\": 4096}\n}",
-		      "t.json:5:13: flows.table_sise: unknown key (allowed: table_size, "
-		      "idle_timeout_s, udp_idle_timeout_s)",
-		      NULL);
+	              "t.json:5:13: flows.table_sise: unknown key (allowed: table_size, "
+	              "idle_timeout_s, udp_idle_timeout_s)",
+	              NULL);
 }
-
 
 static void wrong_type_says_what_was_found_and_allowed(void **state)
 {
 	expect_errors("{" PORTS ",\n  \"icmp\": {\"burst\": \"50\"}\n}",
-		      "t.json:5:21: icmp.burst: found string \"50\" (allowed: integer 1..100000)",
-		      NULL);
+	              "t.json:5:21: icmp.burst: found string \"50\" (allowed: integer 1..100000)",
+	              NULL);
 }
 
 static void out_of_range_lists_numbers_and_keywords(void **state)
 {
 	expect_errors("{" PORTS ",\n  \"rules\": [{\"name\": \"r\", \"action\": \"forward\", "
-		      "\"mss\": 20}]\n}",
-		      "t.json:5:55: rules[0].mss: 20 is out of range (allowed: 64..65495, "
-		      "\"auto\", \"off\")",
-		      NULL);
+	              "\"mss\": 20}]\n}",
+	              "t.json:5:55: rules[0].mss: 20 is out of range (allowed: 64..65495, "
+	              "\"auto\", \"off\")",
+	              NULL);
 }
 
 static void duplicate_key_names_both_places(void **state)
 {
 	expect_errors("{" PORTS ",\n  \"icmp\": {\"burst\": 5,\n           \"burst\": 6}\n}",
-		      "t.json:6:12: icmp.burst: duplicate key (first at line 5, column 12; "
-		      "allowed: each key once)",
-		      NULL);
+	              "t.json:6:12: icmp.burst: duplicate key (first at line 5, column 12; "
+	              "allowed: each key once)",
+	              NULL);
 }
 
 static void dangling_references_are_errors(void **state)
 {
 	expect_errors("{" PORTS ",\n"
-		      "  \"routes\": [{\"prefix\": \"0.0.0.0/0\", \"port\": \"wan1\"}],\n"
-		      "  \"arp\": {\"static\": [{\"ipv4\": \"10.0.0.9\", \"mac\": "
-		      "\"02:00:00:00:00:09\", \"port\": \"lan9\"}]},\n"
-		      "  \"tcp_profiles\": {\"lan\": {}},\n"
-		      "  \"rules\": [{\"name\": \"a\", \"match\": {\"protocol\": \"tcp\", "
-		      "\"ingress_port\": \"x\"}, \"action\": \"accelerate\", \"lan_profile\": "
-		      "\"lan\", \"wan_profile\": \"sat\"}]\n}",
-		      "t.json:5:46: routes[0].port: no port named \"wan1\" (allowed: \"lan0\", "
-		      "\"wan0\")",
-		      "t.json:6:79: arp.static[0].port: no port named \"lan9\" (allowed: \"lan0\", "
-		      "\"wan0\")",
-		      "t.json:8:72: rules[0].match.ingress_port: no port named \"x\" (allowed: "
-		      "\"lan0\", \"wan0\")",
-		      "t.json:8:139: rules[0].wan_profile: no TCP profile named \"sat\" (allowed: "
-		      "\"lan\")",
-		      NULL);
+	              "  \"routes\": [{\"prefix\": \"0.0.0.0/0\", \"port\": \"wan1\"}],\n"
+	              "  \"arp\": {\"static\": [{\"ipv4\": \"10.0.0.9\", \"mac\": "
+	              "\"02:00:00:00:00:09\", \"port\": \"lan9\"}]},\n"
+	              "  \"tcp_profiles\": {\"lan\": {}},\n"
+	              "  \"rules\": [{\"name\": \"a\", \"match\": {\"protocol\": \"tcp\", "
+	              "\"ingress_port\": \"x\"}, \"action\": \"accelerate\", \"lan_profile\": "
+	              "\"lan\", \"wan_profile\": \"sat\"}]\n}",
+	              "t.json:5:46: routes[0].port: no port named \"wan1\" (allowed: \"lan0\", "
+	              "\"wan0\")",
+	              "t.json:6:79: arp.static[0].port: no port named \"lan9\" (allowed: \"lan0\", "
+	              "\"wan0\")",
+	              "t.json:8:72: rules[0].match.ingress_port: no port named \"x\" (allowed: "
+	              "\"lan0\", \"wan0\")",
+	              "t.json:8:139: rules[0].wan_profile: no TCP profile named \"sat\" (allowed: "
+	              "\"lan\")",
+	              NULL);
 }
 
 static void missing_file_says_why(void **state)
@@ -122,61 +121,61 @@ static void missing_file_says_why(void **state)
 	assert_null(pepgw_config_load("/nonexistent/pepgw.json", errs));
 	assert_int_equal(cfg_errors_count(errs), 1);
 	assert_string_equal(cfg_errors_get(errs, 0),
-			    "/nonexistent/pepgw.json: cannot open: No such file or directory");
+	                    "/nonexistent/pepgw.json: cannot open: No such file or directory");
 	cfg_errors_free(errs);
 }
 
 static void every_error_is_reported_in_one_run(void **state)
 {
 	expect_errors("{" PORTS ",\n"
-		      "  \"flows\": {\"table_size\": 10},\n"
-		      "  \"lcores\": {\"burst\": true},\n"
-		      "  \"rules\": [{\"name\": \"r\", \"action\": \"fwd\"}]\n}",
-		      "t.json:5:27: flows.table_size: 10 is out of range (allowed: 1024..16777216)",
-		      "t.json:6:23: lcores.burst: found true (allowed: integer 1..512)",
-		      "t.json:7:37: rules[0].action: \"fwd\" is not allowed (allowed: \"forward\", "
-		      "\"drop\", \"tunnel\", \"accelerate\")",
-		      NULL);
+	              "  \"flows\": {\"table_size\": 10},\n"
+	              "  \"lcores\": {\"burst\": true},\n"
+	              "  \"rules\": [{\"name\": \"r\", \"action\": \"fwd\"}]\n}",
+	              "t.json:5:27: flows.table_size: 10 is out of range (allowed: 1024..16777216)",
+	              "t.json:6:23: lcores.burst: found true (allowed: integer 1..512)",
+	              "t.json:7:37: rules[0].action: \"fwd\" is not allowed (allowed: \"forward\", "
+	              "\"drop\", \"tunnel\", \"accelerate\")",
+	              NULL);
 }
 
 static void semantic_checks(void **state)
 {
 	expect_errors("{" PORTS ",\n"
-		      "  \"routes\": [{\"prefix\": \"10.1.0.0/8\", \"via\": \"10.0.0.2\"},\n"
-		      "             {\"prefix\": \"0.0.0.0/0\", \"via\": \"203.0.113.1\"}],\n"
-		      "  \"tcp_profiles\": {\"p\": {\"proxy_buffer_high\": 8192, "
-		      "\"proxy_buffer_low\": 8192, \"window_scale\": false}}\n}",
-		      "t.json:5:25: routes[0].prefix: \"10.1.0.0/8\" has host bits set (allowed: "
-		      "the network address, here \"10.0.0.0/8\")",
-		      "t.json:6:45: routes[1].via: \"203.0.113.1\" is not on any port's subnet "
-		      "(allowed: a next hop that a port reaches directly)",
-		      "t.json:7:73: tcp_profiles.p.proxy_buffer_low: 8192 is not below "
-		      "proxy_buffer_high 8192 (allowed: low < high; the gap is the hysteresis "
-		      "between closing and reopening the window)",
-		      "t.json:7:95: tcp_profiles.p.window_scale: false needs receive_window of at "
-		      "most 65535 (found the default 262144; allowed: set receive_window "
-		      "1024..65535)",
-		      NULL);
+	              "  \"routes\": [{\"prefix\": \"10.1.0.0/8\", \"via\": \"10.0.0.2\"},\n"
+	              "             {\"prefix\": \"0.0.0.0/0\", \"via\": \"203.0.113.1\"}],\n"
+	              "  \"tcp_profiles\": {\"p\": {\"proxy_buffer_high\": 8192, "
+	              "\"proxy_buffer_low\": 8192, \"window_scale\": false}}\n}",
+	              "t.json:5:25: routes[0].prefix: \"10.1.0.0/8\" has host bits set (allowed: "
+	              "the network address, here \"10.0.0.0/8\")",
+	              "t.json:6:45: routes[1].via: \"203.0.113.1\" is not on any port's subnet "
+	              "(allowed: a next hop that a port reaches directly)",
+	              "t.json:7:73: tcp_profiles.p.proxy_buffer_low: 8192 is not below "
+	              "proxy_buffer_high 8192 (allowed: low < high; the gap is the hysteresis "
+	              "between closing and reopening the window)",
+	              "t.json:7:95: tcp_profiles.p.window_scale: false needs receive_window of at "
+	              "most 65535 (found the default 262144; allowed: set receive_window "
+	              "1024..65535)",
+	              NULL);
 }
 
 static void tunnel_is_not_in_this_build(void **state)
 {
 	expect_errors("{" PORTS ",\n  \"rules\": [{\"name\": \"t\", \"action\": \"tunnel\"}],\n"
-		      "  \"peers\": []\n}",
-		      "t.json:5:37: rules[0].action: \"tunnel\" is not in this build yet: the "
-		      "bonded tunnel comes with a later release (allowed now: \"forward\", "
-		      "\"drop\", \"accelerate\")",
-		      "t.json:6:3: peers: the bonded tunnel is not in this build yet (the key is "
-		      "reserved; allowed now: leave \"peers\" out)",
-		      NULL);
+	              "  \"peers\": []\n}",
+	              "t.json:5:37: rules[0].action: \"tunnel\" is not in this build yet: the "
+	              "bonded tunnel comes with a later release (allowed now: \"forward\", "
+	              "\"drop\", \"accelerate\")",
+	              "t.json:6:3: peers: the bonded tunnel is not in this build yet (the key is "
+	              "reserved; allowed now: leave \"peers\" out)",
+	              NULL);
 }
 
 static void defaults_are_applied(void **state)
 {
 	struct cfg_errors *errs;
 	struct pepgw_config *cfg = load("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {}},\n"
-					"  \"rules\": [{\"name\": \"r\", \"action\": \"drop\"}]\n}",
-					&errs);
+	                                "  \"rules\": [{\"name\": \"r\", \"action\": \"drop\"}]\n}",
+	                                &errs);
 	if (cfg == NULL)
 		cfg_errors_print(errs, stderr);
 	assert_non_null(cfg);
@@ -347,39 +346,40 @@ static void string_parsers(void **state)
 static void odd_keys_are_quoted_in_paths(void **state)
 {
 	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"a b\": {\"sack\": 1}}\n}",
-		      "t.json:5:20: tcp_profiles[\"a b\"]: \"a b\" is not a valid profile name "
-		      "(allowed: 1..31 characters from A-Z a-z 0-9 _ - .)",
-		      NULL);
+	              "t.json:5:20: tcp_profiles[\"a b\"]: \"a b\" is not a valid profile name "
+	              "(allowed: 1..31 characters from A-Z a-z 0-9 _ - .)",
+	              NULL);
 }
 
 static void utf8_counts_characters_in_columns(void **state)
 {
 	/* "é" is two bytes but one column, as in jansson's syntax errors */
-	expect_errors("{" PORTS ",\n  \"rules\": [{\"name\": \"caf\xc3\xa9\", \"action\": \"drop\"}]\n}",
-		      "t.json:5:22: rules[0].name: \"caf\xc3\xa9\" is not a valid name (allowed: "
-		      "1..31 characters from A-Z a-z 0-9 _ - .)",
-		      NULL);
+	expect_errors("{" PORTS
+	              ",\n  \"rules\": [{\"name\": \"caf\xc3\xa9\", \"action\": \"drop\"}]\n}",
+	              "t.json:5:22: rules[0].name: \"caf\xc3\xa9\" is not a valid name (allowed: "
+	              "1..31 characters from A-Z a-z 0-9 _ - .)",
+	              NULL);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(syntax_error_has_line_and_column),
-		cmocka_unit_test(unknown_key_is_reported_at_the_key),
-		cmocka_unit_test(wrong_type_says_what_was_found_and_allowed),
-		cmocka_unit_test(out_of_range_lists_numbers_and_keywords),
-		cmocka_unit_test(duplicate_key_names_both_places),
-		cmocka_unit_test(dangling_references_are_errors),
-		cmocka_unit_test(missing_file_says_why),
-		cmocka_unit_test(every_error_is_reported_in_one_run),
-		cmocka_unit_test(semantic_checks),
-		cmocka_unit_test(tunnel_is_not_in_this_build),
-		cmocka_unit_test(defaults_are_applied),
-		cmocka_unit_test(full_config_fills_every_field),
-		cmocka_unit_test(shipped_wan_sat_profile),
-		cmocka_unit_test(string_parsers),
-		cmocka_unit_test(odd_keys_are_quoted_in_paths),
-		cmocka_unit_test(utf8_counts_characters_in_columns),
+	        cmocka_unit_test(syntax_error_has_line_and_column),
+	        cmocka_unit_test(unknown_key_is_reported_at_the_key),
+	        cmocka_unit_test(wrong_type_says_what_was_found_and_allowed),
+	        cmocka_unit_test(out_of_range_lists_numbers_and_keywords),
+	        cmocka_unit_test(duplicate_key_names_both_places),
+	        cmocka_unit_test(dangling_references_are_errors),
+	        cmocka_unit_test(missing_file_says_why),
+	        cmocka_unit_test(every_error_is_reported_in_one_run),
+	        cmocka_unit_test(semantic_checks),
+	        cmocka_unit_test(tunnel_is_not_in_this_build),
+	        cmocka_unit_test(defaults_are_applied),
+	        cmocka_unit_test(full_config_fills_every_field),
+	        cmocka_unit_test(shipped_wan_sat_profile),
+	        cmocka_unit_test(string_parsers),
+	        cmocka_unit_test(odd_keys_are_quoted_in_paths),
+	        cmocka_unit_test(utf8_counts_characters_in_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,73 +14,73 @@
 
 /* ---- defaults and ranges (doc/configuration.md lists the same) -------------------------- */
 
-#define PORT_MTU_MIN 68 /* RFC 791: every host must accept 68-byte datagrams */
-#define PORT_MTU_MAX 9600
-#define PORT_MTU_DEFAULT 1500
-#define PORT_DESC_MIN 64
-#define PORT_DESC_MAX 16384
+#define PORT_MTU_MIN      68 /* RFC 791: every host must accept 68-byte datagrams */
+#define PORT_MTU_MAX      9600
+#define PORT_MTU_DEFAULT  1500
+#define PORT_DESC_MIN     64
+#define PORT_DESC_MAX     16384
 #define PORT_DESC_DEFAULT 1024
-#define PORT_RXQ_MAX CFG_MAX_LCORES
+#define PORT_RXQ_MAX      CFG_MAX_LCORES
 
 #define ARP_TIMEOUT_S_DEFAULT 300
-#define ARP_TIMEOUT_S_MAX 86400
-#define ARP_RETRY_MS_DEFAULT 1000
-#define ARP_RETRY_MS_MIN 10
-#define ARP_RETRY_MS_MAX 60000
+#define ARP_TIMEOUT_S_MAX     86400
+#define ARP_RETRY_MS_DEFAULT  1000
+#define ARP_RETRY_MS_MIN      10
+#define ARP_RETRY_MS_MAX      60000
 #define ARP_QUEUE_LEN_DEFAULT 8
-#define ARP_QUEUE_LEN_MAX 1024
+#define ARP_QUEUE_LEN_MAX     1024
 
 #define ICMP_ERRORS_PER_S_DEFAULT 100
-#define ICMP_ERRORS_PER_S_MAX 1000000
-#define ICMP_BURST_DEFAULT 50
-#define ICMP_BURST_MAX 100000
+#define ICMP_ERRORS_PER_S_MAX     1000000
+#define ICMP_BURST_DEFAULT        50
+#define ICMP_BURST_MAX            100000
 
-#define LCORE_ID_MAX 1023
+#define LCORE_ID_MAX            1023
 #define LCORE_IDLE_SLEEP_US_MAX 1000000
-#define LCORE_BURST_DEFAULT 32
-#define LCORE_BURST_MAX 512
+#define LCORE_BURST_DEFAULT     32
+#define LCORE_BURST_MAX         512
 
-#define FLOW_TABLE_MIN 1024
-#define FLOW_TABLE_MAX (1u << 24)
-#define FLOW_TABLE_DEFAULT 65536
-#define FLOW_IDLE_S_DEFAULT 300
+#define FLOW_TABLE_MIN          1024
+#define FLOW_TABLE_MAX          (1u << 24)
+#define FLOW_TABLE_DEFAULT      65536
+#define FLOW_IDLE_S_DEFAULT     300
 #define FLOW_UDP_IDLE_S_DEFAULT 60
-#define FLOW_IDLE_S_MAX 86400
+#define FLOW_IDLE_S_MAX         86400
 
 #define MSS_MIN 64
 #define MSS_MAX 65495 /* 65535 - 20 (IPv4) - 20 (TCP) */
 
 /* TCP profile: F5-like knobs, defaults sized for a LAN leg. */
-#define TCP_BUF_MIN 4096u
-#define TCP_BUF_MAX (1u << 30) /* RFC 7323 section 2.3: shift 14 caps the window at 1 GiB */
-#define TCP_RWND_MIN 1024u
-#define TCP_UNSCALED_WINDOW_MAX 65535u
-#define TCP_SEND_BUFFER_DEFAULT 262144
+#define TCP_BUF_MIN                4096u
+#define TCP_BUF_MAX                (1u << 30) /* RFC 7323 section 2.3: shift 14 caps the window at 1 GiB */
+#define TCP_RWND_MIN               1024u
+#define TCP_UNSCALED_WINDOW_MAX    65535u
+#define TCP_SEND_BUFFER_DEFAULT    262144
 #define TCP_RECEIVE_WINDOW_DEFAULT 262144
-#define TCP_PROXY_HIGH_DEFAULT 131072
-#define TCP_PROXY_LOW_DEFAULT 98304
-#define TCP_IW_DEFAULT 10 /* RFC 6928 */
-#define TCP_IW_MAX 64
-#define TCP_RTO_MS_MIN 1
-#define TCP_RTO_MS_MAX 600000
-#define TCP_MIN_RTO_DEFAULT 200
-#define TCP_MAX_RTO_DEFAULT 60000 /* RFC 6298 section 2.5: at least 60 s */
-#define TCP_INITIAL_RTO_DEFAULT 1000 /* RFC 6298 section 2.1 */
-#define TCP_DELACK_MS_MAX 500 /* RFC 1122 4.2.3.2: delay must be less than 0.5 s */
-#define TCP_DELACK_MS_DEFAULT 40
-#define TCP_ACK_EVERY_DEFAULT 2 /* RFC 5681 section 4.2: at least every second full segment */
-#define TCP_ACK_EVERY_MAX 64
-#define TCP_KEEPALIVE_S_MAX 86400
-#define TCP_IDLE_S_DEFAULT 300
-#define TCP_IDLE_S_MAX 604800
-#define TCP_FIN_WAIT_S_DEFAULT 60
-#define TCP_FIN_WAIT_S_MAX 3600
-#define TCP_TIME_WAIT_MS_DEFAULT 4000
-#define TCP_TIME_WAIT_MS_MAX 240000 /* 2 MSL with RFC 9293's MSL of 2 minutes */
-#define TCP_SYN_RETRIES_DEFAULT 5
-#define TCP_SYN_RETRIES_MAX 16
-#define TCP_MAX_CONN_DEFAULT 65536
-#define TCP_MAX_CONN_MAX (1u << 22)
+#define TCP_PROXY_HIGH_DEFAULT     131072
+#define TCP_PROXY_LOW_DEFAULT      98304
+#define TCP_IW_DEFAULT             10 /* RFC 6928 */
+#define TCP_IW_MAX                 64
+#define TCP_RTO_MS_MIN             1
+#define TCP_RTO_MS_MAX             600000
+#define TCP_MIN_RTO_DEFAULT        200
+#define TCP_MAX_RTO_DEFAULT        60000 /* RFC 6298 section 2.5: at least 60 s */
+#define TCP_INITIAL_RTO_DEFAULT    1000  /* RFC 6298 section 2.1 */
+#define TCP_DELACK_MS_MAX          500   /* RFC 1122 4.2.3.2: delay must be less than 0.5 s */
+#define TCP_DELACK_MS_DEFAULT      40
+#define TCP_ACK_EVERY_DEFAULT      2 /* RFC 5681 section 4.2: at least every second full segment */
+#define TCP_ACK_EVERY_MAX          64
+#define TCP_KEEPALIVE_S_MAX        86400
+#define TCP_IDLE_S_DEFAULT         300
+#define TCP_IDLE_S_MAX             604800
+#define TCP_FIN_WAIT_S_DEFAULT     60
+#define TCP_FIN_WAIT_S_MAX         3600
+#define TCP_TIME_WAIT_MS_DEFAULT   4000
+#define TCP_TIME_WAIT_MS_MAX       240000 /* 2 MSL with RFC 9293's MSL of 2 minutes */
+#define TCP_SYN_RETRIES_DEFAULT    5
+#define TCP_SYN_RETRIES_MAX        16
+#define TCP_MAX_CONN_DEFAULT       65536
+#define TCP_MAX_CONN_MAX           (1u << 22)
 
 /* ---- names ------------------------------------------------------------------------------- */
 
@@ -120,7 +120,7 @@ const char *cfg_cc_name(enum cfg_cc c)
 }
 
 static const char tunnel_later[] = "is not in this build yet: the bonded tunnel comes with a "
-				   "later release";
+                                   "later release";
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
@@ -136,7 +136,7 @@ static void port_list(const struct pepgw_config *cfg, char *buf, size_t size)
 	buf[0] = '\0';
 	for (unsigned int i = 0; i < cfg->n_ports && used < size; i++) {
 		int n = snprintf(buf + used, size - used, "%s\"%s\"", i ? ", " : "",
-				 cfg->ports[i].name);
+		                 cfg->ports[i].name);
 		if (n < 0)
 			break;
 		used += (size_t)n;
@@ -152,7 +152,7 @@ static int port_ref(struct loader *L, const struct cfg_node *n)
 	port_list(L->cfg, list, sizeof(list));
 	if (!json_is_string(n->json)) {
 		cfg_error(n, "found %s (allowed: a port name: %s)",
-			  cfg_describe(n->json, d, sizeof(d)), list);
+		          cfg_describe(n->json, d, sizeof(d)), list);
 		return -1;
 	}
 	int i = -1;
@@ -162,7 +162,7 @@ static int port_ref(struct loader *L, const struct cfg_node *n)
 	}
 	if (i < 0)
 		cfg_error(n, "no port named %s (allowed: %s)",
-			  cfg_describe(n->json, d, sizeof(d)) + strlen("string "), list);
+		          cfg_describe(n->json, d, sizeof(d)) + strlen("string "), list);
 	return i;
 }
 
@@ -183,7 +183,7 @@ static int profile_ref(struct loader *L, const struct cfg_node *n)
 	list[0] = '\0';
 	for (unsigned int k = 0; k < cfg->n_tcp_profiles && used < sizeof(list); k++) {
 		int w = snprintf(list + used, sizeof(list) - used, "%s\"%s\"", k ? ", " : "",
-				 cfg->tcp_profiles[k].name);
+		                 cfg->tcp_profiles[k].name);
 		if (w < 0)
 			break;
 		used += (size_t)w;
@@ -192,10 +192,10 @@ static int profile_ref(struct loader *L, const struct cfg_node *n)
 		snprintf(list, sizeof(list), "none defined in tcp_profiles");
 	if (json_is_string(n->json))
 		cfg_error(n, "no TCP profile named %s (allowed: %s)",
-			  cfg_describe(n->json, d, sizeof(d)) + strlen("string "), list);
+		          cfg_describe(n->json, d, sizeof(d)) + strlen("string "), list);
 	else
 		cfg_error(n, "found %s (allowed: a TCP profile name: %s)",
-			  cfg_describe(n->json, d, sizeof(d)), list);
+		          cfg_describe(n->json, d, sizeof(d)), list);
 	return -1;
 }
 
@@ -207,8 +207,8 @@ static bool in_subnet(uint32_t addr, uint32_t net, uint8_t len)
 
 /* ---- ports ------------------------------------------------------------------------------- */
 
-static const char *const port_keys[] = {"name", "device", "role", "ipv4", "mtu", "rx_queues",
-					"rx_desc", "tx_desc", NULL};
+static const char *const port_keys[] = {"name",      "device",  "role",    "ipv4", "mtu",
+                                        "rx_queues", "rx_desc", "tx_desc", NULL};
 
 static bool parse_port(struct loader *L, const struct cfg_node *n, unsigned int idx)
 {
@@ -225,12 +225,12 @@ static bool parse_port(struct loader *L, const struct cfg_node *n, unsigned int 
 	ok &= cfg_get_enum(n, "role", CFG_REQUIRED, role_names, CFG_ROLE_LAN, &role);
 	p->role = (enum cfg_port_role)role;
 	ok &= cfg_get_u16(n, "mtu", CFG_OPTIONAL, PORT_MTU_MIN, PORT_MTU_MAX, PORT_MTU_DEFAULT,
-			  &p->mtu);
+	                  &p->mtu);
 	ok &= cfg_get_u16(n, "rx_queues", CFG_OPTIONAL, 0, PORT_RXQ_MAX, 0, &p->rx_queues);
 	ok &= cfg_get_u16(n, "rx_desc", CFG_OPTIONAL, PORT_DESC_MIN, PORT_DESC_MAX,
-			  PORT_DESC_DEFAULT, &p->rx_desc);
+	                  PORT_DESC_DEFAULT, &p->rx_desc);
 	ok &= cfg_get_u16(n, "tx_desc", CFG_OPTIONAL, PORT_DESC_MIN, PORT_DESC_MAX,
-			  PORT_DESC_DEFAULT, &p->tx_desc);
+	                  PORT_DESC_DEFAULT, &p->tx_desc);
 	if (!cfg_require(n, "ipv4", &m))
 		return false;
 	if (!cfg_node_prefix(&m, CFG_PREFIX_HOST_BITS_OK, &p->ipv4, &p->prefix_len))
@@ -239,8 +239,10 @@ static bool parse_port(struct loader *L, const struct cfg_node *n, unsigned int 
 	cfg_format_ipv4(p->ipv4, a, sizeof(a));
 	if (p->prefix_len == 0 || (p->ipv4 >> 24) == 0 || (p->ipv4 >> 28) >= 0xe ||
 	    (p->ipv4 >> 24) == 127) {
-		cfg_error(&m, "\"%s/%u\" cannot be an interface address (allowed: a unicast "
-			      "address with a prefix length 1..32)", a, p->prefix_len);
+		cfg_error(&m,
+		          "\"%s/%u\" cannot be an interface address (allowed: a unicast "
+		          "address with a prefix length 1..32)",
+		          a, p->prefix_len);
 		p->ipv4 = 0;
 		p->prefix_len = 0; /* no overlap checks against it */
 		return false;
@@ -249,7 +251,7 @@ static bool parse_port(struct loader *L, const struct cfg_node *n, unsigned int 
 	 * the RFC 3021 exception, a /32 has no host part). */
 	if (p->prefix_len <= 30 && ((p->ipv4 & ~mask) == 0 || (p->ipv4 | mask) == 0xffffffffu)) {
 		cfg_error(&m, "\"%s/%u\" is the %s address of its subnet (allowed: a host address)",
-			  a, p->prefix_len, (p->ipv4 & ~mask) == 0 ? "network" : "broadcast");
+		          a, p->prefix_len, (p->ipv4 & ~mask) == 0 ? "network" : "broadcast");
 		p->ipv4 = 0;
 		p->prefix_len = 0;
 		return false;
@@ -280,25 +282,31 @@ static void parse_ports(struct loader *L, const struct cfg_node *root)
 			struct cfg_node f;
 			if (p->name[0] && strcmp(p->name, q->name) == 0) {
 				f = cfg_member(&it, "name");
-				cfg_error(&f, "duplicate port name \"%s\" (first in ports[%zu]; "
-					      "allowed: each name once)", p->name, j);
+				cfg_error(&f,
+				          "duplicate port name \"%s\" (first in ports[%zu]; "
+				          "allowed: each name once)",
+				          p->name, j);
 				ok = false;
 			}
 			if (p->device[0] && strcmp(p->device, q->device) == 0) {
 				f = cfg_member(&it, "device");
-				cfg_error(&f, "device already used by ports[%zu] \"%s\" (allowed: "
-					      "each device once)", j, q->name);
+				cfg_error(&f,
+				          "device already used by ports[%zu] \"%s\" (allowed: "
+				          "each device once)",
+				          j, q->name);
 				ok = false;
 			}
 			if (p->prefix_len && q->prefix_len &&
 			    in_subnet(p->ipv4, q->ipv4,
-				      p->prefix_len < q->prefix_len ? p->prefix_len
-								    : q->prefix_len)) {
+			              p->prefix_len < q->prefix_len ? p->prefix_len
+			                                            : q->prefix_len)) {
 				char a[16];
 				f = cfg_member(&it, "ipv4");
-				cfg_error(&f, "subnet overlaps ports[%zu] \"%s\" (%s/%u); allowed: "
-					      "disjoint subnets per port", j, q->name,
-					  cfg_format_ipv4(q->ipv4, a, sizeof(a)), q->prefix_len);
+				cfg_error(&f,
+				          "subnet overlaps ports[%zu] \"%s\" (%s/%u); allowed: "
+				          "disjoint subnets per port",
+				          j, q->name, cfg_format_ipv4(q->ipv4, a, sizeof(a)),
+				          q->prefix_len);
 				ok = false;
 			}
 		}
@@ -334,7 +342,7 @@ static bool parse_route(struct loader *L, const struct cfg_node *n, struct cfg_r
 		prefix_ok = cfg_node_prefix(&m, CFG_PREFIX_STRICT, &r->prefix, &r->prefix_len);
 	if (!cfg_present(&via) && !cfg_present(&port)) {
 		cfg_error(n, "missing \"via\" or \"port\" (allowed: a next hop, an egress port, "
-			     "or both)");
+		             "or both)");
 		return prefix_ok;
 	}
 	if (cfg_present(&port))
@@ -344,8 +352,10 @@ static bool parse_route(struct loader *L, const struct cfg_node *n, struct cfg_r
 	cfg_format_ipv4(r->via, a, sizeof(a));
 	for (unsigned int i = 0; i < L->cfg->n_ports; i++) {
 		if (L->cfg->ports[i].ipv4 == r->via) {
-			cfg_error(&via, "\"%s\" is the address of port \"%s\" (allowed: a neighbour's "
-					"address)", a, L->cfg->ports[i].name);
+			cfg_error(&via,
+			          "\"%s\" is the address of port \"%s\" (allowed: a neighbour's "
+			          "address)",
+			          a, L->cfg->ports[i].name);
 			return prefix_ok;
 		}
 	}
@@ -354,18 +364,21 @@ static bool parse_route(struct loader *L, const struct cfg_node *n, struct cfg_r
 			const struct cfg_port *p = &L->cfg->ports[r->port];
 			char pa[16];
 			if (!in_subnet(r->via, p->ipv4, p->prefix_len))
-				cfg_error(&via, "\"%s\" is not on port \"%s\" (%s/%u; allowed: an "
-						"address in that subnet)", a, p->name,
-					  cfg_format_ipv4(p->ipv4, pa, sizeof(pa)),
-					  p->prefix_len);
+				cfg_error(&via,
+				          "\"%s\" is not on port \"%s\" (%s/%u; allowed: an "
+				          "address in that subnet)",
+				          a, p->name, cfg_format_ipv4(p->ipv4, pa, sizeof(pa)),
+				          p->prefix_len);
 		}
 		return prefix_ok;
 	}
 	/* Resolve the egress port here so that builders never have to. */
 	r->port = onlink_port(L->cfg, r->via);
 	if (r->port < 0)
-		cfg_error(&via, "\"%s\" is not on any port's subnet (allowed: a next hop that a "
-				"port reaches directly)", a);
+		cfg_error(&via,
+		          "\"%s\" is not on any port's subnet (allowed: a next hop that a "
+		          "port reaches directly)",
+		          a);
 	return prefix_ok;
 }
 
@@ -385,12 +398,15 @@ static void parse_routes(struct loader *L, const struct cfg_node *root)
 		L->cfg->n_routes = (uint16_t)(i + 1);
 		for (size_t j = 0; j < i && prefix_ok[i]; j++) {
 			const struct cfg_route *q = &L->cfg->routes[j];
-			if (prefix_ok[j] && r->prefix == q->prefix && r->prefix_len == q->prefix_len) {
+			if (prefix_ok[j] && r->prefix == q->prefix &&
+			    r->prefix_len == q->prefix_len) {
 				struct cfg_node pm = cfg_member(&it, "prefix");
 				char a[16];
-				cfg_error(&pm, "duplicate route for %s/%u (first in routes[%zu]; "
-					       "allowed: one route per prefix)",
-					  cfg_format_ipv4(r->prefix, a, sizeof(a)), r->prefix_len, j);
+				cfg_error(&pm,
+				          "duplicate route for %s/%u (first in routes[%zu]; "
+				          "allowed: one route per prefix)",
+				          cfg_format_ipv4(r->prefix, a, sizeof(a)), r->prefix_len,
+				          j);
 				break;
 			}
 		}
@@ -414,11 +430,11 @@ static void parse_arp(struct loader *L, const struct cfg_node *root)
 	if (!cfg_present(&n) || !cfg_node_object(&n, arp_keys))
 		return;
 	cfg_get_u32(&n, "timeout_s", CFG_OPTIONAL, 1, ARP_TIMEOUT_S_MAX, ARP_TIMEOUT_S_DEFAULT,
-		    &arp->timeout_s);
+	            &arp->timeout_s);
 	cfg_get_u32(&n, "retry_ms", CFG_OPTIONAL, ARP_RETRY_MS_MIN, ARP_RETRY_MS_MAX,
-		    ARP_RETRY_MS_DEFAULT, &arp->retry_ms);
+	            ARP_RETRY_MS_DEFAULT, &arp->retry_ms);
 	cfg_get_u16(&n, "queue_len", CFG_OPTIONAL, 0, ARP_QUEUE_LEN_MAX, ARP_QUEUE_LEN_DEFAULT,
-		    &arp->queue_len);
+	            &arp->queue_len);
 	arr = cfg_member(&n, "static");
 	if (!cfg_present(&arr))
 		return;
@@ -446,15 +462,17 @@ static void parse_arp(struct loader *L, const struct cfg_node *root)
 		if (s->port >= 0 && L->ports_ok) {
 			const struct cfg_port *p = &L->cfg->ports[s->port];
 			if (!in_subnet(s->ipv4, p->ipv4, p->prefix_len) || s->ipv4 == p->ipv4)
-				cfg_error(&m, "\"%s\" is not a neighbour on port \"%s\" (allowed: "
-					      "another address in %s's subnet)", a, p->name,
-					  p->name);
+				cfg_error(&m,
+				          "\"%s\" is not a neighbour on port \"%s\" (allowed: "
+				          "another address in %s's subnet)",
+				          a, p->name, p->name);
 		}
 		for (size_t j = 0; j < i; j++) {
 			if (arp->statics[j].ipv4 == s->ipv4) {
-				cfg_error(&m, "duplicate static entry for \"%s\" (first in "
-					      "arp.static[%zu]; allowed: one entry per address)",
-					  a, j);
+				cfg_error(&m,
+				          "duplicate static entry for \"%s\" (first in "
+				          "arp.static[%zu]; allowed: one entry per address)",
+				          a, j);
 				break;
 			}
 		}
@@ -473,7 +491,7 @@ static void parse_icmp(struct loader *L, const struct cfg_node *root)
 	if (!cfg_present(&n) || !cfg_node_object(&n, icmp_keys))
 		return;
 	cfg_get_u32(&n, "errors_per_s", CFG_OPTIONAL, 0, ICMP_ERRORS_PER_S_MAX,
-		    ICMP_ERRORS_PER_S_DEFAULT, &icmp->errors_per_s);
+	            ICMP_ERRORS_PER_S_DEFAULT, &icmp->errors_per_s);
 	cfg_get_u32(&n, "burst", CFG_OPTIONAL, 1, ICMP_BURST_MAX, ICMP_BURST_DEFAULT, &icmp->burst);
 }
 
@@ -489,9 +507,8 @@ static void parse_lcores(struct loader *L, const struct cfg_node *root)
 	if (!cfg_present(&n) || !cfg_node_object(&n, lcore_keys))
 		return;
 	cfg_get_u32(&n, "idle_sleep_us", CFG_OPTIONAL, 0, LCORE_IDLE_SLEEP_US_MAX, 0,
-		    &lc->idle_sleep_us);
-	cfg_get_u32(&n, "burst", CFG_OPTIONAL, 1, LCORE_BURST_MAX, LCORE_BURST_DEFAULT,
-		    &lc->burst);
+	            &lc->idle_sleep_us);
+	cfg_get_u32(&n, "burst", CFG_OPTIONAL, 1, LCORE_BURST_MAX, LCORE_BURST_DEFAULT, &lc->burst);
 	arr = cfg_member(&n, "workers");
 	if (!cfg_present(&arr) || !cfg_node_array(&arr, CFG_MAX_LCORES, &count))
 		return;
@@ -502,8 +519,10 @@ static void parse_lcores(struct loader *L, const struct cfg_node *root)
 			continue;
 		for (size_t j = 0; j < lc->n_workers; j++) {
 			if (lc->workers[j] == v) {
-				cfg_error(&it, "lcore %" PRIu64 " is listed twice (allowed: each "
-					       "lcore once)", v);
+				cfg_error(&it,
+				          "lcore %" PRIu64 " is listed twice (allowed: each "
+				          "lcore once)",
+				          v);
 				v = UINT64_MAX;
 				break;
 			}
@@ -513,8 +532,7 @@ static void parse_lcores(struct loader *L, const struct cfg_node *root)
 	}
 }
 
-static const char *const flow_keys[] = {"table_size", "idle_timeout_s", "udp_idle_timeout_s",
-					NULL};
+static const char *const flow_keys[] = {"table_size", "idle_timeout_s", "udp_idle_timeout_s", NULL};
 
 static void parse_flows(struct loader *L, const struct cfg_node *root)
 {
@@ -527,21 +545,23 @@ static void parse_flows(struct loader *L, const struct cfg_node *root)
 	if (!cfg_present(&n) || !cfg_node_object(&n, flow_keys))
 		return;
 	cfg_get_u32(&n, "table_size", CFG_OPTIONAL, FLOW_TABLE_MIN, FLOW_TABLE_MAX,
-		    FLOW_TABLE_DEFAULT, &f->table_size);
+	            FLOW_TABLE_DEFAULT, &f->table_size);
 	cfg_get_u32(&n, "idle_timeout_s", CFG_OPTIONAL, 1, FLOW_IDLE_S_MAX, FLOW_IDLE_S_DEFAULT,
-		    &f->idle_timeout_s);
+	            &f->idle_timeout_s);
 	cfg_get_u32(&n, "udp_idle_timeout_s", CFG_OPTIONAL, 1, FLOW_IDLE_S_MAX,
-		    FLOW_UDP_IDLE_S_DEFAULT, &f->udp_idle_timeout_s);
+	            FLOW_UDP_IDLE_S_DEFAULT, &f->udp_idle_timeout_s);
 }
 
 /* ---- TCP profiles ------------------------------------------------------------------------ */
 
 static const char *const profile_keys[] = {
-	"congestion_control", "send_buffer", "receive_window", "proxy_buffer_high",
-	"proxy_buffer_low", "sack", "window_scale", "timestamps", "initial_window", "min_rto_ms",
-	"max_rto_ms", "initial_rto_ms", "delayed_ack_ms", "ack_every_segments", "keepalive_s",
-	"idle_timeout_s", "fin_wait_timeout_s", "time_wait_ms", "syn_retries", "max_connections",
-	NULL};
+        "congestion_control", "send_buffer",        "receive_window",
+        "proxy_buffer_high",  "proxy_buffer_low",   "sack",
+        "window_scale",       "timestamps",         "initial_window",
+        "min_rto_ms",         "max_rto_ms",         "initial_rto_ms",
+        "delayed_ack_ms",     "ack_every_segments", "keepalive_s",
+        "idle_timeout_s",     "fin_wait_timeout_s", "time_wait_ms",
+        "syn_retries",        "max_connections",    NULL};
 
 void pepgw_config_tcp_profile_defaults(struct cfg_tcp_profile *p)
 {
@@ -581,70 +601,72 @@ static void parse_profile(const struct cfg_node *n, struct cfg_tcp_profile *p)
 	cfg_get_enum(n, "congestion_control", CFG_OPTIONAL, cc_names, CFG_CC_RENO, &cc);
 	p->congestion_control = (enum cfg_cc)cc;
 	cfg_get_u32(n, "send_buffer", CFG_OPTIONAL, TCP_BUF_MIN, TCP_BUF_MAX, d.send_buffer,
-		    &p->send_buffer);
+	            &p->send_buffer);
 	ok[0] = cfg_get_u32(n, "receive_window", CFG_OPTIONAL, TCP_RWND_MIN, TCP_BUF_MAX,
-			    d.receive_window, &p->receive_window);
+	                    d.receive_window, &p->receive_window);
 	ok[1] = cfg_get_u32(n, "proxy_buffer_high", CFG_OPTIONAL, TCP_BUF_MIN, TCP_BUF_MAX,
-			    d.proxy_buffer_high, &p->proxy_buffer_high);
-	ok[2] = cfg_get_u32(n, "proxy_buffer_low", CFG_OPTIONAL, 0, TCP_BUF_MAX,
-			    d.proxy_buffer_low, &p->proxy_buffer_low);
+	                    d.proxy_buffer_high, &p->proxy_buffer_high);
+	ok[2] = cfg_get_u32(n, "proxy_buffer_low", CFG_OPTIONAL, 0, TCP_BUF_MAX, d.proxy_buffer_low,
+	                    &p->proxy_buffer_low);
 	cfg_get_bool(n, "sack", CFG_OPTIONAL, d.sack, &p->sack);
 	ok[3] = cfg_get_bool(n, "window_scale", CFG_OPTIONAL, d.window_scale, &p->window_scale);
 	cfg_get_bool(n, "timestamps", CFG_OPTIONAL, d.timestamps, &p->timestamps);
 	cfg_get_u16(n, "initial_window", CFG_OPTIONAL, 1, TCP_IW_MAX, d.initial_window,
-		    &p->initial_window);
+	            &p->initial_window);
 	ok[4] = cfg_get_u32(n, "min_rto_ms", CFG_OPTIONAL, TCP_RTO_MS_MIN, TCP_RTO_MS_MAX,
-			    d.min_rto_ms, &p->min_rto_ms);
+	                    d.min_rto_ms, &p->min_rto_ms);
 	ok[5] = cfg_get_u32(n, "max_rto_ms", CFG_OPTIONAL, TCP_RTO_MS_MIN, TCP_RTO_MS_MAX,
-			    d.max_rto_ms, &p->max_rto_ms);
+	                    d.max_rto_ms, &p->max_rto_ms);
 	ok[6] = cfg_get_u32(n, "initial_rto_ms", CFG_OPTIONAL, TCP_RTO_MS_MIN, TCP_RTO_MS_MAX,
-			    d.initial_rto_ms, &p->initial_rto_ms);
+	                    d.initial_rto_ms, &p->initial_rto_ms);
 	cfg_get_u32(n, "delayed_ack_ms", CFG_OPTIONAL, 0, TCP_DELACK_MS_MAX, d.delayed_ack_ms,
-		    &p->delayed_ack_ms);
+	            &p->delayed_ack_ms);
 	cfg_get_u16(n, "ack_every_segments", CFG_OPTIONAL, 1, TCP_ACK_EVERY_MAX,
-		    d.ack_every_segments, &p->ack_every_segments);
+	            d.ack_every_segments, &p->ack_every_segments);
 	cfg_get_u32(n, "keepalive_s", CFG_OPTIONAL, 0, TCP_KEEPALIVE_S_MAX, d.keepalive_s,
-		    &p->keepalive_s);
+	            &p->keepalive_s);
 	cfg_get_u32(n, "idle_timeout_s", CFG_OPTIONAL, 1, TCP_IDLE_S_MAX, d.idle_timeout_s,
-		    &p->idle_timeout_s);
+	            &p->idle_timeout_s);
 	cfg_get_u32(n, "fin_wait_timeout_s", CFG_OPTIONAL, 1, TCP_FIN_WAIT_S_MAX,
-		    d.fin_wait_timeout_s, &p->fin_wait_timeout_s);
+	            d.fin_wait_timeout_s, &p->fin_wait_timeout_s);
 	cfg_get_u32(n, "time_wait_ms", CFG_OPTIONAL, 0, TCP_TIME_WAIT_MS_MAX, d.time_wait_ms,
-		    &p->time_wait_ms);
+	            &p->time_wait_ms);
 	cfg_get_u16(n, "syn_retries", CFG_OPTIONAL, 0, TCP_SYN_RETRIES_MAX, d.syn_retries,
-		    &p->syn_retries);
+	            &p->syn_retries);
 	cfg_get_u32(n, "max_connections", CFG_OPTIONAL, 1, TCP_MAX_CONN_MAX, d.max_connections,
-		    &p->max_connections);
+	            &p->max_connections);
 
 	/* Cross-key checks only between values that parsed, so one mistake is one message. */
 	if (ok[1] && ok[2] && p->proxy_buffer_low >= p->proxy_buffer_high) {
 		m = cfg_member(n, "proxy_buffer_low");
-		cfg_error(&m, "%u is not below proxy_buffer_high %u (allowed: low < high; the gap "
-			      "is the hysteresis between closing and reopening the window)",
-			  p->proxy_buffer_low, p->proxy_buffer_high);
+		cfg_error(&m,
+		          "%u is not below proxy_buffer_high %u (allowed: low < high; the gap "
+		          "is the hysteresis between closing and reopening the window)",
+		          p->proxy_buffer_low, p->proxy_buffer_high);
 	}
 	if (ok[4] && ok[5] && p->min_rto_ms > p->max_rto_ms) {
 		m = cfg_member(n, "min_rto_ms");
 		cfg_error(&m, "%u is above max_rto_ms %u (allowed: min_rto_ms <= max_rto_ms)",
-			  p->min_rto_ms, p->max_rto_ms);
+		          p->min_rto_ms, p->max_rto_ms);
 	} else if (ok[4] && ok[5] && ok[6] &&
-		   (p->initial_rto_ms < p->min_rto_ms || p->initial_rto_ms > p->max_rto_ms)) {
+	           (p->initial_rto_ms < p->min_rto_ms || p->initial_rto_ms > p->max_rto_ms)) {
 		m = cfg_member(n, "initial_rto_ms");
 		cfg_error(&m, "%u is outside min_rto_ms..max_rto_ms (allowed: %u..%u)",
-			  p->initial_rto_ms, p->min_rto_ms, p->max_rto_ms);
+		          p->initial_rto_ms, p->min_rto_ms, p->max_rto_ms);
 	}
 	/* RFC 7323 section 2.2: without window scaling the window field is 16 bits. */
 	if (ok[0] && ok[3] && !p->window_scale && p->receive_window > TCP_UNSCALED_WINDOW_MAX) {
 		m = cfg_member(n, "receive_window");
 		if (cfg_present(&m)) {
 			cfg_error(&m, "%u needs window_scale true (allowed without it: %u..%u)",
-				  p->receive_window, TCP_RWND_MIN, TCP_UNSCALED_WINDOW_MAX);
+			          p->receive_window, TCP_RWND_MIN, TCP_UNSCALED_WINDOW_MAX);
 		} else {
 			m = cfg_member(n, "window_scale");
-			cfg_error(&m, "false needs receive_window of at most %u (found the default "
-				      "%u; allowed: set receive_window %u..%u)",
-				  TCP_UNSCALED_WINDOW_MAX, p->receive_window, TCP_RWND_MIN,
-				  TCP_UNSCALED_WINDOW_MAX);
+			cfg_error(&m,
+			          "false needs receive_window of at most %u (found the default "
+			          "%u; allowed: set receive_window %u..%u)",
+			          TCP_UNSCALED_WINDOW_MAX, p->receive_window, TCP_RWND_MIN,
+			          TCP_UNSCALED_WINDOW_MAX);
 		}
 	}
 }
@@ -660,20 +682,22 @@ static void parse_profiles(struct loader *L, const struct cfg_node *root)
 	if (!json_is_object(n.json)) {
 		char d[64];
 		cfg_error(&n, "found %s (allowed: object of name -> TCP profile)",
-			  cfg_describe(n.json, d, sizeof(d)));
+		          cfg_describe(n.json, d, sizeof(d)));
 		return;
 	}
-	json_object_foreach(n.json, key, v) {
+	json_object_foreach(n.json, key, v)
+	{
 		struct cfg_node m = cfg_member(&n, key);
 		if (L->cfg->n_tcp_profiles >= CFG_MAX_TCP_PROFILES) {
 			cfg_error_key(&m, "too many TCP profiles (allowed: at most %d)",
-				      CFG_MAX_TCP_PROFILES);
+			              CFG_MAX_TCP_PROFILES);
 			break;
 		}
 		if (!cfg_name_valid(key, CFG_NAME_MAX)) {
-			cfg_error_key(&m, "\"%s\" is not a valid profile name (allowed: 1..%d "
-					  "characters from A-Z a-z 0-9 _ - .)", key,
-				      CFG_NAME_MAX - 1);
+			cfg_error_key(&m,
+			              "\"%s\" is not a valid profile name (allowed: 1..%d "
+			              "characters from A-Z a-z 0-9 _ - .)",
+			              key, CFG_NAME_MAX - 1);
 			continue;
 		}
 		struct cfg_tcp_profile *p = &L->cfg->tcp_profiles[L->cfg->n_tcp_profiles++];
@@ -685,14 +709,15 @@ static void parse_profiles(struct loader *L, const struct cfg_node *root)
 
 /* ---- rules ------------------------------------------------------------------------------- */
 
-static const char *const rule_keys[] = {"name", "match", "action", "mss", "fragment",
-					"handshake", "lan_profile", "wan_profile", NULL};
-static const char *const match_keys[] = {"src", "dst", "protocol", "src_ports", "dst_ports",
-					 "dscp", "ingress_port", NULL};
+static const char *const rule_keys[] = {"name",        "match",       "action",
+                                        "mss",         "fragment",    "handshake",
+                                        "lan_profile", "wan_profile", NULL};
+static const char *const match_keys[] = {"src",       "dst",  "protocol",     "src_ports",
+                                         "dst_ports", "dscp", "ingress_port", NULL};
 
 #define IPPROTO_NUM_ICMP 1
-#define IPPROTO_NUM_TCP 6
-#define IPPROTO_NUM_UDP 17
+#define IPPROTO_NUM_TCP  6
+#define IPPROTO_NUM_UDP  17
 #define IPPROTO_NUM_SCTP 132
 
 static void parse_prefix_list(const struct cfg_node *m, struct cfg_prefix *out, uint8_t *n_out)
@@ -707,8 +732,7 @@ static void parse_prefix_list(const struct cfg_node *m, struct cfg_prefix *out, 
 	}
 }
 
-static void parse_port_list(const struct cfg_node *m, struct cfg_port_range *out,
-			    uint8_t *n_out)
+static void parse_port_list(const struct cfg_node *m, struct cfg_port_range *out, uint8_t *n_out)
 {
 	size_t n = 0;
 	if (!cfg_present(m) || !cfg_node_array(m, CFG_MAX_PORT_RANGES, &n))
@@ -735,7 +759,7 @@ static void parse_match(struct loader *L, const struct cfg_node *n, struct cfg_r
 	if (cfg_present(&m)) {
 		uint64_t num = 0;
 		static const uint16_t kw_proto[] = {IPPROTO_NUM_TCP, IPPROTO_NUM_UDP,
-						    IPPROTO_NUM_ICMP, CFG_PROTO_ANY};
+		                                    IPPROTO_NUM_ICMP, CFG_PROTO_ANY};
 		int k = cfg_node_uint_or_keyword(&m, 0, 255, proto_keywords, &num);
 		if (k == 0)
 			r->protocol = (uint16_t)num;
@@ -749,8 +773,10 @@ static void parse_match(struct loader *L, const struct cfg_node *n, struct cfg_r
 	if ((r->n_src_ports || r->n_dst_ports) && r->protocol != IPPROTO_NUM_TCP &&
 	    r->protocol != IPPROTO_NUM_UDP && r->protocol != IPPROTO_NUM_SCTP) {
 		m = cfg_member(n, r->n_src_ports ? "src_ports" : "dst_ports");
-		cfg_error(&m, "port match needs protocol \"tcp\", \"udp\" or 132 (sctp) (found "
-			      "protocol %s)", r->protocol == CFG_PROTO_ANY ? "\"any\"" : "other");
+		cfg_error(&m,
+		          "port match needs protocol \"tcp\", \"udp\" or 132 (sctp) (found "
+		          "protocol %s)",
+		          r->protocol == CFG_PROTO_ANY ? "\"any\"" : "other");
 	}
 	m = cfg_member(n, "dscp");
 	if (cfg_present(&m) && cfg_node_array(&m, CFG_MAX_DSCP, &count)) {
@@ -791,8 +817,10 @@ static void parse_rule(struct loader *L, const struct cfg_node *n, struct cfg_ru
 		r->action = (enum cfg_action)v;
 		have_action = true;
 		if (r->action == CFG_ACTION_TUNNEL)
-			cfg_error(&m, "\"tunnel\" %s (allowed now: \"forward\", \"drop\", "
-				      "\"accelerate\")", tunnel_later);
+			cfg_error(&m,
+			          "\"tunnel\" %s (allowed now: \"forward\", \"drop\", "
+			          "\"accelerate\")",
+			          tunnel_later);
 	}
 	m = cfg_member(n, "mss");
 	if (cfg_present(&m)) {
@@ -811,7 +839,7 @@ static void parse_rule(struct loader *L, const struct cfg_node *n, struct cfg_ru
 		r->fragment = (enum cfg_frag_policy)v;
 		if (r->fragment == CFG_FRAG_OUTER)
 			cfg_error(&m, "\"outer\" %s (allowed now: \"always\", \"respect_df\")",
-				  tunnel_later);
+			          tunnel_later);
 	}
 
 	bool accel = have_action && r->action == CFG_ACTION_ACCELERATE;
@@ -819,8 +847,10 @@ static void parse_rule(struct loader *L, const struct cfg_node *n, struct cfg_ru
 	for (size_t i = 0; i < 3 && have_action && !accel; i++) {
 		m = cfg_member(n, accel_only[i]);
 		if (cfg_present(&m))
-			cfg_error_key(&m, "only used with action \"accelerate\" (found action "
-					  "\"%s\")", action_names[r->action]);
+			cfg_error_key(&m,
+			              "only used with action \"accelerate\" (found action "
+			              "\"%s\")",
+			              action_names[r->action]);
 	}
 	if (!accel)
 		return;
@@ -832,19 +862,20 @@ static void parse_rule(struct loader *L, const struct cfg_node *n, struct cfg_ru
 		r->lan_profile = profile_ref(L, &m);
 	else
 		cfg_error(n, "missing required key \"lan_profile\" (action \"accelerate\" needs a "
-			     "LAN and a WAN TCP profile)");
+		             "LAN and a WAN TCP profile)");
 	m = cfg_member(n, "wan_profile");
 	if (cfg_present(&m))
 		r->wan_profile = profile_ref(L, &m);
 	else
 		cfg_error(n, "missing required key \"wan_profile\" (action \"accelerate\" needs a "
-			     "LAN and a WAN TCP profile)");
+		             "LAN and a WAN TCP profile)");
 	if (r->protocol != IPPROTO_NUM_TCP) {
 		struct cfg_node mt = cfg_member(n, "match");
 		m = cfg_member(&mt, "protocol");
-		cfg_error(cfg_present(&m) ? &m : n, "action \"accelerate\" needs match.protocol "
-						     "\"tcp\" (found %s)",
-			  r->protocol == CFG_PROTO_ANY ? "any protocol" : "another protocol");
+		cfg_error(cfg_present(&m) ? &m : n,
+		          "action \"accelerate\" needs match.protocol "
+		          "\"tcp\" (found %s)",
+		          r->protocol == CFG_PROTO_ANY ? "any protocol" : "another protocol");
 	}
 }
 
@@ -864,8 +895,10 @@ static void parse_rules(struct loader *L, const struct cfg_node *root)
 		for (size_t j = 0; j < i && r->name[0]; j++) {
 			if (strcmp(L->cfg->rules[j].name, r->name) == 0) {
 				struct cfg_node f = cfg_member(&it, "name");
-				cfg_error(&f, "duplicate rule name \"%s\" (first in rules[%zu]; "
-					      "allowed: each name once)", r->name, j);
+				cfg_error(&f,
+				          "duplicate rule name \"%s\" (first in rules[%zu]; "
+				          "allowed: each name once)",
+				          r->name, j);
 				break;
 			}
 		}
@@ -875,9 +908,9 @@ static void parse_rules(struct loader *L, const struct cfg_node *root)
 /* ---- top level --------------------------------------------------------------------------- */
 
 static const char *const top_keys[] = {"$schema", "ports", "routes", "arp", "icmp", "lcores",
-				       "flows", "default_action", "tcp_profiles", "rules",
-				       /* reserved for the bonded tunnel (DESIGN.md) */
-				       "links", "peers", "bond_profiles", NULL};
+                                       "flows", "default_action", "tcp_profiles", "rules",
+                                       /* reserved for the bonded tunnel (DESIGN.md) */
+                                       "links", "peers", "bond_profiles", NULL};
 
 static void parse_root(struct loader *L, const struct cfg_node *root)
 {
@@ -890,7 +923,7 @@ static void parse_root(struct loader *L, const struct cfg_node *root)
 	if (cfg_present(&m) && !json_is_string(m.json)) {
 		char d[64];
 		cfg_error(&m, "found %s (allowed: string, the schema's URI)",
-			  cfg_describe(m.json, d, sizeof(d)));
+		          cfg_describe(m.json, d, sizeof(d)));
 	}
 	parse_ports(L, root);
 	parse_routes(L, root);
@@ -903,7 +936,7 @@ static void parse_root(struct loader *L, const struct cfg_node *root)
 		L->cfg->default_action = (enum cfg_action)v;
 		if (v == CFG_ACTION_TUNNEL)
 			cfg_error(&m, "\"tunnel\" %s (allowed now: \"forward\", \"drop\")",
-				  tunnel_later);
+			          tunnel_later);
 	}
 	parse_profiles(L, root);
 	parse_rules(L, root);
@@ -911,14 +944,16 @@ static void parse_root(struct loader *L, const struct cfg_node *root)
 	for (size_t i = 0; i < 3; i++) {
 		m = cfg_member(root, reserved[i]);
 		if (cfg_present(&m))
-			cfg_error_key(&m, "the bonded tunnel is not in this build yet (the key is "
-					  "reserved; allowed now: leave \"%s\" out)", reserved[i]);
+			cfg_error_key(&m,
+			              "the bonded tunnel is not in this build yet (the key is "
+			              "reserved; allowed now: leave \"%s\" out)",
+			              reserved[i]);
 	}
 }
 
 /* Walk a parsed document; consumes doc. */
 static struct pepgw_config *load_doc(struct cfg_doc *doc, struct cfg_errors *errs,
-				     unsigned int first_error)
+                                     unsigned int first_error)
 {
 	struct loader L = {.doc = doc};
 
@@ -942,7 +977,7 @@ static struct pepgw_config *load_doc(struct cfg_doc *doc, struct cfg_errors *err
 }
 
 struct pepgw_config *pepgw_config_load_buffer(const char *name, const char *text, size_t len,
-					      struct cfg_errors *errs)
+                                              struct cfg_errors *errs)
 {
 	unsigned int first = cfg_errors_count(errs);
 	struct cfg_doc *doc = cfg_doc_load_buffer(name, text, len, errs);
