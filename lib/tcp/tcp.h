@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PEPGW_TCP_H
+#define PEPGW_TCP_H
+
+/*
+ * pepgw split-TCP engine: full TCP endpoints ("legs") with no port and no clock of their own.
+ * Segments go in (tcp_conn_input), segments come out (the engine's tx callback, IPv4 + TCP
+ * headers built, Ethernet left to the caller), time is passed in (now_us). One engine per lcore;
+ * nothing here is thread-safe and nothing needs to be.
+ *
+ * Payload is carried as rte_mbuf references: data handed to tcp_conn_send() is sent as
+ * indirect mbufs attached to it (no copy), and received in-order data is handed to the recv
+ * callback as the received mbufs with their headers trimmed.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "stats.h"
+
+struct tcp_engine;
+struct tcp_conn;
+
+/* F5-style TCP profile; fields mirror struct cfg_tcp_profile (the lead converts). */
+struct tcp_profile {
+	char congestion_control[16]; /* "reno"/"newreno" (tcp_cc_find) */
+	uint32_t send_buffer;	     /* bytes queued for sending before tcp_conn_send refuses */
+	uint32_t receive_window;     /* bytes; the window we advertise at most */
+	uint32_t proxy_buffer_high;  /* relay: close the receiving window at this fill */
+	uint32_t proxy_buffer_low;   /* relay: reopen below this */
+	bool sack, window_scale, timestamps;
+	uint16_t initial_window; /* segments; 0 = RFC 5681 rule */
+	uint32_t min_rto_ms, max_rto_ms, initial_rto_ms;
+	uint32_t delayed_ack_ms; /* 0 = ACK every segment at once */
+	uint16_t ack_every_segments;
+	uint32_t keepalive_s; /* 0 = off */
+	uint32_t idle_timeout_s;
+	uint32_t fin_wait_timeout_s;
+	uint32_t time_wait_ms;
+	uint16_t syn_retries;
+	uint32_t max_connections;
+	uint16_t mss; /* our MSS to announce; 0 = from the MTU the engine was given */
+};
+
+/* Defaults fit for a LAN leg (profile ready to use). */
+void tcp_profile_defaults(struct tcp_profile *p);
+
+enum tcp_state {
+	TCP_CLOSED,
+	TCP_LISTEN,
+	TCP_SYN_SENT,
+	TCP_SYN_RCVD,
+	TCP_ESTABLISHED,
+	TCP_FIN_WAIT_1,
+	TCP_FIN_WAIT_2,
+	TCP_CLOSE_WAIT,
+	TCP_CLOSING,
+	TCP_LAST_ACK,
+	TCP_TIME_WAIT,
+};
+
+/* Name of a state ("ESTABLISHED"), or "?" */
+const char *tcp_state_name(enum tcp_state s);
+
+enum tcp_conn_event {
+	TCP_EV_ESTABLISHED, /* handshake complete */
+	TCP_EV_PEER_FIN,    /* the peer finished sending (in order); we may still send */
+	TCP_EV_SENT_ACKED,  /* send-queue space was freed (relay: feed more) */
+	TCP_EV_RESET,	    /* RST received, or refused/timed out: the peer is gone */
+	TCP_EV_CLOSED,	    /* last event: the conn is freed when the callback returns */
+};
+
+/* Engine-wide counters for events that are not drops (per lcore, like the engine). */
+#define TCP_ENGINE_COUNTERS(X)                                                                     \
+	X(segs_in)                                                                                 \
+	X(segs_out)                                                                                \
+	X(retransmits)                                                                             \
+	X(rto_expired)                                                                             \
+	X(fast_retransmits)                                                                        \
+	X(challenge_acks)                                                                          \
+	X(challenge_acks_suppressed)                                                               \
+	X(paws_dropped)                                                                            \
+	X(out_of_window)                                                                           \
+	X(bad_options)                                                                             \
+	X(resets_in)                                                                               \
+	X(resets_out)                                                                              \
+	X(zero_window_probes)                                                                      \
+	X(keepalives)                                                                              \
+	X(conn_opened)                                                                             \
+	X(conn_closed)                                                                             \
+	X(conn_no_memory)                                                                          \
+	X(tx_no_mbuf)
+
+enum tcp_engine_counter {
+#define TCP_CNT_ENUM(n) TCP_CNT_##n,
+	TCP_ENGINE_COUNTERS(TCP_CNT_ENUM)
+#undef TCP_CNT_ENUM
+	TCP_CNT_MAX
+};
+
+struct tcp_engine_params {
+	uint32_t max_conns;		/* fixed pool, allocated at create */
+	struct rte_mempool *hdr_pool;	/* direct mbufs for headers (headroom for Ethernet) */
+	struct rte_mempool *clone_pool; /* mbufs to attach to payload (may be hdr_pool) */
+	uint16_t mtu;			/* IP MTU of the legs (MSS = mtu - 40 unless profile says) */
+	uint32_t timer_tick_us;		/* wheel granularity, default 1000 */
+	uint64_t now_us;
+	/* RFC 6528 secret; all zero = drawn from arc4random_buf at create. */
+	uint8_t isn_secret[16];
+	/* Challenge ACKs per second at most (RFC 5961 7), randomized up to twice that. */
+	uint32_t challenge_ack_limit;
+	bool deterministic; /* tests/sim: no randomization (ISN still keyed by the secret) */
+	/* Callbacks: a segment to send (ownership passes), in-order data (ownership passes;
+	 * call tcp_conn_recv_consumed when it has left the gateway), connection events. */
+	void (*tx)(void *arg, struct tcp_conn *c, struct rte_mbuf *m);
+	void (*recv)(void *arg, struct tcp_conn *c, struct rte_mbuf *m);
+	void (*event)(void *arg, struct tcp_conn *c, enum tcp_conn_event ev);
+	void *cb_arg;
+};
+
+/* Engine with its connection pool and timer wheel. NULL + rte_errno (EINVAL, ENOMEM). */
+struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_params *p);
+/* Free every connection (no segments sent) and the engine. NULL is fine. */
+void tcp_engine_free(struct tcp_engine *e);
+/* Run due timers up to now_us. Returns the number of timers fired. */
+unsigned int tcp_engine_advance(struct tcp_engine *e, uint64_t now_us);
+/* Engine counter value. */
+uint64_t tcp_engine_counter(const struct tcp_engine *e, enum tcp_engine_counter c);
+const char *tcp_engine_counter_name(enum tcp_engine_counter c);
+/* Connections in use. */
+uint32_t tcp_engine_conns_in_use(const struct tcp_engine *e);
+
+/* The 4-tuple of a leg, network byte order, as seen from our side. */
+struct tcp_tuple {
+	uint32_t laddr, raddr;
+	uint16_t lport, rport;
+};
+
+/*
+ * Passive open from a received SYN (m starts at the IPv4 header; consumed on success, left to
+ * the caller on failure so that it can forward the SYN unaccelerated). When defer is true the
+ * SYN-ACK waits for tcp_conn_accept() (deferred handshake policy), else it goes at once.
+ * Returns the connection, or NULL + rte_errno: ENOMEM (no free connection), EBADMSG (not a
+ * valid SYN: truncated, bad data offset, bad options, other flags), EINVAL (bad arguments).
+ */
+struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile *p,
+				 struct rte_mbuf *syn, bool defer, uint64_t now_us);
+/* Deferred passive open: the far side accepted; send the SYN-ACK. 0 or -EINVAL. */
+int tcp_conn_accept(struct tcp_conn *c, uint64_t now_us);
+/* Deferred passive open: the far side refused; answer the SYN with RST and close. */
+int tcp_conn_refuse(struct tcp_conn *c, uint64_t now_us);
+
+/* Active open: send a SYN. NULL + rte_errno (ENOMEM, EINVAL). */
+struct tcp_conn *tcp_conn_connect(struct tcp_engine *e, const struct tcp_profile *p,
+				  const struct tcp_tuple *t, uint64_t now_us);
+
+/*
+ * A segment for this connection (m starts at the IPv4 header; always consumed). Returns 0,
+ * or the enum stat_id of a drop reason the caller should count (the segment was bad:
+ * STAT_drop_l4_truncated, STAT_drop_tcp_doff, STAT_drop_tcp_options).
+ */
+int tcp_conn_input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us);
+
+/*
+ * Queue payload (a packet or chain holding only data; ownership passes) for sending.
+ * Returns 0, -ENOBUFS when the send buffer is full (m not taken), -EPIPE after shutdown or
+ * when the connection cannot send.
+ */
+int tcp_conn_send(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us);
+/* Bytes tcp_conn_send would accept now. */
+uint32_t tcp_conn_send_space(const struct tcp_conn *c);
+/* Send a FIN after the queued data (half-close). 0 or -EINVAL. */
+int tcp_conn_shutdown(struct tcp_conn *c, uint64_t now_us);
+/* Send RST and close (the conn is freed after its TCP_EV_CLOSED). */
+void tcp_conn_abort(struct tcp_conn *c, uint64_t now_us);
+/* The application released n bytes of received data: the window may open again. */
+void tcp_conn_recv_consumed(struct tcp_conn *c, uint32_t n, uint64_t now_us);
+/* Relay flow control: while closed, advertise no new window (proxy_buffer_high reached). */
+void tcp_conn_set_rcv_closed(struct tcp_conn *c, bool closed, uint64_t now_us);
+
+void tcp_conn_set_user(struct tcp_conn *c, void *user);
+void *tcp_conn_user(const struct tcp_conn *c);
+enum tcp_state tcp_conn_state(const struct tcp_conn *c);
+void tcp_conn_tuple(const struct tcp_conn *c, struct tcp_tuple *t);
+
+/* `ss -ti`-like telemetry of one connection. */
+struct tcp_conn_info {
+	enum tcp_state state;
+	uint32_t snd_mss, rcv_mss;
+	uint8_t snd_wscale, rcv_wscale;
+	bool sack, timestamps;
+	uint32_t cwnd, ssthresh;   /* bytes */
+	uint32_t srtt_us, rttvar_us, rto_us;
+	uint8_t backoff;
+	uint32_t bytes_in_flight;  /* RFC 6675 pipe */
+	uint32_t sacked_bytes, lost_bytes;
+	uint32_t snd_wnd, rcv_wnd;
+	uint64_t bytes_acked, bytes_received;
+	uint64_t segs_out, segs_in;
+	uint64_t retransmits;	   /* segments */
+	uint64_t dsacks_rcvd;
+	uint32_t send_queue_bytes; /* queued, not yet acknowledged */
+	uint32_t recv_unconsumed;  /* delivered, not yet consumed (buffer fill) */
+	uint32_t ooo_bytes;	   /* held out of order */
+	bool in_recovery;
+};
+
+void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *info);
+
+#endif

@@ -1,0 +1,703 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Engine and connection life cycle: the fixed connection pool, ISNs (RFC 6528), timers, the
+ * application-facing calls (open, send, shutdown, abort) and telemetry.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bsd/stdlib.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+#include <rte_mbuf_dyn.h>
+
+#include "tcp_private.h"
+
+#define POOL_NIL UINT32_MAX
+
+static const char *const state_names[] = {
+	[TCP_CLOSED] = "CLOSED",	   [TCP_LISTEN] = "LISTEN",
+	[TCP_SYN_SENT] = "SYN_SENT",	   [TCP_SYN_RCVD] = "SYN_RCVD",
+	[TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN_WAIT_1",
+	[TCP_FIN_WAIT_2] = "FIN_WAIT_2",   [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCP_CLOSING] = "CLOSING",	   [TCP_LAST_ACK] = "LAST_ACK",
+	[TCP_TIME_WAIT] = "TIME_WAIT",
+};
+
+const char *tcp_state_name(enum tcp_state s)
+{
+	if ((unsigned int)s < RTE_DIM(state_names) && state_names[s] != NULL)
+		return state_names[s];
+	return "?";
+}
+
+static const char *const counter_names[] = {
+#define TCP_CNT_NAME(n) #n,
+	TCP_ENGINE_COUNTERS(TCP_CNT_NAME)
+#undef TCP_CNT_NAME
+};
+
+const char *tcp_engine_counter_name(enum tcp_engine_counter c)
+{
+	return (unsigned int)c < TCP_CNT_MAX ? counter_names[c] : NULL;
+}
+
+uint64_t tcp_engine_counter(const struct tcp_engine *e, enum tcp_engine_counter c)
+{
+	return (unsigned int)c < TCP_CNT_MAX ? e->cnt[c] : 0;
+}
+
+uint32_t tcp_engine_conns_in_use(const struct tcp_engine *e)
+{
+	return e->in_use;
+}
+
+void tcp_profile_defaults(struct tcp_profile *p)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->congestion_control, sizeof(p->congestion_control), "newreno");
+	p->send_buffer = 256 * 1024;
+	p->receive_window = 256 * 1024;
+	p->proxy_buffer_high = 192 * 1024;
+	p->proxy_buffer_low = 128 * 1024;
+	p->sack = p->window_scale = p->timestamps = true;
+	p->initial_window = 10;
+	p->min_rto_ms = 200;
+	p->max_rto_ms = 60000;
+	p->initial_rto_ms = 1000;
+	p->delayed_ack_ms = 40;
+	p->ack_every_segments = 2;
+	p->keepalive_s = 0;
+	p->idle_timeout_s = 300;
+	p->fin_wait_timeout_s = 60;
+	p->time_wait_ms = 2000;
+	p->syn_retries = 5;
+	p->max_connections = 0;
+}
+
+/* ---- RFC 6528 ISN: M + F(4-tuple, secret), F = SipHash-2-4, M a 4 us clock ---- */
+
+#define ROTL64(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+
+static void sip_round(uint64_t v[4])
+{
+	v[0] += v[1];
+	v[1] = ROTL64(v[1], 13);
+	v[1] ^= v[0];
+	v[0] = ROTL64(v[0], 32);
+	v[2] += v[3];
+	v[3] = ROTL64(v[3], 16);
+	v[3] ^= v[2];
+	v[0] += v[3];
+	v[3] = ROTL64(v[3], 21);
+	v[3] ^= v[0];
+	v[2] += v[1];
+	v[1] = ROTL64(v[1], 17);
+	v[1] ^= v[2];
+	v[2] = ROTL64(v[2], 32);
+}
+
+/* SipHash-2-4 of two 64-bit words (the 4-tuple) under a 128-bit key. */
+static uint64_t siphash_2w(const uint8_t key[16], uint64_t a, uint64_t b)
+{
+	uint64_t k0, k1;
+	memcpy(&k0, key, 8);
+	memcpy(&k1, key + 8, 8);
+	uint64_t v[4] = {k0 ^ 0x736f6d6570736575ull, k1 ^ 0x646f72616e646f6dull,
+			 k0 ^ 0x6c7967656e657261ull, k1 ^ 0x7465646279746573ull};
+	uint64_t m[3] = {a, b, (uint64_t)16 << 56};
+	for (int i = 0; i < 3; i++) {
+		v[3] ^= m[i];
+		sip_round(v);
+		sip_round(v);
+		v[0] ^= m[i];
+	}
+	v[2] ^= 0xff;
+	for (int i = 0; i < 4; i++)
+		sip_round(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+static uint32_t make_isn(const struct tcp_engine *e, const struct tcp_tuple *t, uint64_t now_us)
+{
+	uint64_t a = ((uint64_t)t->laddr << 32) | t->raddr;
+	uint64_t b = ((uint64_t)t->lport << 16) | t->rport;
+	return (uint32_t)(now_us / 4) + (uint32_t)siphash_2w(e->secret, a, b);
+}
+
+uint32_t tcp_ts_now(uint64_t now_us)
+{
+	/* RFC 7323 5.4: a 1 ms timestamp clock. */
+	return (uint32_t)(now_us / 1000);
+}
+
+/* ---- engine ---- */
+
+static void on_timer(struct tcp_timer *t, uint64_t now_us, void *arg);
+
+struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_params *p)
+{
+	static const struct rte_mbuf_dynfield meta_desc = {
+		.name = "pepgw_tcp_meta",
+		.size = sizeof(struct tcp_mbuf_meta),
+		.align = __alignof__(struct tcp_mbuf_meta),
+	};
+
+	if (p == NULL || p->max_conns == 0 || p->hdr_pool == NULL || p->tx == NULL ||
+	    p->mtu < 68 + 40) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	int off = rte_mbuf_dynfield_register(&meta_desc);
+	if (off < 0)
+		return NULL; /* rte_errno set */
+	struct tcp_engine *e = rte_zmalloc(name, sizeof(*e), RTE_CACHE_LINE_SIZE);
+	if (e == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	e->conns = rte_zmalloc(name, sizeof(struct tcp_conn) * p->max_conns, RTE_CACHE_LINE_SIZE);
+	if (e->conns == NULL) {
+		rte_free(e);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	e->p = *p;
+	if (e->p.clone_pool == NULL)
+		e->p.clone_pool = e->p.hdr_pool;
+	if (e->p.timer_tick_us == 0)
+		e->p.timer_tick_us = 1000;
+	if (e->p.challenge_ack_limit == 0)
+		e->p.challenge_ack_limit = 1000;
+	e->meta_off = off;
+	tcp_wheel_init(&e->wheel, e->p.timer_tick_us, p->now_us);
+	static const uint8_t zero[16];
+	if (memcmp(p->isn_secret, zero, sizeof(zero)) == 0)
+		arc4random_buf(e->secret, sizeof(e->secret));
+	else
+		memcpy(e->secret, p->isn_secret, sizeof(e->secret));
+	for (uint32_t i = 0; i < p->max_conns; i++)
+		e->conns[i].free_next = i + 1 < p->max_conns ? i + 1 : POOL_NIL;
+	e->free_head = 0;
+	return e;
+}
+
+static void free_mbuf_list(struct tcp_engine *e, struct rte_mbuf *m)
+{
+	while (m != NULL) {
+		struct rte_mbuf *next = tcp_meta(e, m)->next;
+		rte_pktmbuf_free(m);
+		m = next;
+	}
+}
+
+static void conn_release(struct tcp_conn *c)
+{
+	struct tcp_engine *e = c->eng;
+	for (int k = 0; k < TCP_T_MAX; k++)
+		tcp_timer_cancel(&e->wheel, &c->timers[k].t);
+	free_mbuf_list(e, c->sq_head);
+	free_mbuf_list(e, c->ooo_head);
+	uint32_t idx = (uint32_t)(c - e->conns);
+	memset(c, 0, sizeof(*c));
+	c->free_next = e->free_head;
+	e->free_head = idx;
+	e->in_use--;
+	e->cnt[TCP_CNT_conn_closed]++;
+}
+
+void tcp_engine_free(struct tcp_engine *e)
+{
+	if (e == NULL)
+		return;
+	for (uint32_t i = 0; i < e->p.max_conns; i++)
+		if (e->conns[i].flags & TF_IN_USE)
+			conn_release(&e->conns[i]);
+	rte_free(e->conns);
+	rte_free(e);
+}
+
+unsigned int tcp_engine_advance(struct tcp_engine *e, uint64_t now_us)
+{
+	return tcp_wheel_advance(&e->wheel, now_us, on_timer, e);
+}
+
+struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *p,
+				const struct tcp_tuple *t, uint64_t now_us)
+{
+	const struct tcp_cc_ops *ops = tcp_cc_find(p->congestion_control);
+	if (ops == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (e->free_head == POOL_NIL || (p->max_connections && e->in_use >= p->max_connections)) {
+		e->cnt[TCP_CNT_conn_no_memory]++;
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	struct tcp_conn *c = &e->conns[e->free_head];
+	e->free_head = c->free_next;
+	e->in_use++;
+	e->cnt[TCP_CNT_conn_opened]++;
+	memset(c, 0, sizeof(*c));
+	c->eng = e;
+	c->prof = p;
+	c->tuple = *t;
+	c->flags = TF_IN_USE;
+	for (int k = 0; k < TCP_T_MAX; k++) {
+		tcp_timer_init(&c->timers[k].t);
+		c->timers[k].kind = (uint8_t)k;
+	}
+	uint16_t mtu_mss = (uint16_t)(e->p.mtu - 40);
+	c->rcv_mss = p->mss && p->mss < mtu_mss ? p->mss : mtu_mss;
+	c->smss = TCP_MSS_DEFAULT; /* until the peer's SYN says (RFC 9293 3.7.1) */
+	c->iss = make_isn(e, t, now_us);
+	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+	c->sq_seq = c->iss + 1;
+	c->recover = c->iss;
+	tcp_rto_init(&c->rto, p->initial_rto_ms * 1000, p->min_rto_ms * 1000,
+		     p->max_rto_ms * 1000, e->p.timer_tick_us);
+	tcp_cc_init(&c->cc, ops, c->smss, p->initial_window, TCP_DEFAULT_SSTHRESH, now_us);
+	tcp_sack_sb_init(&c->sb, c->iss);
+	tcp_sack_rcv_init(&c->sr);
+	/* RFC 7323 2.3: the smallest shift that lets the whole receive window be offered. */
+	uint8_t ws = 0;
+	while (ws < TCP_WSCALE_MAX && (p->receive_window >> ws) > 65535)
+		ws++;
+	c->rcv_wscale = ws;
+	c->last_rx_us = c->last_tx_us = now_us;
+	return c;
+}
+
+/* ---- timers ---- */
+
+void tcp_timer_set(struct tcp_conn *c, enum tcp_timer_kind k, uint64_t expire_us)
+{
+	tcp_timer_arm(&c->eng->wheel, &c->timers[k].t, expire_us);
+}
+
+void tcp_timer_stop(struct tcp_conn *c, enum tcp_timer_kind k)
+{
+	tcp_timer_cancel(&c->eng->wheel, &c->timers[k].t);
+}
+
+void tcp_event(struct tcp_conn *c, enum tcp_conn_event ev)
+{
+	if (c->eng->p.event != NULL)
+		c->eng->p.event(c->eng->p.cb_arg, c, ev);
+}
+
+/* Closed: tell the application once, then free when the current entry point returns. */
+void tcp_conn_close(struct tcp_conn *c, enum tcp_conn_event why)
+{
+	if (c->flags & TF_FREE)
+		return;
+	for (int k = 0; k < TCP_T_MAX; k++)
+		tcp_timer_stop(c, (enum tcp_timer_kind)k);
+	if (why == TCP_EV_RESET)
+		tcp_event(c, TCP_EV_RESET);
+	c->state = TCP_CLOSED;
+	c->flags |= TF_FREE;
+	tcp_event(c, TCP_EV_CLOSED);
+}
+
+/* Every entry point ends here: a connection closed during the call is returned to the pool. */
+void tcp_finish(struct tcp_conn *c)
+{
+	if (c->flags & TF_FREE)
+		conn_release(c);
+}
+
+void tcp_arm_keep(struct tcp_conn *c, uint64_t now_us)
+{
+	const struct tcp_profile *p = c->prof;
+	uint64_t due = UINT64_MAX;
+
+	switch (c->state) {
+	case TCP_FIN_WAIT_2:
+		/* Waiting for the peer's FIN: give up after fin_wait_timeout of silence. */
+		if (p->fin_wait_timeout_s)
+			due = c->last_rx_us + (uint64_t)p->fin_wait_timeout_s * 1000000;
+		break;
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+	case TCP_FIN_WAIT_1:
+	case TCP_CLOSING:
+	case TCP_LAST_ACK:
+		if (p->idle_timeout_s)
+			due = c->last_rx_us + (uint64_t)p->idle_timeout_s * 1000000;
+		if (p->keepalive_s) {
+			uint64_t k = c->last_rx_us +
+				     (uint64_t)p->keepalive_s * 1000000 * (1 + c->keep_probes);
+			if (k < due)
+				due = k;
+		}
+		break;
+	default:
+		break;
+	}
+	if (due == UINT64_MAX)
+		tcp_timer_stop(c, TCP_T_KEEP);
+	else
+		tcp_timer_set(c, TCP_T_KEEP, due > now_us ? due : now_us);
+}
+
+void tcp_set_state(struct tcp_conn *c, enum tcp_state s, uint64_t now_us)
+{
+	c->state = s;
+	switch (s) {
+	case TCP_TIME_WAIT:
+		/* RFC 9293 3.6: 2 MSL, here the profile's time_wait_ms. */
+		tcp_timer_stop(c, TCP_T_REXMT);
+		tcp_timer_stop(c, TCP_T_DELACK);
+		tcp_timer_set(c, TCP_T_KEEP, now_us + (uint64_t)c->prof->time_wait_ms * 1000);
+		break;
+	case TCP_ESTABLISHED:
+	case TCP_FIN_WAIT_2:
+		tcp_arm_keep(c, now_us);
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_rto(struct tcp_conn *c, uint64_t now_us)
+{
+	const struct tcp_profile *p = c->prof;
+
+	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD) {
+		if (++c->syn_tries > p->syn_retries) {
+			if (c->state == TCP_SYN_RCVD)
+				tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
+			tcp_conn_close(c, TCP_EV_RESET);
+			return;
+		}
+		tcp_rto_backoff(&c->rto);
+		c->flags &= ~TF_RTT_TIMING; /* Karn */
+		tcp_send_syn(c, c->state == TCP_SYN_RCVD, now_us);
+		tcp_arm_rexmt(c, now_us);
+		return;
+	}
+	if (c->snd_una == c->snd_max)
+		return;
+	if (++c->rto_tries > TCP_MAX_RTO_RETRIES) {
+		tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
+		tcp_conn_close(c, TCP_EV_RESET);
+		return;
+	}
+	tcp_count(c, TCP_CNT_rto_expired);
+	tcp_rto_backoff(&c->rto);
+	uint32_t flight = c->snd_max - c->snd_una;
+	if (!(c->flags & TF_RTO_EPISODE)) {
+		c->cc.ops->on_congestion(&c->cc, TCP_CC_EV_RTO, flight, now_us);
+		c->flags |= TF_RTO_EPISODE;
+	} else {
+		/* RFC 5681 3.1: a repeated timeout keeps ssthresh; the loss window stays 1. */
+		c->cc.cwnd = c->cc.smss;
+	}
+	/* RFC 6582 4 / RFC 6675 5.1: leave recovery, forget SACKs (reneging), go back N. */
+	c->flags &= ~(TF_RECOVERY | TF_RTT_TIMING);
+	c->recover = c->snd_max;
+	c->dupacks = 0;
+	tcp_sack_sb_clear(&c->sb);
+	c->snd_nxt = c->snd_una;
+	tcp_output(c, now_us);
+	tcp_arm_rexmt(c, now_us);
+}
+
+static void on_persist(struct tcp_conn *c, uint64_t now_us)
+{
+	/* RFC 9293 3.8.6.1: probe the zero window with one octet, backing off like the RTO. */
+	tcp_send_probe(c, now_us);
+	if (c->persist_shift < 16)
+		c->persist_shift++;
+	uint64_t t = (uint64_t)tcp_rto_timeout_us(&c->rto) << c->persist_shift;
+	if (t < TCP_PERSIST_MIN_US)
+		t = TCP_PERSIST_MIN_US;
+	if (t > TCP_PERSIST_MAX_US)
+		t = TCP_PERSIST_MAX_US;
+	tcp_timer_set(c, TCP_T_REXMT, now_us + t);
+}
+
+static void on_keep(struct tcp_conn *c, uint64_t now_us)
+{
+	const struct tcp_profile *p = c->prof;
+
+	if (c->state == TCP_TIME_WAIT) {
+		tcp_conn_close(c, TCP_EV_CLOSED);
+		return;
+	}
+	if (c->state == TCP_FIN_WAIT_2) {
+		if (now_us >= c->last_rx_us + (uint64_t)p->fin_wait_timeout_s * 1000000) {
+			tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
+			tcp_conn_close(c, TCP_EV_CLOSED);
+			return;
+		}
+		tcp_arm_keep(c, now_us);
+		return;
+	}
+	if (p->idle_timeout_s &&
+	    now_us >= c->last_rx_us + (uint64_t)p->idle_timeout_s * 1000000) {
+		tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
+		tcp_conn_close(c, TCP_EV_RESET);
+		return;
+	}
+	if (p->keepalive_s &&
+	    now_us >= c->last_rx_us + (uint64_t)p->keepalive_s * 1000000 * (1 + c->keep_probes)) {
+		if (c->keep_probes >= TCP_KEEPALIVE_PROBES) {
+			tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
+			tcp_conn_close(c, TCP_EV_RESET);
+			return;
+		}
+		c->keep_probes++;
+		tcp_send_keepalive(c, now_us);
+	}
+	tcp_arm_keep(c, now_us);
+}
+
+static void on_timer(struct tcp_timer *t, uint64_t now_us, void *arg)
+{
+	struct tcp_conn_timer *ct = (struct tcp_conn_timer *)t;
+	/* The node is timers[kind] of its connection. */
+	struct tcp_conn *c = (struct tcp_conn *)(void *)((char *)(ct - ct->kind) -
+							 offsetof(struct tcp_conn, timers));
+	switch (ct->kind) {
+	case TCP_T_REXMT:
+		if (c->flags & TF_PERSIST)
+			on_persist(c, now_us);
+		else
+			on_rto(c, now_us);
+		break;
+	case TCP_T_DELACK:
+		tcp_send_ack(c, now_us);
+		break;
+	case TCP_T_KEEP:
+		on_keep(c, now_us);
+		break;
+	default:
+		break;
+	}
+	tcp_finish(c);
+}
+
+/* ---- application calls ---- */
+
+struct tcp_conn *tcp_conn_connect(struct tcp_engine *e, const struct tcp_profile *p,
+				  const struct tcp_tuple *t, uint64_t now_us)
+{
+	if (e == NULL || p == NULL || t == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	struct tcp_conn *c = tcp_conn_alloc(e, p, t, now_us);
+	if (c == NULL)
+		return NULL;
+	c->flags |= TF_ACTIVE;
+	c->state = TCP_SYN_SENT;
+	tcp_send_syn(c, false, now_us);
+	tcp_arm_rexmt(c, now_us);
+	return c;
+}
+
+int tcp_conn_accept(struct tcp_conn *c, uint64_t now_us)
+{
+	if (c == NULL || c->state != TCP_SYN_RCVD || !(c->flags & TF_SYNACK_DEFER))
+		return -EINVAL;
+	c->flags &= ~TF_SYNACK_DEFER;
+	tcp_send_syn(c, true, now_us);
+	tcp_arm_rexmt(c, now_us);
+	tcp_finish(c);
+	return 0;
+}
+
+int tcp_conn_refuse(struct tcp_conn *c, uint64_t now_us)
+{
+	if (c == NULL || c->state != TCP_SYN_RCVD)
+		return -EINVAL;
+	/* RFC 9293 3.10.7.2: what a closed port answers to a SYN: RST, ACK = SEG.SEQ + 1. */
+	tcp_send_rst(c, 0, c->rcv_nxt, true, now_us);
+	tcp_conn_close(c, TCP_EV_CLOSED);
+	tcp_finish(c);
+	return 0;
+}
+
+uint32_t tcp_conn_send_space(const struct tcp_conn *c)
+{
+	uint32_t used = c->sq_seq + c->sq_bytes - c->snd_una;
+	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD)
+		used = c->sq_bytes;
+	return used >= c->prof->send_buffer ? 0 : c->prof->send_buffer - used;
+}
+
+int tcp_conn_send(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
+{
+	if (c->flags & (TF_FIN_QUEUED | TF_FREE))
+		return -EPIPE;
+	switch (c->state) {
+	case TCP_SYN_SENT:
+	case TCP_SYN_RCVD:
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+		break;
+	default:
+		return -EPIPE;
+	}
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	if (len == 0) {
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+	if (len > tcp_conn_send_space(c))
+		return -ENOBUFS;
+	struct tcp_mbuf_meta *meta = tcp_meta(c->eng, m);
+	meta->seq = c->sq_seq + c->sq_bytes;
+	meta->len = len;
+	meta->next = NULL;
+	if (c->sq_tail != NULL)
+		tcp_meta(c->eng, c->sq_tail)->next = m;
+	else
+		c->sq_head = m;
+	c->sq_tail = m;
+	c->sq_bytes += len;
+	if (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT)
+		tcp_output(c, now_us);
+	tcp_finish(c);
+	return 0;
+}
+
+/* Free the send-queue mbufs wholly below ack. */
+void tcp_sq_drop_acked(struct tcp_conn *c, uint32_t ack)
+{
+	while (c->sq_head != NULL) {
+		struct tcp_mbuf_meta *meta = tcp_meta(c->eng, c->sq_head);
+		if (tcp_seq_gt(meta->seq + meta->len, ack))
+			break;
+		struct rte_mbuf *m = c->sq_head;
+		c->sq_head = meta->next;
+		c->sq_seq += meta->len;
+		c->sq_bytes -= meta->len;
+		rte_pktmbuf_free(m);
+	}
+	if (c->sq_head == NULL)
+		c->sq_tail = NULL;
+}
+
+int tcp_conn_shutdown(struct tcp_conn *c, uint64_t now_us)
+{
+	if (c->flags & TF_FIN_QUEUED)
+		return 0;
+	switch (c->state) {
+	case TCP_SYN_SENT:
+		tcp_conn_close(c, TCP_EV_CLOSED);
+		tcp_finish(c);
+		return 0;
+	case TCP_SYN_RCVD:
+	case TCP_ESTABLISHED:
+		c->flags |= TF_FIN_QUEUED;
+		if (c->state == TCP_ESTABLISHED)
+			tcp_set_state(c, TCP_FIN_WAIT_1, now_us);
+		break;
+	case TCP_CLOSE_WAIT:
+		c->flags |= TF_FIN_QUEUED;
+		tcp_set_state(c, TCP_LAST_ACK, now_us);
+		break;
+	default:
+		return -EINVAL;
+	}
+	tcp_output(c, now_us);
+	tcp_finish(c);
+	return 0;
+}
+
+void tcp_conn_abort(struct tcp_conn *c, uint64_t now_us)
+{
+	if (c->flags & TF_FREE)
+		return;
+	if (c->state != TCP_SYN_SENT && c->state != TCP_TIME_WAIT && c->state != TCP_CLOSED)
+		tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
+	tcp_conn_close(c, TCP_EV_CLOSED);
+	tcp_finish(c);
+}
+
+void tcp_conn_recv_consumed(struct tcp_conn *c, uint32_t n, uint64_t now_us)
+{
+	uint32_t before = tcp_rcv_window(c);
+	c->rcv_unconsumed = n > c->rcv_unconsumed ? 0 : c->rcv_unconsumed - n;
+	/* RFC 9293 3.8.6.2.2: announce the window when it grew by 2 MSS or half the buffer, so
+	 * that a closed window is reopened without waiting for the peer's probe. */
+	uint32_t after = tcp_rcv_window(c);
+	if (after >= before + 2u * c->rcv_mss || (before == 0 && after > 0) ||
+	    after - before >= c->prof->receive_window / 2) {
+		c->flags |= TF_ACKNOW;
+		tcp_output(c, now_us);
+	}
+	tcp_finish(c);
+}
+
+void tcp_conn_set_rcv_closed(struct tcp_conn *c, bool closed, uint64_t now_us)
+{
+	if (closed) {
+		c->flags |= TF_RCV_CLOSED;
+		return;
+	}
+	if (c->flags & TF_RCV_CLOSED) {
+		c->flags &= ~TF_RCV_CLOSED;
+		c->flags |= TF_ACKNOW;
+		tcp_output(c, now_us);
+		tcp_finish(c);
+	}
+}
+
+void tcp_conn_set_user(struct tcp_conn *c, void *user)
+{
+	c->user = user;
+}
+
+void *tcp_conn_user(const struct tcp_conn *c)
+{
+	return c->user;
+}
+
+enum tcp_state tcp_conn_state(const struct tcp_conn *c)
+{
+	return c->state;
+}
+
+void tcp_conn_tuple(const struct tcp_conn *c, struct tcp_tuple *t)
+{
+	*t = c->tuple;
+}
+
+void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->state = c->state;
+	i->snd_mss = c->smss;
+	i->rcv_mss = c->rcv_mss;
+	i->snd_wscale = c->snd_wscale;
+	i->rcv_wscale = c->rcv_wscale;
+	i->sack = !!(c->flags & TF_SACK);
+	i->timestamps = !!(c->flags & TF_TS);
+	i->cwnd = c->cc.cwnd;
+	i->ssthresh = c->cc.ssthresh;
+	i->srtt_us = tcp_rto_srtt_us(&c->rto);
+	i->rttvar_us = tcp_rto_rttvar_us(&c->rto);
+	i->rto_us = tcp_rto_timeout_us(&c->rto);
+	i->backoff = c->rto.backoff;
+	i->bytes_in_flight = tcp_sack_sb_pipe(&c->sb, c->snd_max);
+	i->sacked_bytes = c->sb.sacked_bytes;
+	i->lost_bytes = c->sb.lost_bytes;
+	i->snd_wnd = c->snd_wnd;
+	i->rcv_wnd = tcp_rcv_window(c);
+	i->bytes_acked = c->bytes_acked;
+	i->bytes_received = c->bytes_received;
+	i->segs_out = c->segs_out;
+	i->segs_in = c->segs_in;
+	i->retransmits = c->retransmits;
+	i->dsacks_rcvd = c->sb.dsacks;
+	i->send_queue_bytes = c->sq_bytes;
+	i->recv_unconsumed = c->rcv_unconsumed;
+	i->ooo_bytes = c->ooo_bytes;
+	i->in_recovery = !!(c->flags & TF_RECOVERY);
+}

@@ -1,0 +1,890 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Segment arrival, RFC 9293 3.10.7 in order: PAWS (RFC 7323 5), sequence acceptability, RST
+ * and SYN with RFC 5961's challenge ACKs, ACK processing (RTT, congestion control, SACK,
+ * NewReno RFC 6582 / SACK RFC 6675 recovery, limited transmit RFC 3042), window update, data
+ * (in order to the application, out of order held and SACKed), FIN.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_errno.h>
+
+#include "tcp_private.h"
+
+#define TCP_FLAGS_MASK 0x3f
+
+int tcp_parse_segment(struct rte_mbuf *m, struct tcp_seg *s)
+{
+	uint32_t pkt_len = rte_pktmbuf_pkt_len(m);
+	if (pkt_len < sizeof(struct rte_ipv4_hdr) ||
+	    rte_pktmbuf_data_len(m) < sizeof(struct rte_ipv4_hdr))
+		return STAT_drop_l4_truncated;
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint32_t ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;
+	uint32_t tot = rte_be_to_cpu_16(ip->total_length);
+	if (ihl < sizeof(*ip))
+		return STAT_drop_ip_ihl;
+	if (tot > pkt_len || tot < ihl)
+		return STAT_drop_ip_len;
+	/* Headers must sit in the first segment; so they do for every NIC RX at this MTU. */
+	if (tot < ihl + sizeof(struct rte_tcp_hdr) ||
+	    rte_pktmbuf_data_len(m) < ihl + sizeof(struct rte_tcp_hdr))
+		return STAT_drop_l4_truncated;
+	const struct rte_tcp_hdr *th =
+		rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, ihl);
+	uint32_t doff = (uint32_t)(th->data_off >> 4) * 4;
+	if (doff < sizeof(*th) || ihl + doff > tot || ihl + doff > rte_pktmbuf_data_len(m))
+		return STAT_drop_tcp_doff;
+	s->flags = th->tcp_flags & TCP_FLAGS_MASK;
+	if (tcp_options_parse((const uint8_t *)(th + 1), doff - sizeof(*th),
+			      s->flags & RTE_TCP_SYN_FLAG, &s->opts) != 0)
+		return STAT_drop_tcp_options;
+	s->saddr = ip->src_addr;
+	s->daddr = ip->dst_addr;
+	s->sport = th->src_port;
+	s->dport = th->dst_port;
+	s->seq = rte_be_to_cpu_32(th->sent_seq);
+	s->ack = rte_be_to_cpu_32(th->recv_ack);
+	s->wnd = rte_be_to_cpu_16(th->rx_win);
+	s->hdr_len = (uint16_t)(ihl + doff);
+	s->len = tot - ihl - doff;
+	/* Ethernet padding past the IP length is not payload. */
+	if (pkt_len > tot)
+		rte_pktmbuf_trim(m, (uint16_t)(pkt_len - tot));
+	return 0;
+}
+
+/* Remove n octets from the front of a (possibly chained) mbuf; returns the new head. */
+static struct rte_mbuf *mbuf_cut_front(struct rte_mbuf *m, uint32_t n)
+{
+	while (n > 0 && m != NULL) {
+		if (n < m->data_len) {
+			uint32_t total = m->pkt_len - n;
+			m->data_off = (uint16_t)(m->data_off + n);
+			m->data_len = (uint16_t)(m->data_len - n);
+			m->pkt_len = total;
+			return m;
+		}
+		/* Drop the whole first segment, move packet fields to the next one. */
+		struct rte_mbuf *next = m->next;
+		n -= m->data_len;
+		if (next != NULL) {
+			next->pkt_len = m->pkt_len - m->data_len;
+			next->nb_segs = (uint16_t)(m->nb_segs - 1);
+		}
+		m->next = NULL;
+		m->nb_segs = 1;
+		rte_pktmbuf_free_seg(m);
+		m = next;
+	}
+	return m;
+}
+
+/* Keep only the first keep octets of a chained mbuf. */
+static void mbuf_keep(struct rte_mbuf *m, uint32_t keep)
+{
+	uint32_t left = keep;
+	struct rte_mbuf *seg = m, *prev = NULL;
+	uint16_t segs = 0;
+	while (seg != NULL && left >= seg->data_len && left > 0) {
+		left -= seg->data_len;
+		prev = seg;
+		seg = seg->next;
+		segs++;
+	}
+	if (seg != NULL && left > 0) {
+		seg->data_len = (uint16_t)left;
+		prev = seg;
+		seg = seg->next;
+		segs++;
+	}
+	if (prev != NULL && seg != NULL) {
+		prev->next = NULL;
+		rte_pktmbuf_free(seg);
+	}
+	if (segs == 0) {
+		/* Nothing kept: an empty first segment. */
+		if (m->next != NULL) {
+			rte_pktmbuf_free(m->next);
+			m->next = NULL;
+		}
+		m->data_len = 0;
+		segs = 1;
+	}
+	m->pkt_len = keep;
+	m->nb_segs = segs;
+}
+
+static bool ts_older(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+/* Hand in-order data to the application. */
+static void deliver(struct tcp_conn *c, struct rte_mbuf *m, uint32_t len)
+{
+	c->rcv_nxt += len;
+	c->bytes_received += len;
+	if (len == 0 || c->eng->p.recv == NULL) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	c->rcv_unconsumed += len;
+	c->eng->p.recv(c->eng->p.cb_arg, c, m);
+}
+
+/* The peer's FIN has been reached in order (RFC 9293 3.10.7.4 eighth). */
+static void fin_in_order(struct tcp_conn *c, uint64_t now_us)
+{
+	c->rcv_nxt++;
+	c->flags |= TF_PEER_FIN | TF_ACKNOW;
+	switch (c->state) {
+	case TCP_SYN_RCVD:
+	case TCP_ESTABLISHED:
+		tcp_set_state(c, TCP_CLOSE_WAIT, now_us);
+		break;
+	case TCP_FIN_WAIT_1:
+		/* Our FIN not acked yet: simultaneous close. */
+		tcp_set_state(c, TCP_CLOSING, now_us);
+		break;
+	case TCP_FIN_WAIT_2:
+		tcp_set_state(c, TCP_TIME_WAIT, now_us);
+		break;
+	default:
+		break;
+	}
+	tcp_event(c, TCP_EV_PEER_FIN);
+}
+
+/* Insert an out-of-order segment [seq, seq+len) (+FIN) into the sorted queue, trimming
+ * overlaps so that every octet is held once. Returns false when it was all duplicate. */
+static bool ooo_insert(struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq, uint32_t len,
+		       bool fin)
+{
+	struct tcp_engine *e = c->eng;
+	struct rte_mbuf **pp = &c->ooo_head;
+	struct rte_mbuf *prev = NULL;
+
+	while (*pp != NULL && tcp_seq_leq(tcp_meta(e, *pp)->seq, seq)) {
+		prev = *pp;
+		pp = &tcp_meta(e, *pp)->next;
+	}
+	if (prev != NULL) {
+		struct tcp_mbuf_meta *pm = tcp_meta(e, prev);
+		uint32_t pend = pm->seq + pm->len;
+		if (tcp_seq_geq(pend, seq + len) && !(fin && !pm->fin && pend == seq + len)) {
+			tcp_sack_rcv_dup(&c->sr, seq, seq + len);
+			rte_pktmbuf_free(m);
+			return false;
+		}
+		if (tcp_seq_gt(pend, seq)) {
+			uint32_t cut = pend - seq;
+			m = mbuf_cut_front(m, cut);
+			seq += cut;
+			len -= cut;
+		}
+	}
+	/* Swallow following segments we cover; cut our tail where the next one starts. */
+	while (*pp != NULL) {
+		struct tcp_mbuf_meta *nm = tcp_meta(e, *pp);
+		if (tcp_seq_geq(nm->seq, seq + len))
+			break;
+		if (tcp_seq_leq(nm->seq + nm->len, seq + len) && (fin || !nm->fin)) {
+			struct rte_mbuf *dead = *pp;
+			*pp = nm->next;
+			c->ooo_bytes -= nm->len;
+			rte_pktmbuf_free(dead);
+			continue;
+		}
+		uint32_t keep = nm->seq - seq;
+		mbuf_keep(m, keep);
+		len = keep;
+		fin = false;
+		break;
+	}
+	if (m == NULL)
+		return false;
+	struct tcp_mbuf_meta *meta = tcp_meta(e, m);
+	meta->seq = seq;
+	meta->len = len;
+	meta->fin = fin;
+	meta->next = *pp;
+	*pp = m;
+	c->ooo_bytes += len;
+	/* RFC 2018 4: report the whole contiguous out-of-order run that holds this segment. */
+	uint32_t run_s = 0, run_e = 0;
+	bool in_run = false;
+	for (struct rte_mbuf *x = c->ooo_head; x != NULL; x = tcp_meta(e, x)->next) {
+		struct tcp_mbuf_meta *xm = tcp_meta(e, x);
+		if (!in_run || xm->seq != run_e) {
+			if (in_run && tcp_seq_in(seq, run_s, run_e + 1))
+				break;
+			run_s = xm->seq;
+			in_run = true;
+		}
+		run_e = xm->seq + xm->len;
+	}
+	if (in_run && run_e != run_s)
+		tcp_sack_rcv_add(&c->sr, run_s, run_e);
+	return true;
+}
+
+/* After rcv_nxt moved: deliver what the out-of-order queue now continues. */
+static void ooo_drain(struct tcp_conn *c, uint64_t now_us)
+{
+	struct tcp_engine *e = c->eng;
+	while (c->ooo_head != NULL) {
+		struct tcp_mbuf_meta *meta = tcp_meta(e, c->ooo_head);
+		if (tcp_seq_gt(meta->seq, c->rcv_nxt))
+			break;
+		struct rte_mbuf *m = c->ooo_head;
+		c->ooo_head = meta->next;
+		c->ooo_bytes -= meta->len;
+		uint32_t seq = meta->seq, len = meta->len;
+		bool fin = meta->fin;
+		if (tcp_seq_lt(seq, c->rcv_nxt)) {
+			uint32_t cut = c->rcv_nxt - seq;
+			if (cut >= len) {
+				rte_pktmbuf_free(m);
+				if (fin && cut == len)
+					fin_in_order(c, now_us);
+				continue;
+			}
+			m = mbuf_cut_front(m, cut);
+			len -= cut;
+		}
+		deliver(c, m, len);
+		if (fin)
+			fin_in_order(c, now_us);
+	}
+}
+
+/* RFC 9293 3.10.7.4 seventh: segment text. m has its headers already removed. */
+static void process_data(struct tcp_conn *c, const struct tcp_seg *s, struct rte_mbuf *m,
+			 uint64_t now_us)
+{
+	uint32_t seq = s->seq, len = s->len;
+	bool fin = s->flags & RTE_TCP_FIN_FLAG;
+
+	if (c->flags & TF_PEER_FIN) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (tcp_seq_lt(seq, c->rcv_nxt)) {
+		uint32_t dup = c->rcv_nxt - seq;
+		if (dup > len) {
+			/* All old (or an old FIN): D-SACK it and ACK at once (RFC 2883, 5681 4.2). */
+			if (len)
+				tcp_sack_rcv_dup(&c->sr, seq, seq + len);
+			c->flags |= TF_ACKNOW;
+			rte_pktmbuf_free(m);
+			return;
+		}
+		if (dup > 0)
+			tcp_sack_rcv_dup(&c->sr, seq, c->rcv_nxt);
+		m = mbuf_cut_front(m, dup);
+		seq += dup;
+		len -= dup;
+		c->flags |= TF_ACKNOW;
+	}
+	/* Never take more than the window we offered. */
+	uint32_t right = tcp_seq_max(c->rcv_adv, c->rcv_nxt);
+	if (tcp_seq_gt(seq + len, right)) {
+		uint32_t keep = tcp_seq_gt(right, seq) ? right - seq : 0;
+		mbuf_keep(m, keep);
+		len = keep;
+		fin = false;
+		c->flags |= TF_ACKNOW;
+	}
+	if (len == 0 && !fin) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (seq == c->rcv_nxt) {
+		bool had_ooo = c->ooo_head != NULL;
+		deliver(c, m, len);
+		if (fin)
+			fin_in_order(c, now_us);
+		if (had_ooo) {
+			ooo_drain(c, now_us);
+			/* Filling a hole is ACKed at once (RFC 5681 4.2). */
+			c->flags |= TF_ACKNOW;
+		}
+		tcp_sack_rcv_ack(&c->sr, c->rcv_nxt);
+		if (len > 0 && !(c->flags & TF_ACKNOW)) {
+			/* Delayed ACK (RFC 9293 3.8.6.3, RFC 5681 4.2). */
+			c->segs_unacked++;
+			if (c->prof->delayed_ack_ms == 0 ||
+			    c->segs_unacked >= (c->prof->ack_every_segments ?
+							c->prof->ack_every_segments : 2))
+				c->flags |= TF_ACKNOW;
+			else if (!tcp_timer_armed(&c->timers[TCP_T_DELACK].t))
+				tcp_timer_set(c, TCP_T_DELACK,
+					      now_us + (uint64_t)c->prof->delayed_ack_ms * 1000);
+		}
+		return;
+	}
+	/* Out of order: hold it, SACK it, and send a duplicate ACK at once (RFC 5681 4.2). */
+	ooo_insert(c, m, seq, len, fin);
+	c->flags |= TF_ACKNOW;
+}
+
+static void update_ts_recent(struct tcp_conn *c, const struct tcp_seg *s, uint64_t now_us)
+{
+	/* RFC 7323 4.3 (3): remember TSval of the segment that covers Last.ACK.sent. */
+	if ((c->flags & TF_TS) && (s->opts.flags & TCP_OPTF_TS) &&
+	    tcp_seq_leq(s->seq, c->last_ack_sent) && !ts_older(s->opts.ts_val, c->ts_recent)) {
+		c->ts_recent = s->opts.ts_val;
+		c->ts_recent_us = now_us;
+	}
+}
+
+static void exit_recovery(struct tcp_conn *c, uint64_t now_us)
+{
+	c->flags &= ~TF_RECOVERY;
+	c->dupacks = 0;
+	c->cc.ops->on_recovery_exit(&c->cc, c->snd_max - c->snd_una, now_us);
+}
+
+/* Fast retransmit: enter recovery (RFC 5681 3.2, RFC 6582 3.2 step 2, RFC 6675 5 step 4). */
+static void enter_recovery(struct tcp_conn *c, uint64_t now_us)
+{
+	uint32_t flight = c->snd_max - c->snd_una;
+	tcp_count(c, TCP_CNT_fast_retransmits);
+	c->flags |= TF_RECOVERY;
+	c->recover = c->snd_max;
+	c->lt_extra = 0;
+	c->flags &= ~TF_RTT_TIMING;
+	c->cc.ops->on_congestion(&c->cc, TCP_CC_EV_FAST_RETRANSMIT, flight, now_us);
+	uint32_t len = tcp_seq_min(c->snd_max, c->snd_una + c->smss) - c->snd_una;
+	if (c->flags & TF_SACK) {
+		/* RFC 6675 4.3: retransmit the first segment presumed lost, then the loop. */
+		uint32_t seq, l;
+		enum tcp_nextseg k =
+			tcp_sack_sb_next_seg(&c->sb, c->smss, c->snd_max, false, &seq, &l);
+		if (k != TCP_NEXTSEG_LOST && k != TCP_NEXTSEG_UNLOST) {
+			seq = c->snd_una;
+			l = len;
+			k = TCP_NEXTSEG_LOST;
+		}
+		uint8_t fl = RTE_TCP_ACK_FLAG;
+		if ((c->flags & TF_FIN_SENT) && tcp_seq_geq(seq + l, c->fin_seq + 1)) {
+			l = c->fin_seq - seq;
+			fl |= RTE_TCP_FIN_FLAG;
+		}
+		int n = tcp_send_segment(c, seq, l, fl, now_us);
+		if (n >= 0)
+			tcp_sack_sb_sent(&c->sb, k, seq,
+					 (uint32_t)n + ((fl & RTE_TCP_FIN_FLAG) ? 1 : 0), c->recover);
+	} else {
+		uint8_t fl = RTE_TCP_ACK_FLAG;
+		if ((c->flags & TF_FIN_SENT) && c->fin_seq == c->snd_una) {
+			len = 0;
+			fl |= RTE_TCP_FIN_FLAG;
+		}
+		tcp_send_segment(c, c->snd_una, len, fl, now_us);
+		/* RFC 6582 3.2 step 2: inflate by the three segments that left the network. */
+		c->cc.cwnd += 3 * c->smss;
+	}
+	tcp_arm_rexmt(c, now_us);
+}
+
+/* Retransmit the first unacknowledged segment (NewReno partial ACK, RFC 6582 3.2 step 5). */
+static void retransmit_first(struct tcp_conn *c, uint64_t now_us)
+{
+	uint8_t fl = RTE_TCP_ACK_FLAG;
+	uint32_t len = tcp_seq_min(c->snd_max, c->snd_una + c->smss) - c->snd_una;
+	if ((c->flags & TF_FIN_SENT) && tcp_seq_geq(c->snd_una + len, c->fin_seq + 1)) {
+		len = c->fin_seq - c->snd_una;
+		fl |= RTE_TCP_FIN_FLAG;
+	}
+	tcp_send_segment(c, c->snd_una, len, fl, now_us);
+}
+
+/*
+ * RFC 9293 3.10.7.4 fifth, for synchronized states. Returns false when the segment must be
+ * dropped (after whatever answer was due).
+ */
+static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, uint64_t now_us)
+{
+	uint32_t ack = s->ack;
+
+	/* RFC 5961 5.2: acceptable ACKs lie in [SND.UNA - MAX.SND.WND, SND.NXT]. */
+	if (tcp_seq_gt(ack, c->snd_max) || tcp_seq_lt(ack, c->snd_una - c->max_snd_wnd)) {
+		tcp_send_challenge_ack(c, now_us);
+		return false;
+	}
+	uint32_t wnd = (uint32_t)s->wnd << c->snd_wscale;
+	unsigned int n_sack = (c->flags & TF_SACK) && (s->opts.flags & TCP_OPTF_SACK)
+				      ? s->opts.n_sack
+				      : 0;
+	struct tcp_sack_ack_info si = {0};
+	if (n_sack || tcp_seq_gt(ack, c->snd_una))
+		tcp_sack_sb_update(&c->sb, ack, s->opts.sack, n_sack, c->snd_max, c->smss, &si);
+
+	if (tcp_seq_leq(ack, c->snd_una)) {
+		/* RFC 5681 2 duplicate ACK: no data, no SYN/FIN, same ack and window, data
+		 * outstanding. RFC 6675 counts ACKs that bring new SACK information. */
+		bool dup = s->len == 0 && !(s->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) &&
+			   ack == c->snd_una && c->snd_una != c->snd_max &&
+			   (wnd == c->snd_wnd || si.newly_sacked > 0);
+		if (!dup) {
+			if (s->len == 0 && ack == c->snd_una && wnd != c->snd_wnd)
+				c->dupacks = 0;
+			return true;
+		}
+		if (c->dupacks < UINT32_MAX)
+			c->dupacks++;
+		if (c->flags & TF_RECOVERY) {
+			if (!(c->flags & TF_SACK))
+				c->cc.cwnd += c->smss; /* RFC 6582 3.2 step 3 */
+			tcp_output(c, now_us);
+			return true;
+		}
+		bool lost = (c->flags & TF_SACK) && tcp_sack_sb_is_lost(&c->sb, c->snd_una);
+		/* RFC 6582 3.2 step 1: no new recovery unless the ACK covers recover (the highest
+		 * octet sent when the last one began; ours is one past it), or SACK proves a new
+		 * loss (RFC 6675 5). */
+		if ((c->dupacks >= TCP_DUPTHRESH || lost) &&
+		    (tcp_seq_geq(c->snd_una, c->recover) || lost)) {
+			enter_recovery(c, now_us);
+			tcp_output(c, now_us);
+		} else if (c->dupacks < TCP_DUPTHRESH) {
+			/* RFC 3042: one new segment for each of the first two dupacks. */
+			c->lt_extra = c->dupacks * c->smss;
+			tcp_output(c, now_us);
+		}
+		return true;
+	}
+
+	/* New data acknowledged. */
+	uint32_t acked = ack - c->snd_una;
+	uint32_t flight = c->snd_max - c->snd_una;
+	uint32_t rtt_us = 0;
+	bool got_sample = false;
+	if ((c->flags & TF_TS) && (s->opts.flags & TCP_OPTF_TS) && s->opts.ts_ecr != 0) {
+		/* RFC 7323 4.1: the echo names the exact transmission: Karn does not apply. */
+		uint32_t ms = tcp_ts_now(now_us) - s->opts.ts_ecr;
+		if (ms < 600000) {
+			rtt_us = ms ? ms * 1000 : 1;
+			got_sample = tcp_rto_ack_sample(&c->rto, rtt_us, false, true);
+		}
+	} else if ((c->flags & TF_RTT_TIMING) && tcp_seq_gt(ack, c->rtt_seq)) {
+		rtt_us = (uint32_t)(now_us - c->rtt_start_us);
+		got_sample = tcp_rto_ack_sample(&c->rto, rtt_us ? rtt_us : 1, false, false);
+		c->flags &= ~TF_RTT_TIMING;
+	}
+	if (!got_sample)
+		rtt_us = 0;
+	if ((c->flags & TF_FIN_SENT) && tcp_seq_geq(ack, c->fin_seq + 1)) {
+		c->flags |= TF_FIN_ACKED;
+		acked--; /* the FIN is not data */
+	}
+	c->snd_una = ack;
+	if (tcp_seq_lt(c->snd_nxt, ack))
+		c->snd_nxt = ack;
+	c->bytes_acked += acked;
+	c->rto_tries = 0;
+	c->flags &= ~TF_RTO_EPISODE;
+	c->lt_extra = 0;
+	tcp_sq_drop_acked(c, ack);
+
+	if (c->flags & TF_RECOVERY) {
+		if (tcp_seq_geq(ack, c->recover)) {
+			exit_recovery(c, now_us); /* full ACK */
+		} else if (!(c->flags & TF_SACK)) {
+			/* RFC 6582 3.2 step 5 partial ACK: retransmit the next hole, deflate. */
+			retransmit_first(c, now_us);
+			c->cc.cwnd = c->cc.cwnd > acked ? c->cc.cwnd - acked : c->smss;
+			if (acked >= c->smss)
+				c->cc.cwnd += c->smss;
+		}
+	} else {
+		c->dupacks = 0;
+		struct tcp_cc_ack a = {.acked = acked,
+				       .rtt_us = rtt_us,
+				       .flight_size = flight,
+				       .snd_una = c->snd_una,
+				       .snd_nxt = c->snd_max,
+				       .now_us = now_us};
+		c->cc.ops->on_ack(&c->cc, &a);
+	}
+	/* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart it. */
+	if (c->snd_una == c->snd_max)
+		tcp_timer_stop(c, TCP_T_REXMT);
+	else if (!(c->flags & TF_PERSIST))
+		tcp_arm_rexmt(c, now_us);
+	if (acked > 0)
+		tcp_event(c, TCP_EV_SENT_ACKED);
+
+	if (c->flags & TF_FIN_ACKED) {
+		switch (c->state) {
+		case TCP_FIN_WAIT_1:
+			tcp_set_state(c, TCP_FIN_WAIT_2, now_us);
+			break;
+		case TCP_CLOSING:
+			tcp_set_state(c, TCP_TIME_WAIT, now_us);
+			break;
+		case TCP_LAST_ACK:
+			tcp_conn_close(c, TCP_EV_CLOSED);
+			return false;
+		default:
+			break;
+		}
+	}
+	return true;
+}
+
+/* RFC 9293 3.10.7.4 fifth, window update part (SND.WL1/WL2 rule). */
+static void update_window(struct tcp_conn *c, const struct tcp_seg *s, uint64_t now_us)
+{
+	uint32_t wnd = (uint32_t)s->wnd << c->snd_wscale;
+	if (tcp_seq_lt(c->snd_wl1, s->seq) ||
+	    (c->snd_wl1 == s->seq && tcp_seq_leq(c->snd_wl2, s->ack))) {
+		c->snd_wnd = wnd;
+		c->snd_wl1 = s->seq;
+		c->snd_wl2 = s->ack;
+		if (wnd > c->max_snd_wnd)
+			c->max_snd_wnd = wnd;
+		if (wnd > 0 && (c->flags & TF_PERSIST)) {
+			c->flags &= ~TF_PERSIST;
+			c->persist_shift = 0;
+			tcp_timer_stop(c, TCP_T_REXMT);
+			/* A probe octet beyond snd_una is in flight again. */
+			if (c->snd_una != c->snd_max)
+				tcp_arm_rexmt(c, now_us);
+		}
+	}
+}
+
+/* Options from the peer's SYN (or SYN-ACK) decide what this connection uses. */
+static void take_syn_options(struct tcp_conn *c, const struct tcp_seg *s, bool active)
+{
+	const struct tcp_profile *p = c->prof;
+	const struct tcp_opts *o = &s->opts;
+	uint16_t peer_mss = (o->flags & TCP_OPTF_MSS) ? o->mss : TCP_MSS_DEFAULT;
+	uint16_t mtu_mss = (uint16_t)(c->eng->p.mtu - 40);
+	c->flags &= ~(uint32_t)(TF_WS | TF_SACK | TF_TS);
+	if (p->window_scale && (o->flags & TCP_OPTF_WSCALE)) {
+		c->flags |= TF_WS;
+		c->snd_wscale = o->wscale;
+	} else {
+		c->snd_wscale = 0;
+		/* Without scaling we can offer 64 KB at most. */
+		c->rcv_wscale = 0;
+	}
+	if (p->sack && (o->flags & TCP_OPTF_SACK_PERM))
+		c->flags |= TF_SACK;
+	if (p->timestamps && (o->flags & TCP_OPTF_TS)) {
+		c->flags |= TF_TS;
+		c->ts_recent = o->ts_val;
+	}
+	(void)active;
+	uint16_t mss = peer_mss < mtu_mss ? peer_mss : mtu_mss;
+	/* Payload per segment leaves room for the timestamp option (as Linux's mss_cache). */
+	if (c->flags & TF_TS)
+		mss = (uint16_t)(mss - 12);
+	if (mss < TCP_MSS_MIN)
+		mss = TCP_MSS_MIN;
+	c->smss = mss;
+	tcp_cc_set_smss(&c->cc, mss);
+}
+
+struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile *p,
+				 struct rte_mbuf *syn, bool defer, uint64_t now_us)
+{
+	struct tcp_seg s;
+	if (e == NULL || p == NULL || syn == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (tcp_parse_segment(syn, &s) != 0 ||
+	    (s.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG |
+			RTE_TCP_FIN_FLAG)) != RTE_TCP_SYN_FLAG) {
+		e->cnt[TCP_CNT_bad_options]++;
+		rte_errno = EBADMSG;
+		return NULL;
+	}
+	struct tcp_tuple t = {.laddr = s.daddr, .raddr = s.saddr, .lport = s.dport,
+			      .rport = s.sport};
+	struct tcp_conn *c = tcp_conn_alloc(e, p, &t, now_us);
+	if (c == NULL)
+		return NULL;
+	e->cnt[TCP_CNT_segs_in]++;
+	c->segs_in++;
+	c->irs = s.seq;
+	c->rcv_nxt = s.seq + 1;
+	c->rcv_adv = c->rcv_nxt;
+	c->snd_wnd = s.wnd; /* RFC 7323 2.2: a SYN's window is not scaled */
+	c->max_snd_wnd = c->snd_wnd;
+	c->snd_wl1 = s.seq;
+	c->snd_wl2 = c->iss;
+	take_syn_options(c, &s, false);
+	c->state = TCP_SYN_RCVD;
+	rte_pktmbuf_free(syn);
+	if (defer) {
+		c->flags |= TF_SYNACK_DEFER;
+	} else {
+		tcp_send_syn(c, true, now_us);
+		tcp_arm_rexmt(c, now_us);
+	}
+	return c;
+}
+
+/* RFC 9293 3.10.7.3: SYN-SENT. Returns false to drop. */
+static bool input_syn_sent(struct tcp_conn *c, const struct tcp_seg *s, struct rte_mbuf *m,
+			   uint64_t now_us)
+{
+	bool ack = s->flags & RTE_TCP_ACK_FLAG;
+	if (ack && (tcp_seq_leq(s->ack, c->iss) || tcp_seq_gt(s->ack, c->snd_max))) {
+		if (!(s->flags & RTE_TCP_RST_FLAG))
+			tcp_send_rst(c, s->ack, 0, false, now_us);
+		return false;
+	}
+	if (s->flags & RTE_TCP_RST_FLAG) {
+		/* RFC 5961 3.2 / RFC 9293: only an RST that acknowledges our SYN counts. */
+		if (ack) {
+			tcp_count(c, TCP_CNT_resets_in);
+			tcp_conn_close(c, TCP_EV_RESET);
+		}
+		return false;
+	}
+	if (!(s->flags & RTE_TCP_SYN_FLAG))
+		return false;
+	c->irs = s->seq;
+	c->rcv_nxt = s->seq + 1;
+	c->rcv_adv = c->rcv_nxt;
+	take_syn_options(c, s, true);
+	if (!(c->flags & TF_WS))
+		c->rcv_wscale = 0;
+	c->snd_wnd = s->wnd;
+	c->max_snd_wnd = c->snd_wnd;
+	c->snd_wl1 = s->seq;
+	c->snd_wl2 = s->ack;
+	if (ack) {
+		c->snd_una = s->ack;
+		c->sb.snd_una = s->ack;
+		c->sb.high_rxt = s->ack;
+		if ((c->flags & TF_RTT_TIMING) && c->syn_tries == 0)
+			tcp_rto_sample(&c->rto, (uint32_t)(now_us - c->rtt_start_us) ?: 1);
+		c->flags &= ~TF_RTT_TIMING;
+		tcp_timer_stop(c, TCP_T_REXMT);
+		if (c->syn_tries > 0) {
+			/* RFC 6298 5.7 / RFC 5681 3.1: a lost SYN means cwnd = 1 SMSS. */
+			c->cc.cwnd = c->smss;
+		}
+		tcp_set_state(c, TCP_ESTABLISHED, now_us);
+		c->flags |= TF_ACKNOW;
+		tcp_event(c, TCP_EV_ESTABLISHED);
+		if (c->flags & TF_FREE)
+			return false;
+		if (s->len > 0 || (s->flags & RTE_TCP_FIN_FLAG)) {
+			/* Data on a SYN-ACK: keep it (past the SYN's sequence number). */
+			struct tcp_seg d = *s;
+			d.seq = s->seq + 1;
+			d.flags &= (uint8_t)~RTE_TCP_SYN_FLAG;
+			rte_pktmbuf_adj(m, s->hdr_len);
+			process_data(c, &d, m, now_us);
+			tcp_output(c, now_us);
+			return true; /* m consumed */
+		}
+		tcp_output(c, now_us);
+		return false;
+	}
+	/* Simultaneous open (RFC 9293 3.5 figure 7): SYN-RCVD, SYN-ACK with our ISS. */
+	c->state = TCP_SYN_RCVD;
+	tcp_send_syn(c, true, now_us);
+	tcp_arm_rexmt(c, now_us);
+	return false;
+}
+
+/* RFC 9293 3.10.7.4 first: is the segment acceptable? */
+static bool seq_acceptable(const struct tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t wnd = tcp_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t seglen = s->len + ((s->flags & RTE_TCP_SYN_FLAG) ? 1 : 0) +
+			  ((s->flags & RTE_TCP_FIN_FLAG) ? 1 : 0);
+	if (seglen == 0) {
+		if (wnd == 0)
+			return s->seq == c->rcv_nxt;
+		return tcp_seq_in(s->seq, c->rcv_nxt, c->rcv_nxt + wnd);
+	}
+	if (wnd == 0)
+		return false;
+	return tcp_seq_in(s->seq, c->rcv_nxt, c->rcv_nxt + wnd) ||
+	       tcp_seq_in(s->seq + seglen - 1, c->rcv_nxt, c->rcv_nxt + wnd);
+}
+
+static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
+{
+	struct tcp_seg s;
+	int drop = tcp_parse_segment(m, &s);
+	if (drop != 0) {
+		if (drop == STAT_drop_tcp_options)
+			tcp_count(c, TCP_CNT_bad_options);
+		rte_pktmbuf_free(m);
+		return drop;
+	}
+	tcp_count(c, TCP_CNT_segs_in);
+	c->segs_in++;
+	c->last_rx_us = now_us;
+	c->keep_probes = 0;
+
+	switch (c->state) {
+	case TCP_CLOSED:
+	case TCP_LISTEN:
+		rte_pktmbuf_free(m);
+		return 0;
+	case TCP_SYN_SENT:
+		if (!input_syn_sent(c, &s, m, now_us))
+			rte_pktmbuf_free(m);
+		return 0;
+	default:
+		break;
+	}
+
+	/* A duplicate of the SYN we are answering: answer again, never with RST. */
+	if (c->state == TCP_SYN_RCVD && (s.flags & RTE_TCP_SYN_FLAG) &&
+	    !(s.flags & RTE_TCP_ACK_FLAG) && s.seq == c->irs) {
+		if (!(c->flags & TF_SYNACK_DEFER))
+			tcp_send_syn(c, true, now_us);
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+
+	/* RFC 7323 5.3 PAWS. */
+	if ((c->flags & TF_TS) && (s.opts.flags & TCP_OPTF_TS) &&
+	    !(s.flags & RTE_TCP_RST_FLAG) && ts_older(s.opts.ts_val, c->ts_recent)) {
+		if (now_us - c->ts_recent_us > TCP_PAWS_IDLE_US) {
+			/* RFC 7323 5.5: ts_recent is too old to judge by. */
+			c->ts_recent = s.opts.ts_val;
+		} else {
+			tcp_count(c, TCP_CNT_paws_dropped);
+			if (s.len)
+				tcp_sack_rcv_dup(&c->sr, s.seq, s.seq + s.len);
+			tcp_send_ack(c, now_us);
+			rte_pktmbuf_free(m);
+			return 0;
+		}
+	}
+
+	if (!seq_acceptable(c, &s)) {
+		tcp_count(c, TCP_CNT_out_of_window);
+		if (!(s.flags & RTE_TCP_RST_FLAG)) {
+			if (s.len && tcp_seq_lt(s.seq, c->rcv_nxt))
+				tcp_sack_rcv_dup(&c->sr, s.seq,
+						 tcp_seq_min(s.seq + s.len, c->rcv_nxt));
+			/* RFC 5961 5: ACKs to out-of-window segments share the limit. */
+			if (s.flags & RTE_TCP_SYN_FLAG)
+				tcp_send_challenge_ack(c, now_us);
+			else
+				tcp_send_ack(c, now_us);
+		}
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+
+	if (s.flags & RTE_TCP_RST_FLAG) {
+		/* RFC 5961 3.2: exactly RCV.NXT resets; elsewhere in the window: challenge. */
+		if (s.seq == c->rcv_nxt) {
+			tcp_count(c, TCP_CNT_resets_in);
+			tcp_conn_close(c, c->state == TCP_TIME_WAIT ? TCP_EV_CLOSED : TCP_EV_RESET);
+		} else {
+			tcp_send_challenge_ack(c, now_us);
+		}
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+
+	if (s.flags & RTE_TCP_SYN_FLAG) {
+		/* RFC 5961 4.2: a SYN in a synchronized state gets a challenge ACK. */
+		tcp_send_challenge_ack(c, now_us);
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+
+	if (!(s.flags & RTE_TCP_ACK_FLAG)) {
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+
+	update_ts_recent(c, &s, now_us);
+
+	if (c->state == TCP_SYN_RCVD) {
+		if (tcp_seq_leq(s.ack, c->snd_una) || tcp_seq_gt(s.ack, c->snd_max)) {
+			tcp_send_rst(c, s.ack, 0, false, now_us);
+			rte_pktmbuf_free(m);
+			return 0;
+		}
+		if ((c->flags & TF_RTT_TIMING) && c->syn_tries == 0)
+			tcp_rto_sample(&c->rto, (uint32_t)(now_us - c->rtt_start_us) ?: 1);
+		c->flags &= ~TF_RTT_TIMING;
+		c->snd_una = s.ack;
+		c->sb.snd_una = s.ack;
+		c->sb.high_rxt = s.ack;
+		tcp_timer_stop(c, TCP_T_REXMT);
+		c->snd_wnd = (uint32_t)s.wnd << c->snd_wscale;
+		c->max_snd_wnd = c->snd_wnd;
+		c->snd_wl1 = s.seq;
+		c->snd_wl2 = s.ack;
+		bool fin_queued = c->flags & TF_FIN_QUEUED;
+		tcp_set_state(c, fin_queued ? TCP_FIN_WAIT_1 : TCP_ESTABLISHED, now_us);
+		if (fin_queued)
+			tcp_arm_keep(c, now_us);
+		tcp_event(c, TCP_EV_ESTABLISHED);
+		if (c->flags & TF_FREE) {
+			rte_pktmbuf_free(m);
+			return 0;
+		}
+	} else if (!process_ack(c, &s, now_us)) {
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+	update_window(c, &s, now_us);
+
+	if (c->state == TCP_TIME_WAIT) {
+		/* RFC 9293 3.10.7.4: a retransmitted FIN is ACKed and restarts 2 MSL. */
+		if (s.flags & RTE_TCP_FIN_FLAG) {
+			tcp_send_ack(c, now_us);
+			tcp_set_state(c, TCP_TIME_WAIT, now_us);
+		}
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+
+	switch (c->state) {
+	case TCP_ESTABLISHED:
+	case TCP_FIN_WAIT_1:
+	case TCP_FIN_WAIT_2:
+		if (s.len > 0 || (s.flags & RTE_TCP_FIN_FLAG)) {
+			rte_pktmbuf_adj(m, s.hdr_len);
+			process_data(c, &s, m, now_us);
+			m = NULL;
+		}
+		break;
+	default:
+		/* CLOSE-WAIT, CLOSING, LAST-ACK: the peer already finished; re-ACK a FIN. */
+		if (s.flags & RTE_TCP_FIN_FLAG)
+			c->flags |= TF_ACKNOW;
+		break;
+	}
+	if (m != NULL)
+		rte_pktmbuf_free(m);
+	if (c->flags & TF_FREE)
+		return 0;
+	tcp_output(c, now_us);
+	return 0;
+}
+
+int tcp_conn_input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
+{
+	if (c->flags & TF_FREE) {
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+	int r = input(c, m, now_us);
+	tcp_finish(c);
+	return r;
+}

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Segment output: header building (IPv4 + TCP, checksums in software), payload attached by
+ * reference from the send queue, the send loop (window, Nagle, FIN), RFC 6675 recovery
+ * transmission, ACKs, RSTs, probes.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <bsd/stdlib.h>
+#include <rte_byteorder.h>
+
+#include "tcp_private.h"
+
+uint32_t tcp_rcv_window(const struct tcp_conn *c)
+{
+	if (c->flags & TF_RCV_CLOSED)
+		return 0;
+	uint32_t used = c->rcv_unconsumed + c->ooo_bytes;
+	return used >= c->prof->receive_window ? 0 : c->prof->receive_window - used;
+}
+
+/*
+ * The window field for this segment. The offer never shrinks the right edge already advertised
+ * (RFC 9293 3.8.6.2.1), and the 32-bit window is scaled first and only then clamped to 16
+ * bits: clamping first would cap a scaled window at 64 KB (the mTCP #43 bug).
+ */
+static uint16_t window_field(struct tcp_conn *c, bool syn)
+{
+	uint32_t win = tcp_rcv_window(c);
+	if (!(c->flags & TF_RCV_CLOSED) && tcp_seq_gt(c->rcv_adv, c->rcv_nxt + win))
+		win = c->rcv_adv - c->rcv_nxt;
+	/* RFC 7323 2.2: the SYN's own window is never scaled. */
+	uint8_t shift = (syn || !(c->flags & TF_WS)) ? 0 : c->rcv_wscale;
+	uint32_t field = win >> shift;
+	if (field > 65535)
+		field = 65535;
+	uint32_t offered = field << shift;
+	if (tcp_seq_gt(c->rcv_nxt + offered, c->rcv_adv) || c->state == TCP_SYN_SENT ||
+	    c->state == TCP_SYN_RCVD)
+		c->rcv_adv = c->rcv_nxt + offered;
+	return (uint16_t)field;
+}
+
+/* Find the send-queue mbuf holding seq, and the offset of seq in it. */
+static struct rte_mbuf *sq_find(struct tcp_conn *c, uint32_t seq, uint32_t *off)
+{
+	for (struct rte_mbuf *m = c->sq_head; m != NULL; m = tcp_meta(c->eng, m)->next) {
+		struct tcp_mbuf_meta *meta = tcp_meta(c->eng, m);
+		if (tcp_seq_in(seq, meta->seq, meta->seq + meta->len)) {
+			*off = seq - meta->seq;
+			return m;
+		}
+	}
+	return NULL;
+}
+
+/* Attach len payload octets starting at seq to pkt as indirect mbufs (no copy). */
+static int attach_payload(struct tcp_conn *c, struct rte_mbuf *pkt, uint32_t seq, uint32_t len)
+{
+	uint32_t off;
+	struct rte_mbuf *src = sq_find(c, seq, &off);
+	struct rte_mbuf *last = rte_pktmbuf_lastseg(pkt);
+
+	while (len > 0 && src != NULL) {
+		/* Walk the segments of this queued packet. */
+		struct rte_mbuf *seg = src;
+		uint32_t o = off;
+		while (seg != NULL && o >= seg->data_len) {
+			o -= seg->data_len;
+			seg = seg->next;
+		}
+		while (seg != NULL && len > 0) {
+			uint32_t piece = seg->data_len - o;
+			if (piece > len)
+				piece = len;
+			struct rte_mbuf *mi = rte_pktmbuf_alloc(c->eng->p.clone_pool);
+			if (mi == NULL)
+				return -ENOMEM;
+			rte_pktmbuf_attach(mi, seg);
+			mi->data_off = (uint16_t)(mi->data_off + o);
+			mi->data_len = (uint16_t)piece;
+			mi->pkt_len = piece;
+			last->next = mi;
+			last = mi;
+			pkt->nb_segs++;
+			pkt->pkt_len += piece;
+			len -= piece;
+			o = 0;
+			seg = seg->next;
+		}
+		src = tcp_meta(c->eng, src)->next;
+		off = 0;
+	}
+	return len == 0 ? 0 : -EINVAL;
+}
+
+/* Options for a non-SYN segment: timestamps, SACK blocks when we hold out-of-order data. */
+static size_t build_options(struct tcp_conn *c, uint8_t *buf, bool syn, uint64_t now_us)
+{
+	struct tcp_opts o = {0};
+	if (syn) {
+		o.flags = TCP_OPTF_MSS;
+		o.mss = c->rcv_mss;
+		bool active = c->state == TCP_SYN_SENT;
+		/* Offer on our SYN what the profile allows; on a SYN-ACK only what the peer
+		 * offered (RFC 7323 2.2 / 3.2, RFC 2018 2). */
+		if (c->prof->window_scale && (active || (c->flags & TF_WS))) {
+			o.flags |= TCP_OPTF_WSCALE;
+			o.wscale = c->rcv_wscale;
+		}
+		if (c->prof->sack && (active || (c->flags & TF_SACK)))
+			o.flags |= TCP_OPTF_SACK_PERM;
+		if (c->prof->timestamps && (active || (c->flags & TF_TS)))
+			o.flags |= TCP_OPTF_TS;
+	} else {
+		if (c->flags & TF_TS)
+			o.flags |= TCP_OPTF_TS;
+		if ((c->flags & TF_SACK) && (c->sr.n || c->sr.dsack_pending)) {
+			o.n_sack = (uint8_t)tcp_sack_rcv_fill(&c->sr, c->flags & TF_TS, o.sack);
+			if (o.n_sack)
+				o.flags |= TCP_OPTF_SACK;
+		}
+	}
+	if (o.flags & TCP_OPTF_TS) {
+		o.ts_val = tcp_ts_now(now_us);
+		o.ts_ecr = c->ts_recent;
+	}
+	return tcp_options_build(buf, TCP_OPTIONS_MAX, syn, &o);
+}
+
+/*
+ * Build and send one segment: [seq, seq+len) from the send queue with exactly the given
+ * flags. Returns the payload octets sent (len may shrink to fit
+ * the MTU next to the options), or a negative errno.
+ */
+static int send_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
+		    uint64_t now_us)
+{
+	struct tcp_engine *e = c->eng;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(e->p.hdr_pool);
+	if (m == NULL) {
+		tcp_count(c, TCP_CNT_tx_no_mbuf);
+		return -ENOMEM;
+	}
+	bool syn = flags & RTE_TCP_SYN_FLAG;
+	uint8_t opts[TCP_OPTIONS_MAX];
+	size_t olen = build_options(c, opts, syn, now_us);
+	size_t hlen = sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_tcp_hdr) + olen;
+	if (len > e->p.mtu - hlen)
+		len = (uint32_t)(e->p.mtu - hlen);
+	char *p = rte_pktmbuf_append(m, (uint16_t)hlen);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return -ENOMEM;
+	}
+	if (len > 0 && attach_payload(c, m, seq, len) != 0) {
+		rte_pktmbuf_free(m);
+		tcp_count(c, TCP_CNT_tx_no_mbuf);
+		return -ENOMEM;
+	}
+
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(hlen + len));
+	ip->packet_id = rte_cpu_to_be_16(e->ip_id++);
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = TCP_IPV4_TTL;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->src_addr = c->tuple.laddr;
+	ip->dst_addr = c->tuple.raddr;
+	th->src_port = c->tuple.lport;
+	th->dst_port = c->tuple.rport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = (flags & RTE_TCP_ACK_FLAG) ? rte_cpu_to_be_32(c->rcv_nxt) : 0;
+	th->data_off = (uint8_t)(((sizeof(*th) + olen) / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(window_field(c, syn));
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	memcpy(th + 1, opts, olen);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	/* Pseudo header + header + payload (which lives in other segments). */
+	uint16_t raw = 0;
+	uint32_t l4len = (uint32_t)(sizeof(*th) + olen + len);
+	rte_raw_cksum_mbuf(m, sizeof(*ip), l4len, &raw);
+	uint32_t sum = (uint32_t)raw + rte_ipv4_phdr_cksum(ip, 0);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	uint16_t ck = (uint16_t)~sum;
+	th->cksum = ck == 0 ? 0xffff : ck;
+
+	if (flags & RTE_TCP_ACK_FLAG) {
+		c->last_ack_sent = c->rcv_nxt;
+		c->segs_unacked = 0;
+		c->flags &= ~TF_ACKNOW;
+		tcp_timer_stop(c, TCP_T_DELACK);
+	}
+	c->segs_out++;
+	c->last_tx_us = now_us;
+	e->cnt[TCP_CNT_segs_out]++;
+	e->p.tx(e->p.cb_arg, c, m);
+	return (int)len;
+}
+
+int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
+		     uint64_t now_us)
+{
+	int n = send_raw(c, seq, len, flags, now_us);
+	if (n < 0)
+		return n;
+	uint32_t end = seq + (uint32_t)n + ((flags & RTE_TCP_FIN_FLAG) ? 1 : 0);
+	if (tcp_seq_lt(seq, c->snd_max)) {
+		c->retransmits++;
+		tcp_count(c, TCP_CNT_retransmits);
+	} else if (!(c->flags & (TF_TS | TF_RTT_TIMING)) && n > 0) {
+		/* Time one segment per RTT when timestamps are off (RFC 6298 3). */
+		c->flags |= TF_RTT_TIMING;
+		c->rtt_seq = seq;
+		c->rtt_start_us = now_us;
+	}
+	if (tcp_seq_gt(end, c->snd_max))
+		c->snd_max = end;
+	return n;
+}
+
+void tcp_arm_rexmt(struct tcp_conn *c, uint64_t now_us)
+{
+	tcp_timer_set(c, TCP_T_REXMT, now_us + tcp_rto_timeout_us(&c->rto));
+}
+
+void tcp_send_syn(struct tcp_conn *c, bool ack, uint64_t now_us)
+{
+	uint8_t flags = RTE_TCP_SYN_FLAG | (ack ? RTE_TCP_ACK_FLAG : 0);
+	send_raw(c, c->iss, 0, flags, now_us);
+	c->snd_nxt = c->iss + 1;
+	if (tcp_seq_gt(c->snd_nxt, c->snd_max))
+		c->snd_max = c->snd_nxt;
+	if (c->syn_tries == 0 && !(c->flags & TF_RTT_TIMING)) {
+		c->flags |= TF_RTT_TIMING;
+		c->rtt_seq = c->iss;
+		c->rtt_start_us = now_us;
+	}
+}
+
+void tcp_send_ack(struct tcp_conn *c, uint64_t now_us)
+{
+	if (c->state == TCP_CLOSED || c->state == TCP_LISTEN || c->state == TCP_SYN_SENT)
+		return;
+	send_raw(c, c->snd_nxt, 0, RTE_TCP_ACK_FLAG, now_us);
+}
+
+void tcp_send_rst(struct tcp_conn *c, uint32_t seq, uint32_t ack, bool with_ack, uint64_t now_us)
+{
+	uint32_t saved = c->rcv_nxt;
+	c->rcv_nxt = ack;
+	uint32_t f = c->flags;
+	c->flags &= ~(uint32_t)(TF_SACK | TF_TS); /* RSTs carry no options */
+	send_raw(c, seq, 0, RTE_TCP_RST_FLAG | (with_ack ? RTE_TCP_ACK_FLAG : 0), now_us);
+	c->flags = f;
+	c->rcv_nxt = saved;
+	tcp_count(c, TCP_CNT_resets_out);
+}
+
+/*
+ * RFC 5961 7: challenge ACKs are rate limited per engine, with a limit drawn at random each
+ * second (CVE-2016-5696: a fixed global limit is a side channel).
+ */
+void tcp_send_challenge_ack(struct tcp_conn *c, uint64_t now_us)
+{
+	struct tcp_engine *e = c->eng;
+	if (now_us - e->chack_window_us >= 1000000 || e->chack_limit == 0) {
+		e->chack_window_us = now_us;
+		e->chack_count = 0;
+		uint32_t base = e->p.challenge_ack_limit;
+		e->chack_limit = e->p.deterministic ? base : base + arc4random_uniform(base);
+	}
+	if (e->chack_count >= e->chack_limit) {
+		tcp_count(c, TCP_CNT_challenge_acks_suppressed);
+		return;
+	}
+	e->chack_count++;
+	tcp_count(c, TCP_CNT_challenge_acks);
+	tcp_send_ack(c, now_us);
+}
+
+void tcp_send_keepalive(struct tcp_conn *c, uint64_t now_us)
+{
+	/* RFC 9293 3.8.4: SEG.SEQ = SND.NXT - 1, no data; the peer answers with an ACK. */
+	tcp_count(c, TCP_CNT_keepalives);
+	send_raw(c, c->snd_una - 1, 0, RTE_TCP_ACK_FLAG, now_us);
+}
+
+/* Zero-window probe: one octet of data (RFC 9293 3.8.6.1), the next unacknowledged one. */
+void tcp_send_probe(struct tcp_conn *c, uint64_t now_us)
+{
+	uint32_t data_end = c->sq_seq + c->sq_bytes;
+	tcp_count(c, TCP_CNT_zero_window_probes);
+	if (tcp_seq_lt(c->snd_una, data_end)) {
+		tcp_send_segment(c, c->snd_una, 1, RTE_TCP_ACK_FLAG, now_us);
+		if (tcp_seq_lt(c->snd_nxt, c->snd_una + 1))
+			c->snd_nxt = c->snd_una + 1;
+	} else {
+		send_raw(c, c->snd_una - 1, 0, RTE_TCP_ACK_FLAG, now_us);
+	}
+}
+
+static bool fin_due(const struct tcp_conn *c, uint32_t data_end)
+{
+	return (c->flags & TF_FIN_QUEUED) && c->snd_nxt == data_end &&
+	       (c->state == TCP_FIN_WAIT_1 || c->state == TCP_CLOSING || c->state == TCP_LAST_ACK);
+}
+
+static void send_fin(struct tcp_conn *c, uint32_t data_end, uint64_t now_us)
+{
+	/* A retransmitted FIN keeps its first sequence number. */
+	if (!(c->flags & TF_FIN_SENT)) {
+		c->fin_seq = data_end;
+		c->flags |= TF_FIN_SENT;
+	}
+	if (tcp_send_segment(c, c->fin_seq, 0, RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG, now_us) >= 0)
+		c->snd_nxt = c->fin_seq + 1;
+}
+
+/* RFC 6675 5 (C): during SACK recovery send while cwnd - pipe >= 1 SMSS, choosing by NextSeg. */
+static bool sack_recovery_output(struct tcp_conn *c, uint32_t data_end, uint64_t now_us)
+{
+	bool sent = false;
+	for (int guard = 0; guard < 1024; guard++) {
+		uint32_t pipe = tcp_sack_sb_pipe(&c->sb, c->snd_max);
+		if (c->cc.cwnd < pipe + c->smss)
+			break;
+		uint32_t in_wnd = c->snd_una + c->snd_wnd;
+		bool new_ok = tcp_seq_lt(c->snd_max, data_end) && tcp_seq_lt(c->snd_max, in_wnd);
+		uint32_t seq, len;
+		enum tcp_nextseg k = tcp_sack_sb_next_seg(&c->sb, c->smss, c->snd_max, new_ok, &seq,
+							  &len);
+		if (k == TCP_NEXTSEG_NONE)
+			break;
+		if (k == TCP_NEXTSEG_NEW) {
+			len = tcp_seq_min(tcp_seq_min(data_end, in_wnd), seq + c->smss) - seq;
+		} else if (c->flags & TF_FIN_SENT && tcp_seq_geq(seq + len, c->fin_seq + 1)) {
+			/* The range reaches our FIN: resend it with the FIN flag. */
+			uint32_t dlen = c->fin_seq - seq;
+			int n = tcp_send_segment(c, seq, dlen, RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG,
+						 now_us);
+			if (n < 0)
+				break;
+			tcp_sack_sb_sent(&c->sb, k, seq, dlen + 1, c->recover);
+			sent = true;
+			continue;
+		}
+		if (tcp_seq_gt(seq + len, data_end))
+			len = data_end - seq;
+		if (len == 0)
+			break;
+		int n = tcp_send_segment(c, seq, len, RTE_TCP_ACK_FLAG, now_us);
+		if (n <= 0)
+			break;
+		if (k == TCP_NEXTSEG_NEW)
+			c->snd_nxt = c->snd_max;
+		else
+			tcp_sack_sb_sent(&c->sb, k, seq, (uint32_t)n, c->recover);
+		sent = true;
+	}
+	return sent;
+}
+
+void tcp_output(struct tcp_conn *c, uint64_t now_us)
+{
+	bool sent = false;
+	uint32_t data_end = c->sq_seq + c->sq_bytes;
+
+	switch (c->state) {
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+	case TCP_FIN_WAIT_1:
+	case TCP_CLOSING:
+	case TCP_LAST_ACK:
+		break;
+	default:
+		if ((c->flags & TF_ACKNOW) && c->state != TCP_SYN_SENT && c->state != TCP_CLOSED)
+			tcp_send_ack(c, now_us);
+		return;
+	}
+	if ((c->flags & (TF_RECOVERY | TF_SACK)) == (TF_RECOVERY | TF_SACK)) {
+		sent = sack_recovery_output(c, data_end, now_us);
+	} else {
+		for (;;) {
+			uint32_t wnd = c->cc.cwnd + c->lt_extra;
+			if (wnd > c->snd_wnd)
+				wnd = c->snd_wnd;
+			uint32_t in_flight = c->snd_nxt - c->snd_una;
+			if (tcp_seq_lt(c->snd_nxt, data_end)) {
+				if (wnd <= in_flight)
+					break;
+				uint32_t avail = data_end - c->snd_nxt;
+				uint32_t len = avail;
+				if (len > c->smss)
+					len = c->smss;
+				if (len > wnd - in_flight)
+					len = wnd - in_flight;
+				/* RFC 9293 3.8.6.2.1 sender SWS avoidance / Nagle (RFC 896): a
+				 * short segment only when nothing is in flight or it ends the
+				 * data, unless the peer's window is what cuts it. */
+				if (len < c->smss && len < avail && in_flight > 0 &&
+				    len < c->max_snd_wnd / 2)
+					break;
+				if (len < c->smss && len == avail && in_flight > 0 &&
+				    !(c->flags & TF_FIN_QUEUED))
+					break;
+				int n = tcp_send_segment(c, c->snd_nxt, len, RTE_TCP_ACK_FLAG,
+							 now_us);
+				if (n <= 0)
+					break;
+				c->snd_nxt += (uint32_t)n;
+				sent = true;
+				continue;
+			}
+			if (fin_due(c, data_end)) {
+				send_fin(c, data_end, now_us);
+				sent = true;
+			}
+			break;
+		}
+	}
+	if (tcp_seq_gt(c->snd_nxt, c->snd_max))
+		c->snd_max = c->snd_nxt;
+	/* Zero window with data waiting and nothing in flight: probe (RFC 9293 3.8.6.1). */
+	if (c->snd_wnd == 0 && tcp_seq_lt(c->snd_nxt, data_end) && c->snd_una == c->snd_max) {
+		if (!(c->flags & TF_PERSIST)) {
+			c->flags |= TF_PERSIST;
+			c->persist_shift = 0;
+			uint64_t t = tcp_rto_timeout_us(&c->rto);
+			if (t < TCP_PERSIST_MIN_US)
+				t = TCP_PERSIST_MIN_US;
+			tcp_timer_set(c, TCP_T_REXMT, now_us + t);
+		}
+	} else if (c->snd_una != c->snd_max && !(c->flags & TF_PERSIST) &&
+		   !tcp_timer_armed(&c->timers[TCP_T_REXMT].t)) {
+		tcp_arm_rexmt(c, now_us);
+	}
+	if (!sent && (c->flags & TF_ACKNOW))
+		tcp_send_ack(c, now_us);
+}

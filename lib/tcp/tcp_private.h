@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PEPGW_TCP_PRIVATE_H
+#define PEPGW_TCP_PRIVATE_H
+
+/* Internals of lib/tcp shared by tcp_conn.c, tcp_input.c and tcp_output.c. Never installed. */
+
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_tcp.h>
+
+#include "tcp.h"
+#include "tcp_cc.h"
+#include "tcp_options.h"
+#include "tcp_rto.h"
+#include "tcp_sack.h"
+#include "tcp_seq.h"
+#include "tcp_timer.h"
+
+#define TCP_KEEPALIVE_PROBES	9  /* RFC 1122 4.2.3.6 leaves it open; Linux uses 9 */
+#define TCP_MAX_RTO_RETRIES	15 /* then the connection is aborted (Linux tcp_retries2) */
+#define TCP_PERSIST_MIN_US	200000u
+#define TCP_PERSIST_MAX_US	60000000u
+#define TCP_PAWS_IDLE_US	(24ull * 24 * 3600 * 1000000) /* RFC 7323 5.5: 24 days */
+#define TCP_DEFAULT_SSTHRESH	(1u << 30)
+#define TCP_IPV4_TTL		64
+#define TCP_HDR_ROOM		(sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_tcp_hdr) + 40)
+
+/* Connection flags. */
+enum {
+	TF_ACKNOW = 1u << 0,	   /* send an ACK at the next output */
+	TF_SACK = 1u << 1,	   /* SACK permitted both ways */
+	TF_TS = 1u << 2,	   /* timestamps on */
+	TF_WS = 1u << 3,	   /* window scaling on */
+	TF_FIN_QUEUED = 1u << 4,   /* application shut down writing */
+	TF_FIN_SENT = 1u << 5,	   /* our FIN has a sequence number (fin_seq) */
+	TF_FIN_ACKED = 1u << 6,
+	TF_RECOVERY = 1u << 7,	   /* in fast recovery (RFC 6582 / RFC 6675) */
+	TF_PERSIST = 1u << 8,	   /* zero-window probing */
+	TF_SYNACK_DEFER = 1u << 9, /* SYN-ACK waits for tcp_conn_accept */
+	TF_PEER_FIN = 1u << 10,	   /* peer's FIN received in order */
+	TF_RTT_TIMING = 1u << 11,  /* rtt_seq is being timed (no timestamps) */
+	TF_RCV_CLOSED = 1u << 12,  /* relay asked for a closed window */
+	TF_FREE = 1u << 13,	   /* closed: free when the current call returns */
+	TF_RTO_EPISODE = 1u << 14, /* back-to-back RTOs: ssthresh held (RFC 5681 3.1) */
+	TF_ACTIVE = 1u << 15,	   /* we sent the first SYN */
+	TF_IN_USE = 1u << 16,
+};
+
+enum tcp_timer_kind { TCP_T_REXMT, TCP_T_DELACK, TCP_T_KEEP, TCP_T_MAX };
+
+struct tcp_conn_timer {
+	struct tcp_timer t;
+	uint8_t kind;
+};
+
+/* Per-mbuf data held by the engine: sequence of the first payload byte, and the queue link. */
+struct tcp_mbuf_meta {
+	uint32_t seq;
+	uint32_t len;
+	struct rte_mbuf *next;
+	bool fin; /* out-of-order queue: the peer's FIN follows this data */
+};
+
+struct tcp_conn {
+	struct tcp_engine *eng;
+	const struct tcp_profile *prof;
+	void *user;
+	enum tcp_state state;
+	uint32_t flags;
+	struct tcp_tuple tuple;
+
+	/* send sequence space (RFC 9293 3.3.1) */
+	uint32_t iss, snd_una, snd_nxt, snd_max;
+	uint32_t snd_wnd, max_snd_wnd, snd_wl1, snd_wl2;
+	uint32_t fin_seq;	/* sequence number of our FIN, valid with TF_FIN_SENT */
+	uint8_t snd_wscale, rcv_wscale;
+	uint16_t smss;		/* what we send: min(peer MSS, our MTU) */
+	uint16_t rcv_mss;	/* what we announced */
+	uint32_t recover;	/* RFC 6582 recover */
+	uint32_t dupacks;
+	uint32_t lt_extra;	/* RFC 3042 limited transmit allowance */
+	uint32_t rtt_seq;	/* timed segment (no timestamps) */
+	uint64_t rtt_start_us;
+	uint8_t syn_tries;
+	uint8_t rto_tries;
+	uint8_t persist_shift;
+	uint8_t keep_probes;
+
+	/* receive sequence space */
+	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge advertised */
+	uint32_t rcv_unconsumed;	/* delivered to the application, not yet consumed */
+	uint32_t ooo_bytes;
+	uint16_t segs_unacked;		/* for ack_every_segments */
+	uint32_t ts_recent;
+	uint64_t ts_recent_us;
+	uint32_t last_ack_sent;
+	uint64_t last_rx_us;
+	uint64_t last_tx_us;
+
+	/* send queue: mbufs linked by meta.next, [sq_seq, sq_seq + sq_bytes) */
+	struct rte_mbuf *sq_head, *sq_tail;
+	uint32_t sq_seq;
+	uint32_t sq_bytes;
+	/* out-of-order queue, sorted, linked by meta.next */
+	struct rte_mbuf *ooo_head;
+
+	struct tcp_conn_timer timers[TCP_T_MAX];
+	struct tcp_rto rto;
+	struct tcp_cc cc;
+	struct tcp_sack_sb sb;
+	struct tcp_sack_rcv sr;
+
+	/* telemetry */
+	uint64_t bytes_acked, bytes_received, segs_in, segs_out, retransmits;
+	uint32_t free_next; /* pool free list */
+};
+
+struct tcp_engine {
+	struct tcp_engine_params p;
+	struct tcp_wheel wheel;
+	struct tcp_conn *conns;
+	uint32_t free_head;
+	uint32_t in_use;
+	int meta_off; /* mbuf dynfield offset of struct tcp_mbuf_meta */
+	uint16_t ip_id;
+	uint64_t chack_window_us;
+	uint32_t chack_count, chack_limit;
+	uint64_t cnt[TCP_CNT_MAX];
+	uint8_t secret[16];
+};
+
+static inline struct tcp_mbuf_meta *tcp_meta(const struct tcp_engine *e, struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, e->meta_off, struct tcp_mbuf_meta *);
+}
+
+static inline void tcp_count(struct tcp_conn *c, enum tcp_engine_counter n)
+{
+	c->eng->cnt[n]++;
+}
+
+/* Parsed view of a received segment. */
+struct tcp_seg {
+	uint32_t saddr, daddr; /* network order */
+	uint16_t sport, dport; /* network order */
+	uint32_t seq, ack;
+	uint32_t len; /* payload length */
+	uint16_t wnd; /* raw field */
+	uint8_t flags;
+	uint16_t hdr_len; /* IP + TCP headers: payload starts here */
+	struct tcp_opts opts;
+};
+
+/* tcp_input.c */
+int tcp_parse_segment(struct rte_mbuf *m, struct tcp_seg *s);
+
+/* tcp_output.c */
+void tcp_output(struct tcp_conn *c, uint64_t now_us);
+void tcp_send_ack(struct tcp_conn *c, uint64_t now_us);
+void tcp_send_syn(struct tcp_conn *c, bool ack, uint64_t now_us);
+void tcp_send_rst(struct tcp_conn *c, uint32_t seq, uint32_t ack, bool with_ack, uint64_t now_us);
+void tcp_send_challenge_ack(struct tcp_conn *c, uint64_t now_us);
+void tcp_send_keepalive(struct tcp_conn *c, uint64_t now_us);
+void tcp_send_probe(struct tcp_conn *c, uint64_t now_us);
+int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
+		     uint64_t now_us);
+uint32_t tcp_rcv_window(const struct tcp_conn *c);
+void tcp_arm_rexmt(struct tcp_conn *c, uint64_t now_us);
+
+/* tcp_conn.c */
+struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *p,
+				const struct tcp_tuple *t, uint64_t now_us);
+void tcp_set_state(struct tcp_conn *c, enum tcp_state s, uint64_t now_us);
+void tcp_conn_close(struct tcp_conn *c, enum tcp_conn_event why);
+void tcp_timer_set(struct tcp_conn *c, enum tcp_timer_kind k, uint64_t expire_us);
+void tcp_timer_stop(struct tcp_conn *c, enum tcp_timer_kind k);
+void tcp_sq_drop_acked(struct tcp_conn *c, uint32_t ack);
+void tcp_arm_keep(struct tcp_conn *c, uint64_t now_us);
+void tcp_event(struct tcp_conn *c, enum tcp_conn_event ev);
+void tcp_finish(struct tcp_conn *c);
+uint32_t tcp_ts_now(uint64_t now_us);
+
+#endif
