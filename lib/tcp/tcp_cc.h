@@ -41,7 +41,8 @@ struct tcp_cc {
 	uint32_t iw;	      /* initial window in bytes */
 	uint32_t bytes_acked; /* RFC 3465 2.1 byte counter in congestion avoidance */
 	bool after_rto;	      /* RFC 3465 2.3: L = 1*SMSS in the slow start that follows an RTO */
-	uint64_t priv[TCP_CC_PRIV_SIZE / sizeof(uint64_t)];
+	/* module state; bytes (not words) so that a module's struct may live here */
+	unsigned char priv[TCP_CC_PRIV_SIZE] __attribute__((aligned(8)));
 };
 
 #define TCP_CC_PRIV(cc, type) ((type *)(void *)(cc)->priv)
