@@ -43,7 +43,7 @@ def run_check(pepgw, name, cwd):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pepgw", required=True, help="pepgw (or cfgcheck) executable")
+    ap.add_argument("--pepgw", required=True, help="pepgw executable")
     ap.add_argument("--config-dir", default=os.path.join(HERE, "..", "..", "config"))
     args = ap.parse_args()
     pepgw = os.path.abspath(args.pepgw)
