@@ -14,9 +14,9 @@
 #include "net_arp.h"
 #include "net_test_eal.h"
 
-#define OUR_IP 0x0a000001u
+#define OUR_IP  0x0a000001u
 #define PEER_IP 0x0a000009u
-#define S 1000000ull /* one second in us */
+#define S       1000000ull /* one second in us */
 
 static const struct rte_ether_addr our_mac = {{0x02, 0, 0, 0, 0, 0x01}};
 static const struct rte_ether_addr peer_mac = {{0x02, 0, 0, 0, 0, 0x09}};
@@ -70,8 +70,8 @@ static void reply_in_place(void **state)
 	struct net_arp_pkt a;
 	assert_int_equal(net_parse_mbuf(m, &h), 0);
 	assert_int_equal(net_arp_parse(rte_pktmbuf_mtod_offset(m, uint8_t *, h.l2_len),
-				       m->data_len - h.l2_len, &a),
-			 0);
+	                               m->data_len - h.l2_len, &a),
+	                 0);
 	assert_int_equal(net_arp_reply_in_place(m, &h, &a, &our_mac), 0);
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 	assert_memory_equal(p, &peer_mac, 6);
@@ -90,8 +90,12 @@ static void reply_in_place(void **state)
 
 static struct net_arp_table *table(const char *name, uint32_t size, uint16_t qlen)
 {
-	struct net_arp_params p = {.size = size, .lifetime_us = 10 * S, .retry_us = S,
-				   .max_retries = 3, .queue_len = qlen, .socket_id = SOCKET_ID_ANY};
+	struct net_arp_params p = {.size = size,
+	                           .lifetime_us = 10 * S,
+	                           .retry_us = S,
+	                           .max_retries = 3,
+	                           .queue_len = qlen,
+	                           .socket_id = SOCKET_ID_ANY};
 	struct net_arp_table *t = net_arp_create(name, &p);
 	assert_non_null(t);
 	return t;
@@ -269,11 +273,12 @@ static void aging(void **state)
 	struct rte_mbuf *drop[4], *held[2];
 	unsigned int nr, nd, n;
 	assert_int_equal(
-		net_arp_learn(t, 0, PEER_IP, &peer_mac, S, NET_ARP_LEARN_CREATE, held, 2, &n), 0);
+	        net_arp_learn(t, 0, PEER_IP, &peer_mac, S, NET_ARP_LEARN_CREATE, held, 2, &n), 0);
 	nr = 4, nd = 4;
 	net_arp_tick(t, 11 * S - 1, req, &nr, drop, &nd);
 	assert_int_equal(net_arp_count(t), 1);
-	assert_int_equal(net_arp_resolve(t, 0, PEER_IP, NULL, 11 * S - 1, &mac, &miss), NET_ARP_HIT);
+	assert_int_equal(net_arp_resolve(t, 0, PEER_IP, NULL, 11 * S - 1, &mac, &miss),
+	                 NET_ARP_HIT);
 	/* Expired: a lookup before the tick already misses and asks again. */
 	assert_int_equal(net_arp_resolve(t, 0, PEER_IP, NULL, 11 * S, &mac, &miss), -ENOENT);
 	assert_true(miss.send_request);
@@ -303,9 +308,9 @@ static void static_and_gratuitous(void **state)
 	assert_ptr_equal(held[0], m);
 	rte_pktmbuf_free(m);
 	/* Learning never overrides it, aging never removes it. */
-	assert_int_equal(net_arp_learn(t, 0, PEER_IP, &other_mac, 1, NET_ARP_LEARN_CREATE, held, 2,
-				       &n),
-			 -EPERM);
+	assert_int_equal(
+	        net_arp_learn(t, 0, PEER_IP, &other_mac, 1, NET_ARP_LEARN_CREATE, held, 2, &n),
+	        -EPERM);
 	nr = 4, nd = 4;
 	net_arp_tick(t, 1000 * S, req, &nr, drop, &nd);
 	assert_int_equal(net_arp_resolve(t, 0, PEER_IP, NULL, 1000 * S, &mac, &miss), NET_ARP_HIT);
@@ -334,9 +339,9 @@ static void table_full(void **state)
 	struct rte_mbuf *m = pkt();
 	assert_int_equal(net_arp_resolve(t, 0, PEER_IP + 3, m, 0, &mac, &miss), -ENOSPC);
 	assert_false(miss.send_request);
-	assert_int_equal(net_arp_learn(t, 0, PEER_IP + 3, &peer_mac, 0, NET_ARP_LEARN_CREATE, held,
-				       1, &n),
-			 -ENOSPC);
+	assert_int_equal(
+	        net_arp_learn(t, 0, PEER_IP + 3, &peer_mac, 0, NET_ARP_LEARN_CREATE, held, 1, &n),
+	        -ENOSPC);
 	assert_int_equal(net_arp_add_static(t, 0, PEER_IP + 3, &peer_mac, held, 1, &n), -ENOSPC);
 	/* Existing ones still work. */
 	assert_int_equal(net_arp_learn(t, 0, PEER_IP, &peer_mac, 0, 0, held, 1, &n), 0);
@@ -367,16 +372,16 @@ static void free_returns_every_mbuf(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(request_is_built_right),
-		cmocka_unit_test(reply_in_place),
-		cmocka_unit_test(miss_queue_learn),
-		cmocka_unit_test(no_packet_or_no_queue),
-		cmocka_unit_test(retries_then_give_up),
-		cmocka_unit_test(tick_outputs_are_bounded),
-		cmocka_unit_test(aging),
-		cmocka_unit_test(static_and_gratuitous),
-		cmocka_unit_test(table_full),
-		cmocka_unit_test(free_returns_every_mbuf),
+	        cmocka_unit_test(request_is_built_right),
+	        cmocka_unit_test(reply_in_place),
+	        cmocka_unit_test(miss_queue_learn),
+	        cmocka_unit_test(no_packet_or_no_queue),
+	        cmocka_unit_test(retries_then_give_up),
+	        cmocka_unit_test(tick_outputs_are_bounded),
+	        cmocka_unit_test(aging),
+	        cmocka_unit_test(static_and_gratuitous),
+	        cmocka_unit_test(table_full),
+	        cmocka_unit_test(free_returns_every_mbuf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

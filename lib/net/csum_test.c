@@ -72,7 +72,7 @@ static void ipv4_header_checksum(void **state)
 {
 	/* A well-known header: 4500 0073 0000 4000 4011 b861 c0a8 0001 c0a8 00c7. */
 	uint8_t hdr[20] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-			   0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
+	                   0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)hdr;
 	assert_true(net_csum_ipv4_hdr_ok(hdr, 20));
 	assert_int_equal(net_csum_ipv4_hdr(ip), wire(0xb861)); /* stored field ignored */
@@ -177,7 +177,7 @@ static void l4_checksum(void **state)
 }
 
 static struct rte_mbuf *mbuf_from(const uint8_t *f, uint32_t len, const uint32_t *cuts,
-				  unsigned int n_cuts)
+                                  unsigned int n_cuts)
 {
 	struct rte_mempool *mp = net_test_pool();
 	assert_non_null(mp);
@@ -220,7 +220,7 @@ static void tx_prepare_software(void **state)
 {
 	uint8_t f[2048];
 	struct tpkt cases[] = {{.payload = 333, .tcp_opt_words = 1},
-			       {.proto = IPPROTO_UDP, .payload = 77, .vlan = true}};
+	                       {.proto = IPPROTO_UDP, .payload = 77, .vlan = true}};
 	for (unsigned int c = 0; c < RTE_DIM(cases); c++) {
 		uint32_t len = tpkt_build(f, &cases[c]);
 		uint32_t l2 = cases[c].vlan ? 18 : 14;
@@ -240,7 +240,7 @@ static void tx_prepare_software(void **state)
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(flat + l2);
 		assert_true(net_csum_ipv4_hdr_ok(ip, 20));
 		assert_true(net_csum_l4_ok(ip, h.proto, flat + l2 + 20,
-					   (uint16_t)(h.l4_len + h.payload_len)));
+		                           (uint16_t)(h.l4_len + h.payload_len)));
 		rte_pktmbuf_free(m);
 	}
 }
@@ -253,13 +253,13 @@ static void tx_prepare_offload(void **state)
 	struct net_hdrs h;
 	assert_int_equal(net_parse(f, len, &h), 0);
 	struct rte_mbuf *m = mbuf_from(f, len, NULL, 0);
-	assert_int_equal(net_csum_tx_prepare(m, &h,
-					     NET_TX_HW_IP_CKSUM | NET_TX_HW_TCP_CKSUM |
-						     NET_TX_HW_UDP_CKSUM),
-			 0);
-	assert_int_equal(m->ol_flags & (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
-					RTE_MBUF_F_TX_L4_MASK),
-			 RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM);
+	assert_int_equal(
+	        net_csum_tx_prepare(m, &h,
+	                            NET_TX_HW_IP_CKSUM | NET_TX_HW_TCP_CKSUM | NET_TX_HW_UDP_CKSUM),
+	        0);
+	assert_int_equal(
+	        m->ol_flags & (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK),
+	        RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM);
 	assert_int_equal(m->l4_len, 20);
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, IP);
 	struct rte_tcp_hdr *tcp = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, L4);
@@ -295,14 +295,14 @@ static void tx_prepare_offload(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(partial_matches_rfc1071),
-		cmocka_unit_test(ipv4_header_checksum),
-		cmocka_unit_test(incremental_equals_full_recompute),
-		cmocka_unit_test(incremental_corner_cases),
-		cmocka_unit_test(l4_checksum),
-		cmocka_unit_test(mbuf_sum_with_odd_segments),
-		cmocka_unit_test(tx_prepare_software),
-		cmocka_unit_test(tx_prepare_offload),
+	        cmocka_unit_test(partial_matches_rfc1071),
+	        cmocka_unit_test(ipv4_header_checksum),
+	        cmocka_unit_test(incremental_equals_full_recompute),
+	        cmocka_unit_test(incremental_corner_cases),
+	        cmocka_unit_test(l4_checksum),
+	        cmocka_unit_test(mbuf_sum_with_odd_segments),
+	        cmocka_unit_test(tx_prepare_software),
+	        cmocka_unit_test(tx_prepare_offload),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,7 +67,7 @@ static void try_icmp_error(const uint8_t *data, size_t len, const struct net_hdr
 {
 	struct rte_mbuf *m = to_mbuf(data, len);
 	struct rte_mbuf *e = net_icmp_error(pool, m, h, NET_ICMP_DEST_UNREACH,
-					    NET_ICMP_CODE_FRAG_NEEDED, 1280, 0x0a000001);
+	                                    NET_ICMP_CODE_FRAG_NEEDED, 1280, 0x0a000001);
 	if (e != NULL) {
 		struct net_hdrs r;
 		if (rte_pktmbuf_pkt_len(e) > RTE_ETHER_HDR_LEN + NET_ICMP_ERROR_MAX_LEN ||
@@ -92,8 +92,9 @@ static void try_tx_prepare(const uint8_t *data, size_t len, const struct net_hdr
 		if ((r.flags & NET_F_L4) && !(r.flags & NET_F_FRAG) &&
 		    (r.proto == IPPROTO_TCP || r.proto == IPPROTO_UDP) &&
 		    !net_csum_l4_ok(rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, r.l2_len),
-				    r.proto, rte_pktmbuf_mtod_offset(m, void *, r.l2_len + r.l3_len),
-				    (uint16_t)(r.l4_len + r.payload_len)))
+		                    r.proto,
+		                    rte_pktmbuf_mtod_offset(m, void *, r.l2_len + r.l3_len),
+		                    (uint16_t)(r.l4_len + r.payload_len)))
 			abort();
 	}
 	rte_pktmbuf_free(m);

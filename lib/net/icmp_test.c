@@ -40,8 +40,13 @@ static uint32_t rd32(const uint8_t *p)
 static void echo_reply_in_place(void **state)
 {
 	for (int variant = 0; variant < 2; variant++) {
-		struct tpkt o = {.proto = IPPROTO_ICMP, .icmp_type = 8, .icmp_id = 0x4242,
-				 .payload = 56, .ttl = 3, .vlan = variant, .ip_opt_words = variant};
+		struct tpkt o = {.proto = IPPROTO_ICMP,
+		                 .icmp_type = 8,
+		                 .icmp_id = 0x4242,
+		                 .payload = 56,
+		                 .ttl = 3,
+		                 .vlan = variant,
+		                 .ip_opt_words = variant};
 		uint32_t len = tpkt_build(f, &o);
 		struct rte_mbuf *m = to_mbuf(f, len);
 		struct net_hdrs h;
@@ -82,16 +87,16 @@ static void echo_reply_keeps_a_bad_checksum_bad(void **state)
 	assert_int_equal(net_parse_mbuf(m, &h), 0);
 	assert_int_equal(net_icmp_echo_reply(m, &h), 0);
 	assert_int_not_equal(net_csum_partial(rte_pktmbuf_mtod_offset(m, void *, 34), 28, 0),
-			     0xffff);
+	                     0xffff);
 	rte_pktmbuf_free(m);
 }
 
 static void echo_reply_refuses_others(void **state)
 {
 	struct tpkt cases[] = {
-		{.proto = IPPROTO_ICMP, .icmp_type = 0},		 /* a reply */
-		{.proto = IPPROTO_ICMP, .icmp_type = 8, .frag = 0x2000}, /* first fragment */
-		{.proto = IPPROTO_UDP},
+	        {.proto = IPPROTO_ICMP, .icmp_type = 0},                 /* a reply */
+	        {.proto = IPPROTO_ICMP, .icmp_type = 8, .frag = 0x2000}, /* first fragment */
+	        {.proto = IPPROTO_UDP},
 	};
 	for (unsigned int i = 0; i < RTE_DIM(cases); i++) {
 		uint32_t len = tpkt_build(f, &cases[i]);
@@ -106,7 +111,7 @@ static void echo_reply_refuses_others(void **state)
 
 /* Check every field of an ICMP error built about the frame orig[0..len). */
 static void check_error(struct rte_mbuf *e, const uint8_t *orig, const struct net_hdrs *oh,
-			uint8_t type, uint8_t code, uint16_t mtu)
+                        uint8_t type, uint8_t code, uint16_t mtu)
 {
 	uint32_t quote = RTE_MIN((uint32_t)oh->ip_total_len, 576u - 28);
 	assert_non_null(e);
@@ -152,19 +157,19 @@ static void errors_are_built_right(void **state)
 	struct rte_mbuf *m = to_mbuf(f, len);
 	assert_int_equal(net_parse_mbuf(m, &h), 0);
 	struct rte_mbuf *e = net_icmp_error(mp, m, &h, NET_ICMP_TIME_EXCEEDED,
-					    NET_ICMP_CODE_TTL_EXCEEDED, 0, OUR_IP);
+	                                    NET_ICMP_CODE_TTL_EXCEEDED, 0, OUR_IP);
 	check_error(e, f, &h, 11, 0, 0);
 	assert_int_equal(rte_pktmbuf_pkt_len(e), 14 + 576);
 	rte_pktmbuf_free(e);
 
 	/* Fragmentation needed carries the next-hop MTU (RFC 1191). */
 	e = net_icmp_error(mp, m, &h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_FRAG_NEEDED, 1300,
-			   OUR_IP);
+	                   OUR_IP);
 	check_error(e, f, &h, 3, 4, 1300);
 	rte_pktmbuf_free(e);
 	/* The MTU goes only into frag-needed. */
 	e = net_icmp_error(mp, m, &h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_HOST_UNREACH, 1300,
-			   OUR_IP);
+	                   OUR_IP);
 	check_error(e, f, &h, 3, 1, 0);
 	rte_pktmbuf_free(e);
 	rte_pktmbuf_free(m);
@@ -175,8 +180,7 @@ static void errors_are_built_right(void **state)
 	memset(f + len - 14, 0xee, 14);
 	m = to_mbuf(f, len);
 	assert_int_equal(net_parse_mbuf(m, &h), 0);
-	e = net_icmp_error(mp, m, &h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_PORT_UNREACH, 0,
-			   OUR_IP);
+	e = net_icmp_error(mp, m, &h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_PORT_UNREACH, 0, OUR_IP);
 	check_error(e, f, &h, 3, 3, 0);
 	assert_int_equal(rte_pktmbuf_pkt_len(e), 14 + 28 + 32);
 	rte_pktmbuf_free(e);
@@ -205,24 +209,24 @@ static void errors_never_sent_about(void **state)
 		struct tpkt o;
 		bool allowed;
 	} cases[] = {
-		{{.proto = IPPROTO_ICMP, .icmp_type = 3}, false},  /* an ICMP error */
-		{{.proto = IPPROTO_ICMP, .icmp_type = 11}, false}, /* an ICMP error */
-		{{.proto = IPPROTO_ICMP, .icmp_type = 5}, false},  /* redirect */
-		{{.proto = IPPROTO_ICMP, .icmp_type = 99}, false}, /* unknown: not a query */
-		{{.proto = IPPROTO_ICMP, .icmp_type = 8}, true},   /* echo request */
-		{{.proto = IPPROTO_ICMP, .icmp_type = 13}, true},  /* timestamp */
-		{{.frag = 100}, false},				   /* non-first fragment */
-		{{.frag = 0x2000, .payload = 4}, true},		   /* first fragment */
-		{{.dst = 0xffffffff}, false},
-		{{.dst = 0xe0000001}, false},
-		{{.dst_mac = bc}, false},
-		{{.dst_mac = mc}, false},
-		{{.src = 0x00000001}, false}, /* 0/8; 0.0.0.0 itself is the builder default */
-		{{.src = 0x7f000001}, false},
-		{{.src = 0xe0000005}, false},
-		{{.src = 0xf0000001}, false},
-		{{.src = 0xffffffff}, false},
-		{{.src = 0x0a0a0a0a}, true},
+	        {{.proto = IPPROTO_ICMP, .icmp_type = 3}, false},  /* an ICMP error */
+	        {{.proto = IPPROTO_ICMP, .icmp_type = 11}, false}, /* an ICMP error */
+	        {{.proto = IPPROTO_ICMP, .icmp_type = 5}, false},  /* redirect */
+	        {{.proto = IPPROTO_ICMP, .icmp_type = 99}, false}, /* unknown: not a query */
+	        {{.proto = IPPROTO_ICMP, .icmp_type = 8}, true},   /* echo request */
+	        {{.proto = IPPROTO_ICMP, .icmp_type = 13}, true},  /* timestamp */
+	        {{.frag = 100}, false},                            /* non-first fragment */
+	        {{.frag = 0x2000, .payload = 4}, true},            /* first fragment */
+	        {{.dst = 0xffffffff}, false},
+	        {{.dst = 0xe0000001}, false},
+	        {{.dst_mac = bc}, false},
+	        {{.dst_mac = mc}, false},
+	        {{.src = 0x00000001}, false}, /* 0/8; 0.0.0.0 itself is the builder default */
+	        {{.src = 0x7f000001}, false},
+	        {{.src = 0xe0000005}, false},
+	        {{.src = 0xf0000001}, false},
+	        {{.src = 0xffffffff}, false},
+	        {{.src = 0x0a0a0a0a}, true},
 	};
 	for (unsigned int i = 0; i < RTE_DIM(cases); i++) {
 		uint32_t len = tpkt_build(f, &cases[i].o);
@@ -245,8 +249,8 @@ static void errors_never_sent_about(void **state)
 
 static void error_pool_empty_and_bad_input(void **state)
 {
-	struct rte_mempool *one =
-		rte_pktmbuf_pool_create("icmp_one", 1, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	struct rte_mempool *one = rte_pktmbuf_pool_create("icmp_one", 1, 0, 0,
+	                                                  RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	assert_non_null(one);
 	struct rte_mbuf *hog = rte_pktmbuf_alloc(one);
 	assert_non_null(hog);
@@ -317,13 +321,13 @@ static void rate_limiter_on_a_virtual_clock(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(echo_reply_in_place),
-		cmocka_unit_test(echo_reply_keeps_a_bad_checksum_bad),
-		cmocka_unit_test(echo_reply_refuses_others),
-		cmocka_unit_test(errors_are_built_right),
-		cmocka_unit_test(errors_never_sent_about),
-		cmocka_unit_test(error_pool_empty_and_bad_input),
-		cmocka_unit_test(rate_limiter_on_a_virtual_clock),
+	        cmocka_unit_test(echo_reply_in_place),
+	        cmocka_unit_test(echo_reply_keeps_a_bad_checksum_bad),
+	        cmocka_unit_test(echo_reply_refuses_others),
+	        cmocka_unit_test(errors_are_built_right),
+	        cmocka_unit_test(errors_never_sent_about),
+	        cmocka_unit_test(error_pool_empty_and_bad_input),
+	        cmocka_unit_test(rate_limiter_on_a_virtual_clock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,24 +31,24 @@
 #include "stats.h"
 
 /* Result flags of net_parse (struct net_hdrs.flags). */
-#define NET_F_VLAN     0x0001 /* one 802.1Q tag was present (vlan_tci valid) */
-#define NET_F_IPV4     0x0002 /* IPv4 header parsed (l3 fields valid) */
-#define NET_F_ARP      0x0004 /* ARP packet parsed (arp_op, src, dst valid) */
-#define NET_F_L4       0x0008 /* TCP/UDP/ICMP header present and parsed (ports, flags valid) */
-#define NET_F_DF       0x0010 /* IPv4 Don't Fragment */
-#define NET_F_MF       0x0020 /* IPv4 More Fragments */
-#define NET_F_FRAG     0x0040 /* a fragment (MF set or offset > 0) */
+#define NET_F_VLAN      0x0001 /* one 802.1Q tag was present (vlan_tci valid) */
+#define NET_F_IPV4      0x0002 /* IPv4 header parsed (l3 fields valid) */
+#define NET_F_ARP       0x0004 /* ARP packet parsed (arp_op, src, dst valid) */
+#define NET_F_L4        0x0008 /* TCP/UDP/ICMP header present and parsed (ports, flags valid) */
+#define NET_F_DF        0x0010 /* IPv4 Don't Fragment */
+#define NET_F_MF        0x0020 /* IPv4 More Fragments */
+#define NET_F_FRAG      0x0040 /* a fragment (MF set or offset > 0) */
 #define NET_F_FRAG_TAIL 0x0080 /* a non-first fragment: no L4 header in it (not a drop) */
-#define NET_F_IP_OPTS  0x0100 /* IPv4 header carries options (ihl > 5) */
-#define NET_F_L2_MCAST 0x0200 /* Ethernet destination is broadcast or multicast */
+#define NET_F_IP_OPTS   0x0100 /* IPv4 header carries options (ihl > 5) */
+#define NET_F_L2_MCAST  0x0200 /* Ethernet destination is broadcast or multicast */
 
 /* Ethernet header with its optional 802.1Q tag never exceeds this. */
-#define NET_ETH_VLAN_HLEN 18
-#define NET_IPV4_MIN_HLEN 20
-#define NET_TCP_MIN_HLEN 20
-#define NET_UDP_HLEN 8
-#define NET_ICMP_HLEN 8
-#define NET_ARP_LEN 28 /* Ethernet/IPv4 ARP body (RFC 826) */
+#define NET_ETH_VLAN_HLEN    18
+#define NET_IPV4_MIN_HLEN    20
+#define NET_TCP_MIN_HLEN     20
+#define NET_UDP_HLEN         8
+#define NET_ICMP_HLEN        8
+#define NET_ARP_LEN          28 /* Ethernet/IPv4 ARP body (RFC 826) */
 #define NET_IPV4_DEFAULT_TTL 64 /* RFC 1700 / RFC 1122 3.2.1.7 recommended default */
 
 /*
@@ -56,26 +56,26 @@
  * the Ethernet header. Filled by net_parse; fields not valid for the frame's kind are zero.
  */
 struct net_hdrs {
-	uint16_t l2_len;	/* Ethernet header, 14 or 18 with a VLAN tag */
-	uint16_t l3_len;	/* IPv4 header with options (ihl * 4); 28 for ARP */
-	uint16_t l4_len;	/* TCP header with options (doff * 4), 8 for UDP/ICMP; 0 without L4 */
-	uint16_t payload_off;	/* l2_len + l3_len + l4_len */
-	uint16_t payload_len;	/* L4 payload bytes (by the IP total length, not the frame) */
-	uint16_t ethertype;	/* after the VLAN tag: RTE_ETHER_TYPE_IPV4 or _ARP */
-	uint16_t vlan_tci;	/* valid with NET_F_VLAN */
-	uint16_t flags;		/* NET_F_* */
-	uint16_t ip_total_len;	/* IPv4 total length; frame bytes beyond it are padding */
+	uint16_t l2_len;      /* Ethernet header, 14 or 18 with a VLAN tag */
+	uint16_t l3_len;      /* IPv4 header with options (ihl * 4); 28 for ARP */
+	uint16_t l4_len;      /* TCP header with options (doff * 4), 8 for UDP/ICMP; 0 without L4 */
+	uint16_t payload_off; /* l2_len + l3_len + l4_len */
+	uint16_t payload_len; /* L4 payload bytes (by the IP total length, not the frame) */
+	uint16_t ethertype;   /* after the VLAN tag: RTE_ETHER_TYPE_IPV4 or _ARP */
+	uint16_t vlan_tci;    /* valid with NET_F_VLAN */
+	uint16_t flags;       /* NET_F_* */
+	uint16_t ip_total_len; /* IPv4 total length; frame bytes beyond it are padding */
 	uint16_t ip_id;
-	uint16_t frag_off;	/* fragment offset in bytes (field * 8) */
-	uint8_t proto;		/* IPPROTO_TCP, _UDP, _ICMP, other */
+	uint16_t frag_off; /* fragment offset in bytes (field * 8) */
+	uint8_t proto;     /* IPPROTO_TCP, _UDP, _ICMP, other */
 	uint8_t ttl;
-	uint8_t dscp;		/* TOS >> 2 (RFC 2474) */
-	uint8_t ecn;		/* TOS & 3 (RFC 3168) */
-	uint8_t tcp_flags;	/* RTE_TCP_*_FLAG bits (low 8 bits of the TCP flags) */
-	uint8_t icmp_type;	/* valid for ICMP with NET_F_L4 */
+	uint8_t dscp;      /* TOS >> 2 (RFC 2474) */
+	uint8_t ecn;       /* TOS & 3 (RFC 3168) */
+	uint8_t tcp_flags; /* RTE_TCP_*_FLAG bits (low 8 bits of the TCP flags) */
+	uint8_t icmp_type; /* valid for ICMP with NET_F_L4 */
 	uint8_t icmp_code;
-	uint16_t arp_op;	/* RTE_ARP_OP_REQUEST / _REPLY, with NET_F_ARP */
-	uint32_t src, dst;	/* IPv4 source/destination; ARP sender/target protocol address */
+	uint16_t arp_op;   /* RTE_ARP_OP_REQUEST / _REPLY, with NET_F_ARP */
+	uint32_t src, dst; /* IPv4 source/destination; ARP sender/target protocol address */
 	/*
 	 * TCP/UDP ports. ICMP echo request/reply: both hold the echo identifier, so the flow table
 	 * can key pings like a port pair. Zero otherwise.
@@ -117,7 +117,7 @@ int net_parse(const uint8_t *frame, uint32_t len, struct net_hdrs *h);
  * the contiguous part (else STAT_drop_runt / _ip_ihl / _l4_truncated as above).
  */
 int net_parse_ex(const uint8_t *frame, uint32_t hdr_len, uint32_t frame_len, unsigned int opts,
-		 struct net_hdrs *h);
+                 struct net_hdrs *h);
 
 /*
  * Parse the frame of an mbuf: headers in the first segment, lengths against pkt_len. Uses the

@@ -15,9 +15,9 @@
 
 #include "net_arp.h"
 
-#define ARP_DEFAULT_RETRIES 3
-#define ARP_HASH_MIN_ENTRIES 8 /* rte_hash refuses fewer than one bucket */
-#define ETH_MIN_FRAME 60	       /* without FCS */
+#define ARP_DEFAULT_RETRIES  3
+#define ARP_HASH_MIN_ENTRIES 8  /* rte_hash refuses fewer than one bucket */
+#define ETH_MIN_FRAME        60 /* without FCS */
 
 enum arp_state { ARP_FREE = 0, ARP_INCOMPLETE, ARP_REACHABLE, ARP_STATIC };
 
@@ -31,20 +31,20 @@ struct arp_entry {
 	uint32_t ip;
 	uint16_t port;
 	uint8_t state;
-	uint8_t requests;	/* ARP requests sent while INCOMPLETE */
+	uint8_t requests; /* ARP requests sent while INCOMPLETE */
 	struct rte_ether_addr mac;
 	uint16_t q_head, q_count;
-	uint64_t deadline_us;	/* REACHABLE: expiry; INCOMPLETE: next retry or give-up */
+	uint64_t deadline_us; /* REACHABLE: expiry; INCOMPLETE: next retry or give-up */
 };
 
 struct net_arp_table {
 	struct rte_hash *hash;
 	struct net_arp_params p;
-	uint32_t slots;		/* entries[] length: the hash's key positions */
+	uint32_t slots; /* entries[] length: the hash's key positions */
 	uint32_t count;
-	uint32_t cursor;	/* where net_arp_tick resumes after a full output array */
+	uint32_t cursor; /* where net_arp_tick resumes after a full output array */
 	struct arp_entry *e;
-	struct rte_mbuf **q;	/* slots * queue_len */
+	struct rte_mbuf **q; /* slots * queue_len */
 };
 
 static inline void wr16(uint8_t *p, uint16_t v)
@@ -63,7 +63,7 @@ static inline void wr32(uint8_t *p, uint32_t v)
 
 /* The Ethernet/IPv4 ARP body at p (RFC 826 field order). */
 static void arp_write(uint8_t *p, uint16_t op, const struct rte_ether_addr *sha, uint32_t spa,
-		      const struct rte_ether_addr *tha, uint32_t tpa)
+                      const struct rte_ether_addr *tha, uint32_t tpa)
 {
 	wr16(p, RTE_ARP_HRD_ETHER);
 	wr16(p + 2, RTE_ETHER_TYPE_IPV4);
@@ -77,7 +77,7 @@ static void arp_write(uint8_t *p, uint16_t op, const struct rte_ether_addr *sha,
 }
 
 struct rte_mbuf *net_arp_request(struct rte_mempool *mp, const struct rte_ether_addr *our_mac,
-				 uint32_t our_ip, uint32_t target_ip)
+                                 uint32_t our_ip, uint32_t target_ip)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
 	uint8_t *p = m ? (uint8_t *)rte_pktmbuf_append(m, ETH_MIN_FRAME) : NULL;
@@ -92,14 +92,15 @@ struct rte_mbuf *net_arp_request(struct rte_mempool *mp, const struct rte_ether_
 	memset(&eth->dst_addr, 0xff, RTE_ETHER_ADDR_LEN);
 	eth->src_addr = *our_mac;
 	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	/* RFC 826: the target hardware address of a request is unknown; zero it (RFC 5227 2.1.1). */
+	/* RFC 826: the target hardware address of a request is unknown; zero it (RFC 5227 2.1.1).
+	 */
 	arp_write(p + RTE_ETHER_HDR_LEN, RTE_ARP_OP_REQUEST, our_mac, our_ip, &zero, target_ip);
 	m->l2_len = RTE_ETHER_HDR_LEN;
 	return m;
 }
 
 int net_arp_reply_in_place(struct rte_mbuf *m, const struct net_hdrs *h,
-			   const struct net_arp_pkt *a, const struct rte_ether_addr *our_mac)
+                           const struct net_arp_pkt *a, const struct rte_ether_addr *our_mac)
 {
 	if (a->op != RTE_ARP_OP_REQUEST || (uint32_t)h->l2_len + NET_ARP_LEN > m->data_len)
 		return -EINVAL;
@@ -107,7 +108,7 @@ int net_arp_reply_in_place(struct rte_mbuf *m, const struct net_hdrs *h,
 	eth->dst_addr = a->sha;
 	eth->src_addr = *our_mac;
 	arp_write(rte_pktmbuf_mtod_offset(m, uint8_t *, h->l2_len), RTE_ARP_OP_REPLY, our_mac,
-		  a->tpa, &a->sha, a->spa);
+	          a->tpa, &a->sha, a->spa);
 	return 0;
 }
 
@@ -127,13 +128,13 @@ struct net_arp_table *net_arp_create(const char *name, const struct net_arp_para
 		t->p.max_retries = ARP_DEFAULT_RETRIES;
 	t->slots = RTE_MAX(p->size, (uint32_t)ARP_HASH_MIN_ENTRIES);
 	struct rte_hash_parameters hp = {
-		.name = name,
-		.entries = t->slots,
-		.key_len = sizeof(struct arp_key),
-		.hash_func = rte_jhash,
-		.socket_id = p->socket_id,
-		/* Extendable buckets: the table holds size keys whatever their hashes. */
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	        .name = name,
+	        .entries = t->slots,
+	        .key_len = sizeof(struct arp_key),
+	        .hash_func = rte_jhash,
+	        .socket_id = p->socket_id,
+	        /* Extendable buckets: the table holds size keys whatever their hashes. */
+	        .extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 	t->hash = rte_hash_create(&hp);
 	if (t->hash == NULL) {
@@ -145,7 +146,7 @@ struct net_arp_table *net_arp_create(const char *name, const struct net_arp_para
 	t->e = rte_zmalloc_socket(name, sizeof(*t->e) * t->slots, 0, p->socket_id);
 	if (p->queue_len)
 		t->q = rte_zmalloc_socket(name, sizeof(*t->q) * t->slots * p->queue_len, 0,
-					  p->socket_id);
+		                          p->socket_id);
 	if (t->e == NULL || (p->queue_len && t->q == NULL)) {
 		net_arp_free(t);
 		rte_errno = ENOMEM;
@@ -155,7 +156,7 @@ struct net_arp_table *net_arp_create(const char *name, const struct net_arp_para
 }
 
 static void queue_release(struct net_arp_table *t, uint32_t idx, struct rte_mbuf **out,
-			  unsigned int *n)
+                          unsigned int *n)
 {
 	struct arp_entry *e = &t->e[idx];
 	struct rte_mbuf **q = t->q + (size_t)idx * t->p.queue_len;
@@ -226,8 +227,8 @@ static bool mac_usable(const struct rte_ether_addr *mac)
 }
 
 int net_arp_add_static(struct net_arp_table *t, uint16_t port, uint32_t ip,
-		       const struct rte_ether_addr *mac, struct rte_mbuf **held, unsigned int cap,
-		       unsigned int *n_held)
+                       const struct rte_ether_addr *mac, struct rte_mbuf **held, unsigned int cap,
+                       unsigned int *n_held)
 {
 	*n_held = 0;
 	if (cap < t->p.queue_len || !mac_usable(mac))
@@ -243,7 +244,7 @@ int net_arp_add_static(struct net_arp_table *t, uint16_t port, uint32_t ip,
 }
 
 int net_arp_resolve(struct net_arp_table *t, uint16_t port, uint32_t ip, struct rte_mbuf *m,
-		    uint64_t now_us, struct rte_ether_addr *mac, struct net_arp_miss *miss)
+                    uint64_t now_us, struct rte_ether_addr *mac, struct net_arp_miss *miss)
 {
 	miss->send_request = false;
 	miss->dropped = NULL;
@@ -286,8 +287,8 @@ int net_arp_resolve(struct net_arp_table *t, uint16_t port, uint32_t ip, struct 
 }
 
 int net_arp_learn(struct net_arp_table *t, uint16_t port, uint32_t ip,
-		  const struct rte_ether_addr *mac, uint64_t now_us, unsigned int flags,
-		  struct rte_mbuf **held, unsigned int cap, unsigned int *n_held)
+                  const struct rte_ether_addr *mac, uint64_t now_us, unsigned int flags,
+                  struct rte_mbuf **held, unsigned int cap, unsigned int *n_held)
 {
 	*n_held = 0;
 	if (cap < t->p.queue_len || !mac_usable(mac))
@@ -307,7 +308,7 @@ int net_arp_learn(struct net_arp_table *t, uint16_t port, uint32_t ip,
 }
 
 int net_arp_tick(struct net_arp_table *t, uint64_t now_us, struct net_arp_req *req,
-		 unsigned int *n_req, struct rte_mbuf **drop, unsigned int *n_drop)
+                 unsigned int *n_req, struct rte_mbuf **drop, unsigned int *n_drop)
 {
 	unsigned int cap_req = *n_req, cap_drop = *n_drop;
 	unsigned int nr = 0, nd = 0;

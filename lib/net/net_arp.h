@@ -43,7 +43,7 @@ static inline bool net_arp_is_gratuitous(const struct net_arp_pkt *a)
  * padded to the Ethernet minimum). Returns NULL with rte_errno ENOBUFS when mp is empty.
  */
 struct rte_mbuf *net_arp_request(struct rte_mempool *mp, const struct rte_ether_addr *our_mac,
-				 uint32_t our_ip, uint32_t target_ip);
+                                 uint32_t our_ip, uint32_t target_ip);
 
 /*
  * Turn the ARP request in m (parsed: h from net_parse_mbuf, a from net_arp_parse) into the
@@ -52,14 +52,14 @@ struct rte_mbuf *net_arp_request(struct rte_mempool *mp, const struct rte_ether_
  * Returns 0, or -EINVAL when a is not a request or the body is not in m's first segment.
  */
 int net_arp_reply_in_place(struct rte_mbuf *m, const struct net_hdrs *h,
-			   const struct net_arp_pkt *a, const struct rte_ether_addr *our_mac);
+                           const struct net_arp_pkt *a, const struct rte_ether_addr *our_mac);
 
 struct net_arp_params {
-	uint32_t size;		/* entries (static + dynamic + unresolved); > 0 */
-	uint64_t lifetime_us;	/* a learned entry expires this long after its last update */
-	uint64_t retry_us;	/* between ARP requests for an unresolved next hop; > 0 */
-	uint16_t max_retries;	/* requests sent before giving up (the first counts); 0 = 3 */
-	uint16_t queue_len;	/* packets held per unresolved next hop; 0 = hold none */
+	uint32_t size;        /* entries (static + dynamic + unresolved); > 0 */
+	uint64_t lifetime_us; /* a learned entry expires this long after its last update */
+	uint64_t retry_us;    /* between ARP requests for an unresolved next hop; > 0 */
+	uint16_t max_retries; /* requests sent before giving up (the first counts); 0 = 3 */
+	uint16_t queue_len;   /* packets held per unresolved next hop; 0 = hold none */
 	int socket_id;
 };
 
@@ -80,18 +80,18 @@ void net_arp_free(struct net_arp_table *t);
  * Returns 0, -ENOSPC (table full), -EINVAL (cap < queue_len, or mac is multicast/zero).
  */
 int net_arp_add_static(struct net_arp_table *t, uint16_t port, uint32_t ip,
-		       const struct rte_ether_addr *mac, struct rte_mbuf **held, unsigned int cap,
-		       unsigned int *n_held);
+                       const struct rte_ether_addr *mac, struct rte_mbuf **held, unsigned int cap,
+                       unsigned int *n_held);
 
 /* What net_arp_resolve says besides its return value. */
 struct net_arp_miss {
-	bool send_request;	   /* send an ARP request for ip on port now */
-	struct rte_mbuf *dropped;  /* oldest held packet pushed out (free it, count
-				      STAT_drop_arp_unresolved), or NULL */
+	bool send_request;        /* send an ARP request for ip on port now */
+	struct rte_mbuf *dropped; /* oldest held packet pushed out (free it, count
+	                             STAT_drop_arp_unresolved), or NULL */
 };
 
-#define NET_ARP_HIT 0	/* mac filled; m untouched, send it */
-#define NET_ARP_HELD 1	/* m is held by the table until resolution or give-up */
+#define NET_ARP_HIT  0 /* mac filled; m untouched, send it */
+#define NET_ARP_HELD 1 /* m is held by the table until resolution or give-up */
 
 /*
  * Next hop ip on port at now_us. On a hit returns NET_ARP_HIT with *mac. On a miss, creates
@@ -104,7 +104,7 @@ struct net_arp_miss {
  *   -ENOSPC no free entry
  */
 int net_arp_resolve(struct net_arp_table *t, uint16_t port, uint32_t ip, struct rte_mbuf *m,
-		    uint64_t now_us, struct rte_ether_addr *mac, struct net_arp_miss *miss);
+                    uint64_t now_us, struct rte_ether_addr *mac, struct net_arp_miss *miss);
 
 /* Flags of net_arp_learn. */
 #define NET_ARP_LEARN_CREATE 0x1 /* create the entry if missing (the ARP was for us) */
@@ -118,8 +118,8 @@ int net_arp_resolve(struct net_arp_table *t, uint16_t port, uint32_t ip, struct 
  * (cap < queue_len, or mac is multicast/zero).
  */
 int net_arp_learn(struct net_arp_table *t, uint16_t port, uint32_t ip,
-		  const struct rte_ether_addr *mac, uint64_t now_us, unsigned int flags,
-		  struct rte_mbuf **held, unsigned int cap, unsigned int *n_held);
+                  const struct rte_ether_addr *mac, uint64_t now_us, unsigned int flags,
+                  struct rte_mbuf **held, unsigned int cap, unsigned int *n_held);
 
 /* A request net_arp_tick asks the caller to send. */
 struct net_arp_req {
@@ -136,7 +136,7 @@ struct net_arp_req {
  * rest waits for the next call. Returns 0 or -EINVAL.
  */
 int net_arp_tick(struct net_arp_table *t, uint64_t now_us, struct net_arp_req *req,
-		 unsigned int *n_req, struct rte_mbuf **drop, unsigned int *n_drop);
+                 unsigned int *n_req, struct rte_mbuf **drop, unsigned int *n_drop);
 
 /* Number of entries in use (all states). */
 unsigned int net_arp_count(const struct net_arp_table *t);

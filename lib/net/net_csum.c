@@ -7,8 +7,7 @@
 #include "net.h"
 #include "net_csum.h"
 
-int net_csum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum,
-		  uint16_t *out)
+int net_csum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum, uint16_t *out)
 {
 	if ((uint64_t)off + len > m->pkt_len)
 		return -EINVAL;
@@ -21,9 +20,8 @@ int net_csum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t
 	}
 	while (seg != NULL && done < len) {
 		uint32_t n = RTE_MIN((uint32_t)seg->data_len - off, len - done);
-		uint16_t part = (uint16_t)net_csum_partial(rte_pktmbuf_mtod_offset(seg, const void *,
-										    off),
-							   n, 0);
+		uint16_t part = (uint16_t)net_csum_partial(
+		        rte_pktmbuf_mtod_offset(seg, const void *, off), n, 0);
 		/* A chunk starting at an odd position of the stream has its bytes in the other
 		 * halves of the 16-bit words (RFC 1071 2(B)): swap its sum. */
 		if (done & 1)
@@ -73,13 +71,15 @@ int net_csum_tx_prepare(struct rte_mbuf *m, const struct net_hdrs *h, unsigned i
 			hw = hw_flags & NET_TX_HW_TCP_CKSUM;
 			hw_bit = RTE_MBUF_F_TX_TCP_CKSUM;
 		} else {
-			field = &rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, l4_off)->dgram_cksum;
+			field = &rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, l4_off)
+			                 ->dgram_cksum;
 			hw = hw_flags & NET_TX_HW_UDP_CKSUM;
 			hw_bit = RTE_MBUF_F_TX_UDP_CKSUM;
 		}
 		uint16_t pseudo = net_csum_pseudo(ip, h->proto, l4_bytes);
 		if (hw) {
-			/* The NIC adds the segment to the pseudo-header sum we leave in the field. */
+			/* The NIC adds the segment to the pseudo-header sum we leave in the field.
+			 */
 			*field = pseudo;
 			ol |= RTE_MBUF_F_TX_IPV4 | hw_bit;
 		} else {

@@ -44,8 +44,8 @@ static inline uint16_t net_csum_update16(uint16_t csum, uint16_t old_val, uint16
 static inline uint16_t net_csum_update32(uint16_t csum, uint32_t old_val, uint32_t new_val)
 {
 	uint32_t sum = (uint16_t)~csum;
-	sum += (uint16_t)~(old_val & 0xffff);
-	sum += (uint16_t)~(old_val >> 16);
+	sum += (uint16_t) ~(old_val & 0xffff);
+	sum += (uint16_t) ~(old_val >> 16);
 	sum += new_val & 0xffff;
 	sum += new_val >> 16;
 	return (uint16_t)~net_csum_fold(sum);
@@ -75,7 +75,8 @@ static inline uint32_t net_csum_partial(const void *buf, size_t len, uint32_t su
 		len -= 2;
 	}
 	if (len) {
-		/* The odd byte is the high-order byte of a zero-padded 16-bit word (RFC 1071 4.1). */
+		/* The odd byte is the high-order byte of a zero-padded 16-bit word (RFC 1071 4.1).
+		 */
 		uint8_t last[2] = {p[0], 0};
 		uint16_t w;
 		memcpy(&w, last, 2);
@@ -116,7 +117,7 @@ static inline void net_csum_ipv4_set(struct rte_ipv4_hdr *ip)
  * checksum offload wants in the L4 checksum field.
  */
 static inline uint16_t net_csum_pseudo(const struct rte_ipv4_hdr *ip, uint8_t proto,
-				       uint16_t l4_len)
+                                       uint16_t l4_len)
 {
 	uint32_t sum = net_csum_partial(&ip->src_addr, 8, 0);
 	sum += rte_cpu_to_be_16(proto);
@@ -130,7 +131,7 @@ static inline uint16_t net_csum_pseudo(const struct rte_ipv4_hdr *ip, uint8_t pr
  * result. For UDP a computed 0 is returned as 0xffff (RFC 768: 0 means "no checksum").
  */
 static inline uint16_t net_csum_l4(const struct rte_ipv4_hdr *ip, uint8_t proto, const void *l4,
-				   uint16_t l4_len)
+                                   uint16_t l4_len)
 {
 	uint32_t sum = net_csum_pseudo(ip, proto, l4_len);
 	uint16_t c = (uint16_t)~net_csum_fold(net_csum_partial(l4, l4_len, sum));
@@ -141,7 +142,7 @@ static inline uint16_t net_csum_l4(const struct rte_ipv4_hdr *ip, uint8_t proto,
 
 /* True when the TCP/UDP segment (checksum field included) verifies; UDP checksum 0 is OK. */
 static inline bool net_csum_l4_ok(const struct rte_ipv4_hdr *ip, uint8_t proto, const void *l4,
-				  uint16_t l4_len)
+                                  uint16_t l4_len)
 {
 	if (proto == IPPROTO_UDP && l4_len >= 8 && ((const uint16_t *)l4)[3] == 0)
 		return true;
@@ -155,10 +156,10 @@ static inline bool net_csum_l4_ok(const struct rte_ipv4_hdr *ip, uint8_t proto, 
  * stores it in *out, or -EINVAL when off + len passes pkt_len.
  */
 int net_csum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum,
-		  uint16_t *out);
+                  uint16_t *out);
 
 /* Flags of net_csum_tx_prepare: what the egress port offloads (from its capabilities). */
-#define NET_TX_HW_IP_CKSUM 0x1 /* RTE_ETH_TX_OFFLOAD_IPV4_CKSUM */
+#define NET_TX_HW_IP_CKSUM  0x1 /* RTE_ETH_TX_OFFLOAD_IPV4_CKSUM */
 #define NET_TX_HW_TCP_CKSUM 0x2 /* RTE_ETH_TX_OFFLOAD_TCP_CKSUM */
 #define NET_TX_HW_UDP_CKSUM 0x4 /* RTE_ETH_TX_OFFLOAD_UDP_CKSUM */
 

@@ -9,10 +9,10 @@
 #include "net_csum.h"
 #include "net_icmp.h"
 
-#define IPV4_DF_BE RTE_BE16(0x4000)
+#define IPV4_DF_BE     RTE_BE16(0x4000)
 /* RFC 1812 4.3.2.5: ICMP errors go with precedence 6 (internetwork control), DSCP CS6. */
 #define ICMP_ERROR_TOS 0xc0
-#define MICRO 1000000ull
+#define MICRO          1000000ull
 
 int net_icmp_echo_reply(struct rte_mbuf *m, struct net_hdrs *h)
 {
@@ -36,7 +36,7 @@ int net_icmp_echo_reply(struct rte_mbuf *m, struct net_hdrs *h)
 	/* Only the type changes in the ICMP message (RFC 792 echo): an incremental update keeps
 	 * a bad request checksum bad instead of laundering it. */
 	struct rte_icmp_hdr *icmp =
-		rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, h->l2_len + h->l3_len);
+	        rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, h->l2_len + h->l3_len);
 	uint16_t old_w, new_w;
 	memcpy(&old_w, &icmp->icmp_type, 2);
 	icmp->icmp_type = NET_ICMP_ECHO_REPLY;
@@ -56,8 +56,8 @@ int net_icmp_echo_reply(struct rte_mbuf *m, struct net_hdrs *h)
 static bool icmp_is_query(uint8_t type)
 {
 	switch (type) {
-	case 0:	 /* echo reply */
-	case 8:	 /* echo request */
+	case 0:  /* echo reply */
+	case 8:  /* echo request */
 	case 13: /* timestamp */
 	case 14: /* timestamp reply */
 	case 15: /* information request */
@@ -84,8 +84,8 @@ bool net_icmp_error_allowed(const struct net_hdrs *h)
 }
 
 struct rte_mbuf *net_icmp_error(struct rte_mempool *mp, const struct rte_mbuf *orig,
-				const struct net_hdrs *h, uint8_t type, uint8_t code,
-				uint16_t next_hop_mtu, uint32_t src_ip)
+                                const struct net_hdrs *h, uint8_t type, uint8_t code,
+                                uint16_t next_hop_mtu, uint32_t src_ip)
 {
 	if (!(h->flags & NET_F_IPV4) || h->ip_total_len < h->l3_len ||
 	    (uint32_t)h->l2_len + h->ip_total_len > orig->pkt_len) {
@@ -156,7 +156,7 @@ struct rte_mbuf *net_icmp_error(struct rte_mempool *mp, const struct rte_mbuf *o
 }
 
 void net_ratelimit_init(struct net_ratelimit *rl, uint32_t rate_per_s, uint32_t burst,
-			uint64_t now_us)
+                        uint64_t now_us)
 {
 	rl->rate = rate_per_s;
 	rl->cap_micro = (uint64_t)burst * MICRO;
@@ -174,7 +174,7 @@ bool net_ratelimit_take(struct net_ratelimit *rl, uint64_t now_us)
 			rl->tokens_micro = rl->cap_micro;
 		else
 			rl->tokens_micro =
-				RTE_MIN(rl->cap_micro, rl->tokens_micro + elapsed * rl->rate);
+			        RTE_MIN(rl->cap_micro, rl->tokens_micro + elapsed * rl->rate);
 		rl->last_us = now_us;
 	}
 	if (rl->tokens_micro < MICRO)

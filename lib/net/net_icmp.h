@@ -15,15 +15,15 @@
 
 #include "net.h"
 
-#define NET_ICMP_ECHO_REPLY 0
-#define NET_ICMP_DEST_UNREACH 3
-#define NET_ICMP_ECHO_REQUEST 8
+#define NET_ICMP_ECHO_REPLY    0
+#define NET_ICMP_DEST_UNREACH  3
+#define NET_ICMP_ECHO_REQUEST  8
 #define NET_ICMP_TIME_EXCEEDED 11
 #define NET_ICMP_PARAM_PROBLEM 12
 
 #define NET_ICMP_CODE_HOST_UNREACH 1
 #define NET_ICMP_CODE_PORT_UNREACH 3
-#define NET_ICMP_CODE_FRAG_NEEDED 4 /* RFC 1191: carries the next-hop MTU */
+#define NET_ICMP_CODE_FRAG_NEEDED  4 /* RFC 1191: carries the next-hop MTU */
 #define NET_ICMP_CODE_TTL_EXCEEDED 0
 
 /* RFC 1812 4.3.2.3: an ICMP error datagram is at most 576 bytes long (IP header included). */
@@ -41,10 +41,10 @@
 int net_icmp_echo_reply(struct rte_mbuf *m, struct net_hdrs *h);
 
 /*
- * True when RFC 1812 4.3.2.7 allows an ICMP error about the packet described by h: not an ICMP error itself (only echo, timestamp, information and
- * address mask queries are answered), not a non-first fragment, not an L2 or IPv4
- * broadcast/multicast destination, not a martian source (0/8, 127/8, 224/4, 240/4).
- * A subnet directed broadcast is not known here: the caller checks it.
+ * True when RFC 1812 4.3.2.7 allows an ICMP error about the packet described by h: not an ICMP
+ * error itself (only echo, timestamp, information and address mask queries are answered), not a
+ * non-first fragment, not an L2 or IPv4 broadcast/multicast destination, not a martian source (0/8,
+ * 127/8, 224/4, 240/4). A subnet directed broadcast is not known here: the caller checks it.
  */
 bool net_icmp_error_allowed(const struct net_hdrs *h);
 
@@ -63,23 +63,23 @@ bool net_icmp_error_allowed(const struct net_hdrs *h);
  *   EINVAL  h does not describe an IPv4 packet that lies within orig
  */
 struct rte_mbuf *net_icmp_error(struct rte_mempool *mp, const struct rte_mbuf *orig,
-				const struct net_hdrs *h, uint8_t type, uint8_t code,
-				uint16_t next_hop_mtu, uint32_t src_ip);
+                                const struct net_hdrs *h, uint8_t type, uint8_t code,
+                                uint16_t next_hop_mtu, uint32_t src_ip);
 
 /*
  * Token bucket: rate tokens per second, at most burst tokens saved. Per lcore, not
  * thread-safe. rate 0 means no refill (only the initial burst); burst 0 means nothing passes.
  */
 struct net_ratelimit {
-	uint64_t rate;		/* tokens per second */
-	uint64_t cap_micro;	/* burst * 1e6 */
-	uint64_t tokens_micro;	/* millionths of a token */
+	uint64_t rate;         /* tokens per second */
+	uint64_t cap_micro;    /* burst * 1e6 */
+	uint64_t tokens_micro; /* millionths of a token */
 	uint64_t last_us;
 };
 
 /* Start full (burst tokens available) at now_us. */
 void net_ratelimit_init(struct net_ratelimit *rl, uint32_t rate_per_s, uint32_t burst,
-			uint64_t now_us);
+                        uint64_t now_us);
 
 /*
  * Take one token at now_us: true when the event may happen, false when it must be suppressed

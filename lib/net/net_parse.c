@@ -15,9 +15,9 @@
 #include "net_csum.h"
 
 #define IPV4_FRAG_MASK 0x1fff /* offset field in 8-byte units */
-#define IPV4_MF 0x2000
-#define IPV4_DF 0x4000
-#define IPV4_MAX_LEN 65535
+#define IPV4_MF        0x2000
+#define IPV4_DF        0x4000
+#define IPV4_MAX_LEN   65535
 
 static inline uint16_t rd16(const uint8_t *p)
 {
@@ -52,7 +52,7 @@ int net_arp_parse(const uint8_t *arp, uint32_t len, struct net_arp_pkt *a)
 
 /* L4 header of an unfragmented datagram or a first fragment; ip_payload bytes are available. */
 static int parse_l4(const uint8_t *l4, uint32_t ip_payload, uint32_t contiguous, bool first_frag,
-		    struct net_hdrs *h)
+                    struct net_hdrs *h)
 {
 	uint32_t l4_len;
 	/* A first fragment that cuts the L4 header is the RFC 1858 tiny-fragment attack. */
@@ -103,7 +103,8 @@ static int parse_l4(const uint8_t *l4, uint32_t ip_payload, uint32_t contiguous,
 		h->icmp_type = l4[0];
 		h->icmp_code = l4[1];
 		/* Echo (RFC 792): the identifier plays the role of a port pair for flows. */
-		if (h->icmp_type == RTE_IP_ICMP_ECHO_REQUEST || h->icmp_type == RTE_IP_ICMP_ECHO_REPLY)
+		if (h->icmp_type == RTE_IP_ICMP_ECHO_REQUEST ||
+		    h->icmp_type == RTE_IP_ICMP_ECHO_REPLY)
 			h->sport = h->dport = rd16(l4 + 4);
 		break;
 	}
@@ -120,7 +121,7 @@ static int parse_l4(const uint8_t *l4, uint32_t ip_payload, uint32_t contiguous,
 }
 
 static int parse_ipv4(const uint8_t *ip, uint32_t contiguous, uint32_t avail, unsigned int opts,
-		      struct net_hdrs *h)
+                      struct net_hdrs *h)
 {
 	if (avail < NET_IPV4_MIN_HLEN || contiguous < NET_IPV4_MIN_HLEN)
 		return STAT_drop_runt;
@@ -161,7 +162,8 @@ static int parse_ipv4(const uint8_t *ip, uint32_t contiguous, uint32_t avail, un
 		h->flags |= NET_F_FRAG;
 		if (frag & IPV4_MF) {
 			h->flags |= NET_F_MF;
-			/* RFC 791: every fragment but the last carries a non-empty multiple of 8. */
+			/* RFC 791: every fragment but the last carries a non-empty multiple of 8.
+			 */
 			if (ip_payload == 0 || (ip_payload & 7))
 				return STAT_drop_frag_bad;
 		}
@@ -183,7 +185,7 @@ static int parse_ipv4(const uint8_t *ip, uint32_t contiguous, uint32_t avail, un
 }
 
 int net_parse_ex(const uint8_t *frame, uint32_t hdr_len, uint32_t frame_len, unsigned int opts,
-		 struct net_hdrs *h)
+                 struct net_hdrs *h)
 {
 	memset(h, 0, sizeof(*h));
 	if (hdr_len > frame_len)
@@ -237,7 +239,7 @@ int net_parse_mbuf(const struct rte_mbuf *m, struct net_hdrs *h)
 	} else if (ipck == RTE_MBUF_F_RX_IP_CKSUM_BAD) {
 		/* Parse anyway so that a non-IP frame is not counted as a checksum error. */
 		int rc = net_parse_ex(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, m->pkt_len,
-				      NET_PARSE_NO_IP_CSUM, h);
+		                      NET_PARSE_NO_IP_CSUM, h);
 		if (rc == 0 && (h->flags & NET_F_IPV4))
 			return STAT_drop_ip_csum;
 		return rc;

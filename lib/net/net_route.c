@@ -101,7 +101,7 @@ static int route_current(const struct net_route_table *rt, uint32_t prefix, uint
 }
 
 int net_route_add(struct net_route_table *rt, uint32_t prefix, uint8_t len, uint32_t next_hop,
-		  uint16_t port)
+                  uint16_t port)
 {
 	if (len > 32)
 		return -EINVAL;
@@ -146,7 +146,7 @@ int net_route_del(struct net_route_table *rt, uint32_t prefix, uint8_t len)
 }
 
 int net_route_lookup(const struct net_route_table *rt, uint32_t dst, uint16_t *port,
-		     uint32_t *next_hop)
+                     uint32_t *next_hop)
 {
 	uint32_t id;
 	if (rte_lpm_lookup(rt->lpm, dst, &id) != 0) {

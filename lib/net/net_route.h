@@ -28,7 +28,7 @@ void net_route_free(struct net_route_table *rt);
  * Returns 0, -EINVAL (len > 32), -ENOSPC (max_routes reached).
  */
 int net_route_add(struct net_route_table *rt, uint32_t prefix, uint8_t len, uint32_t next_hop,
-		  uint16_t port);
+                  uint16_t port);
 
 /* Remove prefix/len. Returns 0, -ENOENT, -EINVAL. */
 int net_route_del(struct net_route_table *rt, uint32_t prefix, uint8_t len);
@@ -38,7 +38,7 @@ int net_route_del(struct net_route_table *rt, uint32_t prefix, uint8_t len);
  * Returns 0, or -ENOENT when no route covers dst (count STAT_drop_no_route).
  */
 int net_route_lookup(const struct net_route_table *rt, uint32_t dst, uint16_t *port,
-		     uint32_t *next_hop);
+                     uint32_t *next_hop);
 
 /* Number of routes. */
 unsigned int net_route_count(const struct net_route_table *rt);

@@ -24,12 +24,13 @@ static inline struct rte_mempool *net_test_pool(void)
 	tried = 1;
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "--file-prefix=pepgw-net-test-%d", (int)getpid());
-	char *argv[] = {"test", "--no-huge", "--no-pci", "--no-shconf", "--log-level=lib.*:error",
-			"-m", "256", prefix, "--no-telemetry", NULL};
+	char *argv[] = {
+	        "test", "--no-huge", "--no-pci", "--no-shconf",    "--log-level=lib.*:error",
+	        "-m",   "256",       prefix,     "--no-telemetry", NULL};
 	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0)
 		return NULL;
 	pool = rte_pktmbuf_pool_create("net_test_pool", 2047, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-				       SOCKET_ID_ANY);
+	                               SOCKET_ID_ANY);
 	return pool;
 }
 

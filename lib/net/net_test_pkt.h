@@ -17,20 +17,20 @@
 struct tpkt {
 	bool vlan;
 	uint16_t vlan_tci;
-	uint8_t proto;		/* IPPROTO_* (0 = TCP) */
-	uint32_t src, dst;	/* host order; 0 = defaults 10.0.0.1 / 10.0.1.2 */
+	uint8_t proto;     /* IPPROTO_* (0 = TCP) */
+	uint32_t src, dst; /* host order; 0 = defaults 10.0.0.1 / 10.0.1.2 */
 	uint16_t sport, dport;
 	uint8_t tcp_flags;
 	uint8_t icmp_type;
 	uint16_t icmp_id;
-	uint8_t ip_opt_words;	/* IPv4 option words (NOPs + EOL) */
-	uint8_t tcp_opt_words;	/* TCP option words (NOPs) */
-	uint16_t payload;	/* L4 payload bytes (pattern i*7) */
-	uint8_t ttl;		/* 0 = 64 */
+	uint8_t ip_opt_words;  /* IPv4 option words (NOPs + EOL) */
+	uint8_t tcp_opt_words; /* TCP option words (NOPs) */
+	uint16_t payload;      /* L4 payload bytes (pattern i*7) */
+	uint8_t ttl;           /* 0 = 64 */
 	uint8_t tos;
-	uint16_t frag;		/* raw flags+offset field, host order */
-	uint16_t pad;		/* Ethernet padding bytes after the datagram */
-	const uint8_t *dst_mac;	/* NULL = 02:00:00:00:00:01 */
+	uint16_t frag;          /* raw flags+offset field, host order */
+	uint16_t pad;           /* Ethernet padding bytes after the datagram */
+	const uint8_t *dst_mac; /* NULL = 02:00:00:00:00:01 */
 };
 
 #define TPKT_SRC 0x0a000001u

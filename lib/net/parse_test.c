@@ -29,9 +29,14 @@ static void refix_ip_csum(uint32_t ip_off)
 
 static void good_tcp_fills_every_field(void **state)
 {
-	struct tpkt o = {.sport = 40000, .dport = 104, .tcp_flags = RTE_TCP_SYN_FLAG,
-			 .tcp_opt_words = 3, .payload = 100, .ttl = 17, .tos = (46 << 2) | 1,
-			 .frag = 0x4000};
+	struct tpkt o = {.sport = 40000,
+	                 .dport = 104,
+	                 .tcp_flags = RTE_TCP_SYN_FLAG,
+	                 .tcp_opt_words = 3,
+	                 .payload = 100,
+	                 .ttl = 17,
+	                 .tos = (46 << 2) | 1,
+	                 .frag = 0x4000};
 	uint32_t len = tpkt_build(buf, &o);
 	assert_int_equal(net_parse(buf, len, &h), 0);
 	assert_int_equal(h.l2_len, 14);
@@ -96,8 +101,8 @@ static void good_udp_icmp_other(void **state)
 
 static void vlan_options_and_padding(void **state)
 {
-	struct tpkt o = {.vlan = true, .vlan_tci = 0x2064, .ip_opt_words = 2, .payload = 10,
-			 .pad = 13};
+	struct tpkt o = {
+	        .vlan = true, .vlan_tci = 0x2064, .ip_opt_words = 2, .payload = 10, .pad = 13};
 	uint32_t len = tpkt_build(buf, &o);
 	assert_int_equal(net_parse(buf, len, &h), 0);
 	assert_int_equal(h.l2_len, 18);
@@ -216,7 +221,7 @@ static void fragments(void **state)
 	uint32_t len = tpkt_build(buf, &o); /* 20 bytes at offset 1480 */
 	assert_int_equal(net_parse(buf, len, &h), 0);
 	assert_int_equal(h.flags & (NET_F_FRAG | NET_F_FRAG_TAIL | NET_F_L4 | NET_F_MF),
-			 NET_F_FRAG | NET_F_FRAG_TAIL);
+	                 NET_F_FRAG | NET_F_FRAG_TAIL);
 	assert_int_equal(h.frag_off, 1480);
 	assert_int_equal(h.l4_len, 0);
 	assert_int_equal(h.payload_off, L4);
@@ -312,13 +317,13 @@ static void arp_good_and_bad(void **state)
 		unsigned int off;
 		uint8_t val;
 	} bad[] = {
-		{14 + 1, 6},	/* htype 6 (IEEE 802) */
-		{14 + 2, 0x86}, /* ptype 0x86xx */
-		{14 + 4, 8},	/* hlen 8 */
-		{14 + 5, 16},	/* plen 16 */
-		{14 + 7, 3},	/* op RARP request */
-		{14 + 7, 0},	/* op 0 */
-		{14 + 8, 1},	/* sender MAC multicast */
+	        {14 + 1, 6},    /* htype 6 (IEEE 802) */
+	        {14 + 2, 0x86}, /* ptype 0x86xx */
+	        {14 + 4, 8},    /* hlen 8 */
+	        {14 + 5, 16},   /* plen 16 */
+	        {14 + 7, 3},    /* op RARP request */
+	        {14 + 7, 0},    /* op 0 */
+	        {14 + 8, 1},    /* sender MAC multicast */
 	};
 	for (unsigned int i = 0; i < RTE_DIM(bad); i++) {
 		build_arp(buf);
@@ -335,9 +340,9 @@ static void arp_good_and_bad(void **state)
 static void every_truncation_is_safe(void **state)
 {
 	struct tpkt cases[] = {
-		{.payload = 30, .tcp_opt_words = 2},
-		{.vlan = true, .proto = IPPROTO_UDP, .payload = 5, .ip_opt_words = 1},
-		{.proto = IPPROTO_ICMP, .icmp_type = 8, .payload = 3},
+	        {.payload = 30, .tcp_opt_words = 2},
+	        {.vlan = true, .proto = IPPROTO_UDP, .payload = 5, .ip_opt_words = 1},
+	        {.proto = IPPROTO_ICMP, .icmp_type = 8, .payload = 3},
 	};
 	for (unsigned int c = 0; c < RTE_DIM(cases); c++) {
 		uint32_t len = tpkt_build(buf, &cases[c]);
@@ -473,19 +478,19 @@ int main(int argc, char **argv)
 {
 	corpus_dir = argc > 1 ? argv[1] : NULL;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(good_tcp_fills_every_field),
-		cmocka_unit_test(good_udp_icmp_other),
-		cmocka_unit_test(vlan_options_and_padding),
-		cmocka_unit_test(truncated_ethernet_and_other_ethertypes),
-		cmocka_unit_test(bad_ip_headers),
-		cmocka_unit_test(bad_l4_headers),
-		cmocka_unit_test(fragments),
-		cmocka_unit_test(arp_good_and_bad),
-		cmocka_unit_test(every_truncation_is_safe),
-		cmocka_unit_test(mbuf_parse_uses_rx_offload_flags),
-		cmocka_unit_test(dec_ttl_keeps_checksum_right),
-		cmocka_unit_test(address_classes),
-		cmocka_unit_test(scapy_frames),
+	        cmocka_unit_test(good_tcp_fills_every_field),
+	        cmocka_unit_test(good_udp_icmp_other),
+	        cmocka_unit_test(vlan_options_and_padding),
+	        cmocka_unit_test(truncated_ethernet_and_other_ethertypes),
+	        cmocka_unit_test(bad_ip_headers),
+	        cmocka_unit_test(bad_l4_headers),
+	        cmocka_unit_test(fragments),
+	        cmocka_unit_test(arp_good_and_bad),
+	        cmocka_unit_test(every_truncation_is_safe),
+	        cmocka_unit_test(mbuf_parse_uses_rx_offload_flags),
+	        cmocka_unit_test(dec_ttl_keeps_checksum_right),
+	        cmocka_unit_test(address_classes),
+	        cmocka_unit_test(scapy_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,8 +109,8 @@ static void limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(longest_prefix_wins),
-		cmocka_unit_test(limits),
+	        cmocka_unit_test(longest_prefix_wins),
+	        cmocka_unit_test(limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
