@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# wanem blackhole through the lab, topology (c): client 10.0.0.1 — wanem — server 10.0.0.2,
+# 20 ms each way (tests/e2e/wanem-accuracy.json.tpl).
+#
+# The story: two sequence-numbered UDP streams run at 1000 datagrams/s, client → server (a2b)
+# and server → client (b2a); every arrival is time-stamped at the receiver (CLOCK_REALTIME, the
+# same clock in every namespace). While they run, the control socket
+#   1. blackholes both directions: from wanem's "ok" on, nothing more arrives after 10 ms in
+#      either direction — not even the ~20 datagrams per direction that were already inside
+#      the 20 ms delay line (a cut cable, not a closed tap);
+#   2. lifts it: both streams arrive again within the 20 ms delay + 10 ms;
+#   3. blackholes a2b only: a2b stops within 10 ms, b2a keeps arriving without a gap;
+#   4. lifts it: a2b resumes.
+# The 10 ms bound cannot be met if the blackhole only stopped new packets (the delay line would
+# keep delivering for 20 ms), nor if it came late; the gap checks fail if the other direction
+# were blackholed too; the "was flowing" checks keep every window from passing vacuously.
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lab/lab.sh
+. "$here/../lab/lab.sh"
+# shellcheck source=wanem_lib.sh
+. "$here/wanem_lib.sh"
+
+pps=1000
+count=7000 # 7 s per stream; the four steps need about 4.5 s after the first second
+delay_s=0.020
+stop_bound_s=0.010
+
+lab_init
+lab_topo_baseline --wanem "$here/wanem-accuracy.json.tpl" --cpu 0
+client=$(lab_get CLIENT_IP)
+server=$(lab_get SERVER_IP)
+
+lab_bg server rx_a2b "$WE_PY" "$WE_UDP" recv --bind "$server" --port 6002 --arrivals \
+	--out "$LAB_DIR/a2b.json" --idle 1.5 --max 30
+lab_bg client rx_b2a "$WE_PY" "$WE_UDP" recv --bind "$client" --port 6003 --arrivals \
+	--out "$LAB_DIR/b2a.json" --idle 1.5 --max 30
+lab_wait_listen server 6002 "$LAB_READY_TIMEOUT" udp
+lab_wait_listen client 6003 "$LAB_READY_TIMEOUT" udp
+lab_bg client tx_a2b "$WE_PY" "$WE_UDP" send --dst "$server" --port 6002 --count $count --pps $pps
+lab_bg server tx_b2a "$WE_PY" "$WE_UDP" send --dst "$client" --port 6003 --count $count --pps $pps
+
+# wait_for DIR COUNTER N: until a counter of l1 DIR grew by N (at 1000/s: N ms of the stream).
+wait_for() {
+	local base
+	base=$(we_stat l1 "$1" "$2")
+	lab_poll 10 eval "[ \"\$(we_stat l1 $1 $2)\" -ge $((base + $3)) ]" ||
+		fail "no $3 more $2 on $1 within 10 s"
+}
+# ctl NAME CMD...: a control command whose send and acknowledgement times go to NAME.t.
+ctl() {
+	local name=$1
+	shift
+	"$WE_PY" "$WE_UDP" ctl --socket "$(we_socket)" "$@" >"$LAB_DIR/$name.t" ||
+		fail "control command '$*': $(cat "$LAB_DIR/$name.t")"
+}
+
+wait_for a2b out_packets 800
+ctl down_both down l1 both
+wait_for a2b drop_blackhole 800
+ctl up_both up l1 both
+wait_for a2b out_packets 800
+ctl down_a2b down l1 a2b
+wait_for a2b drop_blackhole 800
+ctl up_a2b up l1 a2b
+wait_for a2b out_packets 500
+wait "${LAB_PID[tx_a2b]}" "${LAB_PID[tx_b2a]}" || fail "a sender failed"
+lab_poll 10 test -s "$LAB_DIR/a2b.json" -a -s "$LAB_DIR/b2a.json" || fail "receivers did not finish"
+
+# The verdicts: one "ok:" or "FAIL:" line per check.
+"$WE_PY" - "$LAB_DIR" "$delay_s" "$stop_bound_s" "$pps" <<'EOF' | tee "$LAB_DIR/verdicts"
+import json, sys
+d, delay, bound, pps = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+arr = {k: sorted(a[2] for a in json.load(open(f"{d}/{k}.json"))["arrivals"]) for k in ("a2b", "b2a")}
+t = {}
+for n in ("down_both", "up_both", "down_a2b", "up_a2b"):
+    s, a, _ = open(f"{d}/{n}.t").read().split()
+    t[n] = (float(s), float(a))
+
+def check(ok, what):
+    print(("ok: " if ok else "FAIL: ") + what)
+
+def stops(k, down, up):
+    """Delivery in direction k stops within the bound of down's ack, until up is sent."""
+    (ds, da), (us, _) = t[down], t[up]
+    flowing = [x for x in arr[k] if ds - 0.1 <= x <= ds]
+    during = [x for x in arr[k] if da < x < us]
+    late = max(during, default=da) - da
+    check(len(flowing) >= 50, f"{k} was flowing before '{down}' ({len(flowing)} in the last 100 ms)")
+    check(late <= bound,
+          f"{k} stops after '{down}': last arrival {late * 1e3:.2f} ms after the ack "
+          f"(ack {(da - ds) * 1e3:.2f} ms after the command), bound {bound * 1e3:.0f} ms")
+
+def resumes(k, up):
+    us, ua = t[up]
+    after = [x for x in arr[k] if x > us]
+    first = (after[0] - ua) if after else float("inf")
+    check(first <= delay + bound + 1 / pps,
+          f"{k} resumes after '{up}': first arrival {first * 1e3:.2f} ms after the ack "
+          f"(delay {delay * 1e3:.0f} ms + {bound * 1e3:.0f} ms)")
+    check(len([x for x in after if x <= us + 0.5]) >= 0.9 * (0.5 - delay) * pps,
+          f"{k} delivers again after '{up}' ({len(after)} arrivals)")
+
+def keeps_flowing(k, down, up):
+    (ds, _), (_, ua) = t[down], t[up]
+    during = [x for x in arr[k] if ds <= x <= ua]
+    gaps = [b - a for a, b in zip([ds] + during, during + [ua])]
+    check(len(during) >= 0.95 * (ua - ds) * pps and max(gaps) < 0.05,
+          f"{k} unaffected while only the other way is down: {len(during)} arrivals in "
+          f"{(ua - ds) * 1e3:.0f} ms, largest gap {max(gaps) * 1e3:.1f} ms")
+
+stops("a2b", "down_both", "up_both")
+stops("b2a", "down_both", "up_both")
+resumes("a2b", "up_both")
+resumes("b2a", "up_both")
+stops("a2b", "down_a2b", "up_a2b")
+keeps_flowing("b2a", "down_a2b", "up_a2b")
+resumes("a2b", "up_a2b")
+EOF
+we_failures=$((we_failures + $(grep -c '^FAIL' "$LAB_DIR/verdicts" || true)))
+[ "$(grep -cE '^(ok|FAIL)' "$LAB_DIR/verdicts" || true)" -eq 13 ] || fail "the analysis did not run every check"
+[ "$(we_stat l1 b2a drop_blackhole)" -gt 0 ] && pass "b2a counted blackhole drops" ||
+	fail "b2a drop_blackhole is 0"
+lab_running wanem && pass "wanem still running" || fail "wanem died"
+
+echo "$we_failures failure(s)"
+[ "$we_failures" -eq 0 ]
