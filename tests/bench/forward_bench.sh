@@ -1,0 +1,275 @@
+#!/bin/bash
+# Forwarding benchmark: pepgw against dpdk-testpmd io forwarding, in one run, on the same vdevs,
+# measured the same way. Not part of the test suite (figures, not pass/fail); results and their
+# reading are in doc/benchmarks.md, "Forwarding".
+#
+# Modes:
+#   pcap   one process: net_pcap rx_pcap=<mix>.pcap,infinite_rx=1 (receiving port) and
+#          net_null no-rx=1 (transmitting port); main lcore on CPU 0 (sleeps), forwarding
+#          lcore on CPU 1 (-l 0,1).
+#   memif  two processes: a generator (testpmd io: the same pcap replay -> net_memif server)
+#          whose forwarding lcore runs on CPU 0, and the forwarder under test (net_memif client
+#          -> net_null) whose forwarding lcore runs on CPU 1. Each process's main lcore only
+#          sleeps, so no two busy pollers ever share a CPU.
+# Rate: the TX port's (net_null0) opackets read through telemetry at two instants WINDOW s apart
+# after WARMUP s (tests/bench/fwd_sample.py); REPS repetitions, testpmd and pepgw alternating;
+# the median is reported. Cycles per packet = TSC Hz x CPU share of the forwarding thread / pps
+# (the CPU share comes from /proc, so time stolen by other work on CPU 1 is not charged to the
+# forwarder).
+#
+# usage: tests/bench/forward_bench.sh [--pepgw PATH] [--modes "pcap memif"] [--sizes "64 1500"]
+#          [--reps N] [--warmup S] [--window S] [--no-huge] [--profile] [--keep DIR]
+#   --profile  also sample pepgw's forwarding CPU with perf (cpu-clock) in pcap mode, 64 B, and
+#              print the top symbols (hardware counters are not available in this VM)
+#   --keep DIR keep configs, logs, raw results and profiles in DIR (default: a temp dir, removed)
+# Environment: TESTPMD (default dpdk-testpmd), PYTHON (default /usr/bin/python3).
+# Needs root (hugepages, telemetry sockets under /var/run/dpdk).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PEPGW=$ROOT/build/app/pepgw/pepgw
+TESTPMD=${TESTPMD:-dpdk-testpmd}
+PYTHON=${PYTHON:-/usr/bin/python3}
+MODES="pcap"
+SIZES="64 1500"
+REPS=3
+WARMUP=2
+WINDOW=5
+HUGE=1
+PROFILE=0
+KEEP=""
+HUGEPAGES_WANTED=512
+NB_MBUFS=32768 # testpmd pool; small enough that two processes fit in 1 GB of hugepages
+STOP_TIMEOUT_S=10
+
+usage() {
+	sed -n '/^# usage:/,/^# Needs root/p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--pepgw) PEPGW=$2; shift 2 ;;
+	--modes) MODES=$2; shift 2 ;;
+	--sizes) SIZES=$2; shift 2 ;;
+	--reps) REPS=$2; shift 2 ;;
+	--warmup) WARMUP=$2; shift 2 ;;
+	--window) WINDOW=$2; shift 2 ;;
+	--no-huge) HUGE=0; shift ;;
+	--profile) PROFILE=1; shift ;;
+	--keep) KEEP=$2; shift 2 ;;
+	-h | --help) usage ;;
+	*) echo "forward_bench: unknown argument $1" >&2; usage ;;
+	esac
+done
+
+die() { echo "forward_bench: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "needs root (hugepages, /var/run/dpdk)"
+[ -x "$PEPGW" ] || die "no pepgw at $PEPGW (build it, or pass --pepgw PATH)"
+command -v "$TESTPMD" >/dev/null || die "no $TESTPMD (Debian package dpdk)"
+[ "$(nproc)" -ge 2 ] || die "needs 2 CPUs"
+
+if [ -n "$KEEP" ]; then
+	mkdir -p "$KEEP"
+	WORK=$(cd "$KEEP" && pwd)
+else
+	WORK=$(mktemp -d /tmp/forward_bench.XXXXXX)
+fi
+TAG=fb$$ # file-prefix stem: unique per run, so parallel runs and other processes never collide
+RESULTS=$WORK/results.txt
+: >"$RESULTS"
+PIDS=()
+HUGEPAGES_ORIG=$(cat /proc/sys/vm/nr_hugepages)
+
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill -INT "$pid" 2>/dev/null || true
+	done
+	for pid in "${PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf /var/run/dpdk/"$TAG"-* 2>/dev/null || true
+	# Give back the hugepages this run reserved (pages in use by others are kept by the kernel).
+	if [ "$HUGE" = 1 ] && [ "$HUGEPAGES_ORIG" -lt "$HUGEPAGES_WANTED" ]; then
+		echo "$HUGEPAGES_ORIG" >/proc/sys/vm/nr_hugepages || true
+	fi
+	[ -n "$KEEP" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "$HUGE" = 1 ]; then
+	[ "$HUGEPAGES_ORIG" -ge "$HUGEPAGES_WANTED" ] ||
+		echo "$HUGEPAGES_WANTED" >/proc/sys/vm/nr_hugepages
+	# --in-memory: hugepages through memfd, no hugetlbfs mount and no files left behind.
+	MEM_ARGS=(--in-memory)
+else
+	MEM_ARGS=(--no-huge -m 1024)
+fi
+
+start() { # start LOG CMD...: run CMD in the background, stdin closed; sets STARTED_PID
+	local log=$1
+	shift
+	"$@" </dev/null >"$log" 2>&1 &
+	STARTED_PID=$!
+	PIDS+=("$STARTED_PID")
+}
+
+stop() { # stop PID: SIGINT (clean DPDK shutdown), SIGKILL after STOP_TIMEOUT_S
+	local pid=$1 i
+	kill -INT "$pid" 2>/dev/null || true
+	for ((i = 0; i < STOP_TIMEOUT_S * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	local keep=()
+	for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+	PIDS=("${keep[@]+"${keep[@]}"}")
+}
+
+# testpmd io forwarding between two ports; --stats-period keeps it running without a terminal
+# (its main lcore sleeps between periods).
+testpmd_cmd() { # testpmd_cmd PREFIX LCORES VDEV0 VDEV1: sets CMD
+	CMD=("$TESTPMD" --lcores "$2" --file-prefix "$1" --no-pci "${MEM_ARGS[@]}"
+		--log-level=lib.eal:debug --vdev "$3" --vdev "$4" -- --forward-mode=io --nb-cores=1
+		--total-num-mbufs="$NB_MBUFS" --stats-period 3600)
+}
+
+pepgw_config() { # pepgw_config LAN_DEVICE OUT.json
+	sed "s#@LAN_DEVICE@#$1#" "$HERE/pepgw-bench.json.in" >"$2"
+	"$PEPGW" --check --config "$2" >/dev/null || die "$2 refused by pepgw --check"
+}
+
+measure() { # measure MODE SIZE FWD REP PREFIX PID
+	local out
+	if ! out=$("$PYTHON" "$HERE/fwd_sample.py" "$5" "$6" net_null0 "$WARMUP" "$WINDOW"); then
+		echo "forward_bench: $3 $1 $2 B rep $4: no sample (see $WORK/$3-$1-$2-$4.log)" >&2
+		return 0
+	fi
+	echo "$1 $2 $3 $4 $out" >>"$RESULTS"
+	printf '  %-5s %4s B  %-7s rep %s  %s\n' "$1" "$2" "$3" "$4" "$out"
+}
+
+run_pcap() { # run_pcap SIZE FWD REP
+	local size=$1 fwd=$2 rep=$3 prefix=$TAG-$2 log=$WORK/$2-pcap-$1-$3.log
+	local pcap_dev="net_pcap0,rx_pcap=$WORK/mix$size.pcap,infinite_rx=1"
+	if [ "$fwd" = testpmd ]; then
+		testpmd_cmd "$prefix" 0,1 "$pcap_dev" net_null0,no-rx=1
+		start "$log" "${CMD[@]}"
+	else
+		pepgw_config "$pcap_dev" "$WORK/pepgw-pcap-$size.json"
+		start "$log" "$PEPGW" -l 0,1 --file-prefix "$prefix" --no-pci "${MEM_ARGS[@]}" -- \
+			--config "$WORK/pepgw-pcap-$size.json"
+	fi
+	local pid=$STARTED_PID
+	measure pcap "$size" "$fwd" "$rep" "$prefix" "$pid"
+	if [ "$PROFILE" = 1 ] && [ "$fwd" = pepgw ] && [ "$size" = 64 ] && [ "$rep" = 1 ]; then
+		profile "$pid"
+	fi
+	stop "$pid"
+}
+
+run_memif() { # run_memif SIZE FWD REP
+	local size=$1 fwd=$2 rep=$3 sock=$WORK/memif.sock
+	local gen_log=$WORK/gen-memif-$1-$3-$2.log log=$WORK/$2-memif-$1-$3.log
+	local prefix=$TAG-$2
+	local memif_dev="net_memif0,role=client,socket=$sock,socket-abstract=no"
+	# Generator: pcap replay -> memif server. lcore 1 (its forwarding lcore) on CPU 0, lcore 0
+	# (main, sleeps) on CPU 1.
+	testpmd_cmd "$TAG-gen" "0@1,1@0" "net_pcap0,rx_pcap=$WORK/mix$size.pcap,infinite_rx=1" \
+		"net_memif0,role=server,socket=$sock,socket-abstract=no"
+	start "$gen_log" "${CMD[@]}"
+	local gen=$STARTED_PID
+	for ((i = 0; i < 100; i++)); do [ -S "$sock" ] && break; sleep 0.1; done
+	[ -S "$sock" ] || die "memif generator did not create $sock (see $gen_log)"
+	if [ "$fwd" = testpmd ]; then
+		testpmd_cmd "$prefix" 0,1 "$memif_dev" net_null0,no-rx=1
+		start "$log" "${CMD[@]}"
+	else
+		pepgw_config "$memif_dev" "$WORK/pepgw-memif-$size.json"
+		start "$log" "$PEPGW" -l 0,1 --file-prefix "$prefix" --no-pci "${MEM_ARGS[@]}" -- \
+			--config "$WORK/pepgw-memif-$size.json"
+	fi
+	local pid=$STARTED_PID
+	measure memif "$size" "$fwd" "$rep" "$prefix" "$pid"
+	stop "$pid"
+	stop "$gen"
+	rm -f "$sock"
+}
+
+profile() { # profile PID: where pepgw's forwarding thread spends CPU 1
+	if ! command -v perf >/dev/null; then
+		echo "  (no perf: profile skipped)"
+		return 0
+	fi
+	local data=$WORK/perf-pepgw-64.data
+	if ! perf record -q -e cpu-clock -F 4000 -C 1 -o "$data" -- sleep "$WINDOW" \
+		>/dev/null 2>&1; then
+		echo "  (perf record failed: profile skipped)"
+		return 0
+	fi
+	echo "  pepgw pcap 64 B: top symbols of the forwarding thread (perf cpu-clock samples)"
+	perf report -i "$data" --comms rte-worker-1 --no-children --sort dso,symbol --stdio \
+		-g none 2>/dev/null | grep '%' | head -30 | tee "$WORK/profile-pepgw-64.txt"
+}
+
+tsc_hz() { # TSC rate as EAL measured it (testpmd's debug log), else /proc/cpuinfo
+	local khz
+	khz=$(grep -ho 'TSC frequency is ~[0-9]*' "$WORK"/testpmd-*.log 2>/dev/null |
+		head -1 | grep -o '[0-9]*$' || true)
+	if [ -n "$khz" ]; then
+		echo $((khz * 1000)) EAL
+	else
+		awk '/^cpu MHz/ { printf "%d cpuinfo\n", $4 * 1000000; exit }' /proc/cpuinfo
+	fi
+}
+
+for size in $SIZES; do
+	"$PYTHON" "$HERE/make_pcap.py" "$WORK/mix$size.pcap" "$size"
+done
+
+echo "forward_bench: $(date -u '+%F %T UTC'), $(nproc) CPUs, $(awk -F': ' '/^model name/ \
+{ print $2; exit }' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  pepgw $PEPGW ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')),"\
+	"memory: ${MEM_ARGS[*]}, warm-up ${WARMUP} s, window ${WINDOW} s, $REPS reps"
+for mode in $MODES; do
+	for size in $SIZES; do
+		for ((rep = 1; rep <= REPS; rep++)); do
+			for fwd in testpmd pepgw; do
+				case "$mode" in
+				pcap) run_pcap "$size" "$fwd" "$rep" ;;
+				memif) run_memif "$size" "$fwd" "$rep" ;;
+				*) die "unknown mode $mode" ;;
+				esac
+			done
+		done
+	done
+done
+
+read -r TSC TSC_SRC < <(tsc_hz)
+"$PYTHON" - "$RESULTS" "$TSC" "$TSC_SRC" <<'EOF'
+import json, statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    mode, size, fwd, rep, js = line.split(" ", 4)
+    rows.setdefault((mode, int(size)), {}).setdefault(fwd, []).append(json.loads(js))
+tsc = int(sys.argv[2])
+print(f"\nTSC {tsc / 1e9:.3f} GHz ({sys.argv[3]}); medians of the repetitions\n")
+print("| mode | frame | testpmd io Mpps | pepgw Mpps | pepgw/testpmd | testpmd cyc/pkt "
+      "| pepgw cyc/pkt | CPU share tp/gw | reps |")
+print("|---|---|---|---|---|---|---|---|---|")
+for (mode, size), r in sorted(rows.items()):
+    def med(fwd, f):
+        return statistics.median(f(s) for s in r[fwd]) if fwd in r else float("nan")
+    tp, gw = med("testpmd", lambda s: s["pps"]), med("pepgw", lambda s: s["pps"])
+    cyc = lambda s: tsc * s["cpu"] / s["pps"] if s["pps"] else float("nan")
+    print(f"| {mode} | {size} B | {tp / 1e6:.2f} | {gw / 1e6:.2f} | {gw / tp:.2f} "
+          f"| {med('testpmd', cyc):.0f} | {med('pepgw', cyc):.0f} "
+          f"| {med('testpmd', lambda s: s['cpu']):.2f} / {med('pepgw', lambda s: s['cpu']):.2f} "
+          f"| {len(r.get('testpmd', []))}/{len(r.get('pepgw', []))} |")
+EOF
+[ -z "$KEEP" ] || echo "forward_bench: configs, logs, raw results in $WORK"
