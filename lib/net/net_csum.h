@@ -144,8 +144,12 @@ static inline uint16_t net_csum_l4(const struct rte_ipv4_hdr *ip, uint8_t proto,
 static inline bool net_csum_l4_ok(const struct rte_ipv4_hdr *ip, uint8_t proto, const void *l4,
                                   uint16_t l4_len)
 {
-	if (proto == IPPROTO_UDP && l4_len >= 8 && ((const uint16_t *)l4)[3] == 0)
-		return true;
+	if (proto == IPPROTO_UDP && l4_len >= 8) {
+		uint16_t field;
+		memcpy(&field, (const uint8_t *)l4 + 6, 2);
+		if (field == 0)
+			return true;
+	}
 	uint32_t sum = net_csum_pseudo(ip, proto, l4_len);
 	return net_csum_partial(l4, l4_len, sum) == 0xffff;
 }
