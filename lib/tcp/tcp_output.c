@@ -402,14 +402,12 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 					len = c->smss;
 				if (len > wnd - in_flight)
 					len = wnd - in_flight;
-				/* RFC 9293 3.8.6.2.1 sender SWS avoidance / Nagle (RFC 896): a
-				 * short segment only when nothing is in flight or it ends the
-				 * data, unless the peer's window is what cuts it. */
+				/* RFC 9293 3.8.6.2.1 sender SWS avoidance: when the window, not
+				 * the data, cuts a segment short, wait for a bigger window. No
+				 * Nagle: a relay forwards the tail of a burst at once, like
+				 * TCP_NODELAY, or every response would wait one RTT. */
 				if (len < c->smss && len < avail && in_flight > 0 &&
 				    len < c->max_snd_wnd / 2)
-					break;
-				if (len < c->smss && len == avail && in_flight > 0 &&
-				    !(c->flags & TF_FIN_QUEUED))
 					break;
 				int n = tcp_send_segment(c, c->snd_nxt, len, RTE_TCP_ACK_FLAG,
 							 now_us);

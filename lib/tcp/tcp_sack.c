@@ -331,25 +331,20 @@ enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t sms
 			return TCP_NEXTSEG_UNLOST;
 		}
 	}
-	/* Rule 4: one rescue retransmission per recovery of the highest un-SACKed octets. */
-	if (!sb->rescue_set || tcp_seq_gt(sb->snd_una, sb->rescue_rxt)) {
-		uint32_t hi = 0;
-		bool any = false;
-		if (tcp_seq_lt(sb->has_sack ? sb->high_sacked : sb->snd_una, snd_nxt)) {
-			hi = snd_nxt;
-			any = true;
-		} else if (sb->tail != TCP_SACK_NIL) {
-			hi = sb->pool[sb->tail].end;
-			any = true;
-		}
-		if (any) {
-			uint32_t lo = hi - smss;
-			if (tcp_seq_lt(lo, sb->snd_una) || hi - sb->snd_una < smss)
-				lo = sb->snd_una;
-			*seq = lo;
-			*len = hi - lo;
-			return TCP_NEXTSEG_RESCUE;
-		}
+	/* Rule 4: one rescue retransmission per recovery of the highest un-SACKed octets. As
+	 * FreeBSD does, only for a tail above everything SACKed and retransmitted: that is the
+	 * loss it exists for, and a hole already retransmitted by rule 1 or 3 needs no second
+	 * copy. */
+	uint32_t top = tcp_seq_max(sb->has_sack ? sb->high_sacked : sb->snd_una, sb->high_rxt);
+	if ((!sb->rescue_set || tcp_seq_gt(sb->snd_una, sb->rescue_rxt)) &&
+	    tcp_seq_lt(top, snd_nxt)) {
+		uint32_t hi = snd_nxt;
+		uint32_t lo = hi - smss;
+		if (tcp_seq_lt(lo, sb->snd_una) || hi - sb->snd_una < smss)
+			lo = sb->snd_una;
+		*seq = lo;
+		*len = hi - lo;
+		return TCP_NEXTSEG_RESCUE;
 	}
 	return TCP_NEXTSEG_NONE;
 }
