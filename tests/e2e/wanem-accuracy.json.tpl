@@ -3,8 +3,8 @@
 	"links": [
 		{
 			"name": "l1",
-			"a": "${E1A_DEV}",
-			"b": "${E1B_DEV}",
+			"a": "${E1A_DEV},framecnt=4096",
+			"b": "${E1B_DEV},framecnt=4096",
 			"both": {"delay_ms": 20}
 		}
 	]

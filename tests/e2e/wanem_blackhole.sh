@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # wanem blackhole through the lab, topology (c): client 10.0.0.1 — wanem — server 10.0.0.2,
-# 20 ms each way (tests/e2e/wanem-accuracy.json.tpl).
+# 50 ms each way (tests/e2e/wanem-accuracy.json.tpl, delay raised through the control socket).
 #
 # The story: two sequence-numbered UDP streams run at 1000 datagrams/s, client → server (a2b)
 # and server → client (b2a); every arrival is time-stamped at the receiver (CLOCK_REALTIME, the
 # same clock in every namespace). While they run, the control socket
 #   1. blackholes both directions: from wanem's "ok" on, nothing more arrives after 10 ms in
-#      either direction — not even the ~20 datagrams per direction that were already inside
-#      the 20 ms delay line (a cut cable, not a closed tap);
-#   2. lifts it: both streams arrive again within the 20 ms delay + 10 ms;
+#      either direction — not even the ~50 datagrams per direction that were already inside
+#      the 50 ms delay line (a cut cable, not a closed tap);
+#   2. lifts it: both streams arrive again within the 50 ms delay + 10 ms;
 #   3. blackholes a2b only: a2b stops within 10 ms, b2a keeps arriving without a gap;
 #   4. lifts it: a2b resumes.
 # The 10 ms bound cannot be met if the blackhole only stopped new packets (the delay line would
-# keep delivering for 20 ms), nor if it came late; the gap checks fail if the other direction
+# keep delivering for 50 ms; the delay is that long so that a control thread that acknowledges a
+# few ms late, as on a loaded 2-core machine, cannot hide it), nor if it came late; the gap checks fail if the other direction
 # were blackholed too; the "was flowing" checks keep every window from passing vacuously.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,13 +24,14 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 pps=1000
 count=7000 # 7 s per stream; the four steps need about 4.5 s after the first second
-delay_s=0.020
+delay_s=0.050
 stop_bound_s=0.010
 
 lab_init
 lab_topo_baseline --wanem "$here/wanem-accuracy.json.tpl" --cpu 0
 client=$(lab_get CLIENT_IP)
 server=$(lab_get SERVER_IP)
+we_ctl set l1 both delay_ms $(we_py "$delay_s * 1000")
 
 lab_bg server rx_a2b "$WE_PY" "$WE_UDP" recv --bind "$server" --port 6002 --arrivals \
 	--out "$LAB_DIR/a2b.json" --idle 1.5 --max 30
@@ -95,9 +97,11 @@ def resumes(k, up):
     us, ua = t[up]
     after = [x for x in arr[k] if x > us]
     first = (after[0] - ua) if after else float("inf")
-    check(first <= delay + bound + 1 / pps,
+    # Resuming is about delivery, not timing: the first datagram sent after the ack needs the
+    # delay plus the sender's pacing (a python loop, late by a few ms on a loaded machine).
+    check(first <= delay + 0.05,
           f"{k} resumes after '{up}': first arrival {first * 1e3:.2f} ms after the ack "
-          f"(delay {delay * 1e3:.0f} ms + {bound * 1e3:.0f} ms)")
+          f"(delay {delay * 1e3:.0f} ms + up to 50 ms)")
     check(len([x for x in after if x <= us + 0.5]) >= 0.9 * (0.5 - delay) * pps,
           f"{k} delivers again after '{up}' ({len(after)} arrivals)")
 
@@ -105,7 +109,9 @@ def keeps_flowing(k, down, up):
     (ds, _), (_, ua) = t[down], t[up]
     during = [x for x in arr[k] if ds <= x <= ua]
     gaps = [b - a for a, b in zip([ds] + during, during + [ua])]
-    check(len(during) >= 0.95 * (ua - ds) * pps and max(gaps) < 0.05,
+    # A blackhole here would leave a gap as long as the window (~0.8 s); 0.2 s leaves room for
+    # a sender descheduled on a loaded machine.
+    check(len(during) >= 0.9 * (ua - ds) * pps and max(gaps) < 0.2,
           f"{k} unaffected while only the other way is down: {len(during)} arrivals in "
           f"{(ua - ds) * 1e3:.0f} ms, largest gap {max(gaps) * 1e3:.1f} ms")
 

@@ -25,6 +25,7 @@ import sys
 import time
 
 HDR = struct.Struct("!Qd")  # sequence number, send time
+SO_TIMESTAMPNS = 35  # asm-generic/socket.h (SO_TIMESTAMPNS_OLD); python does not export it
 
 
 def cmd_send(a):
@@ -67,6 +68,9 @@ def cmd_recv(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     # SO_RCVBUFFORCE (root) ignores rmem_max: the receiver must not add loss of its own.
     s.setsockopt(socket.SOL_SOCKET, 33, 32 << 20)
+    # Arrival times are the kernel's (SO_TIMESTAMPNS, CLOCK_REALTIME, taken when the frame came
+    # off the veth), so a receiver descheduled for a few ms does not shift them.
+    s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
     s.bind((a.bind, a.port))
     s.settimeout(0.2)
     seen = bytearray()
@@ -78,7 +82,7 @@ def cmd_recv(a):
     try:
         while True:
             try:
-                data = s.recv(65536)
+                data, anc, _, _ = s.recvmsg(65536, 64)
             except socket.timeout:
                 now = time.monotonic()
                 if last is not None and time.time() - last >= a.idle:
@@ -87,6 +91,10 @@ def cmd_recv(a):
                     break
                 continue
             t = time.time()
+            for level, kind, value in anc:
+                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(value) >= 16:
+                    sec, nsec = struct.unpack_from("qq", value)
+                    t = sec + nsec * 1e-9
             if len(data) < HDR.size:
                 continue
             seq, sent = HDR.unpack_from(data)
