@@ -56,6 +56,7 @@ static struct {
 	struct tcp_engine *eng;
 	struct tcp_conn *conn;
 	struct tcp_profile prof;
+	struct tcp_engine_params params;
 	uint64_t now;
 	uint32_t remote_isn;
 	uint32_t local_iss;
@@ -510,6 +511,17 @@ static void run_line(char *line)
 		set_profile(key, val);
 		return;
 	}
+	if (sscanf(p, "local_isn %31s", val) == 1) {
+		/* Takes effect for connections made after it: rebuild the engine. */
+		struct tcp_engine_params ep = S.params;
+		ep.fixed_isn = (uint32_t)strtoul(val, NULL, 0);
+		tcp_engine_free(S.eng);
+		S.params = ep;
+		S.eng = tcp_engine_create("script2", &ep);
+		if (S.eng == NULL)
+			fail("engine");
+		return;
+	}
 	if (sscanf(p, "remote_isn %31s", val) == 1) {
 		S.remote_isn = (uint32_t)strtoul(val, NULL, 0);
 		return;
@@ -613,6 +625,7 @@ int main(int argc, char **argv)
 		.recv = on_recv,
 		.event = on_event,
 	};
+	S.params = ep;
 	S.eng = tcp_engine_create("script", &ep);
 	if (S.eng == NULL) {
 		fprintf(stderr, "engine: %s\n", strerror(rte_errno));

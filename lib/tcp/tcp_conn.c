@@ -121,6 +121,8 @@ static uint64_t siphash_2w(const uint8_t key[16], uint64_t a, uint64_t b)
 
 static uint32_t make_isn(const struct tcp_engine *e, const struct tcp_tuple *t, uint64_t now_us)
 {
+	if (e->p.fixed_isn != 0)
+		return e->p.fixed_isn;
 	uint64_t a = ((uint64_t)t->laddr << 32) | t->raddr;
 	uint64_t b = ((uint64_t)t->lport << 16) | t->rport;
 	return (uint32_t)(now_us / 4) + (uint32_t)siphash_2w(e->secret, a, b);

@@ -549,12 +549,12 @@ static void update_window(struct tcp_conn *c, const struct tcp_seg *s, uint64_t 
 		if (wnd > c->max_snd_wnd)
 			c->max_snd_wnd = wnd;
 		if (wnd > 0 && (c->flags & TF_PERSIST)) {
+			/* The window opened: resend from snd_una, so that a probe octet the
+			 * peer discarded does not wait for an RTO as a one-byte hole. */
 			c->flags &= ~TF_PERSIST;
 			c->persist_shift = 0;
 			tcp_timer_stop(c, TCP_T_REXMT);
-			/* A probe octet beyond snd_una is in flight again. */
-			if (c->snd_una != c->snd_max)
-				tcp_arm_rexmt(c, now_us);
+			c->snd_nxt = c->snd_una;
 		}
 	}
 }
@@ -781,6 +781,10 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 				tcp_send_challenge_ack(c, now_us);
 			else
 				tcp_send_ack(c, now_us);
+			/* RFC 9293 3.10.7.4: a retransmitted FIN in TIME-WAIT (old by now, so
+			 * here) restarts the 2 MSL wait. */
+			if (c->state == TCP_TIME_WAIT && (s.flags & RTE_TCP_FIN_FLAG))
+				tcp_set_state(c, TCP_TIME_WAIT, now_us);
 		}
 		rte_pktmbuf_free(m);
 		return 0;
