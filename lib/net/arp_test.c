@@ -12,7 +12,7 @@
 
 #include "net.h"
 #include "net_arp.h"
-#include "net_test_eal.h"
+#include "test_eal.h"
 
 #define OUR_IP  0x0a000001u
 #define PEER_IP 0x0a000009u
@@ -34,7 +34,7 @@ static uint32_t rd32(const uint8_t *p)
 
 static void request_is_built_right(void **state)
 {
-	struct rte_mbuf *m = net_arp_request(net_test_pool(), &our_mac, OUR_IP, PEER_IP);
+	struct rte_mbuf *m = net_arp_request(test_mbuf_pool(), &our_mac, OUR_IP, PEER_IP);
 	assert_non_null(m);
 	assert_int_equal(rte_pktmbuf_pkt_len(m), 60);
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
@@ -64,7 +64,7 @@ static void request_is_built_right(void **state)
 static void reply_in_place(void **state)
 {
 	/* The peer asks for us; the reply goes back to it. */
-	struct rte_mbuf *m = net_arp_request(net_test_pool(), &peer_mac, PEER_IP, OUR_IP);
+	struct rte_mbuf *m = net_arp_request(test_mbuf_pool(), &peer_mac, PEER_IP, OUR_IP);
 	assert_non_null(m);
 	struct net_hdrs h;
 	struct net_arp_pkt a;
@@ -103,7 +103,7 @@ static struct net_arp_table *table(const char *name, uint32_t size, uint16_t qle
 
 static struct rte_mbuf *pkt(void)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(net_test_pool());
+	struct rte_mbuf *m = rte_pktmbuf_alloc(test_mbuf_pool());
 	assert_non_null(m);
 	return m;
 }
@@ -351,7 +351,7 @@ static void table_full(void **state)
 
 static void free_returns_every_mbuf(void **state)
 {
-	struct rte_mempool *mp = net_test_pool();
+	struct rte_mempool *mp = test_mbuf_pool();
 	unsigned int before = rte_mempool_avail_count(mp);
 	struct net_arp_table *t = table("arp_leak", 16, 3);
 	struct rte_ether_addr mac;

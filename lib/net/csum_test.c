@@ -12,7 +12,7 @@
 
 #include "net.h"
 #include "net_csum.h"
-#include "net_test_eal.h"
+#include "test_eal.h"
 #include "net_test_pkt.h"
 
 #define IP 14
@@ -179,7 +179,7 @@ static void l4_checksum(void **state)
 static struct rte_mbuf *mbuf_from(const uint8_t *f, uint32_t len, const uint32_t *cuts,
                                   unsigned int n_cuts)
 {
-	struct rte_mempool *mp = net_test_pool();
+	struct rte_mempool *mp = test_mbuf_pool();
 	assert_non_null(mp);
 	struct rte_mbuf *head = NULL;
 	uint32_t start = 0;

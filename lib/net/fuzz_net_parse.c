@@ -15,7 +15,7 @@
 #include "net_arp.h"
 #include "net_csum.h"
 #include "net_icmp.h"
-#include "net_test_eal.h"
+#include "test_eal.h"
 
 #define MAX_FRAME 2048
 
@@ -23,7 +23,7 @@ static struct rte_mempool *pool;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	pool = net_test_pool();
+	pool = test_mbuf_pool();
 	if (pool == NULL)
 		abort();
 	return 0;

@@ -12,7 +12,7 @@
 #include "net.h"
 #include "net_csum.h"
 #include "net_icmp.h"
-#include "net_test_eal.h"
+#include "test_eal.h"
 #include "net_test_pkt.h"
 
 #define OUR_IP 0xc0a80001u /* 192.168.0.1 */
@@ -21,7 +21,7 @@ static uint8_t f[2048];
 
 static struct rte_mbuf *to_mbuf(const uint8_t *p, uint32_t len)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(net_test_pool());
+	struct rte_mbuf *m = rte_pktmbuf_alloc(test_mbuf_pool());
 	assert_non_null(m);
 	memcpy(rte_pktmbuf_append(m, (uint16_t)len), p, len);
 	return m;
@@ -148,7 +148,7 @@ static void check_error(struct rte_mbuf *e, const uint8_t *orig, const struct ne
 
 static void errors_are_built_right(void **state)
 {
-	struct rte_mempool *mp = net_test_pool();
+	struct rte_mempool *mp = test_mbuf_pool();
 	struct net_hdrs h;
 
 	/* Large TCP packet, time exceeded: cut at 576. */
@@ -202,7 +202,7 @@ static void errors_are_built_right(void **state)
 
 static void errors_never_sent_about(void **state)
 {
-	struct rte_mempool *mp = net_test_pool();
+	struct rte_mempool *mp = test_mbuf_pool();
 	static const uint8_t bc[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	static const uint8_t mc[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
 	struct {
@@ -263,11 +263,11 @@ static void error_pool_empty_and_bad_input(void **state)
 	assert_int_equal(rte_errno, ENOBUFS);
 	/* h that claims more than the mbuf holds. */
 	h.ip_total_len = (uint16_t)(len + 1);
-	assert_null(net_icmp_error(net_test_pool(), m, &h, 11, 0, 0, OUR_IP));
+	assert_null(net_icmp_error(test_mbuf_pool(), m, &h, 11, 0, 0, OUR_IP));
 	assert_int_equal(rte_errno, EINVAL);
 	/* ARP is not IPv4. */
 	h.flags = NET_F_ARP;
-	assert_null(net_icmp_error(net_test_pool(), m, &h, 11, 0, 0, OUR_IP));
+	assert_null(net_icmp_error(test_mbuf_pool(), m, &h, 11, 0, 0, OUR_IP));
 	assert_int_equal(rte_errno, EINVAL);
 	rte_pktmbuf_free(m);
 	rte_pktmbuf_free(hog);

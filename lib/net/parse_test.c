@@ -13,7 +13,7 @@
 #include "net.h"
 #include "net_arp.h"
 #include "net_test_pkt.h"
-#include "net_test_eal.h"
+#include "test_eal.h"
 
 static uint8_t buf[2048];
 static struct net_hdrs h;
@@ -358,7 +358,7 @@ static void every_truncation_is_safe(void **state)
 
 static void mbuf_parse_uses_rx_offload_flags(void **state)
 {
-	struct rte_mempool *mp = net_test_pool();
+	struct rte_mempool *mp = test_mbuf_pool();
 	assert_non_null(mp);
 	struct tpkt o = {.payload = 40};
 	uint32_t len = tpkt_build(buf, &o);

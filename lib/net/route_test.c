@@ -9,7 +9,7 @@
 #include <rte_errno.h>
 
 #include "net_route.h"
-#include "net_test_eal.h"
+#include "test_eal.h"
 
 #define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
@@ -24,7 +24,7 @@ static void expect(const struct net_route_table *rt, uint32_t dst, uint16_t port
 
 static void longest_prefix_wins(void **state)
 {
-	assert_non_null(net_test_pool()); /* EAL */
+	assert_non_null(test_mbuf_pool()); /* EAL */
 	struct net_route_table *rt = net_route_create("rt_lpm", 16, SOCKET_ID_ANY);
 	assert_non_null(rt);
 	/* Connected routes, passed with the port's own address (host bits ignored). */
@@ -73,7 +73,7 @@ static void longest_prefix_wins(void **state)
 
 static void limits(void **state)
 {
-	assert_non_null(net_test_pool());
+	assert_non_null(test_mbuf_pool());
 	struct net_route_table *rt = net_route_create("rt_small", 3, SOCKET_ID_ANY);
 	assert_non_null(rt);
 	assert_int_equal(net_route_add(rt, IP4(10, 0, 0, 0), 8, 0, 0), 0);
