@@ -325,16 +325,13 @@ def check(name, pcap, src, dst, gw_mac):
     got = ipv4_packets(pcap, src, dst)
     problems = []
 
-    def ip_of(frame_ip):
-        ihl = (frame_ip[0] & 0xF) * 4
-        return frame_ip[:ihl], frame_ip[ihl:]
-
     def matches(sent_ip, rx_ip):
         """Same datagram after one router hop: TTL one lower, header checksum valid, all other
         bytes equal (addresses, options, fragment fields, L4 bytes)."""
         total = struct.unpack("!H", sent_ip[2:4])[0]
-        if len(rx_ip) != total:
+        if len(rx_ip) < total or struct.unpack("!H", rx_ip[2:4])[0] != total:
             return False
+        rx_ip = rx_ip[:total]
         if csum(rx_ip[:(rx_ip[0] & 0xF) * 4]) != 0:
             return False
         if rx_ip[8] != sent_ip[8] - 1:
@@ -348,11 +345,12 @@ def check(name, pcap, src, dst, gw_mac):
 
     remaining = list(got)
     for i, s in enumerate(sent):
-        for j, (frame, rx_ip) in enumerate(remaining):
+        for j, (_frame, rx_ip) in enumerate(remaining):
             if matches(s, rx_ip):
-                if len(frame) != 14 + len(rx_ip):
-                    problems.append(f"frame {i}: {len(frame) - 14 - len(rx_ip)} padding bytes "
-                                    "forwarded past the IP total length")
+                extra = len(rx_ip) - struct.unpack("!H", rx_ip[2:4])[0]
+                if extra:
+                    problems.append(f"frame {i}: {extra} padding bytes forwarded past the IP "
+                                    "total length")
                 del remaining[j]
                 break
         else:

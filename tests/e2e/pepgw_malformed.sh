@@ -102,6 +102,10 @@ mapfile -t classes < <($py "$helper" list)
 [ "${#classes[@]}" -gt 0 ] || fail "no classes from $helper list"
 for line in "${classes[@]}"; do
 	read -r cls expect count <<<"$line"
+	if ! lab_running gw; then
+		fail "pepgw died before class $cls; end of its log: $(tail -n 20 "$LAB_DIR/gw.log")"
+		break
+	fi
 	if [ "$expect" != forwarded ]; then
 		before=$(drops)
 		sent=$(lab_exec client $py "$helper" send "$cls" "${send_args[@]}")
@@ -161,8 +165,9 @@ fi
 
 # 3. SIGTERM: clean stop, exit 0, and no sanitizer report anywhere in its log. -------------
 gw_pid=${LAB_PID[gw]}
-kill -TERM "$gw_pid"
-if lab_poll 30 eval "! lab_running gw"; then
+if ! kill -TERM "$gw_pid" 2>/dev/null; then
+	fail "SIGTERM: pepgw was no longer running"
+elif lab_poll 30 eval "! lab_running gw"; then
 	rc=0
 	wait "$gw_pid" || rc=$?
 	if [ "$rc" -eq 0 ] && lab_log_has gw "final counters:"; then
@@ -174,7 +179,8 @@ else
 	fail "SIGTERM: pepgw still running after 30 s"
 fi
 if lab_log_has gw "$SANITIZER_RE"; then
-	fail "sanitizer report in pepgw's log: $(grep -E -m 3 "$SANITIZER_RE" "$LAB_DIR/gw.log")"
+	fail "sanitizer report in pepgw's log ($LAB_DIR/gw.log):" \
+		"$(grep -E -m 3 "$SANITIZER_RE" "$LAB_DIR/gw.log")"
 elif grep -q __asan_init "$bin" 2>/dev/null; then
 	pass "no ASan/UBSan report in pepgw's log"
 fi
