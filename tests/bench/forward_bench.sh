@@ -213,8 +213,9 @@ profile() { # profile PID: where pepgw's forwarding thread spends CPU 1
 		return 0
 	fi
 	echo "  pepgw pcap 64 B: top symbols of the forwarding thread (perf cpu-clock samples)"
-	perf report -i "$data" --comms rte-worker-1 --no-children --sort dso,symbol --stdio \
-		-g none 2>/dev/null | grep '%' | head -30 | tee "$WORK/profile-pepgw-64.txt"
+	perf report -i "$data" --comms rte-worker-1 --percentage relative --no-children --sort dso,symbol --stdio \
+		-g none 2>/dev/null >"$WORK/profile-pepgw-64.txt" || true
+	grep '%' "$WORK/profile-pepgw-64.txt" | head -30 || true
 }
 
 tsc_hz() { # TSC rate as EAL measured it (testpmd's debug log), else /proc/cpuinfo

@@ -3,8 +3,10 @@
 gateway sees them (SYNs with MSS/SACK/wscale/timestamps options, data, ACKs, UDP), all from
 the LAN side toward hosts behind the WAN port.
 
-usage: make_pcap.py OUT.pcap SIZE   (SIZE 64 or 1500: frame size of the data packets;
-SYN/ACK packets keep their natural sizes, >= 64)
+usage: make_pcap.py OUT.pcap SIZE [DST_MAC]
+  SIZE 64 or 1500: frame size of the data packets, FCS counted; SYN/ACK packets keep their
+  natural sizes, >= 64. DST_MAC: the gateway's LAN MAC when the pcap is replayed toward a real
+  pepgw port (pktgen -s); default 02:00:00:00:00:01 (pepgw does not check unicast dst MACs).
 """
 import sys
 
@@ -14,8 +16,8 @@ GW_MAC = "02:00:00:00:00:01"  # pepgw lan0 (net_pcap's MAC is overridden in the 
 CLIENT_MAC = "02:00:00:00:00:aa"
 
 
-def frame(l4, size, payload_ok=True):
-    pkt = Ether(src=CLIENT_MAC, dst=GW_MAC) / l4
+def frame(l4, size, dst_mac, payload_ok=True):
+    pkt = Ether(src=CLIENT_MAC, dst=dst_mac) / l4
     pad = size - 4 - len(pkt)  # size counts the FCS like pktgen does
     if payload_ok and pad > 0:
         pkt = pkt / Raw(b"x" * pad)
@@ -25,7 +27,11 @@ def frame(l4, size, payload_ok=True):
 
 
 def main():
+    if len(sys.argv) not in (3, 4):
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
     out, size = sys.argv[1], int(sys.argv[2])
+    mac = sys.argv[3] if len(sys.argv) == 4 else GW_MAC
     pkts = []
     for i in range(256):
         src = f"10.1.{i // 200}.{10 + i % 200}"
@@ -36,15 +42,15 @@ def main():
             opts = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (i, 0)), ("NOP", None),
                     ("WScale", 7)]
             pkts.append(frame(ip / TCP(sport=sport, dport=dport, flags="S", options=opts),
-                              size, payload_ok=False))
+                              size, mac, payload_ok=False))
         elif i % 8 == 7:
-            pkts.append(frame(ip / UDP(sport=sport, dport=5201), size))
+            pkts.append(frame(ip / UDP(sport=sport, dport=5201), size, mac))
         elif i % 2 == 0:
             pkts.append(frame(ip / TCP(sport=sport, dport=dport, flags="A", seq=1000, ack=1),
-                              size, payload_ok=False))
+                              size, mac, payload_ok=False))
         else:
             pkts.append(frame(ip / TCP(sport=sport, dport=dport, flags="PA", seq=1000, ack=1),
-                              size))
+                              size, mac))
     wrpcap(out, pkts)
 
 
