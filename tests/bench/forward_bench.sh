@@ -261,8 +261,8 @@ for line in open(sys.argv[1]):
 tsc = int(sys.argv[2])
 print(f"\nTSC {tsc / 1e9:.3f} GHz ({sys.argv[3]}); medians of the repetitions\n")
 print("| mode | frame | testpmd io Mpps | pepgw Mpps | pepgw/testpmd | testpmd cyc/pkt "
-      "| pepgw cyc/pkt | CPU share tp/gw | reps |")
-print("|---|---|---|---|---|---|---|---|---|")
+      "| pepgw cyc/pkt | testpmd/pepgw cycles | CPU share tp/gw | reps |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for (mode, size), r in sorted(rows.items()):
     def med(fwd, f):
         return statistics.median(f(s) for s in r[fwd]) if fwd in r else float("nan")
@@ -270,6 +270,7 @@ for (mode, size), r in sorted(rows.items()):
     cyc = lambda s: tsc * s["cpu"] / s["pps"] if s["pps"] else float("nan")
     print(f"| {mode} | {size} B | {tp / 1e6:.2f} | {gw / 1e6:.2f} | {gw / tp:.2f} "
           f"| {med('testpmd', cyc):.0f} | {med('pepgw', cyc):.0f} "
+          f"| {med('testpmd', cyc) / med('pepgw', cyc):.2f} "
           f"| {med('testpmd', lambda s: s['cpu']):.2f} / {med('pepgw', lambda s: s['cpu']):.2f} "
           f"| {len(r.get('testpmd', []))}/{len(r.get('pepgw', []))} |")
 EOF
