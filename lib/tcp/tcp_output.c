@@ -215,6 +215,9 @@ int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t fla
 	if (tcp_seq_lt(seq, c->snd_max)) {
 		c->retransmits++;
 		tcp_count(c, TCP_CNT_retransmits);
+		/* Karn (RFC 6298 3): the timed segment went twice, its ACK is ambiguous. */
+		if ((c->flags & TF_RTT_TIMING) && tcp_seq_in(c->rtt_seq, seq, end + 1))
+			c->flags &= ~TF_RTT_TIMING;
 	} else if (!(c->flags & (TF_TS | TF_RTT_TIMING)) && n > 0) {
 		/* Time one segment per RTT when timestamps are off (RFC 6298 3). */
 		c->flags |= TF_RTT_TIMING;
