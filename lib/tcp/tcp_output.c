@@ -28,11 +28,16 @@ uint32_t tcp_rcv_window(const struct tcp_conn *c)
 static uint16_t window_field(struct tcp_conn *c, bool syn)
 {
 	uint32_t win = tcp_rcv_window(c);
-	if (!(c->flags & TF_RCV_CLOSED) && tcp_seq_gt(c->rcv_adv, c->rcv_nxt + win))
+	bool keep_edge = false;
+	if (!(c->flags & TF_RCV_CLOSED) && tcp_seq_gt(c->rcv_adv, c->rcv_nxt + win)) {
 		win = c->rcv_adv - c->rcv_nxt;
+		keep_edge = true;
+	}
 	/* RFC 7323 2.2: the SYN's own window is never scaled. */
 	uint8_t shift = (syn || !(c->flags & TF_WS)) ? 0 : c->rcv_wscale;
-	uint32_t field = win >> shift;
+	/* Round the kept edge up, not down, or scaling alone would shrink it (RFC 7323 2.4). */
+	uint32_t field = keep_edge ? (uint32_t)(((uint64_t)win + (1u << shift) - 1) >> shift)
+				   : win >> shift;
 	if (field > 65535)
 		field = 65535;
 	uint32_t offered = field << shift;
