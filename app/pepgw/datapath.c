@@ -21,6 +21,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "accel.h"
 #include "flow.h"
 #include "frag.h"
 #include "gw.h"
@@ -258,8 +259,19 @@ static uint16_t effective_mss(const struct flow_action *act, uint16_t mtu)
 	return mss > 0 ? (uint16_t)mss : MSS_MIN;
 }
 
-static void forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
-		    const struct flow_action *act, uint64_t now)
+void gw_ip_output(struct gw_lcore *lc, struct rte_mbuf *m, uint32_t dst_ip, uint64_t now)
+{
+	uint16_t port;
+	uint32_t nh;
+	if (net_route_lookup(lc->gw->routes, dst_ip, &port, &nh) < 0) {
+		drop(lc, m, STAT_drop_no_route);
+		return;
+	}
+	l2_output(lc, port, nh, m, now);
+}
+
+void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
+		const struct flow_action *act, uint64_t now)
 {
 	struct gw *gw = lc->gw;
 	uint16_t port;
@@ -296,11 +308,6 @@ static void forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
 		if (s != STAT_MAX)
 			stats_inc(lc->stats, s);
 	}
-
-	/* Frame bytes past the IP total length are Ethernet padding: not ours to forward. */
-	uint32_t frame_len = (uint32_t)h->l2_len + h->ip_total_len;
-	if (m->pkt_len > frame_len)
-		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - frame_len));
 
 	if (h->ip_total_len > out->mtu) {
 		enum frag_verdict v = frag_decide((enum frag_policy)act->fragment, h->ip_total_len,
@@ -384,6 +391,11 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 			drop(lc, m, rc);
 			continue;
 		}
+		if (h->flags & NET_F_VLAN) {
+			/* Ports carry untagged traffic; a tag would be forwarded unchanged. */
+			drop(lc, m, STAT_drop_vlan);
+			continue;
+		}
 		if (h->flags & NET_F_ARP) {
 			arp_input(lc, port, m, h, now);
 			continue;
@@ -400,6 +412,10 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 			drop(lc, m, STAT_drop_not_for_us);
 			continue;
 		}
+		/* Frame bytes past the IP total length are Ethernet padding, not ours to carry. */
+		uint32_t frame_len = (uint32_t)h->l2_len + h->ip_total_len;
+		if (m->pkt_len > frame_len)
+			rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - frame_len));
 		match_input(h, port, &fi[nt], m->pkt_len);
 		transit[nt++] = m;
 	}
@@ -416,10 +432,19 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		case CFG_ACTION_DROP:
 			drop(lc, transit[i], STAT_drop_rule);
 			break;
+		case CFG_ACTION_ACCELERATE:
+			if (lc->accel != NULL && fr[i].entry != NULL && hdrs[i].proto == IPPROTO_TCP &&
+			    (hdrs[i].flags & NET_F_L4) && !(hdrs[i].flags & NET_F_FRAG)) {
+				accel_input(lc->accel, transit[i], &hdrs[i], fr[i].entry, &fr[i], now);
+				break;
+			}
+			/* No entry (table full), a fragment, or no engine: forward unsplit. */
+			stats_inc(lc->stats, STAT_accel_fallback);
+			gw_forward(lc, transit[i], &hdrs[i], fr[i].act, now);
+			break;
 		case CFG_ACTION_FORWARD:
-		case CFG_ACTION_ACCELERATE: /* the TCP engine is not wired in yet: forward */
 		default:
-			forward(lc, transit[i], &hdrs[i], fr[i].act, now);
+			gw_forward(lc, transit[i], &hdrs[i], fr[i].act, now);
 			break;
 		}
 	}
@@ -479,6 +504,8 @@ int gw_lcore_main(void *arg)
 			rte_eth_tx_buffer_flush(gw->ports[p].info.port_id, (uint16_t)lc->idx,
 						lc->txb[p]);
 		timers(lc, now);
+		if (lc->accel != NULL)
+			accel_advance(lc->accel, now);
 		if (got != 0) {
 			idle = 0;
 		} else if (++idle >= GW_IDLE_POLLS && gw->idle_sleep_us != 0) {
@@ -486,6 +513,12 @@ int gw_lcore_main(void *arg)
 		}
 	}
 	return 0;
+}
+
+static void flow_expired(struct flow_entry *e, void *arg)
+{
+	struct gw_lcore *lc = arg;
+	accel_flow_expired(lc->accel, e);
 }
 
 int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
@@ -541,9 +574,21 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 			rte_eth_tx_buffer_init(lc->txb[p], gw->burst);
 			rte_eth_tx_buffer_set_err_callback(lc->txb[p], count_tx_drop, lc);
 		}
+		bool accelerates = false;
+		for (unsigned int r = 0; r < cfg->n_rules; r++)
+			accelerates |= cfg->rules[r].action == CFG_ACTION_ACCELERATE;
+		if (accelerates) {
+			lc->accel = accel_create(lc, err, errlen);
+			if (lc->accel == NULL)
+				return -ENOMEM;
+		}
 		struct flow_table_params fp;
 		snprintf(name, sizeof(name), "flows%u", lc->lcore_id);
 		flow_table_params_from_cfg(&fp, &cfg->flows, name, socket);
+		if (lc->accel != NULL) {
+			fp.on_expire = flow_expired;
+			fp.on_expire_arg = lc;
+		}
 		lc->flows = flow_table_create(&fp);
 		if (lc->flows == NULL) {
 			snprintf(err, errlen, "flow table of lcore %u (%u entries): %s",
@@ -574,10 +619,12 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 		for (unsigned int s = 0; s < cfg->arp.n_statics; s++) {
 			const struct cfg_arp_static *st = &cfg->arp.statics[s];
 			struct rte_ether_addr mac;
+			struct rte_mbuf *held[CFG_ARP_QUEUE_LEN_MAX];
 			unsigned int n_held = 0;
 			memcpy(mac.addr_bytes, st->mac, sizeof(mac.addr_bytes));
-			if (net_arp_add_static(lc->arp, (uint16_t)st->port, st->ipv4, &mac, NULL, 0,
-					       &n_held) < 0) {
+			/* Nothing is held yet at start-up; the table wants room for a queue. */
+			if (net_arp_add_static(lc->arp, (uint16_t)st->port, st->ipv4, &mac, held,
+					       RTE_DIM(held), &n_held) < 0) {
 				snprintf(err, errlen, "arp.static[%u]: table full", s);
 				return -ENOSPC;
 			}
@@ -605,6 +652,7 @@ void gw_lcores_free(struct gw *gw)
 		for (unsigned int p = 0; p < gw->n_ports; p++)
 			rte_free(lc->txb[p]);
 		flow_table_free(lc->flows);
+		accel_free(lc->accel);
 		rte_free(lc->rule_counters);
 		net_arp_free(lc->arp);
 		rte_free(lc->icmp_limit);

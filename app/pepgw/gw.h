@@ -18,6 +18,7 @@
 #include "pepgw_config.h"
 #include "port.h"
 #include "stats.h"
+#include "tcp.h"
 
 #define GW_MAX_LCORES CFG_MAX_LCORES
 #define GW_BURST_MAX 64
@@ -30,6 +31,9 @@ struct flow_rule_counters;
 struct net_arp_table;
 struct net_route_table;
 struct net_ratelimit;
+struct net_hdrs;
+struct flow_action;
+struct accel;
 
 struct gw_port {
 	struct port_info info;
@@ -59,6 +63,7 @@ struct gw_lcore {
 	struct net_arp_table *arp;
 	struct net_ratelimit *icmp_limit;
 	struct rte_ring *arp_notes;	/* gw_arp_note from other lcores (multi-producer) */
+	struct accel *accel;		/* split TCP; NULL when no rule accelerates */
 	uint64_t next_age_us;
 	uint64_t next_arp_tick_us;
 } __rte_cache_aligned;
@@ -74,6 +79,10 @@ struct gw {
 	struct gw_lcore lcores[GW_MAX_LCORES];
 	unsigned int n_lcores;
 	struct stats_block stats[GW_MAX_LCORES];
+	/* Split TCP: profiles converted from the config, pairs per lcore, leg MTU. */
+	struct tcp_profile tcp_profiles[CFG_MAX_TCP_PROFILES];
+	uint32_t accel_max_pairs;
+	uint16_t accel_mtu;
 	uint32_t burst;
 	uint32_t idle_sleep_us;
 	volatile bool quit;
@@ -85,6 +94,16 @@ int gw_lcore_main(void *arg);
 /* Build the per-lcore contexts (flow tables, ARP tables, tx buffers); 0 or -errno. */
 int gw_lcores_init(struct gw *gw, char *err, size_t errlen);
 void gw_lcores_free(struct gw *gw);
+
+/*
+ * Route a locally generated IPv4 packet (m at a 14-byte Ethernet header whose addresses are
+ * filled here) to dst_ip and send it. Takes m.
+ */
+void gw_ip_output(struct gw_lcore *lc, struct rte_mbuf *m, uint32_t dst_ip, uint64_t now_us);
+
+/* Forward a transit packet (m at the Ethernet header, parsed into h) by action act. Takes m. */
+void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
+		const struct flow_action *act, uint64_t now_us);
 
 /* telemetry.c: register /pepgw/ commands. */
 int gw_telemetry_init(struct gw *gw);

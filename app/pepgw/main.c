@@ -23,6 +23,7 @@
 #include <rte_mbuf.h>
 
 #include "gw.h"
+#include "tcp_cc.h"
 
 #define EXIT_CONFIG 2
 #define MEMPOOL_CACHE 256
@@ -169,6 +170,18 @@ static void print_summary(const struct gw *gw)
 		       : r->fragment == CFG_FRAG_OUTER ? "outer"
 						       : "respect_df");
 	}
+	for (unsigned int i = 0; i < cfg->n_tcp_profiles; i++) {
+		const struct cfg_tcp_profile *t = &cfg->tcp_profiles[i];
+		printf("tcp profile %-10s cc %s sack %s wscale %s ts %s rwnd %u sndbuf %u rto %u..%u "
+		       "ms init %u ms\n",
+		       t->name, cfg_cc_name(t->congestion_control), t->sack ? "on" : "off",
+		       t->window_scale ? "on" : "off", t->timestamps ? "on" : "off",
+		       t->receive_window, t->send_buffer, t->min_rto_ms, t->max_rto_ms,
+		       t->initial_rto_ms);
+	}
+	if (gw->lcores[0].accel != NULL)
+		printf("split TCP: %u connection pairs per lcore, leg MTU %u\n",
+		       gw->accel_max_pairs, gw->accel_mtu);
 	printf("lcores: main %u, workers", rte_get_main_lcore());
 	for (unsigned int i = 0; i < gw->n_lcores; i++)
 		printf(" %u", gw->lcores[i].lcore_id);
@@ -284,6 +297,59 @@ static int open_ports(struct gw *gw, char *err, size_t errlen)
 	return 0;
 }
 
+/* TCP profiles of the config as lib/tcp's params; pair and MTU bounds of the engines. */
+static int tcp_setup(struct gw *gw, char *err, size_t errlen)
+{
+	const struct pepgw_config *cfg = gw->cfg;
+	uint32_t max_conns = 0;
+	gw->accel_mtu = UINT16_MAX;
+	for (unsigned int i = 0; i < gw->n_ports; i++)
+		gw->accel_mtu = RTE_MIN(gw->accel_mtu, gw->ports[i].mtu);
+	for (unsigned int i = 0; i < cfg->n_tcp_profiles; i++) {
+		const struct cfg_tcp_profile *c = &cfg->tcp_profiles[i];
+		struct tcp_profile *t = &gw->tcp_profiles[i];
+		tcp_profile_defaults(t);
+		snprintf(t->congestion_control, sizeof(t->congestion_control), "%s",
+			 cfg_cc_name(c->congestion_control));
+		t->send_buffer = c->send_buffer;
+		t->receive_window = c->receive_window;
+		t->proxy_buffer_high = c->proxy_buffer_high;
+		t->proxy_buffer_low = c->proxy_buffer_low;
+		t->sack = c->sack;
+		t->window_scale = c->window_scale;
+		t->timestamps = c->timestamps;
+		t->initial_window = c->initial_window;
+		t->min_rto_ms = c->min_rto_ms;
+		t->max_rto_ms = c->max_rto_ms;
+		t->initial_rto_ms = c->initial_rto_ms;
+		t->delayed_ack_ms = c->delayed_ack_ms;
+		t->ack_every_segments = c->ack_every_segments;
+		t->keepalive_s = c->keepalive_s;
+		t->idle_timeout_s = c->idle_timeout_s;
+		t->fin_wait_timeout_s = c->fin_wait_timeout_s;
+		t->time_wait_ms = c->time_wait_ms;
+		t->syn_retries = c->syn_retries;
+		t->max_connections = c->max_connections;
+		if (tcp_cc_find(t->congestion_control) == NULL) {
+			snprintf(err, errlen,
+				 "tcp_profiles.%s.congestion_control: \"%s\" is not in this build "
+				 "(available: reno)",
+				 c->name, t->congestion_control);
+			return -ENOTSUP;
+		}
+	}
+	for (unsigned int i = 0; i < cfg->n_rules; i++) {
+		const struct cfg_rule *r = &cfg->rules[i];
+		if (r->action != CFG_ACTION_ACCELERATE)
+			continue;
+		max_conns = RTE_MAX(max_conns, cfg->tcp_profiles[r->lan_profile].max_connections);
+		max_conns = RTE_MAX(max_conns, cfg->tcp_profiles[r->wan_profile].max_connections);
+	}
+	/* Split connections per lcore: each pair is a LAN and a WAN connection. */
+	gw->accel_max_pairs = RTE_MAX(1u, max_conns / gw->n_lcores);
+	return 0;
+}
+
 /* Split argv at "--" into EAL and application halves; check mode needs no EAL at all. */
 static int find_app_args(int argc, char **argv)
 {
@@ -354,7 +420,7 @@ int main(int argc, char **argv)
 
 	int exit_code = 0;
 	if (choose_lcores(gw, err, sizeof(err)) < 0 || open_ports(gw, err, sizeof(err)) < 0 ||
-	    gw_lcores_init(gw, err, sizeof(err)) < 0) {
+	    tcp_setup(gw, err, sizeof(err)) < 0 || gw_lcores_init(gw, err, sizeof(err)) < 0) {
 		fprintf(stderr, "pepgw: %s\n", err);
 		exit_code = 1;
 		goto out;

@@ -12,6 +12,7 @@
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
+#include "accel.h"
 #include "flow.h"
 #include "gw.h"
 
@@ -151,6 +152,141 @@ static int cmd_flows(const char *cmd, const char *params, struct rte_tel_data *d
 	return 0;
 }
 
+static int cmd_tcp(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint64_t counters[TCP_CNT_MAX] = {0};
+	uint64_t pairs = 0;
+	for (unsigned int l = 0; l < tel_gw->n_lcores; l++) {
+		const struct accel *a = tel_gw->lcores[l].accel;
+		if (a == NULL)
+			continue;
+		pairs += accel_pairs_in_use(a);
+		accel_engine_counters(a, counters);
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "pairs_in_use", pairs);
+	rte_tel_data_add_dict_u64(d, "pairs_max", (uint64_t)tel_gw->accel_max_pairs *
+							  tel_gw->n_lcores);
+	for (int i = 0; i < TCP_CNT_MAX; i++)
+		rte_tel_data_add_dict_u64(d, tcp_engine_counter_name((enum tcp_engine_counter)i),
+					  counters[i]);
+	return 0;
+}
+
+#define TEL_CONN_LIST_MAX 128
+
+static void format_ep(char *buf, size_t len, uint32_t ip, uint16_t port)
+{
+	snprintf(buf, len, "%u.%u.%u.%u:%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff,
+		 ip & 0xff, port);
+}
+
+static int cmd_tcp_conns(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct accel_tuple t[TEL_CONN_LIST_MAX];
+	unsigned int total = 0;
+	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+	for (unsigned int l = 0; l < tel_gw->n_lcores && total < TEL_CONN_LIST_MAX; l++) {
+		const struct accel *a = tel_gw->lcores[l].accel;
+		if (a == NULL)
+			continue;
+		unsigned int n = accel_list(a, t, TEL_CONN_LIST_MAX - total);
+		for (unsigned int i = 0; i < n; i++) {
+			char c[24], s[24], line[RTE_TEL_MAX_STRING_LEN];
+			format_ep(c, sizeof(c), t[i].client_ip, t[i].client_port);
+			format_ep(s, sizeof(s), t[i].server_ip, t[i].server_port);
+			snprintf(line, sizeof(line), "%s,%s", c, s);
+			rte_tel_data_add_array_string(d, line);
+		}
+		total += n;
+	}
+	return 0;
+}
+
+static struct rte_tel_data *conn_info_dict(const struct tcp_conn_info *i)
+{
+	struct rte_tel_data *d = rte_tel_data_alloc();
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "state", tcp_state_name(i->state));
+	rte_tel_data_add_dict_u64(d, "snd_mss", i->snd_mss);
+	rte_tel_data_add_dict_u64(d, "rcv_mss", i->rcv_mss);
+	rte_tel_data_add_dict_u64(d, "snd_wscale", i->snd_wscale);
+	rte_tel_data_add_dict_u64(d, "rcv_wscale", i->rcv_wscale);
+	rte_tel_data_add_dict_int(d, "sack", i->sack);
+	rte_tel_data_add_dict_int(d, "timestamps", i->timestamps);
+	rte_tel_data_add_dict_u64(d, "cwnd", i->cwnd);
+	rte_tel_data_add_dict_u64(d, "ssthresh", i->ssthresh);
+	rte_tel_data_add_dict_u64(d, "srtt_us", i->srtt_us);
+	rte_tel_data_add_dict_u64(d, "rttvar_us", i->rttvar_us);
+	rte_tel_data_add_dict_u64(d, "rto_us", i->rto_us);
+	rte_tel_data_add_dict_u64(d, "backoff", i->backoff);
+	rte_tel_data_add_dict_u64(d, "bytes_in_flight", i->bytes_in_flight);
+	rte_tel_data_add_dict_u64(d, "sacked_bytes", i->sacked_bytes);
+	rte_tel_data_add_dict_u64(d, "lost_bytes", i->lost_bytes);
+	rte_tel_data_add_dict_u64(d, "snd_wnd", i->snd_wnd);
+	rte_tel_data_add_dict_u64(d, "rcv_wnd", i->rcv_wnd);
+	rte_tel_data_add_dict_u64(d, "bytes_acked", i->bytes_acked);
+	rte_tel_data_add_dict_u64(d, "bytes_received", i->bytes_received);
+	rte_tel_data_add_dict_u64(d, "segs_out", i->segs_out);
+	rte_tel_data_add_dict_u64(d, "segs_in", i->segs_in);
+	rte_tel_data_add_dict_u64(d, "retransmits", i->retransmits);
+	rte_tel_data_add_dict_u64(d, "dsacks_rcvd", i->dsacks_rcvd);
+	rte_tel_data_add_dict_u64(d, "send_queue_bytes", i->send_queue_bytes);
+	rte_tel_data_add_dict_u64(d, "recv_unconsumed", i->recv_unconsumed);
+	rte_tel_data_add_dict_u64(d, "ooo_bytes", i->ooo_bytes);
+	rte_tel_data_add_dict_int(d, "in_recovery", i->in_recovery);
+	return d;
+}
+
+static int parse_ep(const char *s, uint32_t *ip, uint16_t *port)
+{
+	unsigned int a, b, c, dd, p;
+	char tail;
+	if (sscanf(s, "%u.%u.%u.%u:%u%c", &a, &b, &c, &dd, &p, &tail) != 5 || a > 255 ||
+	    b > 255 || c > 255 || dd > 255 || p > 65535)
+		return -EINVAL;
+	*ip = a << 24 | b << 16 | c << 8 | dd;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+/* /pepgw/tcp_conn,CLIENT_IP:PORT,SERVER_IP:PORT → both legs, like ss -ti. */
+static int cmd_tcp_conn(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char buf[64];
+	uint32_t cip, sip;
+	uint16_t cport, sport;
+	if (params == NULL || strlen(params) >= sizeof(buf))
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%s", params);
+	char *comma = strchr(buf, ',');
+	if (comma == NULL)
+		return -EINVAL;
+	*comma = '\0';
+	if (parse_ep(buf, &cip, &cport) < 0 || parse_ep(comma + 1, &sip, &sport) < 0)
+		return -EINVAL;
+	for (unsigned int l = 0; l < tel_gw->n_lcores; l++) {
+		struct tcp_conn_info lan, wan;
+		const struct accel *a = tel_gw->lcores[l].accel;
+		if (a == NULL || accel_conn_info(a, cip, cport, sip, sport, &lan, &wan) < 0)
+			continue;
+		rte_tel_data_start_dict(d);
+		struct rte_tel_data *ld = conn_info_dict(&lan), *wd = conn_info_dict(&wan);
+		if (ld == NULL || wd == NULL) {
+			rte_tel_data_free(ld);
+			rte_tel_data_free(wd);
+			return -ENOMEM;
+		}
+		rte_tel_data_add_dict_container(d, "lan", ld, 0);
+		rte_tel_data_add_dict_container(d, "wan", wd, 0);
+		rte_tel_data_add_dict_int(d, "lcore", (int)tel_gw->lcores[l].lcore_id);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int gw_telemetry_init(struct gw *gw)
 {
 	int rc = 0;
@@ -165,5 +301,12 @@ int gw_telemetry_init(struct gw *gw)
 					 "Rules in match order with action and counters. No parameters");
 	rc |= rte_telemetry_register_cmd("/pepgw/flows", cmd_flows,
 					 "Flow table summary over all lcores. No parameters");
+	rc |= rte_telemetry_register_cmd("/pepgw/tcp", cmd_tcp,
+					 "Split TCP: pairs in use and engine counters. No parameters");
+	rc |= rte_telemetry_register_cmd("/pepgw/tcp_conns", cmd_tcp_conns,
+					 "Split TCP connections (client,server), at most 128. No parameters");
+	rc |= rte_telemetry_register_cmd(
+		"/pepgw/tcp_conn", cmd_tcp_conn,
+		"Both legs of one split connection, like ss -ti. Parameters: CLIENT_IP:PORT,SERVER_IP:PORT");
 	return rc;
 }

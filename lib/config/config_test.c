@@ -170,6 +170,15 @@ static void tunnel_is_not_in_this_build(void **state)
 	              NULL);
 }
 
+static void congestion_control_not_built_yet(void **state)
+{
+	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"congestion_control\": "
+	              "\"highspeed\"}}\n}",
+	              "t.json:5:48: tcp_profiles.p.congestion_control: \"highspeed\" is not in this "
+	              "build yet (available: \"reno\")",
+	              NULL);
+}
+
 static void defaults_are_applied(void **state)
 {
 	struct cfg_errors *errs;
@@ -251,7 +260,7 @@ static void full_config_fills_every_field(void **state)
 	int wan = pepgw_config_tcp_profile_index(cfg, "wan-lfn");
 	assert_true(lan >= 0 && wan >= 0);
 	const struct cfg_tcp_profile *w = &cfg->tcp_profiles[wan];
-	assert_int_equal(w->congestion_control, CFG_CC_SCALABLE);
+	assert_int_equal(w->congestion_control, CFG_CC_RENO);
 	assert_int_equal(w->send_buffer, 4194304);
 	assert_int_equal(w->proxy_buffer_low, 4128768);
 	assert_false(w->timestamps);
@@ -374,6 +383,7 @@ int main(void)
 	        cmocka_unit_test(every_error_is_reported_in_one_run),
 	        cmocka_unit_test(semantic_checks),
 	        cmocka_unit_test(tunnel_is_not_in_this_build),
+	        cmocka_unit_test(congestion_control_not_built_yet),
 	        cmocka_unit_test(defaults_are_applied),
 	        cmocka_unit_test(full_config_fills_every_field),
 	        cmocka_unit_test(shipped_wan_sat_profile),

@@ -28,7 +28,7 @@
 #define ARP_RETRY_MS_MIN      10
 #define ARP_RETRY_MS_MAX      60000
 #define ARP_QUEUE_LEN_DEFAULT 8
-#define ARP_QUEUE_LEN_MAX     1024
+#define ARP_QUEUE_LEN_MAX     CFG_ARP_QUEUE_LEN_MAX
 
 #define ICMP_ERRORS_PER_S_DEFAULT 100
 #define ICMP_ERRORS_PER_S_MAX     1000000
@@ -600,6 +600,12 @@ static void parse_profile(const struct cfg_node *n, struct cfg_tcp_profile *p)
 		return;
 	cfg_get_enum(n, "congestion_control", CFG_OPTIONAL, cc_names, CFG_CC_RENO, &cc);
 	p->congestion_control = (enum cfg_cc)cc;
+	if (cc != CFG_CC_RENO) {
+		/* The schema names every module; the engine has NewReno so far. */
+		struct cfg_node ccn = cfg_member(n, "congestion_control");
+		cfg_error(&ccn, "\"%s\" is not in this build yet (available: \"reno\")",
+			  cc_names[cc]);
+	}
 	cfg_get_u32(n, "send_buffer", CFG_OPTIONAL, TCP_BUF_MIN, TCP_BUF_MAX, d.send_buffer,
 	            &p->send_buffer);
 	ok[0] = cfg_get_u32(n, "receive_window", CFG_OPTIONAL, TCP_RWND_MIN, TCP_BUF_MAX,

@@ -27,6 +27,7 @@
 #define CFG_MAX_DSCP 64
 #define CFG_MAX_TCP_PROFILES 16
 #define CFG_MAX_LCORES 16
+#define CFG_ARP_QUEUE_LEN_MAX 1024 /* packets held per unresolved next hop */
 
 enum cfg_port_role { CFG_ROLE_LAN, CFG_ROLE_WAN };
 

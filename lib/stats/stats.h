@@ -37,8 +37,14 @@
 	X(frag_df_cleared, "packets fragmented despite DF (policy always)")                        \
 	X(flow_created, "flow entries created")                                                    \
 	X(flow_expired, "flow entries aged out")                                                   \
+	X(accel_flows, "TCP connections split by the engine (accelerate)")                        \
+	X(accel_fallback, "accelerate flows forwarded unsplit: engine out of connections")         \
+	X(accel_passthrough, "accelerate flows forwarded unsplit: first packet seen was not a SYN") \
+	X(accel_segs_in, "TCP segments handed to the engine")                                      \
+	X(accel_segs_out, "TCP segments sent by the engine")                                       \
 	X(drop_runt, "frame shorter than its headers")                                             \
 	X(drop_not_ip, "unsupported ethertype")                                                    \
+	X(drop_vlan, "802.1Q-tagged frame (ports are untagged)")                                   \
 	X(drop_ip_version, "IP version not 4")                                                     \
 	X(drop_ip_ihl, "IPv4 header length below 20 or past the frame")                            \
 	X(drop_ip_len, "IPv4 total length beyond the frame or below the header")                   \
@@ -47,6 +53,8 @@
 	X(drop_l4_truncated, "TCP/UDP/ICMP header cut short")                                      \
 	X(drop_tcp_doff, "TCP data offset below 5 or past the segment")                            \
 	X(drop_tcp_options, "TCP options malformed (length 0, 1 or past the header)")              \
+	X(drop_tcp_csum, "TCP checksum wrong on a segment for the TCP engine")                     \
+	X(drop_tcp_engine, "segment for a split connection that has already closed")               \
 	X(drop_frag_bad, "IPv4 fragment malformed, overlapping or too small")                      \
 	X(drop_arp_bad, "ARP malformed or not Ethernet/IPv4")                                      \
 	X(drop_ttl_exceeded, "TTL expired in transit")                                             \
