@@ -449,7 +449,7 @@ static void do_expect(char *s)
 		if (S.conn == NULL)
 			fail("no connection");
 		tcp_conn_get_info(S.conn, &ci);
-		unsigned long long have;
+		unsigned long long have = 0;
 		if (strcmp(what, "cwnd") == 0)
 			have = ci.cwnd;
 		else if (strcmp(what, "ssthresh") == 0)
