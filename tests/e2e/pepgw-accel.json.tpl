@@ -12,11 +12,12 @@
 			"proxy_buffer_high": 1048576, "proxy_buffer_low": 983040}
 	},
 	"rules": [
-		{"name": "split-deferred", "match": {"protocol": "tcp", "dst_ports": [5201, 8080, 7000]},
-		 "action": "accelerate", "lan_profile": "lan", "wan_profile": "wan",
-		 "handshake": "deferred"},
 		{"name": "split-immediate", "match": {"protocol": "tcp", "dst_ports": [7001]},
 		 "action": "accelerate", "lan_profile": "lan", "wan_profile": "wan",
-		 "handshake": "immediate"}
+		 "handshake": "immediate"},
+		{"name": "split-deferred", "match": {"protocol": "tcp",
+		 "dst_ports": [5201, 8080, "7000-7010"]},
+		 "action": "accelerate", "lan_profile": "lan", "wan_profile": "wan",
+		 "handshake": "deferred"}
 	]
 }

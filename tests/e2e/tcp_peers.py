@@ -1,0 +1,155 @@
+#!/usr/bin/python3
+"""Small TCP peers for the split-TCP e2e tests (run inside the lab's namespaces).
+
+  tcp_peers.py halfclose-server ADDR PORT       read until EOF, then answer "got N bytes" and close
+  tcp_peers.py halfclose-client ADDR PORT N     send N bytes, shut down writing, print the answer
+  tcp_peers.py source-server ADDR PORT          send zeros to every client until it goes away
+  tcp_peers.py rst-client ADDR PORT             read a little, then close with SO_LINGER 0 (RST)
+  tcp_peers.py echo-server ADDR PORT            echo every connection (asyncio, any number)
+  tcp_peers.py many-client ADDR PORT N HOLD     open N connections at once, echo a line on each,
+                                                hold them all open HOLD seconds, print "ok N"
+Every client has a timeout; exit status 0 means the behaviour named succeeded.
+"""
+import asyncio
+import socket
+import struct
+import sys
+import time
+
+TIMEOUT = 20
+
+
+def listener(addr, port, backlog=128):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(backlog)
+    return s
+
+
+def halfclose_server(addr, port):
+    s = listener(addr, port)
+    while True:
+        c, _ = s.accept()
+        n = 0
+        while True:
+            b = c.recv(65536)
+            if not b:
+                break
+            n += len(b)
+        c.sendall(f"got {n} bytes\n".encode())
+        c.close()
+
+
+def halfclose_client(addr, port, n):
+    c = socket.create_connection((addr, port), timeout=TIMEOUT)
+    c.sendall(b"x" * n)
+    c.shutdown(socket.SHUT_WR)  # FIN: we are done writing but keep reading
+    answer = b""
+    while True:
+        b = c.recv(4096)
+        if not b:
+            break
+        answer += b
+    print(answer.decode().strip())
+    return 0 if answer == f"got {n} bytes\n".encode() else 1
+
+
+def source_server(addr, port):
+    s = listener(addr, port)
+    chunk = b"\0" * 65536
+    while True:
+        c, _ = s.accept()
+        try:
+            while True:
+                c.sendall(chunk)
+        except OSError:
+            pass
+        c.close()
+
+
+def rst_client(addr, port):
+    c = socket.create_connection((addr, port), timeout=TIMEOUT)
+    got = 0
+    while got < 200000:
+        b = c.recv(65536)
+        if not b:
+            return 1
+        got += len(b)
+    # Unread data plus linger 0: the kernel aborts the connection with a RST.
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+    print(f"read {got} bytes, then reset")
+    return 0
+
+
+async def echo(reader, writer):
+    try:
+        while True:
+            line = await reader.readline()
+            if not line:
+                break
+            writer.write(line)
+            await writer.drain()
+    finally:
+        writer.close()
+
+
+def echo_server(addr, port):
+    async def main():
+        server = await asyncio.start_server(echo, addr, port, backlog=2048)
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(main())
+
+
+def many_client(addr, port, n, hold):
+    async def one(i):
+        reader, writer = await asyncio.open_connection(addr, port)
+        msg = f"hello {i}\n".encode()
+        writer.write(msg)
+        await writer.drain()
+        ok = await reader.readline() == msg
+        return reader, writer, ok
+
+    async def main():
+        # Open in batches so that the SYN burst does not overflow the listen queue.
+        conns = []
+        for start in range(0, n, 100):
+            batch = [one(i) for i in range(start, min(n, start + 100))]
+            conns += await asyncio.wait_for(asyncio.gather(*batch), TIMEOUT)
+        good = sum(1 for _, _, ok in conns if ok)
+        print(f"open {good}", flush=True)
+        await asyncio.sleep(hold)
+        for _, w, _ in conns:
+            w.close()
+        return good
+
+    good = asyncio.run(main())
+    print(f"ok {good}")
+    return 0 if good == n else 1
+
+
+def main(argv):
+    cmd = argv[1]
+    if cmd == "halfclose-server":
+        halfclose_server(argv[2], int(argv[3]))
+    elif cmd == "halfclose-client":
+        return halfclose_client(argv[2], int(argv[3]), int(argv[4]))
+    elif cmd == "source-server":
+        source_server(argv[2], int(argv[3]))
+    elif cmd == "rst-client":
+        return rst_client(argv[2], int(argv[3]))
+    elif cmd == "echo-server":
+        echo_server(argv[2], int(argv[3]))
+    elif cmd == "many-client":
+        return many_client(argv[2], int(argv[3]), int(argv[4]), float(argv[5]))
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
