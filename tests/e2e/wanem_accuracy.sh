@@ -98,8 +98,9 @@ distinct=$(we_py "json.load(open('$LAB_DIR/loss.json'))['distinct']")
 lost=$((n - distinct))
 engine_lost=$(($(we_stat l1 a2b drop_loss) - lost_before))
 engine_rx=$(($(we_stat l1 a2b rx_packets) - rx_before))
-read -r lo hi < <(we_py "' '.join(str(round(x)) for x in ($n * $p - 2.5758 * ($n * $p * (1 - $p)) ** 0.5, \
-$n * $p + 2.5758 * ($n * $p * (1 - $p)) ** 0.5))")
+half=$(we_py "2.5758 * ($n * $p * (1 - $p)) ** 0.5") # z(0.995) sigma of Binomial(n, p)
+lo=$(we_py "round($n * $p - $half)")
+hi=$(we_py "round($n * $p + $half)")
 we_check "loss $p: $lost of $n lost at the server (wanem drew $engine_lost), 99% interval \
 [$lo, $hi]" "$lo <= $lost <= $hi"
 # Loss that wanem did not draw (receiver or ring overflow) would bias the figure above.

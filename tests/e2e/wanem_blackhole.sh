@@ -12,9 +12,10 @@
 #   3. blackholes a2b only: a2b stops within 10 ms, b2a keeps arriving without a gap;
 #   4. lifts it: a2b resumes.
 # The 10 ms bound cannot be met if the blackhole only stopped new packets (the delay line would
-# keep delivering for 50 ms; the delay is that long so that a control thread that acknowledges a
-# few ms late, as on a loaded 2-core machine, cannot hide it), nor if it came late; the gap checks fail if the other direction
-# were blackholed too; the "was flowing" checks keep every window from passing vacuously.
+# keep delivering for 50 ms; the delay is that long so that a control thread that acknowledges
+# a few ms late, as on a loaded 2-core machine, cannot hide it), nor if it came late; the gap
+# checks fail if the other direction were blackholed too; the "was flowing" checks keep every
+# window from passing vacuously.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lab/lab.sh
@@ -73,7 +74,8 @@ lab_poll 10 test -s "$LAB_DIR/a2b.json" -a -s "$LAB_DIR/b2a.json" || fail "recei
 "$WE_PY" - "$LAB_DIR" "$delay_s" "$stop_bound_s" "$pps" <<'EOF' | tee "$LAB_DIR/verdicts"
 import json, sys
 d, delay, bound, pps = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
-arr = {k: sorted(a[2] for a in json.load(open(f"{d}/{k}.json"))["arrivals"]) for k in ("a2b", "b2a")}
+arr = {k: sorted(a[2] for a in json.load(open(f"{d}/{k}.json"))["arrivals"])
+       for k in ("a2b", "b2a")}
 t = {}
 for n in ("down_both", "up_both", "down_a2b", "up_a2b"):
     s, a, _ = open(f"{d}/{n}.t").read().split()
@@ -88,7 +90,8 @@ def stops(k, down, up):
     flowing = [x for x in arr[k] if ds - 0.1 <= x <= ds]
     during = [x for x in arr[k] if da < x < us]
     late = max(during, default=da) - da
-    check(len(flowing) >= 50, f"{k} was flowing before '{down}' ({len(flowing)} in the last 100 ms)")
+    check(len(flowing) >= 50,
+          f"{k} was flowing before '{down}' ({len(flowing)} in the last 100 ms)")
     check(late <= bound,
           f"{k} stops after '{down}': last arrival {late * 1e3:.2f} ms after the ack "
           f"(ack {(da - ds) * 1e3:.2f} ms after the command), bound {bound * 1e3:.0f} ms")
@@ -124,7 +127,8 @@ keeps_flowing("b2a", "down_a2b", "up_a2b")
 resumes("a2b", "up_a2b")
 EOF
 we_failures=$((we_failures + $(grep -c '^FAIL' "$LAB_DIR/verdicts" || true)))
-[ "$(grep -cE '^(ok|FAIL)' "$LAB_DIR/verdicts" || true)" -eq 13 ] || fail "the analysis did not run every check"
+[ "$(grep -cE '^(ok|FAIL)' "$LAB_DIR/verdicts" || true)" -eq 13 ] ||
+	fail "the analysis did not run every check"
 [ "$(we_stat l1 b2a drop_blackhole)" -gt 0 ] && pass "b2a counted blackhole drops" ||
 	fail "b2a drop_blackhole is 0"
 lab_running wanem && pass "wanem still running" || fail "wanem died"
