@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Engine-level behaviour that scripts do not reach: the pool bound, malformed SYNs and
+ * segments, the drop codes returned to the caller, telemetry and clean teardown. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <rte_byteorder.h>
+#include <rte_errno.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "tcp.h"
+#include "test_eal.h"
+
+static unsigned int n_tx;
+
+static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
+{
+	n_tx++;
+	rte_pktmbuf_free(m);
+}
+
+static struct rte_mbuf *seg(uint16_t sport, uint8_t flags, uint8_t doff_words, size_t olen,
+			    const uint8_t *opts, uint16_t ip_len_delta)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(test_mbuf_pool());
+	assert_non_null(m);
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(40 + olen));
+	memset(p, 0, 40 + olen);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(40 + olen + ip_len_delta));
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->src_addr = rte_cpu_to_be_32(0x0a000002);
+	ip->dst_addr = rte_cpu_to_be_32(0x0a000001);
+	th->src_port = rte_cpu_to_be_16(sport);
+	th->dst_port = rte_cpu_to_be_16(80);
+	th->sent_seq = rte_cpu_to_be_32(77);
+	th->data_off = (uint8_t)(doff_words << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(1000);
+	if (olen)
+		memcpy(th + 1, opts, olen);
+	return m;
+}
+
+static struct tcp_engine *engine(uint32_t max)
+{
+	struct tcp_engine_params ep = {.max_conns = max, .hdr_pool = test_mbuf_pool(),
+				       .mtu = 1500, .tx = on_tx, .deterministic = true};
+	struct tcp_engine *e = tcp_engine_create("t", &ep);
+	assert_non_null(e);
+	return e;
+}
+
+static void create_rejects_bad_params(void **state)
+{
+	struct tcp_engine_params ep = {.max_conns = 0, .hdr_pool = test_mbuf_pool(), .mtu = 1500,
+				       .tx = on_tx};
+	assert_null(tcp_engine_create("t", &ep));
+	assert_int_equal(rte_errno, EINVAL);
+	ep.max_conns = 1;
+	ep.mtu = 60;
+	assert_null(tcp_engine_create("t", &ep));
+	tcp_engine_free(NULL);
+}
+
+static void pool_bound_gives_enomem(void **state)
+{
+	struct tcp_profile p;
+	tcp_profile_defaults(&p);
+	struct tcp_engine *e = engine(2);
+	unsigned int avail = rte_mempool_avail_count(test_mbuf_pool());
+	assert_non_null(tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0));
+	assert_non_null(tcp_conn_listen(e, &p, seg(2, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0));
+	struct rte_mbuf *third = seg(3, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0);
+	assert_null(tcp_conn_listen(e, &p, third, false, 0));
+	assert_int_equal(rte_errno, ENOMEM);
+	rte_pktmbuf_free(third); /* left to the caller, who forwards it unaccelerated */
+	assert_int_equal(tcp_engine_conns_in_use(e), 2);
+	assert_int_equal(tcp_engine_counter(e, TCP_CNT_conn_no_memory), 1);
+	/* The profile's own cap applies too. */
+	tcp_engine_free(e);
+	e = engine(8);
+	p.max_connections = 1;
+	assert_non_null(tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0));
+	third = seg(2, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0);
+	assert_null(tcp_conn_listen(e, &p, third, false, 0));
+	rte_pktmbuf_free(third);
+	tcp_engine_free(e);
+	assert_int_equal(rte_mempool_avail_count(test_mbuf_pool()), avail);
+}
+
+static void malformed_syn_is_ebadmsg(void **state)
+{
+	struct tcp_profile p;
+	tcp_profile_defaults(&p);
+	struct tcp_engine *e = engine(4);
+	const uint8_t bad[] = {2, 0, 0, 0}; /* MSS with length 0 */
+	struct rte_mbuf *m = seg(1, RTE_TCP_SYN_FLAG, 6, 4, bad, 0);
+	assert_null(tcp_conn_listen(e, &p, m, false, 0));
+	assert_int_equal(rte_errno, EBADMSG);
+	rte_pktmbuf_free(m);
+	m = seg(1, RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG, 5, 0, NULL, 0);
+	assert_null(tcp_conn_listen(e, &p, m, false, 0));
+	rte_pktmbuf_free(m);
+	m = seg(1, RTE_TCP_SYN_FLAG, 15, 0, NULL, 0); /* data offset past the segment */
+	assert_null(tcp_conn_listen(e, &p, m, false, 0));
+	rte_pktmbuf_free(m);
+	assert_int_equal(tcp_engine_conns_in_use(e), 0);
+	tcp_engine_free(e);
+}
+
+static void bad_segments_return_drop_codes(void **state)
+{
+	struct tcp_profile p;
+	tcp_profile_defaults(&p);
+	struct tcp_engine *e = engine(4);
+	unsigned int avail = rte_mempool_avail_count(test_mbuf_pool());
+	struct tcp_conn *c =
+		tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	assert_non_null(c);
+	assert_int_equal(tcp_conn_input(c, seg(1, RTE_TCP_ACK_FLAG, 4, 0, NULL, 0), 0),
+			 STAT_drop_tcp_doff);
+	const uint8_t one[] = {8, 1, 0, 0};
+	assert_int_equal(tcp_conn_input(c, seg(1, RTE_TCP_ACK_FLAG, 6, 4, one, 0), 0),
+			 STAT_drop_tcp_options);
+	assert_int_equal(tcp_conn_input(c, seg(1, RTE_TCP_ACK_FLAG, 5, 0, NULL, 100), 0),
+			 STAT_drop_ip_len);
+	assert_int_equal(tcp_conn_state(c), TCP_SYN_RCVD);
+	struct tcp_conn_info ci;
+	tcp_conn_get_info(c, &ci);
+	assert_int_equal(ci.state, TCP_SYN_RCVD);
+	assert_int_equal(ci.rto_us, 1000000);
+	assert_string_equal(tcp_state_name(ci.state), "SYN_RCVD");
+	tcp_engine_free(e);
+	assert_int_equal(rte_mempool_avail_count(test_mbuf_pool()), avail);
+}
+
+static void syn_rcvd_gives_up_after_syn_retries(void **state)
+{
+	struct tcp_profile p;
+	tcp_profile_defaults(&p);
+	p.syn_retries = 2;
+	struct tcp_engine *e = engine(4);
+	n_tx = 0;
+	struct tcp_conn *c =
+		tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	assert_non_null(c);
+	assert_int_equal(n_tx, 1);
+	/* 1 s, then 2 s: two retries; the third expiry (4 s later) gives up with an RST. */
+	tcp_engine_advance(e, 1000000);
+	tcp_engine_advance(e, 3000000);
+	assert_int_equal(n_tx, 3);
+	assert_int_equal(tcp_engine_conns_in_use(e), 1);
+	tcp_engine_advance(e, 7000000);
+	assert_int_equal(n_tx, 4);
+	assert_int_equal(tcp_engine_conns_in_use(e), 0); /* no SYN-RCVD leak */
+	tcp_engine_free(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(create_rejects_bad_params),
+		cmocka_unit_test(pool_bound_gives_enomem),
+		cmocka_unit_test(malformed_syn_is_ebadmsg),
+		cmocka_unit_test(bad_segments_return_drop_codes),
+		cmocka_unit_test(syn_rcvd_gives_up_after_syn_retries),
+	};
+	if (test_mbuf_pool() == NULL)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
