@@ -20,6 +20,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "accel.h"
 #include "flow.h"
@@ -36,7 +37,8 @@
 #define FLOW_AGE_SCAN 64
 #define ARP_NOTE_RING 1024
 #define FRAG_MAX_OUT 64
-#define TX_DRAIN_US 100
+/* Packets ahead whose headers are prefetched while the current one is parsed. */
+#define GW_PREFETCH 4
 
 static uint64_t tsc_per_us;
 
@@ -382,9 +384,13 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	unsigned int nt = 0;
 
 	stats_add(lc->stats, STAT_rx_packets, n);
+	for (uint16_t i = 0; i < n && i < GW_PREFETCH; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct net_hdrs *h = &hdrs[nt];
+		if (i + GW_PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + GW_PREFETCH], void *));
 		stats_add(lc->stats, STAT_rx_bytes, m->pkt_len);
 		int rc = net_parse_mbuf(m, h);
 		if (rc != 0) {

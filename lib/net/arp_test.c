@@ -291,6 +291,37 @@ static void aging(void **state)
 	net_arp_free(t);
 }
 
+/* Many next hops (more than any lookup cache has slots): every one resolves to its own MAC,
+ * in any order, again and again. */
+static void many_next_hops_resolve_to_their_own_mac(void **state)
+{
+	enum { N = 1000 };
+	struct net_arp_table *t = table("arp_many", 2 * N, 2);
+	struct rte_mbuf *held[2];
+	struct net_arp_miss miss;
+	unsigned int n;
+	for (uint32_t i = 0; i < N; i++) {
+		struct rte_ether_addr mac = {{0x02, 0, 0, 0, (uint8_t)(i >> 8), (uint8_t)i}};
+		assert_int_equal(net_arp_learn(t, (uint16_t)(i & 1), 0x0a000000u + i, &mac, S,
+		                               NET_ARP_LEARN_CREATE, held, 2, &n),
+		                 0);
+	}
+	for (int round = 0; round < 3; round++)
+		for (uint32_t k = 0; k < N; k++) {
+			uint32_t i = round == 1 ? N - 1 - k : (k * 7919) % N;
+			struct rte_ether_addr mac;
+			assert_int_equal(net_arp_resolve(t, (uint16_t)(i & 1), 0x0a000000u + i, NULL,
+			                                 2 * S, &mac, &miss),
+			                 NET_ARP_HIT);
+			assert_int_equal(mac.addr_bytes[4], (uint8_t)(i >> 8));
+			assert_int_equal(mac.addr_bytes[5], (uint8_t)i);
+		}
+	/* The same address on the other port is another next hop: not known. */
+	struct rte_ether_addr mac;
+	assert_int_equal(net_arp_resolve(t, 1, 0x0a000000u, NULL, 2 * S, &mac, &miss), -ENOENT);
+	net_arp_free(t);
+}
+
 static void static_and_gratuitous(void **state)
 {
 	struct net_arp_table *t = table("arp_static", 8, 2);
@@ -379,6 +410,7 @@ int main(void)
 	        cmocka_unit_test(retries_then_give_up),
 	        cmocka_unit_test(tick_outputs_are_bounded),
 	        cmocka_unit_test(aging),
+	        cmocka_unit_test(many_next_hops_resolve_to_their_own_mac),
 	        cmocka_unit_test(static_and_gratuitous),
 	        cmocka_unit_test(table_full),
 	        cmocka_unit_test(free_returns_every_mbuf),

@@ -37,7 +37,20 @@ struct arp_entry {
 	uint64_t deadline_us; /* REACHABLE: expiry; INCOMPLETE: next retry or give-up */
 };
 
+/*
+ * Direct-mapped front cache: (port, ip) → entry index, checked against the entry itself, so a
+ * stale slot (entry deleted or reused) is only a miss. Spares the data path an rte_hash lookup
+ * per forwarded packet for the few next hops a gateway talks to.
+ */
+#define ARP_FRONT_SIZE 256
+
+static inline uint32_t arp_front_slot(uint16_t port, uint32_t ip)
+{
+	return ((ip ^ ((uint32_t)port << 24)) * 2654435761u) >> 24; /* Knuth: top 8 bits */
+}
+
 struct net_arp_table {
+	int32_t front[ARP_FRONT_SIZE]; /* entry index or -1 */
 	struct rte_hash *hash;
 	struct net_arp_params p;
 	uint32_t slots; /* entries[] length: the hash's key positions */
@@ -119,6 +132,8 @@ struct net_arp_table *net_arp_create(const char *name, const struct net_arp_para
 		return NULL;
 	}
 	struct net_arp_table *t = rte_zmalloc_socket(name, sizeof(*t), 0, p->socket_id);
+	if (t != NULL)
+		memset(t->front, 0xff, sizeof(t->front)); /* every slot -1: empty */
 	if (t == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;
@@ -246,12 +261,24 @@ int net_arp_add_static(struct net_arp_table *t, uint16_t port, uint32_t ip,
 int net_arp_resolve(struct net_arp_table *t, uint16_t port, uint32_t ip, struct rte_mbuf *m,
                     uint64_t now_us, struct rte_ether_addr *mac, struct net_arp_miss *miss)
 {
+	uint32_t f = arp_front_slot(port, ip);
+	int32_t idx = t->front[f];
+	struct arp_entry *e;
 	miss->send_request = false;
 	miss->dropped = NULL;
-	int32_t idx = entry_get(t, port, ip, true);
+	if (likely(idx >= 0)) {
+		e = &t->e[idx];
+		if (e->ip == ip && e->port == port &&
+		    (e->state == ARP_STATIC || (e->state == ARP_REACHABLE && now_us < e->deadline_us))) {
+			*mac = e->mac;
+			return NET_ARP_HIT;
+		}
+	}
+	idx = entry_get(t, port, ip, true);
 	if (idx < 0)
 		return idx;
-	struct arp_entry *e = &t->e[idx];
+	t->front[f] = idx;
+	e = &t->e[idx];
 	switch (e->state) {
 	case ARP_STATIC:
 		*mac = e->mac;
