@@ -223,7 +223,7 @@ static void on_event(void *arg, struct tcp_conn *c, enum tcp_conn_event ev)
 		relay_drain(p, me);
 		break;
 	case TCP_EV_RESET:
-	case TCP_EV_TIMEOUT:
+	default: /* TCP_EV_TIMEOUT: the leg gave up (retries, keepalive, idle) */
 		/*
 		 * The peer of this leg reset it, or it timed out. Before the client was answered
 		 * (deferred), refuse the client as the server did; afterwards reset the other leg.
