@@ -35,9 +35,11 @@ lab_topo_single --pepgw "$here/wanem-single-pepgw.json.tpl" \
 	--wanem "$here/wanem-accuracy.json.tpl" --pepgw-cpu 1 --wanem-cpu 0
 server=$(lab_get SERVER_IP)
 read -r rtt ttl n < <(median_rtt client "$server")
-# Without wanem's delay the RTT would be < 1 ms; through a second router the TTL would be 62.
-we_check "(a) ping through pepgw and wanem: median $rtt ms (expected 40 + up to 1.5), TTL $ttl" \
-	"$n >= 28 and 40 <= $rtt <= 41.5 and $ttl == 63"
+# Without wanem's delay the RTT would be ~1 ms; through a second router the TTL would be 62. The
+# slack is pepgw's (each idle-sleeping hop adds up to ~0.5 ms on a loaded machine); wanem's own
+# accuracy is wanem_accuracy's business.
+we_check "(a) ping through pepgw and wanem: median $rtt ms (expected 40 + up to 3), TTL $ttl" \
+	"$n >= 28 and 40 <= $rtt <= 43 and $ttl == 63"
 lab_bg server iperf3 iperf3 -s -B "$server" -p 5201
 lab_wait_listen server 5201
 bps=$(lab_exec client iperf3 -c "$server" -p 5201 -t 2 -J | "$WE_PY" -c \
@@ -52,11 +54,12 @@ lab_init
 lab_topo_paired --links 2 --pepgw-a "$here/wanem-paired-a.json.tpl" \
 	--pepgw-b "$here/wanem-paired-b.json.tpl" --wanem "$here/../../config/wanem/dicom-branch.json"
 read -r rtt ttl n < <(median_rtt client "$(lab_get SERVER_IP)")
-we_check "(b) server over link 1 (coax both ways): median $rtt ms, expected 30 + up to 1.5" \
-	"$n >= 27 and 30 <= $rtt <= 31.5"
+# Link 2 instead of link 1 would be 15 ms off each way; two pepgw hops each way add the slack.
+we_check "(b) server over link 1 (coax both ways): median $rtt ms, expected 30 + up to 3" \
+	"$n >= 27 and 30 <= $rtt <= 33"
 read -r rtt ttl n < <(median_rtt client "$(lab_get BW2_IP)")
 we_check "(b) pepgw B's link-2 address (lte out, coax back): median $rtt ms, expected 45 + up \
-to 1.5" "$n >= 27 and 45 <= $rtt <= 46.5"
+to 3" "$n >= 27 and 45 <= $rtt <= 48"
 lte=$(we_stat lte a2b out_packets)
 we_check "(b) the lte link carried the pings to link 2 ($lte packets)" "$lte >= 27"
 prefix=$LAB_PREFIX
