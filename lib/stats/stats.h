@@ -49,7 +49,6 @@
 	X(drop_ip_ihl, "IPv4 header length below 20 or past the frame")                            \
 	X(drop_ip_len, "IPv4 total length beyond the frame or below the header")                   \
 	X(drop_ip_csum, "IPv4 header checksum wrong")                                              \
-	X(drop_ip_options, "IPv4 options not supported on this path")                              \
 	X(drop_l4_truncated, "TCP/UDP/ICMP header cut short")                                      \
 	X(drop_tcp_doff, "TCP data offset below 5 or past the segment")                            \
 	X(drop_tcp_options, "TCP options malformed (length 0, 1 or past the header)")              \
