@@ -8,9 +8,20 @@
   tcp_peers.py echo-server ADDR PORT            echo every connection (asyncio, any number)
   tcp_peers.py many-client ADDR PORT N HOLD     open N connections at once, echo a line on each,
                                                 hold them all open HOLD seconds, print "ok N"
+  tcp_peers.py sha-server ADDR PORT             read every connection to EOF, answer
+                                                "N SHA256HEX" and close
+  tcp_peers.py sha-client ADDR PORT FILE [CC]   upload FILE (congestion control CC, e.g.
+                                                bbr), shut down writing, check the server's
+                                                "N SHA256HEX" against FILE
+  tcp_peers.py file-server ADDR PORT FILE       send FILE to every client, then close
+  tcp_peers.py stall-client ADDR PORT N GOFILE  connect with a small receive buffer, read nothing
+                                                until GOFILE exists (the window stays zero),
+                                                then read to EOF; print "got N SHA256HEX"
 Every client has a timeout; exit status 0 means the behaviour named succeeded.
 """
 import asyncio
+import hashlib
+import os
 import socket
 import struct
 import sys
@@ -131,6 +142,86 @@ def many_client(addr, port, n, hold):
     return 0 if good == n else 1
 
 
+def sha_server(addr, port):
+    s = listener(addr, port)
+    while True:
+        c, _ = s.accept()
+        h = hashlib.sha256()
+        n = 0
+        while True:
+            b = c.recv(65536)
+            if not b:
+                break
+            h.update(b)
+            n += len(b)
+        c.sendall(f"{n} {h.hexdigest()}\n".encode())
+        c.close()
+
+
+def sha_client(addr, port, path, cc=None):
+    with open(path, "rb") as f:
+        data = f.read()
+    want = f"{len(data)} {hashlib.sha256(data).hexdigest()}"
+    c = socket.socket()
+    if cc:
+        # Per socket: a network namespace may only pick its default among the modules
+        # net.ipv4.tcp_allowed_congestion_control lists; root may set any on a socket.
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, cc.encode())
+    c.settimeout(60)
+    c.connect((addr, port))
+    used = c.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b"\0").decode()
+    c.sendall(data)
+    c.shutdown(socket.SHUT_WR)
+    answer = b""
+    while True:
+        b = c.recv(4096)
+        if not b:
+            break
+        answer += b
+    got = answer.decode().strip()
+    print(f"sent {want} with {used}, server got {got}")
+    return 0 if got == want and (not cc or used == cc) else 1
+
+
+def file_server(addr, port, path):
+    with open(path, "rb") as f:
+        data = f.read()
+    s = listener(addr, port)
+    while True:
+        c, _ = s.accept()
+        try:
+            c.sendall(data)
+        except OSError:
+            pass
+        c.close()
+
+
+def stall_client(addr, port, n, gofile):
+    c = socket.socket()
+    # A small receive buffer (set before connect, so the window is small from the SYN on)
+    # fills at once, so the sender soon sees a zero window.
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    c.settimeout(TIMEOUT)
+    c.connect((addr, port))
+    print("connected", flush=True)
+    deadline = time.monotonic() + 120
+    while not os.path.exists(gofile):
+        if time.monotonic() > deadline:
+            return 1
+        time.sleep(0.05)  # waiting for the test's go, not for the network
+    h = hashlib.sha256()
+    got = 0
+    c.settimeout(60)
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        h.update(b)
+        got += len(b)
+    print(f"got {got} {h.hexdigest()}", flush=True)
+    return 0 if got == n else 1
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "halfclose-server":
@@ -145,6 +236,14 @@ def main(argv):
         echo_server(argv[2], int(argv[3]))
     elif cmd == "many-client":
         return many_client(argv[2], int(argv[3]), int(argv[4]), float(argv[5]))
+    elif cmd == "sha-server":
+        sha_server(argv[2], int(argv[3]))
+    elif cmd == "sha-client":
+        return sha_client(argv[2], int(argv[3]), argv[4], argv[5] if len(argv) > 5 else None)
+    elif cmd == "file-server":
+        file_server(argv[2], int(argv[3]), argv[4])
+    elif cmd == "stall-client":
+        return stall_client(argv[2], int(argv[3]), int(argv[4]), argv[5])
     else:
         print(__doc__, file=sys.stderr)
         return 2
