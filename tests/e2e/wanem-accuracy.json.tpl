@@ -3,8 +3,8 @@
 	"links": [
 		{
 			"name": "l1",
-			"a": "${E1A_DEV},framecnt=4096",
-			"b": "${E1B_DEV},framecnt=4096",
+			"a": "${E1A_DEV},framecnt=16384",
+			"b": "${E1B_DEV},framecnt=16384",
 			"both": {"delay_ms": 20}
 		}
 	]

@@ -78,32 +78,42 @@ we_check "rate $rate Mbit/s offered $((2 * rate)): server receives $measured Mbi
 we_ctl set l1 a2b rate_mbps 0
 
 # 3. Random loss. ----------------------------------------------------------------------------
-# 100 000 datagrams at 10 000/s (10 s), 1% loss on a2b, counted at the server by sequence number.
-# (wanem's af_packet rings hold 4096 frames, 0.4 s at this rate, so a wanem descheduled for a while
-# on the shared cores loses nothing before the engine; the last check below proves it.)
-# The binomial 99% interval for n = 100 000, p = 0.01 is about [919, 1081] lost: loss off (0),
-# half (500) or double (2000) is far outside. Rate and delay are off so nothing else drops.
+# 100 000 datagrams at 8 000/s (12.5 s), 1% loss on a2b, counted at the server by sequence
+# number. The binomial 99% interval for n = 100 000, p = 0.01 is about [919, 1081] lost: loss off
+# (0), half (500) or double (2000) is far outside. Rate and delay are off so nothing else drops.
+# The figure is only valid if nothing outside wanem lost datagrams: wanem must have read all n
+# (its af_packet rings hold 16384 frames, 2 s at this rate, for a wanem descheduled on the shared
+# cores) and every datagram missing at the server must be one wanem's loss drew. When the lab
+# itself lost some (a loaded machine), the measurement is repeated once, and reported.
 n=100000
 p=0.01
-lost_before=$(we_stat l1 a2b drop_loss)
-rx_before=$(we_stat l1 a2b rx_packets)
-lab_bg server udprecv "$WE_PY" "$WE_UDP" recv --bind "$server" --port 6001 \
-	--out "$LAB_DIR/loss.json" --idle 1 --max 50
-lab_wait_listen server 6001 "$LAB_READY_TIMEOUT" udp
-we_ctl set l1 a2b loss "$p"
-lab_exec client "$WE_PY" "$WE_UDP" send --dst "$server" --port 6001 --count "$n" --pps 10000
-lab_poll 10 test -s "$LAB_DIR/loss.json" || fail "loss: the receiver did not finish"
-we_ctl set l1 a2b loss 0
-distinct=$(we_py "json.load(open('$LAB_DIR/loss.json'))['distinct']")
-lost=$((n - distinct))
-engine_lost=$(($(we_stat l1 a2b drop_loss) - lost_before))
-engine_rx=$(($(we_stat l1 a2b rx_packets) - rx_before))
 half=$(we_py "2.5758 * ($n * $p * (1 - $p)) ** 0.5") # z(0.995) sigma of Binomial(n, p)
 lo=$(we_py "round($n * $p - $half)")
 hi=$(we_py "round($n * $p + $half)")
+for attempt in 1 2; do
+	lost_before=$(we_stat l1 a2b drop_loss)
+	rx_before=$(we_stat l1 a2b rx_packets)
+	rm -f "$LAB_DIR/loss.json"
+	lab_bg server "udprecv$attempt" "$WE_PY" "$WE_UDP" recv --bind "$server" --port 6001 \
+		--out "$LAB_DIR/loss.json" --idle 1 --max 50
+	lab_wait_listen server 6001 "$LAB_READY_TIMEOUT" udp
+	we_ctl set l1 a2b loss "$p"
+	lab_exec client "$WE_PY" "$WE_UDP" send --dst "$server" --port 6001 --count "$n" --pps 8000
+	lab_poll 10 test -s "$LAB_DIR/loss.json" || fail "loss: the receiver did not finish"
+	we_ctl set l1 a2b loss 0
+	lab_stop "udprecv$attempt"
+	distinct=$(we_py "json.load(open('$LAB_DIR/loss.json'))['distinct']")
+	lost=$((n - distinct))
+	engine_lost=$(($(we_stat l1 a2b drop_loss) - lost_before))
+	engine_rx=$(($(we_stat l1 a2b rx_packets) - rx_before))
+	if [ "$engine_rx" -ge "$n" ] && [ "$lost" -le "$((engine_lost + 2))" ]; then
+		break
+	fi
+	echo "note: attempt $attempt: the lab lost datagrams outside wanem (wanem read $engine_rx \
+of $n, $lost missing at the server, $engine_lost drawn by wanem)"
+done
 we_check "loss $p: $lost of $n lost at the server (wanem drew $engine_lost), 99% interval \
 [$lo, $hi]" "$lo <= $lost <= $hi"
-# Loss that wanem did not draw (receiver or ring overflow) would bias the figure above.
 # (engine_rx counts every frame wanem read while the stream ran: the n datagrams, plus any ARP.)
 we_check "loss: every datagram missing at the server was dropped by wanem's loss ($lost vs \
 $engine_lost; wanem read $engine_rx frames of $n sent)" "abs($lost - $engine_lost) <= 2"
