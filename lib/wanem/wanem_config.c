@@ -138,6 +138,7 @@ static void parse_link(const struct cfg_node *n, unsigned int idx, struct wanem_
 {
 	static const char *const keys[] = {"name", "a", "b", "both", "a2b", "b2a", NULL};
 	struct cfg_node both, own;
+	unsigned int errors_before = cfg_doc_error_count(n->doc);
 
 	if (!cfg_node_object(n, keys))
 		return;
@@ -171,7 +172,13 @@ static void parse_link(const struct cfg_node *n, unsigned int idx, struct wanem_
 				(uint32_t)MIN(MAX(q, (uint64_t)WANEM_CFG_MIN_DEFAULT_QUEUE),
 						  (uint64_t)(1u << 30));
 		}
-		if (cfg_doc_error_count(n->doc) == 0 && wanem_params_check(&dir->params, &why)) {
+		/*
+		 * Cross-key checks (jitter <= delay, ...) only when this link's keys all parsed:
+		 * a key that failed holds its default and would cause a misleading second error.
+		 * Errors in other links do not hide this one's, so one run reports them all.
+		 */
+		if (cfg_doc_error_count(n->doc) == errors_before &&
+		    wanem_params_check(&dir->params, &why)) {
 			const struct cfg_node *at = cfg_present(&own) ? &own : &both;
 			if (dir->params.jitter_us > dir->params.delay_us)
 				why = "jitter_ms larger than delay_ms (allowed: jitter_ms <= delay_ms, "
