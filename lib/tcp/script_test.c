@@ -6,7 +6,8 @@
  *
  *   < FLAGS SEQ:END(LEN) [ack N] [win N] [<options>]   inject a segment from the peer
  *   > FLAGS SEQ:END(LEN) [ack N] [win N] [<options>]   the engine must send this, at this time
- *   app connect | listen [defer] | accept | refuse | send N | shutdown | abort | consume N
+ *   app connect | listen [defer] | accept | refuse | send N | shutdown | close | abort |
+ *       consume N
  *   expect state NAME | recv N | counter NAME N | info FIELD N | event NAME | none
  *
  * FLAGS: S F R P and '.' for ACK. Inbound sequence numbers are relative to the peer's ISN
@@ -413,7 +414,7 @@ static void app_send(uint32_t n)
 }
 
 static const char *const event_names[] = {"established", "peer_fin", "sent_acked", "reset",
-					  "closed"};
+					  "timeout", "closed"};
 
 static void do_expect(char *s)
 {
@@ -582,6 +583,9 @@ static void run_line(char *line)
 	} else if (strncmp(p, "app shutdown", 12) == 0) {
 		if (tcp_conn_shutdown(S.conn, S.now) != 0)
 			fail("shutdown failed");
+	} else if (strncmp(p, "app close", 9) == 0) {
+		if (tcp_conn_orphan(S.conn, S.now) != 0)
+			fail("close failed");
 	} else if (strncmp(p, "app abort", 9) == 0) {
 		tcp_conn_abort(S.conn, S.now);
 	} else if (sscanf(p, "app consume %u", &n) == 1) {

@@ -68,7 +68,8 @@ enum tcp_conn_event {
 	TCP_EV_ESTABLISHED, /* handshake complete */
 	TCP_EV_PEER_FIN,    /* the peer finished sending (in order); we may still send */
 	TCP_EV_SENT_ACKED,  /* send-queue space was freed (relay: feed more) */
-	TCP_EV_RESET,	    /* RST received, or refused/timed out: the peer is gone */
+	TCP_EV_RESET,	    /* RST received: the peer is gone */
+	TCP_EV_TIMEOUT,	    /* given up: SYN or RTO retries, keepalive, idle timeout */
 	TCP_EV_CLOSED,	    /* last event: the conn is freed when the callback returns */
 };
 
@@ -114,7 +115,9 @@ struct tcp_engine_params {
 	bool deterministic; /* tests/sim: no randomization (ISN still keyed by the secret) */
 	uint32_t fixed_isn; /* tests/sim only: non-zero = every connection starts here */
 	/* Callbacks: a segment to send (ownership passes), in-order data (ownership passes;
-	 * call tcp_conn_recv_consumed when it has left the gateway), connection events. */
+	 * call tcp_conn_recv_consumed when it has left the gateway), connection events.
+	 * Relay legs' data and events are handled by the relay; their TCP_EV_CLOSED is still
+	 * reported here so that the caller can drop its references. */
 	void (*tx)(void *arg, struct tcp_conn *c, struct rte_mbuf *m);
 	void (*recv)(void *arg, struct tcp_conn *c, struct rte_mbuf *m);
 	void (*event)(void *arg, struct tcp_conn *c, enum tcp_conn_event ev);
@@ -174,6 +177,13 @@ int tcp_conn_send(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us);
 uint32_t tcp_conn_send_space(const struct tcp_conn *c);
 /* Send a FIN after the queued data (half-close). 0 or -EINVAL. */
 int tcp_conn_shutdown(struct tcp_conn *c, uint64_t now_us);
+/*
+ * The application is gone (full close): send a FIN after the queued data, drop whatever
+ * arrives from now on, and give up FIN-WAIT-2 after the profile's fin_wait_timeout_s.
+ * (tcp_conn_shutdown is the half-close: the peer may keep sending, and no such timeout.)
+ * 0 or -EINVAL.
+ */
+int tcp_conn_orphan(struct tcp_conn *c, uint64_t now_us);
 /* Send RST and close (the conn is freed after its TCP_EV_CLOSED). */
 void tcp_conn_abort(struct tcp_conn *c, uint64_t now_us);
 /* The application released n bytes of received data: the window may open again. */
@@ -209,5 +219,37 @@ struct tcp_conn_info {
 };
 
 void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *info);
+
+/* ---- relay: one proxied flow = two legs glued by bounded buffers ---- */
+
+struct tcp_relay;
+
+/*
+ * Split a flow: a passive leg answers the client's SYN (m, consumed on success) and an
+ * active leg opens toward the original destination with the same addresses and ports
+ * (transparent). deferred: the client's SYN-ACK waits until the server accepted; a refusing
+ * server (RST) makes the client get an RST, an unreachable one (SYN retries exhausted) makes
+ * the client's SYN go unanswered, as without the gateway. Data crosses by mbuf reference;
+ * the relay closes a leg's receive window when proxy_buffer_high octets from it are waiting
+ * and reopens below proxy_buffer_low (the receiving leg's profile). FIN and RST cross.
+ * Returns NULL + rte_errno: ENOMEM (no two free connections: forward the flow
+ * unaccelerated, the SYN is left to the caller), EBADMSG, EINVAL.
+ */
+struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_profile *client_side,
+				 const struct tcp_profile *server_side, struct rte_mbuf *syn,
+				 bool deferred, uint64_t now_us);
+
+/* Leg 0 faces the client (passive), leg 1 the server (active); NULL once closed. */
+struct tcp_conn *tcp_relay_leg(const struct tcp_relay *r, unsigned int side);
+/* For a connection that is a relay leg: its relay and side (0/1); NULL when not a leg. */
+struct tcp_relay *tcp_conn_relay(const struct tcp_conn *c, unsigned int *side);
+
+struct tcp_relay_info {
+	uint32_t buffered[2]; /* octets from leg i not yet acknowledged by the other leg's peer */
+	uint32_t pending[2];  /* of those, not yet accepted by the other leg's send queue */
+	bool window_closed[2];
+	uint32_t max_buffered[2];
+};
+void tcp_relay_get_info(const struct tcp_relay *r, struct tcp_relay_info *info);
 
 #endif

@@ -165,6 +165,17 @@ struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_p
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	uint32_t n_relays = p->max_conns / 2 ? p->max_conns / 2 : 1;
+	e->relays = rte_zmalloc(name, sizeof(struct tcp_relay) * n_relays, RTE_CACHE_LINE_SIZE);
+	if (e->relays == NULL) {
+		rte_free(e->conns);
+		rte_free(e);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	for (uint32_t i = 0; i < n_relays; i++)
+		e->relays[i].free_next = i + 1 < n_relays ? i + 1 : POOL_NIL;
+	e->relay_free = 0;
 	e->p = *p;
 	if (e->p.clone_pool == NULL)
 		e->p.clone_pool = e->p.hdr_pool;
@@ -216,12 +227,26 @@ void tcp_engine_free(struct tcp_engine *e)
 	for (uint32_t i = 0; i < e->p.max_conns; i++)
 		if (e->conns[i].flags & TF_IN_USE)
 			conn_release(&e->conns[i]);
+	uint32_t n_relays = e->p.max_conns / 2 ? e->p.max_conns / 2 : 1;
+	for (uint32_t i = 0; i < n_relays; i++) {
+		struct tcp_relay *r = &e->relays[i];
+		for (int d = 0; d < 2 && r->in_use; d++) {
+			struct rte_mbuf *m = r->dir[d].pend_head;
+			while (m != NULL) {
+				struct rte_mbuf *next = tcp_meta(e, m)->next;
+				rte_pktmbuf_free(m);
+				m = next;
+			}
+		}
+	}
+	rte_free(e->relays);
 	rte_free(e->conns);
 	rte_free(e);
 }
 
 unsigned int tcp_engine_advance(struct tcp_engine *e, uint64_t now_us)
 {
+	e->now_us = now_us;
 	return tcp_wheel_advance(&e->wheel, now_us, on_timer, e);
 }
 
@@ -286,6 +311,11 @@ void tcp_timer_stop(struct tcp_conn *c, enum tcp_timer_kind k)
 
 void tcp_event(struct tcp_conn *c, enum tcp_conn_event ev)
 {
+	if (c->relay != NULL) {
+		tcp_relay_event(c, ev);
+		if (ev != TCP_EV_CLOSED)
+			return;
+	}
 	if (c->eng->p.event != NULL)
 		c->eng->p.event(c->eng->p.cb_arg, c, ev);
 }
@@ -297,10 +327,12 @@ void tcp_conn_close(struct tcp_conn *c, enum tcp_conn_event why)
 		return;
 	for (int k = 0; k < TCP_T_MAX; k++)
 		tcp_timer_stop(c, (enum tcp_timer_kind)k);
-	if (why == TCP_EV_RESET)
-		tcp_event(c, TCP_EV_RESET);
+	/* Closed before anyone hears of it, so that a callback acting on the news (a relay
+	 * aborting the other leg) finds this one already gone. */
 	c->state = TCP_CLOSED;
 	c->flags |= TF_FREE;
+	if (why == TCP_EV_RESET || why == TCP_EV_TIMEOUT)
+		tcp_event(c, why);
 	tcp_event(c, TCP_EV_CLOSED);
 }
 
@@ -317,11 +349,18 @@ void tcp_arm_keep(struct tcp_conn *c, uint64_t now_us)
 	uint64_t due = UINT64_MAX;
 
 	switch (c->state) {
+	case TCP_TIME_WAIT:
+		return; /* its 2 MSL timer runs on this node and must not be touched */
 	case TCP_FIN_WAIT_2:
-		/* Waiting for the peer's FIN: give up after fin_wait_timeout of silence. */
-		if (p->fin_wait_timeout_s)
-			due = c->last_rx_us + (uint64_t)p->fin_wait_timeout_s * 1000000;
-		break;
+		/* An orphan waiting for the peer's FIN gives up after fin_wait_timeout of
+		 * silence. A half-closed connection still has a reader and waits like an
+		 * established one (a request sent, its answer may take long). */
+		if (c->flags & TF_ORPHAN) {
+			if (p->fin_wait_timeout_s)
+				due = c->last_rx_us + (uint64_t)p->fin_wait_timeout_s * 1000000;
+			break;
+		}
+		/* fall through */
 	case TCP_ESTABLISHED:
 	case TCP_CLOSE_WAIT:
 	case TCP_FIN_WAIT_1:
@@ -372,7 +411,7 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 		if (++c->syn_tries > p->syn_retries) {
 			if (c->state == TCP_SYN_RCVD)
 				tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
-			tcp_conn_close(c, TCP_EV_RESET);
+			tcp_conn_close(c, TCP_EV_TIMEOUT);
 			return;
 		}
 		tcp_rto_backoff(&c->rto);
@@ -385,7 +424,7 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 		return;
 	if (++c->rto_tries > TCP_MAX_RTO_RETRIES) {
 		tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
-		tcp_conn_close(c, TCP_EV_RESET);
+		tcp_conn_close(c, TCP_EV_TIMEOUT);
 		return;
 	}
 	tcp_count(c, TCP_CNT_rto_expired);
@@ -430,7 +469,7 @@ static void on_keep(struct tcp_conn *c, uint64_t now_us)
 		tcp_conn_close(c, TCP_EV_CLOSED);
 		return;
 	}
-	if (c->state == TCP_FIN_WAIT_2) {
+	if (c->state == TCP_FIN_WAIT_2 && (c->flags & TF_ORPHAN)) {
 		if (now_us >= c->last_rx_us + (uint64_t)p->fin_wait_timeout_s * 1000000) {
 			tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
 			tcp_conn_close(c, TCP_EV_CLOSED);
@@ -442,14 +481,14 @@ static void on_keep(struct tcp_conn *c, uint64_t now_us)
 	if (p->idle_timeout_s &&
 	    now_us >= c->last_rx_us + (uint64_t)p->idle_timeout_s * 1000000) {
 		tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
-		tcp_conn_close(c, TCP_EV_RESET);
+		tcp_conn_close(c, TCP_EV_TIMEOUT);
 		return;
 	}
 	if (p->keepalive_s &&
 	    now_us >= c->last_rx_us + (uint64_t)p->keepalive_s * 1000000 * (1 + c->keep_probes)) {
 		if (c->keep_probes >= TCP_KEEPALIVE_PROBES) {
 			tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
-			tcp_conn_close(c, TCP_EV_RESET);
+			tcp_conn_close(c, TCP_EV_TIMEOUT);
 			return;
 		}
 		c->keep_probes++;
@@ -492,18 +531,26 @@ struct tcp_conn *tcp_conn_connect(struct tcp_engine *e, const struct tcp_profile
 		rte_errno = EINVAL;
 		return NULL;
 	}
+	e->now_us = now_us;
 	struct tcp_conn *c = tcp_conn_alloc(e, p, t, now_us);
 	if (c == NULL)
 		return NULL;
+	tcp_conn_start_active(c, now_us);
+	return c;
+}
+
+void tcp_conn_start_active(struct tcp_conn *c, uint64_t now_us)
+{
 	c->flags |= TF_ACTIVE;
 	c->state = TCP_SYN_SENT;
 	tcp_send_syn(c, false, now_us);
 	tcp_arm_rexmt(c, now_us);
-	return c;
 }
 
 int tcp_conn_accept(struct tcp_conn *c, uint64_t now_us)
 {
+	if (c != NULL)
+		c->eng->now_us = now_us;
 	if (c == NULL || c->state != TCP_SYN_RCVD || !(c->flags & TF_SYNACK_DEFER))
 		return -EINVAL;
 	c->flags &= ~TF_SYNACK_DEFER;
@@ -515,6 +562,8 @@ int tcp_conn_accept(struct tcp_conn *c, uint64_t now_us)
 
 int tcp_conn_refuse(struct tcp_conn *c, uint64_t now_us)
 {
+	if (c != NULL)
+		c->eng->now_us = now_us;
 	if (c == NULL || c->state != TCP_SYN_RCVD)
 		return -EINVAL;
 	/* RFC 9293 3.10.7.2: what a closed port answers to a SYN: RST, ACK = SEG.SEQ + 1. */
@@ -534,6 +583,7 @@ uint32_t tcp_conn_send_space(const struct tcp_conn *c)
 
 int tcp_conn_send(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 {
+	c->eng->now_us = now_us;
 	if (c->flags & (TF_FIN_QUEUED | TF_FREE))
 		return -EPIPE;
 	switch (c->state) {
@@ -587,6 +637,7 @@ void tcp_sq_drop_acked(struct tcp_conn *c, uint32_t ack)
 
 int tcp_conn_shutdown(struct tcp_conn *c, uint64_t now_us)
 {
+	c->eng->now_us = now_us;
 	if (c->flags & TF_FIN_QUEUED)
 		return 0;
 	switch (c->state) {
@@ -612,8 +663,22 @@ int tcp_conn_shutdown(struct tcp_conn *c, uint64_t now_us)
 	return 0;
 }
 
+int tcp_conn_orphan(struct tcp_conn *c, uint64_t now_us)
+{
+	c->eng->now_us = now_us;
+	if (c->flags & TF_FREE)
+		return -EINVAL;
+	c->flags |= TF_ORPHAN;
+	int r = tcp_conn_shutdown(c, now_us);
+	if (!(c->flags & TF_FREE))
+		tcp_arm_keep(c, now_us);
+	tcp_finish(c);
+	return r;
+}
+
 void tcp_conn_abort(struct tcp_conn *c, uint64_t now_us)
 {
+	c->eng->now_us = now_us;
 	if (c->flags & TF_FREE)
 		return;
 	if (c->state != TCP_SYN_SENT && c->state != TCP_TIME_WAIT && c->state != TCP_CLOSED)
@@ -624,6 +689,7 @@ void tcp_conn_abort(struct tcp_conn *c, uint64_t now_us)
 
 void tcp_conn_recv_consumed(struct tcp_conn *c, uint32_t n, uint64_t now_us)
 {
+	c->eng->now_us = now_us;
 	uint32_t before = tcp_rcv_window(c);
 	c->rcv_unconsumed = n > c->rcv_unconsumed ? 0 : c->rcv_unconsumed - n;
 	/* RFC 9293 3.8.6.2.2: announce the window when it grew by 2 MSS or half the buffer, so
@@ -639,6 +705,7 @@ void tcp_conn_recv_consumed(struct tcp_conn *c, uint32_t n, uint64_t now_us)
 
 void tcp_conn_set_rcv_closed(struct tcp_conn *c, bool closed, uint64_t now_us)
 {
+	c->eng->now_us = now_us;
 	if (closed) {
 		c->flags |= TF_RCV_CLOSED;
 		return;

@@ -127,12 +127,19 @@ static void deliver(struct tcp_conn *c, struct rte_mbuf *m, uint32_t len)
 {
 	c->rcv_nxt += len;
 	c->bytes_received += len;
-	if (len == 0 || c->eng->p.recv == NULL) {
+	if (len == 0 || (c->eng->p.recv == NULL && c->relay == NULL)) {
 		rte_pktmbuf_free(m);
 		return;
 	}
+	if (c->flags & TF_ORPHAN) {
+		rte_pktmbuf_free(m); /* nobody reads any more; keep the window open */
+		return;
+	}
 	c->rcv_unconsumed += len;
-	c->eng->p.recv(c->eng->p.cb_arg, c, m);
+	if (c->relay != NULL)
+		tcp_relay_recv(c, m);
+	else
+		c->eng->p.recv(c->eng->p.cb_arg, c, m);
 }
 
 /* The peer's FIN has been reached in order (RFC 9293 3.10.7.4 eighth). */
@@ -888,6 +895,7 @@ int tcp_conn_input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 		rte_pktmbuf_free(m);
 		return 0;
 	}
+	c->eng->now_us = now_us;
 	int r = input(c, m, now_us);
 	tcp_finish(c);
 	return r;

@@ -45,6 +45,7 @@ enum {
 	TF_RTO_EPISODE = 1u << 14, /* back-to-back RTOs: ssthresh held (RFC 5681 3.1) */
 	TF_ACTIVE = 1u << 15,	   /* we sent the first SYN */
 	TF_IN_USE = 1u << 16,
+	TF_ORPHAN = 1u << 17, /* no application any more: FIN_WAIT_2 times out, data dropped */
 };
 
 enum tcp_timer_kind { TCP_T_REXMT, TCP_T_DELACK, TCP_T_KEEP, TCP_T_MAX };
@@ -111,18 +112,42 @@ struct tcp_conn {
 	struct tcp_sack_sb sb;
 	struct tcp_sack_rcv sr;
 
+	struct tcp_relay *relay; /* when this connection is a relay leg */
+	uint8_t relay_side;
+
 	/* telemetry */
 	uint64_t bytes_acked, bytes_received, segs_in, segs_out, retransmits;
 	uint32_t free_next; /* pool free list */
 };
 
+struct tcp_relay_dir {
+	struct rte_mbuf *pend_head, *pend_tail; /* from the source leg, not yet sent on */
+	uint32_t pend_bytes;
+	uint32_t buffered;	/* octets from the source leg not yet acked downstream */
+	uint32_t max_buffered;
+	uint64_t acked_seen;	/* the sink leg's bytes_acked when last looked at */
+	bool fin_pending;	/* the source's peer finished: shut the sink down when drained */
+	bool window_closed;
+};
+
+struct tcp_relay {
+	struct tcp_conn *leg[2];
+	struct tcp_relay_dir dir[2]; /* dir[i]: from leg[i] to leg[1 - i] */
+	bool deferred;
+	bool in_use;
+	uint32_t free_next;
+};
+
 struct tcp_engine {
 	struct tcp_engine_params p;
+	struct tcp_relay *relays;
+	uint32_t relay_free;
 	struct tcp_wheel wheel;
 	struct tcp_conn *conns;
 	uint32_t free_head;
 	uint32_t in_use;
 	int meta_off; /* mbuf dynfield offset of struct tcp_mbuf_meta */
+	uint64_t now_us; /* time of the entry point being served (for relay callbacks) */
 	uint16_t ip_id;
 	uint64_t chack_window_us;
 	uint32_t chack_count, chack_limit;
@@ -168,7 +193,12 @@ int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t fla
 uint32_t tcp_rcv_window(const struct tcp_conn *c);
 void tcp_arm_rexmt(struct tcp_conn *c, uint64_t now_us);
 
+/* tcp_relay.c */
+void tcp_relay_recv(struct tcp_conn *c, struct rte_mbuf *m);
+void tcp_relay_event(struct tcp_conn *c, enum tcp_conn_event ev);
+
 /* tcp_conn.c */
+void tcp_conn_start_active(struct tcp_conn *c, uint64_t now_us); /* send the first SYN */
 struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *p,
 				const struct tcp_tuple *t, uint64_t now_us);
 void tcp_set_state(struct tcp_conn *c, enum tcp_state s, uint64_t now_us);

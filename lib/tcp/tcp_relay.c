@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The relay between the two legs of a split flow. In-order data from one leg is queued on the
+ * other leg's send queue by mbuf reference. Until the other leg takes it, it counts against
+ * the source leg's receive window; from then until the far peer acknowledges it, against the
+ * proxy buffer: at proxy_buffer_high (the source leg's profile) the source leg's window
+ * closes, below proxy_buffer_low it reopens (F5's model). A flow thus holds at most
+ * proxy_buffer_high plus one receive window per direction. FIN and RST cross.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_errno.h>
+
+#include "tcp_private.h"
+
+#define POOL_NIL UINT32_MAX
+
+struct tcp_conn *tcp_relay_leg(const struct tcp_relay *r, unsigned int side)
+{
+	return side < 2 ? r->leg[side] : NULL;
+}
+
+struct tcp_relay *tcp_conn_relay(const struct tcp_conn *c, unsigned int *side)
+{
+	if (side != NULL)
+		*side = c->relay_side;
+	return c->relay;
+}
+
+void tcp_relay_get_info(const struct tcp_relay *r, struct tcp_relay_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	for (int d = 0; d < 2; d++) {
+		info->buffered[d] = r->dir[d].buffered;
+		info->pending[d] = r->dir[d].pend_bytes;
+		info->window_closed[d] = r->dir[d].window_closed;
+		info->max_buffered[d] = r->dir[d].max_buffered;
+	}
+}
+
+/* Close without a segment on the wire (the client is left to its own SYN timeout). */
+static void close_silently(struct tcp_conn *c)
+{
+	tcp_conn_close(c, TCP_EV_CLOSED);
+	tcp_finish(c);
+}
+
+static bool can_send(const struct tcp_conn *c)
+{
+	return c != NULL && !(c->flags & TF_FREE) &&
+	       (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT);
+}
+
+static void relay_free(struct tcp_engine *e, struct tcp_relay *r)
+{
+	for (int d = 0; d < 2; d++) {
+		struct rte_mbuf *m = r->dir[d].pend_head;
+		while (m != NULL) {
+			struct rte_mbuf *next = tcp_meta(e, m)->next;
+			rte_pktmbuf_free(m);
+			m = next;
+		}
+	}
+	uint32_t idx = (uint32_t)(r - e->relays);
+	memset(r, 0, sizeof(*r));
+	r->free_next = e->relay_free;
+	e->relay_free = idx;
+}
+
+/* Move pending data of direction d into the sink leg as far as its send buffer allows, then
+ * pass on a FIN that waits behind it. */
+static void push(struct tcp_relay *r, int d, uint64_t now_us)
+{
+	struct tcp_relay_dir *dir = &r->dir[d];
+	struct tcp_conn *sink = r->leg[1 - d];
+	if (!can_send(sink))
+		return;
+	struct tcp_engine *e = sink->eng;
+	uint32_t moved = 0;
+	while (dir->pend_head != NULL) {
+		struct rte_mbuf *m = dir->pend_head;
+		struct rte_mbuf *next = tcp_meta(e, m)->next;
+		uint32_t len = rte_pktmbuf_pkt_len(m);
+		if (tcp_conn_send(sink, m, now_us) != 0)
+			break;
+		dir->pend_head = next;
+		dir->pend_bytes -= len;
+		moved += len;
+	}
+	/* Data in the sink's send queue no longer counts against the source's receive window;
+	 * the proxy buffer watermarks bound it instead (F5's model). */
+	struct tcp_conn *src = r->leg[d];
+	if (moved > 0 && src != NULL && !(src->flags & TF_FREE))
+		tcp_conn_recv_consumed(src, moved, now_us);
+	if (dir->pend_head == NULL)
+		dir->pend_tail = NULL;
+	if (dir->pend_head == NULL && dir->fin_pending && r->leg[1 - d] != NULL) {
+		dir->fin_pending = false;
+		tcp_conn_shutdown(r->leg[1 - d], now_us);
+	}
+}
+
+/* Proxy buffer hysteresis on the source leg of direction d. */
+static void watermarks(struct tcp_relay *r, int d, uint64_t now_us)
+{
+	struct tcp_relay_dir *dir = &r->dir[d];
+	struct tcp_conn *src = r->leg[d];
+	if (src == NULL || (src->flags & TF_FREE))
+		return;
+	const struct tcp_profile *p = src->prof;
+	if (!dir->window_closed && p->proxy_buffer_high && dir->buffered >= p->proxy_buffer_high) {
+		dir->window_closed = true;
+		tcp_conn_set_rcv_closed(src, true, now_us);
+	} else if (dir->window_closed && dir->buffered < p->proxy_buffer_low) {
+		dir->window_closed = false;
+		tcp_conn_set_rcv_closed(src, false, now_us);
+	}
+}
+
+void tcp_relay_recv(struct tcp_conn *c, struct rte_mbuf *m)
+{
+	struct tcp_relay *r = c->relay;
+	int d = c->relay_side;
+	struct tcp_relay_dir *dir = &r->dir[d];
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	uint64_t now_us = c->eng->now_us;
+
+	dir->buffered += len;
+	if (dir->buffered > dir->max_buffered)
+		dir->max_buffered = dir->buffered;
+	tcp_meta(c->eng, m)->next = NULL;
+	if (dir->pend_tail != NULL)
+		tcp_meta(c->eng, dir->pend_tail)->next = m;
+	else
+		dir->pend_head = m;
+	dir->pend_tail = m;
+	dir->pend_bytes += len;
+	push(r, d, now_us);
+	watermarks(r, d, now_us);
+}
+
+/* The sink leg of direction d had data acknowledged: release it on the source leg. */
+static void acked(struct tcp_relay *r, int d, uint64_t now_us)
+{
+	struct tcp_relay_dir *dir = &r->dir[d];
+	struct tcp_conn *sink = r->leg[1 - d];
+	uint64_t delta = sink->bytes_acked - dir->acked_seen;
+	dir->acked_seen = sink->bytes_acked;
+	if (delta > dir->buffered)
+		delta = dir->buffered;
+	dir->buffered -= (uint32_t)delta;
+	push(r, d, now_us);
+	watermarks(r, d, now_us);
+}
+
+void tcp_relay_event(struct tcp_conn *c, enum tcp_conn_event ev)
+{
+	struct tcp_relay *r = c->relay;
+	struct tcp_engine *e = c->eng;
+	int side = c->relay_side;
+	struct tcp_conn *other = r->leg[1 - side];
+	uint64_t now_us = e->now_us;
+
+	switch (ev) {
+	case TCP_EV_ESTABLISHED:
+		if (side == 1 && other != NULL && (other->flags & TF_SYNACK_DEFER))
+			tcp_conn_accept(other, now_us); /* deferred: now answer the client */
+		push(r, 0, now_us);
+		push(r, 1, now_us);
+		break;
+	case TCP_EV_SENT_ACKED:
+		acked(r, 1 - side, now_us);
+		break;
+	case TCP_EV_PEER_FIN:
+		r->dir[side].fin_pending = true;
+		push(r, side, now_us);
+		break;
+	case TCP_EV_RESET:
+	case TCP_EV_TIMEOUT:
+		r->leg[side] = NULL;
+		if (other == NULL)
+			break;
+		if (side == 1 && other->state == TCP_SYN_RCVD && (other->flags & TF_SYNACK_DEFER)) {
+			/* Deferred and the server never accepted: refused -> the client gets the
+			 * RST a closed port sends; unreachable -> no answer, as without us. */
+			if (ev == TCP_EV_RESET)
+				tcp_conn_refuse(other, now_us);
+			else
+				close_silently(other);
+		} else {
+			tcp_conn_abort(other, now_us);
+		}
+		break;
+	case TCP_EV_CLOSED:
+		r->leg[side] = NULL;
+		c->relay = NULL;
+		if (other != NULL && !(other->flags & TF_FREE)) {
+			if (r->dir[1 - side].pend_bytes > 0 || other->state == TCP_SYN_SENT ||
+			    other->state == TCP_SYN_RCVD) {
+				/* Data or a handshake toward a leg that is gone: nothing can
+				 * finish it. */
+				tcp_conn_abort(other, now_us);
+			} else {
+				/* Nobody reads the surviving leg any more: let it finish sending,
+				 * with the FIN-WAIT-2 timeout of an orphan. */
+				tcp_conn_orphan(other, now_us);
+			}
+		}
+		if (r->leg[0] == NULL && r->leg[1] == NULL && r->in_use)
+			relay_free(e, r);
+		break;
+	}
+}
+
+struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_profile *client_side,
+				 const struct tcp_profile *server_side, struct rte_mbuf *syn,
+				 bool deferred, uint64_t now_us)
+{
+	if (e == NULL || client_side == NULL || server_side == NULL || syn == NULL ||
+	    tcp_cc_find(client_side->congestion_control) == NULL ||
+	    tcp_cc_find(server_side->congestion_control) == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	e->now_us = now_us;
+	if (e->relay_free == POOL_NIL || e->in_use + 2 > e->p.max_conns) {
+		e->cnt[TCP_CNT_conn_no_memory]++;
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	struct tcp_conn *a = tcp_conn_listen(e, client_side, syn, deferred, now_us);
+	if (a == NULL)
+		return NULL;
+	struct tcp_tuple t = {.laddr = a->tuple.raddr, .raddr = a->tuple.laddr,
+			      .lport = a->tuple.rport, .rport = a->tuple.lport};
+	struct tcp_relay *r = &e->relays[e->relay_free];
+	e->relay_free = r->free_next;
+	memset(r, 0, sizeof(*r));
+	r->in_use = true;
+	r->deferred = deferred;
+	r->leg[0] = a;
+	a->relay = r;
+	a->relay_side = 0;
+	struct tcp_conn *b = tcp_conn_alloc(e, server_side, &t, now_us);
+	if (b == NULL) {
+		/* Cannot happen after the checks above; undo quietly if it does. */
+		close_silently(a);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	/* A leg before its first segment, so that the tx callback can tell the sides apart. */
+	r->leg[1] = b;
+	b->relay = r;
+	b->relay_side = 1;
+	tcp_conn_start_active(b, now_us);
+	return r;
+}
