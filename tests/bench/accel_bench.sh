@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Split TCP benchmark (issue 4, doc/benchmarks.md "Split TCP"): pepgw single-ended, topology (a)
+# client — pepgw — wanem — server, against Linux end to end over the same wanem path, topology
+# (c) client — wanem — server, in one invocation. Not part of the test suite.
+#
+#   tests/bench/accel_bench.sh [--runs N] [--secs S] [--only geo-sat-0|geo-sat|lfn|dicom-coax]...
+#
+# Every run is one iperf3 flow client → server (upload), so that across the WAN the sender is
+# pepgw's WAN leg (NewReno + SACK, profile wan-satellite of tests/e2e/pepgw-accel-wan-bench
+# .json.tpl) with pepgw, and the client's own TCP without it.
+#  geo-sat-0   geo-sat.json with loss 0 (10 Mbit/s, 600 ms RTT), client with window scaling off
+#              (64 KB window): pepgw vs end to end (the classic PEP win; issue: >= 80 % of
+#              10 Mbit/s vs ~0.9). Ratio printed.
+#  geo-sat, lfn, dicom-coax (link 1 of dicom-branch.json, hosts at MTU 1440 as in the baseline
+#              section): pepgw vs Linux cubic and bbr end to end.
+# Per run: goodput (iperf3 end.sum_received, server side), retransmits (iperf3 sum_sent for
+# Linux; /pepgw/tcp retransmits delta, the WAN leg's, for pepgw) and time to first byte (curl
+# time_starttransfer of a 1 kB file from python3 -m http.server, median of 3).
+# wanem's queue is raised to 2x the path's BDP (at least the preset's default) on both
+# topologies, so that a full window fits (see doc/benchmarks.md).
+# Env: LAB_BUILD (a build with app/pepgw/pepgw and app/wanem/wanem), as for the e2e tests.
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=../lab/lab.sh
+. "$top/tests/lab/lab.sh"
+PY=/usr/bin/python3
+telemetry=$top/tools/telemetry.py
+pepgw_tpl=$top/tests/e2e/pepgw-accel-wan-bench.json.tpl
+
+runs=1
+secs=25
+only=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--runs) runs=$2 && shift 2 ;;
+	--secs) secs=$2 && shift 2 ;;
+	--only) only+=("$2") && shift 2 ;;
+	*) echo "usage: $0 [--runs N] [--secs S] [--only PATH]..." >&2 && exit 1 ;;
+	esac
+done
+
+# name preset link-index host-mtu loss-override client-ws(1/0) variants
+paths=(
+	"geo-sat-0 geo-sat 0 1500 0 0 linux-cubic,pepgw"
+	"geo-sat geo-sat 0 1500 - 1 linux-cubic,linux-bbr,pepgw"
+	"lfn lfn 0 1500 - 1 linux-cubic,linux-bbr,pepgw"
+	"dicom-coax dicom-branch 0 1440 - 1 linux-cubic,linux-bbr,pepgw"
+)
+
+if ! sysctl -n net.ipv4.tcp_available_congestion_control | grep -qw bbr; then
+	modprobe tcp_bbr 2>/dev/null || true
+fi
+
+work=$(mktemp -d)
+results=$work/results
+: >"$results"
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), tree $(git -C "$top" rev-parse --short \
+HEAD), $runs run(s) of $secs s per cell, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+# ttfb HOST SERVER: median curl time_starttransfer (s) of 3 GETs of the 1 kB file.
+ttfb() {
+	local i
+	for i in 1 2 3; do
+		lab_exec "$1" curl -s -o /dev/null --max-time 20 -w '%{time_starttransfer}\n' \
+			"http://$2:8080/1k.bin" || echo 99
+	done | sort -n | sed -n 2p
+}
+
+for p in "${paths[@]}"; do
+	read -r name preset idx mtu loss ws variants <<<"$p"
+	if [ ${#only[@]} -gt 0 ] && ! printf '%s\n' "${only[@]}" | grep -qxF "$name"; then
+		continue
+	fi
+	# One link of the preset on the lab's link-1 ports; queue >= 2 x BDP (one way delay x 2 x
+	# rate); loss overridden for geo-sat-0.
+	tpl=$work/$name.json.tpl
+	jq --argjson i "$idx" --arg loss "$loss" '.links = [.links[$i] | .a = "${E1A_DEV}" |
+		.b = "${E1B_DEV}" | .both.queue_bytes = ([(.both.rate_mbps * 1e6 / 8 *
+		.both.delay_ms * 2 / 1000 * 2) | floor, (.both.rate_mbps * 1e6 / 8 / 10) | floor,
+		16384] | max) | (if $loss != "-" then .both.loss = ($loss | tonumber) else . end)]' \
+		"$top/config/wanem/$preset.json" >"$tpl"
+	IFS=, read -r -a vs <<<"$variants"
+	for v in "${vs[@]}"; do
+		lab_init
+		if [ "$v" = pepgw ]; then
+			lab_topo_single --pepgw "$pepgw_tpl" --wanem "$tpl" --pepgw-cpu 1 --wanem-cpu 0 \
+				--mtu "$mtu" --wan-mtu "$mtu"
+		else
+			lab_topo_baseline --wanem "$tpl" --cpu 0 --mtu "$mtu"
+		fi
+		server=$(lab_get SERVER_IP)
+		[ "$ws" = 1 ] || lab_exec client sysctl -qw net.ipv4.tcp_window_scaling=0
+		head -c 1000 /dev/urandom >"$LAB_DIR/1k.bin"
+		lab_bg server http bash -c "cd '$LAB_DIR' && exec python3 -m http.server --bind \
+$server 8080"
+		lab_bg server iperf3 iperf3 -s -B "$server" -p 5201
+		lab_wait_listen server 8080
+		lab_wait_listen server 5201
+		cc=${v#linux-}
+		[ "$v" = pepgw ] && cc=cubic
+		for r in $(seq 1 "$runs"); do
+			json=$work/$name-$v-$r.json
+			rx0=0
+			[ "$v" = pepgw ] && rx0=$("$telemetry" "$LAB_PREFIX-gw" /pepgw/tcp |
+				jq '."/pepgw/tcp".retransmits')
+			lab_exec client iperf3 -c "$server" -p 5201 -t "$secs" -C "$cc" -J >"$json" ||
+				true
+			read -r mbps retr < <($PY -c '
+import json, sys
+try:
+    e = json.load(open(sys.argv[1]))["end"]
+    print(e["sum_received"]["bits_per_second"] / 1e6, e["sum_sent"]["retransmits"])
+except (ValueError, KeyError):
+    print("0 -1")' "$json")
+			if [ "$v" = pepgw ]; then
+				retr=$(($("$telemetry" "$LAB_PREFIX-gw" /pepgw/tcp |
+					jq '."/pepgw/tcp".retransmits') - rx0))
+			fi
+			t=$(ttfb client "$server")
+			echo "$name $v $r $mbps $retr $t" | tee -a "$results" >&2
+		done
+		lab_teardown 0
+	done
+done
+
+$PY - "$results" <<'EOF'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, v, _, mbps, retr, ttfb = line.split()
+    rows.setdefault(name, {}).setdefault(v, []).append((float(mbps), int(retr), float(ttfb)))
+med = lambda xs: statistics.median(xs)
+print("| path | variant | goodput Mbit/s | retransmits | time to first byte ms |")
+print("|---|---|---|---|---|")
+for name, vs in rows.items():
+    for v, runs in vs.items():
+        print("| %s | %s | %.2f | %d | %.0f |" % (name, v, med(m for m, _, _ in runs),
+              med(r for _, r, _ in runs), 1000 * med(t for _, _, t in runs)))
+if "geo-sat-0" in rows and {"pepgw", "linux-cubic"} <= rows["geo-sat-0"].keys():
+    p = med(m for m, _, _ in rows["geo-sat-0"]["pepgw"])
+    l = med(m for m, _, _ in rows["geo-sat-0"]["linux-cubic"])
+    print("\ngeo-sat-0 (64 KB client window): pepgw %.2f Mbit/s = %.0f %% of 10 Mbit/s, "
+          "%.1fx end to end (%.2f Mbit/s)" % (p, p * 10, p / l if l else float("inf"), l))
+EOF
+rm -rf "$work"
