@@ -164,6 +164,82 @@ static void syn_rcvd_gives_up_after_syn_retries(void **state)
 	tcp_engine_free(e);
 }
 
+/* A data segment from the peer of the connection made by seg(1, SYN): seq relative to its
+ * ISN (77), ack absolute. */
+static struct rte_mbuf *data_seg(uint32_t rel_seq, uint32_t ack, uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(test_mbuf_pool());
+	assert_non_null(m);
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(40 + len));
+	memset(p, 0, 40 + len);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(40 + len));
+	ip->next_proto_id = IPPROTO_TCP;
+	th->src_port = rte_cpu_to_be_16(1);
+	th->dst_port = rte_cpu_to_be_16(80);
+	th->sent_seq = rte_cpu_to_be_32(77 + rel_seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = 5 << 4;
+	th->tcp_flags = RTE_TCP_ACK_FLAG;
+	th->rx_win = rte_cpu_to_be_16(65535);
+	return m;
+}
+
+static uint32_t last_seq_out;
+static void on_tx_seq(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
+{
+	const struct rte_tcp_hdr *th =
+		rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, sizeof(struct rte_ipv4_hdr));
+	last_seq_out = rte_be_to_cpu_32(th->sent_seq);
+	rte_pktmbuf_free(m);
+}
+
+static void out_of_order_queue_is_capped(void **state)
+{
+	struct tcp_profile p;
+	tcp_profile_defaults(&p);
+	p.receive_window = 1 << 20;
+	struct tcp_engine_params ep = {.max_conns = 1, .hdr_pool = test_mbuf_pool(), .mtu = 1500,
+				       .tx = on_tx_seq, .deterministic = true};
+	struct tcp_engine *e = tcp_engine_create("t", &ep);
+	unsigned int avail = rte_mempool_avail_count(test_mbuf_pool());
+	struct tcp_conn *c =
+		tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	assert_non_null(c);
+	uint32_t ack = last_seq_out + 1;
+	tcp_conn_input(c, data_seg(1, ack, 0), 1000);
+	assert_int_equal(tcp_conn_state(c), TCP_ESTABLISHED);
+	/* 1100 one-byte segments, each its own island: 1024 are held, 76 dropped. */
+	for (uint32_t k = 0; k < 1100; k++)
+		tcp_conn_input(c, data_seg(2 + 2 * k, ack, 1), 2000);
+	assert_int_equal(tcp_engine_counter(e, TCP_CNT_ooo_dropped), 76);
+	struct tcp_conn_info ci;
+	tcp_conn_get_info(c, &ci);
+	assert_int_equal(ci.ooo_bytes, 1024);
+	char line[512];
+	assert_true(tcp_conn_info_format(&ci, line, sizeof(line)) > 0);
+	assert_non_null(strstr(line, "ESTABLISHED"));
+	assert_non_null(strstr(line, "ooo:1024"));
+	struct tcp_tuple t;
+	tcp_conn_tuple(c, &t);
+	assert_ptr_equal(tcp_engine_find(e, &t), c);
+	struct tcp_tuple rev = {.laddr = t.raddr, .raddr = t.laddr, .lport = t.rport,
+				.rport = t.lport};
+	assert_ptr_equal(tcp_engine_find(e, &rev), c);
+	rev.lport++;
+	assert_null(tcp_engine_find(e, &rev));
+	struct tcp_engine_summary sum;
+	tcp_engine_get_summary(e, &sum);
+	assert_int_equal(sum.conns, 1);
+	assert_int_equal(sum.by_state[TCP_ESTABLISHED], 1);
+	assert_int_equal(sum.ooo_bytes, 1024);
+	assert_true(rte_mempool_avail_count(test_mbuf_pool()) + 1024 >= avail);
+	tcp_engine_free(e);
+	assert_int_equal(rte_mempool_avail_count(test_mbuf_pool()), avail);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +248,7 @@ int main(void)
 		cmocka_unit_test(malformed_syn_is_ebadmsg),
 		cmocka_unit_test(bad_segments_return_drop_codes),
 		cmocka_unit_test(syn_rcvd_gives_up_after_syn_retries),
+		cmocka_unit_test(out_of_order_queue_is_capped),
 	};
 	if (test_mbuf_pool() == NULL)
 		return 1;

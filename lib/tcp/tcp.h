@@ -14,6 +14,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -92,6 +93,7 @@ enum tcp_conn_event {
 	X(conn_opened)                                                                             \
 	X(conn_closed)                                                                             \
 	X(conn_no_memory)                                                                          \
+	X(ooo_dropped)                                                                             \
 	X(tx_no_mbuf)
 
 enum tcp_engine_counter {
@@ -219,6 +221,29 @@ struct tcp_conn_info {
 };
 
 void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *info);
+
+/* One line like `ss -ti`: "ESTABLISHED wscale:7,7 rto:204 rtt:2.1/0.4 mss:1448 cwnd:10 ...".
+ * Returns what snprintf returns. */
+int tcp_conn_info_format(const struct tcp_conn_info *info, char *buf, size_t len);
+
+/*
+ * Telemetry lookup (walks the pool; not for the data path): a connection whose 4-tuple is t
+ * from either end (a relay's two legs share the flow's tuple, reversed; the first found is
+ * returned). NULL when none.
+ */
+struct tcp_conn *tcp_engine_find(struct tcp_engine *e, const struct tcp_tuple *t);
+
+struct tcp_engine_summary {
+	uint32_t conns;
+	uint32_t relays;
+	uint32_t by_state[TCP_TIME_WAIT + 1];
+	uint64_t send_queue_bytes;
+	uint64_t recv_unconsumed_bytes;
+	uint64_t ooo_bytes;
+	uint64_t relay_buffered_bytes;
+	uint64_t retransmits;
+};
+void tcp_engine_get_summary(const struct tcp_engine *e, struct tcp_engine_summary *s);
 
 /* ---- relay: one proxied flow = two legs glued by bounded buffers ---- */
 

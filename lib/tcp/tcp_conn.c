@@ -770,3 +770,60 @@ void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *i)
 	i->ooo_bytes = c->ooo_bytes;
 	i->in_recovery = !!(c->flags & TF_RECOVERY);
 }
+
+int tcp_conn_info_format(const struct tcp_conn_info *i, char *buf, size_t len)
+{
+	return snprintf(buf, len,
+			"%s%s%s wscale:%u,%u rto:%u rtt:%.1f/%.1f backoff:%u mss:%u rcvmss:%u "
+			"cwnd:%u ssthresh:%u bytes_acked:%llu bytes_received:%llu segs_out:%llu "
+			"segs_in:%llu retrans:%llu dsack:%llu unacked:%u sacked:%u lost:%u "
+			"snd_wnd:%u rcv_wnd:%u sendq:%u recvq:%u ooo:%u%s",
+			tcp_state_name(i->state), i->sack ? " sack" : "", i->timestamps ? " ts" : "",
+			i->snd_wscale, i->rcv_wscale, i->rto_us / 1000, i->srtt_us / 1000.0,
+			i->rttvar_us / 1000.0, i->backoff, i->snd_mss, i->rcv_mss,
+			i->snd_mss ? i->cwnd / i->snd_mss : 0,
+			i->ssthresh >= (1u << 30) || !i->snd_mss ? 0 : i->ssthresh / i->snd_mss,
+			(unsigned long long)i->bytes_acked, (unsigned long long)i->bytes_received,
+			(unsigned long long)i->segs_out, (unsigned long long)i->segs_in,
+			(unsigned long long)i->retransmits, (unsigned long long)i->dsacks_rcvd,
+			i->bytes_in_flight, i->sacked_bytes, i->lost_bytes, i->snd_wnd, i->rcv_wnd,
+			i->send_queue_bytes, i->recv_unconsumed, i->ooo_bytes,
+			i->in_recovery ? " recovery" : "");
+}
+
+struct tcp_conn *tcp_engine_find(struct tcp_engine *e, const struct tcp_tuple *t)
+{
+	for (uint32_t k = 0; k < e->p.max_conns; k++) {
+		struct tcp_conn *c = &e->conns[k];
+		if (!(c->flags & TF_IN_USE) || (c->flags & TF_FREE))
+			continue;
+		const struct tcp_tuple *u = &c->tuple;
+		if ((u->laddr == t->laddr && u->raddr == t->raddr && u->lport == t->lport &&
+		     u->rport == t->rport) ||
+		    (u->laddr == t->raddr && u->raddr == t->laddr && u->lport == t->rport &&
+		     u->rport == t->lport))
+			return c;
+	}
+	return NULL;
+}
+
+void tcp_engine_get_summary(const struct tcp_engine *e, struct tcp_engine_summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (uint32_t k = 0; k < e->p.max_conns; k++) {
+		const struct tcp_conn *c = &e->conns[k];
+		if (!(c->flags & TF_IN_USE))
+			continue;
+		s->conns++;
+		if ((unsigned int)c->state <= TCP_TIME_WAIT)
+			s->by_state[c->state]++;
+		s->send_queue_bytes += c->sq_bytes;
+		s->recv_unconsumed_bytes += c->rcv_unconsumed;
+		s->ooo_bytes += c->ooo_bytes;
+		s->retransmits += c->retransmits;
+		if (c->relay != NULL && c->relay_side == 0) {
+			s->relays++;
+			s->relay_buffered_bytes += c->relay->dir[0].buffered + c->relay->dir[1].buffered;
+		}
+	}
+}

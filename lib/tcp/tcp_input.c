@@ -174,6 +174,12 @@ static bool ooo_insert(struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq, uin
 	struct rte_mbuf **pp = &c->ooo_head;
 	struct rte_mbuf *prev = NULL;
 
+	if (c->ooo_segs >= TCP_OOO_MAX_SEGS) {
+		tcp_count(c, TCP_CNT_ooo_dropped);
+		rte_pktmbuf_free(m);
+		return false;
+	}
+
 	while (*pp != NULL && tcp_seq_leq(tcp_meta(e, *pp)->seq, seq)) {
 		prev = *pp;
 		pp = &tcp_meta(e, *pp)->next;
@@ -202,6 +208,7 @@ static bool ooo_insert(struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq, uin
 			struct rte_mbuf *dead = *pp;
 			*pp = nm->next;
 			c->ooo_bytes -= nm->len;
+			c->ooo_segs--;
 			rte_pktmbuf_free(dead);
 			continue;
 		}
@@ -220,6 +227,7 @@ static bool ooo_insert(struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq, uin
 	meta->next = *pp;
 	*pp = m;
 	c->ooo_bytes += len;
+	c->ooo_segs++;
 	/* RFC 2018 4: report the whole contiguous out-of-order run that holds this segment. */
 	uint32_t run_s = 0, run_e = 0;
 	bool in_run = false;
@@ -249,6 +257,7 @@ static void ooo_drain(struct tcp_conn *c, uint64_t now_us)
 		struct rte_mbuf *m = c->ooo_head;
 		c->ooo_head = meta->next;
 		c->ooo_bytes -= meta->len;
+		c->ooo_segs--;
 		uint32_t seq = meta->seq, len = meta->len;
 		bool fin = meta->fin;
 		if (tcp_seq_lt(seq, c->rcv_nxt)) {

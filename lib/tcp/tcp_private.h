@@ -24,6 +24,9 @@
 #define TCP_PAWS_IDLE_US	(24ull * 24 * 3600 * 1000000) /* RFC 7323 5.5: 24 days */
 #define TCP_DEFAULT_SSTHRESH	(1u << 30)
 #define TCP_IPV4_TTL		64
+/* Out-of-order segments held per connection: tiny segments spread over the window must not
+ * pin the mbuf pool or make every insertion walk thousands of entries (CVE-2018-5390). */
+#define TCP_OOO_MAX_SEGS	1024
 #define TCP_HDR_ROOM		(sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_tcp_hdr) + 40)
 
 /* Connection flags. */
@@ -92,6 +95,7 @@ struct tcp_conn {
 	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge advertised */
 	uint32_t rcv_unconsumed;	/* delivered to the application, not yet consumed */
 	uint32_t ooo_bytes;
+	uint32_t ooo_segs;
 	uint16_t segs_unacked;		/* for ack_every_segments */
 	uint32_t ts_recent;
 	uint64_t ts_recent_us;
