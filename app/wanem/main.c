@@ -156,6 +156,22 @@ static void tx_buffer_dropped(struct rte_mbuf **pkts, uint16_t unsent, void *use
 	rte_pktmbuf_free_bulk(pkts, unsent);
 }
 
+/*
+ * Every direction may hold max_packets mbufs in its queue and delay line; the ports' rings
+ * hold theirs too. A pool smaller than that lets a flood in one direction starve the other,
+ * so the configured "mbufs" is only a floor.
+ */
+static unsigned int pool_size(const struct wanem_config *cfg)
+{
+	uint64_t n = 0;
+	for (unsigned int i = 0; i < cfg->n_links; i++)
+		for (int d = 0; d < WANEM_NB_DIRS; d++)
+			n += cfg->links[i].dir[d].params.max_packets;
+	/* Two ports per link, default descriptor rings (drivers/port), two per-lcore caches. */
+	n += (uint64_t)cfg->n_links * 2 * (2 * 1024) + 2 * MBUF_CACHE + MAX_BURST;
+	return (unsigned int)RTE_MAX(n, (uint64_t)cfg->mbufs);
+}
+
 static int open_links(struct wanem_app *app)
 {
 	char err[256], pname[PORT_NAME_MAX];
@@ -460,7 +476,7 @@ int main(int argc, char **argv)
 		snprintf(app->ctl_path, sizeof(app->ctl_path), "%s/wanem.sock",
 			 rte_eal_get_runtime_dir());
 
-	app->pool = rte_pktmbuf_pool_create("wanem_mbufs", app->cfg->mbufs, MBUF_CACHE, 0,
+	app->pool = rte_pktmbuf_pool_create("wanem_mbufs", pool_size(app->cfg), MBUF_CACHE, 0,
 					    RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	rc = 1;
 	if (app->pool == NULL) {

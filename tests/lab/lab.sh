@@ -24,6 +24,7 @@ LAB_EXEC_TIMEOUT=${LAB_EXEC_TIMEOUT:-120} # upper bound of every lab_exec comman
 LAB_READY_TIMEOUT=${LAB_READY_TIMEOUT:-20} # default bound of every readiness wait, seconds
 LAB_KILL_TIMEOUT=${LAB_KILL_TIMEOUT:-5}    # SIGTERM grace before SIGKILL, seconds
 LAB_DPDK_MEM=${LAB_DPDK_MEM:-256}          # MB of --no-huge memory per DPDK process
+LAB_WANEM_MEM=${LAB_WANEM_MEM:-1024}       # MB for wanem (mbufs for up to 4 full directions)
 LAB_PEPGW_READY_RE=${LAB_PEPGW_READY_RE:-pepgw: ready}
 LAB_WANEM_READY_RE=${LAB_WANEM_READY_RE:-wanem: ready}
 
@@ -446,7 +447,8 @@ lab_wanem() {
 	local name=$1 cpu=$2 tpl=$3
 	shift 3
 	lab_render "$tpl" "$LAB_DIR/$name.json"
-	lab_dpdk_start "$name" "${LAB_WANEM:-$LAB_BUILD/app/wanem/wanem}" \
+	# wanem's pool holds every direction's full queue and delay line (max_packets each).
+	LAB_DPDK_MEM=$LAB_WANEM_MEM lab_dpdk_start "$name" "${LAB_WANEM:-$LAB_BUILD/app/wanem/wanem}" \
 		--ready "$LAB_WANEM_READY_RE" -- -l "$cpu" "$@" -- --config "$LAB_DIR/$name.json"
 }
 
