@@ -229,20 +229,30 @@ void wanem_ctl_execute(struct wanem_app *app, char *line, char *out, size_t outl
 	}
 }
 
+/* Clients are served one at a time: one silent this long is dropped so others get a turn. */
+#define CTL_IDLE_MS 5000
+#define CTL_POLL_MS 200
+
 /* Serve one client until it closes; lines longer than CTL_LINE_MAX are refused. */
 static void serve_client(struct wanem_app *app, int fd)
 {
 	static char out[CTL_OUT_MAX];
 	char buf[CTL_LINE_MAX];
 	size_t have = 0;
+	unsigned int idle_ms = 0;
 
 	while (!__atomic_load_n(&app->quit, __ATOMIC_ACQUIRE)) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		ssize_t r;
 		char *nl;
 
-		if (poll(&pfd, 1, 200) <= 0)
+		if (poll(&pfd, 1, CTL_POLL_MS) <= 0) {
+			idle_ms += CTL_POLL_MS;
+			if (idle_ms >= CTL_IDLE_MS)
+				return;
 			continue;
+		}
+		idle_ms = 0;
 		r = read(fd, buf + have, sizeof(buf) - 1 - have);
 		if (r <= 0)
 			return;
