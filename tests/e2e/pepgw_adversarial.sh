@@ -192,14 +192,14 @@ else
 fi
 
 # 4. SYN flood toward an accelerated port. ----------------------------------------------------
-lab_bg server halfclose $PY "$peers" halfclose-server "$server" 7002
-lab_wait_listen server 7002
+# Target: the asyncio echo server on 7004 (the flood's connections that pepgw opens toward the
+# server are reset when their client legs time out; a one-connection-at-a-time peer would die).
 pmax=$(tel /pepgw/tcp pairs_max)
 fl0=$(tel /pepgw/counters accel_flows)
 fb0=$(tel /pepgw/counters accel_fallback)
-lab_bg client flood $PY "$helper" flood "$server" 7002 5000
+lab_bg client flood $PY "$helper" flood "$server" 7004 5000
 rc=0
-during=$(lab_exec client $PY "$peers" halfclose-client "$server" 7002 100000) || rc=$?
+during=$(lab_exec client $PY "$peers" many-client "$server" 7004 1 0 | tail -n 1) || rc=$?
 maxp=0
 while lab_running flood; do
 	p=$(tel /pepgw/tcp pairs_in_use)
@@ -214,7 +214,7 @@ p=$(tel /pepgw/tcp pairs_in_use)
 fl=$(($(tel /pepgw/counters accel_flows) - fl0))
 fb=$(($(tel /pepgw/counters accel_fallback) - fb0))
 echo "   flood: $(cat "$LAB_DIR/flood.log"); split $fl, fallback $fb, pairs at most $maxp of $pmax"
-[ "$rc" -eq 0 ] && [ "$during" = "got 100000 bytes" ] &&
+[ "$rc" -eq 0 ] && [ "$during" = "ok 1" ] &&
 	pass "a legitimate connection during the flood: '$during'" ||
 	fail "legitimate connection during the flood: exit $rc, '$during'"
 [ "$maxp" -le "$pmax" ] && pass "pairs in use at most $maxp <= pairs_max $pmax" ||
@@ -234,9 +234,9 @@ else
 fi
 fl0=$(tel /pepgw/counters accel_flows)
 rc=0
-after=$(lab_exec client $PY "$peers" halfclose-client "$server" 7002 100000) || rc=$?
+after=$(lab_exec client $PY "$peers" many-client "$server" 7004 1 0 | tail -n 1) || rc=$?
 fl=$(($(tel /pepgw/counters accel_flows) - fl0))
-[ "$rc" -eq 0 ] && [ "$after" = "got 100000 bytes" ] && [ "$fl" -eq 1 ] &&
+[ "$rc" -eq 0 ] && [ "$after" = "ok 1" ] && [ "$fl" -eq 1 ] &&
 	pass "after the flood a new connection is split again and works" ||
 	fail "after the flood: exit $rc, '$after', split $fl"
 
