@@ -1,15 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Split-TCP glue between the data path, the flow table and lib/tcp: one engine per lcore,
- * connection pairs (LAN leg + WAN leg) in a fixed array indexed by flow_entry.conn, and the
- * relay between the legs.
- *
- * Relay: data the engine delivers on one leg goes into the other leg's send queue while it
- * has room; the rest waits in the pair's pending queue and is not yet "consumed" on the
- * receiving leg, so that leg's advertised window shrinks (flow control across the split).
- * Past proxy_buffer_high pending bytes the receiving leg's window is closed outright and
- * reopened below proxy_buffer_low (F5's model). FIN crosses once everything before it has been
- * queued; RST crosses at once.
+ * Split-TCP glue between the data path, the flow table and lib/tcp: one engine per lcore; each
+ * split flow is one tcp_relay (client leg + server leg, the relay between them lives in
+ * lib/tcp), found from the flow entry's conn slot through a fixed array of pairs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,8 +18,8 @@
 #include "net_csum.h"
 #include "tcp.h"
 
-#define LEG_LAN 0
-#define LEG_WAN 1
+#define LEG_LAN 0 /* the relay's side 0: faces the client */
+#define LEG_WAN 1 /* side 1: faces the server */
 #define ACCEL_PASSTHRU (FLOW_CONN_NONE - 1) /* entry.conn: accelerate refused, forward as is */
 /*
  * entry.conn: the split connection of this flow has closed. Stray segments (a late ACK or RST
@@ -36,15 +29,9 @@
 #define ACCEL_CLOSED (FLOW_CONN_NONE - 2)
 
 struct accel_pair {
-	struct tcp_conn *leg[2];
+	struct tcp_relay *relay;
+	struct tcp_conn *leg[2]; /* until each leg's TCP_EV_CLOSED */
 	struct flow_entry *entry;
-	struct accel *a;
-	/* Data waiting for room in leg[i]'s send queue (received on the other leg). */
-	struct rte_mbuf *pend_head[2], *pend_tail[2];
-	uint32_t pend_bytes[2];
-	bool fin_after_pend[2];	/* shut leg[i] down once pend[i] is empty */
-	bool rcv_closed[2];	/* leg[i]'s receive window is held closed (proxy buffer high) */
-	bool lan_deferred;	/* LAN SYN-ACK waits for the WAN handshake */
 	bool in_use;
 	uint32_t next_free;
 };
@@ -56,18 +43,8 @@ struct accel {
 	uint32_t n_pairs;
 	uint32_t free_head;
 	uint32_t in_use;
-	uint64_t now_us;	/* time of the current call, for callbacks */
+	uint64_t now_us; /* time of the current call, for callbacks */
 };
-
-static struct accel_pair *pair_of(struct tcp_conn *c)
-{
-	return tcp_conn_user(c);
-}
-
-static int leg_index(const struct accel_pair *p, const struct tcp_conn *c)
-{
-	return p->leg[LEG_WAN] == c ? LEG_WAN : LEG_LAN;
-}
 
 /* ---- engine callbacks ---- */
 
@@ -88,220 +65,66 @@ static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 	gw_ip_output(a->lc, m, rte_be_to_cpu_32(ip->dst_addr), a->now_us);
 }
 
-/*
- * Pending data is a queue of mbuf segments linked through m->next (a byte stream needs no
- * packet boundaries): head and tail segments and the byte count.
- */
-static void pend_push(struct accel_pair *p, int dst, struct rte_mbuf *m)
-{
-	struct rte_mbuf *last = rte_pktmbuf_lastseg(m);
-	p->pend_bytes[dst] += m->pkt_len;
-	if (p->pend_head[dst] == NULL)
-		p->pend_head[dst] = m;
-	else
-		p->pend_tail[dst]->next = m;
-	p->pend_tail[dst] = last;
-}
-
-static struct rte_mbuf *pend_pop(struct accel_pair *p, int dst)
-{
-	struct rte_mbuf *m = p->pend_head[dst];
-	p->pend_head[dst] = m->next;
-	if (p->pend_head[dst] == NULL)
-		p->pend_tail[dst] = NULL;
-	m->next = NULL;
-	m->nb_segs = 1;
-	m->pkt_len = m->data_len;
-	p->pend_bytes[dst] -= m->data_len;
-	return m;
-}
-
-static void pend_free(struct accel_pair *p, int dst)
-{
-	while (p->pend_head[dst] != NULL)
-		rte_pktmbuf_free_seg(pend_pop(p, dst));
-}
-
-/* Proxy buffer high/low on the leg that receives what dst sends. */
-static void relay_flow_control(struct accel_pair *p, int dst, const struct tcp_profile *src_prof)
-{
-	int src = !dst;
-	struct tcp_conn *in = p->leg[src];
-	if (in == NULL)
-		return;
-	if (!p->rcv_closed[src] && p->pend_bytes[dst] >= src_prof->proxy_buffer_high) {
-		p->rcv_closed[src] = true;
-		tcp_conn_set_rcv_closed(in, true, p->a->now_us);
-	} else if (p->rcv_closed[src] && p->pend_bytes[dst] < src_prof->proxy_buffer_low) {
-		p->rcv_closed[src] = false;
-		tcp_conn_set_rcv_closed(in, false, p->a->now_us);
-	}
-}
-
-static const struct tcp_profile *leg_profile(const struct accel_pair *p, int leg)
-{
-	const struct flow_action *act = &p->entry->act;
-	return &p->a->lc->gw->tcp_profiles[leg == LEG_LAN ? act->lan_profile : act->wan_profile];
-}
-
-/* Move pending data for leg dst into its send queue while it has room. */
-static void relay_drain(struct accel_pair *p, int dst)
-{
-	struct tcp_conn *out = p->leg[dst];
-	struct tcp_conn *in = p->leg[!dst];
-	uint64_t now = p->a->now_us;
-	if (out == NULL)
-		return;
-	while (p->pend_head[dst] != NULL &&
-	       tcp_conn_send_space(out) >= p->pend_head[dst]->data_len) {
-		struct rte_mbuf *m = pend_pop(p, dst);
-		uint32_t len = m->data_len;
-		if (tcp_conn_send(out, m, now) < 0) {
-			rte_pktmbuf_free(m);
-			break;
-		}
-		if (in != NULL)
-			tcp_conn_recv_consumed(in, len, now);
-	}
-	if (p->entry != NULL)
-		relay_flow_control(p, dst, leg_profile(p, !dst));
-	if (p->pend_head[dst] == NULL && p->fin_after_pend[dst]) {
-		p->fin_after_pend[dst] = false;
-		tcp_conn_shutdown(out, now);
-	}
-}
-
+/* Relay legs deliver their data to the relay, never here; nothing else is opened. */
 static void on_recv(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 {
-	struct accel_pair *p = pair_of(c);
-	int dst = !leg_index(p, c);
-	if (p->leg[dst] == NULL) {
-		/* The other side is gone: nobody to deliver to. */
-		tcp_conn_recv_consumed(c, m->pkt_len, p->a->now_us);
-		rte_pktmbuf_free(m);
-		return;
-	}
-	pend_push(p, dst, m);
-	relay_drain(p, dst);
+	struct accel *a = arg;
+	tcp_conn_recv_consumed(c, m->pkt_len, a->now_us);
+	rte_pktmbuf_free(m);
 }
 
-static void pair_release(struct accel_pair *p)
+static void pair_release(struct accel *a, struct accel_pair *p)
 {
-	struct accel *a = p->a;
-	pend_free(p, LEG_LAN);
-	pend_free(p, LEG_WAN);
 	if (p->entry != NULL && p->entry->conn == (uint32_t)(p - a->pairs))
 		p->entry->conn = ACCEL_CLOSED;
 	p->entry = NULL;
+	p->relay = NULL;
 	p->in_use = false;
 	p->next_free = a->free_head;
 	a->free_head = (uint32_t)(p - a->pairs);
 	a->in_use--;
 }
 
+/* The relay handles every event of its legs; we only learn when a leg is gone. */
 static void on_event(void *arg, struct tcp_conn *c, enum tcp_conn_event ev)
 {
-	struct accel_pair *p = pair_of(c);
-	int me = leg_index(p, c), other = !me;
-	uint64_t now = p->a->now_us;
-
-	switch (ev) {
-	case TCP_EV_ESTABLISHED:
-		/* Deferred handshake: the client gets its SYN-ACK only now that the server did. */
-		if (me == LEG_WAN && p->lan_deferred && p->leg[LEG_LAN] != NULL) {
-			p->lan_deferred = false;
-			tcp_conn_accept(p->leg[LEG_LAN], now);
-		}
-		break;
-	case TCP_EV_PEER_FIN:
-		if (p->leg[other] != NULL) {
-			p->fin_after_pend[other] = true;
-			relay_drain(p, other);
-		}
-		break;
-	case TCP_EV_SENT_ACKED:
-		relay_drain(p, me);
-		break;
-	case TCP_EV_RESET:
-	default: /* TCP_EV_TIMEOUT: the leg gave up (retries, keepalive, idle) */
-		/*
-		 * The peer of this leg reset it, or it timed out. Before the client was answered
-		 * (deferred), refuse the client as the server did; afterwards reset the other leg.
-		 */
-		pend_free(p, other);
-		if (p->leg[other] != NULL) {
-			struct tcp_conn *o = p->leg[other];
-			if (me == LEG_WAN && p->lan_deferred) {
-				p->lan_deferred = false;
-				tcp_conn_refuse(o, now);
-			} else {
-				tcp_conn_abort(o, now);
-			}
-		}
-		break;
-	case TCP_EV_CLOSED:
-		p->leg[me] = NULL;
-		pend_free(p, me);
-		if (p->leg[other] == NULL)
-			pair_release(p);
-		break;
-	}
+	struct accel *a = arg;
+	struct accel_pair *p = tcp_conn_user(c);
+	if (ev != TCP_EV_CLOSED || p == NULL)
+		return;
+	p->leg[p->leg[LEG_WAN] == c ? LEG_WAN : LEG_LAN] = NULL;
+	if (p->leg[LEG_LAN] == NULL && p->leg[LEG_WAN] == NULL)
+		pair_release(a, p);
 }
 
 /* ---- the data path side ---- */
 
-static struct accel_pair *pair_alloc(struct accel *a)
-{
-	if (a->free_head == UINT32_MAX)
-		return NULL;
-	struct accel_pair *p = &a->pairs[a->free_head];
-	a->free_head = p->next_free;
-	memset(p, 0, sizeof(*p));
-	p->a = a;
-	p->in_use = true;
-	a->in_use++;
-	return p;
-}
-
-/* Open both legs for the client's SYN m (at the IPv4 header). 0, or -errno with m untouched. */
-static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e,
-		      const struct net_hdrs *h, uint64_t now)
+/* Split the flow at the client's SYN m (at the IPv4 header). 0, or -errno with m untouched. */
+static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e, uint64_t now)
 {
 	const struct gw *gw = a->lc->gw;
 	const struct flow_action *act = &e->act;
-	struct accel_pair *p;
 	if (act->lan_profile < 0 || act->wan_profile < 0)
 		return -EINVAL;
-	/* Two connections or none: a half-open split would fail the client. */
-	if (tcp_engine_conns_in_use(a->engine) + 2 > a->n_pairs * 2 || (p = pair_alloc(a)) == NULL)
+	if (a->free_head == UINT32_MAX)
 		return -ENOMEM;
+	struct tcp_relay *r = tcp_relay_open(a->engine, &gw->tcp_profiles[act->lan_profile],
+					     &gw->tcp_profiles[act->wan_profile], m,
+					     act->handshake == CFG_HANDSHAKE_DEFERRED, now);
+	if (r == NULL)
+		return -rte_errno;
+	struct accel_pair *p = &a->pairs[a->free_head];
+	a->free_head = p->next_free;
+	memset(p, 0, sizeof(*p));
+	p->in_use = true;
+	p->relay = r;
 	p->entry = e;
-	p->lan_deferred = act->handshake == CFG_HANDSHAKE_DEFERRED;
-
-	struct tcp_tuple t = {
-		.laddr = rte_cpu_to_be_32(h->src),
-		.raddr = rte_cpu_to_be_32(h->dst),
-		.lport = rte_cpu_to_be_16(h->sport),
-		.rport = rte_cpu_to_be_16(h->dport),
-	};
-	struct tcp_conn *lan = tcp_conn_listen(a->engine, &gw->tcp_profiles[act->lan_profile], m,
-					       p->lan_deferred, now);
-	if (lan == NULL) {
-		int err = rte_errno;
-		pair_release(p);
-		return -err;
+	for (unsigned int side = 0; side < 2; side++) {
+		p->leg[side] = tcp_relay_leg(r, side);
+		if (p->leg[side] != NULL)
+			tcp_conn_set_user(p->leg[side], p);
 	}
-	p->leg[LEG_LAN] = lan;
-	tcp_conn_set_user(lan, p);
-	struct tcp_conn *wan =
-		tcp_conn_connect(a->engine, &gw->tcp_profiles[act->wan_profile], &t, now);
-	if (wan == NULL) {
-		/* The SYN is consumed: answer the client as an unreachable server would. */
-		tcp_conn_refuse(lan, now);
-		return 0;
-	}
-	p->leg[LEG_WAN] = wan;
-	tcp_conn_set_user(wan, p);
+	a->in_use++;
 	e->conn = (uint32_t)(p - a->pairs);
 	stats_inc(a->lc->stats, STAT_accel_flows);
 	return 0;
@@ -333,7 +156,7 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct
 			return;
 		}
 		rte_pktmbuf_adj(m, h->l2_len);
-		int rc = split_open(a, m, e, h, now);
+		int rc = split_open(a, m, e, now);
 		if (rc == 0) {
 			stats_inc(lc->stats, STAT_accel_segs_in);
 			return;
@@ -439,11 +262,6 @@ void accel_free(struct accel *a)
 	if (a == NULL)
 		return;
 	tcp_engine_free(a->engine);
-	if (a->pairs != NULL)
-		for (uint32_t i = 0; i < a->n_pairs; i++) {
-			pend_free(&a->pairs[i], LEG_LAN);
-			pend_free(&a->pairs[i], LEG_WAN);
-		}
 	rte_free(a->pairs);
 	rte_free(a);
 }
