@@ -76,8 +76,8 @@ for p in "${paths[@]}"; do
 	# rate); loss overridden for geo-sat-0.
 	tpl=$work/$name.json.tpl
 	jq --argjson i "$idx" --arg loss "$loss" '.links = [.links[$i] | .a = "${E1A_DEV}" |
-		.b = "${E1B_DEV}" | .both.queue_bytes = ([(.both.rate_mbps * 1e6 / 8 *
-		.both.delay_ms * 2 / 1000 * 2) | floor, (.both.rate_mbps * 1e6 / 8 / 10) | floor,
+		.b = "${E1B_DEV}" | .both.queue_bytes = ([((.both.rate_mbps * 1e6 / 8 *
+		.both.delay_ms * 2 / 1000 * 2) | floor), ((.both.rate_mbps * 1e6 / 8 / 10) | floor),
 		16384] | max) | (if $loss != "-" then .both.loss = ($loss | tonumber) else . end)]' \
 		"$top/config/wanem/$preset.json" >"$tpl"
 	IFS=, read -r -a vs <<<"$variants"
