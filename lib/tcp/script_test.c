@@ -15,6 +15,10 @@
  * mss N, wscale N, sackOK, nop, eol, TS val N ecr N, sack A:B C:D. On '>' lines only what is
  * written is compared (options when a <...> list is given, window when "win" is given).
  * Header lines "profile KEY VALUE" set the profile before the first event.
+ * Relay mode (header line "relay [deferred]"): the first client SYN opens a tcp_relay; lines
+ * prefixed with "s" ("s<", "s>", "s app", "s expect") are the server side (ISN "server_isn"),
+ * the others the client side. Payload patterns are by stream position, so relayed bytes
+ * check out on the far side.
  * Every output must be matched by a '>' line within TOL of its time, and payload bytes are
  * checked against the pattern both sides write, so reassembly errors show.
  *
@@ -59,11 +63,15 @@ static struct {
 	struct tcp_profile prof;
 	struct tcp_engine_params params;
 	uint64_t now;
-	uint32_t remote_isn;
-	uint32_t local_iss;
-	int iss_known;
-	struct out_pkt out[MAX_OUT];
-	unsigned int n_out;
+	/* Per side: 0 = the peer of our (first) leg, 1 = the server behind a relay. */
+	int side;
+	uint32_t remote_isn[2];
+	uint32_t local_iss[2];
+	int iss_known[2];
+	struct out_pkt out[2][MAX_OUT];
+	unsigned int n_out[2];
+	int relay_mode, relay_defer;
+	struct tcp_relay *rel;
 	uint64_t recv_bytes;
 	uint64_t sent_bytes; /* app bytes queued so far (pattern position) */
 	unsigned int events[8];
@@ -90,11 +98,22 @@ static uint8_t pattern(uint32_t rel)
 
 static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 {
-	if (S.n_out == MAX_OUT)
+	unsigned int side = 0;
+	if (tcp_conn_relay(c, &side) == NULL)
+		side = 0;
+	if (S.n_out[side] == MAX_OUT)
 		fail("too many unmatched output segments");
-	S.out[S.n_out].m = m;
-	S.out[S.n_out].at_us = S.now;
-	S.n_out++;
+	S.out[side][S.n_out[side]].m = m;
+	S.out[side][S.n_out[side]].at_us = S.now;
+	S.n_out[side]++;
+}
+
+/* The connection a line talks to: our leg toward side S.side. */
+static struct tcp_conn *cur_conn(void)
+{
+	if (S.relay_mode)
+		return S.rel ? tcp_relay_leg(S.rel, (unsigned int)S.side) : NULL;
+	return S.conn;
 }
 
 static void on_recv(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
@@ -116,6 +135,13 @@ static void on_event(void *arg, struct tcp_conn *c, enum tcp_conn_event ev)
 {
 	if ((unsigned int)ev < 8)
 		S.events[ev]++;
+	if (ev == TCP_EV_CLOSED && S.relay_mode) {
+		unsigned int side;
+		if (S.rel != NULL && tcp_conn_relay(c, &side) == S.rel &&
+		    tcp_relay_leg(S.rel, 1 - side) == NULL)
+			S.rel = NULL; /* both legs gone: the relay is freed */
+		return;
+	}
 	if (ev == TCP_EV_CLOSED) {
 		S.closed = 1;
 		S.conn = NULL;
@@ -191,8 +217,8 @@ static void parse_options(char *s, struct seg_spec *sp)
 			o[0] = TCP_OPT_SACK;
 			while (n < 4 && sscanf(p, "%u:%u", &a, &b) == 2) {
 				/* SACK blocks in inbound segments are relative to our ISS. */
-				put32(o + 2 + 8 * n, S.local_iss + a);
-				put32(o + 6 + 8 * n, S.local_iss + b);
+				put32(o + 2 + 8 * n, S.local_iss[S.side] + a);
+				put32(o + 6 + 8 * n, S.local_iss[S.side] + b);
 				sp->want.sack[n].start = a;
 				sp->want.sack[n].end = b;
 				n++;
@@ -272,12 +298,13 @@ static void inject(struct seg_spec *sp)
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(hlen + sp->len));
 	ip->time_to_live = 64;
 	ip->next_proto_id = IPPROTO_TCP;
-	ip->src_addr = rte_cpu_to_be_32(REMOTE_ADDR);
-	ip->dst_addr = rte_cpu_to_be_32(LOCAL_ADDR);
-	th->src_port = rte_cpu_to_be_16(REMOTE_PORT);
-	th->dst_port = rte_cpu_to_be_16(LOCAL_PORT);
-	th->sent_seq = rte_cpu_to_be_32(S.remote_isn + sp->seq);
-	th->recv_ack = rte_cpu_to_be_32(sp->has_ack ? S.local_iss + sp->ack : 0);
+	/* Side 0 is the client talking to LOCAL; side 1 the server (LOCAL) answering it. */
+	ip->src_addr = rte_cpu_to_be_32(S.side ? LOCAL_ADDR : REMOTE_ADDR);
+	ip->dst_addr = rte_cpu_to_be_32(S.side ? REMOTE_ADDR : LOCAL_ADDR);
+	th->src_port = rte_cpu_to_be_16(S.side ? LOCAL_PORT : REMOTE_PORT);
+	th->dst_port = rte_cpu_to_be_16(S.side ? REMOTE_PORT : LOCAL_PORT);
+	th->sent_seq = rte_cpu_to_be_32(S.remote_isn[S.side] + sp->seq);
+	th->recv_ack = rte_cpu_to_be_32(sp->has_ack ? S.local_iss[S.side] + sp->ack : 0);
 	th->data_off = (uint8_t)(((sizeof(*th) + olen) / 4) << 4);
 	th->tcp_flags = sp->flags;
 	th->rx_win = rte_cpu_to_be_16((uint16_t)(sp->has_win ? sp->win : 65535));
@@ -288,7 +315,16 @@ static void inject(struct seg_spec *sp)
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
 
-	if (S.conn == NULL) {
+	if (S.relay_mode && S.rel == NULL && S.side == 0 && !S.closed) {
+		S.rel = tcp_relay_open(S.eng, &S.prof, &S.prof, m, S.relay_defer, S.now);
+		if (S.rel == NULL) {
+			rte_pktmbuf_free(m);
+			fail("relay open failed: %s", strerror(rte_errno));
+		}
+		S.closed = 1; /* one flow per script */
+		return;
+	}
+	if (!S.relay_mode && S.conn == NULL) {
 		if (!(sp->flags & RTE_TCP_SYN_FLAG) || S.closed)
 			fail("segment for no connection");
 		S.conn = tcp_conn_listen(S.eng, &S.prof, m, S.listen_defer, S.now);
@@ -298,7 +334,13 @@ static void inject(struct seg_spec *sp)
 		}
 		return;
 	}
-	int r = tcp_conn_input(S.conn, m, S.now);
+	struct tcp_conn *c = cur_conn();
+	if (c == NULL) {
+		/* A segment for a leg that is gone (the gateway would forward or drop it). */
+		rte_pktmbuf_free(m);
+		return;
+	}
+	int r = tcp_conn_input(c, m, S.now);
 	if (r != 0)
 		fprintf(stderr, "%s:%d: note: segment dropped (%s)\n", S.file, S.line,
 			stats_name((enum stat_id)r));
@@ -306,11 +348,12 @@ static void inject(struct seg_spec *sp)
 
 static void expect_out(struct seg_spec *sp, uint64_t t)
 {
-	if (S.n_out == 0)
+	int sd = S.side;
+	if (S.n_out[sd] == 0)
 		fail("expected a segment at %.3f, nothing was sent", t / 1e6);
-	struct out_pkt o = S.out[0];
-	memmove(S.out, S.out + 1, sizeof(S.out[0]) * (S.n_out - 1));
-	S.n_out--;
+	struct out_pkt o = S.out[sd][0];
+	memmove(S.out[sd], S.out[sd] + 1, sizeof(S.out[sd][0]) * (S.n_out[sd] - 1));
+	S.n_out[sd]--;
 	if (o.at_us + TOL_US < t || o.at_us > t + TOL_US)
 		fail("segment sent at %.3f, expected at %.3f", o.at_us / 1e6, t / 1e6);
 	struct rte_mbuf *m = o.m;
@@ -324,22 +367,22 @@ static void expect_out(struct seg_spec *sp, uint64_t t)
 	uint32_t doff = (uint32_t)(th->data_off >> 4) * 4;
 	uint32_t len = tot - 20 - doff;
 	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
-	if (th->tcp_flags & RTE_TCP_SYN_FLAG && !S.iss_known) {
-		S.local_iss = seq;
-		S.iss_known = 1;
+	if (th->tcp_flags & RTE_TCP_SYN_FLAG && !S.iss_known[sd]) {
+		S.local_iss[sd] = seq;
+		S.iss_known[sd] = 1;
 	}
-	uint32_t rel = seq - S.local_iss;
+	uint32_t rel = seq - S.local_iss[sd];
 	uint8_t fl = th->tcp_flags & (uint8_t)~RTE_TCP_PSH_FLAG;
 	uint8_t want = sp->flags & (uint8_t)~RTE_TCP_PSH_FLAG;
 	char got[160];
 	snprintf(got, sizeof(got), "flags 0x%02x %u:%u(%u) ack %u win %u", th->tcp_flags, rel,
-		 rel + len, len, rte_be_to_cpu_32(th->recv_ack) - S.remote_isn,
+		 rel + len, len, rte_be_to_cpu_32(th->recv_ack) - S.remote_isn[sd],
 		 rte_be_to_cpu_16(th->rx_win));
 	if (fl != want)
 		fail("flags: want 0x%02x, got %s", want, got);
 	if (rel != sp->seq || len != sp->len)
 		fail("sequence: want %u:%u(%u), got %s", sp->seq, sp->end, sp->len, got);
-	if (sp->has_ack && rte_be_to_cpu_32(th->recv_ack) - S.remote_isn != sp->ack)
+	if (sp->has_ack && rte_be_to_cpu_32(th->recv_ack) - S.remote_isn[sd] != sp->ack)
 		fail("ack: want %u, got %s", sp->ack, got);
 	if (sp->has_win && rte_be_to_cpu_16(th->rx_win) != sp->win)
 		fail("window: want %u, got %s", sp->win, got);
@@ -368,12 +411,12 @@ static void expect_out(struct seg_spec *sp, uint64_t t)
 			if (po.n_sack != sp->want.n_sack)
 				fail("sack: want %u blocks, got %u", sp->want.n_sack, po.n_sack);
 			for (unsigned int i = 0; i < po.n_sack; i++)
-				if (po.sack[i].start - S.remote_isn != sp->want.sack[i].start ||
-				    po.sack[i].end - S.remote_isn != sp->want.sack[i].end)
+				if (po.sack[i].start - S.remote_isn[sd] != sp->want.sack[i].start ||
+				    po.sack[i].end - S.remote_isn[sd] != sp->want.sack[i].end)
 					fail("sack block %u: want %u:%u, got %u:%u", i,
 					     sp->want.sack[i].start, sp->want.sack[i].end,
-					     po.sack[i].start - S.remote_isn,
-					     po.sack[i].end - S.remote_isn);
+					     po.sack[i].start - S.remote_isn[sd],
+					     po.sack[i].end - S.remote_isn[sd]);
 		}
 	}
 	/* Payload: our app's pattern at these positions (1 = first octet after SYN). */
@@ -403,7 +446,7 @@ static void app_send(uint32_t n)
 		uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)chunk);
 		for (uint32_t i = 0; i < chunk; i++)
 			p[i] = pattern((uint32_t)S.sent_bytes + 1 + i);
-		int r = tcp_conn_send(S.conn, m, S.now);
+		int r = tcp_conn_send(cur_conn(), m, S.now);
 		if (r != 0) {
 			rte_pktmbuf_free(m);
 			fail("send: %s", strerror(-r));
@@ -421,7 +464,8 @@ static void do_expect(char *s)
 	char what[32], name[32];
 	unsigned long long v;
 	if (sscanf(s, "state %31s", name) == 1) {
-		const char *have = S.conn ? tcp_state_name(tcp_conn_state(S.conn)) : "CLOSED";
+		struct tcp_conn *c = cur_conn();
+		const char *have = c ? tcp_state_name(tcp_conn_state(c)) : "CLOSED";
 		if (strcmp(have, name) != 0)
 			fail("state: want %s, have %s", name, have);
 	} else if (sscanf(s, "recv %llu", &v) == 1) {
@@ -447,9 +491,9 @@ static void do_expect(char *s)
 		fail("no event named %s", name);
 	} else if (sscanf(s, "info %31s %llu", what, &v) == 2) {
 		struct tcp_conn_info ci;
-		if (S.conn == NULL)
+		if (cur_conn() == NULL)
 			fail("no connection");
-		tcp_conn_get_info(S.conn, &ci);
+		tcp_conn_get_info(cur_conn(), &ci);
 		unsigned long long have = 0;
 		if (strcmp(what, "cwnd") == 0)
 			have = ci.cwnd;
@@ -476,7 +520,7 @@ static void do_expect(char *s)
 		if (have != v)
 			fail("info %s is %llu, want %llu", what, have, v);
 	} else if (strncmp(s, "none", 4) == 0) {
-		if (S.n_out != 0)
+		if (S.n_out[0] != 0 || S.n_out[1] != 0)
 			fail("unexpected output queued");
 	} else {
 		fail("bad expect '%s'", s);
@@ -495,7 +539,8 @@ static void set_profile(const char *key, const char *val)
 	NUM(send_buffer) NUM(receive_window) NUM(sack) NUM(window_scale) NUM(timestamps)
 	NUM(initial_window) NUM(min_rto_ms) NUM(max_rto_ms) NUM(initial_rto_ms)
 	NUM(delayed_ack_ms) NUM(ack_every_segments) NUM(keepalive_s) NUM(idle_timeout_s)
-	NUM(fin_wait_timeout_s) NUM(time_wait_ms) NUM(syn_retries) NUM(mss)
+	NUM(fin_wait_timeout_s) NUM(time_wait_ms) NUM(syn_retries) NUM(mss) NUM(proxy_buffer_high)
+	NUM(proxy_buffer_low) NUM(max_connections)
 #undef NUM
 	fail("unknown profile key %s", key);
 }
@@ -524,7 +569,16 @@ static void run_line(char *line)
 		return;
 	}
 	if (sscanf(p, "remote_isn %31s", val) == 1) {
-		S.remote_isn = (uint32_t)strtoul(val, NULL, 0);
+		S.remote_isn[0] = (uint32_t)strtoul(val, NULL, 0);
+		return;
+	}
+	if (sscanf(p, "server_isn %31s", val) == 1) {
+		S.remote_isn[1] = (uint32_t)strtoul(val, NULL, 0);
+		return;
+	}
+	if (strncmp(p, "relay", 5) == 0) {
+		S.relay_mode = 1;
+		S.relay_defer = strstr(p, "deferred") != NULL;
 		return;
 	}
 	/* Time. */
@@ -540,6 +594,16 @@ static void run_line(char *line)
 	p = end;
 	while (isspace((unsigned char)*p))
 		p++;
+	/* "s<" / "s>" / "s app ..." / "s expect ...": the server side of a relay. */
+	S.side = 0;
+	if (p[0] == 's' && (p[1] == '<' || p[1] == '>' || p[1] == ' ')) {
+		if (!S.relay_mode)
+			fail("server side lines need 'relay'");
+		S.side = 1;
+		p++;
+		while (isspace((unsigned char)*p))
+			p++;
+	}
 	/* Anything sent before this line's time must already have been matched... except
 	 * what this very line expects. Advance, then check. */
 	advance_to(at);
@@ -549,12 +613,15 @@ static void run_line(char *line)
 		expect_out(&sp, at);
 		return;
 	}
-	if (S.n_out != 0) {
+	for (int sd = 0; sd < 2; sd++) {
+		if (S.n_out[sd] == 0)
+			continue;
 		const struct rte_ipv4_hdr *ip =
-			rte_pktmbuf_mtod(S.out[0].m, const struct rte_ipv4_hdr *);
+			rte_pktmbuf_mtod(S.out[sd][0].m, const struct rte_ipv4_hdr *);
 		const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(ip + 1);
-		fail("unexpected segment sent at %.3f: flags 0x%02x seq %u", S.out[0].at_us / 1e6,
-		     th->tcp_flags, rte_be_to_cpu_32(th->sent_seq) - S.local_iss);
+		fail("unexpected segment sent %sat %.3f: flags 0x%02x seq %u",
+		     sd ? "to the server " : "", S.out[sd][0].at_us / 1e6, th->tcp_flags,
+		     rte_be_to_cpu_32(th->sent_seq) - S.local_iss[sd]);
 	}
 	if (*p == '<') {
 		struct seg_spec sp;
@@ -569,27 +636,29 @@ static void run_line(char *line)
 				       .lport = rte_cpu_to_be_16(LOCAL_PORT),
 				       .rport = rte_cpu_to_be_16(REMOTE_PORT)};
 		S.conn = tcp_conn_connect(S.eng, &S.prof, &tu, S.now);
+		if (S.relay_mode)
+			fail("connect in relay mode");
 		if (S.conn == NULL)
 			fail("connect failed");
 	} else if (strncmp(p, "app listen", 10) == 0) {
 		S.listen_defer = strstr(p, "defer") != NULL;
 	} else if (strncmp(p, "app accept", 10) == 0) {
-		if (tcp_conn_accept(S.conn, S.now) != 0)
+		if (tcp_conn_accept(cur_conn(), S.now) != 0)
 			fail("accept failed");
 	} else if (strncmp(p, "app refuse", 10) == 0) {
-		tcp_conn_refuse(S.conn, S.now);
+		tcp_conn_refuse(cur_conn(), S.now);
 	} else if (sscanf(p, "app send %u", &n) == 1) {
 		app_send(n);
 	} else if (strncmp(p, "app shutdown", 12) == 0) {
-		if (tcp_conn_shutdown(S.conn, S.now) != 0)
+		if (tcp_conn_shutdown(cur_conn(), S.now) != 0)
 			fail("shutdown failed");
 	} else if (strncmp(p, "app close", 9) == 0) {
-		if (tcp_conn_orphan(S.conn, S.now) != 0)
+		if (tcp_conn_orphan(cur_conn(), S.now) != 0)
 			fail("close failed");
 	} else if (strncmp(p, "app abort", 9) == 0) {
-		tcp_conn_abort(S.conn, S.now);
+		tcp_conn_abort(cur_conn(), S.now);
 	} else if (sscanf(p, "app consume %u", &n) == 1) {
-		tcp_conn_recv_consumed(S.conn, n, S.now);
+		tcp_conn_recv_consumed(cur_conn(), n, S.now);
 	} else if (strncmp(p, "expect ", 7) == 0) {
 		do_expect(p + 7);
 	} else {
@@ -604,7 +673,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	S.file = argv[1];
-	S.remote_isn = 1000000;
+	S.remote_isn[0] = 1000000;
+	S.remote_isn[1] = 3000000;
 	FILE *f = fopen(argv[1], "r");
 	if (f == NULL) {
 		perror(argv[1]);
@@ -643,8 +713,8 @@ int main(int argc, char **argv)
 	}
 	fclose(f);
 	S.line++;
-	if (S.n_out != 0)
-		fail("%u segment(s) sent and not expected at the end", S.n_out);
+	if (S.n_out[0] + S.n_out[1] != 0)
+		fail("%u segment(s) sent and not expected at the end", S.n_out[0] + S.n_out[1]);
 	tcp_engine_free(S.eng);
 	unsigned int avail1 = rte_mempool_avail_count(test_mbuf_pool());
 	if (avail1 != avail0)

@@ -29,7 +29,9 @@ static uint16_t window_field(struct tcp_conn *c, bool syn)
 {
 	uint32_t win = tcp_rcv_window(c);
 	bool keep_edge = false;
-	if (!(c->flags & TF_RCV_CLOSED) && tcp_seq_gt(c->rcv_adv, c->rcv_nxt + win)) {
+	/* A relay-closed window freezes the right edge (no new space) rather than shrinking
+	 * it: RFC 9293 3.8.6.2.2 strongly discourages taking back offered window. */
+	if (tcp_seq_gt(c->rcv_adv, c->rcv_nxt + win)) {
 		win = c->rcv_adv - c->rcv_nxt;
 		keep_edge = true;
 	}
