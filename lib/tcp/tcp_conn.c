@@ -626,6 +626,8 @@ void tcp_sq_drop_acked(struct tcp_conn *c, uint32_t ack)
 		if (tcp_seq_gt(meta->seq + meta->len, ack))
 			break;
 		struct rte_mbuf *m = c->sq_head;
+		if (c->sq_cursor == m)
+			c->sq_cursor = NULL;
 		c->sq_head = meta->next;
 		c->sq_seq += meta->len;
 		c->sq_bytes -= meta->len;

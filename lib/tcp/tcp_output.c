@@ -52,10 +52,16 @@ static uint16_t window_field(struct tcp_conn *c, bool syn)
 /* Find the send-queue mbuf holding seq, and the offset of seq in it. */
 static struct rte_mbuf *sq_find(struct tcp_conn *c, uint32_t seq, uint32_t *off)
 {
-	for (struct rte_mbuf *m = c->sq_head; m != NULL; m = tcp_meta(c->eng, m)->next) {
+	/* New data is sent in order: start at the cursor unless seq lies before it
+	 * (retransmissions), so that a send costs O(1), not O(queue). */
+	struct rte_mbuf *m = c->sq_head;
+	if (c->sq_cursor != NULL && tcp_seq_geq(seq, tcp_meta(c->eng, c->sq_cursor)->seq))
+		m = c->sq_cursor;
+	for (; m != NULL; m = tcp_meta(c->eng, m)->next) {
 		struct tcp_mbuf_meta *meta = tcp_meta(c->eng, m);
 		if (tcp_seq_in(seq, meta->seq, meta->seq + meta->len)) {
 			*off = seq - meta->seq;
+			c->sq_cursor = m;
 			return m;
 		}
 	}
@@ -219,6 +225,8 @@ int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t fla
 	if (n < 0)
 		return n;
 	uint32_t end = seq + (uint32_t)n + ((flags & RTE_TCP_FIN_FLAG) ? 1 : 0);
+	if (n > 0)
+		c->last_data_tx_us = now_us;
 	if (tcp_seq_lt(seq, c->snd_max)) {
 		c->retransmits++;
 		tcp_count(c, TCP_CNT_retransmits);
@@ -394,6 +402,13 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 		if ((c->flags & TF_ACKNOW) && c->state != TCP_SYN_SENT && c->state != TCP_CLOSED)
 			tcp_send_ack(c, now_us);
 		return;
+	}
+	/* RFC 5681 4.1: after more than one RTO without sending, restart from at most IW. */
+	if (c->last_data_tx_us != 0 && c->snd_una == c->snd_max &&
+	    tcp_seq_lt(c->snd_nxt, data_end) &&
+	    now_us - c->last_data_tx_us > tcp_rto_timeout_us(&c->rto)) {
+		c->cc.ops->on_idle_restart(&c->cc, now_us);
+		c->last_data_tx_us = now_us;
 	}
 	if ((c->flags & (TF_RECOVERY | TF_SACK)) == (TF_RECOVERY | TF_SACK)) {
 		sent = sack_recovery_output(c, data_end, now_us);

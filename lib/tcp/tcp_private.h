@@ -102,11 +102,13 @@ struct tcp_conn {
 	uint32_t last_ack_sent;
 	uint64_t last_rx_us;
 	uint64_t last_tx_us;
+	uint64_t last_data_tx_us; /* 0 until data was sent; for RFC 5681 4.1 idle restart */
 
 	/* send queue: mbufs linked by meta.next, [sq_seq, sq_seq + sq_bytes) */
 	struct rte_mbuf *sq_head, *sq_tail;
 	uint32_t sq_seq;
 	uint32_t sq_bytes;
+	struct rte_mbuf *sq_cursor; /* last mbuf found by sequence: sends walk from here */
 	/* out-of-order queue, sorted, linked by meta.next */
 	struct rte_mbuf *ooo_head;
 
