@@ -25,7 +25,7 @@ static void reno_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
 }
 
 static void reno_on_congestion(struct tcp_cc *cc, enum tcp_cc_event ev, uint32_t flight_size,
-			       uint64_t now_us)
+                               uint64_t now_us)
 {
 	TCP_CC_PRIV(cc, struct cc_reno_priv)->congestion_events++;
 	cc->ssthresh = tcp_cc_reno_ssthresh(flight_size, cc->smss);
@@ -61,12 +61,12 @@ static void reno_on_idle_restart(struct tcp_cc *cc, uint64_t now_us)
 }
 
 const struct tcp_cc_ops tcp_cc_newreno = {
-	.name = "newreno",
-	.priv_size = sizeof(struct cc_reno_priv),
-	.init = reno_init,
-	.on_ack = reno_on_ack,
-	.on_congestion = reno_on_congestion,
-	.on_recovery_exit = reno_on_recovery_exit,
-	.on_idle_restart = reno_on_idle_restart,
-	.pacing_rate = NULL,
+        .name = "newreno",
+        .priv_size = sizeof(struct cc_reno_priv),
+        .init = reno_init,
+        .on_ack = reno_on_ack,
+        .on_congestion = reno_on_congestion,
+        .on_recovery_exit = reno_on_recovery_exit,
+        .on_idle_restart = reno_on_idle_restart,
+        .pacing_rate = NULL,
 };

@@ -121,14 +121,14 @@ static void smss_change_rescales(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(lookup_by_name),
-		cmocka_unit_test(initial_window),
-		cmocka_unit_test(slow_start_abc_limit),
-		cmocka_unit_test(congestion_avoidance_one_smss_per_window),
-		cmocka_unit_test(fast_retransmit_halves_flight),
-		cmocka_unit_test(rto_loss_window_then_abc_one_smss),
-		cmocka_unit_test(idle_restart_caps_to_iw),
-		cmocka_unit_test(smss_change_rescales),
+	        cmocka_unit_test(lookup_by_name),
+	        cmocka_unit_test(initial_window),
+	        cmocka_unit_test(slow_start_abc_limit),
+	        cmocka_unit_test(congestion_avoidance_one_smss_per_window),
+	        cmocka_unit_test(fast_retransmit_halves_flight),
+	        cmocka_unit_test(rto_loss_window_then_abc_one_smss),
+	        cmocka_unit_test(idle_restart_caps_to_iw),
+	        cmocka_unit_test(smss_change_rescales),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,7 @@ static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 }
 
 static struct rte_mbuf *seg(uint16_t sport, uint8_t flags, uint8_t doff_words, size_t olen,
-			    const uint8_t *opts, uint16_t ip_len_delta)
+                            const uint8_t *opts, uint16_t ip_len_delta)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(test_mbuf_pool());
 	assert_non_null(m);
@@ -51,8 +51,11 @@ static struct rte_mbuf *seg(uint16_t sport, uint8_t flags, uint8_t doff_words, s
 
 static struct tcp_engine *engine(uint32_t max)
 {
-	struct tcp_engine_params ep = {.max_conns = max, .hdr_pool = test_mbuf_pool(),
-				       .mtu = 1500, .tx = on_tx, .deterministic = true};
+	struct tcp_engine_params ep = {.max_conns = max,
+	                               .hdr_pool = test_mbuf_pool(),
+	                               .mtu = 1500,
+	                               .tx = on_tx,
+	                               .deterministic = true};
 	struct tcp_engine *e = tcp_engine_create("t", &ep);
 	assert_non_null(e);
 	return e;
@@ -60,8 +63,8 @@ static struct tcp_engine *engine(uint32_t max)
 
 static void create_rejects_bad_params(void **state)
 {
-	struct tcp_engine_params ep = {.max_conns = 0, .hdr_pool = test_mbuf_pool(), .mtu = 1500,
-				       .tx = on_tx};
+	struct tcp_engine_params ep = {
+	        .max_conns = 0, .hdr_pool = test_mbuf_pool(), .mtu = 1500, .tx = on_tx};
 	assert_null(tcp_engine_create("t", &ep));
 	assert_int_equal(rte_errno, EINVAL);
 	ep.max_conns = 1;
@@ -123,15 +126,15 @@ static void bad_segments_return_drop_codes(void **state)
 	struct tcp_engine *e = engine(4);
 	unsigned int avail = rte_mempool_avail_count(test_mbuf_pool());
 	struct tcp_conn *c =
-		tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	        tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
 	assert_non_null(c);
 	assert_int_equal(tcp_conn_input(c, seg(1, RTE_TCP_ACK_FLAG, 4, 0, NULL, 0), 0),
-			 STAT_drop_tcp_doff);
+	                 STAT_drop_tcp_doff);
 	const uint8_t one[] = {8, 1, 0, 0};
 	assert_int_equal(tcp_conn_input(c, seg(1, RTE_TCP_ACK_FLAG, 6, 4, one, 0), 0),
-			 STAT_drop_tcp_options);
+	                 STAT_drop_tcp_options);
 	assert_int_equal(tcp_conn_input(c, seg(1, RTE_TCP_ACK_FLAG, 5, 0, NULL, 100), 0),
-			 STAT_drop_ip_len);
+	                 STAT_drop_ip_len);
 	assert_int_equal(tcp_conn_state(c), TCP_SYN_RCVD);
 	struct tcp_conn_info ci;
 	tcp_conn_get_info(c, &ci);
@@ -150,7 +153,7 @@ static void syn_rcvd_gives_up_after_syn_retries(void **state)
 	struct tcp_engine *e = engine(4);
 	n_tx = 0;
 	struct tcp_conn *c =
-		tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	        tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
 	assert_non_null(c);
 	assert_int_equal(n_tx, 1);
 	/* 1 s, then 2 s: two retries; the third expiry (4 s later) gives up with an RST. */
@@ -191,7 +194,7 @@ static uint32_t last_seq_out;
 static void on_tx_seq(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 {
 	const struct rte_tcp_hdr *th =
-		rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, sizeof(struct rte_ipv4_hdr));
+	        rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, sizeof(struct rte_ipv4_hdr));
 	last_seq_out = rte_be_to_cpu_32(th->sent_seq);
 	rte_pktmbuf_free(m);
 }
@@ -201,12 +204,15 @@ static void out_of_order_queue_is_capped(void **state)
 	struct tcp_profile p;
 	tcp_profile_defaults(&p);
 	p.receive_window = 1 << 20;
-	struct tcp_engine_params ep = {.max_conns = 1, .hdr_pool = test_mbuf_pool(), .mtu = 1500,
-				       .tx = on_tx_seq, .deterministic = true};
+	struct tcp_engine_params ep = {.max_conns = 1,
+	                               .hdr_pool = test_mbuf_pool(),
+	                               .mtu = 1500,
+	                               .tx = on_tx_seq,
+	                               .deterministic = true};
 	struct tcp_engine *e = tcp_engine_create("t", &ep);
 	unsigned int avail = rte_mempool_avail_count(test_mbuf_pool());
 	struct tcp_conn *c =
-		tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	        tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
 	assert_non_null(c);
 	uint32_t ack = last_seq_out + 1;
 	tcp_conn_input(c, data_seg(1, ack, 0), 1000);
@@ -225,8 +231,8 @@ static void out_of_order_queue_is_capped(void **state)
 	struct tcp_tuple t;
 	tcp_conn_tuple(c, &t);
 	assert_ptr_equal(tcp_engine_find(e, &t), c);
-	struct tcp_tuple rev = {.laddr = t.raddr, .raddr = t.laddr, .lport = t.rport,
-				.rport = t.lport};
+	struct tcp_tuple rev = {
+	        .laddr = t.raddr, .raddr = t.laddr, .lport = t.rport, .rport = t.lport};
 	assert_ptr_equal(tcp_engine_find(e, &rev), c);
 	rev.lport++;
 	assert_null(tcp_engine_find(e, &rev));
@@ -243,12 +249,12 @@ static void out_of_order_queue_is_capped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(create_rejects_bad_params),
-		cmocka_unit_test(pool_bound_gives_enomem),
-		cmocka_unit_test(malformed_syn_is_ebadmsg),
-		cmocka_unit_test(bad_segments_return_drop_codes),
-		cmocka_unit_test(syn_rcvd_gives_up_after_syn_retries),
-		cmocka_unit_test(out_of_order_queue_is_capped),
+	        cmocka_unit_test(create_rejects_bad_params),
+	        cmocka_unit_test(pool_bound_gives_enomem),
+	        cmocka_unit_test(malformed_syn_is_ebadmsg),
+	        cmocka_unit_test(bad_segments_return_drop_codes),
+	        cmocka_unit_test(syn_rcvd_gives_up_after_syn_retries),
+	        cmocka_unit_test(out_of_order_queue_is_capped),
 	};
 	if (test_mbuf_pool() == NULL)
 		return 1;

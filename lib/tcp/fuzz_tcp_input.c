@@ -54,14 +54,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (test_eal_init() != 0)
 		abort();
 	pool = rte_pktmbuf_pool_create("fuzz_pool", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-				       SOCKET_ID_ANY);
+	                               SOCKET_ID_ANY);
 	if (pool == NULL)
 		abort();
 	return 0;
 }
 
 static struct rte_mbuf *segment(uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
-				const uint8_t *opts, size_t olen, uint16_t plen)
+                                const uint8_t *opts, size_t olen, uint16_t plen)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
 	if (m == NULL)
@@ -106,8 +106,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		prof.delayed_ack_ms = (data[0] & 8) ? 0 : 40;
 	}
 	struct tcp_engine_params ep = {
-		.max_conns = 1, .hdr_pool = pool, .mtu = 1500, .isn_secret = {9},
-		.deterministic = true, .tx = on_tx, .recv = on_recv, .event = on_event,
+	        .max_conns = 1,
+	        .hdr_pool = pool,
+	        .mtu = 1500,
+	        .isn_secret = {9},
+	        .deterministic = true,
+	        .tx = on_tx,
+	        .recv = on_recv,
+	        .event = on_event,
 	};
 	unsigned int avail0 = rte_mempool_avail_count(pool);
 	struct tcp_engine *e = tcp_engine_create("fuzz", &ep);
@@ -116,8 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t now = 1000;
 	peer_seq = 5000;
 	const uint8_t synopts[] = {2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
-	struct rte_mbuf *syn = segment(RTE_TCP_SYN_FLAG, peer_seq, 0, 65535, synopts,
-				       sizeof(synopts), 0);
+	struct rte_mbuf *syn =
+	        segment(RTE_TCP_SYN_FLAG, peer_seq, 0, 65535, synopts, sizeof(synopts), 0);
 	conn = tcp_conn_listen(e, &prof, syn, false, now);
 	if (conn == NULL)
 		abort();
@@ -131,8 +137,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t flags = r[0] & 0x3f;
 		int32_t dseq = (int16_t)(r[1] | r[2] << 8);
 		int32_t dack = (int16_t)(r[3] | r[4] << 8);
-		uint32_t seq = (r[5] & 0x80) ? ((uint32_t)r[6] << 24 | (uint32_t)r[7] << 16) : peer_seq + dseq;
-		uint32_t a = (r[5] & 0x40) ? ((uint32_t)r[8] << 24 | (uint32_t)r[9] << 16) : last_ack + dack;
+		uint32_t seq = (r[5] & 0x80) ? ((uint32_t)r[6] << 24 | (uint32_t)r[7] << 16)
+		                             : peer_seq + dseq;
+		uint32_t a = (r[5] & 0x40) ? ((uint32_t)r[8] << 24 | (uint32_t)r[9] << 16)
+		                           : last_ack + dack;
 		uint16_t win = (uint16_t)(r[10] | r[11] << 8);
 		size_t olen = r[12] % 41;
 		uint16_t plen = (uint16_t)((r[13] | r[14] << 8) % 1461);
@@ -142,8 +150,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r[5] & 0x20) {
 			/* A well-formed timestamp or SACK option instead of noise. */
 			const uint8_t ts[] = {1, 1, 8, 10, r[15], r[16], r[17], r[18], 0, 0, 0, 0};
-			const uint8_t sk[] = {1, 1, 5, 10, r[15], r[16], r[17], r[18],
-					      r[19], r[20], r[21], r[22]};
+			const uint8_t sk[] = {1,     1,     5,     10,    r[15], r[16],
+			                      r[17], r[18], r[19], r[20], r[21], r[22]};
 			memcpy(opts, (r[5] & 0x10) ? sk : ts, 12);
 			olen = 12;
 		}

@@ -30,7 +30,8 @@ static void syn_options_parsed(void **state)
 	const uint8_t o[] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7};
 	struct tcp_opts p;
 	assert_int_equal(tcp_options_parse(o, sizeof(o), true, &p), 0);
-	assert_int_equal(p.flags, TCP_OPTF_MSS | TCP_OPTF_SACK_PERM | TCP_OPTF_TS | TCP_OPTF_WSCALE);
+	assert_int_equal(p.flags,
+	                 TCP_OPTF_MSS | TCP_OPTF_SACK_PERM | TCP_OPTF_TS | TCP_OPTF_WSCALE);
 	assert_int_equal(p.mss, 1460);
 	assert_int_equal(p.wscale, 7);
 	assert_int_equal(p.ts_val, 1);
@@ -48,10 +49,10 @@ static void syn_only_options_ignored_elsewhere(void **state)
 static void illegal_lengths_rejected(void **state)
 {
 	struct tcp_opts p;
-	const uint8_t zero[] = {1, 99, 0, 1, 1};	/* unknown kind with length 0 */
-	const uint8_t one[] = {2, 1, 0, 0};		/* length 1 */
+	const uint8_t zero[] = {1, 99, 0, 1, 1};       /* unknown kind with length 0 */
+	const uint8_t one[] = {2, 1, 0, 0};            /* length 1 */
 	const uint8_t overrun[] = {8, 10, 0, 0, 0, 0}; /* 10 announced, 6 there */
-	const uint8_t no_len[] = {1, 1, 1, 2};		/* kind, then the end */
+	const uint8_t no_len[] = {1, 1, 1, 2};         /* kind, then the end */
 	assert_int_equal(tcp_options_parse(zero, sizeof(zero), true, &p), -EBADMSG);
 	assert_int_equal(tcp_options_parse(one, sizeof(one), true, &p), -EBADMSG);
 	assert_int_equal(tcp_options_parse(overrun, sizeof(overrun), true, &p), -EBADMSG);
@@ -83,7 +84,8 @@ static void tiny_mss_floored_wscale_capped(void **state)
 
 static void sack_blocks_parsed_and_bad_sack_ignored(void **state)
 {
-	const uint8_t o[] = {1, 1, 5, 18, 0, 0, 0, 10, 0, 0, 0, 20, 0xff, 0xff, 0xff, 0xf0, 0, 0, 0, 5};
+	const uint8_t o[] = {1, 1,  5,    18,   0,    0,    0, 10, 0, 0,
+	                     0, 20, 0xff, 0xff, 0xff, 0xf0, 0, 0,  0, 5};
 	struct tcp_opts p;
 	assert_int_equal(tcp_options_parse(o, sizeof(o), false, &p), 0);
 	assert_int_equal(p.n_sack, 2);
@@ -97,11 +99,12 @@ static void sack_blocks_parsed_and_bad_sack_ignored(void **state)
 
 static void build_then_parse_round_trips(void **state)
 {
-	struct tcp_opts o = {.flags = TCP_OPTF_MSS | TCP_OPTF_WSCALE | TCP_OPTF_SACK_PERM | TCP_OPTF_TS,
-			     .mss = 1400,
-			     .wscale = 9,
-			     .ts_val = 0xdeadbeef,
-			     .ts_ecr = 0};
+	struct tcp_opts o = {.flags = TCP_OPTF_MSS | TCP_OPTF_WSCALE | TCP_OPTF_SACK_PERM |
+	                              TCP_OPTF_TS,
+	                     .mss = 1400,
+	                     .wscale = 9,
+	                     .ts_val = 0xdeadbeef,
+	                     .ts_ecr = 0};
 	uint8_t buf[TCP_OPTIONS_MAX];
 	size_t n = tcp_options_build(buf, sizeof(buf), true, &o);
 	assert_int_equal(n, 20);
@@ -113,7 +116,8 @@ static void build_then_parse_round_trips(void **state)
 	assert_int_equal(p.ts_val, 0xdeadbeef);
 
 	/* Established with timestamps: 12 + at most 3 SACK blocks fit in 40 bytes. */
-	struct tcp_opts a = {.flags = TCP_OPTF_TS | TCP_OPTF_SACK, .ts_val = 5, .ts_ecr = 6, .n_sack = 4};
+	struct tcp_opts a = {
+	        .flags = TCP_OPTF_TS | TCP_OPTF_SACK, .ts_val = 5, .ts_ecr = 6, .n_sack = 4};
 	for (int i = 0; i < 4; i++) {
 		a.sack[i].start = 100u * (uint32_t)i;
 		a.sack[i].end = 100u * (uint32_t)i + 50;
@@ -133,14 +137,14 @@ static void build_then_parse_round_trips(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(seq_compare_across_wrap),
-		cmocka_unit_test(syn_options_parsed),
-		cmocka_unit_test(syn_only_options_ignored_elsewhere),
-		cmocka_unit_test(illegal_lengths_rejected),
-		cmocka_unit_test(unknown_and_wrong_length_known_ignored),
-		cmocka_unit_test(tiny_mss_floored_wscale_capped),
-		cmocka_unit_test(sack_blocks_parsed_and_bad_sack_ignored),
-		cmocka_unit_test(build_then_parse_round_trips),
+	        cmocka_unit_test(seq_compare_across_wrap),
+	        cmocka_unit_test(syn_options_parsed),
+	        cmocka_unit_test(syn_only_options_ignored_elsewhere),
+	        cmocka_unit_test(illegal_lengths_rejected),
+	        cmocka_unit_test(unknown_and_wrong_length_known_ignored),
+	        cmocka_unit_test(tiny_mss_floored_wscale_capped),
+	        cmocka_unit_test(sack_blocks_parsed_and_bad_sack_ignored),
+	        cmocka_unit_test(build_then_parse_round_trips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,8 +53,8 @@ static void matches_rfc_arithmetic(void **state)
 	struct ref f = {0};
 	const double min = 200 * MS, max = 60000 * MS, g = 1 * MS;
 	tcp_rto_init(&r, 1000 * MS, (uint32_t)min, (uint32_t)max, (uint32_t)g);
-	uint32_t seq[] = {100000, 120000, 90000, 300000, 100000, 100000, 100000, 100000, 5000,
-			  700000, 650000, 600000, 600000, 600000, 600000, 600000, 600000, 600000};
+	uint32_t seq[] = {100000, 120000, 90000,  300000, 100000, 100000, 100000, 100000, 5000,
+	                  700000, 650000, 600000, 600000, 600000, 600000, 600000, 600000, 600000};
 	for (unsigned int i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
 		double want = ref_sample(&f, seq[i], g, min, max);
 		tcp_rto_sample(&r, seq[i]);
@@ -114,12 +114,12 @@ static void karn_drops_retransmitted_samples_unless_timestamped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(initial_rto_before_any_sample),
-		cmocka_unit_test(first_sample_sets_srtt_and_half_rttvar),
-		cmocka_unit_test(matches_rfc_arithmetic),
-		cmocka_unit_test(granularity_and_min_bound),
-		cmocka_unit_test(backoff_doubles_to_max_and_resets_on_sample),
-		cmocka_unit_test(karn_drops_retransmitted_samples_unless_timestamped),
+	        cmocka_unit_test(initial_rto_before_any_sample),
+	        cmocka_unit_test(first_sample_sets_srtt_and_half_rttvar),
+	        cmocka_unit_test(matches_rfc_arithmetic),
+	        cmocka_unit_test(granularity_and_min_bound),
+	        cmocka_unit_test(backoff_doubles_to_max_and_resets_on_sample),
+	        cmocka_unit_test(karn_drops_retransmitted_samples_unless_timestamped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

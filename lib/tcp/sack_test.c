@@ -246,21 +246,23 @@ static void nextseg_rules(void **state)
 	assert_int_equal(seq, 2000);
 	/* Rule 3 otherwise. */
 	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, false, &seq, &len),
-			 TCP_NEXTSEG_UNLOST);
+	                 TCP_NEXTSEG_UNLOST);
 	assert_int_equal(seq, 1200);
 	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_UNLOST, seq, len, 2000);
 	/* Rule 4: the rescue includes the highest un-SACKed octet (1999), once per recovery. */
 	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, false, &seq, &len),
-			 TCP_NEXTSEG_RESCUE);
+	                 TCP_NEXTSEG_RESCUE);
 	assert_int_equal(seq + len, 2000);
 	assert_int_equal(len, SMSS);
 	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_RESCUE, seq, len, 2000);
 	assert_int_equal(sb.high_rxt, 1300); /* the rescue leaves HighRxt alone */
-	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, false, &seq, &len), TCP_NEXTSEG_NONE);
+	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, false, &seq, &len),
+	                 TCP_NEXTSEG_NONE);
 	/* A lost segment longer than one hole remainder is cut at the hole's end. */
 	tcp_sack_sb_init(&sb, 1000);
 	sack1(1000, 1050, 1400, 2000);
-	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, false, &seq, &len), TCP_NEXTSEG_LOST);
+	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, false, &seq, &len),
+	                 TCP_NEXTSEG_LOST);
 	assert_int_equal(len, 50);
 }
 
@@ -334,18 +336,18 @@ static void receiver_dsack_reported_once(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(holes_and_islost_dupthresh),
-		cmocka_unit_test(adjacent_blocks_merge_and_middle_block_splits),
-		cmocka_unit_test(cumulative_ack_trims_and_clears),
-		cmocka_unit_test(invalid_blocks_ignored),
-		cmocka_unit_test(wraps_around_2_32),
-		cmocka_unit_test(dsack_detected),
-		cmocka_unit_test(hole_count_is_capped),
-		cmocka_unit_test(matches_rfc6675_octet_by_octet),
-		cmocka_unit_test(nextseg_rules),
-		cmocka_unit_test(clear_on_rto_forgets_sacks),
-		cmocka_unit_test(receiver_blocks_newest_first),
-		cmocka_unit_test(receiver_dsack_reported_once),
+	        cmocka_unit_test(holes_and_islost_dupthresh),
+	        cmocka_unit_test(adjacent_blocks_merge_and_middle_block_splits),
+	        cmocka_unit_test(cumulative_ack_trims_and_clears),
+	        cmocka_unit_test(invalid_blocks_ignored),
+	        cmocka_unit_test(wraps_around_2_32),
+	        cmocka_unit_test(dsack_detected),
+	        cmocka_unit_test(hole_count_is_capped),
+	        cmocka_unit_test(matches_rfc6675_octet_by_octet),
+	        cmocka_unit_test(nextseg_rules),
+	        cmocka_unit_test(clear_on_rto_forgets_sacks),
+	        cmocka_unit_test(receiver_blocks_newest_first),
+	        cmocka_unit_test(receiver_dsack_reported_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

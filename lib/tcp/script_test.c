@@ -41,14 +41,14 @@
 #include "tcp_options.h"
 #include "test_eal.h"
 
-#define TOL_US	     5000 /* an output may come this early or late */
-#define STEP_US	     1000 /* clock granularity of the driver */
-#define MAX_OUT	     256
-#define LOCAL_ADDR   0xc0000201u /* 192.0.2.1 */
-#define REMOTE_ADDR  0xc6336407u /* 198.51.100.7 */
-#define LOCAL_PORT   8080
-#define REMOTE_PORT  40000
-#define RECV_MAX     (1u << 20)
+#define TOL_US      5000 /* an output may come this early or late */
+#define STEP_US     1000 /* clock granularity of the driver */
+#define MAX_OUT     256
+#define LOCAL_ADDR  0xc0000201u /* 192.0.2.1 */
+#define REMOTE_ADDR 0xc6336407u /* 198.51.100.7 */
+#define LOCAL_PORT  8080
+#define REMOTE_PORT 40000
+#define RECV_MAX    (1u << 20)
 
 struct out_pkt {
 	struct rte_mbuf *m;
@@ -249,12 +249,23 @@ static void parse_seg(char *s, struct seg_spec *sp)
 	char *p = s;
 	while (*p && !isspace((unsigned char)*p)) {
 		switch (*p) {
-		case 'S': sp->flags |= RTE_TCP_SYN_FLAG; break;
-		case 'F': sp->flags |= RTE_TCP_FIN_FLAG; break;
-		case 'R': sp->flags |= RTE_TCP_RST_FLAG; break;
-		case 'P': sp->flags |= RTE_TCP_PSH_FLAG; break;
-		case '.': sp->flags |= RTE_TCP_ACK_FLAG; break;
-		default: fail("bad flag '%c'", *p);
+		case 'S':
+			sp->flags |= RTE_TCP_SYN_FLAG;
+			break;
+		case 'F':
+			sp->flags |= RTE_TCP_FIN_FLAG;
+			break;
+		case 'R':
+			sp->flags |= RTE_TCP_RST_FLAG;
+			break;
+		case 'P':
+			sp->flags |= RTE_TCP_PSH_FLAG;
+			break;
+		case '.':
+			sp->flags |= RTE_TCP_ACK_FLAG;
+			break;
+		default:
+			fail("bad flag '%c'", *p);
 		}
 		p++;
 	}
@@ -343,7 +354,7 @@ static void inject(struct seg_spec *sp)
 	int r = tcp_conn_input(c, m, S.now);
 	if (r != 0)
 		fprintf(stderr, "%s:%d: note: segment dropped (%s)\n", S.file, S.line,
-			stats_name((enum stat_id)r));
+		        stats_name((enum stat_id)r));
 }
 
 static void expect_out(struct seg_spec *sp, uint64_t t)
@@ -376,8 +387,8 @@ static void expect_out(struct seg_spec *sp, uint64_t t)
 	uint8_t want = sp->flags & (uint8_t)~RTE_TCP_PSH_FLAG;
 	char got[160];
 	snprintf(got, sizeof(got), "flags 0x%02x %u:%u(%u) ack %u win %u", th->tcp_flags, rel,
-		 rel + len, len, rte_be_to_cpu_32(th->recv_ack) - S.remote_isn[sd],
-		 rte_be_to_cpu_16(th->rx_win));
+	         rel + len, len, rte_be_to_cpu_32(th->recv_ack) - S.remote_isn[sd],
+	         rte_be_to_cpu_16(th->rx_win));
 	if (fl != want)
 		fail("flags: want 0x%02x, got %s", want, got);
 	if (rel != sp->seq || len != sp->len)
@@ -398,7 +409,7 @@ static void expect_out(struct seg_spec *sp, uint64_t t)
 	if (sp->has_opts) {
 		struct tcp_opts po;
 		if (tcp_options_parse((const uint8_t *)(th + 1), doff - 20,
-				      th->tcp_flags & RTE_TCP_SYN_FLAG, &po) != 0)
+		                      th->tcp_flags & RTE_TCP_SYN_FLAG, &po) != 0)
 			fail("our own options do not parse");
 		if (po.flags != sp->want.flags)
 			fail("options: want flags 0x%x, got 0x%x (%s)", sp->want.flags, po.flags,
@@ -429,7 +440,8 @@ static void expect_out(struct seg_spec *sp, uint64_t t)
 				continue;
 			}
 			if (i < len && p[k] != pattern(rel + i))
-				fail("sent byte %u is %u, want %u", rel + i, p[k], pattern(rel + i));
+				fail("sent byte %u is %u, want %u", rel + i, p[k],
+				     pattern(rel + i));
 			i++;
 		}
 	}
@@ -456,8 +468,8 @@ static void app_send(uint32_t n)
 	}
 }
 
-static const char *const event_names[] = {"established", "peer_fin", "sent_acked", "reset",
-					  "timeout", "closed"};
+static const char *const event_names[] = {"established", "peer_fin", "sent_acked",
+                                          "reset",       "timeout",  "closed"};
 
 static void do_expect(char *s)
 {
@@ -536,13 +548,15 @@ static void set_profile(const char *key, const char *val)
 		p->f = v;                                                                          \
 		return;                                                                            \
 	}
-	NUM(send_buffer) NUM(receive_window) NUM(sack) NUM(window_scale) NUM(timestamps)
-	NUM(initial_window) NUM(min_rto_ms) NUM(max_rto_ms) NUM(initial_rto_ms)
-	NUM(delayed_ack_ms) NUM(ack_every_segments) NUM(keepalive_s) NUM(idle_timeout_s)
-	NUM(fin_wait_timeout_s) NUM(time_wait_ms) NUM(syn_retries) NUM(mss) NUM(proxy_buffer_high)
-	NUM(proxy_buffer_low) NUM(max_connections)
+	NUM(send_buffer)
+	NUM(receive_window) NUM(sack) NUM(window_scale) NUM(timestamps) NUM(initial_window)
+	        NUM(min_rto_ms) NUM(max_rto_ms) NUM(initial_rto_ms) NUM(delayed_ack_ms)
+	                NUM(ack_every_segments) NUM(keepalive_s) NUM(idle_timeout_s)
+	                        NUM(fin_wait_timeout_s) NUM(time_wait_ms) NUM(syn_retries) NUM(mss)
+	                                NUM(proxy_buffer_high) NUM(proxy_buffer_low)
+	                                        NUM(max_connections)
 #undef NUM
-	fail("unknown profile key %s", key);
+	                                                fail("unknown profile key %s", key);
 }
 
 static void run_line(char *line)
@@ -617,7 +631,7 @@ static void run_line(char *line)
 		if (S.n_out[sd] == 0)
 			continue;
 		const struct rte_ipv4_hdr *ip =
-			rte_pktmbuf_mtod(S.out[sd][0].m, const struct rte_ipv4_hdr *);
+		        rte_pktmbuf_mtod(S.out[sd][0].m, const struct rte_ipv4_hdr *);
 		const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(ip + 1);
 		fail("unexpected segment sent %sat %.3f: flags 0x%02x seq %u",
 		     sd ? "to the server " : "", S.out[sd][0].at_us / 1e6, th->tcp_flags,
@@ -632,9 +646,9 @@ static void run_line(char *line)
 	unsigned int n;
 	if (strncmp(p, "app connect", 11) == 0) {
 		struct tcp_tuple tu = {.laddr = rte_cpu_to_be_32(LOCAL_ADDR),
-				       .raddr = rte_cpu_to_be_32(REMOTE_ADDR),
-				       .lport = rte_cpu_to_be_16(LOCAL_PORT),
-				       .rport = rte_cpu_to_be_16(REMOTE_PORT)};
+		                       .raddr = rte_cpu_to_be_32(REMOTE_ADDR),
+		                       .lport = rte_cpu_to_be_16(LOCAL_PORT),
+		                       .rport = rte_cpu_to_be_16(REMOTE_PORT)};
 		S.conn = tcp_conn_connect(S.eng, &S.prof, &tu, S.now);
 		if (S.relay_mode)
 			fail("connect in relay mode");
@@ -687,17 +701,17 @@ int main(int argc, char **argv)
 	unsigned int avail0 = rte_mempool_avail_count(test_mbuf_pool());
 	tcp_profile_defaults(&S.prof);
 	struct tcp_engine_params ep = {
-		.max_conns = 4,
-		.hdr_pool = test_mbuf_pool(),
-		.mtu = 1500,
-		.timer_tick_us = 1000,
-		.now_us = 0,
-		.isn_secret = {1, 2, 3, 4},
-		.deterministic = true,
-		.challenge_ack_limit = 10,
-		.tx = on_tx,
-		.recv = on_recv,
-		.event = on_event,
+	        .max_conns = 4,
+	        .hdr_pool = test_mbuf_pool(),
+	        .mtu = 1500,
+	        .timer_tick_us = 1000,
+	        .now_us = 0,
+	        .isn_secret = {1, 2, 3, 4},
+	        .deterministic = true,
+	        .challenge_ack_limit = 10,
+	        .tx = on_tx,
+	        .recv = on_recv,
+	        .event = on_event,
 	};
 	S.params = ep;
 	S.eng = tcp_engine_create("script", &ep);

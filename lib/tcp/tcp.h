@@ -27,7 +27,7 @@ struct tcp_conn;
 /* F5-style TCP profile; fields mirror struct cfg_tcp_profile (the lead converts). */
 struct tcp_profile {
 	char congestion_control[16]; /* "reno"/"newreno" (tcp_cc_find) */
-	uint32_t send_buffer;	     /* bytes queued for sending before tcp_conn_send refuses */
+	uint32_t send_buffer;        /* bytes queued for sending before tcp_conn_send refuses */
 	uint32_t receive_window;     /* bytes; the window we advertise at most */
 	uint32_t proxy_buffer_high;  /* relay: close the receiving window at this fill */
 	uint32_t proxy_buffer_low;   /* relay: reopen below this */
@@ -69,9 +69,9 @@ enum tcp_conn_event {
 	TCP_EV_ESTABLISHED, /* handshake complete */
 	TCP_EV_PEER_FIN,    /* the peer finished sending (in order); we may still send */
 	TCP_EV_SENT_ACKED,  /* send-queue space was freed (relay: feed more) */
-	TCP_EV_RESET,	    /* RST received: the peer is gone */
-	TCP_EV_TIMEOUT,	    /* given up: SYN or RTO retries, keepalive, idle timeout */
-	TCP_EV_CLOSED,	    /* last event: the conn is freed when the callback returns */
+	TCP_EV_RESET,       /* RST received: the peer is gone */
+	TCP_EV_TIMEOUT,     /* given up: SYN or RTO retries, keepalive, idle timeout */
+	TCP_EV_CLOSED,      /* last event: the conn is freed when the callback returns */
 };
 
 /* Engine-wide counters for events that are not drops (per lcore, like the engine). */
@@ -100,15 +100,15 @@ enum tcp_engine_counter {
 #define TCP_CNT_ENUM(n) TCP_CNT_##n,
 	TCP_ENGINE_COUNTERS(TCP_CNT_ENUM)
 #undef TCP_CNT_ENUM
-	TCP_CNT_MAX
+	        TCP_CNT_MAX
 };
 
 struct tcp_engine_params {
-	uint32_t max_conns;		/* fixed pool, allocated at create */
-	struct rte_mempool *hdr_pool;	/* direct mbufs for headers (headroom for Ethernet) */
+	uint32_t max_conns;             /* fixed pool, allocated at create */
+	struct rte_mempool *hdr_pool;   /* direct mbufs for headers (headroom for Ethernet) */
 	struct rte_mempool *clone_pool; /* mbufs to attach to payload (may be hdr_pool) */
-	uint16_t mtu;			/* IP MTU of the legs (MSS = mtu - 40 unless profile says) */
-	uint32_t timer_tick_us;		/* wheel granularity, default 1000 */
+	uint16_t mtu;           /* IP MTU of the legs (MSS = mtu - 40 unless profile says) */
+	uint32_t timer_tick_us; /* wheel granularity, default 1000 */
 	uint64_t now_us;
 	/* RFC 6528 secret; all zero = drawn from arc4random_buf at create. */
 	uint8_t isn_secret[16];
@@ -152,7 +152,7 @@ struct tcp_tuple {
  * valid SYN: truncated, bad data offset, bad options, other flags), EINVAL (bad arguments).
  */
 struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile *p,
-				 struct rte_mbuf *syn, bool defer, uint64_t now_us);
+                                 struct rte_mbuf *syn, bool defer, uint64_t now_us);
 /* Deferred passive open: the far side accepted; send the SYN-ACK. 0 or -EINVAL. */
 int tcp_conn_accept(struct tcp_conn *c, uint64_t now_us);
 /* Deferred passive open: the far side refused; answer the SYN with RST and close. */
@@ -160,7 +160,7 @@ int tcp_conn_refuse(struct tcp_conn *c, uint64_t now_us);
 
 /* Active open: send a SYN. NULL + rte_errno (ENOMEM, EINVAL). */
 struct tcp_conn *tcp_conn_connect(struct tcp_engine *e, const struct tcp_profile *p,
-				  const struct tcp_tuple *t, uint64_t now_us);
+                                  const struct tcp_tuple *t, uint64_t now_us);
 
 /*
  * A segment for this connection (m starts at the IPv4 header; always consumed). Returns 0,
@@ -204,19 +204,19 @@ struct tcp_conn_info {
 	uint32_t snd_mss, rcv_mss;
 	uint8_t snd_wscale, rcv_wscale;
 	bool sack, timestamps;
-	uint32_t cwnd, ssthresh;   /* bytes */
+	uint32_t cwnd, ssthresh; /* bytes */
 	uint32_t srtt_us, rttvar_us, rto_us;
 	uint8_t backoff;
-	uint32_t bytes_in_flight;  /* RFC 6675 pipe */
+	uint32_t bytes_in_flight; /* RFC 6675 pipe */
 	uint32_t sacked_bytes, lost_bytes;
 	uint32_t snd_wnd, rcv_wnd;
 	uint64_t bytes_acked, bytes_received;
 	uint64_t segs_out, segs_in;
-	uint64_t retransmits;	   /* segments */
+	uint64_t retransmits; /* segments */
 	uint64_t dsacks_rcvd;
 	uint32_t send_queue_bytes; /* queued, not yet acknowledged */
 	uint32_t recv_unconsumed;  /* delivered, not yet consumed (buffer fill) */
-	uint32_t ooo_bytes;	   /* held out of order */
+	uint32_t ooo_bytes;        /* held out of order */
 	bool in_recovery;
 };
 
@@ -261,8 +261,8 @@ struct tcp_relay;
  * unaccelerated, the SYN is left to the caller), EBADMSG, EINVAL.
  */
 struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_profile *client_side,
-				 const struct tcp_profile *server_side, struct rte_mbuf *syn,
-				 bool deferred, uint64_t now_us);
+                                 const struct tcp_profile *server_side, struct rte_mbuf *syn,
+                                 bool deferred, uint64_t now_us);
 
 /* Leg 0 faces the client (passive), leg 1 the server (active); NULL once closed. */
 struct tcp_conn *tcp_relay_leg(const struct tcp_relay *r, unsigned int side);

@@ -11,8 +11,8 @@ static const struct {
 	const char *name;
 	const struct tcp_cc_ops *ops;
 } cc_modules[] = {
-	{"reno", &tcp_cc_newreno},
-	{"newreno", &tcp_cc_newreno},
+        {"reno", &tcp_cc_newreno},
+        {"newreno", &tcp_cc_newreno},
 };
 
 const struct tcp_cc_ops *tcp_cc_find(const char *name)
@@ -36,7 +36,7 @@ uint32_t tcp_cc_initial_window(uint32_t smss, uint32_t iw_segments)
 }
 
 int tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, uint32_t smss,
-		uint32_t iw_segments, uint32_t ssthresh_init, uint64_t now_us)
+                uint32_t iw_segments, uint32_t ssthresh_init, uint64_t now_us)
 {
 	if (ops == NULL || ops->priv_size > TCP_CC_PRIV_SIZE || smss == 0)
 		return -EINVAL;

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #define TCP_CC_PRIV_SIZE 64
-#define TCP_CC_NAME_MAX	 16
+#define TCP_CC_NAME_MAX  16
 
 enum tcp_cc_event {
 	TCP_CC_EV_FAST_RETRANSMIT,
@@ -35,12 +35,12 @@ struct tcp_cc_ops;
 
 struct tcp_cc {
 	const struct tcp_cc_ops *ops;
-	uint32_t cwnd;	      /* bytes */
+	uint32_t cwnd;        /* bytes */
 	uint32_t ssthresh;    /* bytes */
-	uint32_t smss;	      /* sender MSS in bytes */
-	uint32_t iw;	      /* initial window in bytes */
+	uint32_t smss;        /* sender MSS in bytes */
+	uint32_t iw;          /* initial window in bytes */
 	uint32_t bytes_acked; /* RFC 3465 2.1 byte counter in congestion avoidance */
-	bool after_rto;	      /* RFC 3465 2.3: L = 1*SMSS in the slow start that follows an RTO */
+	bool after_rto;       /* RFC 3465 2.3: L = 1*SMSS in the slow start that follows an RTO */
 	/* module state; bytes (not words) so that a module's struct may live here */
 	unsigned char priv[TCP_CC_PRIV_SIZE] __attribute__((aligned(8)));
 };
@@ -48,11 +48,11 @@ struct tcp_cc {
 #define TCP_CC_PRIV(cc, type) ((type *)(void *)(cc)->priv)
 #define TCP_CC_PRIV_CHECK(type)                                                                    \
 	_Static_assert(sizeof(type) <= TCP_CC_PRIV_SIZE,                                           \
-		       #type " does not fit in the per-connection congestion control area")
+	               #type " does not fit in the per-connection congestion control area")
 
 /* What one ACK carries for the module. */
 struct tcp_cc_ack {
-	uint32_t acked;	      /* octets newly cumulatively acknowledged */
+	uint32_t acked;       /* octets newly cumulatively acknowledged */
 	uint32_t rtt_us;      /* RTT sample from this ACK, 0 when there is none */
 	uint32_t flight_size; /* octets outstanding before this ACK */
 	uint32_t snd_una;     /* after this ACK; with snd_nxt lets modules count rounds */
@@ -66,7 +66,7 @@ struct tcp_cc_ops {
 	void (*init)(struct tcp_cc *cc, uint64_t now_us);
 	void (*on_ack)(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
 	void (*on_congestion)(struct tcp_cc *cc, enum tcp_cc_event ev, uint32_t flight_size,
-			      uint64_t now_us);
+	                      uint64_t now_us);
 	void (*on_recovery_exit)(struct tcp_cc *cc, uint32_t flight_size, uint64_t now_us);
 	void (*on_idle_restart)(struct tcp_cc *cc, uint64_t now_us);
 	uint64_t (*pacing_rate)(const struct tcp_cc *cc, uint32_t srtt_us); /* optional */
@@ -81,7 +81,7 @@ const struct tcp_cc_ops *tcp_cc_find(const char *name);
  * Returns 0, or -EINVAL for a NULL module, a module too big for the area, or smss 0.
  */
 int tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, uint32_t smss,
-		uint32_t iw_segments, uint32_t ssthresh_init, uint64_t now_us);
+                uint32_t iw_segments, uint32_t ssthresh_init, uint64_t now_us);
 
 /* The MSS changed (after the handshake): rescale the windows kept in segments. */
 void tcp_cc_set_smss(struct tcp_cc *cc, uint32_t smss);

@@ -17,12 +17,12 @@
 #define POOL_NIL UINT32_MAX
 
 static const char *const state_names[] = {
-	[TCP_CLOSED] = "CLOSED",	   [TCP_LISTEN] = "LISTEN",
-	[TCP_SYN_SENT] = "SYN_SENT",	   [TCP_SYN_RCVD] = "SYN_RCVD",
-	[TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN_WAIT_1",
-	[TCP_FIN_WAIT_2] = "FIN_WAIT_2",   [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-	[TCP_CLOSING] = "CLOSING",	   [TCP_LAST_ACK] = "LAST_ACK",
-	[TCP_TIME_WAIT] = "TIME_WAIT",
+        [TCP_CLOSED] = "CLOSED",           [TCP_LISTEN] = "LISTEN",
+        [TCP_SYN_SENT] = "SYN_SENT",       [TCP_SYN_RCVD] = "SYN_RCVD",
+        [TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN_WAIT_1",
+        [TCP_FIN_WAIT_2] = "FIN_WAIT_2",   [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+        [TCP_CLOSING] = "CLOSING",         [TCP_LAST_ACK] = "LAST_ACK",
+        [TCP_TIME_WAIT] = "TIME_WAIT",
 };
 
 const char *tcp_state_name(enum tcp_state s)
@@ -34,7 +34,7 @@ const char *tcp_state_name(enum tcp_state s)
 
 static const char *const counter_names[] = {
 #define TCP_CNT_NAME(n) #n,
-	TCP_ENGINE_COUNTERS(TCP_CNT_NAME)
+        TCP_ENGINE_COUNTERS(TCP_CNT_NAME)
 #undef TCP_CNT_NAME
 };
 
@@ -105,7 +105,7 @@ static uint64_t siphash_2w(const uint8_t key[16], uint64_t a, uint64_t b)
 	memcpy(&k0, key, 8);
 	memcpy(&k1, key + 8, 8);
 	uint64_t v[4] = {k0 ^ 0x736f6d6570736575ull, k1 ^ 0x646f72616e646f6dull,
-			 k0 ^ 0x6c7967656e657261ull, k1 ^ 0x7465646279746573ull};
+	                 k0 ^ 0x6c7967656e657261ull, k1 ^ 0x7465646279746573ull};
 	uint64_t m[3] = {a, b, (uint64_t)16 << 56};
 	for (int i = 0; i < 3; i++) {
 		v[3] ^= m[i];
@@ -141,9 +141,9 @@ static void on_timer(struct tcp_timer *t, uint64_t now_us, void *arg);
 struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_params *p)
 {
 	static const struct rte_mbuf_dynfield meta_desc = {
-		.name = "pepgw_tcp_meta",
-		.size = sizeof(struct tcp_mbuf_meta),
-		.align = __alignof__(struct tcp_mbuf_meta),
+	        .name = "pepgw_tcp_meta",
+	        .size = sizeof(struct tcp_mbuf_meta),
+	        .align = __alignof__(struct tcp_mbuf_meta),
 	};
 
 	if (p == NULL || p->max_conns == 0 || p->hdr_pool == NULL || p->tx == NULL ||
@@ -251,7 +251,7 @@ unsigned int tcp_engine_advance(struct tcp_engine *e, uint64_t now_us)
 }
 
 struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *p,
-				const struct tcp_tuple *t, uint64_t now_us)
+                                const struct tcp_tuple *t, uint64_t now_us)
 {
 	const struct tcp_cc_ops *ops = tcp_cc_find(p->congestion_control);
 	if (ops == NULL) {
@@ -283,8 +283,8 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->sq_seq = c->iss + 1;
 	c->recover = c->iss;
-	tcp_rto_init(&c->rto, p->initial_rto_ms * 1000, p->min_rto_ms * 1000,
-		     p->max_rto_ms * 1000, e->p.timer_tick_us);
+	tcp_rto_init(&c->rto, p->initial_rto_ms * 1000, p->min_rto_ms * 1000, p->max_rto_ms * 1000,
+	             e->p.timer_tick_us);
 	tcp_cc_init(&c->cc, ops, c->smss, p->initial_window, TCP_DEFAULT_SSTHRESH, now_us);
 	tcp_sack_sb_init(&c->sb, c->iss);
 	tcp_sack_rcv_init(&c->sr);
@@ -370,7 +370,7 @@ void tcp_arm_keep(struct tcp_conn *c, uint64_t now_us)
 			due = c->last_rx_us + (uint64_t)p->idle_timeout_s * 1000000;
 		if (p->keepalive_s) {
 			uint64_t k = c->last_rx_us +
-				     (uint64_t)p->keepalive_s * 1000000 * (1 + c->keep_probes);
+			             (uint64_t)p->keepalive_s * 1000000 * (1 + c->keep_probes);
 			if (k < due)
 				due = k;
 		}
@@ -478,8 +478,7 @@ static void on_keep(struct tcp_conn *c, uint64_t now_us)
 		tcp_arm_keep(c, now_us);
 		return;
 	}
-	if (p->idle_timeout_s &&
-	    now_us >= c->last_rx_us + (uint64_t)p->idle_timeout_s * 1000000) {
+	if (p->idle_timeout_s && now_us >= c->last_rx_us + (uint64_t)p->idle_timeout_s * 1000000) {
 		tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
 		tcp_conn_close(c, TCP_EV_TIMEOUT);
 		return;
@@ -502,7 +501,7 @@ static void on_timer(struct tcp_timer *t, uint64_t now_us, void *arg)
 	struct tcp_conn_timer *ct = (struct tcp_conn_timer *)t;
 	/* The node is timers[kind] of its connection. */
 	struct tcp_conn *c = (struct tcp_conn *)(void *)((char *)(ct - ct->kind) -
-							 offsetof(struct tcp_conn, timers));
+	                                                 offsetof(struct tcp_conn, timers));
 	switch (ct->kind) {
 	case TCP_T_REXMT:
 		if (c->flags & TF_PERSIST)
@@ -525,7 +524,7 @@ static void on_timer(struct tcp_timer *t, uint64_t now_us, void *arg)
 /* ---- application calls ---- */
 
 struct tcp_conn *tcp_conn_connect(struct tcp_engine *e, const struct tcp_profile *p,
-				  const struct tcp_tuple *t, uint64_t now_us)
+                                  const struct tcp_tuple *t, uint64_t now_us)
 {
 	if (e == NULL || p == NULL || t == NULL) {
 		rte_errno = EINVAL;
@@ -776,21 +775,21 @@ void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *i)
 int tcp_conn_info_format(const struct tcp_conn_info *i, char *buf, size_t len)
 {
 	return snprintf(buf, len,
-			"%s%s%s wscale:%u,%u rto:%u rtt:%.1f/%.1f backoff:%u mss:%u rcvmss:%u "
-			"cwnd:%u ssthresh:%u bytes_acked:%llu bytes_received:%llu segs_out:%llu "
-			"segs_in:%llu retrans:%llu dsack:%llu unacked:%u sacked:%u lost:%u "
-			"snd_wnd:%u rcv_wnd:%u sendq:%u recvq:%u ooo:%u%s",
-			tcp_state_name(i->state), i->sack ? " sack" : "", i->timestamps ? " ts" : "",
-			i->snd_wscale, i->rcv_wscale, i->rto_us / 1000, i->srtt_us / 1000.0,
-			i->rttvar_us / 1000.0, i->backoff, i->snd_mss, i->rcv_mss,
-			i->snd_mss ? i->cwnd / i->snd_mss : 0,
-			i->ssthresh >= (1u << 30) || !i->snd_mss ? 0 : i->ssthresh / i->snd_mss,
-			(unsigned long long)i->bytes_acked, (unsigned long long)i->bytes_received,
-			(unsigned long long)i->segs_out, (unsigned long long)i->segs_in,
-			(unsigned long long)i->retransmits, (unsigned long long)i->dsacks_rcvd,
-			i->bytes_in_flight, i->sacked_bytes, i->lost_bytes, i->snd_wnd, i->rcv_wnd,
-			i->send_queue_bytes, i->recv_unconsumed, i->ooo_bytes,
-			i->in_recovery ? " recovery" : "");
+	                "%s%s%s wscale:%u,%u rto:%u rtt:%.1f/%.1f backoff:%u mss:%u rcvmss:%u "
+	                "cwnd:%u ssthresh:%u bytes_acked:%llu bytes_received:%llu segs_out:%llu "
+	                "segs_in:%llu retrans:%llu dsack:%llu unacked:%u sacked:%u lost:%u "
+	                "snd_wnd:%u rcv_wnd:%u sendq:%u recvq:%u ooo:%u%s",
+	                tcp_state_name(i->state), i->sack ? " sack" : "",
+	                i->timestamps ? " ts" : "", i->snd_wscale, i->rcv_wscale, i->rto_us / 1000,
+	                i->srtt_us / 1000.0, i->rttvar_us / 1000.0, i->backoff, i->snd_mss,
+	                i->rcv_mss, i->snd_mss ? i->cwnd / i->snd_mss : 0,
+	                i->ssthresh >= (1u << 30) || !i->snd_mss ? 0 : i->ssthresh / i->snd_mss,
+	                (unsigned long long)i->bytes_acked, (unsigned long long)i->bytes_received,
+	                (unsigned long long)i->segs_out, (unsigned long long)i->segs_in,
+	                (unsigned long long)i->retransmits, (unsigned long long)i->dsacks_rcvd,
+	                i->bytes_in_flight, i->sacked_bytes, i->lost_bytes, i->snd_wnd, i->rcv_wnd,
+	                i->send_queue_bytes, i->recv_unconsumed, i->ooo_bytes,
+	                i->in_recovery ? " recovery" : "");
 }
 
 struct tcp_conn *tcp_engine_find(struct tcp_engine *e, const struct tcp_tuple *t)
@@ -825,7 +824,8 @@ void tcp_engine_get_summary(const struct tcp_engine *e, struct tcp_engine_summar
 		s->retransmits += c->retransmits;
 		if (c->relay != NULL && c->relay_side == 0) {
 			s->relays++;
-			s->relay_buffered_bytes += c->relay->dir[0].buffered + c->relay->dir[1].buffered;
+			s->relay_buffered_bytes +=
+			        c->relay->dir[0].buffered + c->relay->dir[1].buffered;
 		}
 	}
 }

@@ -32,14 +32,13 @@ int tcp_parse_segment(struct rte_mbuf *m, struct tcp_seg *s)
 	if (tot < ihl + sizeof(struct rte_tcp_hdr) ||
 	    rte_pktmbuf_data_len(m) < ihl + sizeof(struct rte_tcp_hdr))
 		return STAT_drop_l4_truncated;
-	const struct rte_tcp_hdr *th =
-		rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, ihl);
+	const struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, ihl);
 	uint32_t doff = (uint32_t)(th->data_off >> 4) * 4;
 	if (doff < sizeof(*th) || ihl + doff > tot || ihl + doff > rte_pktmbuf_data_len(m))
 		return STAT_drop_tcp_doff;
 	s->flags = th->tcp_flags & TCP_FLAGS_MASK;
 	if (tcp_options_parse((const uint8_t *)(th + 1), doff - sizeof(*th),
-			      s->flags & RTE_TCP_SYN_FLAG, &s->opts) != 0)
+	                      s->flags & RTE_TCP_SYN_FLAG, &s->opts) != 0)
 		return STAT_drop_tcp_options;
 	s->saddr = ip->src_addr;
 	s->daddr = ip->dst_addr;
@@ -167,8 +166,7 @@ static void fin_in_order(struct tcp_conn *c, uint64_t now_us)
 
 /* Insert an out-of-order segment [seq, seq+len) (+FIN) into the sorted queue, trimming
  * overlaps so that every octet is held once. Returns false when it was all duplicate. */
-static bool ooo_insert(struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq, uint32_t len,
-		       bool fin)
+static bool ooo_insert(struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq, uint32_t len, bool fin)
 {
 	struct tcp_engine *e = c->eng;
 	struct rte_mbuf **pp = &c->ooo_head;
@@ -279,7 +277,7 @@ static void ooo_drain(struct tcp_conn *c, uint64_t now_us)
 
 /* RFC 9293 3.10.7.4 seventh: segment text. m has its headers already removed. */
 static void process_data(struct tcp_conn *c, const struct tcp_seg *s, struct rte_mbuf *m,
-			 uint64_t now_us)
+                         uint64_t now_us)
 {
 	uint32_t seq = s->seq, len = s->len;
 	bool fin = s->flags & RTE_TCP_FIN_FLAG;
@@ -291,7 +289,8 @@ static void process_data(struct tcp_conn *c, const struct tcp_seg *s, struct rte
 	if (tcp_seq_lt(seq, c->rcv_nxt)) {
 		uint32_t dup = c->rcv_nxt - seq;
 		if (dup > len) {
-			/* All old (or an old FIN): D-SACK it and ACK at once (RFC 2883, 5681 4.2). */
+			/* All old (or an old FIN): D-SACK it and ACK at once (RFC 2883, 5681 4.2).
+			 */
 			if (len)
 				tcp_sack_rcv_dup(&c->sr, seq, seq + len);
 			c->flags |= TF_ACKNOW;
@@ -333,12 +332,12 @@ static void process_data(struct tcp_conn *c, const struct tcp_seg *s, struct rte
 			/* Delayed ACK (RFC 9293 3.8.6.3, RFC 5681 4.2). */
 			c->segs_unacked++;
 			if (c->prof->delayed_ack_ms == 0 ||
-			    c->segs_unacked >= (c->prof->ack_every_segments ?
-							c->prof->ack_every_segments : 2))
+			    c->segs_unacked >=
+			            (c->prof->ack_every_segments ? c->prof->ack_every_segments : 2))
 				c->flags |= TF_ACKNOW;
 			else if (!tcp_timer_armed(&c->timers[TCP_T_DELACK].t))
 				tcp_timer_set(c, TCP_T_DELACK,
-					      now_us + (uint64_t)c->prof->delayed_ack_ms * 1000);
+				              now_us + (uint64_t)c->prof->delayed_ack_ms * 1000);
 		}
 		return;
 	}
@@ -379,7 +378,7 @@ static void enter_recovery(struct tcp_conn *c, uint64_t now_us)
 		/* RFC 6675 4.3: retransmit the first segment presumed lost, then the loop. */
 		uint32_t seq, l;
 		enum tcp_nextseg k =
-			tcp_sack_sb_next_seg(&c->sb, c->smss, c->snd_max, false, &seq, &l);
+		        tcp_sack_sb_next_seg(&c->sb, c->smss, c->snd_max, false, &seq, &l);
 		if (k != TCP_NEXTSEG_LOST && k != TCP_NEXTSEG_UNLOST) {
 			seq = c->snd_una;
 			l = len;
@@ -393,7 +392,8 @@ static void enter_recovery(struct tcp_conn *c, uint64_t now_us)
 		int n = tcp_send_segment(c, seq, l, fl, now_us);
 		if (n >= 0)
 			tcp_sack_sb_sent(&c->sb, k, seq,
-					 (uint32_t)n + ((fl & RTE_TCP_FIN_FLAG) ? 1 : 0), c->recover);
+			                 (uint32_t)n + ((fl & RTE_TCP_FIN_FLAG) ? 1 : 0),
+			                 c->recover);
 	} else {
 		uint8_t fl = RTE_TCP_ACK_FLAG;
 		if ((c->flags & TF_FIN_SENT) && c->fin_seq == c->snd_una) {
@@ -433,9 +433,8 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, uint64_t no
 		return false;
 	}
 	uint32_t wnd = (uint32_t)s->wnd << c->snd_wscale;
-	unsigned int n_sack = (c->flags & TF_SACK) && (s->opts.flags & TCP_OPTF_SACK)
-				      ? s->opts.n_sack
-				      : 0;
+	unsigned int n_sack =
+	        (c->flags & TF_SACK) && (s->opts.flags & TCP_OPTF_SACK) ? s->opts.n_sack : 0;
 	struct tcp_sack_ack_info si = {0};
 	if (n_sack || tcp_seq_gt(ack, c->snd_una))
 		tcp_sack_sb_update(&c->sb, ack, s->opts.sack, n_sack, c->snd_max, c->smss, &si);
@@ -444,8 +443,8 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, uint64_t no
 		/* RFC 5681 2 duplicate ACK: no data, no SYN/FIN, same ack and window, data
 		 * outstanding. RFC 6675 counts ACKs that bring new SACK information. */
 		bool dup = s->len == 0 && !(s->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) &&
-			   ack == c->snd_una && c->snd_una != c->snd_max &&
-			   (wnd == c->snd_wnd || si.newly_sacked > 0);
+		           ack == c->snd_una && c->snd_una != c->snd_max &&
+		           (wnd == c->snd_wnd || si.newly_sacked > 0);
 		if (!dup) {
 			if (s->len == 0 && ack == c->snd_una && wnd != c->snd_wnd)
 				c->dupacks = 0;
@@ -520,11 +519,11 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, uint64_t no
 	} else {
 		c->dupacks = 0;
 		struct tcp_cc_ack a = {.acked = acked,
-				       .rtt_us = rtt_us,
-				       .flight_size = flight,
-				       .snd_una = c->snd_una,
-				       .snd_nxt = c->snd_max,
-				       .now_us = now_us};
+		                       .rtt_us = rtt_us,
+		                       .flight_size = flight,
+		                       .snd_una = c->snd_una,
+		                       .snd_nxt = c->snd_max,
+		                       .now_us = now_us};
 		c->cc.ops->on_ack(&c->cc, &a);
 	}
 	/* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart it. */
@@ -609,7 +608,7 @@ static void take_syn_options(struct tcp_conn *c, const struct tcp_seg *s, bool a
 }
 
 struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile *p,
-				 struct rte_mbuf *syn, bool defer, uint64_t now_us)
+                                 struct rte_mbuf *syn, bool defer, uint64_t now_us)
 {
 	struct tcp_seg s;
 	if (e == NULL || p == NULL || syn == NULL) {
@@ -618,13 +617,13 @@ struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile 
 	}
 	if (tcp_parse_segment(syn, &s) != 0 ||
 	    (s.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG |
-			RTE_TCP_FIN_FLAG)) != RTE_TCP_SYN_FLAG) {
+	                RTE_TCP_FIN_FLAG)) != RTE_TCP_SYN_FLAG) {
 		e->cnt[TCP_CNT_bad_options]++;
 		rte_errno = EBADMSG;
 		return NULL;
 	}
-	struct tcp_tuple t = {.laddr = s.daddr, .raddr = s.saddr, .lport = s.dport,
-			      .rport = s.sport};
+	struct tcp_tuple t = {
+	        .laddr = s.daddr, .raddr = s.saddr, .lport = s.dport, .rport = s.sport};
 	struct tcp_conn *c = tcp_conn_alloc(e, p, &t, now_us);
 	if (c == NULL)
 		return NULL;
@@ -651,7 +650,7 @@ struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile 
 
 /* RFC 9293 3.10.7.3: SYN-SENT. Returns false to drop. */
 static bool input_syn_sent(struct tcp_conn *c, const struct tcp_seg *s, struct rte_mbuf *m,
-			   uint64_t now_us)
+                           uint64_t now_us)
 {
 	bool ack = s->flags & RTE_TCP_ACK_FLAG;
 	if (ack && (tcp_seq_leq(s->ack, c->iss) || tcp_seq_gt(s->ack, c->snd_max))) {
@@ -721,7 +720,7 @@ static bool seq_acceptable(const struct tcp_conn *c, const struct tcp_seg *s)
 {
 	uint32_t wnd = tcp_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
 	uint32_t seglen = s->len + ((s->flags & RTE_TCP_SYN_FLAG) ? 1 : 0) +
-			  ((s->flags & RTE_TCP_FIN_FLAG) ? 1 : 0);
+	                  ((s->flags & RTE_TCP_FIN_FLAG) ? 1 : 0);
 	if (seglen == 0) {
 		if (wnd == 0)
 			return s->seq == c->rcv_nxt;
@@ -771,8 +770,8 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 	}
 
 	/* RFC 7323 5.3 PAWS. */
-	if ((c->flags & TF_TS) && (s.opts.flags & TCP_OPTF_TS) &&
-	    !(s.flags & RTE_TCP_RST_FLAG) && ts_older(s.opts.ts_val, c->ts_recent)) {
+	if ((c->flags & TF_TS) && (s.opts.flags & TCP_OPTF_TS) && !(s.flags & RTE_TCP_RST_FLAG) &&
+	    ts_older(s.opts.ts_val, c->ts_recent)) {
 		if (now_us - c->ts_recent_us > TCP_PAWS_IDLE_US) {
 			/* RFC 7323 5.5: ts_recent is too old to judge by. */
 			c->ts_recent = s.opts.ts_val;
@@ -791,7 +790,7 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 		if (!(s.flags & RTE_TCP_RST_FLAG)) {
 			if (s.len && tcp_seq_lt(s.seq, c->rcv_nxt))
 				tcp_sack_rcv_dup(&c->sr, s.seq,
-						 tcp_seq_min(s.seq + s.len, c->rcv_nxt));
+				                 tcp_seq_min(s.seq + s.len, c->rcv_nxt));
 			/* RFC 5961 5: ACKs to out-of-window segments share the limit. */
 			if (s.flags & RTE_TCP_SYN_FLAG)
 				tcp_send_challenge_ack(c, now_us);

@@ -13,25 +13,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TCP_OPT_EOL	  0
-#define TCP_OPT_NOP	  1
-#define TCP_OPT_MSS	  2
-#define TCP_OPT_WSCALE	  3
+#define TCP_OPT_EOL       0
+#define TCP_OPT_NOP       1
+#define TCP_OPT_MSS       2
+#define TCP_OPT_WSCALE    3
 #define TCP_OPT_SACK_PERM 4
-#define TCP_OPT_SACK	  5
-#define TCP_OPT_TS	  8
+#define TCP_OPT_SACK      5
+#define TCP_OPT_TS        8
 
-#define TCP_OPT_LEN_MSS	      4
+#define TCP_OPT_LEN_MSS       4
 #define TCP_OPT_LEN_WSCALE    3
 #define TCP_OPT_LEN_SACK_PERM 2
-#define TCP_OPT_LEN_TS	      10
-#define TCP_OPTIONS_MAX	      40 /* data offset 15 words minus the 20-byte header */
+#define TCP_OPT_LEN_TS        10
+#define TCP_OPTIONS_MAX       40 /* data offset 15 words minus the 20-byte header */
 
 /* RFC 7323 2.3: a shift above 14 is treated as 14. */
-#define TCP_WSCALE_MAX 14
+#define TCP_WSCALE_MAX  14
 /* Floor for a peer's MSS: tiny MSS values turn one write into thousands of segments
  * (CVE-2019-11479); Linux floors at 48 + headers, we floor at 64 bytes of payload. */
-#define TCP_MSS_MIN 64
+#define TCP_MSS_MIN     64
 /* RFC 9293 3.7.1: the MSS to assume when the SYN carries none (IPv4). */
 #define TCP_MSS_DEFAULT 536
 
@@ -55,7 +55,7 @@ struct tcp_sack_block {
 
 struct tcp_opts {
 	uint32_t flags; /* enum tcp_opt_flags present */
-	uint16_t mss;	/* already floored to TCP_MSS_MIN */
+	uint16_t mss;   /* already floored to TCP_MSS_MIN */
 	uint8_t wscale; /* already capped to TCP_WSCALE_MAX */
 	uint8_t n_sack;
 	uint32_t ts_val;

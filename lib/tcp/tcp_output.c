@@ -38,8 +38,8 @@ static uint16_t window_field(struct tcp_conn *c, bool syn)
 	/* RFC 7323 2.2: the SYN's own window is never scaled. */
 	uint8_t shift = (syn || !(c->flags & TF_WS)) ? 0 : c->rcv_wscale;
 	/* Round the kept edge up, not down, or scaling alone would shrink it (RFC 7323 2.4). */
-	uint32_t field = keep_edge ? (uint32_t)(((uint64_t)win + (1u << shift) - 1) >> shift)
-				   : win >> shift;
+	uint32_t field =
+	        keep_edge ? (uint32_t)(((uint64_t)win + (1u << shift) - 1) >> shift) : win >> shift;
 	if (field > 65535)
 		field = 65535;
 	uint32_t offered = field << shift;
@@ -147,8 +147,7 @@ static size_t build_options(struct tcp_conn *c, uint8_t *buf, bool syn, uint64_t
  * flags. Returns the payload octets sent (len may shrink to fit
  * the MTU next to the options), or a negative errno.
  */
-static int send_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
-		    uint64_t now_us)
+static int send_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags, uint64_t now_us)
 {
 	struct tcp_engine *e = c->eng;
 	struct rte_mbuf *m = rte_pktmbuf_alloc(e->p.hdr_pool);
@@ -218,8 +217,7 @@ static int send_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flag
 	return (int)len;
 }
 
-int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
-		     uint64_t now_us)
+int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags, uint64_t now_us)
 {
 	int n = send_raw(c, seq, len, flags, now_us);
 	if (n < 0)
@@ -353,8 +351,8 @@ static bool sack_recovery_output(struct tcp_conn *c, uint32_t data_end, uint64_t
 		uint32_t in_wnd = c->snd_una + c->snd_wnd;
 		bool new_ok = tcp_seq_lt(c->snd_max, data_end) && tcp_seq_lt(c->snd_max, in_wnd);
 		uint32_t seq, len;
-		enum tcp_nextseg k = tcp_sack_sb_next_seg(&c->sb, c->smss, c->snd_max, new_ok, &seq,
-							  &len);
+		enum tcp_nextseg k =
+		        tcp_sack_sb_next_seg(&c->sb, c->smss, c->snd_max, new_ok, &seq, &len);
 		if (k == TCP_NEXTSEG_NONE)
 			break;
 		if (k == TCP_NEXTSEG_NEW) {
@@ -363,7 +361,7 @@ static bool sack_recovery_output(struct tcp_conn *c, uint32_t data_end, uint64_t
 			/* The range reaches our FIN: resend it with the FIN flag. */
 			uint32_t dlen = c->fin_seq - seq;
 			int n = tcp_send_segment(c, seq, dlen, RTE_TCP_FIN_FLAG | RTE_TCP_ACK_FLAG,
-						 now_us);
+			                         now_us);
 			if (n < 0)
 				break;
 			tcp_sack_sb_sent(&c->sb, k, seq, dlen + 1, c->recover);
@@ -435,7 +433,7 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 				    len < c->max_snd_wnd / 2)
 					break;
 				int n = tcp_send_segment(c, c->snd_nxt, len, RTE_TCP_ACK_FLAG,
-							 now_us);
+				                         now_us);
 				if (n <= 0)
 					break;
 				c->snd_nxt += (uint32_t)n;
@@ -462,7 +460,7 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 			tcp_timer_set(c, TCP_T_REXMT, now_us + t);
 		}
 	} else if (c->snd_una != c->snd_max && !(c->flags & TF_PERSIST) &&
-		   !tcp_timer_armed(&c->timers[TCP_T_REXMT].t)) {
+	           !tcp_timer_armed(&c->timers[TCP_T_REXMT].t)) {
 		tcp_arm_rexmt(c, now_us);
 	}
 	if (!sent && (c->flags & TF_ACKNOW))

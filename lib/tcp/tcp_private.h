@@ -17,36 +17,36 @@
 #include "tcp_seq.h"
 #include "tcp_timer.h"
 
-#define TCP_KEEPALIVE_PROBES	9  /* RFC 1122 4.2.3.6 leaves it open; Linux uses 9 */
-#define TCP_MAX_RTO_RETRIES	15 /* then the connection is aborted (Linux tcp_retries2) */
-#define TCP_PERSIST_MIN_US	200000u
-#define TCP_PERSIST_MAX_US	60000000u
-#define TCP_PAWS_IDLE_US	(24ull * 24 * 3600 * 1000000) /* RFC 7323 5.5: 24 days */
-#define TCP_DEFAULT_SSTHRESH	(1u << 30)
-#define TCP_IPV4_TTL		64
+#define TCP_KEEPALIVE_PROBES 9  /* RFC 1122 4.2.3.6 leaves it open; Linux uses 9 */
+#define TCP_MAX_RTO_RETRIES  15 /* then the connection is aborted (Linux tcp_retries2) */
+#define TCP_PERSIST_MIN_US   200000u
+#define TCP_PERSIST_MAX_US   60000000u
+#define TCP_PAWS_IDLE_US     (24ull * 24 * 3600 * 1000000) /* RFC 7323 5.5: 24 days */
+#define TCP_DEFAULT_SSTHRESH (1u << 30)
+#define TCP_IPV4_TTL         64
 /* Out-of-order segments held per connection: tiny segments spread over the window must not
  * pin the mbuf pool or make every insertion walk thousands of entries (CVE-2018-5390). */
-#define TCP_OOO_MAX_SEGS	1024
-#define TCP_HDR_ROOM		(sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_tcp_hdr) + 40)
+#define TCP_OOO_MAX_SEGS     1024
+#define TCP_HDR_ROOM         (sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_tcp_hdr) + 40)
 
 /* Connection flags. */
 enum {
-	TF_ACKNOW = 1u << 0,	   /* send an ACK at the next output */
-	TF_SACK = 1u << 1,	   /* SACK permitted both ways */
-	TF_TS = 1u << 2,	   /* timestamps on */
-	TF_WS = 1u << 3,	   /* window scaling on */
-	TF_FIN_QUEUED = 1u << 4,   /* application shut down writing */
-	TF_FIN_SENT = 1u << 5,	   /* our FIN has a sequence number (fin_seq) */
+	TF_ACKNOW = 1u << 0,     /* send an ACK at the next output */
+	TF_SACK = 1u << 1,       /* SACK permitted both ways */
+	TF_TS = 1u << 2,         /* timestamps on */
+	TF_WS = 1u << 3,         /* window scaling on */
+	TF_FIN_QUEUED = 1u << 4, /* application shut down writing */
+	TF_FIN_SENT = 1u << 5,   /* our FIN has a sequence number (fin_seq) */
 	TF_FIN_ACKED = 1u << 6,
-	TF_RECOVERY = 1u << 7,	   /* in fast recovery (RFC 6582 / RFC 6675) */
-	TF_PERSIST = 1u << 8,	   /* zero-window probing */
+	TF_RECOVERY = 1u << 7,     /* in fast recovery (RFC 6582 / RFC 6675) */
+	TF_PERSIST = 1u << 8,      /* zero-window probing */
 	TF_SYNACK_DEFER = 1u << 9, /* SYN-ACK waits for tcp_conn_accept */
-	TF_PEER_FIN = 1u << 10,	   /* peer's FIN received in order */
+	TF_PEER_FIN = 1u << 10,    /* peer's FIN received in order */
 	TF_RTT_TIMING = 1u << 11,  /* rtt_seq is being timed (no timestamps) */
 	TF_RCV_CLOSED = 1u << 12,  /* relay asked for a closed window */
-	TF_FREE = 1u << 13,	   /* closed: free when the current call returns */
+	TF_FREE = 1u << 13,        /* closed: free when the current call returns */
 	TF_RTO_EPISODE = 1u << 14, /* back-to-back RTOs: ssthresh held (RFC 5681 3.1) */
-	TF_ACTIVE = 1u << 15,	   /* we sent the first SYN */
+	TF_ACTIVE = 1u << 15,      /* we sent the first SYN */
 	TF_IN_USE = 1u << 16,
 	TF_ORPHAN = 1u << 17, /* no application any more: FIN_WAIT_2 times out, data dropped */
 };
@@ -77,14 +77,14 @@ struct tcp_conn {
 	/* send sequence space (RFC 9293 3.3.1) */
 	uint32_t iss, snd_una, snd_nxt, snd_max;
 	uint32_t snd_wnd, max_snd_wnd, snd_wl1, snd_wl2;
-	uint32_t fin_seq;	/* sequence number of our FIN, valid with TF_FIN_SENT */
+	uint32_t fin_seq; /* sequence number of our FIN, valid with TF_FIN_SENT */
 	uint8_t snd_wscale, rcv_wscale;
-	uint16_t smss;		/* what we send: min(peer MSS, our MTU) */
-	uint16_t rcv_mss;	/* what we announced */
-	uint32_t recover;	/* RFC 6582 recover */
+	uint16_t smss;    /* what we send: min(peer MSS, our MTU) */
+	uint16_t rcv_mss; /* what we announced */
+	uint32_t recover; /* RFC 6582 recover */
 	uint32_t dupacks;
-	uint32_t lt_extra;	/* RFC 3042 limited transmit allowance */
-	uint32_t rtt_seq;	/* timed segment (no timestamps) */
+	uint32_t lt_extra; /* RFC 3042 limited transmit allowance */
+	uint32_t rtt_seq;  /* timed segment (no timestamps) */
 	uint64_t rtt_start_us;
 	uint8_t syn_tries;
 	uint8_t rto_tries;
@@ -93,10 +93,10 @@ struct tcp_conn {
 
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge advertised */
-	uint32_t rcv_unconsumed;	/* delivered to the application, not yet consumed */
+	uint32_t rcv_unconsumed;        /* delivered to the application, not yet consumed */
 	uint32_t ooo_bytes;
 	uint32_t ooo_segs;
-	uint16_t segs_unacked;		/* for ack_every_segments */
+	uint16_t segs_unacked; /* for ack_every_segments */
 	uint32_t ts_recent;
 	uint64_t ts_recent_us;
 	uint32_t last_ack_sent;
@@ -129,10 +129,10 @@ struct tcp_conn {
 struct tcp_relay_dir {
 	struct rte_mbuf *pend_head, *pend_tail; /* from the source leg, not yet sent on */
 	uint32_t pend_bytes;
-	uint32_t buffered;	/* octets from the source leg not yet acked downstream */
+	uint32_t buffered; /* octets from the source leg not yet acked downstream */
 	uint32_t max_buffered;
-	uint64_t acked_seen;	/* the sink leg's bytes_acked when last looked at */
-	bool fin_pending;	/* the source's peer finished: shut the sink down when drained */
+	uint64_t acked_seen; /* the sink leg's bytes_acked when last looked at */
+	bool fin_pending;    /* the source's peer finished: shut the sink down when drained */
 	bool window_closed;
 };
 
@@ -152,7 +152,7 @@ struct tcp_engine {
 	struct tcp_conn *conns;
 	uint32_t free_head;
 	uint32_t in_use;
-	int meta_off; /* mbuf dynfield offset of struct tcp_mbuf_meta */
+	int meta_off;    /* mbuf dynfield offset of struct tcp_mbuf_meta */
 	uint64_t now_us; /* time of the entry point being served (for relay callbacks) */
 	uint16_t ip_id;
 	uint64_t chack_window_us;
@@ -195,7 +195,7 @@ void tcp_send_challenge_ack(struct tcp_conn *c, uint64_t now_us);
 void tcp_send_keepalive(struct tcp_conn *c, uint64_t now_us);
 void tcp_send_probe(struct tcp_conn *c, uint64_t now_us);
 int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags,
-		     uint64_t now_us);
+                     uint64_t now_us);
 uint32_t tcp_rcv_window(const struct tcp_conn *c);
 void tcp_arm_rexmt(struct tcp_conn *c, uint64_t now_us);
 
@@ -206,7 +206,7 @@ void tcp_relay_event(struct tcp_conn *c, enum tcp_conn_event ev);
 /* tcp_conn.c */
 void tcp_conn_start_active(struct tcp_conn *c, uint64_t now_us); /* send the first SYN */
 struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *p,
-				const struct tcp_tuple *t, uint64_t now_us);
+                                const struct tcp_tuple *t, uint64_t now_us);
 void tcp_set_state(struct tcp_conn *c, enum tcp_state s, uint64_t now_us);
 void tcp_conn_close(struct tcp_conn *c, enum tcp_conn_event why);
 void tcp_timer_set(struct tcp_conn *c, enum tcp_timer_kind k, uint64_t expire_us);

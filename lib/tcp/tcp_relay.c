@@ -214,8 +214,8 @@ void tcp_relay_event(struct tcp_conn *c, enum tcp_conn_event ev)
 }
 
 struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_profile *client_side,
-				 const struct tcp_profile *server_side, struct rte_mbuf *syn,
-				 bool deferred, uint64_t now_us)
+                                 const struct tcp_profile *server_side, struct rte_mbuf *syn,
+                                 bool deferred, uint64_t now_us)
 {
 	if (e == NULL || client_side == NULL || server_side == NULL || syn == NULL ||
 	    tcp_cc_find(client_side->congestion_control) == NULL ||
@@ -232,8 +232,10 @@ struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_profile 
 	struct tcp_conn *a = tcp_conn_listen(e, client_side, syn, deferred, now_us);
 	if (a == NULL)
 		return NULL;
-	struct tcp_tuple t = {.laddr = a->tuple.raddr, .raddr = a->tuple.laddr,
-			      .lport = a->tuple.rport, .rport = a->tuple.lport};
+	struct tcp_tuple t = {.laddr = a->tuple.raddr,
+	                      .raddr = a->tuple.laddr,
+	                      .lport = a->tuple.rport,
+	                      .rport = a->tuple.lport};
 	struct tcp_relay *r = &e->relays[e->relay_free];
 	e->relay_free = r->free_next;
 	memset(r, 0, sizeof(*r));

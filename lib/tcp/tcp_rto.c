@@ -13,7 +13,7 @@ static uint32_t clamp(const struct tcp_rto *r, uint64_t v)
 }
 
 void tcp_rto_init(struct tcp_rto *r, uint32_t init_us, uint32_t min_us, uint32_t max_us,
-		  uint32_t granularity_us)
+                  uint32_t granularity_us)
 {
 	memset(r, 0, sizeof(*r));
 	r->min_us = min_us;

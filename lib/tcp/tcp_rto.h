@@ -12,21 +12,21 @@
 
 #define TCP_RTO_SRTT_SHIFT   3 /* alpha = 1/8 */
 #define TCP_RTO_RTTVAR_SHIFT 2 /* beta = 1/4 */
-#define TCP_RTO_K	     4
+#define TCP_RTO_K            4
 #define TCP_RTO_BACKOFF_MAX  16
 
 struct tcp_rto {
-	uint64_t srtt8;	  /* SRTT << 3, us */
+	uint64_t srtt8;   /* SRTT << 3, us */
 	uint64_t rttvar4; /* RTTVAR << 2, us */
 	uint32_t rto_us;  /* base RTO (no backoff), clamped to [min, max] */
 	uint32_t min_us, max_us, init_us, granularity_us;
-	uint8_t backoff;  /* number of doublings since the last valid sample */
+	uint8_t backoff; /* number of doublings since the last valid sample */
 	bool has_sample;
 };
 
 /* RFC 6298 2.1: RTO = initial until the first sample. g is the clock granularity G. */
 void tcp_rto_init(struct tcp_rto *r, uint32_t init_us, uint32_t min_us, uint32_t max_us,
-		  uint32_t granularity_us);
+                  uint32_t granularity_us);
 
 /* Feed one RTT measurement (RFC 6298 2.2/2.3); resets the backoff (RFC 6298 5.7 note). */
 void tcp_rto_sample(struct tcp_rto *r, uint32_t rtt_us);

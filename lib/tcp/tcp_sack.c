@@ -197,7 +197,7 @@ static void recompute_lost(struct tcp_sack_sb *sb, uint32_t smss)
 		sacked_above += upper - h->end;
 		blocks_above++;
 		h->lost = blocks_above >= TCP_DUPTHRESH ||
-			  sacked_above > (uint32_t)(TCP_DUPTHRESH - 1) * smss;
+		          sacked_above > (uint32_t)(TCP_DUPTHRESH - 1) * smss;
 		if (h->lost)
 			lost += h->end - h->start;
 		holes_len += h->end - h->start;
@@ -208,8 +208,8 @@ static void recompute_lost(struct tcp_sack_sb *sb, uint32_t smss)
 }
 
 int tcp_sack_sb_update(struct tcp_sack_sb *sb, uint32_t ack, const struct tcp_sack_block *blk,
-		       unsigned int n, uint32_t snd_nxt, uint32_t smss,
-		       struct tcp_sack_ack_info *info)
+                       unsigned int n, uint32_t snd_nxt, uint32_t smss,
+                       struct tcp_sack_ack_info *info)
 {
 	struct tcp_sack_ack_info dummy;
 	unsigned int first = 0;
@@ -222,9 +222,8 @@ int tcp_sack_sb_update(struct tcp_sack_sb *sb, uint32_t ack, const struct tcp_sa
 	/* RFC 2883 4: the first block is a D-SACK when it lies below the cumulative ACK, or
 	 * inside the second block. It reports a duplicate, not new information. */
 	if (n >= 1 && tcp_seq_lt(blk[0].start, blk[0].end) &&
-	    (tcp_seq_leq(blk[0].end, ack) ||
-	     (n >= 2 && tcp_seq_geq(blk[0].start, blk[1].start) &&
-	      tcp_seq_leq(blk[0].end, blk[1].end)))) {
+	    (tcp_seq_leq(blk[0].end, ack) || (n >= 2 && tcp_seq_geq(blk[0].start, blk[1].start) &&
+	                                      tcp_seq_leq(blk[0].end, blk[1].end)))) {
 		info->dsack = true;
 		info->dsack_block = blk[0];
 		sb->dsacks++;
@@ -299,9 +298,8 @@ uint32_t tcp_sack_sb_pipe(const struct tcp_sack_sb *sb, uint32_t snd_nxt)
 	return pipe;
 }
 
-enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t smss,
-				      uint32_t snd_nxt, bool new_data_ok, uint32_t *seq,
-				      uint32_t *len)
+enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t smss, uint32_t snd_nxt,
+                                      bool new_data_ok, uint32_t *seq, uint32_t *len)
 {
 	/* Rule 1: the first lost octet above HighRxt (holes all lie below the highest SACK). */
 	for (uint16_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool[i].next) {
@@ -350,7 +348,7 @@ enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t sms
 }
 
 void tcp_sack_sb_sent(struct tcp_sack_sb *sb, enum tcp_nextseg kind, uint32_t seq, uint32_t len,
-		      uint32_t recovery_point)
+                      uint32_t recovery_point)
 {
 	switch (kind) {
 	case TCP_NEXTSEG_LOST:
@@ -423,8 +421,7 @@ void tcp_sack_rcv_ack(struct tcp_sack_rcv *r, uint32_t rcv_nxt)
 	r->n = (uint8_t)n;
 }
 
-unsigned int tcp_sack_rcv_fill(struct tcp_sack_rcv *r, bool timestamps,
-			       struct tcp_sack_block *out)
+unsigned int tcp_sack_rcv_fill(struct tcp_sack_rcv *r, bool timestamps, struct tcp_sack_block *out)
 {
 	unsigned int max = timestamps ? TCP_SACK_BLOCKS_MAX_TS : TCP_SACK_BLOCKS_MAX;
 	unsigned int n = 0;

@@ -22,12 +22,12 @@
 #include "tcp_options.h"
 
 #define TCP_SACK_MAX_HOLES 64
-#define TCP_SACK_NIL	   UINT16_MAX
-#define TCP_DUPTHRESH	   3 /* RFC 6675 2 / RFC 5681 */
+#define TCP_SACK_NIL       UINT16_MAX
+#define TCP_DUPTHRESH      3 /* RFC 6675 2 / RFC 5681 */
 
 struct tcp_sack_hole {
 	uint32_t start; /* first un-SACKed octet */
-	uint32_t end;	/* one past the last */
+	uint32_t end;   /* one past the last */
 	uint16_t next, prev;
 	bool lost; /* RFC 6675 IsLost for every octet of the hole */
 };
@@ -39,9 +39,9 @@ struct tcp_sack_sb {
 	uint32_t rescue_rxt;  /* RescueRxt, meaningful when rescue_set */
 	uint32_t sacked_bytes;
 	uint32_t lost_bytes;
-	uint32_t ignored_cap;	  /* blocks ignored because the hole pool was full */
+	uint32_t ignored_cap;     /* blocks ignored because the hole pool was full */
 	uint32_t ignored_invalid; /* blocks ignored: empty, beyond snd_nxt, below snd_una */
-	uint32_t dsacks;	  /* D-SACK reports seen */
+	uint32_t dsacks;          /* D-SACK reports seen */
 	uint16_t head, tail, free_list, n_holes;
 	bool has_sack;
 	bool rescue_set;
@@ -51,7 +51,7 @@ struct tcp_sack_sb {
 /* What one ACK taught the scoreboard. */
 struct tcp_sack_ack_info {
 	uint32_t newly_sacked; /* octets SACKed for the first time */
-	bool dsack;	       /* the first block was a D-SACK (RFC 2883 4) */
+	bool dsack;            /* the first block was a D-SACK (RFC 2883 4) */
 	struct tcp_sack_block dsack_block;
 };
 
@@ -69,8 +69,8 @@ void tcp_sack_sb_clear(struct tcp_sack_sb *sb);
  * n SACK blocks. smss feeds IsLost. Returns 0; info (optional) says what was new.
  */
 int tcp_sack_sb_update(struct tcp_sack_sb *sb, uint32_t ack, const struct tcp_sack_block *blk,
-		       unsigned int n, uint32_t snd_nxt, uint32_t smss,
-		       struct tcp_sack_ack_info *info);
+                       unsigned int n, uint32_t snd_nxt, uint32_t smss,
+                       struct tcp_sack_ack_info *info);
 
 /* RFC 6675 IsLost(seq). */
 bool tcp_sack_sb_is_lost(const struct tcp_sack_sb *sb, uint32_t seq);
@@ -86,11 +86,11 @@ bool tcp_sack_sb_is_sacked(const struct tcp_sack_sb *sb, uint32_t seq);
 uint32_t tcp_sack_sb_pipe(const struct tcp_sack_sb *sb, uint32_t snd_nxt);
 
 enum tcp_nextseg {
-	TCP_NEXTSEG_NONE = 0,	 /* rule 5: nothing to send */
-	TCP_NEXTSEG_LOST,	 /* rule 1: retransmit [seq, seq+len), a lost range */
-	TCP_NEXTSEG_NEW,	 /* rule 2: send new data from snd_nxt */
-	TCP_NEXTSEG_UNLOST,	 /* rule 3: retransmit an un-SACKed range not yet deemed lost */
-	TCP_NEXTSEG_RESCUE,	 /* rule 4: one rescue retransmission per recovery */
+	TCP_NEXTSEG_NONE = 0, /* rule 5: nothing to send */
+	TCP_NEXTSEG_LOST,     /* rule 1: retransmit [seq, seq+len), a lost range */
+	TCP_NEXTSEG_NEW,      /* rule 2: send new data from snd_nxt */
+	TCP_NEXTSEG_UNLOST,   /* rule 3: retransmit an un-SACKed range not yet deemed lost */
+	TCP_NEXTSEG_RESCUE,   /* rule 4: one rescue retransmission per recovery */
 };
 
 /*
@@ -98,13 +98,12 @@ enum tcp_nextseg {
  * apply (unsent data exists and the peer's window allows). Pure: call tcp_sack_sb_sent() once
  * the segment actually went out.
  */
-enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t smss,
-				      uint32_t snd_nxt, bool new_data_ok, uint32_t *seq,
-				      uint32_t *len);
+enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t smss, uint32_t snd_nxt,
+                                      bool new_data_ok, uint32_t *seq, uint32_t *len);
 
 /* Record that the range NextSeg returned was sent (moves HighRxt, or RescueRxt for rule 4). */
 void tcp_sack_sb_sent(struct tcp_sack_sb *sb, enum tcp_nextseg kind, uint32_t seq, uint32_t len,
-		      uint32_t recovery_point);
+                      uint32_t recovery_point);
 
 /* Receiver side. */
 struct tcp_sack_rcv {
@@ -133,7 +132,6 @@ void tcp_sack_rcv_ack(struct tcp_sack_rcv *r, uint32_t rcv_nxt);
  * one is pending (then consumed), then the containing block if any, then the newest first.
  * At most 4 blocks, 3 when timestamps are on. Returns the number written.
  */
-unsigned int tcp_sack_rcv_fill(struct tcp_sack_rcv *r, bool timestamps,
-			       struct tcp_sack_block *out);
+unsigned int tcp_sack_rcv_fill(struct tcp_sack_rcv *r, bool timestamps, struct tcp_sack_block *out);
 
 #endif

@@ -112,7 +112,8 @@ unsigned int tcp_wheel_advance(struct tcp_wheel *w, uint64_t now_us, tcp_timer_c
 		while (low < TCP_WHEEL_LEVELS - 1 && w->n_level[low] == 0)
 			low++;
 		if (low > 0) {
-			uint64_t skip_to = w->now_tick | ((1ull << (TCP_WHEEL_SLOT_BITS * low)) - 1);
+			uint64_t skip_to =
+			        w->now_tick | ((1ull << (TCP_WHEEL_SLOT_BITS * low)) - 1);
 			if (skip_to >= target) {
 				w->now_tick = target;
 				break;
@@ -130,7 +131,8 @@ unsigned int tcp_wheel_advance(struct tcp_wheel *w, uint64_t now_us, tcp_timer_c
 				top++;
 			for (unsigned int l = top; l >= 1; l--)
 				cascade(w, l,
-					(unsigned int)(tick >> (TCP_WHEEL_SLOT_BITS * l)) & SLOT_MASK);
+				        (unsigned int)(tick >> (TCP_WHEEL_SLOT_BITS * l)) &
+				                SLOT_MASK);
 		}
 		/* Detach the slot first: callbacks may arm timers into it again (for later). */
 		struct tcp_timer *due = w->slot[0][idx0];

@@ -16,9 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TCP_WHEEL_LEVELS     4
-#define TCP_WHEEL_SLOT_BITS  8
-#define TCP_WHEEL_SLOTS	     (1u << TCP_WHEEL_SLOT_BITS)
+#define TCP_WHEEL_LEVELS    4
+#define TCP_WHEEL_SLOT_BITS 8
+#define TCP_WHEEL_SLOTS     (1u << TCP_WHEEL_SLOT_BITS)
 
 struct tcp_timer {
 	struct tcp_timer *next;

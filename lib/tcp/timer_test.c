@@ -51,8 +51,8 @@ static void fires_once_never_early(void **state)
 	for (int i = 0; i < 3; i++)
 		tcp_timer_init(&it[i].t);
 	memset(it, 0, sizeof(it));
-	tcp_timer_arm(&w, &it[0].t, 5500);  /* rounds up to tick 6 */
-	tcp_timer_arm(&w, &it[1].t, 1000);  /* in the past: next tick */
+	tcp_timer_arm(&w, &it[0].t, 5500); /* rounds up to tick 6 */
+	tcp_timer_arm(&w, &it[1].t, 1000); /* in the past: next tick */
 	tcp_timer_arm(&w, &it[2].t, 300000 + 5000);
 	assert_int_equal(tcp_wheel_advance(&w, 5999, on_fire, &c), 0);
 	assert_int_equal(tcp_wheel_advance(&w, 6000, on_fire, &c), 2);
@@ -179,11 +179,11 @@ static void million_timers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(fires_once_never_early),
-		cmocka_unit_test(rearm_and_cancel),
-		cmocka_unit_test(far_timer_beyond_wheel_reach),
-		cmocka_unit_test(callback_may_cancel_and_rearm),
-		cmocka_unit_test(million_timers),
+	        cmocka_unit_test(fires_once_never_early),
+	        cmocka_unit_test(rearm_and_cancel),
+	        cmocka_unit_test(far_timer_beyond_wheel_reach),
+	        cmocka_unit_test(callback_may_cancel_and_rearm),
+	        cmocka_unit_test(million_timers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,8 +28,8 @@
 #include "tcp.h"
 #include "test_eal.h"
 
-#define STEP_US	   1000
-#define CHUNK	   1400
+#define STEP_US    1000
+#define CHUNK      1400
 #define MAX_QUEUE  65536
 #define POOL_MBUFS 32767
 
@@ -91,7 +91,7 @@ static double rnd01(void)
 }
 
 static void link_init(struct link *l, const char *name, double rtt_ms, double mbps, double loss,
-		      uint64_t queue)
+                      uint64_t queue)
 {
 	l->name = name;
 	l->one_way_us = (uint32_t)(rtt_ms * 500);
@@ -165,7 +165,7 @@ static void on_recv(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 		for (uint16_t i = 0; i < seg->data_len; i++) {
 			if (p[i] != pattern(W.recv_bytes) && !W.corrupt) {
 				fprintf(stderr, "byte %llu differs\n",
-					(unsigned long long)W.recv_bytes);
+				        (unsigned long long)W.recv_bytes);
 				W.corrupt = 1;
 			}
 			W.recv_bytes++;
@@ -187,8 +187,8 @@ static void fill(void)
 	if (c == NULL || W.shut)
 		return;
 	while (W.sent_bytes < W.total && tcp_conn_send_space(c) >= CHUNK) {
-		uint32_t len = W.total - W.sent_bytes < CHUNK ? (uint32_t)(W.total - W.sent_bytes)
-							      : CHUNK;
+		uint32_t len =
+		        W.total - W.sent_bytes < CHUNK ? (uint32_t)(W.total - W.sent_bytes) : CHUNK;
 		struct rte_mbuf *m = rte_pktmbuf_alloc(W.pool);
 		if (m == NULL)
 			return;
@@ -252,7 +252,7 @@ static void deliver(struct link *l, struct node *to, int gw_side)
 		if (to->id == NODE_G) {
 			if (W.rel == NULL && gw_side == 0 && !to->closed) {
 				W.rel = tcp_relay_open(to->eng, &W.lan_prof, &W.wan_prof, m,
-						       W.deferred, W.now);
+				                       W.deferred, W.now);
 				if (W.rel != NULL) {
 					to->closed = 1; /* one flow per run */
 					continue;
@@ -280,16 +280,16 @@ static void deliver(struct link *l, struct node *to, int gw_side)
 static struct tcp_engine *make_engine(const char *name, struct node *n, uint8_t key)
 {
 	struct tcp_engine_params ep = {
-		.max_conns = 4,
-		.hdr_pool = W.pool,
-		.mtu = 1500,
-		.timer_tick_us = 1000,
-		.isn_secret = {key, 1, 2, 3},
-		.deterministic = true,
-		.tx = on_tx,
-		.recv = on_recv,
-		.event = on_event,
-		.cb_arg = n,
+	        .max_conns = 4,
+	        .hdr_pool = W.pool,
+	        .mtu = 1500,
+	        .timer_tick_us = 1000,
+	        .isn_secret = {key, 1, 2, 3},
+	        .deterministic = true,
+	        .tx = on_tx,
+	        .recv = on_recv,
+	        .event = on_event,
+	        .cb_arg = n,
 	};
 	struct tcp_engine *e = tcp_engine_create(name, &ep);
 	if (e == NULL) {
@@ -306,38 +306,69 @@ int main(int argc, char **argv)
 	uint64_t seed = 1, queue = 0;
 	int sack = 1, ts = 1;
 	static const struct option lo[] = {
-		{"bytes", required_argument, NULL, 'n'}, {"rtt-ms", required_argument, NULL, 'r'},
-		{"rate-mbps", required_argument, NULL, 'b'}, {"loss", required_argument, NULL, 'l'},
-		{"seed", required_argument, NULL, 's'}, {"queue-bytes", required_argument, NULL, 'q'},
-		{"sack", required_argument, NULL, 'k'}, {"ts", required_argument, NULL, 't'},
-		{"timeout-s", required_argument, NULL, 'T'}, {"relay", no_argument, NULL, 'R'},
-		{"deferred", no_argument, NULL, 'D'}, {"server-kbps", required_argument, NULL, 'K'},
-		{NULL, 0, NULL, 0},
+	        {"bytes", required_argument, NULL, 'n'},
+	        {"rtt-ms", required_argument, NULL, 'r'},
+	        {"rate-mbps", required_argument, NULL, 'b'},
+	        {"loss", required_argument, NULL, 'l'},
+	        {"seed", required_argument, NULL, 's'},
+	        {"queue-bytes", required_argument, NULL, 'q'},
+	        {"sack", required_argument, NULL, 'k'},
+	        {"ts", required_argument, NULL, 't'},
+	        {"timeout-s", required_argument, NULL, 'T'},
+	        {"relay", no_argument, NULL, 'R'},
+	        {"deferred", no_argument, NULL, 'D'},
+	        {"server-kbps", required_argument, NULL, 'K'},
+	        {NULL, 0, NULL, 0},
 	};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (opt) {
-		case 'n': bytes = strtoull(optarg, NULL, 0); break;
-		case 'r': rtt_ms = atof(optarg); break;
-		case 'b': rate_mbps = atof(optarg); break;
-		case 'l': loss = atof(optarg); break;
-		case 's': seed = strtoull(optarg, NULL, 0); break;
-		case 'q': queue = strtoull(optarg, NULL, 0); break;
-		case 'k': sack = atoi(optarg); break;
-		case 't': ts = atoi(optarg); break;
-		case 'T': timeout_s = atof(optarg); break;
-		case 'R': W.relay = 1; break;
-		case 'D': W.deferred = 1; break;
-		case 'K': server_kbps = atof(optarg); break;
-		default: return 2;
+		case 'n':
+			bytes = strtoull(optarg, NULL, 0);
+			break;
+		case 'r':
+			rtt_ms = atof(optarg);
+			break;
+		case 'b':
+			rate_mbps = atof(optarg);
+			break;
+		case 'l':
+			loss = atof(optarg);
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'q':
+			queue = strtoull(optarg, NULL, 0);
+			break;
+		case 'k':
+			sack = atoi(optarg);
+			break;
+		case 't':
+			ts = atoi(optarg);
+			break;
+		case 'T':
+			timeout_s = atof(optarg);
+			break;
+		case 'R':
+			W.relay = 1;
+			break;
+		case 'D':
+			W.deferred = 1;
+			break;
+		case 'K':
+			server_kbps = atof(optarg);
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (test_eal_init() != 0) {
 		fprintf(stderr, "EAL init failed\n");
 		return 2;
 	}
-	W.pool = rte_pktmbuf_pool_create("sim_pool", POOL_MBUFS, 256, 0,
-					 RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	W.pool = rte_pktmbuf_pool_create("sim_pool", POOL_MBUFS, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+	                                 SOCKET_ID_ANY);
 	if (W.pool == NULL) {
 		fprintf(stderr, "pool: %s\n", strerror(rte_errno));
 		return 2;
@@ -373,9 +404,9 @@ int main(int argc, char **argv)
 	W.g.eng = make_engine("sim_g", &W.g, 2);
 	W.s.eng = make_engine("sim_s", &W.s, 3);
 	struct tcp_tuple t = {.laddr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 1)),
-			      .raddr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 2)),
-			      .lport = rte_cpu_to_be_16(40000),
-			      .rport = rte_cpu_to_be_16(5001)};
+	                      .raddr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 2)),
+	                      .lport = rte_cpu_to_be_16(40000),
+	                      .rport = rte_cpu_to_be_16(5001)};
 	clock_t c0 = clock();
 	W.c.conn = tcp_conn_connect(W.c.eng, W.relay ? &W.lan_prof : &W.wan_prof, &t, W.now);
 	if (W.c.conn == NULL) {
@@ -401,8 +432,8 @@ int main(int argc, char **argv)
 		tcp_engine_advance(W.s.eng, W.now);
 		if (W.server_bps > 0 && W.unconsumed > 0 && W.s.conn != NULL) {
 			credit += W.server_bps / 8 * STEP_US / 1e6;
-			uint32_t n = credit >= W.unconsumed ? (uint32_t)W.unconsumed
-							    : (uint32_t)credit;
+			uint32_t n =
+			        credit >= W.unconsumed ? (uint32_t)W.unconsumed : (uint32_t)credit;
 			if (n > 0) {
 				credit -= n;
 				W.unconsumed -= n;
@@ -415,7 +446,7 @@ int main(int argc, char **argv)
 	double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
 	double secs = (W.done_us ? W.done_us : W.now) / 1e6;
 	uint64_t rexmt = tcp_engine_counter(W.c.eng, TCP_CNT_retransmits) +
-			 tcp_engine_counter(W.g.eng, TCP_CNT_retransmits);
+	                 tcp_engine_counter(W.g.eng, TCP_CNT_retransmits);
 	if (getenv("SIM_VERBOSE"))
 		printf("retransmits: client %llu gateway %llu server %llu\n",
 		       (unsigned long long)tcp_engine_counter(W.c.eng, TCP_CNT_retransmits),
@@ -434,17 +465,18 @@ int main(int argc, char **argv)
 			struct tcp_conn_info ci;
 			tcp_conn_get_info(lc, &ci);
 			fprintf(stderr, "gateway leg %u left in %s (queue %u, unconsumed %u)\n", k,
-				tcp_state_name(ci.state), ci.send_queue_bytes, ci.recv_unconsumed);
+			        tcp_state_name(ci.state), ci.send_queue_bytes, ci.recv_unconsumed);
 		}
 	}
-	int ok = W.recv_bytes == W.total && !W.corrupt && W.c.closed && W.s.closed &&
-		 !W.c.reset && !W.s.reset && gw_conns == 0;
+	int ok = W.recv_bytes == W.total && !W.corrupt && W.c.closed && W.s.closed && !W.c.reset &&
+	         !W.s.reset && gw_conns == 0;
 	if (W.relay) {
 		/* The gateway holds at most proxy_buffer_high plus what was already in flight
 		 * toward it under the last window it offered. */
 		uint32_t bound = W.lan_prof.proxy_buffer_high + W.lan_prof.receive_window;
 		if (W.gw_max_buffered > bound) {
-			fprintf(stderr, "gateway buffered %u > bound %u\n", W.gw_max_buffered, bound);
+			fprintf(stderr, "gateway buffered %u > bound %u\n", W.gw_max_buffered,
+			        bound);
 			ok = 0;
 		}
 	}
@@ -457,11 +489,12 @@ int main(int argc, char **argv)
 	tcp_engine_free(W.s.eng);
 	if (rte_mempool_avail_count(W.pool) != POOL_MBUFS) {
 		fprintf(stderr, "mbuf leak: %u in use\n",
-			POOL_MBUFS - rte_mempool_avail_count(W.pool));
+		        POOL_MBUFS - rte_mempool_avail_count(W.pool));
 		ok = 0;
 	}
 	if (!ok)
-		fprintf(stderr, "FAILED (closed c=%d s=%d reset c=%d s=%d corrupt=%d gw_conns=%u)\n",
-			W.c.closed, W.s.closed, W.c.reset, W.s.reset, W.corrupt, gw_conns);
+		fprintf(stderr,
+		        "FAILED (closed c=%d s=%d reset c=%d s=%d corrupt=%d gw_conns=%u)\n",
+		        W.c.closed, W.s.closed, W.c.reset, W.s.reset, W.corrupt, gw_conns);
 	return ok ? 0 : 1;
 }
