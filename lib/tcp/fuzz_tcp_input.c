@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libFuzzer target for segment input: a connection is opened from a valid SYN, then every
+ * libFuzzer target for segment input: a connection (or, with bit 4 of the first byte, a relay
+ * whose server side accepts) is opened from a valid SYN, then every
  * 24-byte record of the input becomes one segment (flags, sequence and ACK near the live
  * values or anywhere, window, options and payload sizes, a time step) fed to it, with the
  * application sending and consuming in between. Nothing may crash, and when the engine is
@@ -21,8 +22,16 @@
 #define REC 24
 
 static struct rte_mempool *pool;
-static struct tcp_conn *conn;
-static uint32_t peer_seq, last_ack;
+static struct tcp_conn *conn; /* single-leg mode */
+static struct tcp_relay *rel; /* relay mode: both legs fuzzed */
+static uint32_t peer_seq[2], last_ack[2];
+
+static struct tcp_conn *leg(unsigned int side)
+{
+	if (rel != NULL)
+		return tcp_relay_leg(rel, side);
+	return side == 0 ? conn : NULL;
+}
 
 static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 {
@@ -32,7 +41,10 @@ static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 	    rte_be_to_cpu_16(ip->total_length) != rte_pktmbuf_pkt_len(m))
 		abort();
 	/* Track what we would ACK, so that fuzzed ACKs can land near it. */
-	last_ack = rte_be_to_cpu_32(th->sent_seq);
+	unsigned int side = 0;
+	if (tcp_conn_relay(c, &side) == NULL)
+		side = 0;
+	last_ack[side & 1] = rte_be_to_cpu_32(th->sent_seq);
 	rte_pktmbuf_free(m);
 }
 
@@ -45,7 +57,12 @@ static void on_recv(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 
 static void on_event(void *arg, struct tcp_conn *c, enum tcp_conn_event ev)
 {
-	if (ev == TCP_EV_CLOSED)
+	if (ev != TCP_EV_CLOSED)
+		return;
+	unsigned int side;
+	if (rel != NULL && tcp_conn_relay(c, &side) == rel && tcp_relay_leg(rel, 1 - side) == NULL)
+		rel = NULL; /* both legs gone: the relay is freed */
+	if (c == conn)
 		conn = NULL;
 }
 
@@ -105,8 +122,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		prof.window_scale = data[0] & 4;
 		prof.delayed_ack_ms = (data[0] & 8) ? 0 : 40;
 	}
+	bool relay = size > 0 && (data[0] & 16);
 	struct tcp_engine_params ep = {
-	        .max_conns = 1,
+	        .max_conns = relay ? 2 : 1,
 	        .hdr_pool = pool,
 	        .mtu = 1500,
 	        .isn_secret = {9},
@@ -120,27 +138,49 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (e == NULL)
 		abort();
 	uint64_t now = 1000;
-	peer_seq = 5000;
+	rel = NULL;
+	conn = NULL;
+	peer_seq[0] = 5000;
+	peer_seq[1] = 90000;
 	const uint8_t synopts[] = {2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
 	struct rte_mbuf *syn =
-	        segment(RTE_TCP_SYN_FLAG, peer_seq, 0, 65535, synopts, sizeof(synopts), 0);
-	conn = tcp_conn_listen(e, &prof, syn, false, now);
-	if (conn == NULL)
-		abort();
-	peer_seq++;
-	uint32_t iss = last_ack;
-	struct rte_mbuf *ack = segment(RTE_TCP_ACK_FLAG, peer_seq, iss + 1, 65535, NULL, 0, 0);
-	tcp_conn_input(conn, ack, now);
+	        segment(RTE_TCP_SYN_FLAG, peer_seq[0], 0, 65535, synopts, sizeof(synopts), 0);
+	if (relay) {
+		rel = tcp_relay_open(e, &prof, &prof, syn, data[0] & 32, now);
+		if (rel == NULL)
+			abort();
+		/* The server accepts. */
+		struct rte_mbuf *sa = segment(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, peer_seq[1],
+		                              last_ack[1] + 1, 65535, synopts, sizeof(synopts), 0);
+		peer_seq[1]++;
+		tcp_conn_input(leg(1), sa, now);
+	} else {
+		conn = tcp_conn_listen(e, &prof, syn, false, now);
+		if (conn == NULL)
+			abort();
+	}
+	peer_seq[0]++;
+	if (leg(0) != NULL) {
+		struct rte_mbuf *ack =
+		        segment(RTE_TCP_ACK_FLAG, peer_seq[0], last_ack[0] + 1, 65535, NULL, 0, 0);
+		tcp_conn_input(leg(0), ack, now);
+	}
 
-	for (size_t off = 1; off + REC <= size && conn != NULL; off += REC) {
+	for (size_t off = 1; off + REC <= size && (leg(0) != NULL || leg(1) != NULL); off += REC) {
 		const uint8_t *r = data + off;
 		uint8_t flags = r[0] & 0x3f;
+		unsigned int side = relay ? (r[5] >> 3) & 1 : 0;
+		struct tcp_conn *c = leg(side);
+		if (c == NULL) {
+			side = 1 - side;
+			c = leg(side);
+		}
 		int32_t dseq = (int16_t)(r[1] | r[2] << 8);
 		int32_t dack = (int16_t)(r[3] | r[4] << 8);
 		uint32_t seq = (r[5] & 0x80) ? ((uint32_t)r[6] << 24 | (uint32_t)r[7] << 16)
-		                             : peer_seq + dseq;
+		                             : peer_seq[side] + dseq;
 		uint32_t a = (r[5] & 0x40) ? ((uint32_t)r[8] << 24 | (uint32_t)r[9] << 16)
-		                           : last_ack + dack;
+		                           : last_ack[side] + dack;
 		uint16_t win = (uint16_t)(r[10] | r[11] << 8);
 		size_t olen = r[12] % 41;
 		uint16_t plen = (uint16_t)((r[13] | r[14] << 8) % 1461);
@@ -158,19 +198,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct rte_mbuf *m = segment(flags, seq, a, win, opts, olen, plen);
 		if (m == NULL)
 			break;
-		tcp_conn_input(conn, m, now);
-		if (conn != NULL && (r[23] & 3) == 0) {
+		tcp_conn_input(c, m, now);
+		c = leg(side);
+		if (c != NULL && (r[23] & 3) == 0 && !relay) {
 			struct rte_mbuf *d = rte_pktmbuf_alloc(pool);
 			if (d != NULL) {
 				rte_pktmbuf_append(d, (uint16_t)(1 + r[23] * 5));
-				if (tcp_conn_send(conn, d, now) != 0)
+				if (tcp_conn_send(c, d, now) != 0)
 					rte_pktmbuf_free(d);
 			}
 		}
-		if (conn != NULL && (r[23] & 0xf0) == 0xf0)
-			tcp_conn_shutdown(conn, now);
+		if (c != NULL && (r[23] & 0xf0) == 0xf0)
+			tcp_conn_shutdown(c, now);
 		if ((r[0] & 0xc0) == 0xc0)
-			peer_seq += plen;
+			peer_seq[side] += plen;
 		now += (uint64_t)(r[22] & 0x1f) * 50000;
 		tcp_engine_advance(e, now);
 	}
