@@ -50,8 +50,8 @@ int tcp_parse_segment(struct rte_mbuf *m, struct tcp_seg *s)
 	s->hdr_len = (uint16_t)(ihl + doff);
 	s->len = tot - ihl - doff;
 	/* Ethernet padding past the IP length is not payload. */
-	if (pkt_len > tot)
-		rte_pktmbuf_trim(m, (uint16_t)(pkt_len - tot));
+	if (pkt_len > tot && rte_pktmbuf_trim(m, (uint16_t)(pkt_len - tot)) != 0)
+		return STAT_drop_ip_len; /* padding spread over segments: never seen from a NIC */
 	return 0;
 }
 
