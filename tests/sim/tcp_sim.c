@@ -29,7 +29,7 @@
 #include "test_eal.h"
 
 #define STEP_US    1000
-#define CHUNK      1400
+#define CHUNK      1399 /* odd: payload pieces start at odd offsets */
 #define MAX_QUEUE  65536
 #define POOL_MBUFS 32767
 
@@ -74,6 +74,7 @@ static struct {
 	struct tcp_relay_info rinfo;
 	uint32_t gw_max_buffered;
 	uint64_t done_us; /* when the last byte arrived */
+	uint64_t bad_csum;
 	struct rte_mempool *pool;
 } W;
 
@@ -104,9 +105,25 @@ static void link_init(struct link *l, const char *name, double rtt_ms, double mb
 		exit(2);
 }
 
+/* Every segment on the wire must carry a valid TCP checksum (checked on a flat copy). */
+static void check_csum(struct rte_mbuf *m)
+{
+	static uint8_t flat[65536];
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	const uint8_t *p = rte_pktmbuf_read(m, 0, len, flat);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)p;
+	uint32_t sum = (uint32_t)rte_raw_cksum(p + sizeof(*ip), len - sizeof(*ip)) +
+	               rte_ipv4_phdr_cksum(ip, 0);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	if (sum != 0xffff)
+		W.bad_csum++;
+}
+
 static void link_send(struct link *l, struct rte_mbuf *m)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
+	check_csum(m);
 	l->sent++;
 	if (l->loss > 0 && rnd01() < l->loss) {
 		l->dropped_loss++;
@@ -468,8 +485,11 @@ int main(int argc, char **argv)
 			        tcp_state_name(ci.state), ci.send_queue_bytes, ci.recv_unconsumed);
 		}
 	}
-	int ok = W.recv_bytes == W.total && !W.corrupt && W.c.closed && W.s.closed && !W.c.reset &&
-	         !W.s.reset && gw_conns == 0;
+	if (W.bad_csum)
+		fprintf(stderr, "%llu segments with a bad TCP checksum\n",
+		        (unsigned long long)W.bad_csum);
+	int ok = W.bad_csum == 0 && W.recv_bytes == W.total && !W.corrupt && W.c.closed &&
+	         W.s.closed && !W.c.reset && !W.s.reset && gw_conns == 0;
 	if (W.relay) {
 		/* The gateway holds at most proxy_buffer_high plus what was already in flight
 		 * toward it under the last window it offered. */
