@@ -246,6 +246,81 @@ static void out_of_order_queue_is_capped(void **state)
 	assert_int_equal(rte_mempool_avail_count(test_mbuf_pool()), avail);
 }
 
+/*
+ * Segments whose payload spans queued mbufs at odd offsets must carry a correct checksum.
+ * The reference linearises each segment and sums it as one buffer; DPDK 22.11's
+ * rte_raw_cksum_mbuf gets exactly this case wrong (it truncates an odd-offset segment's
+ * partial sum before swapping it), so it cannot be the reference.
+ */
+static unsigned int n_data_out, n_bad_csum;
+static uint32_t max_end_out; /* highest sequence number sent + 1 */
+static void on_tx_check_csum(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
+{
+	static uint8_t flat[4096];
+	uint32_t len = m->pkt_len;
+	assert_true(len <= sizeof(flat));
+	const uint8_t *p = rte_pktmbuf_read(m, 0, len, flat);
+	assert_non_null(p);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)p;
+	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(p + sizeof(*ip));
+	uint32_t sum = rte_raw_cksum(p + sizeof(*ip), len - sizeof(*ip));
+	sum += rte_ipv4_phdr_cksum(ip, 0);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	if (sum != 0xffff)
+		n_bad_csum++;
+	uint32_t payload = len - (uint32_t)sizeof(*ip) - (uint32_t)((th->data_off >> 4) * 4);
+	if (payload > 0) {
+		n_data_out++;
+		uint32_t end = rte_be_to_cpu_32(th->sent_seq) + payload;
+		if ((int32_t)(end - max_end_out) > 0)
+			max_end_out = end;
+	}
+	last_seq_out = rte_be_to_cpu_32(th->sent_seq);
+	rte_pktmbuf_free(m);
+}
+
+static void checksum_over_odd_offset_chunks(void **state)
+{
+	struct tcp_profile p;
+	tcp_profile_defaults(&p);
+	struct tcp_engine_params ep = {.max_conns = 1,
+	                               .hdr_pool = test_mbuf_pool(),
+	                               .mtu = 1500,
+	                               .tx = on_tx_check_csum,
+	                               .deterministic = true};
+	struct tcp_engine *e = tcp_engine_create("t", &ep);
+	assert_non_null(e);
+	struct tcp_conn *c =
+	        tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	assert_non_null(c);
+	uint32_t ack = last_seq_out + 1;
+	tcp_conn_input(c, data_seg(1, ack, 0), 1000);
+	assert_int_equal(tcp_conn_state(c), TCP_ESTABLISHED);
+	/*
+	 * The first three chunks fill the initial window (10 x 536) but one octet; the rest queue
+	 * up behind. Once the ACK opens the window, segments of the peer's default MSS (536) start
+	 * at odd offsets and span two or three chunks.
+	 */
+	static const uint16_t chunks[] = {1787, 1787, 1787, 333, 777, 1001, 59, 1, 1203, 87};
+	n_data_out = n_bad_csum = 0;
+	max_end_out = ack;
+	for (size_t i = 0; i < RTE_DIM(chunks); i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(test_mbuf_pool());
+		assert_non_null(m);
+		uint8_t *d = (uint8_t *)rte_pktmbuf_append(m, chunks[i]);
+		assert_non_null(d);
+		for (uint16_t k = 0; k < chunks[i]; k++)
+			d[k] = (uint8_t)(k * 31 + i * 7 + 1);
+		assert_int_equal(tcp_conn_send(c, m, 2000), 0);
+	}
+	unsigned int first_flight = n_data_out;
+	tcp_conn_input(c, data_seg(1, max_end_out, 0), 3000);
+	assert_true(n_data_out >= first_flight + 5);
+	assert_int_equal(n_bad_csum, 0);
+	tcp_engine_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +330,7 @@ int main(void)
 	        cmocka_unit_test(bad_segments_return_drop_codes),
 	        cmocka_unit_test(syn_rcvd_gives_up_after_syn_retries),
 	        cmocka_unit_test(out_of_order_queue_is_capped),
+	        cmocka_unit_test(checksum_over_odd_offset_chunks),
 	};
 	if (test_mbuf_pool() == NULL)
 		return 1;

@@ -10,6 +10,7 @@
 #include <bsd/stdlib.h>
 #include <rte_byteorder.h>
 
+#include "net_csum.h"
 #include "tcp_private.h"
 
 uint32_t tcp_rcv_window(const struct tcp_conn *c)
@@ -108,35 +109,6 @@ static int attach_payload(struct tcp_conn *c, struct rte_mbuf *pkt, uint32_t seq
 	return len == 0 ? 0 : -EINVAL;
 }
 
-/*
- * One's-complement sum of len bytes from off over a segment chain (not inverted). A piece
- * that starts at an odd position of the stream has its partial sum byte-swapped (RFC 1071
- * 2(B)). DPDK 22.11's rte_raw_cksum_mbuf gets exactly that case wrong, so it is not used.
- */
-static uint16_t chain_cksum(const struct rte_mbuf *m, uint32_t off, uint32_t len)
-{
-	uint32_t sum = 0, done = 0;
-	for (const struct rte_mbuf *seg = m; seg != NULL && len > 0; seg = seg->next) {
-		if (off >= seg->data_len) {
-			off -= seg->data_len;
-			continue;
-		}
-		uint32_t n = seg->data_len - off;
-		if (n > len)
-			n = len;
-		uint32_t part = rte_raw_cksum(rte_pktmbuf_mtod_offset(seg, const void *, off), n);
-		if (done & 1)
-			part = ((part & 0xff) << 8) | (part >> 8);
-		sum += part;
-		done += n;
-		len -= n;
-		off = 0;
-	}
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /* Options for a non-SYN segment: timestamps, SACK blocks when we hold out-of-order data. */
 static size_t build_options(struct tcp_conn *c, uint8_t *buf, bool syn, uint64_t now_us)
 {
@@ -223,13 +195,16 @@ static int send_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flag
 	th->tcp_urp = 0;
 	memcpy(th + 1, opts, olen);
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	/* Pseudo header + header + payload (which lives in other segments, at any offset). */
+	/*
+	 * Pseudo header + header + payload, which lives in other segments at any offset:
+	 * net_csum_mbuf swaps the sum of a piece at an odd stream position (RFC 1071 2(B)),
+	 * which DPDK 22.11's rte_raw_cksum_mbuf gets wrong.
+	 */
 	uint32_t l4len = (uint32_t)(sizeof(*th) + olen + len);
-	uint32_t sum = (uint32_t)chain_cksum(m, sizeof(*ip), l4len) + rte_ipv4_phdr_cksum(ip, 0);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	uint16_t ck = (uint16_t)~sum;
-	th->cksum = ck == 0 ? 0xffff : ck;
+	uint16_t sum = 0;
+	net_csum_mbuf(m, sizeof(*ip), l4len, net_csum_pseudo(ip, IPPROTO_TCP, (uint16_t)l4len),
+		      &sum);
+	th->cksum = (uint16_t)~sum;
 
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
