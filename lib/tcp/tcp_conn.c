@@ -403,6 +403,8 @@ void tcp_set_state(struct tcp_conn *c, enum tcp_state s, uint64_t now_us)
 	}
 }
 
+static void on_persist(struct tcp_conn *c, uint64_t now_us);
+
 static void on_rto(struct tcp_conn *c, uint64_t now_us)
 {
 	const struct tcp_profile *p = c->prof;
@@ -422,6 +424,19 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 	}
 	if (c->snd_una == c->snd_max)
 		return;
+	if (c->snd_wnd == 0) {
+		/*
+		 * The peer closed its window with our data in flight: retransmitting into a zero
+		 * window sends nothing, so probe it with one octet instead, backing off (RFC 9293
+		 * 3.8.6.1), and do not count this toward giving up: a peer that keeps answering with
+		 * a zero window is alive (the idle timeout still applies).
+		 */
+		c->snd_nxt = c->snd_una;
+		c->flags |= TF_PERSIST;
+		c->persist_shift = 0;
+		on_persist(c, now_us);
+		return;
+	}
 	if (++c->rto_tries > TCP_MAX_RTO_RETRIES) {
 		tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
 		tcp_conn_close(c, TCP_EV_TIMEOUT);
