@@ -5,7 +5,8 @@
 	],
 	"lcores": {"idle_sleep_us": 50},
 	"tcp_profiles": {
-		"lan": {"min_rto_ms": 50, "initial_rto_ms": 200, "max_connections": 64},
+		"lan": {"min_rto_ms": 50, "initial_rto_ms": 200, "max_connections": 64,
+			"proxy_buffer_high": 4194304, "proxy_buffer_low": 4128768},
 		"wan-satellite": {"min_rto_ms": 200, "initial_rto_ms": 1000, "max_connections": 64,
 			"send_buffer": 8388608, "receive_window": 8388608,
 			"proxy_buffer_high": 8388608, "proxy_buffer_low": 7340032}
