@@ -24,29 +24,13 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lab/lab.sh
 . "$here/../lab/lab.sh"
+# shellcheck source=e2e_lib.sh
+. "$here/e2e_lib.sh"
 telemetry=$here/../../tools/telemetry.py
 peers=$here/tcp_peers.py
 PY=/usr/bin/python3
 mb=${ACCEL_WAN_MB:-200}
 
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-pass() {
-	echo "ok: $*"
-}
-tel() { # COMMAND KEY...: one value of a telemetry answer
-	local cmd=$1
-	shift
-	"$telemetry" "$LAB_PREFIX-gw" "$cmd" | $PY -c "
-import json, sys
-v = json.load(sys.stdin)['${cmd%%,*}']
-for k in sys.argv[1:]:
-    v = v[int(k)] if isinstance(v, list) else v[k]
-print(v)" "$@"
-}
 csysctl() { # KEY=VALUE...: sysctls of the client's namespace
 	lab_exec client sysctl -qw "$@"
 }
@@ -189,5 +173,4 @@ rc=0
 wait "$gw_pid" || rc=$?
 [ "$rc" -eq 0 ] && pass "SIGTERM: pepgw exited 0" || fail "SIGTERM: exit $rc"
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+e2e_finish

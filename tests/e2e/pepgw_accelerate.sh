@@ -14,27 +14,10 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lab/lab.sh
 . "$here/../lab/lab.sh"
-telemetry=$here/../../tools/telemetry.py
+# shellcheck source=e2e_lib.sh
+. "$here/e2e_lib.sh"
 peers=$here/tcp_peers.py
 
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-pass() {
-	echo "ok: $*"
-}
-tel() { # COMMAND KEY...: one value of a telemetry answer
-	local cmd=$1
-	shift
-	"$telemetry" "$LAB_PREFIX-gw" "$cmd" | /usr/bin/python3 -c "
-import json, sys
-v = json.load(sys.stdin)['${cmd%%,*}']
-for k in sys.argv[1:]:
-    v = v[int(k)] if isinstance(v, list) else v[k]
-print(v)" "$@"
-}
 
 lab_init
 lab_topo_gw --gw pepgw --config "$here/pepgw-accel.json.tpl" --cpu 1
@@ -146,5 +129,4 @@ rc=0
 wait "$gw_pid" || rc=$?
 [ "$rc" -eq 0 ] && pass "SIGTERM: pepgw exited 0" || fail "SIGTERM: exit $rc"
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+e2e_finish

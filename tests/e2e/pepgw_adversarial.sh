@@ -25,6 +25,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_READY_TIMEOUT=${LAB_READY_TIMEOUT:-60}
 # shellcheck source=../lab/lab.sh
 . "$here/../lab/lab.sh"
+# shellcheck source=e2e_lib.sh
+. "$here/e2e_lib.sh"
 telemetry=$here/../../tools/telemetry.py
 peers=$here/tcp_peers.py
 helper=$here/pepgw_adversarial.py
@@ -39,24 +41,6 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1:abort_on_erro
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 SANITIZER_RE='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer'
 
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-pass() {
-	echo "ok: $*"
-}
-tel() { # COMMAND KEY...: one value of a telemetry answer
-	local cmd=$1
-	shift
-	"$telemetry" "$LAB_PREFIX-gw" "$cmd" | $PY -c "
-import json, sys
-v = json.load(sys.stdin)['${cmd%%,*}']
-for k in sys.argv[1:]:
-    v = v[int(k)] if isinstance(v, list) else v[k]
-print(v)" "$@"
-}
 js() { # JSON KEY: one field of a JSON object
 	$PY -c "
 import json, sys
@@ -260,5 +244,4 @@ elif grep -q __asan_init "$bin" 2>/dev/null; then
 	pass "no ASan/UBSan report in pepgw's log"
 fi
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+e2e_finish

@@ -16,20 +16,9 @@ set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lab/lab.sh
 . "$here/../lab/lab.sh"
-telemetry=$here/../../tools/telemetry.py
+# shellcheck source=e2e_lib.sh
+. "$here/e2e_lib.sh"
 
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-pass() {
-	echo "ok: $*"
-}
-counter() { # NAME: a gateway counter, summed over lcores
-	"$telemetry" "$LAB_PREFIX-gw" /pepgw/counters |
-		/usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['/pepgw/counters']['$1'])"
-}
 
 lab_init
 lab_topo_gw --gw pepgw --config "$here/pepgw-gw.json.tpl" --cpu 1
@@ -79,7 +68,7 @@ fi
 synack_mss=$(lab_capture_read syn -Y 'tcp.flags.syn==1 && tcp.flags.ack==1' -T fields \
 	-e tcp.options.mss_val | head -n 1)
 [ -n "$synack_mss" ] || fail "no SYN-ACK seen on the server side"
-[ "$(counter mss_clamped)" -ge 1 ] && pass "mss_clamped counted" || fail "mss_clamped not counted"
+[ "$(tel /pepgw/counters mss_clamped)" -ge 1 ] && pass "mss_clamped counted" || fail "mss_clamped not counted"
 
 # 3. Bulk traffic: iperf3 TCP and UDP through pepgw. ----------------------------------------
 lab_bg server iperf3 iperf3 -s -B "$server" -p 5201
@@ -109,7 +98,7 @@ if echo "$out" | grep -q "From $client_gw.*Frag needed and DF set (mtu = 1300)";
 else
 	fail "respect_df: $out"
 fi
-[ "$(counter drop_df_mtu)" -ge 1 ] && pass "drop_df_mtu counted" || fail "drop_df_mtu not counted"
+[ "$(tel /pepgw/counters drop_df_mtu)" -ge 1 ] && pass "drop_df_mtu counted" || fail "drop_df_mtu not counted"
 
 # 5. always: the same packet marked AF11 (TOS 0x28) is fragmented, arrives and is answered. ---
 lab_exec client ip route flush cache
@@ -144,11 +133,9 @@ if [ "$seen" -eq 0 ]; then
 else
 	fail "drop rules: $seen packets reached the server"
 fi
-rules=$("$telemetry" "$LAB_PREFIX-gw" /pepgw/rules)
-n9999=$(echo "$rules" | /usr/bin/python3 -c \
-	"import json,sys; print(json.load(sys.stdin)['/pepgw/rules']['no_9999']['packets'])")
+n9999=$(tel /pepgw/rules no_9999 packets)
 [ "$n9999" -ge 1 ] && pass "rule no-9999 counted $n9999 packets" || fail "rule no-9999 counted 0"
-[ "$(counter drop_rule)" -ge 2 ] && pass "drop_rule counted" || fail "drop_rule not counted"
+[ "$(tel /pepgw/counters drop_rule)" -ge 2 ] && pass "drop_rule counted" || fail "drop_rule not counted"
 
 # 7. SIGTERM: clean stop, exit 0, final counters printed. ------------------------------------
 gw_pid=${LAB_PID[gw]}
@@ -161,5 +148,4 @@ else
 	fail "SIGTERM: exit $rc; log: $(tail -n 5 "$LAB_DIR/gw.log")"
 fi
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+e2e_finish
