@@ -469,6 +469,10 @@ int main(int argc, char **argv)
 		       (unsigned long long)tcp_engine_counter(W.c.eng, TCP_CNT_retransmits),
 		       (unsigned long long)tcp_engine_counter(W.g.eng, TCP_CNT_retransmits),
 		       (unsigned long long)tcp_engine_counter(W.s.eng, TCP_CNT_retransmits));
+	if (getenv("SIM_VERBOSE"))
+		printf("client: rto_expired %llu fast_retransmits %llu\n",
+		       (unsigned long long)tcp_engine_counter(W.c.eng, TCP_CNT_rto_expired),
+		       (unsigned long long)tcp_engine_counter(W.c.eng, TCP_CNT_fast_retransmits));
 	printf("%s bytes %llu/%llu transfer_s %.1f goodput_mbps %.3f retransmits %llu "
 	       "wan_loss_drops %llu wan_queue_drops %llu gw_max_buffered %u cpu_s %.2f\n",
 	       W.relay ? "relay" : "direct", (unsigned long long)W.recv_bytes,
