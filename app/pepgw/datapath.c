@@ -164,20 +164,12 @@ static void arp_note_others(struct gw_lcore *lc, uint16_t port, uint32_t ip,
 			    const struct rte_ether_addr *mac)
 {
 	struct gw *gw = lc->gw;
+	struct gw_arp_note note = {.ipv4 = ip, .port = port, .mac = *mac};
 	for (unsigned int i = 0; i < gw->n_lcores; i++) {
 		struct gw_lcore *o = &gw->lcores[i];
-		struct gw_arp_note *note;
-		if (o == lc)
-			continue;
-		/* Notes are small and rare; when a ring is full the other lcore re-resolves. */
-		note = rte_malloc(NULL, sizeof(*note), 0);
-		if (note == NULL)
-			continue;
-		note->ipv4 = ip;
-		note->port = port;
-		note->mac = *mac;
-		if (rte_ring_enqueue(o->arp_notes, note) < 0)
-			rte_free(note);
+		/* Notes travel by value; when a ring is full the other lcore re-resolves. */
+		if (o != lc)
+			rte_ring_enqueue_elem(o->arp_notes, &note, sizeof(note));
 	}
 }
 
@@ -458,14 +450,12 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 
 static void timers(struct gw_lcore *lc, uint64_t now)
 {
-	struct gw_arp_note *notes[32];
-	unsigned int n = rte_ring_dequeue_burst(lc->arp_notes, (void **)notes, RTE_DIM(notes),
-						NULL);
-	for (unsigned int i = 0; i < n; i++) {
-		arp_learn(lc, notes[i]->port, notes[i]->ipv4, &notes[i]->mac,
-			  NET_ARP_LEARN_CREATE, now);
-		rte_free(notes[i]);
-	}
+	struct gw_arp_note notes[32];
+	unsigned int n = rte_ring_dequeue_burst_elem(lc->arp_notes, notes, sizeof(notes[0]),
+						     RTE_DIM(notes), NULL);
+	for (unsigned int i = 0; i < n; i++)
+		arp_learn(lc, notes[i].port, notes[i].ipv4, &notes[i].mac, NET_ARP_LEARN_CREATE,
+			  now);
 	if (now >= lc->next_arp_tick_us) {
 		struct net_arp_req req[32];
 		struct rte_mbuf *dropped[64];
@@ -641,7 +631,8 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 			goto nomem;
 		net_ratelimit_init(lc->icmp_limit, cfg->icmp.errors_per_s, cfg->icmp.burst, now);
 		snprintf(name, sizeof(name), "arpnotes%u", lc->lcore_id);
-		lc->arp_notes = rte_ring_create(name, ARP_NOTE_RING, socket, RING_F_SC_DEQ);
+		lc->arp_notes = rte_ring_create_elem(name, sizeof(struct gw_arp_note), ARP_NOTE_RING,
+						     socket, RING_F_SC_DEQ);
 		if (lc->arp_notes == NULL)
 			goto nomem;
 	}
@@ -662,12 +653,7 @@ void gw_lcores_free(struct gw *gw)
 		rte_free(lc->rule_counters);
 		net_arp_free(lc->arp);
 		rte_free(lc->icmp_limit);
-		if (lc->arp_notes != NULL) {
-			void *note;
-			while (rte_ring_dequeue(lc->arp_notes, &note) == 0)
-				rte_free(note);
-			rte_ring_free(lc->arp_notes);
-		}
+		rte_ring_free(lc->arp_notes);
 	}
 	flow_rules_free(gw->rules);
 	net_route_free(gw->routes);

@@ -41,8 +41,6 @@ struct gw_port {
 	uint8_t prefix_len;
 	uint16_t mtu;
 	enum cfg_port_role role;
-	/* Software checksums where the port has no offload. */
-	bool sw_ip_csum, sw_l4_csum;
 };
 
 /* ARP learning shared between lcores: whoever receives the reply tells the others. */
@@ -51,6 +49,7 @@ struct gw_arp_note {
 	uint16_t port;
 	struct rte_ether_addr mac;
 };
+_Static_assert(sizeof(struct gw_arp_note) % 4 == 0, "rte_ring elements are multiples of 4 bytes");
 
 struct gw_lcore {
 	unsigned int lcore_id;
@@ -62,7 +61,7 @@ struct gw_lcore {
 	struct flow_rule_counters *rule_counters; /* per rule, this lcore's */
 	struct net_arp_table *arp;
 	struct net_ratelimit *icmp_limit;
-	struct rte_ring *arp_notes;	/* gw_arp_note from other lcores (multi-producer) */
+	struct rte_ring *arp_notes;	/* gw_arp_note by value from other lcores (multi-producer) */
 	struct accel *accel;		/* split TCP; NULL when no rule accelerates */
 	uint64_t next_age_us;
 	uint64_t next_arp_tick_us;

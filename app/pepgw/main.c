@@ -143,7 +143,8 @@ static void print_summary(const struct gw *gw)
 		       p->info.name, p->role == CFG_ROLE_LAN ? "lan" : "wan",
 		       ipv4_str(p->ipv4, a, sizeof(a)), p->prefix_len, p->mtu, mac, p->info.driver,
 		       p->info.n_rxq, p->info.n_txq, p->info.rss ? " rss" : "",
-		       p->sw_l4_csum ? "software" : "offload", up ? "up" : "down");
+		       p->info.tx_tcp_csum && p->info.tx_udp_csum ? "offload" : "software",
+		       up ? "up" : "down");
 	}
 	printf("routes:\n");
 	for (unsigned int i = 0; i < gw->n_ports; i++)
@@ -291,8 +292,6 @@ static int open_ports(struct gw *gw, char *err, size_t errlen)
 		gp->prefix_len = p->prefix_len;
 		gp->mtu = gp->info.mtu;
 		gp->role = p->role;
-		gp->sw_ip_csum = !gp->info.tx_ipv4_csum;
-		gp->sw_l4_csum = !(gp->info.tx_tcp_csum && gp->info.tx_udp_csum);
 	}
 	return 0;
 }

@@ -65,7 +65,8 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
 		rte_tel_data_add_dict_int(pd, "link_speed_mbps", (int)speed);
 		rte_tel_data_add_dict_int(pd, "rx_queues", p->info.n_rxq);
 		rte_tel_data_add_dict_int(pd, "rss", p->info.rss);
-		rte_tel_data_add_dict_int(pd, "sw_checksum", p->sw_l4_csum);
+		rte_tel_data_add_dict_int(pd, "sw_checksum",
+					  !(p->info.tx_tcp_csum && p->info.tx_udp_csum));
 		if (rte_eth_stats_get(p->info.port_id, &es) == 0) {
 			rte_tel_data_add_dict_u64(pd, "ipackets", es.ipackets);
 			rte_tel_data_add_dict_u64(pd, "opackets", es.opackets);

@@ -30,6 +30,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_READY_TIMEOUT=${LAB_READY_TIMEOUT:-60}
 # shellcheck source=../lab/lab.sh
 . "$here/../lab/lab.sh"
+# shellcheck source=e2e_lib.sh
+. "$here/e2e_lib.sh"
 telemetry=$here/../../tools/telemetry.py
 helper=$here/pepgw_malformed.py
 py=/usr/bin/python3 # python3-scapy lives in Debian's python, not in a pyenv one
@@ -47,14 +49,6 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 SANITIZER_RE='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer'
 COUNT_TIMEOUT=10 # seconds for a counter or a capture to show what was sent
 
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-pass() {
-	echo "ok: $*"
-}
 
 drops() { # the /pepgw/drops dictionary, as one JSON object
 	"$telemetry" "$LAB_PREFIX-gw" /pepgw/drops |
@@ -185,5 +179,4 @@ elif grep -q __asan_init "$bin" 2>/dev/null; then
 	pass "no ASan/UBSan report in pepgw's log"
 fi
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+e2e_finish
