@@ -141,16 +141,16 @@ static void hole_count_is_capped(void **state)
 {
 	/* SACK every other octet (CVE-2019-11477/8 pattern): never more than the cap. */
 	tcp_sack_sb_init(&sb, 0);
-	for (uint32_t k = 0; k < 1000; k++)
+	for (uint32_t k = 0; k < 2 * TCP_SACK_MAX_HOLES; k++)
 		sack1(0, 2 * k + 1, 2 * k + 2, 1000000);
 	assert_true(sb.n_holes <= TCP_SACK_MAX_HOLES);
 	assert_int_equal(sb.n_holes, TCP_SACK_MAX_HOLES);
 	assert_true(sb.ignored_cap > 0);
 	/* Splitting a hole when the pool is full is refused too, without damage. */
-	sack1(0, 1000, 1000 + 4, 1000000);
+	sack1(0, 4 * TCP_SACK_MAX_HOLES, 4 * TCP_SACK_MAX_HOLES + 4, 1000000);
 	uint32_t holes = sb.n_holes;
 	uint32_t sacked = sb.sacked_bytes;
-	sack1(0, 2 * 200 + 10, 2 * 200 + 20, 1000000);
+	sack1(0, 4 * TCP_SACK_MAX_HOLES + 10, 4 * TCP_SACK_MAX_HOLES + 20, 1000000);
 	assert_int_equal(sb.n_holes, holes);
 	assert_true(sb.sacked_bytes >= sacked);
 	/* Acking everything gives every hole back. */
@@ -278,9 +278,9 @@ static void clear_on_rto_forgets_sacks(void **state)
 	assert_int_equal(sb.high_rxt, 1000);
 	assert_false(tcp_sack_sb_is_sacked(&sb, 1150));
 	assert_int_equal(tcp_sack_sb_pipe(&sb, 2000), 1000);
-	/* The pool is whole again: 64 holes can be made. */
+	/* The pool is whole again: TCP_SACK_MAX_HOLES holes can be made. */
 	for (uint32_t k = 0; k < TCP_SACK_MAX_HOLES; k++)
-		sack1(1000, 1001 + 2 * k, 1002 + 2 * k, 2000);
+		sack1(1000, 1001 + 2 * k, 1002 + 2 * k, 1000 + 4 * TCP_SACK_MAX_HOLES);
 	assert_int_equal(sb.n_holes, TCP_SACK_MAX_HOLES);
 	assert_int_equal(sb.ignored_cap, 0);
 }

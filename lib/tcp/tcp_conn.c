@@ -285,6 +285,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *
 	c->recover = c->iss;
 	tcp_rto_init(&c->rto, p->initial_rto_ms * 1000, p->min_rto_ms * 1000, p->max_rto_ms * 1000,
 	             e->p.timer_tick_us);
+	tcp_rto_set_var_floor(&c->rto, p->min_rto_ms * 1000);
 	tcp_cc_init(&c->cc, ops, c->smss, p->initial_window, TCP_DEFAULT_SSTHRESH, now_us);
 	tcp_sack_sb_init(&c->sb, c->iss);
 	tcp_sack_rcv_init(&c->sr);

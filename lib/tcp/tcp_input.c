@@ -441,10 +441,11 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, uint64_t no
 
 	if (tcp_seq_leq(ack, c->snd_una)) {
 		/* RFC 5681 2 duplicate ACK: no data, no SYN/FIN, same ack and window, data
-		 * outstanding. RFC 6675 counts ACKs that bring new SACK information. */
+		 * outstanding. With SACK, RFC 6675 2 counts only ACKs that SACK new data: a
+		 * D-SACK for a spurious retransmission or a window update is no sign of loss. */
 		bool dup = s->len == 0 && !(s->flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) &&
 		           ack == c->snd_una && c->snd_una != c->snd_max &&
-		           (wnd == c->snd_wnd || si.newly_sacked > 0);
+		           ((c->flags & TF_SACK) ? si.newly_sacked > 0 : wnd == c->snd_wnd);
 		if (!dup) {
 			if (s->len == 0 && ack == c->snd_una && wnd != c->snd_wnd)
 				c->dupacks = 0;

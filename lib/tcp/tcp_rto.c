@@ -29,7 +29,19 @@ static void recompute(struct tcp_rto *r)
 	uint64_t var = r->rttvar4;
 	if (var < r->granularity_us)
 		var = r->granularity_us;
+	if (var < r->var_floor_us)
+		var = r->var_floor_us;
+	if (!r->has_sample) {
+		r->rto_us = clamp(r, r->init_us);
+		return;
+	}
 	r->rto_us = clamp(r, (r->srtt8 >> TCP_RTO_SRTT_SHIFT) + var);
+}
+
+void tcp_rto_set_var_floor(struct tcp_rto *r, uint32_t floor_us)
+{
+	r->var_floor_us = floor_us;
+	recompute(r);
 }
 
 void tcp_rto_sample(struct tcp_rto *r, uint32_t rtt_us)

@@ -20,6 +20,7 @@ struct tcp_rto {
 	uint64_t rttvar4; /* RTTVAR << 2, us */
 	uint32_t rto_us;  /* base RTO (no backoff), clamped to [min, max] */
 	uint32_t min_us, max_us, init_us, granularity_us;
+	uint32_t var_floor_us; /* lower bound of the variance term (0: RFC 6298 as written) */
 	uint8_t backoff; /* number of doublings since the last valid sample */
 	bool has_sample;
 };
@@ -27,6 +28,14 @@ struct tcp_rto {
 /* RFC 6298 2.1: RTO = initial until the first sample. g is the clock granularity G. */
 void tcp_rto_init(struct tcp_rto *r, uint32_t init_us, uint32_t min_us, uint32_t max_us,
                   uint32_t granularity_us);
+
+/*
+ * Floor the variance term: RTO = SRTT + max(G, 4*RTTVAR, floor). With an RTT sample on every
+ * ACK (timestamps) RTTVAR decays to nothing over a few rounds of a steady path, and then any
+ * growth of the queue fires a spurious timeout; Linux floors the term with its rto_min for
+ * the same reason (tcp_rtt_estimator). Recomputes the RTO now.
+ */
+void tcp_rto_set_var_floor(struct tcp_rto *r, uint32_t floor_us);
 
 /* Feed one RTT measurement (RFC 6298 2.2/2.3); resets the backoff (RFC 6298 5.7 note). */
 void tcp_rto_sample(struct tcp_rto *r, uint32_t rtt_us);

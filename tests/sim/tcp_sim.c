@@ -294,6 +294,18 @@ static void deliver(struct link *l, struct node *to, int gw_side)
 	}
 }
 
+static void trace_sender(void)
+{
+	struct tcp_conn *c = W.relay ? (W.rel ? tcp_relay_leg(W.rel, 1) : NULL) : W.c.conn;
+	struct tcp_conn_info i;
+	char line[512];
+	if (c == NULL)
+		return;
+	tcp_conn_get_info(c, &i);
+	tcp_conn_info_format(&i, line, sizeof(line));
+	printf("%8.3f q=%llu %s\n", W.now / 1e6, (unsigned long long)W.wan_up.queued_bytes, line);
+}
+
 static struct tcp_engine *make_engine(const char *name, struct node *n, uint8_t key)
 {
 	struct tcp_engine_params ep = {
@@ -432,6 +444,9 @@ int main(int argc, char **argv)
 	}
 	uint64_t end_us = (uint64_t)(timeout_s * 1e6);
 	double credit = 0;
+	/* SIM_TRACE_MS=N: every N ms of virtual time, one `ss -ti` line of the WAN sender. */
+	const char *trace = getenv("SIM_TRACE_MS");
+	uint64_t trace_us = trace ? strtoull(trace, NULL, 0) * 1000 : 0;
 	while (W.now < end_us &&
 	       !(W.c.closed && W.s.closed && tcp_engine_conns_in_use(W.g.eng) == 0)) {
 		W.now += STEP_US;
@@ -447,6 +462,8 @@ int main(int argc, char **argv)
 		tcp_engine_advance(W.c.eng, W.now);
 		tcp_engine_advance(W.g.eng, W.now);
 		tcp_engine_advance(W.s.eng, W.now);
+		if (trace_us && W.now % trace_us == 0)
+			trace_sender();
 		if (W.server_bps > 0 && W.unconsumed > 0 && W.s.conn != NULL) {
 			credit += W.server_bps / 8 * STEP_US / 1e6;
 			uint32_t n =
