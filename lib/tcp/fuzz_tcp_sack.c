@@ -24,16 +24,16 @@ static void check(const struct tcp_sack_sb *sb, uint32_t snd_nxt)
 	unsigned int n = 0;
 	if (sb->n_holes > TCP_SACK_MAX_HOLES)
 		abort();
-	for (uint16_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool[i].next) {
-		const struct tcp_sack_hole *h = &sb->pool[i];
-		if (i >= TCP_SACK_MAX_HOLES || ++n > TCP_SACK_MAX_HOLES)
+	for (uint32_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool->h[i].next) {
+		const struct tcp_sack_hole *h = &sb->pool->h[i];
+		if (i >= sb->pool->size || ++n > TCP_SACK_MAX_HOLES)
 			abort();
 		if (!tcp_seq_lt(h->start, h->end) || tcp_seq_lt(h->start, prev_end) ||
 		    tcp_seq_gt(h->end, sb->high_sacked))
 			abort();
 		prev_end = h->end;
 	}
-	if (n != sb->n_holes)
+	if (n != sb->n_holes || sb->pool->in_use != n)
 		abort();
 	if (tcp_sack_sb_pipe(sb, snd_nxt) > 2 * (snd_nxt - sb->snd_una))
 		abort();
@@ -49,7 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t una = get32(data);
 	uint32_t win = get32(data + 4) & 0x3fffffffu;
 	uint32_t snd_nxt = una + win;
-	tcp_sack_sb_init(sb, una);
+	/* A pool smaller than the cap half the time, so that exhaustion is exercised too. */
+	static struct tcp_sack_hole mem[2 * TCP_SACK_MAX_HOLES];
+	struct tcp_sack_pool pool;
+	tcp_sack_pool_init(&pool, mem, (data[4] & 1) ? TCP_SACK_MAX_HOLES / 2 : 2 * TCP_SACK_MAX_HOLES);
+	tcp_sack_sb_init(sb, &pool, una);
 	data += 8;
 	size -= 8;
 	while (size >= 5) {
@@ -86,6 +90,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			tcp_sack_sb_sent(sb, r, seq, len, snd_nxt);
 		}
 	}
+	tcp_sack_sb_release(sb);
+	if (pool.in_use != 0)
+		abort();
 	free(sb);
 	return 0;
 }

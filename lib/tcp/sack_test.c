@@ -11,6 +11,16 @@
 #define SMSS 100u
 
 static struct tcp_sack_sb sb;
+#define POOL_HOLES (4 * TCP_SACK_MAX_HOLES)
+static struct tcp_sack_hole pool_mem[POOL_HOLES];
+static struct tcp_sack_pool pool;
+
+/* A fresh pool for every scoreboard a test starts. */
+static void sb_init(uint32_t una)
+{
+	tcp_sack_pool_init(&pool, pool_mem, POOL_HOLES);
+	tcp_sack_sb_init(&sb, &pool, una);
+}
 
 static void sack1(uint32_t ack, uint32_t s, uint32_t e, uint32_t nxt)
 {
@@ -20,7 +30,7 @@ static void sack1(uint32_t ack, uint32_t s, uint32_t e, uint32_t nxt)
 
 static void holes_and_islost_dupthresh(void **state)
 {
-	tcp_sack_sb_init(&sb, 1000);
+	sb_init(1000);
 	sack1(1000, 1100, 1200, 2000);
 	assert_int_equal(sb.n_holes, 1);
 	assert_int_equal(sb.sacked_bytes, 100);
@@ -36,7 +46,7 @@ static void holes_and_islost_dupthresh(void **state)
 	assert_false(tcp_sack_sb_is_sacked(&sb, 1250));
 	assert_false(tcp_sack_sb_is_sacked(&sb, 1700));
 	/* Bytes rule: one block of 201 octets above is enough. */
-	tcp_sack_sb_init(&sb, 1000);
+	sb_init(1000);
 	sack1(1000, 1100, 1301, 2000);
 	assert_true(tcp_sack_sb_is_lost(&sb, 1000));
 	assert_int_equal(sb.lost_bytes, 100);
@@ -44,21 +54,21 @@ static void holes_and_islost_dupthresh(void **state)
 
 static void adjacent_blocks_merge_and_middle_block_splits(void **state)
 {
-	tcp_sack_sb_init(&sb, 1000);
+	sb_init(1000);
 	sack1(1000, 1100, 1200, 2000);
 	sack1(1000, 1200, 1300, 2000);
 	assert_int_equal(sb.n_holes, 1);
 	assert_int_equal(sb.sacked_bytes, 200);
 	assert_int_equal(sb.high_sacked, 1300);
-	tcp_sack_sb_init(&sb, 1000);
+	sb_init(1000);
 	sack1(1000, 1500, 1600, 2000);
 	struct tcp_sack_ack_info info;
 	struct tcp_sack_block b = {1200, 1300};
 	tcp_sack_sb_update(&sb, 1000, &b, 1, 2000, SMSS, &info);
 	assert_int_equal(info.newly_sacked, 100);
 	assert_int_equal(sb.n_holes, 2);
-	assert_int_equal(sb.pool[sb.head].end, 1200);
-	assert_int_equal(sb.pool[sb.tail].start, 1300);
+	assert_int_equal(pool_mem[sb.head].end, 1200);
+	assert_int_equal(pool_mem[sb.tail].start, 1300);
 	/* A repeated block teaches nothing. */
 	tcp_sack_sb_update(&sb, 1000, &b, 1, 2000, SMSS, &info);
 	assert_int_equal(info.newly_sacked, 0);
@@ -72,13 +82,13 @@ static void adjacent_blocks_merge_and_middle_block_splits(void **state)
 
 static void cumulative_ack_trims_and_clears(void **state)
 {
-	tcp_sack_sb_init(&sb, 1000);
+	sb_init(1000);
 	sack1(1000, 1100, 1200, 2000);
 	sack1(1000, 1300, 1400, 2000);
 	sack1(1250, 0, 0, 2000); /* empty block is ignored; ack moves */
 	assert_int_equal(sb.snd_una, 1250);
 	assert_int_equal(sb.n_holes, 1);
-	assert_int_equal(sb.pool[sb.head].start, 1250);
+	assert_int_equal(pool_mem[sb.head].start, 1250);
 	assert_int_equal(sb.sacked_bytes, 100);
 	sack1(1400, 0, 0, 2000);
 	assert_false(sb.has_sack);
@@ -88,7 +98,7 @@ static void cumulative_ack_trims_and_clears(void **state)
 
 static void invalid_blocks_ignored(void **state)
 {
-	tcp_sack_sb_init(&sb, 1000);
+	sb_init(1000);
 	sack1(1000, 1900, 2100, 2000); /* beyond snd_nxt */
 	sack1(1000, 900, 1000, 2000);  /* below snd_una (reported as a D-SACK) */
 	sack1(1000, 1500, 1400, 2000); /* inverted */
@@ -104,7 +114,7 @@ static void invalid_blocks_ignored(void **state)
 static void wraps_around_2_32(void **state)
 {
 	uint32_t una = 0xffffff00u;
-	tcp_sack_sb_init(&sb, una);
+	sb_init(una);
 	sack1(una, una + 0x80, una + 0x180, una + 0x400); /* crosses zero */
 	assert_int_equal(sb.sacked_bytes, 0x100);
 	assert_true(tcp_sack_sb_is_sacked(&sb, 0x10));
@@ -118,7 +128,7 @@ static void wraps_around_2_32(void **state)
 static void dsack_detected(void **state)
 {
 	struct tcp_sack_ack_info info;
-	tcp_sack_sb_init(&sb, 1000);
+	sb_init(1000);
 	/* RFC 2883 example: first block below the cumulative ack. */
 	struct tcp_sack_block b[2] = {{900, 1000}, {1200, 1300}};
 	tcp_sack_sb_update(&sb, 1000, b, 2, 2000, SMSS, &info);
@@ -140,7 +150,7 @@ static void dsack_detected(void **state)
 static void hole_count_is_capped(void **state)
 {
 	/* SACK every other octet (CVE-2019-11477/8 pattern): never more than the cap. */
-	tcp_sack_sb_init(&sb, 0);
+	sb_init(0);
 	for (uint32_t k = 0; k < 2 * TCP_SACK_MAX_HOLES; k++)
 		sack1(0, 2 * k + 1, 2 * k + 2, 1000000);
 	assert_true(sb.n_holes <= TCP_SACK_MAX_HOLES);
@@ -157,6 +167,48 @@ static void hole_count_is_capped(void **state)
 	sack1(1000000, 0, 0, 1000000);
 	assert_int_equal(sb.n_holes, 0);
 	sack1(1000000, 1000000, 1000000, 1000000);
+}
+
+static void pool_shared_and_bounded(void **state)
+{
+	/* Two scoreboards share a pool of 96 holes: the second gets what the first left, and
+	 * blocks past the pool are ignored and counted as exhaustion, not per-board cap. */
+	static struct tcp_sack_hole small[96];
+	struct tcp_sack_pool p;
+	struct tcp_sack_sb a, b;
+	tcp_sack_pool_init(&p, small, 96);
+	tcp_sack_sb_init(&a, &p, 0);
+	tcp_sack_sb_init(&b, &p, 0);
+	for (uint32_t k = 0; k < 64; k++) {
+		struct tcp_sack_block blk = {2 * k + 1, 2 * k + 2};
+		tcp_sack_sb_update(&a, 0, &blk, 1, 1000000, SMSS, NULL);
+	}
+	assert_int_equal(a.n_holes, 64);
+	assert_int_equal(p.in_use, 64);
+	for (uint32_t k = 0; k < 64; k++) {
+		struct tcp_sack_block blk = {2 * k + 1, 2 * k + 2};
+		tcp_sack_sb_update(&b, 0, &blk, 1, 1000000, SMSS, NULL);
+	}
+	assert_int_equal(b.n_holes, 32);
+	assert_int_equal(p.in_use, 96);
+	assert_int_equal(p.exhausted, 32);
+	assert_int_equal(b.ignored_cap, 32);
+	/* A cumulative ACK past everything gives a's holes back; b can grow again. */
+	struct tcp_sack_block none = {0, 0};
+	tcp_sack_sb_update(&a, 200, &none, 0, 1000000, SMSS, NULL);
+	assert_int_equal(a.n_holes, 0);
+	assert_int_equal(p.in_use, 32);
+	struct tcp_sack_block far = {300, 301};
+	tcp_sack_sb_update(&b, 0, &far, 1, 1000000, SMSS, NULL);
+	assert_int_equal(b.n_holes, 33);
+	/* Releasing a connection returns everything; a second release is harmless. */
+	tcp_sack_sb_release(&b);
+	tcp_sack_sb_release(&b);
+	assert_int_equal(p.in_use, 0);
+	uint32_t n = 0;
+	for (uint32_t i = p.free_head; i != TCP_SACK_NIL; i = small[i].next)
+		n++;
+	assert_int_equal(n, 96);
 }
 
 /* ---- brute-force reference for IsLost and SetPipe over a bitmap ---- */
@@ -193,7 +245,7 @@ static void matches_rfc6675_octet_by_octet(void **state)
 		uint32_t nxt = una + RANGE;
 		uint32_t ack_off = 0;
 		memset(ref_sacked, 0, sizeof(ref_sacked));
-		tcp_sack_sb_init(&sb, una);
+		sb_init(una);
 		uint32_t nblocks = 1 + rnd(12);
 		for (uint32_t k = 0; k < nblocks; k++) {
 			uint32_t s = rnd(RANGE), len = 1 + rnd(400);
@@ -230,7 +282,7 @@ static void matches_rfc6675_octet_by_octet(void **state)
 static void nextseg_rules(void **state)
 {
 	uint32_t seq, len;
-	tcp_sack_sb_init(&sb, 1000);
+	sb_init(1000);
 	/* Holes [1000,1100) lost, [1200,1300) not lost; SACKed 1100-1200, 1300-1500. */
 	sack1(1000, 1100, 1200, 2000);
 	sack1(1000, 1300, 1500, 2000);
@@ -259,7 +311,7 @@ static void nextseg_rules(void **state)
 	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, false, &seq, &len),
 	                 TCP_NEXTSEG_NONE);
 	/* A lost segment longer than one hole remainder is cut at the hole's end. */
-	tcp_sack_sb_init(&sb, 1000);
+	sb_init(1000);
 	sack1(1000, 1050, 1400, 2000);
 	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, false, &seq, &len),
 	                 TCP_NEXTSEG_LOST);
@@ -268,7 +320,7 @@ static void nextseg_rules(void **state)
 
 static void clear_on_rto_forgets_sacks(void **state)
 {
-	tcp_sack_sb_init(&sb, 1000);
+	sb_init(1000);
 	sack1(1000, 1100, 1200, 2000);
 	sack1(1000, 1300, 1400, 2000);
 	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, 1000, 100, 2000);
@@ -343,6 +395,7 @@ int main(void)
 	        cmocka_unit_test(wraps_around_2_32),
 	        cmocka_unit_test(dsack_detected),
 	        cmocka_unit_test(hole_count_is_capped),
+	        cmocka_unit_test(pool_shared_and_bounded),
 	        cmocka_unit_test(matches_rfc6675_octet_by_octet),
 	        cmocka_unit_test(nextseg_rules),
 	        cmocka_unit_test(clear_on_rto_forgets_sacks),

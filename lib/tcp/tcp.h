@@ -94,6 +94,7 @@ enum tcp_conn_event {
 	X(conn_closed)                                                                             \
 	X(conn_no_memory)                                                                          \
 	X(ooo_dropped)                                                                             \
+	X(sack_pool_exhausted)                                                                     \
 	X(tx_no_mbuf)
 
 enum tcp_engine_counter {
@@ -105,6 +106,9 @@ enum tcp_engine_counter {
 
 struct tcp_engine_params {
 	uint32_t max_conns;             /* fixed pool, allocated at create */
+	/* SACK scoreboard holes shared by all connections (0: 64 per connection). A connection
+	 * takes what its loss episode needs, up to TCP_SACK_MAX_HOLES. */
+	uint32_t sack_holes;
 	struct rte_mempool *hdr_pool;   /* direct mbufs for headers (headroom for Ethernet) */
 	struct rte_mempool *clone_pool; /* mbufs to attach to payload (may be hdr_pool) */
 	uint16_t mtu;           /* IP MTU of the legs (MSS = mtu - 40 unless profile says) */

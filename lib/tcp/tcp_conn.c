@@ -45,6 +45,8 @@ const char *tcp_engine_counter_name(enum tcp_engine_counter c)
 
 uint64_t tcp_engine_counter(const struct tcp_engine *e, enum tcp_engine_counter c)
 {
+	if (c == TCP_CNT_sack_pool_exhausted)
+		return e->holes.exhausted;
 	return (unsigned int)c < TCP_CNT_MAX ? e->cnt[c] : 0;
 }
 
@@ -176,6 +178,19 @@ struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_p
 	for (uint32_t i = 0; i < n_relays; i++)
 		e->relays[i].free_next = i + 1 < n_relays ? i + 1 : POOL_NIL;
 	e->relay_free = 0;
+	uint64_t n_holes = p->sack_holes ? p->sack_holes : (uint64_t)p->max_conns * 64;
+	if (n_holes >= TCP_SACK_NIL)
+		n_holes = TCP_SACK_NIL - 1;
+	struct tcp_sack_hole *holes =
+	        rte_zmalloc(name, sizeof(*holes) * n_holes, RTE_CACHE_LINE_SIZE);
+	if (holes == NULL) {
+		rte_free(e->relays);
+		rte_free(e->conns);
+		rte_free(e);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	tcp_sack_pool_init(&e->holes, holes, (uint32_t)n_holes);
 	e->p = *p;
 	if (e->p.clone_pool == NULL)
 		e->p.clone_pool = e->p.hdr_pool;
@@ -212,6 +227,7 @@ static void conn_release(struct tcp_conn *c)
 		tcp_timer_cancel(&e->wheel, &c->timers[k].t);
 	free_mbuf_list(e, c->sq_head);
 	free_mbuf_list(e, c->ooo_head);
+	tcp_sack_sb_release(&c->sb);
 	uint32_t idx = (uint32_t)(c - e->conns);
 	memset(c, 0, sizeof(*c));
 	c->free_next = e->free_head;
@@ -240,6 +256,7 @@ void tcp_engine_free(struct tcp_engine *e)
 		}
 	}
 	rte_free(e->relays);
+	rte_free(e->holes.h);
 	rte_free(e->conns);
 	rte_free(e);
 }
@@ -287,7 +304,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *
 	             e->p.timer_tick_us);
 	tcp_rto_set_var_floor(&c->rto, p->min_rto_ms * 1000);
 	tcp_cc_init(&c->cc, ops, c->smss, p->initial_window, TCP_DEFAULT_SSTHRESH, now_us);
-	tcp_sack_sb_init(&c->sb, c->iss);
+	tcp_sack_sb_init(&c->sb, &e->holes, c->iss);
 	tcp_sack_rcv_init(&c->sr);
 	/* RFC 7323 2.3: the smallest shift that lets the whole receive window be offered. */
 	uint8_t ws = 0;

@@ -149,6 +149,7 @@ struct tcp_engine {
 	struct tcp_relay *relays;
 	uint32_t relay_free;
 	struct tcp_wheel wheel;
+	struct tcp_sack_pool holes; /* SACK scoreboard holes of every connection */
 	struct tcp_conn *conns;
 	uint32_t free_head;
 	uint32_t in_use;

@@ -7,66 +7,100 @@
 
 /* ---- hole pool ---- */
 
-static uint16_t hole_alloc(struct tcp_sack_sb *sb)
+void tcp_sack_pool_init(struct tcp_sack_pool *p, struct tcp_sack_hole *mem, uint32_t n)
 {
-	uint16_t i = sb->free_list;
-	if (i == TCP_SACK_NIL)
+	p->h = mem;
+	p->size = n;
+	p->in_use = 0;
+	p->exhausted = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		mem[i].next = i + 1 < n ? i + 1 : TCP_SACK_NIL;
+		mem[i].prev = TCP_SACK_NIL;
+	}
+	p->free_head = n ? 0 : TCP_SACK_NIL;
+}
+
+#define H(sb, i) ((sb)->pool->h[i])
+
+/* A hole for this scoreboard, or TCP_SACK_NIL (counted) when its cap or the pool is full. */
+static uint32_t hole_alloc(struct tcp_sack_sb *sb)
+{
+	struct tcp_sack_pool *p = sb->pool;
+	uint32_t i = p->free_head;
+	if (sb->n_holes >= TCP_SACK_MAX_HOLES || i == TCP_SACK_NIL) {
+		if (i == TCP_SACK_NIL)
+			p->exhausted++;
+		sb->ignored_cap++;
 		return TCP_SACK_NIL;
-	sb->free_list = sb->pool[i].next;
+	}
+	p->free_head = p->h[i].next;
+	p->in_use++;
 	sb->n_holes++;
 	return i;
 }
 
-static void hole_unlink_free(struct tcp_sack_sb *sb, uint16_t i)
+static bool hole_available(const struct tcp_sack_sb *sb)
 {
-	struct tcp_sack_hole *h = &sb->pool[i];
+	return sb->n_holes < TCP_SACK_MAX_HOLES && sb->pool->free_head != TCP_SACK_NIL;
+}
+
+static void hole_unlink_free(struct tcp_sack_sb *sb, uint32_t i)
+{
+	struct tcp_sack_pool *p = sb->pool;
+	struct tcp_sack_hole *h = &p->h[i];
 	if (h->prev != TCP_SACK_NIL)
-		sb->pool[h->prev].next = h->next;
+		p->h[h->prev].next = h->next;
 	else
 		sb->head = h->next;
 	if (h->next != TCP_SACK_NIL)
-		sb->pool[h->next].prev = h->prev;
+		p->h[h->next].prev = h->prev;
 	else
 		sb->tail = h->prev;
-	h->next = sb->free_list;
+	h->next = p->free_head;
 	h->prev = TCP_SACK_NIL;
-	sb->free_list = i;
+	p->free_head = i;
+	p->in_use--;
 	sb->n_holes--;
 }
 
 /* Link hole i after hole `after` (TCP_SACK_NIL: at the head). */
-static void hole_link_after(struct tcp_sack_sb *sb, uint16_t i, uint16_t after)
+static void hole_link_after(struct tcp_sack_sb *sb, uint32_t i, uint32_t after)
 {
-	struct tcp_sack_hole *h = &sb->pool[i];
+	struct tcp_sack_hole *h = &H(sb, i);
 	h->prev = after;
-	h->next = after == TCP_SACK_NIL ? sb->head : sb->pool[after].next;
+	h->next = after == TCP_SACK_NIL ? sb->head : H(sb, after).next;
 	if (after == TCP_SACK_NIL)
 		sb->head = i;
 	else
-		sb->pool[after].next = i;
+		H(sb, after).next = i;
 	if (h->next != TCP_SACK_NIL)
-		sb->pool[h->next].prev = i;
+		H(sb, h->next).prev = i;
 	else
 		sb->tail = i;
 }
 
+/* Every hole back to the pool. */
 static void reset_holes(struct tcp_sack_sb *sb)
 {
-	sb->head = sb->tail = TCP_SACK_NIL;
-	sb->n_holes = 0;
-	for (uint16_t i = 0; i < TCP_SACK_MAX_HOLES; i++) {
-		sb->pool[i].next = (uint16_t)(i + 1 < TCP_SACK_MAX_HOLES ? i + 1 : TCP_SACK_NIL);
-		sb->pool[i].prev = TCP_SACK_NIL;
-	}
-	sb->free_list = 0;
+	while (sb->head != TCP_SACK_NIL)
+		hole_unlink_free(sb, sb->head);
+	sb->tail = TCP_SACK_NIL;
 }
 
-void tcp_sack_sb_init(struct tcp_sack_sb *sb, uint32_t snd_una)
+void tcp_sack_sb_init(struct tcp_sack_sb *sb, struct tcp_sack_pool *pool, uint32_t snd_una)
 {
 	memset(sb, 0, sizeof(*sb));
+	sb->pool = pool;
+	sb->head = sb->tail = TCP_SACK_NIL;
 	sb->snd_una = snd_una;
 	sb->high_rxt = snd_una;
-	reset_holes(sb);
+}
+
+void tcp_sack_sb_release(struct tcp_sack_sb *sb)
+{
+	if (sb->pool != NULL)
+		reset_holes(sb);
+	sb->has_sack = false;
 }
 
 void tcp_sack_sb_clear(struct tcp_sack_sb *sb)
@@ -95,7 +129,7 @@ static void advance_una(struct tcp_sack_sb *sb, uint32_t ack)
 		return;
 	}
 	while (sb->head != TCP_SACK_NIL) {
-		struct tcp_sack_hole *h = &sb->pool[sb->head];
+		struct tcp_sack_hole *h = &H(sb, sb->head);
 		if (tcp_seq_leq(h->end, ack)) {
 			hole_unlink_free(sb, sb->head);
 			continue;
@@ -117,14 +151,12 @@ static uint32_t apply_block(struct tcp_sack_sb *sb, uint32_t start, uint32_t end
 	}
 	if (tcp_seq_geq(start, sb->high_sacked)) {
 		if (start != sb->high_sacked) {
-			uint16_t i = hole_alloc(sb);
-			if (i == TCP_SACK_NIL) {
-				sb->ignored_cap++;
+			uint32_t i = hole_alloc(sb);
+			if (i == TCP_SACK_NIL)
 				return 0;
-			}
-			sb->pool[i].start = sb->high_sacked;
-			sb->pool[i].end = start;
-			sb->pool[i].lost = false;
+			H(sb, i).start = sb->high_sacked;
+			H(sb, i).end = start;
+			H(sb, i).lost = false;
 			hole_link_after(sb, i, sb->tail);
 		}
 		sb->high_sacked = end;
@@ -132,10 +164,12 @@ static uint32_t apply_block(struct tcp_sack_sb *sb, uint32_t start, uint32_t end
 	}
 	/* The block starts below high_sacked: first find whether it needs a split. */
 	uint32_t punch_end = tcp_seq_min(end, sb->high_sacked);
-	for (uint16_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool[i].next) {
-		struct tcp_sack_hole *h = &sb->pool[i];
+	for (uint32_t i = sb->head; i != TCP_SACK_NIL; i = H(sb, i).next) {
+		struct tcp_sack_hole *h = &H(sb, i);
 		if (tcp_seq_gt(start, h->start) && tcp_seq_lt(punch_end, h->end) &&
-		    sb->free_list == TCP_SACK_NIL) {
+		    !hole_available(sb)) {
+			if (sb->pool->free_head == TCP_SACK_NIL)
+				sb->pool->exhausted++;
 			sb->ignored_cap++;
 			return 0;
 		}
@@ -146,10 +180,10 @@ static uint32_t apply_block(struct tcp_sack_sb *sb, uint32_t start, uint32_t end
 		newly += end - sb->high_sacked;
 		sb->high_sacked = end;
 	}
-	uint16_t i = sb->head;
+	uint32_t i = sb->head;
 	while (i != TCP_SACK_NIL) {
-		struct tcp_sack_hole *h = &sb->pool[i];
-		uint16_t next = h->next;
+		struct tcp_sack_hole *h = &H(sb, i);
+		uint32_t next = h->next;
 		if (tcp_seq_geq(h->start, punch_end))
 			break;
 		if (tcp_seq_leq(h->end, start)) {
@@ -169,10 +203,10 @@ static uint32_t apply_block(struct tcp_sack_sb *sb, uint32_t start, uint32_t end
 			h->end = start;
 		} else {
 			/* Split: checked above that a node is free. */
-			uint16_t n = hole_alloc(sb);
-			sb->pool[n].start = punch_end;
-			sb->pool[n].end = h->end;
-			sb->pool[n].lost = h->lost;
+			uint32_t n = hole_alloc(sb);
+			H(sb, n).start = punch_end;
+			H(sb, n).end = h->end;
+			H(sb, n).lost = h->lost;
 			h->end = start;
 			hole_link_after(sb, n, i);
 			newly += punch_end - start;
@@ -192,8 +226,8 @@ static void recompute_lost(struct tcp_sack_sb *sb, uint32_t smss)
 	uint32_t sacked_above = 0, blocks_above = 0, lost = 0, holes_len = 0;
 	uint32_t upper = sb->has_sack ? sb->high_sacked : sb->snd_una;
 
-	for (uint16_t i = sb->tail; i != TCP_SACK_NIL; i = sb->pool[i].prev) {
-		struct tcp_sack_hole *h = &sb->pool[i];
+	for (uint32_t i = sb->tail; i != TCP_SACK_NIL; i = H(sb, i).prev) {
+		struct tcp_sack_hole *h = &H(sb, i);
 		sacked_above += upper - h->end;
 		blocks_above++;
 		h->lost = blocks_above >= TCP_DUPTHRESH ||
@@ -249,8 +283,8 @@ int tcp_sack_sb_update(struct tcp_sack_sb *sb, uint32_t ack, const struct tcp_sa
 
 static const struct tcp_sack_hole *find_hole(const struct tcp_sack_sb *sb, uint32_t seq)
 {
-	for (uint16_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool[i].next) {
-		const struct tcp_sack_hole *h = &sb->pool[i];
+	for (uint32_t i = sb->head; i != TCP_SACK_NIL; i = H(sb, i).next) {
+		const struct tcp_sack_hole *h = &H(sb, i);
 		if (tcp_seq_in(seq, h->start, h->end))
 			return h;
 		if (tcp_seq_lt(seq, h->start))
@@ -284,8 +318,8 @@ uint32_t tcp_sack_sb_pipe(const struct tcp_sack_sb *sb, uint32_t snd_nxt)
 	uint32_t pipe = 0;
 	uint32_t above = sb->has_sack ? sb->high_sacked : sb->snd_una;
 
-	for (uint16_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool[i].next) {
-		const struct tcp_sack_hole *h = &sb->pool[i];
+	for (uint32_t i = sb->head; i != TCP_SACK_NIL; i = H(sb, i).next) {
+		const struct tcp_sack_hole *h = &H(sb, i);
 		if (!h->lost)
 			pipe += h->end - h->start;
 		pipe += rxmit_overlap(sb, h->start, h->end);
@@ -302,8 +336,8 @@ enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t sms
                                       bool new_data_ok, uint32_t *seq, uint32_t *len)
 {
 	/* Rule 1: the first lost octet above HighRxt (holes all lie below the highest SACK). */
-	for (uint16_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool[i].next) {
-		const struct tcp_sack_hole *h = &sb->pool[i];
+	for (uint32_t i = sb->head; i != TCP_SACK_NIL; i = H(sb, i).next) {
+		const struct tcp_sack_hole *h = &H(sb, i);
 		uint32_t s = tcp_seq_max(h->start, sb->high_rxt);
 		if (!h->lost)
 			break; /* holes above a non-lost hole have even less SACKed above them */
@@ -320,8 +354,8 @@ enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t sms
 		return TCP_NEXTSEG_NEW;
 	}
 	/* Rule 3: un-SACKed, above HighRxt, below the highest SACK, not (yet) lost. */
-	for (uint16_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool[i].next) {
-		const struct tcp_sack_hole *h = &sb->pool[i];
+	for (uint32_t i = sb->head; i != TCP_SACK_NIL; i = H(sb, i).next) {
+		const struct tcp_sack_hole *h = &H(sb, i);
 		uint32_t s = tcp_seq_max(h->start, sb->high_rxt);
 		if (tcp_seq_lt(s, h->end)) {
 			*seq = s;

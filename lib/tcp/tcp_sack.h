@@ -7,10 +7,14 @@
  *
  * Sender scoreboard (RFC 6675, RFC 2018, D-SACK detection RFC 2883). The octets between
  * snd_una and the highest SACKed octet are kept as a sorted list of holes (un-SACKed ranges);
- * everything between holes is SACKed. Holes come from a fixed pool linked by index, capped at
- * TCP_SACK_MAX_HOLES: a peer that SACKs every other byte cannot make us allocate or walk more
- * than that (CVE-2019-11477/11478 class); blocks that would need more holes are ignored and
- * counted. Sequence math is wrap-safe; blocks beyond snd_nxt or below snd_una are ignored.
+ * everything between holes is SACKed. Holes come from a pool shared by every scoreboard of an
+ * engine (struct tcp_sack_pool), so memory follows the loss episodes actually in progress: an
+ * idle or loss-free connection holds none, and one connection with a multi-megabyte window
+ * can track as many holes as its window has. Two bounds keep a hostile peer from making us
+ * allocate or walk without limit (CVE-2019-11477/11478 class): a scoreboard holds at most its
+ * own cap (TCP_SACK_MAX_HOLES), and the pool at most its size; blocks that would need more are
+ * ignored and counted, which only makes recovery more conservative. Sequence math is
+ * wrap-safe; blocks beyond snd_nxt or below snd_una are ignored.
  *
  * Receiver blocks (RFC 2018 4, RFC 2883): the first block reports the newest segment, at most
  * 4 blocks (3 next to timestamps), and a duplicate segment is reported once as a D-SACK block.
@@ -21,31 +25,45 @@
 
 #include "tcp_options.h"
 
-#define TCP_SACK_MAX_HOLES 64
-#define TCP_SACK_NIL       UINT16_MAX
+/* Holes one scoreboard may hold: a window of 1024 lost segments every other segment (3 MB at
+ * 1448 octets) is tracked in full; per-ACK work is linear in the holes held. */
+#define TCP_SACK_MAX_HOLES 1024
+#define TCP_SACK_NIL       UINT32_MAX
 #define TCP_DUPTHRESH      3 /* RFC 6675 2 / RFC 5681 */
 
 struct tcp_sack_hole {
 	uint32_t start; /* first un-SACKed octet */
 	uint32_t end;   /* one past the last */
-	uint16_t next, prev;
+	uint32_t next, prev;
 	bool lost; /* RFC 6675 IsLost for every octet of the hole */
 };
 
+/* Holes for all the scoreboards of one engine (one lcore): no locking. */
+struct tcp_sack_pool {
+	struct tcp_sack_hole *h;
+	uint32_t size;
+	uint32_t free_head;
+	uint32_t in_use;
+	uint64_t exhausted; /* blocks ignored because the pool (not a scoreboard cap) was empty */
+};
+
+/* Link the caller's array of n holes into an empty pool. */
+void tcp_sack_pool_init(struct tcp_sack_pool *p, struct tcp_sack_hole *mem, uint32_t n);
+
 struct tcp_sack_sb {
+	struct tcp_sack_pool *pool;
 	uint32_t snd_una;     /* HighACK + 1 */
 	uint32_t high_sacked; /* one past the highest SACKed octet; meaningful when has_sack */
 	uint32_t high_rxt;    /* one past HighRxt (RFC 6675 2) */
 	uint32_t rescue_rxt;  /* RescueRxt, meaningful when rescue_set */
 	uint32_t sacked_bytes;
 	uint32_t lost_bytes;
-	uint32_t ignored_cap;     /* blocks ignored because the hole pool was full */
+	uint32_t ignored_cap;     /* blocks ignored: this scoreboard's cap or the pool was full */
 	uint32_t ignored_invalid; /* blocks ignored: empty, beyond snd_nxt, below snd_una */
 	uint32_t dsacks;          /* D-SACK reports seen */
-	uint16_t head, tail, free_list, n_holes;
+	uint32_t head, tail, n_holes;
 	bool has_sack;
 	bool rescue_set;
-	struct tcp_sack_hole pool[TCP_SACK_MAX_HOLES];
 };
 
 /* What one ACK taught the scoreboard. */
@@ -55,8 +73,18 @@ struct tcp_sack_ack_info {
 	struct tcp_sack_block dsack_block;
 };
 
-/* Empty scoreboard with everything below snd_una acknowledged. */
-void tcp_sack_sb_init(struct tcp_sack_sb *sb, uint32_t snd_una);
+/* Empty scoreboard with everything below snd_una acknowledged, taking holes from pool. */
+void tcp_sack_sb_init(struct tcp_sack_sb *sb, struct tcp_sack_pool *pool, uint32_t snd_una);
+
+/* Give every hole back to the pool (the connection is going away). Idempotent. */
+void tcp_sack_sb_release(struct tcp_sack_sb *sb);
+
+/* Hole i of the scoreboard's pool (tests and telemetry walk head..tail with ->next). */
+static inline const struct tcp_sack_hole *tcp_sack_sb_hole(const struct tcp_sack_sb *sb,
+                                                           uint32_t i)
+{
+	return &sb->pool->h[i];
+}
 
 /*
  * RFC 2018 8 / RFC 6675 5.1: after an RTO the receiver may have reneged; forget every SACK
