@@ -295,6 +295,9 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *
 	}
 	uint16_t mtu_mss = (uint16_t)(e->p.mtu - 40);
 	c->rcv_mss = p->mss && p->mss < mtu_mss ? p->mss : mtu_mss;
+	c->ooo_max = 2 * (p->receive_window / c->rcv_mss);
+	if (c->ooo_max < TCP_OOO_MIN_SEGS)
+		c->ooo_max = TCP_OOO_MIN_SEGS;
 	c->smss = TCP_MSS_DEFAULT; /* until the peer's SYN says (RFC 9293 3.7.1) */
 	c->iss = make_isn(e, t, now_us);
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;

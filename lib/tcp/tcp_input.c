@@ -172,7 +172,7 @@ static bool ooo_insert(struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq, uin
 	struct rte_mbuf **pp = &c->ooo_head;
 	struct rte_mbuf *prev = NULL;
 
-	if (c->ooo_segs >= TCP_OOO_MAX_SEGS) {
+	if (c->ooo_segs >= c->ooo_max) {
 		tcp_count(c, TCP_CNT_ooo_dropped);
 		rte_pktmbuf_free(m);
 		return false;

@@ -25,8 +25,10 @@
 #define TCP_DEFAULT_SSTHRESH (1u << 30)
 #define TCP_IPV4_TTL         64
 /* Out-of-order segments held per connection: tiny segments spread over the window must not
- * pin the mbuf pool or make every insertion walk thousands of entries (CVE-2018-5390). */
-#define TCP_OOO_MAX_SEGS     1024
+ * pin the mbuf pool (CVE-2018-5390). The bound is twice the full-size segments the receive
+ * window holds, at least TCP_OOO_MIN_SEGS: a window that lost every other segment is held in
+ * full, a peer sending 1-octet segments still cannot pin more than that. */
+#define TCP_OOO_MIN_SEGS     1024
 #define TCP_HDR_ROOM         (sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_tcp_hdr) + 40)
 
 /* Connection flags. */
@@ -96,6 +98,7 @@ struct tcp_conn {
 	uint32_t rcv_unconsumed;        /* delivered to the application, not yet consumed */
 	uint32_t ooo_bytes;
 	uint32_t ooo_segs;
+	uint32_t ooo_max; /* bound on ooo_segs */
 	uint16_t segs_unacked; /* for ack_every_segments */
 	uint32_t ts_recent;
 	uint64_t ts_recent_us;

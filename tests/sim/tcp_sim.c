@@ -487,6 +487,10 @@ int main(int argc, char **argv)
 		       (unsigned long long)tcp_engine_counter(W.g.eng, TCP_CNT_retransmits),
 		       (unsigned long long)tcp_engine_counter(W.s.eng, TCP_CNT_retransmits));
 	if (getenv("SIM_VERBOSE"))
+		printf("server: ooo_dropped %llu out_of_window %llu\n",
+		       (unsigned long long)tcp_engine_counter(W.s.eng, TCP_CNT_ooo_dropped),
+		       (unsigned long long)tcp_engine_counter(W.s.eng, TCP_CNT_out_of_window));
+	if (getenv("SIM_VERBOSE"))
 		printf("client: rto_expired %llu fast_retransmits %llu\n",
 		       (unsigned long long)tcp_engine_counter(W.c.eng, TCP_CNT_rto_expired),
 		       (unsigned long long)tcp_engine_counter(W.c.eng, TCP_CNT_fast_retransmits));
