@@ -10,6 +10,8 @@
  * arrives. Each link has a one-way delay, a rate (serialization and a drop-tail queue) and
  * random loss; the WAN link carries --rtt-ms/--rate-mbps/--loss, the LAN link 1 ms/1 Gbit/s.
  *
+ * --isn N starts every connection at sequence N (sequence wrap).
+ *
  * Exit status 0 when all N bytes arrived intact, every connection closed cleanly, no mbuf is
  * left, and (relay mode) the gateway never held more than its configured bound.
  */
@@ -306,6 +308,8 @@ static void trace_sender(void)
 	printf("%8.3f q=%llu %s\n", W.now / 1e6, (unsigned long long)W.wan_up.queued_bytes, line);
 }
 
+static uint32_t sim_isn; /* --isn: every connection's ISN (0: keyed as usual) */
+
 static struct tcp_engine *make_engine(const char *name, struct node *n, uint8_t key)
 {
 	struct tcp_engine_params ep = {
@@ -315,6 +319,7 @@ static struct tcp_engine *make_engine(const char *name, struct node *n, uint8_t 
 	        .timer_tick_us = 1000,
 	        .isn_secret = {key, 1, 2, 3},
 	        .deterministic = true,
+	        .fixed_isn = sim_isn,
 	        .tx = on_tx,
 	        .recv = on_recv,
 	        .event = on_event,
@@ -347,6 +352,7 @@ int main(int argc, char **argv)
 	        {"relay", no_argument, NULL, 'R'},
 	        {"deferred", no_argument, NULL, 'D'},
 	        {"server-kbps", required_argument, NULL, 'K'},
+	        {"isn", required_argument, NULL, 'I'},
 	        {NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -387,6 +393,9 @@ int main(int argc, char **argv)
 			break;
 		case 'K':
 			server_kbps = atof(optarg);
+			break;
+		case 'I':
+			sim_isn = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
 		default:
 			return 2;
