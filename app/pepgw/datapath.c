@@ -3,9 +3,11 @@
  * The run-to-completion loop of one worker lcore:
  *
  *   rx_burst per queue → parse → ARP / to us (ICMP echo) / transit
- *   transit: TTL check → classify the burst (flow table + first-match rules)
- *            → drop | forward: route → TTL decrement → MSS clamp → fragmentation policy
- *            → next-hop MAC (ARP, packets held while resolving) → per-port TX buffer
+ *   transit: classify the burst (flow table + first-match rules)
+ *            → drop | forward: routes of the burst at once (rte_lpm bulk) → TTL decrement
+ *            → MSS clamp → fragmentation policy → next-hop MAC (per-lcore next-hop array
+ *            for gateways, else ARP with packets held while resolving) → per-port TX buffer
+ *   counters of the common path are summed per burst and added once
  *   once per iteration: flush TX buffers, ARP learnings from other lcores, timers
  *   idle: after GW_IDLE_POLLS empty polls sleep idle_sleep_us
  *
@@ -264,31 +266,95 @@ void gw_ip_output(struct gw_lcore *lc, struct rte_mbuf *m, uint32_t dst_ip, uint
 	l2_output(lc, port, nh, m, now);
 }
 
-void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
-		const struct flow_action *act, uint64_t now)
+/* Counters of the forwarding path, summed over a burst and added to the lcore's block once. */
+struct fwd_acc {
+	uint32_t forwarded;
+	uint32_t tx_packets;
+	uint64_t tx_bytes;
+	uint32_t arp_gen; /* net_arp_generation(lc->arp) when the burst started */
+};
+
+static inline void fwd_acc_init(struct gw_lcore *lc, struct fwd_acc *acc)
+{
+	acc->forwarded = 0;
+	acc->tx_packets = 0;
+	acc->tx_bytes = 0;
+	/* Only learn, static add and removal change it: none happens while a burst forwards. */
+	acc->arp_gen = net_arp_generation(lc->arp);
+}
+
+static inline void fwd_acc_flush(struct gw_lcore *lc, const struct fwd_acc *acc)
+{
+	stats_add(lc->stats, STAT_forwarded, acc->forwarded);
+	stats_add(lc->stats, STAT_tx_packets, acc->tx_packets);
+	stats_add(lc->stats, STAT_tx_bytes, acc->tx_bytes);
+}
+
+/* Refill next-hop slot c for hop from the ARP table; false when the next hop is unresolved. */
+static bool nh_fill(struct gw_lcore *lc, struct gw_nh *c, const struct net_route_hop *hop,
+		    const struct fwd_acc *acc, uint64_t now)
+{
+	struct rte_ether_addr mac;
+	uint64_t until;
+	if (net_arp_lookup(lc->arp, hop->port, hop->next_hop, now, &mac, &until) != 0)
+		return false;
+	c->dst = mac;
+	c->src = lc->gw->ports[hop->port].info.mac;
+	c->port = hop->port;
+	c->ip = hop->next_hop;
+	c->arp_gen = acc->arp_gen;
+	c->valid_until_us = until;
+	return true;
+}
+
+/* Send m (its IPv4 header final) to hop: the next-hop array for gateways, else ARP. */
+static __rte_always_inline void nh_output(struct gw_lcore *lc, const struct net_route_hop *hop,
+					  struct rte_mbuf *m, struct fwd_acc *acc, uint64_t now)
+{
+	if (likely(hop->nh_id < lc->n_nh)) {
+		struct gw_nh *c = &lc->nh[hop->nh_id];
+		if (likely((c->ip == hop->next_hop && c->port == hop->port &&
+			    c->arp_gen == acc->arp_gen && now < c->valid_until_us) ||
+			   nh_fill(lc, c, hop, acc, now))) {
+			memcpy(rte_pktmbuf_mtod(m, void *), &c->dst, 2 * RTE_ETHER_ADDR_LEN);
+			acc->tx_packets++;
+			acc->tx_bytes += m->pkt_len;
+			rte_eth_tx_buffer(lc->gw->ports[c->port].info.port_id, (uint16_t)lc->idx,
+					  lc->txb[c->port], m);
+			return;
+		}
+	}
+	/* Connected destination, or a gateway not resolved yet: ARP (may hold m). */
+	l2_output(lc, hop->port, hop->next_hop, m, now);
+}
+
+/* Forward a transit packet whose route is hop. Takes m. */
+static __rte_always_inline void forward_one(struct gw_lcore *lc, struct rte_mbuf *m,
+					    struct net_hdrs *h, const struct flow_action *act,
+					    const struct net_route_hop *hop, struct fwd_acc *acc,
+					    uint64_t now)
 {
 	struct gw *gw = lc->gw;
-	uint16_t port;
-	uint32_t nh;
 
-	if (net_route_lookup(gw->routes, h->dst, &port, &nh) < 0) {
+	if (unlikely(hop->port == NET_ROUTE_NO_PORT)) {
 		send_icmp_error(lc, m, h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_HOST_UNREACH, 0,
 				now);
 		drop(lc, m, STAT_drop_no_route);
 		return;
 	}
+	uint16_t port = hop->port;
 	const struct gw_port *out = &gw->ports[port];
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, h->l2_len);
 
-	if (net_ipv4_dec_ttl(ip) != 0) {
+	if (unlikely(net_ipv4_dec_ttl(ip) != 0)) {
 		send_icmp_error(lc, m, h, NET_ICMP_TIME_EXCEEDED, NET_ICMP_CODE_TTL_EXCEEDED, 0,
 				now);
 		drop(lc, m, STAT_drop_ttl_exceeded);
 		return;
 	}
 
-	if (h->proto == IPPROTO_TCP && (h->flags & NET_F_L4) && (h->tcp_flags & RTE_TCP_SYN_FLAG) &&
-	    act->mss_mode != CFG_MSS_OFF) {
+	if (unlikely(h->proto == IPPROTO_TCP && (h->flags & NET_F_L4) &&
+		     (h->tcp_flags & RTE_TCP_SYN_FLAG) && act->mss_mode != CFG_MSS_OFF)) {
 		uint32_t off = h->l2_len + h->l3_len;
 		uint32_t seg = rte_pktmbuf_data_len(m);
 		enum mss_result r = mss_clamp(rte_pktmbuf_mtod_offset(m, uint8_t *, off),
@@ -303,7 +369,7 @@ void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
 			stats_inc(lc->stats, s);
 	}
 
-	if (h->ip_total_len > out->mtu) {
+	if (unlikely(h->ip_total_len > out->mtu)) {
 		enum frag_verdict v = frag_decide((enum frag_policy)act->fragment, h->ip_total_len,
 						  h->flags & NET_F_DF, out->mtu);
 		if (v == FRAG_DROP_NEED_FRAG) {
@@ -326,9 +392,9 @@ void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
 			stats_add(lc->stats, STAT_frag_fragments, (uint64_t)n);
 			if (v == FRAG_FRAGMENT_CLEAR_DF)
 				stats_inc(lc->stats, STAT_frag_df_cleared);
-			stats_inc(lc->stats, STAT_forwarded);
+			acc->forwarded++;
 			for (int i = 0; i < n; i++)
-				l2_output(lc, port, nh, frags[i], now);
+				nh_output(lc, hop, frags[i], acc, now);
 			return;
 		}
 		/* FRAG_OUTER needs the tunnel: the config loader refuses it, so never here. */
@@ -337,15 +403,45 @@ void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
 			return;
 		}
 	}
-	stats_inc(lc->stats, STAT_forwarded);
-	l2_output(lc, port, nh, m, now);
+	acc->forwarded++;
+	nh_output(lc, hop, m, acc, now);
+}
+
+void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
+		const struct flow_action *act, uint64_t now)
+{
+	struct net_route_hop hop;
+	struct fwd_acc acc;
+	fwd_acc_init(lc, &acc);
+	net_route_lookup_bulk(lc->gw->routes, &h->dst, 1, &hop);
+	forward_one(lc, m, h, act, &hop, &acc, now);
+	fwd_acc_flush(lc, &acc);
+}
+
+/* Forward n transit packets: their routes in one bulk lookup, then each in turn. */
+static void forward_burst(struct gw_lcore *lc, struct rte_mbuf **m, struct net_hdrs **h,
+			  const struct flow_action **act, unsigned int n, uint64_t now)
+{
+	uint32_t dst[GW_BURST_MAX];
+	struct net_route_hop hop[GW_BURST_MAX];
+	struct fwd_acc acc;
+
+	if (n == 0)
+		return;
+	for (unsigned int i = 0; i < n; i++)
+		dst[i] = h[i]->dst;
+	net_route_lookup_bulk(lc->gw->routes, dst, n, hop);
+	fwd_acc_init(lc, &acc);
+	for (unsigned int i = 0; i < n; i++)
+		forward_one(lc, m[i], h[i], act[i], &hop[i], &acc, now);
+	fwd_acc_flush(lc, &acc);
 }
 
 /* A packet that passed the parser and is not for us: fill its classification input. */
 static void match_input(const struct net_hdrs *h, uint16_t port, struct flow_pkt_info *fi,
 			uint32_t bytes)
 {
-	memset(fi, 0, sizeof(*fi));
+	/* Every field is written (no memset): the IPv4 address unions' other words are zero. */
 	fi->m.family = FLOW_FAMILY_IPV4;
 	fi->m.proto = h->proto;
 	fi->m.dscp = h->dscp;
@@ -353,8 +449,10 @@ static void match_input(const struct net_hdrs *h, uint16_t port, struct flow_pkt
 	fi->m.ingress_port = port;
 	fi->m.sport = h->sport;
 	fi->m.dport = h->dport;
-	fi->m.src.v4 = h->src;
-	fi->m.dst.v4 = h->dst;
+	fi->m.src.w[0] = h->src;
+	fi->m.src.w[1] = fi->m.src.w[2] = fi->m.src.w[3] = 0;
+	fi->m.dst.w[0] = h->dst;
+	fi->m.dst.w[1] = fi->m.dst.w[2] = fi->m.dst.w[3] = 0;
 	fi->bytes = bytes;
 }
 
@@ -374,8 +472,8 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	struct flow_pkt_info fi[GW_BURST_MAX];
 	struct flow_result fr[GW_BURST_MAX];
 	unsigned int nt = 0;
+	uint64_t rx_bytes = 0;
 
-	stats_add(lc->stats, STAT_rx_packets, n);
 	for (uint16_t i = 0; i < n && i < GW_PREFETCH; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
@@ -383,30 +481,31 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		struct net_hdrs *h = &hdrs[nt];
 		if (i + GW_PREFETCH < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + GW_PREFETCH], void *));
-		stats_add(lc->stats, STAT_rx_bytes, m->pkt_len);
+		rx_bytes += m->pkt_len;
 		int rc = net_parse_mbuf(m, h);
-		if (rc != 0) {
+		if (unlikely(rc != 0)) {
 			drop(lc, m, rc);
 			continue;
 		}
-		if (h->flags & NET_F_VLAN) {
+		if (unlikely(h->flags & (NET_F_VLAN | NET_F_ARP))) {
 			/* Ports carry untagged traffic; a tag would be forwarded unchanged. */
-			drop(lc, m, STAT_drop_vlan);
-			continue;
-		}
-		if (h->flags & NET_F_ARP) {
+			if (h->flags & NET_F_VLAN) {
+				drop(lc, m, STAT_drop_vlan);
+				continue;
+			}
 			arp_input(lc, port, m, h, now);
 			continue;
 		}
-		if (net_ipv4_is_martian_src(h->src)) {
+		if (unlikely(net_ipv4_is_martian_src(h->src))) {
 			drop(lc, m, STAT_drop_martian);
 			continue;
 		}
-		if (is_our_address(gw, h->dst)) {
+		if (unlikely(is_our_address(gw, h->dst))) {
 			local_input(lc, port, m, h, now);
 			continue;
 		}
-		if ((h->flags & NET_F_L2_MCAST) || is_broadcast_for(&gw->ports[port], h->dst)) {
+		if (unlikely((h->flags & NET_F_L2_MCAST) ||
+			     is_broadcast_for(&gw->ports[port], h->dst))) {
 			drop(lc, m, STAT_drop_not_for_us);
 			continue;
 		}
@@ -417,6 +516,8 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		match_input(h, port, &fi[nt], m->pkt_len);
 		transit[nt++] = m;
 	}
+	stats_add(lc->stats, STAT_rx_packets, n);
+	stats_add(lc->stats, STAT_rx_bytes, rx_bytes);
 	if (nt == 0)
 		return;
 
@@ -425,27 +526,35 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 						   lc->rule_counters, &n_full);
 	stats_add(lc->stats, STAT_flow_created, created);
 	stats_add(lc->stats, STAT_drop_flow_table_full, n_full);
+
+	/* The packets to forward, in arrival order, for one bulk route lookup. */
+	struct rte_mbuf *fwd[GW_BURST_MAX];
+	struct net_hdrs *fwd_h[GW_BURST_MAX];
+	const struct flow_action *fwd_act[GW_BURST_MAX];
+	unsigned int nf = 0;
 	for (unsigned int i = 0; i < nt; i++) {
 		switch (fr[i].act->action) {
 		case CFG_ACTION_DROP:
 			drop(lc, transit[i], STAT_drop_rule);
-			break;
+			continue;
 		case CFG_ACTION_ACCELERATE:
 			if (lc->accel != NULL && fr[i].entry != NULL && hdrs[i].proto == IPPROTO_TCP &&
 			    (hdrs[i].flags & NET_F_L4) && !(hdrs[i].flags & NET_F_FRAG)) {
 				accel_input(lc->accel, transit[i], &hdrs[i], fr[i].entry, &fr[i], now);
-				break;
+				continue;
 			}
 			/* No entry (table full), a fragment, or no engine: forward unsplit. */
 			stats_inc(lc->stats, STAT_accel_fallback);
-			gw_forward(lc, transit[i], &hdrs[i], fr[i].act, now);
 			break;
 		case CFG_ACTION_FORWARD:
 		default:
-			gw_forward(lc, transit[i], &hdrs[i], fr[i].act, now);
 			break;
 		}
+		fwd[nf] = transit[i];
+		fwd_h[nf] = &hdrs[i];
+		fwd_act[nf++] = fr[i].act;
 	}
+	forward_burst(lc, fwd, fwd_h, fwd_act, nf, now);
 }
 
 static void timers(struct gw_lcore *lc, uint64_t now)
@@ -625,6 +734,11 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 				return -ENOSPC;
 			}
 		}
+		lc->n_nh = net_route_nh_slots(gw->routes);
+		lc->nh = rte_zmalloc_socket("gw_nh", sizeof(*lc->nh) * lc->n_nh,
+					    RTE_CACHE_LINE_SIZE, socket);
+		if (lc->nh == NULL)
+			goto nomem;
 		lc->icmp_limit = rte_zmalloc_socket("icmp_limit", sizeof(*lc->icmp_limit), 0,
 						    socket);
 		if (lc->icmp_limit == NULL)
@@ -652,6 +766,7 @@ void gw_lcores_free(struct gw *gw)
 		accel_free(lc->accel);
 		rte_free(lc->rule_counters);
 		net_arp_free(lc->arp);
+		rte_free(lc->nh);
 		rte_free(lc->icmp_limit);
 		rte_ring_free(lc->arp_notes);
 	}

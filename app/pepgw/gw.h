@@ -9,6 +9,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_ethdev.h>
@@ -51,6 +52,24 @@ struct gw_arp_note {
 };
 _Static_assert(sizeof(struct gw_arp_note) % 4 == 0, "rte_ring elements are multiples of 4 bytes");
 
+/*
+ * A gateway next hop as this lcore last resolved it (DPDK l3fwd's next-hop array): indexed by
+ * the route's next-hop slot (net_route_hop.nh_id), it holds the frame's Ethernet destination
+ * and source ready to copy, so a forwarded packet costs one 12-byte copy instead of an ARP
+ * lookup. Valid while ip/port match the route's, the ARP table's generation is arp_gen and
+ * now < valid_until_us (the ARP entry's own expiry); otherwise the packet takes the ARP path
+ * (resolution, held packets) and the slot is refilled.
+ */
+struct gw_nh {
+	struct rte_ether_addr dst, src; /* in Ethernet header order: one copy */
+	uint16_t port;
+	uint16_t reserved;
+	uint32_t ip;
+	uint32_t arp_gen;
+	uint64_t valid_until_us; /* 0 = empty */
+};
+_Static_assert(offsetof(struct gw_nh, src) == RTE_ETHER_ADDR_LEN, "dst then src, like the header");
+
 struct gw_lcore {
 	unsigned int lcore_id;
 	unsigned int idx;	/* 0..n_lcores-1: rx/tx queue index on every port */
@@ -60,6 +79,8 @@ struct gw_lcore {
 	struct flow_table *flows;
 	struct flow_rule_counters *rule_counters; /* per rule, this lcore's */
 	struct net_arp_table *arp;
+	struct gw_nh *nh;		/* net_route_nh_slots() entries */
+	uint32_t n_nh;
 	struct net_ratelimit *icmp_limit;
 	struct rte_ring *arp_notes;	/* gw_arp_note by value from other lcores (multi-producer) */
 	struct accel *accel;		/* split TCP; NULL when no rule accelerates */

@@ -5,12 +5,7 @@
 #include <rte_hash_crc.h>
 
 #include "flow.h"
-
-/* An IPv4 endpoint as one comparable integer: address above port. */
-static inline uint64_t endpoint4(uint32_t addr, uint16_t port)
-{
-	return ((uint64_t)addr << 16) | port;
-}
+#include "flow_private.h"
 
 int flow_key_make(struct flow_key *key, const struct flow_match_input *in)
 {
@@ -23,7 +18,7 @@ int flow_key_make(struct flow_key *key, const struct flow_match_input *in)
 	key->proto = in->proto;
 	if (in->family == FLOW_FAMILY_IPV4) {
 		key->family = FLOW_FAMILY_IPV4;
-		side = endpoint4(in->src.v4, sport) > endpoint4(in->dst.v4, dport);
+		side = flow_endpoint4(in->src.v4, sport) > flow_endpoint4(in->dst.v4, dport);
 		key->addr[side].v4 = in->src.v4;
 		key->addr[!side].v4 = in->dst.v4;
 	} else if (in->family == FLOW_FAMILY_IPV6) {
@@ -47,11 +42,14 @@ uint32_t flow_key_hash(const void *data, uint32_t key_len, uint32_t init_val)
 
 	/* family, proto, ports: the first 8 bytes, one CRC step. */
 	memcpy(&head, k, sizeof(head));
-	init_val = rte_hash_crc_8byte(head, init_val);
-	if (k->family == FLOW_FAMILY_IPV4) {
-		/* The rest of an IPv4 key is zero by construction: skip it. */
-		init_val = rte_hash_crc_4byte(k->addr[0].v4, init_val);
-		return rte_hash_crc_4byte(k->addr[1].v4, init_val);
+	/* The rest of an IPv4 key is zero by construction: skip it. */
+	if (k->family == FLOW_FAMILY_IPV4)
+		return flow_key_hash_v4(head, k->addr[0].v4, k->addr[1].v4, init_val);
+	init_val = flow_crc8(head, init_val);
+	for (unsigned int i = 0; i < sizeof(k->addr) / 8; i++) {
+		uint64_t w;
+		memcpy(&w, (const uint8_t *)k->addr + 8 * i, 8);
+		init_val = flow_crc8(w, init_val);
 	}
-	return rte_hash_crc(k->addr, sizeof(k->addr), init_val);
+	return init_val;
 }

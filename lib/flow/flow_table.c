@@ -254,16 +254,37 @@ unsigned int flow_table_age(struct flow_table *t, uint64_t now_us, unsigned int 
 	return expired;
 }
 
-static inline void count_packet(struct flow_rule_counters *c, int rule, uint32_t bytes, int created)
-{
-	struct flow_rule_counters *s;
+/*
+ * Rule counters of a burst: consecutive packets of the same rule (the common case: a burst is
+ * mostly one or two rules) are summed in registers and added to the lcore's array when the
+ * rule changes and at the end of the burst, instead of a read-modify-write per packet.
+ */
+struct rule_acc {
+	struct flow_rule_counters *c; /* may be NULL: nothing counted */
+	int rule;
+	uint64_t packets, bytes, flows;
+};
 
-	if (c == NULL)
+static inline void rule_acc_flush(struct rule_acc *a)
+{
+	if (a->packets == 0 || a->c == NULL)
 		return;
-	s = &c[flow_rule_slot(rule)];
-	s->packets++;
-	s->bytes += bytes;
-	s->flows += (uint64_t)created;
+	struct flow_rule_counters *s = &a->c[flow_rule_slot(a->rule)];
+	s->packets += a->packets;
+	s->bytes += a->bytes;
+	s->flows += a->flows;
+	a->packets = a->bytes = a->flows = 0;
+}
+
+static inline void count_packet(struct rule_acc *a, int rule, uint32_t bytes, int created)
+{
+	if (unlikely(rule != a->rule)) {
+		rule_acc_flush(a);
+		a->rule = rule;
+	}
+	a->packets++;
+	a->bytes += bytes;
+	a->flows += (uint64_t)created;
 }
 
 static inline void entry_hit(struct flow_entry *e, struct flow_result *res, int side,
@@ -291,6 +312,7 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 	int32_t pos[RTE_HASH_LOOKUP_BULK_MAX];
 	int8_t side[RTE_HASH_LOOKUP_BULK_MAX];
 	unsigned int created_total = 0, full = 0;
+	struct rule_acc acc = {.c = counters, .rule = FLOW_RULE_DEFAULT};
 
 	for (unsigned int base = 0; base < n; base += RTE_HASH_LOOKUP_BULK_MAX) {
 		unsigned int m = RTE_MIN(n - base, (unsigned int)RTE_HASH_LOOKUP_BULK_MAX);
@@ -298,14 +320,13 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 		uint8_t ki[RTE_HASH_LOOKUP_BULK_MAX]; /* packet -> key index, or 0xff */
 
 		for (unsigned int i = 0; i < m; i++) {
-			int s = flow_key_make(&keys[nk], &pkts[base + i].m);
+			int s = flow_key_make_sig(&keys[nk], &pkts[base + i].m, &sig[nk]);
 			if (s < 0) {
 				ki[i] = UINT8_MAX;
 				continue;
 			}
 			side[nk] = (int8_t)s;
 			kp[nk] = &keys[nk];
-			sig[nk] = flow_key_hash(&keys[nk], sizeof(keys[nk]), 0);
 			ki[i] = (uint8_t)nk++;
 		}
 		if (nk > 0)
@@ -338,7 +359,7 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 					res->act = act;
 					res->rule = (int16_t)rule;
 					res->dir = FLOW_DIR_ORIG;
-					count_packet(counters, rule, p->bytes, 1);
+					count_packet(&acc, rule, p->bytes, 1);
 					full += k != UINT8_MAX;
 					continue;
 				}
@@ -346,9 +367,10 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 			entry_hit(e, res, side[k], p->bytes, now_us);
 			res->created = (uint8_t)created;
 			created_total += (unsigned int)created;
-			count_packet(counters, e->rule, p->bytes, created);
+			count_packet(&acc, e->rule, p->bytes, created);
 		}
 	}
+	rule_acc_flush(&acc);
 	if (n_full != NULL)
 		*n_full = full;
 	return created_total;

@@ -400,6 +400,55 @@ static void free_returns_every_mbuf(void **state)
 	assert_int_equal(rte_errno, EINVAL);
 }
 
+/* The read-only lookup behind the data path's next-hop cache, and the generation it keys on. */
+static void lookup_and_generation(void **state)
+{
+	struct net_arp_table *t = table("arp_lookup", 8, 2);
+	struct rte_ether_addr mac;
+	struct rte_mbuf *held[2];
+	struct net_arp_req req[4];
+	struct rte_mbuf *drop[4];
+	uint64_t until = 0;
+	unsigned int n, nr, nd;
+	uint32_t g0 = net_arp_generation(t);
+	/* Unknown: a miss that creates nothing. */
+	assert_int_equal(net_arp_lookup(t, 0, PEER_IP, 0, &mac, &until), -ENOENT);
+	assert_int_equal(net_arp_count(t), 0);
+	assert_int_equal(net_arp_generation(t), g0);
+	/* Learned: hit until the entry's expiry, which is reported. */
+	assert_int_equal(
+	        net_arp_learn(t, 0, PEER_IP, &peer_mac, S, NET_ARP_LEARN_CREATE, held, 2, &n), 0);
+	uint32_t g1 = net_arp_generation(t);
+	assert_int_not_equal(g1, g0);
+	assert_int_equal(net_arp_lookup(t, 0, PEER_IP, 2 * S, &mac, &until), 0);
+	assert_memory_equal(&mac, &peer_mac, sizeof(mac));
+	assert_int_equal(until, 11 * S);
+	assert_int_equal(net_arp_lookup(t, 1, PEER_IP, 2 * S, &mac, &until), -ENOENT);
+	assert_int_equal(net_arp_lookup(t, 0, PEER_IP, 11 * S, &mac, &until), -ENOENT);
+	/* A new MAC changes the generation (a cached copy of the old one is stale). */
+	assert_int_equal(net_arp_learn(t, 0, PEER_IP, &other_mac, 3 * S, 0, held, 2, &n), 0);
+	assert_int_not_equal(net_arp_generation(t), g1);
+	assert_int_equal(net_arp_lookup(t, 0, PEER_IP, 4 * S, &mac, &until), 0);
+	assert_memory_equal(&mac, &other_mac, sizeof(mac));
+	/* An unresolved next hop is not a hit. */
+	struct net_arp_miss miss;
+	assert_int_equal(net_arp_resolve(t, 0, PEER_IP + 1, NULL, 4 * S, &mac, &miss), -ENOENT);
+	assert_int_equal(net_arp_lookup(t, 0, PEER_IP + 1, 4 * S, &mac, &until), -ENOENT);
+	/* Removal by the tick changes the generation. */
+	uint32_t g2 = net_arp_generation(t);
+	nr = 4, nd = 4;
+	net_arp_tick(t, 14 * S, req, &nr, drop, &nd);
+	assert_int_not_equal(net_arp_generation(t), g2);
+	assert_int_equal(net_arp_lookup(t, 0, PEER_IP, 14 * S, &mac, &until), -ENOENT);
+	/* Static: never expires. */
+	uint32_t g3 = net_arp_generation(t);
+	assert_int_equal(net_arp_add_static(t, 1, PEER_IP, &peer_mac, held, 2, &n), 0);
+	assert_int_not_equal(net_arp_generation(t), g3);
+	assert_int_equal(net_arp_lookup(t, 1, PEER_IP, 1000 * S, &mac, &until), 0);
+	assert_true(until == UINT64_MAX);
+	net_arp_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +463,7 @@ int main(void)
 	        cmocka_unit_test(static_and_gratuitous),
 	        cmocka_unit_test(table_full),
 	        cmocka_unit_test(free_returns_every_mbuf),
+	        cmocka_unit_test(lookup_and_generation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

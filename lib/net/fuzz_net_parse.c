@@ -116,6 +116,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	int rc2 = net_parse_ex(f, (uint32_t)len, (uint32_t)len, NET_PARSE_NO_IP_CSUM, &h2);
 	if (rc == 0 && (rc2 != 0 || memcmp(&h, &h2, sizeof(h)) != 0))
 		abort();
+	/* The mbuf parser's inline fast path must agree with the full parser on any bytes. */
+	if (len > 0) {
+		struct rte_mbuf *m = to_mbuf(f, len);
+		struct net_hdrs a, b;
+		memset(&a, 0x5a, sizeof(a));
+		memset(&b, 0xa5, sizeof(b));
+		int ra = net_parse_mbuf(m, &a), rb = net_parse_mbuf_full(m, &b);
+		if (ra != rb || (ra == 0 && memcmp(&a, &b, sizeof(a)) != 0))
+			abort();
+		rte_pktmbuf_free(m);
+	}
 	if (rc == 0) {
 		check_bounds(&h, len);
 		if (h.flags & NET_F_ARP) {

@@ -23,11 +23,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include "net_csum.h"
 #include "stats.h"
 
 /* Result flags of net_parse (struct net_hdrs.flags). */
@@ -123,8 +125,94 @@ int net_parse_ex(const uint8_t *frame, uint32_t hdr_len, uint32_t frame_len, uns
  * Parse the frame of an mbuf: headers in the first segment, lengths against pkt_len. Uses the
  * RX IP checksum offload flags (GOOD skips the software check, BAD drops with
  * STAT_drop_ip_csum). Does not modify the mbuf; see net_hdrs_to_mbuf.
+ * This is the full parser; net_parse_mbuf (below) gives the same result, faster for the
+ * usual frame.
  */
-int net_parse_mbuf(const struct rte_mbuf *m, struct net_hdrs *h);
+int net_parse_mbuf_full(const struct rte_mbuf *m, struct net_hdrs *h);
+
+static inline uint16_t net_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t net_rd32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return rte_be_to_cpu_32(v);
+}
+
+/*
+ * net_parse_mbuf_full with the data path's usual frame handled inline: untagged Ethernet,
+ * IPv4 without options, not a fragment, a complete TCP or UDP header, a good IPv4 header
+ * checksum (or RX offload says GOOD). Every check the full parser makes for such a frame is
+ * made here (lengths against the first segment and pkt_len, TCP data offset, UDP length);
+ * anything else, every error included, goes to the full parser, so results and drop reasons
+ * are the same (parse_test and the fuzz target compare both).
+ */
+static inline int net_parse_mbuf(const struct rte_mbuf *m, struct net_hdrs *h)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t seg = m->data_len, len = m->pkt_len;
+	uint64_t ipck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	/* Ethernet + IPv4 + the 20 bytes of a TCP header, all in the first segment. */
+	if (likely(seg >= RTE_ETHER_HDR_LEN + NET_IPV4_MIN_HLEN + NET_TCP_MIN_HLEN && seg <= len &&
+	           ipck != RTE_MBUF_F_RX_IP_CKSUM_BAD)) {
+		const uint8_t *ip = f + RTE_ETHER_HDR_LEN;
+		const uint8_t *l4 = ip + NET_IPV4_MIN_HLEN;
+		uint32_t total = net_rd16(ip + 2);
+		uint16_t frag = net_rd16(ip + 6);
+		uint8_t proto = ip[9];
+		if (likely(net_rd16(f + 12) == RTE_ETHER_TYPE_IPV4 && ip[0] == 0x45 &&
+		           total >= NET_IPV4_MIN_HLEN && total <= len - RTE_ETHER_HDR_LEN &&
+		           (frag & 0x3fff) == 0 && (proto == IPPROTO_TCP || proto == IPPROTO_UDP) &&
+		           (ipck == RTE_MBUF_F_RX_IP_CKSUM_GOOD ||
+		            net_csum_ipv4_hdr_ok(ip, NET_IPV4_MIN_HLEN)))) {
+			uint32_t ip_payload = total - NET_IPV4_MIN_HLEN, l4_len, payload;
+			if (proto == IPPROTO_TCP) {
+				l4_len = (uint32_t)(l4[12] >> 4) * 4;
+				/* The first segment holds seg - 34 >= 20 bytes of it. */
+				if (unlikely(ip_payload < NET_TCP_MIN_HLEN ||
+				             l4_len < NET_TCP_MIN_HLEN || l4_len > ip_payload ||
+				             l4_len > seg - RTE_ETHER_HDR_LEN - NET_IPV4_MIN_HLEN))
+					goto full;
+				payload = ip_payload - l4_len;
+			} else {
+				/* RFC 768: the UDP length, within the datagram, bounds the payload.
+				 */
+				uint32_t ulen = net_rd16(l4 + 4);
+				if (unlikely(ip_payload < NET_UDP_HLEN || ulen < NET_UDP_HLEN ||
+				             ulen > ip_payload))
+					goto full;
+				l4_len = NET_UDP_HLEN;
+				payload = ulen - NET_UDP_HLEN;
+			}
+			memset(h, 0, sizeof(*h));
+			h->l2_len = RTE_ETHER_HDR_LEN;
+			h->l3_len = NET_IPV4_MIN_HLEN;
+			h->l4_len = (uint16_t)l4_len;
+			h->payload_off = (uint16_t)(RTE_ETHER_HDR_LEN + NET_IPV4_MIN_HLEN + l4_len);
+			h->payload_len = (uint16_t)payload;
+			h->ethertype = RTE_ETHER_TYPE_IPV4;
+			h->flags = NET_F_IPV4 | NET_F_L4 | ((frag & 0x4000) ? NET_F_DF : 0) |
+			           ((f[0] & 1) ? NET_F_L2_MCAST : 0);
+			h->ip_total_len = (uint16_t)total;
+			h->ip_id = net_rd16(ip + 4);
+			h->proto = proto;
+			h->ttl = ip[8];
+			h->dscp = ip[1] >> 2;
+			h->ecn = ip[1] & 3;
+			h->tcp_flags = proto == IPPROTO_TCP ? l4[13] : 0;
+			h->src = net_rd32(ip + 12);
+			h->dst = net_rd32(ip + 16);
+			h->sport = net_rd16(l4);
+			h->dport = net_rd16(l4 + 2);
+			return 0;
+		}
+	}
+full:
+	return net_parse_mbuf_full(m, h);
+}
 
 /* Copy l2_len/l3_len/l4_len into the mbuf's TX offload fields. */
 static inline void net_hdrs_to_mbuf(const struct net_hdrs *h, struct rte_mbuf *m)
@@ -161,6 +249,21 @@ static inline bool net_ipv4_is_martian_src(uint32_t a)
  * (the packet must not be forwarded; send ICMP time exceeded). The header is not modified
  * then.
  */
-int net_ipv4_dec_ttl(struct rte_ipv4_hdr *ip);
+static inline int net_ipv4_dec_ttl(struct rte_ipv4_hdr *ip)
+{
+	if (ip->time_to_live <= 1)
+		return STAT_drop_ttl_exceeded;
+	/*
+	 * TTL is the high byte of the 16-bit word it shares with the protocol (RFC 1624 4). The
+	 * new word is computed, not re-read after the byte store: a 2-byte load overlapping a
+	 * fresh 1-byte store stalls store-to-load forwarding on every forwarded packet.
+	 */
+	uint16_t old_w, new_w;
+	memcpy(&old_w, &ip->time_to_live, 2);
+	new_w = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(old_w) - 0x0100));
+	memcpy(&ip->time_to_live, &new_w, 2);
+	ip->hdr_checksum = net_csum_update16(ip->hdr_checksum, old_w, new_w);
+	return 0;
+}
 
 #endif

@@ -56,6 +56,7 @@ struct net_arp_table {
 	uint32_t slots; /* entries[] length: the hash's key positions */
 	uint32_t count;
 	uint32_t cursor; /* where net_arp_tick resumes after a full output array */
+	uint32_t gen;    /* net_arp_generation */
 	struct arp_entry *e;
 	struct rte_mbuf **q; /* slots * queue_len */
 };
@@ -234,6 +235,7 @@ static void entry_del(struct net_arp_table *t, uint32_t idx)
 	rte_hash_del_key(t->hash, &k);
 	e->state = ARP_FREE;
 	t->count--;
+	t->gen++;
 }
 
 static bool mac_usable(const struct rte_ether_addr *mac)
@@ -254,6 +256,7 @@ int net_arp_add_static(struct net_arp_table *t, uint16_t port, uint32_t ip,
 	struct arp_entry *e = &t->e[idx];
 	e->state = ARP_STATIC;
 	e->mac = *mac;
+	t->gen++;
 	queue_release(t, (uint32_t)idx, held, n_held);
 	return 0;
 }
@@ -313,6 +316,46 @@ int net_arp_resolve(struct net_arp_table *t, uint16_t port, uint32_t ip, struct 
 	return NET_ARP_HELD;
 }
 
+/* The front-cache probe: the entry index of a usable (static or unexpired) port/ip, or -1. */
+static inline int32_t front_hit(const struct net_arp_table *t, uint16_t port, uint32_t ip,
+                                uint64_t now_us)
+{
+	int32_t idx = t->front[arp_front_slot(port, ip)];
+	if (idx < 0)
+		return -1;
+	const struct arp_entry *e = &t->e[idx];
+	if (e->ip == ip && e->port == port &&
+	    (e->state == ARP_STATIC || (e->state == ARP_REACHABLE && now_us < e->deadline_us)))
+		return idx;
+	return -1;
+}
+
+int net_arp_lookup(struct net_arp_table *t, uint16_t port, uint32_t ip, uint64_t now_us,
+                   struct rte_ether_addr *mac, uint64_t *valid_until_us)
+{
+	int32_t idx = front_hit(t, port, ip, now_us);
+	if (idx < 0) {
+		struct arp_key k = make_key(port, ip);
+		idx = rte_hash_lookup(t->hash, &k);
+		if (idx < 0)
+			return -ENOENT;
+		const struct arp_entry *e = &t->e[idx];
+		if (!(e->state == ARP_STATIC ||
+		      (e->state == ARP_REACHABLE && now_us < e->deadline_us)))
+			return -ENOENT;
+		t->front[arp_front_slot(port, ip)] = idx;
+	}
+	const struct arp_entry *e = &t->e[idx];
+	*mac = e->mac;
+	*valid_until_us = e->state == ARP_STATIC ? UINT64_MAX : e->deadline_us;
+	return 0;
+}
+
+uint32_t net_arp_generation(const struct net_arp_table *t)
+{
+	return t->gen;
+}
+
 int net_arp_learn(struct net_arp_table *t, uint16_t port, uint32_t ip,
                   const struct rte_ether_addr *mac, uint64_t now_us, unsigned int flags,
                   struct rte_mbuf **held, unsigned int cap, unsigned int *n_held)
@@ -330,6 +373,7 @@ int net_arp_learn(struct net_arp_table *t, uint16_t port, uint32_t ip,
 	e->mac = *mac;
 	e->requests = 0;
 	e->deadline_us = now_us + t->p.lifetime_us;
+	t->gen++;
 	queue_release(t, (uint32_t)idx, held, n_held);
 	return 0;
 }

@@ -106,6 +106,22 @@ struct net_arp_miss {
 int net_arp_resolve(struct net_arp_table *t, uint16_t port, uint32_t ip, struct rte_mbuf *m,
                     uint64_t now_us, struct rte_ether_addr *mac, struct net_arp_miss *miss);
 
+/*
+ * Look up a resolved next hop without changing anything (no entry is created, no packet
+ * held): 0 with *mac and *valid_until_us (the entry's expiry, UINT64_MAX for a static entry)
+ * when ip on port is reachable at now_us, else -ENOENT (use net_arp_resolve).
+ * A caller may keep the answer until valid_until_us as long as net_arp_generation() has not
+ * changed (a per-lcore next-hop cache in front of the table).
+ */
+int net_arp_lookup(struct net_arp_table *t, uint16_t port, uint32_t ip, uint64_t now_us,
+                   struct rte_ether_addr *mac, uint64_t *valid_until_us);
+
+/*
+ * Changes whenever an entry's MAC, state or lifetime may have changed (learn, static add,
+ * removal): answers of net_arp_lookup taken under another generation are stale.
+ */
+uint32_t net_arp_generation(const struct net_arp_table *t);
+
 /* Flags of net_arp_learn. */
 #define NET_ARP_LEARN_CREATE 0x1 /* create the entry if missing (the ARP was for us) */
 

@@ -102,6 +102,18 @@ static inline uint16_t net_csum_ipv4_hdr(const struct rte_ipv4_hdr *ip)
 /* True when the header at ip (hlen bytes, already bounds-checked) has a correct checksum. */
 static inline bool net_csum_ipv4_hdr_ok(const void *ip, unsigned int hlen)
 {
+	if (likely(hlen == 20)) {
+		/*
+		 * No options (nearly every packet): five independent 32-bit loads into a 64-bit
+		 * accumulator, no loop; folding 64 -> 16 bits gives the RFC 1071 sum.
+		 */
+		uint32_t w[5];
+		memcpy(w, ip, sizeof(w));
+		uint64_t acc = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+		acc = (acc & 0xffffffffu) + (acc >> 32);
+		acc = (acc & 0xffffffffu) + (acc >> 32);
+		return net_csum_fold((uint32_t)acc) == 0xffff;
+	}
 	return net_csum_partial(ip, hlen, 0) == 0xffff;
 }
 

@@ -230,7 +230,7 @@ int net_parse(const uint8_t *frame, uint32_t len, struct net_hdrs *h)
 	return net_parse_ex(frame, len, len, 0, h);
 }
 
-int net_parse_mbuf(const struct rte_mbuf *m, struct net_hdrs *h)
+int net_parse_mbuf_full(const struct rte_mbuf *m, struct net_hdrs *h)
 {
 	unsigned int opts = 0;
 	uint64_t ipck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
@@ -245,21 +245,4 @@ int net_parse_mbuf(const struct rte_mbuf *m, struct net_hdrs *h)
 		return rc;
 	}
 	return net_parse_ex(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, m->pkt_len, opts, h);
-}
-
-int net_ipv4_dec_ttl(struct rte_ipv4_hdr *ip)
-{
-	if (ip->time_to_live <= 1)
-		return STAT_drop_ttl_exceeded;
-	/*
-	 * TTL is the high byte of the 16-bit word it shares with the protocol (RFC 1624 4). The
-	 * new word is computed, not re-read after the byte store: a 2-byte load overlapping a
-	 * fresh 1-byte store stalls store-to-load forwarding on every forwarded packet.
-	 */
-	uint16_t old_w, new_w;
-	memcpy(&old_w, &ip->time_to_live, 2);
-	new_w = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(old_w) - 0x0100));
-	memcpy(&ip->time_to_live, &new_w, 2);
-	ip->hdr_checksum = net_csum_update16(ip->hdr_checksum, old_w, new_w);
-	return 0;
 }

@@ -160,6 +160,49 @@ int net_route_lookup(const struct net_route_table *rt, uint32_t dst, uint16_t *p
 	return 0;
 }
 
+/* rte_lpm_lookup_bulk takes at most this many per call on the stack here. */
+#define ROUTE_BULK 64
+
+unsigned int net_route_lookup_bulk(const struct net_route_table *rt, const uint32_t *dst,
+                                   unsigned int n, struct net_route_hop *out)
+{
+	uint32_t hop[ROUTE_BULK];
+	unsigned int found = 0;
+
+	for (unsigned int base = 0; base < n; base += ROUTE_BULK) {
+		unsigned int k = RTE_MIN(n - base, (unsigned int)ROUTE_BULK);
+		rte_lpm_lookup_bulk(rt->lpm, dst + base, hop, k);
+		for (unsigned int i = 0; i < k; i++) {
+			struct net_route_hop *o = &out[base + i];
+			uint32_t id;
+			if (hop[i] & RTE_LPM_LOOKUP_SUCCESS) {
+				id = hop[i] & 0x00ffffff; /* the 24-bit next-hop field */
+			} else if (rt->has_default) {
+				id = rt->default_nh;
+			} else {
+				o->next_hop = 0;
+				o->port = NET_ROUTE_NO_PORT;
+				o->reserved = 0;
+				o->nh_id = NET_ROUTE_NH_DIRECT;
+				continue;
+			}
+			const struct route_nh *nh = &rt->nh[id];
+			bool direct = nh->gw == NH_CONNECTED;
+			o->next_hop = direct ? dst[base + i] : nh->gw;
+			o->port = nh->port;
+			o->reserved = 0;
+			o->nh_id = direct ? NET_ROUTE_NH_DIRECT : id;
+			found++;
+		}
+	}
+	return found;
+}
+
+uint32_t net_route_nh_slots(const struct net_route_table *rt)
+{
+	return rt->nh_slots;
+}
+
 unsigned int net_route_count(const struct net_route_table *rt)
 {
 	return rt->count;

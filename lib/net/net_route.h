@@ -40,6 +40,33 @@ int net_route_del(struct net_route_table *rt, uint32_t prefix, uint8_t len);
 int net_route_lookup(const struct net_route_table *rt, uint32_t dst, uint16_t *port,
                      uint32_t *next_hop);
 
+/* Result of net_route_lookup_bulk for one destination. */
+struct net_route_hop {
+	uint32_t next_hop; /* the gateway, or the destination itself on a connected route */
+	uint16_t port;     /* NET_ROUTE_NO_PORT when no route covers the destination */
+	uint16_t reserved;
+	/*
+	 * Gateway routes: the next-hop slot (< net_route_nh_slots()), shared by every prefix via
+	 * the same gateway on the same port, so a caller can keep the resolved MAC per slot
+	 * (DPDK l3fwd's next-hop array). NET_ROUTE_NH_DIRECT on a connected route (the next hop
+	 * differs per destination) and when there is no route.
+	 */
+	uint32_t nh_id;
+};
+
+#define NET_ROUTE_NO_PORT   UINT16_MAX
+#define NET_ROUTE_NH_DIRECT UINT32_MAX
+
+/*
+ * Longest-prefix match for n destinations at once (rte_lpm_lookup_bulk): out[i] for dst[i].
+ * Returns the number of destinations that have a route.
+ */
+unsigned int net_route_lookup_bulk(const struct net_route_table *rt, const uint32_t *dst,
+                                   unsigned int n, struct net_route_hop *out);
+
+/* Size of a per-slot array indexed by net_route_hop.nh_id (gateway routes). */
+uint32_t net_route_nh_slots(const struct net_route_table *rt);
+
 /* Number of routes. */
 unsigned int net_route_count(const struct net_route_table *rt);
 

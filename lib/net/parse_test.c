@@ -389,6 +389,87 @@ static void mbuf_parse_uses_rx_offload_flags(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/* net_parse_mbuf (inline fast path) and net_parse_mbuf_full agree on m: result and fields. */
+static void expect_same_parse(struct rte_mbuf *m)
+{
+	struct net_hdrs a, b;
+	memset(&a, 0x5a, sizeof(a));
+	memset(&b, 0xa5, sizeof(b));
+	int ra = net_parse_mbuf(m, &a), rb = net_parse_mbuf_full(m, &b);
+	assert_int_equal(ra, rb);
+	if (ra == 0)
+		assert_memory_equal(&a, &b, sizeof(a));
+}
+
+/*
+ * The fast path must take exactly the frames it can and give the same answer: every kind of
+ * frame, every length cut of it (pkt_len and the first segment), every byte of the headers
+ * flipped, under each RX checksum flag.
+ */
+static void mbuf_fast_path_matches_full_parser(void **state)
+{
+	struct rte_mempool *mp = test_mbuf_pool();
+	assert_non_null(mp);
+	static const uint8_t mcast[6] = {1, 0, 0x5e, 0, 0, 1};
+	struct tpkt cases[] = {
+	        {.payload = 30, .tcp_opt_words = 2, .frag = 0x4000},
+	        {.tcp_flags = RTE_TCP_SYN_FLAG, .tcp_opt_words = 5, .tos = 0xb9},
+	        {.payload = 0},
+	        {.proto = IPPROTO_UDP, .payload = 5, .pad = 9},
+	        {.proto = IPPROTO_UDP, .payload = 0, .dst_mac = mcast},
+	        {.proto = IPPROTO_UDP, .payload = 12, .ip_opt_words = 1},
+	        {.vlan = true, .payload = 4},
+	        {.proto = IPPROTO_ICMP, .icmp_type = 8, .payload = 3},
+	        {.payload = 16, .frag = 0x2000},
+	        {.proto = 47, .payload = 20},
+	};
+	static const uint64_t ck[] = {0, RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_IP_CKSUM_BAD,
+	                              RTE_MBUF_F_RX_IP_CKSUM_NONE};
+	unsigned int fast = 0;
+	for (unsigned int c = 0; c < RTE_DIM(cases); c++) {
+		uint32_t len = tpkt_build(buf, &cases[c]);
+		for (unsigned int f = 0; f < RTE_DIM(ck); f++) {
+			for (uint32_t l = 0; l <= len; l++) {
+				struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+				assert_non_null(m);
+				memcpy(rte_pktmbuf_append(m, (uint16_t)l), buf, l);
+				m->ol_flags = ck[f];
+				expect_same_parse(m);
+				/* The same bytes with only the first 54 in the first segment. */
+				if (l > 54) {
+					struct rte_mbuf *t = rte_pktmbuf_alloc(mp);
+					assert_non_null(t);
+					memcpy(rte_pktmbuf_append(t, (uint16_t)(l - 54)), buf + 54,
+					       l - 54);
+					rte_pktmbuf_trim(m, (uint16_t)(l - 54));
+					assert_int_equal(rte_pktmbuf_chain(m, t), 0);
+					expect_same_parse(m);
+				}
+				rte_pktmbuf_free(m);
+			}
+			for (uint32_t b = 0; b < 60 && b < len; b++) {
+				for (unsigned int bit = 0; bit < 8; bit += 3) {
+					struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+					assert_non_null(m);
+					uint8_t *d =
+					        (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
+					memcpy(d, buf, len);
+					d[b] ^= (uint8_t)(1u << bit);
+					m->ol_flags = ck[f];
+					expect_same_parse(m);
+					rte_pktmbuf_free(m);
+				}
+			}
+		}
+		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+		memcpy(rte_pktmbuf_append(m, (uint16_t)len), buf, len);
+		struct net_hdrs x;
+		fast += net_parse_mbuf(m, &x) == 0 && c < 6;
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(fast, 6); /* the six fast-path kinds parse */
+}
+
 static void dec_ttl_keeps_checksum_right(void **state)
 {
 	for (unsigned int ttl = 2; ttl < 256; ttl += 3) {
@@ -488,6 +569,7 @@ int main(int argc, char **argv)
 	        cmocka_unit_test(arp_good_and_bad),
 	        cmocka_unit_test(every_truncation_is_safe),
 	        cmocka_unit_test(mbuf_parse_uses_rx_offload_flags),
+	        cmocka_unit_test(mbuf_fast_path_matches_full_parser),
 	        cmocka_unit_test(dec_ttl_keeps_checksum_right),
 	        cmocka_unit_test(address_classes),
 	        cmocka_unit_test(scapy_frames),

@@ -106,11 +106,66 @@ static void limits(void **state)
 	net_route_free(NULL);
 }
 
+/* The bulk lookup agrees with the single one, and its next-hop slots are shared per gateway. */
+static void bulk_lookup_and_nh_slots(void **state)
+{
+	assert_non_null(test_mbuf_pool());
+	struct net_route_table *rt = net_route_create("rt_bulk", 16, SOCKET_ID_ANY);
+	assert_non_null(rt);
+	assert_int_equal(net_route_add(rt, IP4(10, 10, 0, 1), 24, 0, 0), 0);
+	assert_int_equal(net_route_add(rt, IP4(10, 20, 0, 0), 16, IP4(10, 10, 0, 254), 0), 0);
+	assert_int_equal(net_route_add(rt, IP4(10, 30, 0, 0), 16, IP4(10, 10, 0, 254), 0), 0);
+	assert_int_equal(net_route_add(rt, IP4(10, 30, 7, 0), 25, IP4(10, 10, 0, 253), 0), 0);
+	uint32_t dst[100];
+	struct net_route_hop hop[100];
+	for (unsigned int i = 0; i < RTE_DIM(dst); i++) {
+		static const uint32_t base[] = {IP4(10, 10, 0, 0), IP4(10, 20, 1, 0),
+		                                IP4(10, 30, 7, 0), IP4(11, 0, 0, 0)};
+		dst[i] = base[i % 4] + i * 3;
+	}
+	/* 100 > one internal chunk of 64: the chunking is exercised too. */
+	unsigned int found = net_route_lookup_bulk(rt, dst, RTE_DIM(dst), hop), routed = 0;
+	for (unsigned int i = 0; i < RTE_DIM(dst); i++) {
+		uint16_t p = 0;
+		uint32_t n = 0;
+		if (net_route_lookup(rt, dst[i], &p, &n) != 0) {
+			assert_int_equal(hop[i].port, NET_ROUTE_NO_PORT);
+			assert_int_equal(hop[i].nh_id, NET_ROUTE_NH_DIRECT);
+			continue;
+		}
+		routed++;
+		assert_int_equal(hop[i].port, p);
+		assert_int_equal(hop[i].next_hop, n);
+		if (n == dst[i]) {
+			assert_int_equal(hop[i].nh_id, NET_ROUTE_NH_DIRECT); /* connected */
+		} else {
+			assert_true(hop[i].nh_id < net_route_nh_slots(rt));
+		}
+	}
+	assert_int_equal(found, routed);
+	assert_true(routed > 50 && routed < RTE_DIM(dst)); /* both kinds present */
+	/* 10.20/16 and 10.30/16 share the gateway: one slot; the /25's gateway has its own. */
+	uint32_t d[3] = {IP4(10, 20, 9, 9), IP4(10, 30, 9, 9), IP4(10, 30, 7, 9)};
+	struct net_route_hop h[3];
+	assert_int_equal(net_route_lookup_bulk(rt, d, 3, h), 3);
+	assert_int_equal(h[0].nh_id, h[1].nh_id);
+	assert_int_not_equal(h[0].nh_id, h[2].nh_id);
+	assert_int_equal(h[2].next_hop, IP4(10, 10, 0, 253));
+	/* The default route answers what the LPM does not. */
+	assert_int_equal(net_route_add(rt, 0, 0, IP4(10, 10, 0, 254), 0), 0);
+	d[0] = IP4(8, 8, 8, 8);
+	assert_int_equal(net_route_lookup_bulk(rt, d, 1, h), 1);
+	assert_int_equal(h[0].next_hop, IP4(10, 10, 0, 254));
+	assert_int_equal(h[0].nh_id, h[1].nh_id);
+	net_route_free(rt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(longest_prefix_wins),
 	        cmocka_unit_test(limits),
+	        cmocka_unit_test(bulk_lookup_and_nh_slots),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
