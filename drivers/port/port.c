@@ -32,6 +32,19 @@ static void devargs_name(const char *devargs, char *name, size_t len)
 	name[n] = '\0';
 }
 
+/*
+ * net_af_packet with qpairs > 1 opens one socket per queue in a PACKET_FANOUT_HASH group: the
+ * kernel spreads frames over the queues by itself (the device reports no RSS to ethdev), and
+ * that hash is symmetric (fanout_demux_hash uses __skb_get_hash_symmetric), so both directions
+ * of a flow reach one queue as with our RSS key. The PMD also sets PACKET_FANOUT_FLAG_ROLLOVER:
+ * a queue whose ring is nearly full hands a large flow's frames to another queue, so the
+ * affinity holds only while every lcore keeps up (size the ring with framecnt).
+ */
+static bool kernel_spread(const struct rte_eth_dev_info *di)
+{
+	return di->max_rx_queues > 1 && strcmp(di->driver_name, "net_af_packet") == 0;
+}
+
 static int find_port(const char *devargs, uint16_t *port_id)
 {
 	char name[RTE_DEV_NAME_MAX_LEN];
@@ -91,7 +104,20 @@ int port_open(const struct port_params *p, struct port_info *info, char *err, si
 	info->n_txq = RTE_MAX(1, RTE_MIN(p->n_txq, di.max_tx_queues));
 
 	memset(&conf, 0, sizeof(conf));
-	if (info->n_rxq > 1 && di.flow_type_rss_offloads != 0) {
+	if (kernel_spread(&di)) {
+		/*
+		 * Every socket of the fanout group gets its share whatever ethdev is told, so a
+		 * queue nobody polls loses its flows silently (ARP and ping included).
+		 */
+		if (info->n_rxq < di.max_rx_queues) {
+			snprintf(err, errlen,
+				 "%s: %s spreads over %u queues (qpairs) and every one must be "
+				 "polled, but %u rx queue(s) wanted: give qpairs=%u",
+				 p->name, di.driver_name, di.max_rx_queues, info->n_rxq, info->n_rxq);
+			return -EINVAL;
+		}
+		info->rss = true;
+	} else if (info->n_rxq > 1 && di.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_key = (uint8_t *)(uintptr_t)port_rss_key;
 		conf.rx_adv_conf.rss_conf.rss_key_len = sizeof(port_rss_key);

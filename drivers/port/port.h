@@ -9,9 +9,10 @@
  * device that EAL already probed (-a / --vdev) is found by name.
  *
  * Capabilities decide the set-up: symmetric RSS across rx queues when the device has RSS and
- * more than one queue is asked for; IPv4/TCP/UDP checksum offload when the device has it (the
- * data path computes checksums in software where it does not, see port_info.tx_csum).
- * Shared by pepgw and wanem.
+ * more than one queue is asked for (net_af_packet with qpairs=N spreads in the kernel, by a
+ * symmetric hash, and needs all N queues polled); IPv4/TCP/UDP checksum offload when the
+ * device has it (the data path computes checksums in software where it does not, see
+ * port_info.tx_csum). Shared by pepgw and wanem.
  */
 
 #include <stdbool.h>
@@ -42,7 +43,7 @@ struct port_info {
 	uint16_t mtu;
 	struct rte_ether_addr mac;
 	char driver[32];
-	bool rss;		/* symmetric RSS configured over n_rxq queues */
+	bool rss;		/* flows spread over n_rxq queues by a symmetric hash */
 	bool tx_ipv4_csum;	/* offload flags enabled on the port */
 	bool tx_tcp_csum;
 	bool tx_udp_csum;
