@@ -13,7 +13,7 @@
 			"syn_retries": 2}
 	},
 	"rules": [
-		{"name": "split", "match": {"protocol": "tcp", "dst_ports": [7001]},
+		{"name": "split", "match": {"protocol": "tcp", "dst_ports": ["7001-7002"]},
 		 "action": "accelerate", "lan_profile": "lan", "wan_profile": "wan",
 		 "handshake": "deferred"},
 		{"name": "web-mss", "match": {"protocol": "tcp", "dst_ports": [8080]},

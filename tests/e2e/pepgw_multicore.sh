@@ -9,7 +9,7 @@
 # connection must meet on one worker. Two workers on the lab's two CPUs: lcores.workers [0, 1]
 # with -l 0,1 (the main lcore runs the loop too).
 # Rules (tests/e2e/pepgw_multicore.json.tpl): TCP 8080 clamped to MSS 1200, TCP 5201 and UDP
-# 5201 forwarded, TCP 7001 split (accelerate).
+# 5201 forwarded, TCP 7001-7002 split (accelerate).
 #
 # The story: many concurrent connections and UDP streams pass; each worker's queues carried
 # packets on both ports (ethdev per-queue counters: queue i is worker i's); every connection
@@ -17,7 +17,8 @@
 # different workers would have one on each); every SYN reached the server and every SYN-ACK the
 # client clamped to 1200 (a SYN-ACK classified on the wrong worker is first seen as a reply that
 # matches no port-8080 rule and keeps MSS 1460); 64 split connections live on both workers'
-# engines and echo; SIGTERM stops pepgw with exit 0.
+# engines and echo, iperf3 -P 4 runs through the split, none falls back to passthrough; SIGTERM
+# stops pepgw with exit 0.
 #
 # Per-lcore flow counts are not in telemetry (/pepgw/flows sums the workers), so "no flow on two
 # lcores" is checked as "flow entries created == connections made".
@@ -120,23 +121,23 @@ else
 	fail "bulk TCP per queue: $((i0b - i0)) and $((i1b - i1)) packets received"
 fi
 
-# 3. iperf3 UDP, 8 parallel streams (8 UDP flows + the TCP control connection). --------------
+# 3. iperf3 UDP, 16 parallel streams (16 UDP flows + the TCP control connection). -----------
 read -r c0 i0 i1 o0 o1 < <(snap)
 u0=$(tel /pepgw/rules iperf_udp flows)
-json=$(lab_exec client iperf3 -c "$server" -p 5201 -u -b 4M -l 1200 -t 3 -P 8 -J)
+json=$(lab_exec client iperf3 -c "$server" -p 5201 -u -b 2M -l 1200 -t 3 -P 16 -J)
 read -r lost total < <(echo "$json" | /usr/bin/python3 -c \
 	"import json,sys; s=json.load(sys.stdin)['end']['sum']; print(s['lost_packets'], s['packets'])")
 if [ "${total:-0}" -gt 2000 ] && [ "$((lost * 100))" -le "$((total * 2))" ]; then
-	pass "iperf3 -P 8 UDP 32 Mbit/s: $lost of $total lost"
+	pass "iperf3 -P 16 UDP 32 Mbit/s: $lost of $total lost"
 else
-	fail "iperf3 -P 8 UDP: lost ${lost:-?} of ${total:-?}"
+	fail "iperf3 -P 16 UDP: lost ${lost:-?} of ${total:-?}"
 fi
 read -r c i0b i1b o0b o1b < <(snap)
 u=$(tel /pepgw/rules iperf_udp flows)
-if [ "$((c - c0))" -eq 9 ] && [ "$((u - u0))" -eq 8 ]; then
-	pass "iperf3 UDP: 8 UDP flows + 1 TCP, 9 flow entries (8 on rule iperf-udp)"
+if [ "$((c - c0))" -eq 17 ] && [ "$((u - u0))" -eq 16 ]; then
+	pass "iperf3 UDP: 16 UDP flows + 1 TCP, 17 flow entries (16 on rule iperf-udp)"
 else
-	fail "iperf3 UDP: $((c - c0)) flow entries, $((u - u0)) on rule iperf-udp (want 9 and 8)"
+	fail "iperf3 UDP: $((c - c0)) flow entries, $((u - u0)) on rule iperf-udp (want 17 and 16)"
 fi
 if [ "$((i0b - i0))" -gt 0 ] && [ "$((i1b - i1))" -gt 0 ]; then
 	pass "UDP on both workers: $((i0b - i0)) and $((i1b - i1)) packets received"
@@ -144,7 +145,7 @@ else
 	fail "UDP per queue: $((i0b - i0)) and $((i1b - i1)) packets received"
 fi
 
-# 4. Split TCP: 64 concurrent split connections, spread over both workers' engines. -----------
+# 4. Split TCP: 64 concurrent split connections, spread over both workers' engines; bulk data. --
 m=64
 lab_bg server echo /usr/bin/python3 "$peers" echo-server "$server" 7001
 lab_wait_listen server 7001
@@ -175,6 +176,19 @@ else
 	fail "$m split connections: $(tail -n 3 "$LAB_DIR/many.log")"
 fi
 lab_wait_log many "^ok $m$" 30 || fail "many-client did not finish cleanly"
+lab_bg server iperf3s iperf3 -s -B "$server" -p 7002
+lab_wait_listen server 7002
+json=$(lab_exec client iperf3 -c "$server" -p 7002 -t 2 -P 4 -b 40M -J)
+read -r bps streams < <(echo "$json" | /usr/bin/python3 -c "
+import json, sys
+j = json.load(sys.stdin)
+ok = sum(1 for s in j['end']['streams'] if s['receiver']['bytes'] > 0)
+print(int(j['end']['sum_received']['bits_per_second']), ok)")
+if [ "${bps:-0}" -gt 100000000 ] && [ "${streams:-0}" -eq 4 ]; then
+	pass "iperf3 -P 4 through split TCP: $((bps / 1000000)) Mbit/s, all 4 streams carried data"
+else
+	fail "iperf3 -P 4 through split TCP: ${bps:-none} bit/s, ${streams:-?} of 4 streams"
+fi
 pt=$(tel /pepgw/counters accel_passthrough)
 [ "$pt" -eq "$pt0" ] && pass "no split flow fell back to passthrough" ||
 	fail "$((pt - pt0)) split flows seen mid-stream (passthrough) on a worker"
