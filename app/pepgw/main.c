@@ -263,6 +263,14 @@ static int open_ports(struct gw *gw, char *err, size_t errlen)
 	}
 	for (unsigned int i = 0; i < cfg->n_ports; i++) {
 		const struct cfg_port *p = &cfg->ports[i];
+		/* Worker i polls queue i only: RSS would send flows to queues nobody reads. */
+		if (p->rx_queues > gw->n_lcores) {
+			snprintf(err, errlen,
+				 "ports.%s.rx_queues: %u queues for %u workers; worker i reads queue "
+				 "i only, so at most %u",
+				 p->name, p->rx_queues, gw->n_lcores, gw->n_lcores);
+			return -EINVAL;
+		}
 		struct port_params pp = {
 			.name = p->name,
 			.devargs = p->device,
