@@ -80,6 +80,7 @@ enum tcp_conn_event {
 	X(segs_out)                                                                                \
 	X(retransmits)                                                                             \
 	X(rto_expired)                                                                             \
+	X(spurious_rto)                                                                            \
 	X(fast_retransmits)                                                                        \
 	X(challenge_acks)                                                                          \
 	X(challenge_acks_suppressed)                                                               \

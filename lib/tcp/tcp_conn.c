@@ -467,6 +467,13 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 	tcp_rto_backoff(&c->rto);
 	uint32_t flight = c->snd_max - c->snd_una;
 	if (!(c->flags & TF_RTO_EPISODE)) {
+		if (c->flags & TF_TS) {
+			/* RFC 3522 2 / RFC 4015 5 (1): remember the retransmission's TSval (sent
+			 * below, in this same millisecond) and what to restore if it was needless. */
+			c->flags |= TF_EIFEL;
+			c->eifel_ts = tcp_ts_now(now_us);
+			c->pipe_prev = flight > c->cc.ssthresh ? flight : c->cc.ssthresh;
+		}
 		c->cc.ops->on_congestion(&c->cc, TCP_CC_EV_RTO, flight, now_us);
 		c->flags |= TF_RTO_EPISODE;
 	} else {

@@ -502,6 +502,23 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, uint64_t no
 	if (tcp_seq_lt(c->snd_nxt, ack))
 		c->snd_nxt = ack;
 	c->bytes_acked += acked;
+	if (c->flags & TF_EIFEL) {
+		/* RFC 3522 3: the first ACK after an RTO echoes a timestamp older than the
+		 * retransmission's: the original arrived, the timeout was spurious (a delay spike,
+		 * a queue that grew faster than the estimator). RFC 4015 5: resume with new data
+		 * rather than go back N, and give back the window the timeout took. */
+		c->flags &= ~TF_EIFEL;
+		if ((s->opts.flags & TCP_OPTF_TS) && s->opts.ts_ecr != 0 &&
+		    ts_older(s->opts.ts_ecr, c->eifel_ts)) {
+			tcp_count(c, TCP_CNT_spurious_rto);
+			c->snd_nxt = c->snd_max;
+			uint32_t in_flight = c->snd_max - c->snd_una;
+			c->cc.cwnd = in_flight + (acked < c->cc.iw ? acked : c->cc.iw);
+			c->cc.ssthresh = c->pipe_prev;
+			c->cc.after_rto = false;
+			c->cc.bytes_acked = 0;
+		}
+	}
 	c->rto_tries = 0;
 	c->flags &= ~TF_RTO_EPISODE;
 	c->lt_extra = 0;

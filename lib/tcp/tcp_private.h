@@ -51,6 +51,7 @@ enum {
 	TF_ACTIVE = 1u << 15,      /* we sent the first SYN */
 	TF_IN_USE = 1u << 16,
 	TF_ORPHAN = 1u << 17, /* no application any more: FIN_WAIT_2 times out, data dropped */
+	TF_EIFEL = 1u << 18,  /* an RTO retransmission is out: the next ACK tells if it was spurious */
 };
 
 enum tcp_timer_kind { TCP_T_REXMT, TCP_T_DELACK, TCP_T_KEEP, TCP_T_MAX };
@@ -84,6 +85,8 @@ struct tcp_conn {
 	uint16_t smss;    /* what we send: min(peer MSS, our MTU) */
 	uint16_t rcv_mss; /* what we announced */
 	uint32_t recover; /* RFC 6582 recover */
+	uint32_t eifel_ts;  /* RFC 3522 RetransmitTS: TSval of the first RTO retransmission */
+	uint32_t pipe_prev; /* RFC 4015 pipe_prev: ssthresh to restore after a spurious RTO */
 	uint32_t dupacks;
 	uint32_t lt_extra; /* RFC 3042 limited transmit allowance */
 	uint32_t rtt_seq;  /* timed segment (no timestamps) */
