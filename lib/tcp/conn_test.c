@@ -322,6 +322,55 @@ static void checksum_over_odd_offset_chunks(void **state)
 	tcp_engine_free(e);
 }
 
+/* An application that refills its send queue from TCP_EV_SENT_ACKED must see the window of
+ * the ACK that raised the event: nothing may go past SND.UNA + SND.WND (RFC 9293 3.8.6). */
+static struct tcp_conn *refill_conn;
+static void refill_on_acked(void *arg, struct tcp_conn *c, enum tcp_conn_event ev)
+{
+	if (ev != TCP_EV_SENT_ACKED || c != refill_conn)
+		return;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(test_mbuf_pool());
+	assert_non_null(m);
+	assert_non_null(rte_pktmbuf_append(m, 1000));
+	assert_int_equal(tcp_conn_send(c, m, 2000), 0);
+}
+
+static void refill_from_acked_event_respects_new_window(void **state)
+{
+	struct tcp_profile p;
+	tcp_profile_defaults(&p);
+	p.window_scale = false;
+	struct tcp_engine_params ep = {.max_conns = 1,
+	                               .hdr_pool = test_mbuf_pool(),
+	                               .mtu = 1500,
+	                               .tx = on_tx_check_csum,
+	                               .event = refill_on_acked,
+	                               .deterministic = true};
+	struct tcp_engine *e = tcp_engine_create("t", &ep);
+	assert_non_null(e);
+	struct tcp_conn *c =
+	        tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	assert_non_null(c);
+	refill_conn = c;
+	uint32_t ack = last_seq_out + 1;
+	tcp_conn_input(c, data_seg(1, ack, 0), 1000);
+	assert_int_equal(tcp_conn_state(c), TCP_ESTABLISHED);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(test_mbuf_pool());
+	assert_non_null(rte_pktmbuf_append(m, 500));
+	max_end_out = ack;
+	assert_int_equal(tcp_conn_send(c, m, 2000), 0);
+	assert_int_equal(max_end_out, ack + 500);
+	/* The peer acknowledges everything and shrinks its window to 100 octets. */
+	struct rte_mbuf *a = data_seg(1, ack + 500, 0);
+	struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(a, struct rte_tcp_hdr *,
+	                                                 sizeof(struct rte_ipv4_hdr));
+	th->rx_win = rte_cpu_to_be_16(100);
+	tcp_conn_input(c, a, 3000);
+	assert_int_equal(max_end_out, ack + 500 + 100);
+	refill_conn = NULL;
+	tcp_engine_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +381,7 @@ int main(void)
 	        cmocka_unit_test(syn_rcvd_gives_up_after_syn_retries),
 	        cmocka_unit_test(out_of_order_queue_is_capped),
 	        cmocka_unit_test(checksum_over_odd_offset_chunks),
+	        cmocka_unit_test(refill_from_acked_event_respects_new_window),
 	};
 	if (test_mbuf_pool() == NULL)
 		return 1;

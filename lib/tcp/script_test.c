@@ -9,6 +9,9 @@
  *   app connect | listen [defer] | accept | refuse | send N | shutdown | close | abort |
  *       consume N
  *   expect state NAME | recv N | counter NAME N | info FIELD N | event NAME | none
+ *   batch | flush       segments injected after "batch" form one receive burst: the engine is
+ *                       flushed (tcp_engine_advance, as pepgw does after each burst) only at
+ *                       "flush"; otherwise after every injected segment
  *
  * FLAGS: S F R P and '.' for ACK. Inbound sequence numbers are relative to the peer's ISN
  * (set with "remote_isn N"), outbound ones and inbound ACKs relative to our ISS. Options:
@@ -76,6 +79,7 @@ static struct {
 	uint64_t sent_bytes; /* app bytes queued so far (pattern position) */
 	unsigned int events[8];
 	int listen_defer;
+	int batch; /* inside batch ... flush */
 	int closed;
 } S;
 
@@ -355,6 +359,9 @@ static void inject(struct seg_spec *sp)
 	if (r != 0)
 		fprintf(stderr, "%s:%d: note: segment dropped (%s)\n", S.file, S.line,
 		        stats_name((enum stat_id)r));
+	/* As pepgw's loop does after each burst: relayed data is segmented at the flush. */
+	if (!S.batch)
+		tcp_engine_advance(S.eng, S.now);
 }
 
 static void expect_out(struct seg_spec *sp, uint64_t t)
@@ -671,6 +678,11 @@ static void run_line(char *line)
 	} else if (strncmp(p, "app close", 9) == 0) {
 		if (tcp_conn_orphan(cur_conn(), S.now) != 0)
 			fail("close failed");
+	} else if (strncmp(p, "batch", 5) == 0) {
+		S.batch = 1;
+	} else if (strncmp(p, "flush", 5) == 0) {
+		S.batch = 0;
+		tcp_engine_advance(S.eng, S.now);
 	} else if (strncmp(p, "app abort", 9) == 0) {
 		tcp_conn_abort(cur_conn(), S.now);
 	} else if (sscanf(p, "app consume %u", &n) == 1) {

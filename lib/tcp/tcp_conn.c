@@ -191,6 +191,15 @@ struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_p
 		return NULL;
 	}
 	tcp_sack_pool_init(&e->holes, holes, (uint32_t)n_holes);
+	e->push_list = rte_zmalloc(name, sizeof(uint32_t) * p->max_conns, RTE_CACHE_LINE_SIZE);
+	if (e->push_list == NULL) {
+		rte_free(holes);
+		rte_free(e->relays);
+		rte_free(e->conns);
+		rte_free(e);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
 	e->p = *p;
 	if (e->p.clone_pool == NULL)
 		e->p.clone_pool = e->p.hdr_pool;
@@ -257,13 +266,17 @@ void tcp_engine_free(struct tcp_engine *e)
 	}
 	rte_free(e->relays);
 	rte_free(e->holes.h);
+	rte_free(e->push_list);
 	rte_free(e->conns);
 	rte_free(e);
 }
 
+static void push_flush(struct tcp_engine *e, uint64_t now_us);
+
 unsigned int tcp_engine_advance(struct tcp_engine *e, uint64_t now_us)
 {
 	e->now_us = now_us;
+	push_flush(e, now_us);
 	return tcp_wheel_advance(&e->wheel, now_us, on_timer, e);
 }
 
@@ -623,9 +636,9 @@ uint32_t tcp_conn_send_space(const struct tcp_conn *c)
 	return used >= c->prof->send_buffer ? 0 : c->prof->send_buffer - used;
 }
 
-int tcp_conn_send(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
+/* Queue m on the send queue without sending (tcp_conn_send's checks and return values). */
+int tcp_conn_enqueue(struct tcp_conn *c, struct rte_mbuf *m)
 {
-	c->eng->now_us = now_us;
 	if (c->flags & (TF_FIN_QUEUED | TF_FREE))
 		return -EPIPE;
 	switch (c->state) {
@@ -654,10 +667,55 @@ int tcp_conn_send(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 		c->sq_head = m;
 	c->sq_tail = m;
 	c->sq_bytes += len;
+	return 0;
+}
+
+int tcp_conn_send(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
+{
+	c->eng->now_us = now_us;
+	bool empty = rte_pktmbuf_pkt_len(m) == 0;
+	int r = tcp_conn_enqueue(c, m); /* frees an empty m */
+	if (r != 0 || empty)
+		return r;
 	if (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT)
 		tcp_output(c, now_us);
 	tcp_finish(c);
 	return 0;
+}
+
+/*
+ * Relayed data waits for the end of the current burst (the next tcp_engine_advance) before it
+ * is segmented: segments arriving on one leg with another MSS than the other leg's would
+ * otherwise each leave as a full segment plus a tinygram (1460 in, 1448 + 12 out). No Nagle:
+ * the tail of a burst still leaves at the flush, so request/response traffic is not delayed.
+ */
+void tcp_conn_push_later(struct tcp_conn *c, uint64_t now_us)
+{
+	struct tcp_engine *e = c->eng;
+	if (c->flags & TF_PUSH)
+		return;
+	if (e->push_n >= e->p.max_conns) {
+		/* Only reachable when connections were freed and reused within one burst. */
+		if (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT)
+			tcp_output(c, now_us);
+		return;
+	}
+	c->flags |= TF_PUSH;
+	e->push_list[e->push_n++] = (uint32_t)(c - e->conns);
+}
+
+static void push_flush(struct tcp_engine *e, uint64_t now_us)
+{
+	for (uint32_t i = 0; i < e->push_n; i++) {
+		struct tcp_conn *c = &e->conns[e->push_list[i]];
+		if (!(c->flags & TF_PUSH))
+			continue; /* freed (and maybe reused) since */
+		c->flags &= ~TF_PUSH;
+		if (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT)
+			tcp_output(c, now_us);
+		tcp_finish(c);
+	}
+	e->push_n = 0;
 }
 
 /* Free the send-queue mbufs wholly below ack. */

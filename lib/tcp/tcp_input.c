@@ -423,7 +423,8 @@ static void retransmit_first(struct tcp_conn *c, uint64_t now_us)
  * RFC 9293 3.10.7.4 fifth, for synchronized states. Returns false when the segment must be
  * dropped (after whatever answer was due).
  */
-static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, uint64_t now_us)
+static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked_new,
+                        uint64_t now_us)
 {
 	uint32_t ack = s->ack;
 
@@ -549,8 +550,9 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, uint64_t no
 		tcp_timer_stop(c, TCP_T_REXMT);
 	else if (!(c->flags & TF_PERSIST))
 		tcp_arm_rexmt(c, now_us);
-	if (acked > 0)
-		tcp_event(c, TCP_EV_SENT_ACKED);
+	/* TCP_EV_SENT_ACKED waits for update_window: whoever refills the send queue from it
+	 * must see this segment's window, or it sends past the edge (RFC 9293 3.8.6). */
+	*acked_new = acked > 0;
 
 	if (c->flags & TF_FIN_ACKED) {
 		switch (c->state) {
@@ -753,6 +755,7 @@ static bool seq_acceptable(const struct tcp_conn *c, const struct tcp_seg *s)
 static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 {
 	struct tcp_seg s;
+	bool acked_new = false;
 	int drop = tcp_parse_segment(m, &s);
 	if (drop != 0) {
 		if (drop == STAT_drop_tcp_options)
@@ -875,11 +878,18 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 			rte_pktmbuf_free(m);
 			return 0;
 		}
-	} else if (!process_ack(c, &s, now_us)) {
+	} else if (!process_ack(c, &s, &acked_new, now_us)) {
 		rte_pktmbuf_free(m);
 		return 0;
 	}
 	update_window(c, &s, now_us);
+	if (acked_new) {
+		tcp_event(c, TCP_EV_SENT_ACKED);
+		if (c->flags & TF_FREE) {
+			rte_pktmbuf_free(m);
+			return 0;
+		}
+	}
 
 	if (c->state == TCP_TIME_WAIT) {
 		/* RFC 9293 3.10.7.4: a retransmitted FIN is ACKed and restarts 2 MSL. */

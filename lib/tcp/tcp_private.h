@@ -52,6 +52,7 @@ enum {
 	TF_IN_USE = 1u << 16,
 	TF_ORPHAN = 1u << 17, /* no application any more: FIN_WAIT_2 times out, data dropped */
 	TF_EIFEL = 1u << 18,  /* an RTO retransmission is out: the next ACK tells if it was spurious */
+	TF_PUSH = 1u << 19,   /* relayed data queued: output at the engine's next flush */
 };
 
 enum tcp_timer_kind { TCP_T_REXMT, TCP_T_DELACK, TCP_T_KEEP, TCP_T_MAX };
@@ -157,6 +158,8 @@ struct tcp_engine {
 	struct tcp_wheel wheel;
 	struct tcp_sack_pool holes; /* SACK scoreboard holes of every connection */
 	struct tcp_conn *conns;
+	uint32_t *push_list; /* connections with TF_PUSH, by index, flushed by tcp_engine_advance */
+	uint32_t push_n;
 	uint32_t free_head;
 	uint32_t in_use;
 	int meta_off;    /* mbuf dynfield offset of struct tcp_mbuf_meta */
@@ -192,6 +195,10 @@ struct tcp_seg {
 
 /* tcp_input.c */
 int tcp_parse_segment(struct rte_mbuf *m, struct tcp_seg *s);
+
+/* tcp_conn.c */
+int tcp_conn_enqueue(struct tcp_conn *c, struct rte_mbuf *m);
+void tcp_conn_push_later(struct tcp_conn *c, uint64_t now_us);
 
 /* tcp_output.c */
 void tcp_output(struct tcp_conn *c, uint64_t now_us);

@@ -82,7 +82,7 @@ static void push(struct tcp_relay *r, int d, uint64_t now_us)
 		struct rte_mbuf *m = dir->pend_head;
 		struct rte_mbuf *next = tcp_meta(e, m)->next;
 		uint32_t len = rte_pktmbuf_pkt_len(m);
-		if (tcp_conn_send(sink, m, now_us) != 0)
+		if (tcp_conn_enqueue(sink, m) != 0)
 			break;
 		dir->pend_head = next;
 		dir->pend_bytes -= len;
@@ -90,6 +90,8 @@ static void push(struct tcp_relay *r, int d, uint64_t now_us)
 	}
 	/* Data in the sink's send queue no longer counts against the source's receive window;
 	 * the proxy buffer watermarks bound it instead (F5's model). */
+	if (moved > 0)
+		tcp_conn_push_later(sink, now_us);
 	struct tcp_conn *src = r->leg[d];
 	if (moved > 0 && src != NULL && !(src->flags & TF_FREE))
 		tcp_conn_recv_consumed(src, moved, now_us);
