@@ -7,8 +7,10 @@
  *
  * - Rules (struct flow_rules): the configured rules compiled for a first-match linear scan.
  *   Built once from the config, read-only afterwards, so every lcore may share one instance.
- * - Tables (struct flow_table): one per worker lcore, never shared, on rte_hash without locks.
- *   Entries live in a preallocated array indexed by the hash position: no allocation per flow.
+ * - Tables (struct flow_table): one per worker lcore, never shared, no locks. An open-addressing
+ *   index (linear probing, at most half full, backward-shift deletion) maps the key's hash to
+ *   an entry of a preallocated array (free stack): no allocation per flow, exactly capacity
+ *   entries whatever the hashes.
  * - flow_classify_burst(): looks a burst up, creates the missing entries with the first
  *   matching rule, updates per-entry and per-rule counters and returns per packet the entry (or
  *   NULL when the table is full), the action and the packet's direction.
@@ -56,7 +58,7 @@ union flow_addr {
  * packet's source is. One layout for both families, distinguished by the family byte, so an
  * IPv6 key never equals an IPv4 key with the same low bytes.
  *
- * 48 bytes, every unused byte zero: rte_hash compares 48-byte keys with its vector compare.
+ * 48 bytes, every unused byte zero: keys compare as six 8-byte words.
  * The hash function reads the family byte and, for IPv4, hashes only the 8-byte header and the
  * two 4-byte addresses (3 CRC32C steps instead of 6), which keeps the IPv4 path as cheap as a
  * dedicated 16-byte IPv4 key would be.
@@ -153,7 +155,7 @@ static inline unsigned int flow_rule_slot(int r)
  */
 int flow_key_make(struct flow_key *key, const struct flow_match_input *in);
 
-/* The hash rte_hash uses for a key (see struct flow_key). */
+/* The hash of a key (CRC32C; see struct flow_key); init_val 0 in the tables. */
 uint32_t flow_key_hash(const void *key, uint32_t key_len, uint32_t init_val);
 
 /* ---- rules ---- */

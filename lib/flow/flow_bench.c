@@ -30,6 +30,12 @@
 #define TCP          6
 #define UDP          17
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 static uint64_t rng_state = 88172645463325252ULL;
 
 static uint64_t xorshift64(void)
@@ -159,15 +165,39 @@ int main(int argc, char **argv)
 			uint64_t x = xorshift64();
 			bursts[b][j] = flow_pkt((uint32_t)(x % BENCH_FLOWS), (int)((x >> 32) & 1));
 		}
-	start = rte_rdtsc_precise();
-	for (int round = 0; round < BENCH_ROUNDS; round++)
-		for (int b = 0; b < BENCH_BURSTS; b++)
-			flow_classify_burst(t, r, bursts[b], BENCH_BURST, 1 + (uint64_t)round, out,
-			                    rc, &full);
-	cycles = rte_rdtsc_precise() - start;
-	printf("classify hit, burst of %d: %.0f cycles/burst, %.1f cycles/packet\n", BENCH_BURST,
-	       (double)cycles / (BENCH_ROUNDS * BENCH_BURSTS),
-	       (double)cycles / ((double)BENCH_ROUNDS * BENCH_BURSTS * BENCH_BURST));
+	/*
+	 * Each round timed on its own and the fastest kept: on a shared machine the mean
+	 * mostly measures other processes' time slices.
+	 */
+	for (int hot = 0; hot < 2; hot++) {
+		uint64_t best = UINT64_MAX;
+		if (hot)
+			for (int b = 0; b < BENCH_BURSTS; b++)
+				for (int j = 0; j < BENCH_BURST; j++) {
+					uint64_t x = xorshift64();
+					bursts[b][j] =
+					        flow_pkt((uint32_t)(x % 256), (int)((x >> 32) & 1));
+				}
+		/* Groups of 64 bursts, each timed; the median group is reported. */
+		static uint64_t grp[BENCH_ROUNDS * (BENCH_BURSTS / 64)];
+		unsigned int ng = 0;
+		for (int round = 0; round < BENCH_ROUNDS; round++) {
+			for (int g = 0; g < BENCH_BURSTS; g += 64) {
+				start = rte_rdtsc_precise();
+				for (int b = g; b < g + 64; b++)
+					flow_classify_burst(t, r, bursts[b], BENCH_BURST,
+					                    1 + (uint64_t)round, out, rc, &full);
+				grp[ng++] = rte_rdtsc_precise() - start;
+			}
+		}
+		qsort(grp, ng, sizeof(grp[0]), cmp_u64);
+		best = grp[ng / 2] * (BENCH_BURSTS / 64);
+		printf("classify hit, %s, burst of %d: %.0f cycles/burst, %.1f cycles/packet "
+		       "(median of %u groups of 64 bursts)\n",
+		       hot ? "256 hot flows" : "random flows of all", BENCH_BURST,
+		       (double)best / BENCH_BURSTS,
+		       (double)best / ((double)BENCH_BURSTS * BENCH_BURST), ng);
+	}
 
 	/* Rule scan of a packet that falls through all 16 rules to the default. */
 	struct flow_match_input miss = bursts[0][0].m;

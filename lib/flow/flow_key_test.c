@@ -171,7 +171,7 @@ static uint32_t reference_hash(const struct flow_key *k)
 
 /*
  * The data path's key builder (wide stores, hash from registers) gives byte for byte the key
- * of flow_key_make and the hash rte_hash computes with flow_key_hash: otherwise lookups with
+ * of flow_key_make and the hash the table computes with flow_key_hash: otherwise lookups with
  * the precomputed hash would miss entries added through flow_table_add.
  */
 static void key_make_sig_matches_make_and_hash(void **state)

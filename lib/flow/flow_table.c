@@ -6,10 +6,10 @@
 
 #include <rte_common.h>
 #include <rte_errno.h>
-#include <rte_hash.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_memory.h>
+#include <rte_memzone.h>
 #include <rte_prefetch.h>
 
 #include "flow.h"
@@ -21,10 +21,27 @@ RTE_LOG_REGISTER_DEFAULT(flow_logtype, NOTICE);
 #define FLOW_MIN_CAPACITY 8
 #define FLOW_US_PER_S     UINT64_C(1000000)
 #define IPPROTO_TCP_NUM   6
+#define FLOW_BULK         64 /* packets looked up together in flow_classify_burst */
+
+/*
+ * The index: open addressing with linear probing over a power-of-two array of at least twice
+ * the capacity (load <= 1/2, so probes stay short), each slot the key's 32-bit hash and the
+ * entry index + 1 (0 = empty). A lookup reads one slot line, then the entry (key in its
+ * second line, counters in its first); deletion shifts the following slots back (no
+ * tombstones), so lookups never slow down with churn. Entries come from a free stack: the
+ * table holds exactly capacity flows whatever their hashes.
+ */
+struct flow_slot {
+	uint32_t sig;
+	uint32_t idx1; /* entry index + 1; 0 = empty */
+};
 
 struct flow_table {
-	struct rte_hash *h;
-	struct flow_entry *entries; /* indexed by rte_hash key position */
+	struct flow_slot *slots;
+	uint32_t mask; /* slots - 1 */
+	struct flow_entry *entries;
+	uint32_t *free_idx; /* stack of unused entry indexes */
+	uint32_t n_free;
 	uint32_t capacity;
 	uint32_t count;
 	uint32_t cursor; /* next slot flow_table_age() examines */
@@ -32,7 +49,65 @@ struct flow_table {
 	uint64_t idle_us;
 	flow_expire_cb on_expire;
 	void *on_expire_arg;
+	const struct rte_memzone *name_mz; /* holds the name: a second table by it is EEXIST */
 };
+
+static inline bool key_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	uint64_t x[6], y[6], d = 0;
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	for (unsigned int i = 0; i < 6; i++)
+		d |= x[i] ^ y[i];
+	return d == 0;
+}
+
+/* Slot holding key (hash sig), or the empty slot where it would go: probe from the home. */
+static inline uint32_t probe(const struct flow_table *t, const struct flow_key *key, uint32_t sig,
+                             uint32_t i)
+{
+	for (;;) {
+		const struct flow_slot *s = &t->slots[i];
+		if (s->idx1 == 0 || (s->sig == sig && key_eq(&t->entries[s->idx1 - 1].key, key)))
+			return i;
+		i = (i + 1) & t->mask;
+	}
+}
+
+/* Entry index of key, or -1. */
+static inline int32_t index_lookup(const struct flow_table *t, const struct flow_key *key,
+                                   uint32_t sig)
+{
+	const struct flow_slot *s = &t->slots[probe(t, key, sig, sig & t->mask)];
+	return s->idx1 ? (int32_t)(s->idx1 - 1) : -1;
+}
+
+/* Remove entry index idx (hash sig) from the index, shifting later slots of its run back. */
+static void index_delete(struct flow_table *t, uint32_t sig, uint32_t idx)
+{
+	uint32_t i = sig & t->mask;
+	while (t->slots[i].idx1 != idx + 1) {
+		if (t->slots[i].idx1 == 0)
+			return; /* not indexed: cannot happen */
+		i = (i + 1) & t->mask;
+	}
+	/* Knuth 6.4 algorithm R: refill the hole with the next slot whose home allows it. */
+	uint32_t j = i;
+	for (;;) {
+		j = (j + 1) & t->mask;
+		if (t->slots[j].idx1 == 0)
+			break;
+		uint32_t home = t->slots[j].sig & t->mask;
+		/* Leave slot j where it is when its home lies cyclically in (i, j]. */
+		bool stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+		if (stays)
+			continue;
+		t->slots[i] = t->slots[j];
+		i = j;
+	}
+	t->slots[i].idx1 = 0;
+	t->slots[i].sig = 0;
+}
 
 void flow_table_params_from_cfg(struct flow_table_params *p, const struct cfg_flows *cfg,
                                 const char *name, int socket_id)
@@ -47,55 +122,45 @@ void flow_table_params_from_cfg(struct flow_table_params *p, const struct cfg_fl
 
 struct flow_table *flow_table_create(const struct flow_table_params *p)
 {
-	char hname[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters hp;
+	char hname[RTE_MEMZONE_NAMESIZE];
 	struct flow_table *t;
 
 	if (p == NULL || p->name == NULL || strlen(p->name) > FLOW_NAME_MAX ||
-	    p->capacity < FLOW_MIN_CAPACITY) {
+	    p->capacity < FLOW_MIN_CAPACITY || p->capacity > (UINT32_MAX >> 2)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
 	snprintf(hname, sizeof(hname), "flow_%s", p->name);
-	if (rte_hash_find_existing(hname) != NULL) {
-		rte_errno = EEXIST;
-		return NULL;
-	}
 	t = rte_zmalloc_socket("flow_table", sizeof(*t), RTE_CACHE_LINE_SIZE, p->socket_id);
 	if (t == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	/*
-	 * Single writer, single reader (the owning lcore): no concurrency flags, so deletes free
-	 * the slot at once. The extendable bucket table lets the table hold exactly capacity
-	 * keys whatever their hashes, so "full" means full.
-	 */
-	hp = (struct rte_hash_parameters){
-	        .name = hname,
-	        .entries = p->capacity,
-	        .key_len = sizeof(struct flow_key),
-	        .hash_func = flow_key_hash,
-	        .hash_func_init_val = 0,
-	        .socket_id = p->socket_id,
-	        .extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
-	t->h = rte_hash_create(&hp);
-	if (t->h == NULL) {
+	t->name_mz = rte_memzone_reserve(hname, RTE_CACHE_LINE_SIZE, p->socket_id, 0);
+	if (t->name_mz == NULL) {
 		int err = rte_errno;
-		FLOW_LOG(ERR, "table %s: rte_hash_create: %s", p->name, rte_strerror(err));
 		rte_free(t);
-		rte_errno = err ? err : ENOMEM;
+		rte_errno = err == EEXIST ? EEXIST : ENOMEM;
 		return NULL;
 	}
+	uint32_t n_slots = rte_align32pow2(p->capacity * 2);
+	t->mask = n_slots - 1;
+	t->slots = rte_zmalloc_socket("flow_slots", (size_t)n_slots * sizeof(t->slots[0]),
+	                              RTE_CACHE_LINE_SIZE, p->socket_id);
 	t->entries = rte_zmalloc_socket("flow_entries", (size_t)p->capacity * sizeof(t->entries[0]),
 	                                RTE_CACHE_LINE_SIZE, p->socket_id);
-	if (t->entries == NULL) {
-		rte_hash_free(t->h);
-		rte_free(t);
+	t->free_idx = rte_malloc_socket("flow_free", (size_t)p->capacity * sizeof(t->free_idx[0]),
+	                                0, p->socket_id);
+	if (t->slots == NULL || t->entries == NULL || t->free_idx == NULL) {
+		FLOW_LOG(ERR, "table %s: no memory for %u entries", p->name, p->capacity);
+		flow_table_free(t);
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	/* Lowest indexes first: a small population stays in few cache lines. */
+	for (uint32_t i = 0; i < p->capacity; i++)
+		t->free_idx[i] = p->capacity - 1 - i;
+	t->n_free = p->capacity;
 	t->capacity = p->capacity;
 	t->tcp_idle_us = (uint64_t)p->tcp_idle_timeout_s * FLOW_US_PER_S;
 	t->idle_us = (uint64_t)p->idle_timeout_s * FLOW_US_PER_S;
@@ -108,8 +173,10 @@ void flow_table_free(struct flow_table *t)
 {
 	if (t == NULL)
 		return;
-	rte_hash_free(t->h);
+	rte_free(t->slots);
 	rte_free(t->entries);
+	rte_free(t->free_idx);
+	rte_memzone_free(t->name_mz);
 	rte_free(t);
 }
 
@@ -125,11 +192,9 @@ uint32_t flow_table_capacity(const struct flow_table *t)
 
 struct flow_entry *flow_table_lookup(struct flow_table *t, const struct flow_key *key)
 {
-	int32_t pos = rte_hash_lookup(t->h, key);
+	int32_t pos = index_lookup(t, key, flow_key_hash(key, sizeof(*key), 0));
 
-	if (pos < 0 || (uint32_t)pos >= t->capacity)
-		return NULL;
-	return &t->entries[pos];
+	return pos < 0 ? NULL : &t->entries[pos];
 }
 
 static void entry_init(struct flow_entry *e, const struct flow_key *key, int rule_idx,
@@ -146,29 +211,25 @@ static void entry_init(struct flow_entry *e, const struct flow_key *key, int rul
 	e->last_seen_us = now_us;
 }
 
-/* Insert with a precomputed hash. NULL when full (rte_errno ENOSPC). */
+/* Insert with a precomputed hash; the existing entry if key is present. NULL when full. */
 static struct flow_entry *table_insert(struct flow_table *t, const struct flow_key *key,
-                                       hash_sig_t sig, int rule_idx, const struct flow_action *act,
+                                       uint32_t sig, int rule_idx, const struct flow_action *act,
                                        uint8_t orig_side, uint64_t now_us, int *created)
 {
-	int32_t pos = rte_hash_add_key_with_hash(t->h, key, sig);
+	uint32_t i = probe(t, key, sig, sig & t->mask);
 	struct flow_entry *e;
 
 	*created = 0;
-	if (pos < 0) {
-		rte_errno = -pos == ENOSPC ? ENOSPC : EINVAL;
-		return NULL;
-	}
-	if ((uint32_t)pos >= t->capacity) {
-		/* Cannot happen with the flags above; never index past the array if it does. */
-		rte_hash_del_key_with_hash(t->h, key, sig);
+	if (t->slots[i].idx1 != 0)
+		return &t->entries[t->slots[i].idx1 - 1];
+	if (t->n_free == 0) {
 		rte_errno = ENOSPC;
 		return NULL;
 	}
-	e = &t->entries[pos];
-	/* rte_hash returns the existing slot for a key already present. */
-	if (e->in_use)
-		return e;
+	uint32_t idx = t->free_idx[--t->n_free];
+	t->slots[i].sig = sig;
+	t->slots[i].idx1 = idx + 1;
+	e = &t->entries[idx];
 	entry_init(e, key, rule_idx, act, orig_side, now_us);
 	t->count++;
 	*created = 1;
@@ -185,14 +246,16 @@ struct flow_entry *flow_table_add(struct flow_table *t, const struct flow_key *k
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	return table_insert(t, key, rte_hash_hash(t->h, key), rule_idx, act, orig_side, now_us,
-	                    &created);
+	return table_insert(t, key, flow_key_hash(key, sizeof(*key), 0), rule_idx, act, orig_side,
+	                    now_us, &created);
 }
 
 static void entry_remove(struct flow_table *t, struct flow_entry *e)
 {
-	rte_hash_del_key(t->h, &e->key);
+	uint32_t idx = (uint32_t)(e - t->entries);
+	index_delete(t, flow_key_hash(&e->key, sizeof(e->key), 0), idx);
 	e->in_use = 0;
+	t->free_idx[t->n_free++] = idx;
 	t->count--;
 }
 
@@ -306,35 +369,57 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
                                  struct flow_result *out, struct flow_rule_counters *counters,
                                  unsigned int *n_full)
 {
-	struct flow_key keys[RTE_HASH_LOOKUP_BULK_MAX];
-	const void *kp[RTE_HASH_LOOKUP_BULK_MAX];
-	hash_sig_t sig[RTE_HASH_LOOKUP_BULK_MAX];
-	int32_t pos[RTE_HASH_LOOKUP_BULK_MAX];
-	int8_t side[RTE_HASH_LOOKUP_BULK_MAX];
+	struct flow_key keys[FLOW_BULK];
+	uint32_t sig[FLOW_BULK];
+	int32_t pos[FLOW_BULK];
+	int8_t side[FLOW_BULK];
 	unsigned int created_total = 0, full = 0;
 	struct rule_acc acc = {.c = counters, .rule = FLOW_RULE_DEFAULT};
 
-	for (unsigned int base = 0; base < n; base += RTE_HASH_LOOKUP_BULK_MAX) {
-		unsigned int m = RTE_MIN(n - base, (unsigned int)RTE_HASH_LOOKUP_BULK_MAX);
+	for (unsigned int base = 0; base < n; base += FLOW_BULK) {
+		unsigned int m = RTE_MIN(n - base, (unsigned int)FLOW_BULK);
 		unsigned int nk = 0;
-		uint8_t ki[RTE_HASH_LOOKUP_BULK_MAX]; /* packet -> key index, or 0xff */
+		uint8_t ki[FLOW_BULK]; /* packet -> key index, or 0xff */
 
+		/* Keys and hashes; start loading every home slot. */
 		for (unsigned int i = 0; i < m; i++) {
 			int s = flow_key_make_sig(&keys[nk], &pkts[base + i].m, &sig[nk]);
 			if (s < 0) {
 				ki[i] = UINT8_MAX;
 				continue;
 			}
+			rte_prefetch0(&t->slots[sig[nk] & t->mask]);
 			side[nk] = (int8_t)s;
-			kp[nk] = &keys[nk];
 			ki[i] = (uint8_t)nk++;
 		}
-		if (nk > 0)
-			rte_hash_lookup_with_hash_bulk(t->h, kp, sig, nk, pos);
-		/* The entries are a cold random access each: start all the loads at once. */
-		for (unsigned int k = 0; k < nk; k++)
-			if (pos[k] >= 0 && (uint32_t)pos[k] < t->capacity)
-				rte_prefetch0(&t->entries[pos[k]]);
+		/*
+		 * First slot whose hash matches (or the empty one ending the run): the likely
+		 * entry, whose two lines (key, counters) are loaded for all keys at once before
+		 * any key is compared.
+		 */
+		uint32_t cand[FLOW_BULK];
+		for (unsigned int k = 0; k < nk; k++) {
+			uint32_t i = sig[k] & t->mask;
+			while (t->slots[i].idx1 != 0 && t->slots[i].sig != sig[k])
+				i = (i + 1) & t->mask;
+			cand[k] = i;
+			if (t->slots[i].idx1 != 0) {
+				const struct flow_entry *e = &t->entries[t->slots[i].idx1 - 1];
+				rte_prefetch0(e);
+				rte_prefetch0(&e->key);
+			}
+		}
+		for (unsigned int k = 0; k < nk; k++) {
+			const struct flow_slot *sl = &t->slots[cand[k]];
+			if (sl->idx1 == 0) {
+				pos[k] = -1;
+			} else if (likely(key_eq(&t->entries[sl->idx1 - 1].key, &keys[k]))) {
+				pos[k] = (int32_t)(sl->idx1 - 1);
+			} else {
+				/* Same 32-bit hash, another key: walk the rest of the run. */
+				pos[k] = index_lookup(t, &keys[k], sig[k]);
+			}
+		}
 
 		for (unsigned int i = 0; i < m; i++) {
 			const struct flow_pkt_info *p = &pkts[base + i];
@@ -344,7 +429,7 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 			int created = 0;
 
 			res->created = 0;
-			if (k != UINT8_MAX && pos[k] >= 0 && (uint32_t)pos[k] < t->capacity) {
+			if (k != UINT8_MAX && pos[k] >= 0) {
 				e = &t->entries[pos[k]];
 			} else {
 				int rule = flow_rules_match(r, &p->m);
@@ -380,4 +465,4 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 _Static_assert(offsetof(struct flow_entry, bytes) + sizeof(((struct flow_entry *)0)->bytes) <=
                        RTE_CACHE_LINE_MIN_SIZE,
                "flow_entry hot fields exceed the first cache line");
-_Static_assert(sizeof(struct flow_key) == 48, "flow_key must stay 48 bytes (rte_hash k48 compare)");
+_Static_assert(sizeof(struct flow_key) == 48, "flow_key is compared as six 8-byte words");

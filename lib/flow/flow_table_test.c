@@ -112,6 +112,62 @@ static void add_lookup_remove(void **state)
 	flow_table_free(t);
 }
 
+/*
+ * Churn against a model: random adds and removes on a small table (long probe runs, every
+ * wrap-around of the slot array, deletions in the middle of runs) never lose or invent a flow,
+ * and the burst path finds exactly what the model holds.
+ */
+static void churn_matches_model(void **state)
+{
+	enum { CAP = 64, KEYS = 200 };
+	struct flow_table *t = make_table(CAP, NULL, NULL);
+	struct flow_action act = {
+	        .action = CFG_ACTION_FORWARD, .lan_profile = -1, .wan_profile = -1};
+	struct flow_key k[KEYS];
+	struct flow_entry *model[KEYS] = {NULL};
+	unsigned int present = 0;
+	uint32_t seed = 99;
+	for (unsigned int i = 0; i < KEYS; i++) {
+		struct flow_pkt_info p = pk(IP4(10, 0, i >> 8, i & 0xff), (uint16_t)(1000 + i),
+		                            IP4(10, 9, 0, 1), 80, (i & 1) ? TCP : UDP, 60);
+		flow_key_make(&k[i], &p.m);
+	}
+	for (unsigned int step = 0; step < 20000; step++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned int i = (seed >> 8) % KEYS;
+		if (model[i] == NULL && present < CAP && (seed & 1)) {
+			model[i] = flow_table_add(t, &k[i], 0, &act, 0, step);
+			assert_non_null(model[i]);
+			present++;
+		} else if (model[i] != NULL && !(seed & 1)) {
+			assert_int_equal(flow_table_remove(t, model[i]), 0);
+			model[i] = NULL;
+			present--;
+		} else if (model[i] == NULL && present == CAP) {
+			assert_null(flow_table_add(t, &k[i], 0, &act, 0, step));
+			assert_int_equal(rte_errno, ENOSPC);
+		}
+		if (step % 97 == 0) {
+			for (unsigned int j = 0; j < KEYS; j++)
+				assert_ptr_equal(flow_table_lookup(t, &k[j]), model[j]);
+			assert_int_equal(flow_table_count(t), present);
+		}
+	}
+	/* The burst lookup agrees with the model (no creation: every present key hits). */
+	struct flow_pkt_info burst[KEYS];
+	struct flow_result res[KEYS];
+	unsigned int nb = 0;
+	for (unsigned int i = 0; i < KEYS; i++)
+		if (model[i] != NULL)
+			burst[nb++] = pk(IP4(10, 0, i >> 8, i & 0xff), (uint16_t)(1000 + i),
+			                 IP4(10, 9, 0, 1), 80, (i & 1) ? TCP : UDP, 60);
+	assert_int_equal(flow_classify_burst(t, NULL, burst, nb, 1, res, NULL, NULL), 0);
+	for (unsigned int i = 0, b = 0; i < KEYS; i++)
+		if (model[i] != NULL)
+			assert_ptr_equal(res[b++].entry, model[i]);
+	flow_table_free(t);
+}
+
 static void classify_creates_then_hits_both_directions(void **state)
 {
 	struct flow_table *t = make_table(1024, NULL, NULL);
@@ -405,6 +461,7 @@ int main(void)
 	        cmocka_unit_test(aging_is_incremental),
 	        cmocka_unit_test(table_full_never_fails_packet),
 	        cmocka_unit_test(fills_to_exact_capacity),
+	        cmocka_unit_test(churn_matches_model),
 	        cmocka_unit_test(flush_and_errors),
 	        cmocka_unit_test(ipv6_and_ipv4_entries_coexist),
 	};
