@@ -459,8 +459,7 @@ int main(int argc, char **argv)
 	printf("pepgw: stopping\n");
 
 out:
-	for (unsigned int i = 0; i < gw->n_ports; i++)
-		rte_eth_dev_stop(gw->ports[i].info.port_id);
+	/* The workers have returned: the counters are final. port_close stops and closes. */
 	print_final_counters(gw);
 	for (unsigned int i = 0; i < gw->n_ports; i++)
 		port_close(&gw->ports[i].info);

@@ -150,6 +150,23 @@ static int cmd_flows(const char *cmd, const char *params, struct rte_tel_data *d
 	rte_tel_data_add_dict_u64(d, "expired", s.c[STAT_flow_expired]);
 	rte_tel_data_add_dict_u64(d, "table_full", s.c[STAT_drop_flow_table_full]);
 	rte_tel_data_add_dict_int(d, "lcores", (int)tel_gw->n_lcores);
+	/* Per worker, so that a test (or an operator) sees that both directions of each flow
+	 * reached one lcore: per-lcore entries add up to the flows, none is counted twice. */
+	struct rte_tel_data *active = rte_tel_data_alloc();
+	struct rte_tel_data *created = rte_tel_data_alloc();
+	if (active == NULL || created == NULL) {
+		rte_tel_data_free(active);
+		rte_tel_data_free(created);
+		return 0;
+	}
+	rte_tel_data_start_array(active, RTE_TEL_U64_VAL);
+	rte_tel_data_start_array(created, RTE_TEL_U64_VAL);
+	for (unsigned int l = 0; l < tel_gw->n_lcores; l++) {
+		rte_tel_data_add_array_u64(active, flow_table_count(tel_gw->lcores[l].flows));
+		rte_tel_data_add_array_u64(created, tel_gw->stats[l].c[STAT_flow_created]);
+	}
+	rte_tel_data_add_dict_container(d, "active_per_lcore", active, 0);
+	rte_tel_data_add_dict_container(d, "created_per_lcore", created, 0);
 	return 0;
 }
 

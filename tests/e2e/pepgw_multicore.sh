@@ -20,8 +20,8 @@
 # engines and echo, iperf3 -P 4 runs through the split, none falls back to passthrough; SIGTERM
 # stops pepgw with exit 0.
 #
-# Per-lcore flow counts are not in telemetry (/pepgw/flows sums the workers), so "no flow on two
-# lcores" is checked as "flow entries created == connections made".
+# "No flow on two lcores" is checked as "flow entries created == connections made", and with
+# /pepgw/flows created_per_lcore: each worker created some, and they add up to the connections.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lab/lab.sh
@@ -50,6 +50,13 @@ for s in (a[2]["/ethdev/stats"], a[3]["/ethdev/stats"]):
 print(a[0]["/pepgw/flows"]["created"], *q)'
 }
 
+# percore: "created_on_lcore0 created_on_lcore1" (flow entries each worker's table created).
+percore() {
+	"$E2E_TELEMETRY" "$LAB_PREFIX-gw" /pepgw/flows | /usr/bin/python3 -c '
+import json, sys
+print(*json.loads(sys.stdin.readline())["/pepgw/flows"]["created_per_lcore"])'
+}
+
 # 0. Start-up: two workers, two queues with a symmetric spread on each port. -----------------
 lan_id=$(tel /pepgw/ports lan0 port_id)
 wan_id=$(tel /pepgw/ports wan0 port_id)
@@ -68,6 +75,7 @@ n=32
 lab_bg server echo8080 /usr/bin/python3 "$peers" echo-server "$server" 8080
 lab_wait_listen server 8080
 read -r c0 i0 i1 o0 o1 < <(snap)
+read -r l0 l1 < <(percore)
 lab_capture_start c_wire client eth0
 lab_capture_start s_wire server eth0
 out=$(lab_exec client /usr/bin/python3 "$peers" many-client "$server" 8080 "$n" 0 | tail -n 1)
@@ -78,6 +86,13 @@ lab_capture_stop s_wire
 read -r c i0b i1b o0b o1b < <(snap)
 [ "$((c - c0))" -eq "$n" ] && pass "$n connections created exactly $n flow entries" ||
 	fail "$n connections created $((c - c0)) flow entries (a flow seen on both workers?)"
+read -r l0b l1b < <(percore)
+if [ "$((l0b - l0))" -gt 0 ] && [ "$((l1b - l1))" -gt 0 ] &&
+	[ "$((l0b - l0 + l1b - l1))" -eq "$n" ]; then
+	pass "per lcore: $((l0b - l0)) + $((l1b - l1)) flow entries = $n connections"
+else
+	fail "per-lcore flow entries $((l0b - l0)) + $((l1b - l1)) for $n connections"
+fi
 syn=$(lab_capture_read s_wire -Y 'tcp.flags.syn==1 && tcp.flags.ack==0' -T fields \
 	-e tcp.options.mss_val | sort | uniq -c | xargs)
 synack=$(lab_capture_read c_wire -Y 'tcp.flags.syn==1 && tcp.flags.ack==1' -T fields \
