@@ -10,7 +10,8 @@
  * arrives. Each link has a one-way delay, a rate (serialization and a drop-tail queue) and
  * random loss; the WAN link carries --rtt-ms/--rate-mbps/--loss, the LAN link 1 ms/1 Gbit/s.
  *
- * --isn N starts every connection at sequence N (sequence wrap).
+ * --isn N starts every connection at sequence N (sequence wrap); --window-bytes N sets the WAN
+ * profile's buffers and window (default 2 x BDP + 1 MB).
  *
  * Exit status 0 when all N bytes arrived intact, every connection closed cleanly, no mbuf is
  * left, and (relay mode) the gateway never held more than its configured bound.
@@ -314,6 +315,7 @@ static struct tcp_engine *make_engine(const char *name, struct node *n, uint8_t 
 {
 	struct tcp_engine_params ep = {
 	        .max_conns = 4,
+	        .sack_holes = 4 * 1024, /* as pepgw's default share would give a busy engine */
 	        .hdr_pool = W.pool,
 	        .mtu = 1500,
 	        .timer_tick_us = 1000,
@@ -337,7 +339,7 @@ int main(int argc, char **argv)
 {
 	uint64_t bytes = 20ull << 20;
 	double rtt_ms = 600, rate_mbps = 10, loss = 0.01, timeout_s = 36000, server_kbps = 0;
-	uint64_t seed = 1, queue = 0;
+	uint64_t seed = 1, queue = 0, window = 0;
 	int sack = 1, ts = 1;
 	static const struct option lo[] = {
 	        {"bytes", required_argument, NULL, 'n'},
@@ -353,6 +355,7 @@ int main(int argc, char **argv)
 	        {"deferred", no_argument, NULL, 'D'},
 	        {"server-kbps", required_argument, NULL, 'K'},
 	        {"isn", required_argument, NULL, 'I'},
+	        {"window-bytes", required_argument, NULL, 'W'},
 	        {NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -397,6 +400,9 @@ int main(int argc, char **argv)
 		case 'I':
 			sim_isn = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
+		case 'W':
+			window = strtoull(optarg, NULL, 0);
+			break;
 		default:
 			return 2;
 		}
@@ -421,7 +427,7 @@ int main(int argc, char **argv)
 
 	/* WAN profile: windows toward twice the BDP. LAN profile: the defaults. */
 	double bdp = rate_mbps * 1e6 / 8 * rtt_ms / 1000;
-	uint32_t buf = (uint32_t)(2 * bdp) + (1u << 20);
+	uint32_t buf = window ? (uint32_t)window : (uint32_t)(2 * bdp) + (1u << 20);
 	tcp_profile_defaults(&W.wan_prof);
 	W.wan_prof.sack = sack;
 	W.wan_prof.timestamps = ts;
