@@ -22,11 +22,11 @@ static void check(const struct tcp_sack_sb *sb, uint32_t snd_nxt)
 {
 	uint32_t prev_end = sb->snd_una;
 	unsigned int n = 0;
-	if (sb->n_holes > TCP_SACK_MAX_HOLES)
+	if (sb->n_holes > sb->cap)
 		abort();
 	for (uint32_t i = sb->head; i != TCP_SACK_NIL; i = sb->pool->h[i].next) {
 		const struct tcp_sack_hole *h = &sb->pool->h[i];
-		if (i >= sb->pool->size || ++n > TCP_SACK_MAX_HOLES)
+		if (i >= sb->pool->size || ++n > sb->cap)
 			abort();
 		if (!tcp_seq_lt(h->start, h->end) || tcp_seq_lt(h->start, prev_end) ||
 		    tcp_seq_gt(h->end, sb->high_sacked))

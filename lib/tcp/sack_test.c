@@ -169,6 +169,23 @@ static void hole_count_is_capped(void **state)
 	sack1(1000000, 1000000, 1000000, 1000000);
 }
 
+static void cap_follows_the_connection(void **state)
+{
+	/* A connection's cap (from its send buffer) bounds its holes; clamped to 64..8192. */
+	sb_init(0);
+	tcp_sack_sb_set_cap(&sb, 10);
+	assert_int_equal(sb.cap, 64);
+	for (uint32_t k = 0; k < 200; k++)
+		sack1(0, 2 * k + 1, 2 * k + 2, 1000000);
+	assert_int_equal(sb.n_holes, 64);
+	tcp_sack_sb_set_cap(&sb, 100);
+	for (uint32_t k = 200; k < 400; k++)
+		sack1(0, 2 * k + 1, 2 * k + 2, 1000000);
+	assert_int_equal(sb.n_holes, 100);
+	tcp_sack_sb_set_cap(&sb, 1u << 20);
+	assert_int_equal(sb.cap, TCP_SACK_MAX_HOLES_CAP);
+}
+
 static void pool_shared_and_bounded(void **state)
 {
 	/* Two scoreboards share a pool of 96 holes: the second gets what the first left, and
@@ -396,6 +413,7 @@ int main(void)
 	        cmocka_unit_test(dsack_detected),
 	        cmocka_unit_test(hole_count_is_capped),
 	        cmocka_unit_test(pool_shared_and_bounded),
+	        cmocka_unit_test(cap_follows_the_connection),
 	        cmocka_unit_test(matches_rfc6675_octet_by_octet),
 	        cmocka_unit_test(nextseg_rules),
 	        cmocka_unit_test(clear_on_rto_forgets_sacks),

@@ -108,7 +108,7 @@ enum tcp_engine_counter {
 struct tcp_engine_params {
 	uint32_t max_conns;             /* fixed pool, allocated at create */
 	/* SACK scoreboard holes shared by all connections (0: 64 per connection). A connection
-	 * takes what its loss episode needs, up to TCP_SACK_MAX_HOLES. */
+	 * takes what its loss episode needs, up to half the segments of its send buffer. */
 	uint32_t sack_holes;
 	struct rte_mempool *hdr_pool;   /* direct mbufs for headers (headroom for Ethernet) */
 	struct rte_mempool *clone_pool; /* mbufs to attach to payload (may be hdr_pool) */

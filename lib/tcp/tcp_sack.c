@@ -27,7 +27,7 @@ static uint32_t hole_alloc(struct tcp_sack_sb *sb)
 {
 	struct tcp_sack_pool *p = sb->pool;
 	uint32_t i = p->free_head;
-	if (sb->n_holes >= TCP_SACK_MAX_HOLES || i == TCP_SACK_NIL) {
+	if (sb->n_holes >= sb->cap || i == TCP_SACK_NIL) {
 		if (i == TCP_SACK_NIL)
 			p->exhausted++;
 		sb->ignored_cap++;
@@ -41,7 +41,7 @@ static uint32_t hole_alloc(struct tcp_sack_sb *sb)
 
 static bool hole_available(const struct tcp_sack_sb *sb)
 {
-	return sb->n_holes < TCP_SACK_MAX_HOLES && sb->pool->free_head != TCP_SACK_NIL;
+	return sb->n_holes < sb->cap && sb->pool->free_head != TCP_SACK_NIL;
 }
 
 static void hole_unlink_free(struct tcp_sack_sb *sb, uint32_t i)
@@ -91,9 +91,19 @@ void tcp_sack_sb_init(struct tcp_sack_sb *sb, struct tcp_sack_pool *pool, uint32
 {
 	memset(sb, 0, sizeof(*sb));
 	sb->pool = pool;
+	sb->cap = TCP_SACK_MAX_HOLES;
 	sb->head = sb->tail = TCP_SACK_NIL;
 	sb->snd_una = snd_una;
 	sb->high_rxt = snd_una;
+}
+
+void tcp_sack_sb_set_cap(struct tcp_sack_sb *sb, uint32_t n)
+{
+	if (n < 64)
+		n = 64;
+	if (n > TCP_SACK_MAX_HOLES_CAP)
+		n = TCP_SACK_MAX_HOLES_CAP;
+	sb->cap = n;
 }
 
 void tcp_sack_sb_release(struct tcp_sack_sb *sb)

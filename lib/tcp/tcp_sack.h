@@ -12,7 +12,7 @@
  * idle or loss-free connection holds none, and one connection with a multi-megabyte window
  * can track as many holes as its window has. Two bounds keep a hostile peer from making us
  * allocate or walk without limit (CVE-2019-11477/11478 class): a scoreboard holds at most its
- * own cap (TCP_SACK_MAX_HOLES), and the pool at most its size; blocks that would need more are
+ * own cap (half the segments its send buffer holds, 64..8192), and the pool at most its size; blocks that would need more are
  * ignored and counted, which only makes recovery more conservative. Sequence math is
  * wrap-safe; blocks beyond snd_nxt or below snd_una are ignored.
  *
@@ -25,9 +25,10 @@
 
 #include "tcp_options.h"
 
-/* Holes one scoreboard may hold: a window of 1024 lost segments every other segment (3 MB at
- * 1448 octets) is tracked in full; per-ACK work is linear in the holes held. */
-#define TCP_SACK_MAX_HOLES 1024
+/* Holes one scoreboard may hold unless told otherwise (tcp_sack_sb_set_cap): a window that
+ * lost every other segment has half its segments as holes; per-ACK work is linear in them. */
+#define TCP_SACK_MAX_HOLES     1024
+#define TCP_SACK_MAX_HOLES_CAP 8192 /* the most tcp_sack_sb_set_cap allows */
 #define TCP_SACK_NIL       UINT32_MAX
 #define TCP_DUPTHRESH      3 /* RFC 6675 2 / RFC 5681 */
 
@@ -62,6 +63,7 @@ struct tcp_sack_sb {
 	uint32_t ignored_invalid; /* blocks ignored: empty, beyond snd_nxt, below snd_una */
 	uint32_t dsacks;          /* D-SACK reports seen */
 	uint32_t head, tail, n_holes;
+	uint32_t cap; /* most holes this scoreboard takes from the pool */
 	bool has_sack;
 	bool rescue_set;
 };
@@ -75,6 +77,10 @@ struct tcp_sack_ack_info {
 
 /* Empty scoreboard with everything below snd_una acknowledged, taking holes from pool. */
 void tcp_sack_sb_init(struct tcp_sack_sb *sb, struct tcp_sack_pool *pool, uint32_t snd_una);
+
+/* Cap this scoreboard at n holes (clamped to [64, TCP_SACK_MAX_HOLES_CAP]); holes already
+ * held beyond it stay until acknowledged. */
+void tcp_sack_sb_set_cap(struct tcp_sack_sb *sb, uint32_t n);
 
 /* Give every hole back to the pool (the connection is going away). Idempotent. */
 void tcp_sack_sb_release(struct tcp_sack_sb *sb);
