@@ -76,6 +76,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			data += 8;
 			size -= 8;
 		}
+		/* Now and then an RTO: the SACKs are kept, everything else is lost. */
+		if ((ack_step & 0x3ff) == 0x3ff)
+			tcp_sack_sb_enter_loss(sb, snd_nxt, 1460);
 		uint32_t ack = sb->snd_una + ack_step;
 		if (tcp_seq_gt(ack, snd_nxt))
 			ack = snd_nxt;

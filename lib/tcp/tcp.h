@@ -81,6 +81,7 @@ enum tcp_conn_event {
 	X(retransmits)                                                                             \
 	X(rto_expired)                                                                             \
 	X(spurious_rto)                                                                            \
+	X(sack_reneging)                                                                           \
 	X(fast_retransmits)                                                                        \
 	X(challenge_acks)                                                                          \
 	X(challenge_acks_suppressed)                                                               \

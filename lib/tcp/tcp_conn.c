@@ -493,12 +493,23 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 		/* RFC 5681 3.1: a repeated timeout keeps ssthresh; the loss window stays 1. */
 		c->cc.cwnd = c->cc.smss;
 	}
-	/* RFC 6582 4 / RFC 6675 5.1: leave recovery, forget SACKs (reneging), go back N. */
-	c->flags &= ~(TF_RECOVERY | TF_RTT_TIMING);
+	c->flags &= ~TF_RTT_TIMING;
 	c->recover = c->snd_max;
 	c->dupacks = 0;
-	tcp_sack_sb_clear(&c->sb);
-	c->snd_nxt = c->snd_una;
+	if (c->flags & TF_SACK) {
+		/*
+		 * Keep what the peer SACKed (RFC 6675 5.1 and erratum 1610; Linux does the same,
+		 * tcp_process_ack catches reneging): every un-SACKed octet is lost and goes again
+		 * in slow start, SACKed octets do not. Without this a timeout after a window
+		 * that lost a few segments resends megabytes the receiver holds.
+		 */
+		c->flags |= TF_RECOVERY | TF_LOSS;
+		tcp_sack_sb_enter_loss(&c->sb, c->snd_max, c->smss);
+	} else {
+		/* RFC 6582 4: leave recovery and go back N. */
+		c->flags &= ~(TF_RECOVERY | TF_LOSS);
+		c->snd_nxt = c->snd_una;
+	}
 	tcp_output(c, now_us);
 	tcp_arm_rexmt(c, now_us);
 }

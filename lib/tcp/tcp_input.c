@@ -513,6 +513,10 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 		    ts_older(s->opts.ts_ecr, c->eifel_ts)) {
 			tcp_count(c, TCP_CNT_spurious_rto);
 			c->snd_nxt = c->snd_max;
+			if (c->flags & TF_LOSS) {
+				c->flags &= ~(TF_LOSS | TF_RECOVERY);
+				tcp_sack_sb_undo_loss(&c->sb, c->smss);
+			}
 			uint32_t in_flight = c->snd_max - c->snd_una;
 			c->cc.cwnd = in_flight + (acked < c->cc.iw ? acked : c->cc.iw);
 			c->cc.ssthresh = c->pipe_prev;
@@ -525,7 +529,28 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 	c->lt_extra = 0;
 	tcp_sq_drop_acked(c, ack);
 
-	if (c->flags & TF_RECOVERY) {
+	if ((c->flags & TF_SACK) && c->sb.has_sack && tcp_sack_sb_is_sacked(&c->sb, ack)) {
+		/* The cumulative ACK stopped on data the peer had SACKed: it discarded it
+		 * (reneging, RFC 2018 8). Forget the SACKs; after an RTO, everything is lost. */
+		tcp_count(c, TCP_CNT_sack_reneging);
+		tcp_sack_sb_clear(&c->sb);
+		if (c->flags & TF_LOSS)
+			tcp_sack_sb_enter_loss(&c->sb, c->recover, c->smss);
+	}
+	if (c->flags & TF_LOSS) {
+		/* After an RTO: slow start while the lost octets go again (RFC 5681 3.1). */
+		struct tcp_cc_ack a = {.acked = acked,
+		                       .rtt_us = rtt_us,
+		                       .flight_size = flight,
+		                       .snd_una = c->snd_una,
+		                       .snd_nxt = c->snd_max,
+		                       .now_us = now_us};
+		c->cc.ops->on_ack(&c->cc, &a);
+		if (tcp_seq_geq(ack, c->recover)) {
+			c->flags &= ~(TF_LOSS | TF_RECOVERY);
+			c->dupacks = 0;
+		}
+	} else if (c->flags & TF_RECOVERY) {
 		if (tcp_seq_geq(ack, c->recover)) {
 			exit_recovery(c, now_us); /* full ACK */
 		} else if (!(c->flags & TF_SACK)) {

@@ -53,6 +53,7 @@ enum {
 	TF_ORPHAN = 1u << 17, /* no application any more: FIN_WAIT_2 times out, data dropped */
 	TF_EIFEL = 1u << 18,  /* an RTO retransmission is out: the next ACK tells if it was spurious */
 	TF_PUSH = 1u << 19,   /* relayed data queued: output at the engine's next flush */
+	TF_LOSS = 1u << 20,   /* with TF_RECOVERY: recovering from an RTO with the SACKs kept */
 };
 
 enum tcp_timer_kind { TCP_T_REXMT, TCP_T_DELACK, TCP_T_KEEP, TCP_T_MAX };

@@ -115,6 +115,7 @@ void tcp_sack_sb_release(struct tcp_sack_sb *sb)
 
 void tcp_sack_sb_clear(struct tcp_sack_sb *sb)
 {
+	sb->loss_marked = false;
 	sb->has_sack = false;
 	sb->rescue_set = false;
 	sb->high_rxt = sb->snd_una;
@@ -123,11 +124,30 @@ void tcp_sack_sb_clear(struct tcp_sack_sb *sb)
 	reset_holes(sb);
 }
 
+static void recompute_lost(struct tcp_sack_sb *sb, uint32_t smss);
+
+void tcp_sack_sb_enter_loss(struct tcp_sack_sb *sb, uint32_t snd_max, uint32_t smss)
+{
+	sb->loss_marked = tcp_seq_gt(snd_max, sb->snd_una);
+	sb->loss_mark = snd_max;
+	sb->high_rxt = sb->snd_una;
+	sb->rescue_set = false;
+	recompute_lost(sb, smss);
+}
+
+void tcp_sack_sb_undo_loss(struct tcp_sack_sb *sb, uint32_t smss)
+{
+	sb->loss_marked = false;
+	recompute_lost(sb, smss);
+}
+
 /* ---- update ---- */
 
 static void advance_una(struct tcp_sack_sb *sb, uint32_t ack)
 {
 	sb->snd_una = ack;
+	if (sb->loss_marked && tcp_seq_geq(ack, sb->loss_mark))
+		sb->loss_marked = false;
 	if (tcp_seq_lt(sb->high_rxt, ack))
 		sb->high_rxt = ack;
 	if (!sb->has_sack)
@@ -241,11 +261,18 @@ static void recompute_lost(struct tcp_sack_sb *sb, uint32_t smss)
 		sacked_above += upper - h->end;
 		blocks_above++;
 		h->lost = blocks_above >= TCP_DUPTHRESH ||
-		          sacked_above > (uint32_t)(TCP_DUPTHRESH - 1) * smss;
+		          sacked_above > (uint32_t)(TCP_DUPTHRESH - 1) * smss ||
+		          (sb->loss_marked && tcp_seq_lt(h->start, sb->loss_mark));
 		if (h->lost)
 			lost += h->end - h->start;
 		holes_len += h->end - h->start;
 		upper = h->start;
+	}
+	if (sb->loss_marked) {
+		/* Above the highest SACK, up to the mark: lost too. */
+		uint32_t top = sb->has_sack ? sb->high_sacked : sb->snd_una;
+		if (tcp_seq_lt(top, sb->loss_mark))
+			lost += sb->loss_mark - top;
 	}
 	sb->lost_bytes = lost;
 	sb->sacked_bytes = sb->has_sack ? sb->high_sacked - sb->snd_una - holes_len : 0;
@@ -305,6 +332,9 @@ static const struct tcp_sack_hole *find_hole(const struct tcp_sack_sb *sb, uint3
 
 bool tcp_sack_sb_is_lost(const struct tcp_sack_sb *sb, uint32_t seq)
 {
+	uint32_t top = sb->has_sack ? sb->high_sacked : sb->snd_una;
+	if (tcp_seq_geq(seq, top))
+		return sb->loss_marked && tcp_seq_in(seq, sb->snd_una, sb->loss_mark);
 	const struct tcp_sack_hole *h = find_hole(sb, seq);
 	return h != NULL && h->lost;
 }
@@ -334,9 +364,13 @@ uint32_t tcp_sack_sb_pipe(const struct tcp_sack_sb *sb, uint32_t snd_nxt)
 			pipe += h->end - h->start;
 		pipe += rxmit_overlap(sb, h->start, h->end);
 	}
-	/* Above the highest SACK nothing is lost yet (no SACKed data above it). */
+	/* Above the highest SACK nothing is lost yet (no SACKed data above it), except below
+	 * the mark an RTO left. */
 	if (tcp_seq_lt(above, snd_nxt)) {
-		pipe += snd_nxt - above;
+		uint32_t lost_end = above;
+		if (sb->loss_marked && tcp_seq_gt(sb->loss_mark, above))
+			lost_end = tcp_seq_min(sb->loss_mark, snd_nxt);
+		pipe += snd_nxt - lost_end;
 		pipe += rxmit_overlap(sb, above, snd_nxt);
 	}
 	return pipe;
@@ -354,6 +388,17 @@ enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t sms
 		if (tcp_seq_lt(s, h->end)) {
 			*seq = s;
 			*len = tcp_seq_min(h->end, s + smss) - s;
+			return TCP_NEXTSEG_LOST;
+		}
+	}
+	/* Rule 1 still: after an RTO, the un-SACKed octets above the highest SACK up to the mark. */
+	if (sb->loss_marked) {
+		uint32_t above = sb->has_sack ? sb->high_sacked : sb->snd_una;
+		uint32_t s = tcp_seq_max(above, sb->high_rxt);
+		uint32_t end = tcp_seq_min(sb->loss_mark, snd_nxt);
+		if (tcp_seq_lt(s, end)) {
+			*seq = s;
+			*len = tcp_seq_min(end, s + smss) - s;
 			return TCP_NEXTSEG_LOST;
 		}
 	}

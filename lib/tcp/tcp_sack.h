@@ -64,6 +64,8 @@ struct tcp_sack_sb {
 	uint32_t dsacks;          /* D-SACK reports seen */
 	uint32_t head, tail, n_holes;
 	uint32_t cap; /* most holes this scoreboard takes from the pool */
+	uint32_t loss_mark; /* after an RTO: un-SACKed octets below it are lost (with loss_marked) */
+	bool loss_marked;
 	bool has_sack;
 	bool rescue_set;
 };
@@ -93,10 +95,20 @@ static inline const struct tcp_sack_hole *tcp_sack_sb_hole(const struct tcp_sack
 }
 
 /*
- * RFC 2018 8 / RFC 6675 5.1: after an RTO the receiver may have reneged; forget every SACK
- * and the retransmission marks, keep snd_una.
+ * RFC 2018 8 / RFC 6675 5.1: forget every SACK and the retransmission marks, keep snd_una
+ * (the receiver reneged).
  */
 void tcp_sack_sb_clear(struct tcp_sack_sb *sb);
+
+/*
+ * An RTO: keep what was SACKed (RFC 6675 5.1 and its erratum 1610 allow it when reneging is
+ * detected, as Linux does), deem every un-SACKed octet below snd_max lost and retransmit from
+ * snd_una again (HighRxt = snd_una). The mark goes when snd_una passes it.
+ */
+void tcp_sack_sb_enter_loss(struct tcp_sack_sb *sb, uint32_t snd_max, uint32_t smss);
+
+/* The RTO was spurious (RFC 3522): nothing is deemed lost by it any more. */
+void tcp_sack_sb_undo_loss(struct tcp_sack_sb *sb, uint32_t smss);
 
 /*
  * Apply an acceptable ACK: cumulative ack (not beyond snd_nxt, checked by the caller) and its
