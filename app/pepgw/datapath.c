@@ -40,7 +40,7 @@
 #define ARP_NOTE_RING 1024
 #define FRAG_MAX_OUT 64
 /* Packets ahead whose headers are prefetched while the current one is parsed. */
-#define GW_PREFETCH 4
+#define GW_PREFETCH 8
 
 static uint64_t tsc_per_us;
 
@@ -154,10 +154,11 @@ static void send_icmp_error(struct gw_lcore *lc, const struct rte_mbuf *orig,
 	l2_output(lc, port, nh, e, now);
 }
 
-static bool is_our_address(const struct gw *gw, uint32_t ip)
+static inline bool is_our_address(const struct gw_lcore *lc, uint32_t ip)
 {
-	for (unsigned int i = 0; i < gw->n_ports; i++)
-		if (gw->ports[i].ipv4 == ip)
+	/* The lcore's packed copy of the port addresses: one cache line, no port_info strides. */
+	for (unsigned int i = 0; i < lc->n_addrs; i++)
+		if (lc->addrs[i] == ip)
 			return true;
 	return false;
 }
@@ -500,7 +501,7 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 			drop(lc, m, STAT_drop_martian);
 			continue;
 		}
-		if (unlikely(is_our_address(gw, h->dst))) {
+		if (unlikely(is_our_address(lc, h->dst))) {
 			local_input(lc, port, m, h, now);
 			continue;
 		}
@@ -670,6 +671,9 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 		int socket = (int)rte_lcore_to_socket_id(lc->lcore_id);
 		lc->idx = l;
 		lc->gw = gw;
+		lc->n_addrs = gw->n_ports;
+		for (unsigned int p = 0; p < gw->n_ports; p++)
+			lc->addrs[p] = gw->ports[p].ipv4;
 		lc->stats = &gw->stats[l];
 		for (unsigned int p = 0; p < gw->n_ports; p++) {
 			lc->txb[p] = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(GW_BURST_MAX),

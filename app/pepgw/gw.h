@@ -81,6 +81,8 @@ struct gw_lcore {
 	struct net_arp_table *arp;
 	struct gw_nh *nh;		/* net_route_nh_slots() entries */
 	uint32_t n_nh;
+	uint32_t n_addrs;
+	uint32_t addrs[CFG_MAX_PORTS];	/* the ports' IPv4 addresses (host order), packed */
 	struct net_ratelimit *icmp_limit;
 	struct rte_ring *arp_notes;	/* gw_arp_note by value from other lcores (multi-producer) */
 	struct accel *accel;		/* split TCP; NULL when no rule accelerates */

@@ -15,6 +15,10 @@
 #include "flow.h"
 #include "flow_private.h"
 
+#if defined(__SSE4_1__)
+#include <smmintrin.h>
+#endif
+
 RTE_LOG_REGISTER_DEFAULT(flow_logtype, NOTICE);
 
 #define FLOW_NAME_MAX     24
@@ -54,12 +58,22 @@ struct flow_table {
 
 static inline bool key_eq(const struct flow_key *a, const struct flow_key *b)
 {
+#if defined(__SSE4_1__)
+	/* Three 16-byte compares, one test: ~10 instructions instead of a 6-step loop. */
+	const __m128i *x = (const __m128i *)a, *y = (const __m128i *)b;
+	__m128i d = _mm_or_si128(
+	        _mm_xor_si128(_mm_loadu_si128(x), _mm_loadu_si128(y)),
+	        _mm_or_si128(_mm_xor_si128(_mm_loadu_si128(x + 1), _mm_loadu_si128(y + 1)),
+	                     _mm_xor_si128(_mm_loadu_si128(x + 2), _mm_loadu_si128(y + 2))));
+	return _mm_testz_si128(d, d);
+#else
 	uint64_t x[6], y[6], d = 0;
 	memcpy(x, a, sizeof(x));
 	memcpy(y, b, sizeof(y));
 	for (unsigned int i = 0; i < 6; i++)
 		d |= x[i] ^ y[i];
 	return d == 0;
+#endif
 }
 
 /* Slot holding key (hash sig), or the empty slot where it would go: probe from the home. */

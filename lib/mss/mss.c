@@ -62,7 +62,7 @@ enum mss_result mss_clamp(uint8_t *tcp, uint32_t tcp_len, uint16_t max_mss, unsi
 	 * list, NOP is one byte, every other option is kind, length >= 2, data; RFC 1122
 	 * 4.2.2.5: an illegal length must not hurt us). Every step advances by >= 1 byte.
 	 */
-	uint32_t largest = 0;
+	uint32_t largest = 0, first_mss = 0;
 	unsigned int n_mss = 0;
 	uint32_t off = MSS_TCP_HDR_MIN;
 	while (off < hdr_len) {
@@ -84,7 +84,8 @@ enum mss_result mss_clamp(uint8_t *tcp, uint32_t tcp_len, uint16_t max_mss, unsi
 			uint16_t v = get_be16(tcp + off + 2);
 			if (v > largest)
 				largest = v;
-			n_mss++;
+			if (n_mss++ == 0)
+				first_mss = off;
 		}
 		off += len;
 	}
@@ -94,6 +95,14 @@ enum mss_result mss_clamp(uint8_t *tcp, uint32_t tcp_len, uint16_t max_mss, unsi
 		*old_mss = (uint16_t)largest;
 	if (largest <= max_mss)
 		return MSS_UNCHANGED;
+
+	/* One MSS option (every sane SYN): rewrite it where the first pass saw it. */
+	if (n_mss == 1) {
+		put_be16(tcp + first_mss + 2, max_mss);
+		if (!(flags & MSS_F_CSUM_OFFLOAD))
+			csum_replace_at(tcp, first_mss + 2, (uint16_t)largest, max_mss);
+		return MSS_CLAMPED;
+	}
 
 	/* Second pass: the list is known valid up to hdr_len, lower every MSS above max_mss. */
 	off = MSS_TCP_HDR_MIN;

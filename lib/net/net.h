@@ -132,7 +132,9 @@ int net_parse_mbuf_full(const struct rte_mbuf *m, struct net_hdrs *h);
 
 static inline uint16_t net_rd16(const uint8_t *p)
 {
-	return (uint16_t)(p[0] << 8 | p[1]);
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return rte_be_to_cpu_16(v);
 }
 
 static inline uint32_t net_rd32(const uint8_t *p)
