@@ -457,11 +457,16 @@ static void match_input(const struct net_hdrs *h, uint16_t port, struct flow_pkt
 	fi->bytes = bytes;
 }
 
-static bool is_broadcast_for(const struct gw_port *p, uint32_t dst)
+/* The directed broadcast of p's network (RFC 919), or 255.255.255.255 for a /31 or /32. */
+static uint32_t directed_broadcast(const struct gw_port *p)
 {
 	uint32_t host = p->prefix_len < 31 ? ~0u >> p->prefix_len : 0;
-	return net_ipv4_is_broadcast(dst) || net_ipv4_is_multicast(dst) ||
-	       (host != 0 && (dst & host) == host && (dst & ~host) == (p->ipv4 & ~host));
+	return host != 0 ? p->ipv4 | host : 0xffffffffu;
+}
+
+static inline bool is_broadcast_for(const struct gw_lcore *lc, uint16_t port, uint32_t dst)
+{
+	return net_ipv4_is_broadcast(dst) || net_ipv4_is_multicast(dst) || dst == lc->bcast[port];
 }
 
 static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
@@ -506,7 +511,7 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 			continue;
 		}
 		if (unlikely((h->flags & NET_F_L2_MCAST) ||
-			     is_broadcast_for(&gw->ports[port], h->dst))) {
+			     is_broadcast_for(lc, port, h->dst))) {
 			drop(lc, m, STAT_drop_not_for_us);
 			continue;
 		}
@@ -672,8 +677,10 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 		lc->idx = l;
 		lc->gw = gw;
 		lc->n_addrs = gw->n_ports;
-		for (unsigned int p = 0; p < gw->n_ports; p++)
+		for (unsigned int p = 0; p < gw->n_ports; p++) {
 			lc->addrs[p] = gw->ports[p].ipv4;
+			lc->bcast[p] = directed_broadcast(&gw->ports[p]);
+		}
 		lc->stats = &gw->stats[l];
 		for (unsigned int p = 0; p < gw->n_ports; p++) {
 			lc->txb[p] = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(GW_BURST_MAX),

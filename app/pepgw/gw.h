@@ -83,6 +83,7 @@ struct gw_lcore {
 	uint32_t n_nh;
 	uint32_t n_addrs;
 	uint32_t addrs[CFG_MAX_PORTS];	/* the ports' IPv4 addresses (host order), packed */
+	uint32_t bcast[CFG_MAX_PORTS];	/* per port: its network's directed broadcast */
 	struct net_ratelimit *icmp_limit;
 	struct rte_ring *arp_notes;	/* gw_arp_note by value from other lcores (multi-producer) */
 	struct accel *accel;		/* split TCP; NULL when no rule accelerates */
