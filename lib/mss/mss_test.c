@@ -80,7 +80,8 @@ static uint32_t build(uint8_t *seg, uint8_t flags, const uint8_t *opts, uint32_t
 	uint32_t opt_padded = (opt_len + 3) & ~3u;
 	assert_true(20 + opt_padded + payload_len <= SEG_MAX);
 	seg[12] = (uint8_t)(((20 + opt_padded) / 4) << 4);
-	memcpy(seg + 20, opts, opt_len);
+	if (opt_len > 0) /* opts may be NULL then: memcpy's pointers must be valid (C11 7.24.1) */
+		memcpy(seg + 20, opts, opt_len);
 	for (uint32_t i = 0; i < payload_len; i++)
 		seg[20 + opt_padded + i] = (uint8_t)(0x5a + 7 * i);
 	uint32_t len = 20 + opt_padded + payload_len;
