@@ -164,10 +164,10 @@ static inline bool is_our_address(const struct gw_lcore *lc, uint32_t ip)
 }
 
 static void arp_note_others(struct gw_lcore *lc, uint16_t port, uint32_t ip,
-			    const struct rte_ether_addr *mac)
+			    const struct rte_ether_addr *mac, unsigned int flags)
 {
 	struct gw *gw = lc->gw;
-	struct gw_arp_note note = {.ipv4 = ip, .port = port, .mac = *mac};
+	struct gw_arp_note note = {.ipv4 = ip, .port = port, .mac = *mac, .flags = (uint8_t)flags};
 	for (unsigned int i = 0; i < gw->n_lcores; i++) {
 		struct gw_lcore *o = &gw->lcores[i];
 		/* Notes travel by value; when a ring is full the other lcore re-resolves. */
@@ -205,8 +205,10 @@ static void arp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m,
 	/* RFC 826 merge: update the sender's entry; create it when the ARP was for us. */
 	if (a.spa != 0) {
 		arp_learn(lc, port, a.spa, &a.sha, flags, now);
-		if (for_us && lc->gw->n_lcores > 1)
-			arp_note_others(lc, port, a.spa, &a.sha);
+		/* Every lcore keeps its own table: a gratuitous ARP (a host that changed its
+		 * MAC) updates the others' entries too, without creating any. */
+		if (lc->gw->n_lcores > 1)
+			arp_note_others(lc, port, a.spa, &a.sha, flags);
 	}
 	if (for_us && a.op == RTE_ARP_OP_REQUEST &&
 	    net_arp_reply_in_place(m, h, &a, &p->info.mac) == 0) {
@@ -569,8 +571,7 @@ static void timers(struct gw_lcore *lc, uint64_t now)
 	unsigned int n = rte_ring_dequeue_burst_elem(lc->arp_notes, notes, sizeof(notes[0]),
 						     RTE_DIM(notes), NULL);
 	for (unsigned int i = 0; i < n; i++)
-		arp_learn(lc, notes[i].port, notes[i].ipv4, &notes[i].mac, NET_ARP_LEARN_CREATE,
-			  now);
+		arp_learn(lc, notes[i].port, notes[i].ipv4, &notes[i].mac, notes[i].flags, now);
 	if (now >= lc->next_arp_tick_us) {
 		struct net_arp_req req[32];
 		struct rte_mbuf *dropped[64];

@@ -49,6 +49,7 @@ struct gw_arp_note {
 	uint32_t ipv4;
 	uint16_t port;
 	struct rte_ether_addr mac;
+	uint8_t flags; /* net_arp_learn flags: CREATE only when the ARP was for us */
 };
 _Static_assert(sizeof(struct gw_arp_note) % 4 == 0, "rte_ring elements are multiples of 4 bytes");
 

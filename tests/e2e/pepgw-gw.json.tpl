@@ -4,6 +4,7 @@
 		{"name": "wan0", "device": "${WAN_DEV}", "role": "wan", "ipv4": "${SERVER_GW_ADDR}",
 		 "mtu": 1300}
 	],
+	"routes": [{"prefix": "10.99.0.0/24", "via": "${SERVER_IP}"}],
 	"lcores": {"idle_sleep_us": 100},
 	"icmp": {"errors_per_s": 1000, "burst": 100},
 	"rules": [

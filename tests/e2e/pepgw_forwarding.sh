@@ -10,8 +10,9 @@
 # The story: ping pepgw and through it; TTL 1 gets time-exceeded; the client's SYN reaches the
 # server with MSS 1260 (1300 - 40) as seen by tshark on the server; iperf3 TCP and UDP pass;
 # a DF-set 1400-byte ping gets fragmentation-needed with MTU 1300; the same ping marked AF11
-# arrives fragmented and is answered; the drop rules stop their traffic and count it; SIGTERM
-# stops pepgw with exit 0 and its final counters.
+# arrives fragmented and is answered; the drop rules stop their traffic and count it; the client
+# reaches 10.99.0.0/24 through a route via the server, and still does after the server changes
+# its MAC and says so by gratuitous ARP; SIGTERM stops pepgw with exit 0 and its final counters.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lab/lab.sh
@@ -137,7 +138,32 @@ n9999=$(tel /pepgw/rules no_9999 packets)
 [ "$n9999" -ge 1 ] && pass "rule no-9999 counted $n9999 packets" || fail "rule no-9999 counted 0"
 [ "$(tel /pepgw/counters drop_rule)" -ge 2 ] && pass "drop_rule counted" || fail "drop_rule not counted"
 
-# 7. SIGTERM: clean stop, exit 0, final counters printed. ------------------------------------
+# 7. A gateway route (10.99.0.0/24 via the server): the next hop's MAC comes from ARP into the
+#    per-lcore next-hop table; when the server changes its MAC and announces it with a
+#    gratuitous ARP, forwarding follows at once. ---------------------------------------------
+lab_exec server ip addr add 10.99.0.1/32 dev lo
+if lab_exec client ping -n -c 2 -i 0.2 -W 1 10.99.0.1 >/dev/null; then
+	pass "route via the server: 10.99.0.1 answers (next hop resolved by ARP)"
+else
+	fail "route via the server: no answer from 10.99.0.1"
+fi
+newmac=02:00:00:00:99:01
+lab_exec server ip link set dev eth0 address "$newmac"
+if lab_exec client ping -n -c 1 -W 1 10.99.0.1 >/dev/null; then
+	echo "note: 10.99.0.1 answered to the old MAC (the server re-announced itself first)"
+fi
+lab_exec server /usr/bin/python3 -c "
+from scapy.all import ARP, Ether, sendp
+sendp(Ether(src='$newmac', dst='ff:ff:ff:ff:ff:ff') /
+      ARP(op=1, hwsrc='$newmac', psrc='$server', hwdst='00:00:00:00:00:00', pdst='$server'),
+      iface='eth0', verbose=False)"
+if lab_exec client ping -n -c 2 -i 0.2 -W 1 10.99.0.1 >/dev/null; then
+	pass "gratuitous ARP with a new MAC: forwarding via the server follows it"
+else
+	fail "after the gratuitous ARP 10.99.0.1 does not answer (stale next hop?)"
+fi
+
+# 8. SIGTERM: clean stop, exit 0, final counters printed. ------------------------------------
 gw_pid=${LAB_PID[gw]}
 kill -TERM "$gw_pid"
 rc=0
