@@ -562,13 +562,24 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 		}
 	} else {
 		c->dupacks = 0;
-		struct tcp_cc_ack a = {.acked = acked,
-		                       .rtt_us = rtt_us,
-		                       .flight_size = flight,
-		                       .snd_una = c->snd_una,
-		                       .snd_nxt = c->snd_max,
-		                       .now_us = now_us};
-		c->cc.ops->on_ack(&c->cc, &a);
+		/*
+		 * The window grows only while it is what limits the sender (RFC 7661's point; the
+		 * rule is Linux's tcp_is_cwnd_limited): in slow start while at least half of it
+		 * was in flight, in congestion avoidance while it was (nearly) full. A leg fed
+		 * slower than its path, or held by the peer's window, would otherwise grow cwnd
+		 * without bound and later burst it into a path it never probed.
+		 */
+		bool limited = c->cc.cwnd < c->cc.ssthresh ? 2 * (uint64_t)flight >= c->cc.cwnd
+		                                           : flight + 3 * c->smss >= c->cc.cwnd;
+		if (limited) {
+			struct tcp_cc_ack a = {.acked = acked,
+			                       .rtt_us = rtt_us,
+			                       .flight_size = flight,
+			                       .snd_una = c->snd_una,
+			                       .snd_nxt = c->snd_max,
+			                       .now_us = now_us};
+			c->cc.ops->on_ack(&c->cc, &a);
+		}
 	}
 	/* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart it. */
 	if (c->snd_una == c->snd_max)
