@@ -612,12 +612,14 @@ int gw_lcore_main(void *arg)
 			got += n;
 			rx_burst(lc, (uint16_t)p, pkts, n, now);
 		}
+		/* Split TCP first: the engine segments the burst's relayed data and runs its
+		 * timers here, so what it sends leaves with this iteration's flush. */
+		if (lc->accel != NULL)
+			accel_advance(lc->accel, now);
 		for (unsigned int p = 0; p < gw->n_ports; p++)
 			rte_eth_tx_buffer_flush(gw->ports[p].info.port_id, (uint16_t)lc->idx,
 						lc->txb[p]);
 		timers(lc, now);
-		if (lc->accel != NULL)
-			accel_advance(lc->accel, now);
 		if (got != 0) {
 			idle = 0;
 		} else if (++idle >= GW_IDLE_POLLS && gw->idle_sleep_us != 0) {
