@@ -199,6 +199,20 @@ static void on_tx_seq(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
+/* A passive connection taken to ESTABLISHED (SYN, then the ACK of our SYN-ACK, seen through
+ * a tx callback that records last_seq_out); *ack is our first data sequence number. */
+static struct tcp_conn *established(struct tcp_engine *e, const struct tcp_profile *p,
+                                    uint32_t *ack)
+{
+	struct tcp_conn *c =
+	        tcp_conn_listen(e, p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	assert_non_null(c);
+	*ack = last_seq_out + 1;
+	tcp_conn_input(c, data_seg(1, *ack, 0), 1000);
+	assert_int_equal(tcp_conn_state(c), TCP_ESTABLISHED);
+	return c;
+}
+
 static void out_of_order_queue_is_capped(void **state)
 {
 	struct tcp_profile p;
@@ -211,12 +225,8 @@ static void out_of_order_queue_is_capped(void **state)
 	                               .deterministic = true};
 	struct tcp_engine *e = tcp_engine_create("t", &ep);
 	unsigned int avail = rte_mempool_avail_count(test_mbuf_pool());
-	struct tcp_conn *c =
-	        tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
-	assert_non_null(c);
-	uint32_t ack = last_seq_out + 1;
-	tcp_conn_input(c, data_seg(1, ack, 0), 1000);
-	assert_int_equal(tcp_conn_state(c), TCP_ESTABLISHED);
+	uint32_t ack;
+	struct tcp_conn *c = established(e, &p, &ack);
 	/* One-byte segments, each its own island: the bound is twice the full-size segments of
 	 * the 1 MB window (2 * 1048576 / 1460 = 1436); the rest are dropped and counted. */
 	for (uint32_t k = 0; k < 1500; k++)
@@ -292,12 +302,8 @@ static void checksum_over_odd_offset_chunks(void **state)
 	                               .deterministic = true};
 	struct tcp_engine *e = tcp_engine_create("t", &ep);
 	assert_non_null(e);
-	struct tcp_conn *c =
-	        tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
-	assert_non_null(c);
-	uint32_t ack = last_seq_out + 1;
-	tcp_conn_input(c, data_seg(1, ack, 0), 1000);
-	assert_int_equal(tcp_conn_state(c), TCP_ESTABLISHED);
+	uint32_t ack;
+	struct tcp_conn *c = established(e, &p, &ack);
 	/*
 	 * The first three chunks fill the initial window (10 x 536) but one octet; the rest queue
 	 * up behind. Once the ACK opens the window, segments of the peer's default MSS (536) start
@@ -348,13 +354,9 @@ static void refill_from_acked_event_respects_new_window(void **state)
 	                               .deterministic = true};
 	struct tcp_engine *e = tcp_engine_create("t", &ep);
 	assert_non_null(e);
-	struct tcp_conn *c =
-	        tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
-	assert_non_null(c);
+	uint32_t ack;
+	struct tcp_conn *c = established(e, &p, &ack);
 	refill_conn = c;
-	uint32_t ack = last_seq_out + 1;
-	tcp_conn_input(c, data_seg(1, ack, 0), 1000);
-	assert_int_equal(tcp_conn_state(c), TCP_ESTABLISHED);
 	struct rte_mbuf *m = rte_pktmbuf_alloc(test_mbuf_pool());
 	assert_non_null(rte_pktmbuf_append(m, 500));
 	max_end_out = ack;

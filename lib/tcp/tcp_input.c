@@ -537,15 +537,15 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 		if (c->flags & TF_LOSS)
 			tcp_sack_sb_enter_loss(&c->sb, c->recover, c->smss);
 	}
+	const struct tcp_cc_ack cc_ack = {.acked = acked,
+	                                  .rtt_us = rtt_us,
+	                                  .flight_size = flight,
+	                                  .snd_una = c->snd_una,
+	                                  .snd_nxt = c->snd_max,
+	                                  .now_us = now_us};
 	if (c->flags & TF_LOSS) {
 		/* After an RTO: slow start while the lost octets go again (RFC 5681 3.1). */
-		struct tcp_cc_ack a = {.acked = acked,
-		                       .rtt_us = rtt_us,
-		                       .flight_size = flight,
-		                       .snd_una = c->snd_una,
-		                       .snd_nxt = c->snd_max,
-		                       .now_us = now_us};
-		c->cc.ops->on_ack(&c->cc, &a);
+		c->cc.ops->on_ack(&c->cc, &cc_ack);
 		if (tcp_seq_geq(ack, c->recover)) {
 			c->flags &= ~(TF_LOSS | TF_RECOVERY);
 			c->dupacks = 0;
@@ -571,15 +571,8 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 		 */
 		bool limited = c->cc.cwnd < c->cc.ssthresh ? 2 * (uint64_t)flight >= c->cc.cwnd
 		                                           : flight + 3 * c->smss >= c->cc.cwnd;
-		if (limited) {
-			struct tcp_cc_ack a = {.acked = acked,
-			                       .rtt_us = rtt_us,
-			                       .flight_size = flight,
-			                       .snd_una = c->snd_una,
-			                       .snd_nxt = c->snd_max,
-			                       .now_us = now_us};
-			c->cc.ops->on_ack(&c->cc, &a);
-		}
+		if (limited)
+			c->cc.ops->on_ack(&c->cc, &cc_ack);
 	}
 	/* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart it. */
 	if (c->snd_una == c->snd_max)

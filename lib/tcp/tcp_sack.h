@@ -87,13 +87,6 @@ void tcp_sack_sb_set_cap(struct tcp_sack_sb *sb, uint32_t n);
 /* Give every hole back to the pool (the connection is going away). Idempotent. */
 void tcp_sack_sb_release(struct tcp_sack_sb *sb);
 
-/* Hole i of the scoreboard's pool (tests and telemetry walk head..tail with ->next). */
-static inline const struct tcp_sack_hole *tcp_sack_sb_hole(const struct tcp_sack_sb *sb,
-                                                           uint32_t i)
-{
-	return &sb->pool->h[i];
-}
-
 /*
  * RFC 2018 8 / RFC 6675 5.1: forget every SACK and the retransmission marks, keep snd_una
  * (the receiver reneged).
