@@ -18,15 +18,15 @@
 #include "net_csum.h"
 #include "tcp.h"
 
-#define LEG_LAN 0 /* the relay's side 0: faces the client */
-#define LEG_WAN 1 /* side 1: faces the server */
+#define LEG_LAN        0                    /* the relay's side 0: faces the client */
+#define LEG_WAN        1                    /* side 1: faces the server */
 #define ACCEL_PASSTHRU (FLOW_CONN_NONE - 1) /* entry.conn: accelerate refused, forward as is */
 /*
  * entry.conn: the split connection of this flow has closed. Stray segments (a late ACK or RST
  * from either end) belong to the split and must not reach the other end, whose sequence
  * numbers differ: they are dropped. A new SYN starts a new split.
  */
-#define ACCEL_CLOSED (FLOW_CONN_NONE - 2)
+#define ACCEL_CLOSED   (FLOW_CONN_NONE - 2)
 
 struct accel_pair {
 	struct tcp_relay *relay;
@@ -52,7 +52,7 @@ static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 {
 	struct accel *a = arg;
 	struct rte_ether_hdr *eth =
-		(struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
+	        (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
 	if (eth == NULL) {
 		stats_inc(a->lc->stats, STAT_drop_no_mbuf);
 		rte_pktmbuf_free(m);
@@ -109,8 +109,8 @@ static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e,
 	if (a->free_head == UINT32_MAX)
 		return -ENOMEM;
 	struct tcp_relay *r = tcp_relay_open(a->engine, &gw->tcp_profiles[act->lan_profile],
-					     &gw->tcp_profiles[act->wan_profile], m,
-					     act->handshake == CFG_HANDSHAKE_DEFERRED, now);
+	                                     &gw->tcp_profiles[act->wan_profile], m,
+	                                     act->handshake == CFG_HANDSHAKE_DEFERRED, now);
 	if (r == NULL)
 		return -rte_errno;
 	struct accel_pair *p = &a->pairs[a->free_head];
@@ -131,7 +131,7 @@ static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e,
 }
 
 void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct flow_entry *e,
-		 const struct flow_result *fr, uint64_t now)
+                 const struct flow_result *fr, uint64_t now)
 {
 	struct gw_lcore *lc = a->lc;
 	a->now_us = now;
@@ -141,8 +141,9 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct
 		return;
 	}
 	if (e->conn == FLOW_CONN_NONE || e->conn == ACCEL_CLOSED) {
-		bool syn = (h->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) ==
-			   RTE_TCP_SYN_FLAG;
+		bool syn =
+		        (h->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) ==
+		        RTE_TCP_SYN_FLAG;
 		if (e->conn == ACCEL_CLOSED && !syn) {
 			stats_inc(lc->stats, STAT_drop_tcp_engine);
 			rte_pktmbuf_free(m);
@@ -177,7 +178,7 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct
 	}
 	/* We terminate TCP here, so the checksum is ours to verify. */
 	const struct rte_ipv4_hdr *ip =
-		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, h->l2_len);
+	        rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, h->l2_len);
 	uint16_t l4_len = (uint16_t)(h->ip_total_len - h->l3_len);
 	if (m->nb_segs != 1 ||
 	    !net_csum_l4_ok(ip, IPPROTO_TCP, (const uint8_t *)ip + h->l3_len, l4_len)) {
@@ -221,7 +222,7 @@ struct accel *accel_create(struct gw_lcore *lc, char *err, size_t errlen)
 	a->lc = lc;
 	a->n_pairs = gw->accel_max_pairs;
 	a->pairs = rte_zmalloc_socket("accel_pairs", sizeof(*a->pairs) * a->n_pairs,
-				      RTE_CACHE_LINE_SIZE, socket);
+	                              RTE_CACHE_LINE_SIZE, socket);
 	if (a->pairs == NULL)
 		goto nomem;
 	a->free_head = UINT32_MAX;
@@ -230,23 +231,23 @@ struct accel *accel_create(struct gw_lcore *lc, char *err, size_t errlen)
 		a->free_head = i;
 	}
 	struct tcp_engine_params ep = {
-		.max_conns = 2 * a->n_pairs,
-		.hdr_pool = gw->pool,
-		.clone_pool = gw->indirect_pool,
-		.mtu = gw->accel_mtu,
-		.timer_tick_us = 1000,
-		.now_us = gw_now_us(),
-		.challenge_ack_limit = 100,
-		.tx = on_tx,
-		.recv = on_recv,
-		.event = on_event,
-		.cb_arg = a,
+	        .max_conns = 2 * a->n_pairs,
+	        .hdr_pool = gw->pool,
+	        .clone_pool = gw->indirect_pool,
+	        .mtu = gw->accel_mtu,
+	        .timer_tick_us = 1000,
+	        .now_us = gw_now_us(),
+	        .challenge_ack_limit = 100,
+	        .tx = on_tx,
+	        .recv = on_recv,
+	        .event = on_event,
+	        .cb_arg = a,
 	};
 	snprintf(name, sizeof(name), "tcp%u", lc->lcore_id);
 	a->engine = tcp_engine_create(name, &ep);
 	if (a->engine == NULL) {
 		snprintf(err, errlen, "TCP engine of lcore %u (%u connections): %s", lc->lcore_id,
-			 ep.max_conns, rte_strerror(rte_errno));
+		         ep.max_conns, rte_strerror(rte_errno));
 		accel_free(a);
 		return NULL;
 	}
@@ -303,8 +304,8 @@ unsigned int accel_list(const struct accel *a, struct accel_tuple *out, unsigned
 }
 
 int accel_conn_info(const struct accel *a, uint32_t client_ip, uint16_t client_port,
-		    uint32_t server_ip, uint16_t server_port, struct tcp_conn_info *lan,
-		    struct tcp_conn_info *wan)
+                    uint32_t server_ip, uint16_t server_port, struct tcp_conn_info *lan,
+                    struct tcp_conn_info *wan)
 {
 	for (uint32_t i = 0; i < a->n_pairs; i++) {
 		const struct accel_pair *p = &a->pairs[i];

@@ -33,7 +33,7 @@ void accel_free(struct accel *a);
  * unsplit (fallback/passthrough), or dropped and counted.
  */
 void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct flow_entry *e,
-		 const struct flow_result *fr, uint64_t now_us);
+                 const struct flow_result *fr, uint64_t now_us);
 
 /* Run the engine's timers. */
 void accel_advance(struct accel *a, uint64_t now_us);
@@ -48,8 +48,8 @@ void accel_engine_counters(const struct accel *a, uint64_t *counters);
 /* Telemetry: info of both legs of the pair of a 4-tuple (client side first); -ENOENT. */
 struct tcp_conn_info;
 int accel_conn_info(const struct accel *a, uint32_t client_ip, uint16_t client_port,
-		    uint32_t server_ip, uint16_t server_port, struct tcp_conn_info *lan,
-		    struct tcp_conn_info *wan);
+                    uint32_t server_ip, uint16_t server_port, struct tcp_conn_info *lan,
+                    struct tcp_conn_info *wan);
 
 /* Telemetry: the 4-tuples (host order) of up to max pairs in use; returns the count. */
 struct accel_tuple {

@@ -34,13 +34,13 @@
 #include "net_icmp.h"
 #include "net_route.h"
 
-#define ARP_TICK_US 10000
-#define FLOW_AGE_US 1000
+#define ARP_TICK_US   10000
+#define FLOW_AGE_US   1000
 #define FLOW_AGE_SCAN 64
 #define ARP_NOTE_RING 1024
-#define FRAG_MAX_OUT 64
+#define FRAG_MAX_OUT  64
 /* Packets ahead whose headers are prefetched while the current one is parsed. */
-#define GW_PREFETCH 8
+#define GW_PREFETCH   8
 
 static uint64_t tsc_per_us;
 
@@ -73,7 +73,7 @@ static inline void tx(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m)
 }
 
 static inline void set_l2(struct rte_mbuf *m, const struct gw_port *p,
-			  const struct rte_ether_addr *dst)
+                          const struct rte_ether_addr *dst)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	rte_ether_addr_copy(dst, &eth->dst_addr);
@@ -94,7 +94,7 @@ static void send_arp_request(struct gw_lcore *lc, uint16_t port, uint32_t ip)
 
 /* Send packets released by ARP resolution: their next hop is now at mac. */
 static void send_held(struct gw_lcore *lc, uint16_t port, const struct rte_ether_addr *mac,
-		      struct rte_mbuf **held, unsigned int n)
+                      struct rte_mbuf **held, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		set_l2(held[i], &lc->gw->ports[port], mac);
@@ -104,7 +104,7 @@ static void send_held(struct gw_lcore *lc, uint16_t port, const struct rte_ether
 
 /* Resolve next_hop on port and send m (its Ethernet header is rewritten). */
 static void l2_output(struct gw_lcore *lc, uint16_t port, uint32_t next_hop, struct rte_mbuf *m,
-		      uint64_t now)
+                      uint64_t now)
 {
 	struct rte_ether_addr mac;
 	struct net_arp_miss miss = {0};
@@ -130,8 +130,8 @@ static void l2_output(struct gw_lcore *lc, uint16_t port, uint32_t next_hop, str
  * orig stays the caller's.
  */
 static void send_icmp_error(struct gw_lcore *lc, const struct rte_mbuf *orig,
-			    const struct net_hdrs *h, uint8_t type, uint8_t code, uint16_t mtu,
-			    uint64_t now)
+                            const struct net_hdrs *h, uint8_t type, uint8_t code, uint16_t mtu,
+                            uint64_t now)
 {
 	uint16_t port;
 	uint32_t nh;
@@ -144,7 +144,7 @@ static void send_icmp_error(struct gw_lcore *lc, const struct rte_mbuf *orig,
 		return;
 	}
 	struct rte_mbuf *e =
-		net_icmp_error(lc->gw->pool, orig, h, type, code, mtu, lc->gw->ports[port].ipv4);
+	        net_icmp_error(lc->gw->pool, orig, h, type, code, mtu, lc->gw->ports[port].ipv4);
 	if (e == NULL) {
 		if (rte_errno == ENOBUFS)
 			stats_inc(lc->stats, STAT_drop_no_mbuf);
@@ -164,7 +164,7 @@ static inline bool is_our_address(const struct gw_lcore *lc, uint32_t ip)
 }
 
 static void arp_note_others(struct gw_lcore *lc, uint16_t port, uint32_t ip,
-			    const struct rte_ether_addr *mac, unsigned int flags)
+                            const struct rte_ether_addr *mac, unsigned int flags)
 {
 	struct gw *gw = lc->gw;
 	struct gw_arp_note note = {.ipv4 = ip, .port = port, .mac = *mac, .flags = (uint8_t)flags};
@@ -177,7 +177,7 @@ static void arp_note_others(struct gw_lcore *lc, uint16_t port, uint32_t ip,
 }
 
 static void arp_learn(struct gw_lcore *lc, uint16_t port, uint32_t ip,
-		      const struct rte_ether_addr *mac, unsigned int flags, uint64_t now)
+                      const struct rte_ether_addr *mac, unsigned int flags, uint64_t now)
 {
 	struct rte_mbuf *held[256];
 	unsigned int n = 0;
@@ -186,12 +186,12 @@ static void arp_learn(struct gw_lcore *lc, uint16_t port, uint32_t ip,
 }
 
 static void arp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m,
-		      const struct net_hdrs *h, uint64_t now)
+                      const struct net_hdrs *h, uint64_t now)
 {
 	const struct gw_port *p = &lc->gw->ports[port];
 	struct net_arp_pkt a;
 	int rc = net_arp_parse(rte_pktmbuf_mtod_offset(m, const uint8_t *, h->l2_len),
-			       rte_pktmbuf_data_len(m) - h->l2_len, &a);
+	                       rte_pktmbuf_data_len(m) - h->l2_len, &a);
 	if (rc != 0) {
 		drop(lc, m, rc);
 		return;
@@ -219,8 +219,8 @@ static void arp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m,
 	rte_pktmbuf_free(m);
 }
 
-static void local_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m,
-			struct net_hdrs *h, uint64_t now)
+static void local_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m, struct net_hdrs *h,
+                        uint64_t now)
 {
 	stats_inc(lc->stats, STAT_local_in);
 	if (h->proto == IPPROTO_ICMP && (h->flags & NET_F_L4) &&
@@ -240,15 +240,15 @@ static void local_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m,
 	}
 	if (h->proto == IPPROTO_UDP && (h->flags & NET_F_L4))
 		send_icmp_error(lc, m, h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_PORT_UNREACH, 0,
-				now);
+		                now);
 	drop(lc, m, STAT_drop_not_for_us);
 }
 
 /* The flow action carries cfg_frag_policy values; lib/frag takes them as its own enum. */
 _Static_assert((int)CFG_FRAG_RESPECT_DF == (int)FRAG_POLICY_RESPECT_DF &&
-		       (int)CFG_FRAG_ALWAYS == (int)FRAG_POLICY_ALWAYS &&
-		       (int)CFG_FRAG_OUTER == (int)FRAG_POLICY_OUTER,
-	       "cfg_frag_policy and frag_policy must agree");
+                       (int)CFG_FRAG_ALWAYS == (int)FRAG_POLICY_ALWAYS &&
+                       (int)CFG_FRAG_OUTER == (int)FRAG_POLICY_OUTER,
+               "cfg_frag_policy and frag_policy must agree");
 
 static uint16_t effective_mss(const struct flow_action *act, uint16_t mtu)
 {
@@ -295,7 +295,7 @@ static inline void fwd_acc_flush(struct gw_lcore *lc, const struct fwd_acc *acc)
 
 /* Refill next-hop slot c for hop from the ARP table; false when the next hop is unresolved. */
 static bool nh_fill(struct gw_lcore *lc, struct gw_nh *c, const struct net_route_hop *hop,
-		    const struct fwd_acc *acc, uint64_t now)
+                    const struct fwd_acc *acc, uint64_t now)
 {
 	struct rte_ether_addr mac;
 	uint64_t until;
@@ -312,18 +312,18 @@ static bool nh_fill(struct gw_lcore *lc, struct gw_nh *c, const struct net_route
 
 /* Send m (its IPv4 header final) to hop: the next-hop array for gateways, else ARP. */
 static __rte_always_inline void nh_output(struct gw_lcore *lc, const struct net_route_hop *hop,
-					  struct rte_mbuf *m, struct fwd_acc *acc, uint64_t now)
+                                          struct rte_mbuf *m, struct fwd_acc *acc, uint64_t now)
 {
 	if (likely(hop->nh_id < lc->n_nh)) {
 		struct gw_nh *c = &lc->nh[hop->nh_id];
 		if (likely((c->ip == hop->next_hop && c->port == hop->port &&
-			    c->arp_gen == acc->arp_gen && now < c->valid_until_us) ||
-			   nh_fill(lc, c, hop, acc, now))) {
+		            c->arp_gen == acc->arp_gen && now < c->valid_until_us) ||
+		           nh_fill(lc, c, hop, acc, now))) {
 			memcpy(rte_pktmbuf_mtod(m, void *), &c->dst, 2 * RTE_ETHER_ADDR_LEN);
 			acc->tx_packets++;
 			acc->tx_bytes += m->pkt_len;
 			rte_eth_tx_buffer(lc->gw->ports[c->port].info.port_id, (uint16_t)lc->idx,
-					  lc->txb[c->port], m);
+			                  lc->txb[c->port], m);
 			return;
 		}
 	}
@@ -333,15 +333,15 @@ static __rte_always_inline void nh_output(struct gw_lcore *lc, const struct net_
 
 /* Forward a transit packet whose route is hop. Takes m. */
 static __rte_always_inline void forward_one(struct gw_lcore *lc, struct rte_mbuf *m,
-					    struct net_hdrs *h, const struct flow_action *act,
-					    const struct net_route_hop *hop, struct fwd_acc *acc,
-					    uint64_t now)
+                                            struct net_hdrs *h, const struct flow_action *act,
+                                            const struct net_route_hop *hop, struct fwd_acc *acc,
+                                            uint64_t now)
 {
 	struct gw *gw = lc->gw;
 
 	if (unlikely(hop->port == NET_ROUTE_NO_PORT)) {
 		send_icmp_error(lc, m, h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_HOST_UNREACH, 0,
-				now);
+		                now);
 		drop(lc, m, STAT_drop_no_route);
 		return;
 	}
@@ -351,18 +351,18 @@ static __rte_always_inline void forward_one(struct gw_lcore *lc, struct rte_mbuf
 
 	if (unlikely(net_ipv4_dec_ttl(ip) != 0)) {
 		send_icmp_error(lc, m, h, NET_ICMP_TIME_EXCEEDED, NET_ICMP_CODE_TTL_EXCEEDED, 0,
-				now);
+		                now);
 		drop(lc, m, STAT_drop_ttl_exceeded);
 		return;
 	}
 
 	if (unlikely(h->proto == IPPROTO_TCP && (h->flags & NET_F_L4) &&
-		     (h->tcp_flags & RTE_TCP_SYN_FLAG) && act->mss_mode != CFG_MSS_OFF)) {
+	             (h->tcp_flags & RTE_TCP_SYN_FLAG) && act->mss_mode != CFG_MSS_OFF)) {
 		uint32_t off = h->l2_len + h->l3_len;
 		uint32_t seg = rte_pktmbuf_data_len(m);
-		enum mss_result r = mss_clamp(rte_pktmbuf_mtod_offset(m, uint8_t *, off),
-					      off < seg ? seg - off : 0,
-					      effective_mss(act, out->mtu), 0, NULL);
+		enum mss_result r =
+		        mss_clamp(rte_pktmbuf_mtod_offset(m, uint8_t *, off),
+		                  off < seg ? seg - off : 0, effective_mss(act, out->mtu), 0, NULL);
 		enum stat_id s = mss_result_stat(r);
 		if (mss_result_is_drop(r)) {
 			drop(lc, m, s);
@@ -374,10 +374,10 @@ static __rte_always_inline void forward_one(struct gw_lcore *lc, struct rte_mbuf
 
 	if (unlikely(h->ip_total_len > out->mtu)) {
 		enum frag_verdict v = frag_decide((enum frag_policy)act->fragment, h->ip_total_len,
-						  h->flags & NET_F_DF, out->mtu);
+		                                  h->flags & NET_F_DF, out->mtu);
 		if (v == FRAG_DROP_NEED_FRAG) {
 			send_icmp_error(lc, m, h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_FRAG_NEEDED,
-					out->mtu, now);
+			                out->mtu, now);
 			drop(lc, m, STAT_drop_df_mtu);
 			return;
 		}
@@ -386,7 +386,7 @@ static __rte_always_inline void forward_one(struct gw_lcore *lc, struct rte_mbuf
 			enum stat_id why = STAT_drop_frag_failed;
 			m->l2_len = h->l2_len;
 			int n = frag_fragment(m, out->mtu, v == FRAG_FRAGMENT_CLEAR_DF, frags,
-					      RTE_DIM(frags), gw->pool, gw->indirect_pool, &why);
+			                      RTE_DIM(frags), gw->pool, gw->indirect_pool, &why);
 			if (n < 0) {
 				drop(lc, m, why);
 				return;
@@ -411,7 +411,7 @@ static __rte_always_inline void forward_one(struct gw_lcore *lc, struct rte_mbuf
 }
 
 void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
-		const struct flow_action *act, uint64_t now)
+                const struct flow_action *act, uint64_t now)
 {
 	struct net_route_hop hop;
 	struct fwd_acc acc;
@@ -423,7 +423,7 @@ void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
 
 /* Forward n transit packets: their routes in one bulk lookup, then each in turn. */
 static void forward_burst(struct gw_lcore *lc, struct rte_mbuf **m, struct net_hdrs **h,
-			  const struct flow_action **act, unsigned int n, uint64_t now)
+                          const struct flow_action **act, unsigned int n, uint64_t now)
 {
 	uint32_t dst[GW_BURST_MAX];
 	struct net_route_hop hop[GW_BURST_MAX];
@@ -442,7 +442,7 @@ static void forward_burst(struct gw_lcore *lc, struct rte_mbuf **m, struct net_h
 
 /* A packet that passed the parser and is not for us: fill its classification input. */
 static void match_input(const struct net_hdrs *h, uint16_t port, struct flow_pkt_info *fi,
-			uint32_t bytes)
+                        uint32_t bytes)
 {
 	/* Every field is written (no memset): the IPv4 address unions' other words are zero. */
 	fi->m.family = FLOW_FAMILY_IPV4;
@@ -472,7 +472,7 @@ static inline bool is_broadcast_for(const struct gw_lcore *lc, uint16_t port, ui
 }
 
 static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
-		     uint64_t now)
+                     uint64_t now)
 {
 	struct gw *gw = lc->gw;
 	struct net_hdrs hdrs[GW_BURST_MAX];
@@ -512,8 +512,7 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 			local_input(lc, port, m, h, now);
 			continue;
 		}
-		if (unlikely((h->flags & NET_F_L2_MCAST) ||
-			     is_broadcast_for(lc, port, h->dst))) {
+		if (unlikely((h->flags & NET_F_L2_MCAST) || is_broadcast_for(lc, port, h->dst))) {
 			drop(lc, m, STAT_drop_not_for_us);
 			continue;
 		}
@@ -531,7 +530,7 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 
 	unsigned int n_full = 0;
 	unsigned int created = flow_classify_burst(lc->flows, gw->rules, fi, nt, now, fr,
-						   lc->rule_counters, &n_full);
+	                                           lc->rule_counters, &n_full);
 	stats_add(lc->stats, STAT_flow_created, created);
 	stats_add(lc->stats, STAT_drop_flow_table_full, n_full);
 
@@ -546,9 +545,11 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 			drop(lc, transit[i], STAT_drop_rule);
 			continue;
 		case CFG_ACTION_ACCELERATE:
-			if (lc->accel != NULL && fr[i].entry != NULL && hdrs[i].proto == IPPROTO_TCP &&
-			    (hdrs[i].flags & NET_F_L4) && !(hdrs[i].flags & NET_F_FRAG)) {
-				accel_input(lc->accel, transit[i], &hdrs[i], fr[i].entry, &fr[i], now);
+			if (lc->accel != NULL && fr[i].entry != NULL &&
+			    hdrs[i].proto == IPPROTO_TCP && (hdrs[i].flags & NET_F_L4) &&
+			    !(hdrs[i].flags & NET_F_FRAG)) {
+				accel_input(lc->accel, transit[i], &hdrs[i], fr[i].entry, &fr[i],
+				            now);
 				continue;
 			}
 			/* No entry (table full), a fragment, or no engine: forward unsplit. */
@@ -569,7 +570,7 @@ static void timers(struct gw_lcore *lc, uint64_t now)
 {
 	struct gw_arp_note notes[32];
 	unsigned int n = rte_ring_dequeue_burst_elem(lc->arp_notes, notes, sizeof(notes[0]),
-						     RTE_DIM(notes), NULL);
+	                                             RTE_DIM(notes), NULL);
 	for (unsigned int i = 0; i < n; i++)
 		arp_learn(lc, notes[i].port, notes[i].ipv4, &notes[i].mac, notes[i].flags, now);
 	if (now >= lc->next_arp_tick_us) {
@@ -587,7 +588,7 @@ static void timers(struct gw_lcore *lc, uint64_t now)
 	if (now >= lc->next_age_us) {
 		lc->next_age_us = now + FLOW_AGE_US;
 		stats_add(lc->stats, STAT_flow_expired,
-			  flow_table_age(lc->flows, now, FLOW_AGE_SCAN));
+		          flow_table_age(lc->flows, now, FLOW_AGE_SCAN));
 	}
 }
 
@@ -604,9 +605,8 @@ int gw_lcore_main(void *arg)
 		for (unsigned int p = 0; p < gw->n_ports; p++) {
 			if (lc->idx >= gw->ports[p].info.n_rxq)
 				continue;
-			uint16_t n = rte_eth_rx_burst(gw->ports[p].info.port_id,
-						      (uint16_t)lc->idx, pkts,
-						      (uint16_t)gw->burst);
+			uint16_t n = rte_eth_rx_burst(gw->ports[p].info.port_id, (uint16_t)lc->idx,
+			                              pkts, (uint16_t)gw->burst);
 			if (n == 0)
 				continue;
 			got += n;
@@ -618,7 +618,7 @@ int gw_lcore_main(void *arg)
 			accel_advance(lc->accel, now);
 		for (unsigned int p = 0; p < gw->n_ports; p++)
 			rte_eth_tx_buffer_flush(gw->ports[p].info.port_id, (uint16_t)lc->idx,
-						lc->txb[p]);
+			                        lc->txb[p]);
 		timers(lc, now);
 		if (got != 0) {
 			idle = 0;
@@ -640,15 +640,15 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 	const struct pepgw_config *cfg = gw->cfg;
 	char name[32];
 
-	gw->routes = net_route_create("pepgw_routes", CFG_MAX_ROUTES + CFG_MAX_PORTS,
-				      SOCKET_ID_ANY);
+	gw->routes =
+	        net_route_create("pepgw_routes", CFG_MAX_ROUTES + CFG_MAX_PORTS, SOCKET_ID_ANY);
 	if (gw->routes == NULL) {
 		snprintf(err, errlen, "cannot create the route table: %s", rte_strerror(rte_errno));
 		return -rte_errno;
 	}
 	for (unsigned int i = 0; i < gw->n_ports; i++)
 		net_route_add(gw->routes, gw->ports[i].ipv4, gw->ports[i].prefix_len, 0,
-			      (uint16_t)i);
+		              (uint16_t)i);
 	for (unsigned int i = 0; i < cfg->n_routes; i++) {
 		const struct cfg_route *r = &cfg->routes[i];
 		int port = r->port;
@@ -661,7 +661,8 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 			snprintf(err, errlen, "routes[%u]: next hop is on no port's network", i);
 			return -EINVAL;
 		}
-		int rc = net_route_add(gw->routes, r->prefix, r->prefix_len, r->via, (uint16_t)port);
+		int rc =
+		        net_route_add(gw->routes, r->prefix, r->prefix_len, r->via, (uint16_t)port);
 		if (rc < 0) {
 			snprintf(err, errlen, "routes[%u]: cannot add: %s", i, strerror(-rc));
 			return rc;
@@ -687,7 +688,7 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 		lc->stats = &gw->stats[l];
 		for (unsigned int p = 0; p < gw->n_ports; p++) {
 			lc->txb[p] = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(GW_BURST_MAX),
-							0, socket);
+			                                0, socket);
 			if (lc->txb[p] == NULL)
 				goto nomem;
 			rte_eth_tx_buffer_init(lc->txb[p], gw->burst);
@@ -711,28 +712,28 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 		lc->flows = flow_table_create(&fp);
 		if (lc->flows == NULL) {
 			snprintf(err, errlen, "flow table of lcore %u (%u entries): %s",
-				 lc->lcore_id, cfg->flows.table_size, rte_strerror(rte_errno));
+			         lc->lcore_id, cfg->flows.table_size, rte_strerror(rte_errno));
 			return -rte_errno;
 		}
-		lc->rule_counters = rte_zmalloc_socket(
-			"rule_counters",
-			sizeof(struct flow_rule_counters) * flow_rules_counter_slots(gw->rules),
-			RTE_CACHE_LINE_SIZE, socket);
+		lc->rule_counters = rte_zmalloc_socket("rule_counters",
+		                                       sizeof(struct flow_rule_counters) *
+		                                               flow_rules_counter_slots(gw->rules),
+		                                       RTE_CACHE_LINE_SIZE, socket);
 		if (lc->rule_counters == NULL)
 			goto nomem;
 		struct net_arp_params ap = {
-			.size = 4096,
-			.lifetime_us = (uint64_t)cfg->arp.timeout_s * 1000000,
-			.retry_us = (uint64_t)cfg->arp.retry_ms * 1000,
-			.max_retries = 3,
-			.queue_len = cfg->arp.queue_len,
-			.socket_id = socket,
+		        .size = 4096,
+		        .lifetime_us = (uint64_t)cfg->arp.timeout_s * 1000000,
+		        .retry_us = (uint64_t)cfg->arp.retry_ms * 1000,
+		        .max_retries = 3,
+		        .queue_len = cfg->arp.queue_len,
+		        .socket_id = socket,
 		};
 		snprintf(name, sizeof(name), "arp%u", lc->lcore_id);
 		lc->arp = net_arp_create(name, &ap);
 		if (lc->arp == NULL) {
 			snprintf(err, errlen, "ARP table of lcore %u: %s", lc->lcore_id,
-				 rte_strerror(rte_errno));
+			         rte_strerror(rte_errno));
 			return -rte_errno;
 		}
 		for (unsigned int s = 0; s < cfg->arp.n_statics; s++) {
@@ -743,24 +744,24 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 			memcpy(mac.addr_bytes, st->mac, sizeof(mac.addr_bytes));
 			/* Nothing is held yet at start-up; the table wants room for a queue. */
 			if (net_arp_add_static(lc->arp, (uint16_t)st->port, st->ipv4, &mac, held,
-					       RTE_DIM(held), &n_held) < 0) {
+			                       RTE_DIM(held), &n_held) < 0) {
 				snprintf(err, errlen, "arp.static[%u]: table full", s);
 				return -ENOSPC;
 			}
 		}
 		lc->n_nh = net_route_nh_slots(gw->routes);
 		lc->nh = rte_zmalloc_socket("gw_nh", sizeof(*lc->nh) * lc->n_nh,
-					    RTE_CACHE_LINE_SIZE, socket);
+		                            RTE_CACHE_LINE_SIZE, socket);
 		if (lc->nh == NULL)
 			goto nomem;
-		lc->icmp_limit = rte_zmalloc_socket("icmp_limit", sizeof(*lc->icmp_limit), 0,
-						    socket);
+		lc->icmp_limit =
+		        rte_zmalloc_socket("icmp_limit", sizeof(*lc->icmp_limit), 0, socket);
 		if (lc->icmp_limit == NULL)
 			goto nomem;
 		net_ratelimit_init(lc->icmp_limit, cfg->icmp.errors_per_s, cfg->icmp.burst, now);
 		snprintf(name, sizeof(name), "arpnotes%u", lc->lcore_id);
-		lc->arp_notes = rte_ring_create_elem(name, sizeof(struct gw_arp_note), ARP_NOTE_RING,
-						     socket, RING_F_SC_DEQ);
+		lc->arp_notes = rte_ring_create_elem(name, sizeof(struct gw_arp_note),
+		                                     ARP_NOTE_RING, socket, RING_F_SC_DEQ);
 		if (lc->arp_notes == NULL)
 			goto nomem;
 	}

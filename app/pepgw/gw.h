@@ -22,7 +22,7 @@
 #include "tcp.h"
 
 #define GW_MAX_LCORES CFG_MAX_LCORES
-#define GW_BURST_MAX 64
+#define GW_BURST_MAX  64
 /* Empty polls in a row before an idle lcore sleeps idle_sleep_us. */
 #define GW_IDLE_POLLS 64
 
@@ -38,7 +38,7 @@ struct accel;
 
 struct gw_port {
 	struct port_info info;
-	uint32_t ipv4;		/* host order */
+	uint32_t ipv4; /* host order */
 	uint8_t prefix_len;
 	uint16_t mtu;
 	enum cfg_port_role role;
@@ -73,21 +73,21 @@ _Static_assert(offsetof(struct gw_nh, src) == RTE_ETHER_ADDR_LEN, "dst then src,
 
 struct gw_lcore {
 	unsigned int lcore_id;
-	unsigned int idx;	/* 0..n_lcores-1: rx/tx queue index on every port */
+	unsigned int idx; /* 0..n_lcores-1: rx/tx queue index on every port */
 	struct gw *gw;
 	struct stats_block *stats;
 	struct rte_eth_dev_tx_buffer *txb[CFG_MAX_PORTS];
 	struct flow_table *flows;
 	struct flow_rule_counters *rule_counters; /* per rule, this lcore's */
 	struct net_arp_table *arp;
-	struct gw_nh *nh;		/* net_route_nh_slots() entries */
+	struct gw_nh *nh; /* net_route_nh_slots() entries */
 	uint32_t n_nh;
 	uint32_t n_addrs;
-	uint32_t addrs[CFG_MAX_PORTS];	/* the ports' IPv4 addresses (host order), packed */
-	uint32_t bcast[CFG_MAX_PORTS];	/* per port: its network's directed broadcast */
+	uint32_t addrs[CFG_MAX_PORTS]; /* the ports' IPv4 addresses (host order), packed */
+	uint32_t bcast[CFG_MAX_PORTS]; /* per port: its network's directed broadcast */
 	struct net_ratelimit *icmp_limit;
-	struct rte_ring *arp_notes;	/* gw_arp_note by value from other lcores (multi-producer) */
-	struct accel *accel;		/* split TCP; NULL when no rule accelerates */
+	struct rte_ring *arp_notes; /* gw_arp_note by value from other lcores (multi-producer) */
+	struct accel *accel;        /* split TCP; NULL when no rule accelerates */
 	uint64_t next_age_us;
 	uint64_t next_arp_tick_us;
 } __rte_cache_aligned;
@@ -97,7 +97,7 @@ struct gw {
 	struct gw_port ports[CFG_MAX_PORTS];
 	unsigned int n_ports;
 	struct rte_mempool *pool;
-	struct rte_mempool *indirect_pool;	/* fragmentation */
+	struct rte_mempool *indirect_pool; /* fragmentation */
 	struct net_route_table *routes;
 	struct flow_rules *rules;
 	struct gw_lcore lcores[GW_MAX_LCORES];
@@ -127,7 +127,7 @@ void gw_ip_output(struct gw_lcore *lc, struct rte_mbuf *m, uint32_t dst_ip, uint
 
 /* Forward a transit packet (m at the Ethernet header, parsed into h) by action act. Takes m. */
 void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
-		const struct flow_action *act, uint64_t now_us);
+                const struct flow_action *act, uint64_t now_us);
 
 /* telemetry.c: register /pepgw/ commands. */
 int gw_telemetry_init(struct gw *gw);

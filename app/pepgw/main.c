@@ -25,9 +25,9 @@
 #include "gw.h"
 #include "tcp_cc.h"
 
-#define EXIT_CONFIG 2
+#define EXIT_CONFIG   2
 #define MEMPOOL_CACHE 256
-#define MEMPOOL_MIN 8191
+#define MEMPOOL_MIN   8191
 
 static struct gw *the_gw;
 
@@ -41,9 +41,9 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: pepgw [EAL options] -- --config FILE\n"
-		     "       pepgw --check --config FILE\n"
-		     "  --config FILE  JSON configuration (see doc/configuration.md)\n"
-		     "  --check        validate the configuration and exit: 0 valid, 2 invalid\n");
+	             "       pepgw --check --config FILE\n"
+	             "  --config FILE  JSON configuration (see doc/configuration.md)\n"
+	             "  --check        validate the configuration and exit: 0 valid, 2 invalid\n");
 }
 
 struct app_args {
@@ -55,10 +55,10 @@ struct app_args {
 static int parse_app_args(int argc, char **argv, struct app_args *a)
 {
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"check", no_argument, NULL, 'k'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"config", required_argument, NULL, 'c'},
+	        {"check", no_argument, NULL, 'k'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	int c;
 	optind = 1;
@@ -150,9 +150,9 @@ static void print_summary(const struct gw *gw)
 	for (unsigned int i = 0; i < gw->n_ports; i++)
 		printf("  %s/%u dev %s (connected)\n",
 		       ipv4_str(gw->ports[i].ipv4 & (gw->ports[i].prefix_len
-							 ? ~0u << (32 - gw->ports[i].prefix_len)
-							 : 0),
-				a, sizeof(a)),
+		                                             ? ~0u << (32 - gw->ports[i].prefix_len)
+		                                             : 0),
+		                a, sizeof(a)),
 		       gw->ports[i].prefix_len, gw->ports[i].info.name);
 	for (unsigned int i = 0; i < cfg->n_routes; i++) {
 		const struct cfg_route *r = &cfg->routes[i];
@@ -164,16 +164,17 @@ static void print_summary(const struct gw *gw)
 	for (unsigned int i = 0; i < cfg->n_rules; i++) {
 		const struct cfg_rule *r = &cfg->rules[i];
 		printf("  %-16s %-10s mss %s frag %s\n", r->name, action_name(r->action),
-		       r->mss_mode == CFG_MSS_OFF	  ? "off"
+		       r->mss_mode == CFG_MSS_OFF    ? "off"
 		       : r->mss_mode == CFG_MSS_AUTO ? "auto"
-						     : (snprintf(a, sizeof(a), "%u", r->mss), a),
-		       r->fragment == CFG_FRAG_ALWAYS	? "always"
+		                                     : (snprintf(a, sizeof(a), "%u", r->mss), a),
+		       r->fragment == CFG_FRAG_ALWAYS  ? "always"
 		       : r->fragment == CFG_FRAG_OUTER ? "outer"
-						       : "respect_df");
+		                                       : "respect_df");
 	}
 	for (unsigned int i = 0; i < cfg->n_tcp_profiles; i++) {
 		const struct cfg_tcp_profile *t = &cfg->tcp_profiles[i];
-		printf("tcp profile %-10s cc %s sack %s wscale %s ts %s rwnd %u sndbuf %u rto %u..%u "
+		printf("tcp profile %-10s cc %s sack %s wscale %s ts %s rwnd %u sndbuf %u rto "
+		       "%u..%u "
 		       "ms init %u ms\n",
 		       t->name, cfg_cc_name(t->congestion_control), t->sack ? "on" : "off",
 		       t->window_scale ? "on" : "off", t->timestamps ? "on" : "off",
@@ -220,9 +221,9 @@ static int choose_lcores(struct gw *gw, char *err, size_t errlen)
 			id = lc->workers[i];
 			if (!rte_lcore_is_enabled(id)) {
 				snprintf(err, errlen,
-					 "lcores.workers[%u]: lcore %u is not enabled by EAL "
-					 "(give it with -l)",
-					 i, id);
+				         "lcores.workers[%u]: lcore %u is not enabled by EAL "
+				         "(give it with -l)",
+				         i, id);
 				return -EINVAL;
 			}
 			gw->lcores[gw->n_lcores++].lcore_id = id;
@@ -247,18 +248,17 @@ static int open_ports(struct gw *gw, char *err, size_t errlen)
 		const struct cfg_port *p = &cfg->ports[i];
 		uint16_t nq = p->rx_queues ? p->rx_queues : gw->n_lcores;
 		nb_mbufs += nq * (p->rx_desc ? p->rx_desc : 1024u) +
-			    gw->n_lcores * (p->tx_desc ? p->tx_desc : 1024u);
+		            gw->n_lcores * (p->tx_desc ? p->tx_desc : 1024u);
 	}
-	nb_mbufs += gw->n_lcores * (MEMPOOL_CACHE + 4 * GW_BURST_MAX) +
-		    cfg->arp.queue_len * 256u;
+	nb_mbufs += gw->n_lcores * (MEMPOOL_CACHE + 4 * GW_BURST_MAX) + cfg->arp.queue_len * 256u;
 	nb_mbufs = RTE_MAX(nb_mbufs, (unsigned int)MEMPOOL_MIN);
 	gw->pool = rte_pktmbuf_pool_create("pepgw_pool", nb_mbufs, MEMPOOL_CACHE, 0,
-					   RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
-	gw->indirect_pool =
-		rte_pktmbuf_pool_create("pepgw_indirect", 8191, MEMPOOL_CACHE, 0, 0, rte_socket_id());
+	                                   RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	gw->indirect_pool = rte_pktmbuf_pool_create("pepgw_indirect", 8191, MEMPOOL_CACHE, 0, 0,
+	                                            rte_socket_id());
 	if (gw->pool == NULL || gw->indirect_pool == NULL) {
 		snprintf(err, errlen, "cannot create mbuf pools (%u mbufs): %s", nb_mbufs,
-			 rte_strerror(rte_errno));
+		         rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
 	for (unsigned int i = 0; i < cfg->n_ports; i++) {
@@ -266,20 +266,21 @@ static int open_ports(struct gw *gw, char *err, size_t errlen)
 		/* Worker i polls queue i only: RSS would send flows to queues nobody reads. */
 		if (p->rx_queues > gw->n_lcores) {
 			snprintf(err, errlen,
-				 "ports.%s.rx_queues: %u queues for %u workers; worker i reads queue "
-				 "i only, so at most %u",
-				 p->name, p->rx_queues, gw->n_lcores, gw->n_lcores);
+			         "ports.%s.rx_queues: %u queues for %u workers; worker i reads "
+			         "queue "
+			         "i only, so at most %u",
+			         p->name, p->rx_queues, gw->n_lcores, gw->n_lcores);
 			return -EINVAL;
 		}
 		struct port_params pp = {
-			.name = p->name,
-			.devargs = p->device,
-			.mtu = p->mtu,
-			.n_rxq = p->rx_queues ? p->rx_queues : gw->n_lcores,
-			.n_txq = gw->n_lcores,
-			.rx_desc = p->rx_desc,
-			.tx_desc = p->tx_desc,
-			.pool = gw->pool,
+		        .name = p->name,
+		        .devargs = p->device,
+		        .mtu = p->mtu,
+		        .n_rxq = p->rx_queues ? p->rx_queues : gw->n_lcores,
+		        .n_txq = gw->n_lcores,
+		        .rx_desc = p->rx_desc,
+		        .tx_desc = p->tx_desc,
+		        .pool = gw->pool,
 		};
 		struct gw_port *gp = &gw->ports[i];
 		int rc = port_open(&pp, &gp->info, err, errlen);
@@ -288,14 +289,15 @@ static int open_ports(struct gw *gw, char *err, size_t errlen)
 		gw->n_ports = i + 1;
 		if (gp->info.n_txq < gw->n_lcores) {
 			snprintf(err, errlen, "%s: %s has %u tx queues, %u workers need one each",
-				 p->name, gp->info.driver, gp->info.n_txq, gw->n_lcores);
+			         p->name, gp->info.driver, gp->info.n_txq, gw->n_lcores);
 			return -EINVAL;
 		}
 		if (gp->info.n_rxq < gw->n_lcores && gw->n_lcores > 1)
 			fprintf(stderr,
-				"pepgw: %s: %u rx queues for %u workers (no RSS): workers without a "
-				"queue on this port only transmit on it\n",
-				p->name, gp->info.n_rxq, gw->n_lcores);
+			        "pepgw: %s: %u rx queues for %u workers (no RSS): workers without "
+			        "a "
+			        "queue on this port only transmit on it\n",
+			        p->name, gp->info.n_rxq, gw->n_lcores);
 		gp->ipv4 = p->ipv4;
 		gp->prefix_len = p->prefix_len;
 		gp->mtu = gp->info.mtu;
@@ -317,7 +319,7 @@ static int tcp_setup(struct gw *gw, char *err, size_t errlen)
 		struct tcp_profile *t = &gw->tcp_profiles[i];
 		tcp_profile_defaults(t);
 		snprintf(t->congestion_control, sizeof(t->congestion_control), "%s",
-			 cfg_cc_name(c->congestion_control));
+		         cfg_cc_name(c->congestion_control));
 		t->send_buffer = c->send_buffer;
 		t->receive_window = c->receive_window;
 		t->proxy_buffer_high = c->proxy_buffer_high;
@@ -339,9 +341,9 @@ static int tcp_setup(struct gw *gw, char *err, size_t errlen)
 		t->max_connections = c->max_connections;
 		if (tcp_cc_find(t->congestion_control) == NULL) {
 			snprintf(err, errlen,
-				 "tcp_profiles.%s.congestion_control: \"%s\" is not in this build "
-				 "(available: reno)",
-				 c->name, t->congestion_control);
+			         "tcp_profiles.%s.congestion_control: \"%s\" is not in this build "
+			         "(available: reno)",
+			         c->name, t->congestion_control);
 			return -ENOTSUP;
 		}
 	}

@@ -55,7 +55,7 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
 		rte_tel_data_add_dict_string(pd, "driver", p->info.driver);
 		rte_tel_data_add_dict_string(pd, "role", p->role == CFG_ROLE_LAN ? "lan" : "wan");
 		snprintf(buf, sizeof(buf), "%u.%u.%u.%u", p->ipv4 >> 24, (p->ipv4 >> 16) & 0xff,
-			 (p->ipv4 >> 8) & 0xff, p->ipv4 & 0xff);
+		         (p->ipv4 >> 8) & 0xff, p->ipv4 & 0xff);
 		rte_tel_data_add_dict_string(pd, "ipv4", buf);
 		rte_tel_data_add_dict_int(pd, "prefix_len", p->prefix_len);
 		rte_tel_data_add_dict_int(pd, "mtu", p->mtu);
@@ -66,7 +66,7 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
 		rte_tel_data_add_dict_int(pd, "rx_queues", p->info.n_rxq);
 		rte_tel_data_add_dict_int(pd, "rss", p->info.rss);
 		rte_tel_data_add_dict_int(pd, "sw_checksum",
-					  !(p->info.tx_tcp_csum && p->info.tx_udp_csum));
+		                          !(p->info.tx_tcp_csum && p->info.tx_udp_csum));
 		if (rte_eth_stats_get(p->info.port_id, &es) == 0) {
 			rte_tel_data_add_dict_u64(pd, "ipackets", es.ipackets);
 			rte_tel_data_add_dict_u64(pd, "opackets", es.opackets);
@@ -84,10 +84,10 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
 static const char *action_str(uint8_t a)
 {
 	static const char *const names[] = {
-		[CFG_ACTION_FORWARD] = "forward",
-		[CFG_ACTION_DROP] = "drop",
-		[CFG_ACTION_TUNNEL] = "tunnel",
-		[CFG_ACTION_ACCELERATE] = "accelerate",
+	        [CFG_ACTION_FORWARD] = "forward",
+	        [CFG_ACTION_DROP] = "drop",
+	        [CFG_ACTION_TUNNEL] = "tunnel",
+	        [CFG_ACTION_ACCELERATE] = "accelerate",
 	};
 	return a < RTE_DIM(names) ? names[a] : "unknown";
 }
@@ -120,14 +120,15 @@ static int cmd_rules(const char *cmd, const char *params, struct rte_tel_data *d
 			break;
 		rte_tel_data_start_dict(rd);
 		rte_tel_data_add_dict_int(rd, "index", i);
-		rte_tel_data_add_dict_string(rd, "action", action_str(flow_rules_action(r, i)->action));
+		rte_tel_data_add_dict_string(rd, "action",
+		                             action_str(flow_rules_action(r, i)->action));
 		rte_tel_data_add_dict_u64(rd, "packets", c->packets);
 		rte_tel_data_add_dict_u64(rd, "bytes", c->bytes);
 		rte_tel_data_add_dict_u64(rd, "flows", c->flows);
 		char key[CFG_NAME_MAX];
 		tel_name(i < 0 ? "default" : tel_gw->cfg->rules[i].name, key, sizeof(key));
 		rte_tel_data_add_dict_string(rd, "name",
-					     i < 0 ? "default" : tel_gw->cfg->rules[i].name);
+		                             i < 0 ? "default" : tel_gw->cfg->rules[i].name);
 		rte_tel_data_add_dict_container(d, key, rd, 0);
 	}
 	free(sum);
@@ -183,11 +184,11 @@ static int cmd_tcp(const char *cmd, const char *params, struct rte_tel_data *d)
 	}
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "pairs_in_use", pairs);
-	rte_tel_data_add_dict_u64(d, "pairs_max", (uint64_t)tel_gw->accel_max_pairs *
-							  tel_gw->n_lcores);
+	rte_tel_data_add_dict_u64(d, "pairs_max",
+	                          (uint64_t)tel_gw->accel_max_pairs * tel_gw->n_lcores);
 	for (int i = 0; i < TCP_CNT_MAX; i++)
 		rte_tel_data_add_dict_u64(d, tcp_engine_counter_name((enum tcp_engine_counter)i),
-					  counters[i]);
+		                          counters[i]);
 	return 0;
 }
 
@@ -196,7 +197,7 @@ static int cmd_tcp(const char *cmd, const char *params, struct rte_tel_data *d)
 static void format_ep(char *buf, size_t len, uint32_t ip, uint16_t port)
 {
 	snprintf(buf, len, "%u.%u.%u.%u:%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff,
-		 ip & 0xff, port);
+	         ip & 0xff, port);
 }
 
 static int cmd_tcp_conns(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -262,8 +263,8 @@ static int parse_ep(const char *s, uint32_t *ip, uint16_t *port)
 {
 	unsigned int a, b, c, dd, p;
 	char tail;
-	if (sscanf(s, "%u.%u.%u.%u:%u%c", &a, &b, &c, &dd, &p, &tail) != 5 || a > 255 ||
-	    b > 255 || c > 255 || dd > 255 || p > 65535)
+	if (sscanf(s, "%u.%u.%u.%u:%u%c", &a, &b, &c, &dd, &p, &tail) != 5 || a > 255 || b > 255 ||
+	    c > 255 || dd > 255 || p > 65535)
 		return -EINVAL;
 	*ip = a << 24 | b << 16 | c << 8 | dd;
 	*port = (uint16_t)p;
@@ -310,21 +311,25 @@ int gw_telemetry_init(struct gw *gw)
 	int rc = 0;
 	tel_gw = gw;
 	rc |= rte_telemetry_register_cmd("/pepgw/counters", cmd_counters,
-					 "All gateway counters summed over lcores. No parameters");
+	                                 "All gateway counters summed over lcores. No parameters");
 	rc |= rte_telemetry_register_cmd("/pepgw/drops", cmd_drops,
-					 "Drops by reason summed over lcores. No parameters");
-	rc |= rte_telemetry_register_cmd("/pepgw/ports", cmd_ports,
-					 "Ports: address, MTU, link, ethdev counters. No parameters");
-	rc |= rte_telemetry_register_cmd("/pepgw/rules", cmd_rules,
-					 "Rules in match order with action and counters. No parameters");
-	rc |= rte_telemetry_register_cmd("/pepgw/flows", cmd_flows,
-					 "Flow table summary over all lcores. No parameters");
-	rc |= rte_telemetry_register_cmd("/pepgw/tcp", cmd_tcp,
-					 "Split TCP: pairs in use and engine counters. No parameters");
-	rc |= rte_telemetry_register_cmd("/pepgw/tcp_conns", cmd_tcp_conns,
-					 "Split TCP connections (client,server), at most 128. No parameters");
+	                                 "Drops by reason summed over lcores. No parameters");
 	rc |= rte_telemetry_register_cmd(
-		"/pepgw/tcp_conn", cmd_tcp_conn,
-		"Both legs of one split connection, like ss -ti. Parameters: CLIENT_IP:PORT,SERVER_IP:PORT");
+	        "/pepgw/ports", cmd_ports,
+	        "Ports: address, MTU, link, ethdev counters. No parameters");
+	rc |= rte_telemetry_register_cmd(
+	        "/pepgw/rules", cmd_rules,
+	        "Rules in match order with action and counters. No parameters");
+	rc |= rte_telemetry_register_cmd("/pepgw/flows", cmd_flows,
+	                                 "Flow table summary over all lcores. No parameters");
+	rc |= rte_telemetry_register_cmd(
+	        "/pepgw/tcp", cmd_tcp,
+	        "Split TCP: pairs in use and engine counters. No parameters");
+	rc |= rte_telemetry_register_cmd(
+	        "/pepgw/tcp_conns", cmd_tcp_conns,
+	        "Split TCP connections (client,server), at most 128. No parameters");
+	rc |= rte_telemetry_register_cmd("/pepgw/tcp_conn", cmd_tcp_conn,
+	                                 "Both legs of one split connection, like ss -ti. "
+	                                 "Parameters: CLIENT_IP:PORT,SERVER_IP:PORT");
 	return rc;
 }

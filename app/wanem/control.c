@@ -26,16 +26,16 @@
 
 #include "wanem_app.h"
 
-#define CTL_LINE_MAX 1024
-#define CTL_OUT_MAX 16384
-#define CTL_WAIT_US 2000000 /* the data path serves a request within one loop iteration */
+#define CTL_LINE_MAX  1024
+#define CTL_OUT_MAX   16384
+#define CTL_WAIT_US   2000000 /* the data path serves a request within one loop iteration */
 #define CTL_MAX_WORDS 64
 
 static pthread_t ctl_thread;
 static bool ctl_running;
 
 static void outf(char *out, size_t outlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 static void outf(char *out, size_t outlen, const char *fmt, ...)
 {
 	size_t used = strlen(out);
@@ -181,7 +181,7 @@ void wanem_ctl_execute(struct wanem_app *app, char *line, char *out, size_t outl
 					(stats ? stats_dir : show_dir)(app, i, d, out, outlen);
 		outf(out, outlen, "ok\n");
 	} else if (strcmp(w[0], "set") == 0 || strcmp(w[0], "down") == 0 ||
-		   strcmp(w[0], "up") == 0) {
+	           strcmp(w[0], "up") == 0) {
 		bool set = w[0][0] == 's';
 		struct wanem_params np[WANEM_NB_DIRS];
 		int rc;
@@ -190,7 +190,7 @@ void wanem_ctl_execute(struct wanem_app *app, char *line, char *out, size_t outl
 		    (!set && nw != 3)) {
 			outf(out, outlen, "error: usage: %s\n",
 			     set ? "set LINK a2b|b2a|both KEY VALUE [KEY VALUE]..."
-				 : "down|up LINK a2b|b2a|both");
+			         : "down|up LINK a2b|b2a|both");
 			return;
 		}
 		for (int d = 0; d < WANEM_NB_DIRS; d++) {
@@ -204,7 +204,8 @@ void wanem_ctl_execute(struct wanem_app *app, char *line, char *out, size_t outl
 			for (unsigned int k = 3; k + 1 < nw; k += 2) {
 				const char *why;
 				if (wanem_config_set_key(&np[d], w[k], w[k + 1], &why) < 0) {
-					outf(out, outlen, "error: %s %s: %s\n", w[k], w[k + 1], why);
+					outf(out, outlen, "error: %s %s: %s\n", w[k], w[k + 1],
+					     why);
 					return;
 				}
 			}

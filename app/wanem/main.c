@@ -25,8 +25,8 @@
 #include "wanem_app.h"
 
 #define EXIT_CONFIG 2
-#define MAX_BURST WANEM_CFG_MAX_BURST
-#define MBUF_CACHE 256
+#define MAX_BURST   WANEM_CFG_MAX_BURST
+#define MBUF_CACHE  256
 
 static struct wanem_app *g_app; /* for the signal handler only */
 
@@ -45,10 +45,10 @@ static uint64_t now_us(void)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [EAL options] -- --config FILE [--control PATH] "
-		"[--device LINK.a=DEVARGS] [--device LINK.b=DEVARGS]...\n"
-		"       %s --check --config FILE\n",
-		prog, prog);
+	        "usage: %s [EAL options] -- --config FILE [--control PATH] "
+	        "[--device LINK.a=DEVARGS] [--device LINK.b=DEVARGS]...\n"
+	        "       %s --check --config FILE\n",
+	        prog, prog);
 }
 
 struct opts {
@@ -62,9 +62,9 @@ struct opts {
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'}, {"control", required_argument, NULL, 's'},
-		{"device", required_argument, NULL, 'd'}, {"check", no_argument, NULL, 'k'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0}};
+	        {"config", required_argument, NULL, 'c'}, {"control", required_argument, NULL, 's'},
+	        {"device", required_argument, NULL, 'd'}, {"check", no_argument, NULL, 'k'},
+	        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	int c;
 
 	optind = 1;
@@ -113,9 +113,11 @@ static int apply_device_overrides(struct wanem_config *cfg, const struct opts *o
 			goto bad;
 		snprintf(cfg->links[l].dev[end], WANEM_CFG_DEVICE_MAX, "%s", eq + 1);
 		continue;
-bad:
-		fprintf(stderr, "wanem: --device %s: expected LINK.a=DEVARGS or LINK.b=DEVARGS "
-				"with LINK a link of the configuration\n", o->dev[i]);
+	bad:
+		fprintf(stderr,
+		        "wanem: --device %s: expected LINK.a=DEVARGS or LINK.b=DEVARGS "
+		        "with LINK a link of the configuration\n",
+		        o->dev[i]);
 		return -EINVAL;
 	}
 	return 0;
@@ -182,12 +184,12 @@ static int open_links(struct wanem_app *app)
 
 		for (int e = 0; e < 2; e++) {
 			struct port_params pp = {
-				.name = pname,
-				.devargs = cl->dev[e],
-				.n_rxq = 1,
-				.n_txq = 1,
-				.pool = app->pool,
-				.promiscuous = true, /* a bridge forwards frames for any MAC */
+			        .name = pname,
+			        .devargs = cl->dev[e],
+			        .n_rxq = 1,
+			        .n_txq = 1,
+			        .pool = app->pool,
+			        .promiscuous = true, /* a bridge forwards frames for any MAC */
 			};
 			snprintf(pname, sizeof(pname), "%.24s.%c", cl->name, e == 0 ? 'a' : 'b');
 			if (port_open(&pp, &l->port[e], err, sizeof(err)) < 0) {
@@ -195,13 +197,14 @@ static int open_links(struct wanem_app *app)
 				return -ENODEV;
 			}
 			l->open[e] = true;
-			l->txb[e] = rte_zmalloc_socket("wanem_txb", RTE_ETH_TX_BUFFER_SIZE(MAX_BURST),
-						       0, rte_eth_dev_socket_id(l->port[e].port_id));
+			l->txb[e] =
+			        rte_zmalloc_socket("wanem_txb", RTE_ETH_TX_BUFFER_SIZE(MAX_BURST),
+			                           0, rte_eth_dev_socket_id(l->port[e].port_id));
 			if (l->txb[e] == NULL)
 				return -ENOMEM;
 			rte_eth_tx_buffer_init(l->txb[e], app->cfg->burst);
 			rte_eth_tx_buffer_set_err_callback(l->txb[e], tx_buffer_dropped,
-							   &l->tx_buffer_drops[e]);
+			                                   &l->tx_buffer_drops[e]);
 		}
 		for (int d = 0; d < WANEM_NB_DIRS; d++) {
 			char name[64];
@@ -213,7 +216,7 @@ static int open_links(struct wanem_app *app)
 			}
 			l->dir[d].icmp_source = cl->dir[d].icmp_source;
 			net_ratelimit_init(&l->dir[d].icmp_rl, WANEM_APP_ICMP_RATE,
-					   WANEM_APP_ICMP_BURST, now_us());
+			                   WANEM_APP_ICMP_BURST, now_us());
 			app->ctl_params[i][d] = cl->dir[d].params;
 		}
 	}
@@ -228,7 +231,7 @@ static int open_links(struct wanem_app *app)
  * port the packet came in on, MAC addresses swapped, as if sent by the sender's next hop.
  */
 static void answer_frag_needed(struct wanem_app *app, struct wanem_app_link *l, int d,
-			       struct rte_mbuf *m, uint64_t now)
+                               struct rte_mbuf *m, uint64_t now)
 {
 	struct wanem_app_dir *dir = &l->dir[d];
 	struct wanem_params p;
@@ -243,7 +246,7 @@ static void answer_frag_needed(struct wanem_app *app, struct wanem_app_link *l, 
 	}
 	wanem_get_params(dir->w, &p);
 	icmp = net_icmp_error(app->pool, m, &h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_FRAG_NEEDED,
-			      (uint16_t)p.mtu, dir->icmp_source != 0 ? dir->icmp_source : h.dst);
+	                      (uint16_t)p.mtu, dir->icmp_source != 0 ? dir->icmp_source : h.dst);
 	if (icmp == NULL) {
 		dir->st.icmp_suppressed++;
 		return;
@@ -293,7 +296,7 @@ static unsigned int run_dir(struct wanem_app *app, struct wanem_app_link *l, int
 			if (c == NULL)
 				dir->st.dup_no_mbuf++;
 			else if (wanem_verdict_is_drop(wanem_enqueue(dir->w, c, c->pkt_len, l3, now,
-								     WANEM_F_DUPLICATE)))
+			                                             WANEM_F_DUPLICATE)))
 				gone[n_gone++] = c;
 		} else if (v == WANEM_DROP_MTU_ICMP) {
 			answer_frag_needed(app, l, d, m, now);
@@ -358,7 +361,7 @@ void wanem_app_serve_mailbox(struct wanem_app *app, uint64_t now)
 		for (int d = 0; d < WANEM_NB_DIRS; d++)
 			if ((mb->dir_mask & (1u << d)) && mb->result == 0)
 				mb->result = wanem_set_params(app->links[mb->link].dir[d].w,
-							      &mb->params[d], now);
+				                              &mb->params[d], now);
 	} else if (mb->op == WANEM_CTL_STATS) {
 		for (unsigned int i = 0; i < app->cfg->n_links; i++)
 			for (int d = 0; d < WANEM_NB_DIRS; d++) {
@@ -366,7 +369,8 @@ void wanem_app_serve_mailbox(struct wanem_app *app, uint64_t now)
 				int out = d == WANEM_A2B ? 1 : 0;
 				wanem_stats_get(dir->w, &mb->snap[i][d].engine);
 				mb->snap[i][d].app = dir->st;
-				/* the TX buffer of the egress port also carries ICMP of the other way */
+				/* the TX buffer of the egress port also carries ICMP of the other
+				 * way */
 				mb->snap[i][d].app.tx_dropped = app->links[i].tx_buffer_drops[out];
 			}
 	} else {
@@ -387,8 +391,8 @@ static void print_final(struct wanem_app *app)
 			printf("wanem: %s %s:", app->cfg->links[i].name, wanem_dir_name(d));
 			for (int c = 0; c < WANEM_C_MAX; c++)
 				printf(" %s=%" PRIu64, wanem_counter_name(c), s.c[c]);
-			printf(" icmp_sent=%" PRIu64 " dup_no_mbuf=%" PRIu64 "\n", dir->st.icmp_sent,
-			       dir->st.dup_no_mbuf);
+			printf(" icmp_sent=%" PRIu64 " dup_no_mbuf=%" PRIu64 "\n",
+			       dir->st.icmp_sent, dir->st.dup_no_mbuf);
 		}
 }
 
@@ -474,10 +478,10 @@ int main(int argc, char **argv)
 		snprintf(app->ctl_path, sizeof(app->ctl_path), "%s", o.control);
 	else
 		snprintf(app->ctl_path, sizeof(app->ctl_path), "%s/wanem.sock",
-			 rte_eal_get_runtime_dir());
+		         rte_eal_get_runtime_dir());
 
 	app->pool = rte_pktmbuf_pool_create("wanem_mbufs", pool_size(app->cfg), MBUF_CACHE, 0,
-					    RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	                                    RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	rc = 1;
 	if (app->pool == NULL) {
 		fprintf(stderr, "wanem: mbuf pool: %s\n", rte_strerror(rte_errno));

@@ -20,7 +20,7 @@
 #include "wanem.h"
 #include "wanem_config.h"
 
-#define WANEM_APP_ICMP_RATE 100 /* ICMP errors per second per direction (RFC 1812 4.3.2.8) */
+#define WANEM_APP_ICMP_RATE  100 /* ICMP errors per second per direction (RFC 1812 4.3.2.8) */
 #define WANEM_APP_ICMP_BURST 10
 #define WANEM_APP_IDLE_POLLS 16 /* empty iterations before sleeping idle_sleep_us */
 
@@ -28,10 +28,10 @@
 struct wanem_app_dir_stats {
 	uint64_t rx_packets;
 	uint64_t tx_packets;
-	uint64_t tx_dropped;	/* TX queue full */
-	uint64_t icmp_sent;	/* fragmentation-needed answers */
+	uint64_t tx_dropped;      /* TX queue full */
+	uint64_t icmp_sent;       /* fragmentation-needed answers */
 	uint64_t icmp_suppressed; /* rate limit, not DF, not IPv4 or not allowed by RFC 1812 */
-	uint64_t dup_no_mbuf;	/* duplicate asked but no mbuf to clone into */
+	uint64_t dup_no_mbuf;     /* duplicate asked but no mbuf to clone into */
 };
 
 struct wanem_app_dir {

@@ -17,9 +17,9 @@
  * so both directions of a flow land on one queue and so on one lcore.
  */
 const uint8_t port_rss_key[40] = {
-	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
-	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
-	0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+        0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+        0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
+        0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a, 0x6d, 0x5a,
 };
 
 /* Device name of a devargs string: everything before the first comma. */
@@ -69,12 +69,12 @@ static int attach(const struct port_params *p, uint16_t *port_id, char *err, siz
 	int rc = rte_dev_probe(p->devargs);
 	if (rc < 0 && rc != -EEXIST) {
 		snprintf(err, errlen, "%s: cannot attach device \"%s\": %s", p->name, p->devargs,
-			 strerror(-rc));
+		         strerror(-rc));
 		return rc;
 	}
 	if (find_port(p->devargs, port_id) < 0) {
 		snprintf(err, errlen, "%s: device \"%s\" attached but is not an ethdev", p->name,
-			 p->devargs);
+		         p->devargs);
 		return -ENODEV;
 	}
 	return 0;
@@ -111,9 +111,10 @@ int port_open(const struct port_params *p, struct port_info *info, char *err, si
 		 */
 		if (info->n_rxq < di.max_rx_queues) {
 			snprintf(err, errlen,
-				 "%s: %s spreads over %u queues (qpairs) and every one must be "
-				 "polled, but %u rx queue(s) wanted: give qpairs=%u",
-				 p->name, di.driver_name, di.max_rx_queues, info->n_rxq, info->n_rxq);
+			         "%s: %s spreads over %u queues (qpairs) and every one must be "
+			         "polled, but %u rx queue(s) wanted: give qpairs=%u",
+			         p->name, di.driver_name, di.max_rx_queues, info->n_rxq,
+			         info->n_rxq);
 			return -EINVAL;
 		}
 		info->rss = true;
@@ -122,7 +123,8 @@ int port_open(const struct port_params *p, struct port_info *info, char *err, si
 		conf.rx_adv_conf.rss_conf.rss_key = (uint8_t *)(uintptr_t)port_rss_key;
 		conf.rx_adv_conf.rss_conf.rss_key_len = sizeof(port_rss_key);
 		conf.rx_adv_conf.rss_conf.rss_hf =
-			di.flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
+		        di.flow_type_rss_offloads &
+		        (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP);
 		info->rss = true;
 	} else if (info->n_rxq > 1) {
 		/* No RSS: a second queue would never see a packet. */
@@ -130,7 +132,7 @@ int port_open(const struct port_params *p, struct port_info *info, char *err, si
 	}
 
 	uint64_t want_tx = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
-			   RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	                   RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 	conf.txmode.offloads = di.tx_offload_capa & want_tx;
 	if (di.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
@@ -138,22 +140,23 @@ int port_open(const struct port_params *p, struct port_info *info, char *err, si
 	info->tx_tcp_csum = conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
 	info->tx_udp_csum = conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 	uint64_t want_rx = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
-			   RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
+	                   RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
 	conf.rxmode.offloads = di.rx_offload_capa & want_rx;
 	info->rx_csum = (conf.rxmode.offloads & want_rx) == want_rx;
 
 	rc = rte_eth_dev_configure(port_id, info->n_rxq, info->n_txq, &conf);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: configure with %u rx / %u tx queues failed: %s", p->name,
-			 info->n_rxq, info->n_txq, strerror(-rc));
+		         info->n_rxq, info->n_txq, strerror(-rc));
 		return rc;
 	}
 
 	if (p->mtu != 0) {
 		rc = rte_eth_dev_set_mtu(port_id, p->mtu);
 		if (rc < 0 && rc != -ENOTSUP) {
-			snprintf(err, errlen, "%s: MTU %u refused by %s (allowed %u..%u): %s", p->name,
-				 p->mtu, di.driver_name, di.min_mtu, di.max_mtu, strerror(-rc));
+			snprintf(err, errlen, "%s: MTU %u refused by %s (allowed %u..%u): %s",
+			         p->name, p->mtu, di.driver_name, di.min_mtu, di.max_mtu,
+			         strerror(-rc));
 			return rc;
 		}
 	}
@@ -178,7 +181,7 @@ int port_open(const struct port_params *p, struct port_info *info, char *err, si
 		rc = rte_eth_rx_queue_setup(port_id, q, nrx, (unsigned int)socket, &rxc, p->pool);
 		if (rc < 0) {
 			snprintf(err, errlen, "%s: rx queue %u set-up failed: %s", p->name, q,
-				 strerror(-rc));
+			         strerror(-rc));
 			return rc;
 		}
 	}
@@ -188,7 +191,7 @@ int port_open(const struct port_params *p, struct port_info *info, char *err, si
 		rc = rte_eth_tx_queue_setup(port_id, q, ntx, (unsigned int)socket, &txc);
 		if (rc < 0) {
 			snprintf(err, errlen, "%s: tx queue %u set-up failed: %s", p->name, q,
-				 strerror(-rc));
+			         strerror(-rc));
 			return rc;
 		}
 	}

@@ -24,15 +24,15 @@
 #define PORT_NAME_MAX 32
 
 struct port_params {
-	const char *name;	/* our name for messages ("lan0") */
-	const char *devargs;	/* device to attach */
-	uint16_t mtu;		/* 0 = leave the device's */
-	uint16_t n_rxq;		/* queues wanted; capped at what the device has */
+	const char *name;    /* our name for messages ("lan0") */
+	const char *devargs; /* device to attach */
+	uint16_t mtu;        /* 0 = leave the device's */
+	uint16_t n_rxq;      /* queues wanted; capped at what the device has */
 	uint16_t n_txq;
-	uint16_t rx_desc;	/* 0 = 1024 */
-	uint16_t tx_desc;	/* 0 = 1024 */
+	uint16_t rx_desc; /* 0 = 1024 */
+	uint16_t tx_desc; /* 0 = 1024 */
 	struct rte_mempool *pool;
-	bool promiscuous;	/* wanem bridges need it; a router does not */
+	bool promiscuous; /* wanem bridges need it; a router does not */
 };
 
 /* What the port ended up with. */
@@ -43,11 +43,11 @@ struct port_info {
 	uint16_t mtu;
 	struct rte_ether_addr mac;
 	char driver[32];
-	bool rss;		/* flows spread over n_rxq queues by a symmetric hash */
-	bool tx_ipv4_csum;	/* offload flags enabled on the port */
+	bool rss;          /* flows spread over n_rxq queues by a symmetric hash */
+	bool tx_ipv4_csum; /* offload flags enabled on the port */
 	bool tx_tcp_csum;
 	bool tx_udp_csum;
-	bool rx_csum;		/* RX checksum verification reported in ol_flags */
+	bool rx_csum; /* RX checksum verification reported in ol_flags */
 };
 
 /*

@@ -172,11 +172,12 @@ static void tunnel_is_not_in_this_build(void **state)
 
 static void congestion_control_not_built_yet(void **state)
 {
-	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"congestion_control\": "
-	              "\"highspeed\"}}\n}",
-	              "t.json:5:48: tcp_profiles.p.congestion_control: \"highspeed\" is not in this "
-	              "build yet (available: \"reno\")",
-	              NULL);
+	expect_errors(
+	        "{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"congestion_control\": "
+	        "\"highspeed\"}}\n}",
+	        "t.json:5:48: tcp_profiles.p.congestion_control: \"highspeed\" is not in this "
+	        "build yet (available: \"reno\")",
+	        NULL);
 }
 
 static void defaults_are_applied(void **state)

@@ -604,7 +604,7 @@ static void parse_profile(const struct cfg_node *n, struct cfg_tcp_profile *p)
 		/* The schema names every module; the engine has NewReno so far. */
 		struct cfg_node ccn = cfg_member(n, "congestion_control");
 		cfg_error(&ccn, "\"%s\" is not in this build yet (available: \"reno\")",
-			  cc_names[cc]);
+		          cc_names[cc]);
 	}
 	cfg_get_u32(n, "send_buffer", CFG_OPTIONAL, TCP_BUF_MIN, TCP_BUF_MAX, d.send_buffer,
 	            &p->send_buffer);

@@ -16,45 +16,45 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CFG_NAME_MAX 32
-#define CFG_DEVICE_MAX 256
-#define CFG_MAX_PORTS 8
-#define CFG_MAX_ROUTES 256
-#define CFG_MAX_ARP_STATIC 64
-#define CFG_MAX_RULES 256
-#define CFG_MAX_PREFIXES 16 /* per rule and per match field */
-#define CFG_MAX_PORT_RANGES 16
-#define CFG_MAX_DSCP 64
-#define CFG_MAX_TCP_PROFILES 16
-#define CFG_MAX_LCORES 16
+#define CFG_NAME_MAX          32
+#define CFG_DEVICE_MAX        256
+#define CFG_MAX_PORTS         8
+#define CFG_MAX_ROUTES        256
+#define CFG_MAX_ARP_STATIC    64
+#define CFG_MAX_RULES         256
+#define CFG_MAX_PREFIXES      16 /* per rule and per match field */
+#define CFG_MAX_PORT_RANGES   16
+#define CFG_MAX_DSCP          64
+#define CFG_MAX_TCP_PROFILES  16
+#define CFG_MAX_LCORES        16
 #define CFG_ARP_QUEUE_LEN_MAX 1024 /* packets held per unresolved next hop */
 
 enum cfg_port_role { CFG_ROLE_LAN, CFG_ROLE_WAN };
 
 struct cfg_port {
-	char name[CFG_NAME_MAX];	 /* "lan0" */
-	char device[CFG_DEVICE_MAX];	 /* DPDK devargs: "net_af_packet0,iface=v0" or "0000:03:00.0" */
+	char name[CFG_NAME_MAX];     /* "lan0" */
+	char device[CFG_DEVICE_MAX]; /* DPDK devargs: "net_af_packet0,iface=v0" or "0000:03:00.0" */
 	enum cfg_port_role role;
-	uint32_t ipv4;			 /* interface address */
-	uint8_t prefix_len;		 /* on-link prefix */
-	uint16_t mtu;			 /* 68..9600, default 1500 */
-	uint16_t rx_queues;		 /* 0 = one per worker lcore (default) */
-	uint16_t rx_desc, tx_desc;	 /* default 1024 each */
+	uint32_t ipv4;             /* interface address */
+	uint8_t prefix_len;        /* on-link prefix */
+	uint16_t mtu;              /* 68..9600, default 1500 */
+	uint16_t rx_queues;        /* 0 = one per worker lcore (default) */
+	uint16_t rx_desc, tx_desc; /* default 1024 each */
 };
 
 struct cfg_route {
 	uint32_t prefix;
 	uint8_t prefix_len;
-	uint32_t via;		/* next hop; 0 = directly connected through port */
-	int port;		/* index into ports[]; the loader resolves a route without "port"
-				 * to the port whose subnet holds via, so it is never -1 after a
-				 * successful load */
+	uint32_t via; /* next hop; 0 = directly connected through port */
+	int port;     /* index into ports[]; the loader resolves a route without "port"
+	               * to the port whose subnet holds via, so it is never -1 after a
+	               * successful load */
 };
 
 struct cfg_arp_static {
 	uint32_t ipv4;
 	uint8_t mac[6];
-	int port;		/* index into ports[] */
+	int port; /* index into ports[] */
 };
 
 struct cfg_prefix {
@@ -63,7 +63,7 @@ struct cfg_prefix {
 };
 
 struct cfg_port_range {
-	uint16_t lo, hi;	/* inclusive */
+	uint16_t lo, hi; /* inclusive */
 };
 
 enum cfg_action { CFG_ACTION_FORWARD, CFG_ACTION_DROP, CFG_ACTION_TUNNEL, CFG_ACTION_ACCELERATE };
@@ -83,21 +83,21 @@ struct cfg_rule {
 	uint8_t n_src;
 	struct cfg_prefix dst[CFG_MAX_PREFIXES];
 	uint8_t n_dst;
-	uint16_t protocol;	/* IP protocol number, or CFG_PROTO_ANY */
+	uint16_t protocol; /* IP protocol number, or CFG_PROTO_ANY */
 	struct cfg_port_range src_ports[CFG_MAX_PORT_RANGES];
 	uint8_t n_src_ports;
 	struct cfg_port_range dst_ports[CFG_MAX_PORT_RANGES];
 	uint8_t n_dst_ports;
 	uint8_t dscp[CFG_MAX_DSCP];
 	uint8_t n_dscp;
-	int ingress_port;	/* index into ports[], -1 = any */
+	int ingress_port; /* index into ports[], -1 = any */
 	/* action */
 	enum cfg_action action;
-	enum cfg_mss_mode mss_mode;	/* default auto */
-	uint16_t mss;			/* with CFG_MSS_FIXED: 64..65495 */
-	enum cfg_frag_policy fragment;	/* default respect_df */
-	enum cfg_handshake handshake;	/* accelerate only; default deferred */
-	int lan_profile;		/* accelerate: index into tcp_profiles[], else -1 */
+	enum cfg_mss_mode mss_mode;    /* default auto */
+	uint16_t mss;                  /* with CFG_MSS_FIXED: 64..65495 */
+	enum cfg_frag_policy fragment; /* default respect_df */
+	enum cfg_handshake handshake;  /* accelerate only; default deferred */
+	int lan_profile;               /* accelerate: index into tcp_profiles[], else -1 */
 	int wan_profile;
 };
 
@@ -112,11 +112,11 @@ struct cfg_tcp_profile {
 	uint32_t proxy_buffer_high;
 	uint32_t proxy_buffer_low;
 	bool sack, window_scale, timestamps;
-	uint16_t initial_window;	/* segments */
+	uint16_t initial_window; /* segments */
 	uint32_t min_rto_ms, max_rto_ms, initial_rto_ms;
 	uint32_t delayed_ack_ms;
 	uint16_t ack_every_segments;
-	uint32_t keepalive_s;		/* 0 = off */
+	uint32_t keepalive_s; /* 0 = off */
 	uint32_t idle_timeout_s;
 	uint32_t fin_wait_timeout_s;
 	uint32_t time_wait_ms;
@@ -125,29 +125,29 @@ struct cfg_tcp_profile {
 };
 
 struct cfg_lcores {
-	uint16_t workers[CFG_MAX_LCORES];	/* EAL lcore ids of worker loops; empty = all */
+	uint16_t workers[CFG_MAX_LCORES]; /* EAL lcore ids of worker loops; empty = all */
 	uint8_t n_workers;
-	uint32_t idle_sleep_us;			/* sleep after empty polls; 0 = pure polling */
-	uint32_t burst;				/* RX/TX burst size, default 32 */
+	uint32_t idle_sleep_us; /* sleep after empty polls; 0 = pure polling */
+	uint32_t burst;         /* RX/TX burst size, default 32 */
 };
 
 struct cfg_flows {
-	uint32_t table_size;		/* per lcore, default 65536 */
-	uint32_t idle_timeout_s;	/* default 300 (TCP), udp/icmp use udp_idle_timeout_s */
-	uint32_t udp_idle_timeout_s;	/* default 60 */
+	uint32_t table_size;         /* per lcore, default 65536 */
+	uint32_t idle_timeout_s;     /* default 300 (TCP), udp/icmp use udp_idle_timeout_s */
+	uint32_t udp_idle_timeout_s; /* default 60 */
 };
 
 struct cfg_arp {
-	uint32_t timeout_s;		/* entry lifetime, default 300 */
-	uint32_t retry_ms;		/* request retry interval, default 1000 */
-	uint16_t queue_len;		/* packets held per unresolved next hop, default 8 */
+	uint32_t timeout_s; /* entry lifetime, default 300 */
+	uint32_t retry_ms;  /* request retry interval, default 1000 */
+	uint16_t queue_len; /* packets held per unresolved next hop, default 8 */
 	struct cfg_arp_static statics[CFG_MAX_ARP_STATIC];
 	uint16_t n_statics;
 };
 
 struct cfg_icmp {
-	uint32_t errors_per_s;		/* token rate for ICMP errors we send, default 100 */
-	uint32_t burst;			/* default 50 */
+	uint32_t errors_per_s; /* token rate for ICMP errors we send, default 100 */
+	uint32_t burst;        /* default 50 */
 };
 
 struct pepgw_config {
@@ -190,7 +190,7 @@ struct pepgw_config *pepgw_config_load(const char *path, struct cfg_errors *errs
 
 /* The same from a buffer; name is used in messages in place of a file name. */
 struct pepgw_config *pepgw_config_load_buffer(const char *name, const char *text, size_t len,
-					      struct cfg_errors *errs);
+                                              struct cfg_errors *errs);
 
 void pepgw_config_free(struct pepgw_config *cfg);
 

@@ -310,8 +310,8 @@ static void many_next_hops_resolve_to_their_own_mac(void **state)
 		for (uint32_t k = 0; k < N; k++) {
 			uint32_t i = round == 1 ? N - 1 - k : (k * 7919) % N;
 			struct rte_ether_addr mac;
-			assert_int_equal(net_arp_resolve(t, (uint16_t)(i & 1), 0x0a000000u + i, NULL,
-			                                 2 * S, &mac, &miss),
+			assert_int_equal(net_arp_resolve(t, (uint16_t)(i & 1), 0x0a000000u + i,
+			                                 NULL, 2 * S, &mac, &miss),
 			                 NET_ARP_HIT);
 			assert_int_equal(mac.addr_bytes[4], (uint8_t)(i >> 8));
 			assert_int_equal(mac.addr_bytes[5], (uint8_t)i);

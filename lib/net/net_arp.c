@@ -272,7 +272,8 @@ int net_arp_resolve(struct net_arp_table *t, uint16_t port, uint32_t ip, struct 
 	if (likely(idx >= 0)) {
 		e = &t->e[idx];
 		if (e->ip == ip && e->port == port &&
-		    (e->state == ARP_STATIC || (e->state == ARP_REACHABLE && now_us < e->deadline_us))) {
+		    (e->state == ARP_STATIC ||
+		     (e->state == ARP_REACHABLE && now_us < e->deadline_us))) {
 			*mac = e->mac;
 			return NET_ARP_HIT;
 		}

@@ -5,13 +5,13 @@
 
 static const char *const stat_names[STAT_MAX] = {
 #define STATS_NAME(name, help) [STAT_##name] = #name,
-	STATS_COUNTERS(STATS_NAME)
+        STATS_COUNTERS(STATS_NAME)
 #undef STATS_NAME
 };
 
 static const char *const stat_helps[STAT_MAX] = {
 #define STATS_HELP(name, help) [STAT_##name] = help,
-	STATS_COUNTERS(STATS_HELP)
+        STATS_COUNTERS(STATS_HELP)
 #undef STATS_HELP
 };
 

@@ -37,9 +37,10 @@
 	X(frag_df_cleared, "packets fragmented despite DF (policy always)")                        \
 	X(flow_created, "flow entries created")                                                    \
 	X(flow_expired, "flow entries aged out")                                                   \
-	X(accel_flows, "TCP connections split by the engine (accelerate)")                        \
+	X(accel_flows, "TCP connections split by the engine (accelerate)")                         \
 	X(accel_fallback, "accelerate flows forwarded unsplit: engine out of connections")         \
-	X(accel_passthrough, "accelerate flows forwarded unsplit: first packet seen was not a SYN") \
+	X(accel_passthrough,                                                                       \
+	  "accelerate flows forwarded unsplit: first packet seen was not a SYN")                   \
 	X(accel_segs_in, "TCP segments handed to the engine")                                      \
 	X(accel_segs_out, "TCP segments sent by the engine")                                       \
 	X(drop_runt, "frame shorter than its headers")                                             \
@@ -68,12 +69,14 @@
 	X(drop_not_for_us, "addressed to the gateway but no service")                              \
 	X(drop_martian, "source or destination address not routable")
 
+/* clang-format off: the X-macro list expands to the enumerators */
 enum stat_id {
 #define STATS_ENUM(name, help) STAT_##name,
 	STATS_COUNTERS(STATS_ENUM)
 #undef STATS_ENUM
-	STAT_MAX
+	        STAT_MAX
 };
+/* clang-format on */
 
 struct stats_block {
 	uint64_t c[STAT_MAX];

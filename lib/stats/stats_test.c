@@ -13,7 +13,8 @@ static void names_are_unique_snake_case(void **state)
 		const char *n = stats_name(i);
 		assert_non_null(n);
 		for (const char *p = n; *p; p++)
-			assert_true((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_');
+			assert_true((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+			            *p == '_');
 		for (int j = i + 1; j < STAT_MAX; j++)
 			assert_string_not_equal(n, stats_name(j));
 	}
@@ -39,8 +40,8 @@ static void sum_adds_every_lcore(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(names_are_unique_snake_case),
-		cmocka_unit_test(sum_adds_every_lcore),
+	        cmocka_unit_test(names_are_unique_snake_case),
+	        cmocka_unit_test(sum_adds_every_lcore),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

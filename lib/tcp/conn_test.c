@@ -364,8 +364,8 @@ static void refill_from_acked_event_respects_new_window(void **state)
 	assert_int_equal(max_end_out, ack + 500);
 	/* The peer acknowledges everything and shrinks its window to 100 octets. */
 	struct rte_mbuf *a = data_seg(1, ack + 500, 0);
-	struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(a, struct rte_tcp_hdr *,
-	                                                 sizeof(struct rte_ipv4_hdr));
+	struct rte_tcp_hdr *th =
+	        rte_pktmbuf_mtod_offset(a, struct rte_tcp_hdr *, sizeof(struct rte_ipv4_hdr));
 	th->rx_win = rte_cpu_to_be_16(100);
 	tcp_conn_input(c, a, 3000);
 	assert_int_equal(max_end_out, ack + 500 + 100);

@@ -52,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* A pool smaller than the cap half the time, so that exhaustion is exercised too. */
 	static struct tcp_sack_hole mem[2 * TCP_SACK_MAX_HOLES];
 	struct tcp_sack_pool pool;
-	tcp_sack_pool_init(&pool, mem, (data[4] & 1) ? TCP_SACK_MAX_HOLES / 2 : 2 * TCP_SACK_MAX_HOLES);
+	tcp_sack_pool_init(&pool, mem,
+	                   (data[4] & 1) ? TCP_SACK_MAX_HOLES / 2 : 2 * TCP_SACK_MAX_HOLES);
 	tcp_sack_sb_init(sb, &pool, una);
 	data += 8;
 	size -= 8;

@@ -553,19 +553,34 @@ static void set_profile(const char *key, const char *val)
 	unsigned long v = strtoul(val, NULL, 10);
 	struct tcp_profile *p = &S.prof;
 #define NUM(f)                                                                                     \
-	if (strcmp(key, #f) == 0) {                                                                \
-		p->f = v;                                                                          \
-		return;                                                                            \
-	}
-	NUM(send_buffer)
-	NUM(receive_window)
-	NUM(sack) NUM(window_scale) NUM(timestamps) NUM(initial_window) NUM(min_rto_ms)
-	        NUM(max_rto_ms) NUM(initial_rto_ms) NUM(delayed_ack_ms) NUM(ack_every_segments)
-	                NUM(keepalive_s) NUM(idle_timeout_s) NUM(fin_wait_timeout_s)
-	                        NUM(time_wait_ms) NUM(syn_retries) NUM(mss) NUM(proxy_buffer_high)
-	                                NUM(proxy_buffer_low) NUM(max_connections)
+	do {                                                                                       \
+		if (strcmp(key, #f) == 0) {                                                        \
+			p->f = v;                                                                  \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0)
+	NUM(send_buffer);
+	NUM(receive_window);
+	NUM(sack);
+	NUM(window_scale);
+	NUM(timestamps);
+	NUM(initial_window);
+	NUM(min_rto_ms);
+	NUM(max_rto_ms);
+	NUM(initial_rto_ms);
+	NUM(delayed_ack_ms);
+	NUM(ack_every_segments);
+	NUM(keepalive_s);
+	NUM(idle_timeout_s);
+	NUM(fin_wait_timeout_s);
+	NUM(time_wait_ms);
+	NUM(syn_retries);
+	NUM(mss);
+	NUM(proxy_buffer_high);
+	NUM(proxy_buffer_low);
+	NUM(max_connections);
 #undef NUM
-	                                        fail("unknown profile key %s", key);
+	fail("unknown profile key %s", key);
 }
 
 static void run_line(char *line)

@@ -99,15 +99,17 @@ enum tcp_conn_event {
 	X(sack_pool_exhausted)                                                                     \
 	X(tx_no_mbuf)
 
+/* clang-format off: the X-macro list expands to the enumerators */
 enum tcp_engine_counter {
 #define TCP_CNT_ENUM(n) TCP_CNT_##n,
 	TCP_ENGINE_COUNTERS(TCP_CNT_ENUM)
 #undef TCP_CNT_ENUM
 	        TCP_CNT_MAX
 };
+/* clang-format on */
 
 struct tcp_engine_params {
-	uint32_t max_conns;             /* fixed pool, allocated at create */
+	uint32_t max_conns; /* fixed pool, allocated at create */
 	/* SACK scoreboard holes shared by all connections (0: 64 per connection). A connection
 	 * takes what its loss episode needs, up to half the segments of its send buffer. */
 	uint32_t sack_holes;

@@ -462,8 +462,8 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 		/*
 		 * The peer closed its window with our data in flight: retransmitting into a zero
 		 * window sends nothing, so probe it with one octet instead, backing off (RFC 9293
-		 * 3.8.6.1), and do not count this toward giving up: a peer that keeps answering with
-		 * a zero window is alive (the idle timeout still applies).
+		 * 3.8.6.1), and do not count this toward giving up: a peer that keeps answering
+		 * with a zero window is alive (the idle timeout still applies).
 		 */
 		c->snd_nxt = c->snd_una;
 		c->flags |= TF_PERSIST;
@@ -482,7 +482,8 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 	if (!(c->flags & TF_RTO_EPISODE)) {
 		if (c->flags & TF_TS) {
 			/* RFC 3522 2 / RFC 4015 5 (1): remember the retransmission's TSval (sent
-			 * below, in this same millisecond) and what to restore if it was needless. */
+			 * below, in this same millisecond) and what to restore if it was needless.
+			 */
 			c->flags |= TF_EIFEL;
 			c->eifel_ts = tcp_ts_now(now_us);
 			c->pipe_prev = flight > c->cc.ssthresh ? flight : c->cc.ssthresh;

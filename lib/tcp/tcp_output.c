@@ -203,7 +203,7 @@ static int send_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flag
 	uint32_t l4len = (uint32_t)(sizeof(*th) + olen + len);
 	uint16_t sum = 0;
 	net_csum_mbuf(m, sizeof(*ip), l4len, net_csum_pseudo(ip, IPPROTO_TCP, (uint16_t)l4len),
-		      &sum);
+	              &sum);
 	th->cksum = (uint16_t)~sum;
 
 	if (flags & RTE_TCP_ACK_FLAG) {

@@ -51,9 +51,10 @@ enum {
 	TF_ACTIVE = 1u << 15,      /* we sent the first SYN */
 	TF_IN_USE = 1u << 16,
 	TF_ORPHAN = 1u << 17, /* no application any more: FIN_WAIT_2 times out, data dropped */
-	TF_EIFEL = 1u << 18,  /* an RTO retransmission is out: the next ACK tells if it was spurious */
-	TF_PUSH = 1u << 19,   /* relayed data queued: output at the engine's next flush */
-	TF_LOSS = 1u << 20,   /* with TF_RECOVERY: recovering from an RTO with the SACKs kept */
+	TF_EIFEL =
+	        1u << 18, /* an RTO retransmission is out: the next ACK tells if it was spurious */
+	TF_PUSH = 1u << 19, /* relayed data queued: output at the engine's next flush */
+	TF_LOSS = 1u << 20, /* with TF_RECOVERY: recovering from an RTO with the SACKs kept */
 };
 
 enum tcp_timer_kind { TCP_T_REXMT, TCP_T_DELACK, TCP_T_KEEP, TCP_T_MAX };
@@ -84,9 +85,9 @@ struct tcp_conn {
 	uint32_t snd_wnd, max_snd_wnd, snd_wl1, snd_wl2;
 	uint32_t fin_seq; /* sequence number of our FIN, valid with TF_FIN_SENT */
 	uint8_t snd_wscale, rcv_wscale;
-	uint16_t smss;    /* what we send: min(peer MSS, our MTU) */
-	uint16_t rcv_mss; /* what we announced */
-	uint32_t recover; /* RFC 6582 recover */
+	uint16_t smss;      /* what we send: min(peer MSS, our MTU) */
+	uint16_t rcv_mss;   /* what we announced */
+	uint32_t recover;   /* RFC 6582 recover */
 	uint32_t eifel_ts;  /* RFC 3522 RetransmitTS: TSval of the first RTO retransmission */
 	uint32_t pipe_prev; /* RFC 4015 pipe_prev: ssthresh to restore after a spurious RTO */
 	uint32_t dupacks;
@@ -103,7 +104,7 @@ struct tcp_conn {
 	uint32_t rcv_unconsumed;        /* delivered to the application, not yet consumed */
 	uint32_t ooo_bytes;
 	uint32_t ooo_segs;
-	uint32_t ooo_max; /* bound on ooo_segs */
+	uint32_t ooo_max;      /* bound on ooo_segs */
 	uint16_t segs_unacked; /* for ack_every_segments */
 	uint32_t ts_recent;
 	uint64_t ts_recent_us;

@@ -21,7 +21,7 @@ struct tcp_rto {
 	uint32_t rto_us;  /* base RTO (no backoff), clamped to [min, max] */
 	uint32_t min_us, max_us, init_us, granularity_us;
 	uint32_t var_floor_us; /* lower bound of the variance term (0: RFC 6298 as written) */
-	uint8_t backoff; /* number of doublings since the last valid sample */
+	uint8_t backoff;       /* number of doublings since the last valid sample */
 	bool has_sample;
 };
 

@@ -391,7 +391,8 @@ enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t sms
 			return TCP_NEXTSEG_LOST;
 		}
 	}
-	/* Rule 1 still: after an RTO, the un-SACKed octets above the highest SACK up to the mark. */
+	/* Rule 1 still: after an RTO, the un-SACKed octets above the highest SACK up to the mark.
+	 */
 	if (sb->loss_marked) {
 		uint32_t above = sb->has_sack ? sb->high_sacked : sb->snd_una;
 		uint32_t s = tcp_seq_max(above, sb->high_rxt);

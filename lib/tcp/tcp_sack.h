@@ -12,9 +12,9 @@
  * idle or loss-free connection holds none, and one connection with a multi-megabyte window
  * can track as many holes as its window has. Two bounds keep a hostile peer from making us
  * allocate or walk without limit (CVE-2019-11477/11478 class): a scoreboard holds at most its
- * own cap (half the segments its send buffer holds, 64..8192), and the pool at most its size; blocks that would need more are
- * ignored and counted, which only makes recovery more conservative. Sequence math is
- * wrap-safe; blocks beyond snd_nxt or below snd_una are ignored.
+ * own cap (half the segments its send buffer holds, 64..8192), and the pool at most its size;
+ * blocks that would need more are ignored and counted, which only makes recovery more conservative.
+ * Sequence math is wrap-safe; blocks beyond snd_nxt or below snd_una are ignored.
  *
  * Receiver blocks (RFC 2018 4, RFC 2883): the first block reports the newest segment, at most
  * 4 blocks (3 next to timestamps), and a duplicate segment is reported once as a D-SACK block.
@@ -29,8 +29,8 @@
  * lost every other segment has half its segments as holes; per-ACK work is linear in them. */
 #define TCP_SACK_MAX_HOLES     1024
 #define TCP_SACK_MAX_HOLES_CAP 8192 /* the most tcp_sack_sb_set_cap allows */
-#define TCP_SACK_NIL       UINT32_MAX
-#define TCP_DUPTHRESH      3 /* RFC 6675 2 / RFC 5681 */
+#define TCP_SACK_NIL           UINT32_MAX
+#define TCP_DUPTHRESH          3 /* RFC 6675 2 / RFC 5681 */
 
 struct tcp_sack_hole {
 	uint32_t start; /* first un-SACKed octet */
@@ -64,7 +64,8 @@ struct tcp_sack_sb {
 	uint32_t dsacks;          /* D-SACK reports seen */
 	uint32_t head, tail, n_holes;
 	uint32_t cap; /* most holes this scoreboard takes from the pool */
-	uint32_t loss_mark; /* after an RTO: un-SACKed octets below it are lost (with loss_marked) */
+	uint32_t
+	        loss_mark; /* after an RTO: un-SACKed octets below it are lost (with loss_marked) */
 	bool loss_marked;
 	bool has_sack;
 	bool rescue_set;

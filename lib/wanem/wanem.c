@@ -18,13 +18,13 @@ RTE_LOG_REGISTER_DEFAULT(wanem_logtype, INFO);
 
 static const char *const counter_names[WANEM_C_MAX] = {
 #define WANEM_COUNTER_NAME(name, help) [WANEM_C_##name] = #name,
-	WANEM_COUNTERS(WANEM_COUNTER_NAME)
+        WANEM_COUNTERS(WANEM_COUNTER_NAME)
 #undef WANEM_COUNTER_NAME
 };
 
 static const char *const counter_helps[WANEM_C_MAX] = {
 #define WANEM_COUNTER_HELP(name, help) [WANEM_C_##name] = help,
-	WANEM_COUNTERS(WANEM_COUNTER_HELP)
+        WANEM_COUNTERS(WANEM_COUNTER_HELP)
 #undef WANEM_COUNTER_HELP
 };
 
@@ -277,7 +277,8 @@ static void fifo_service(struct wanem *w, uint64_t now_us)
 
 static bool chance(struct wanem *w, double p)
 {
-	/* Draw only when the outcome is uncertain: p = 0 or 1 costs nothing and consumes no state. */
+	/* Draw only when the outcome is uncertain: p = 0 or 1 costs nothing and consumes no state.
+	 */
 	if (p <= 0.0)
 		return false;
 	if (p >= 1.0)
@@ -335,7 +336,7 @@ static enum wanem_verdict drop(struct wanem *w, enum wanem_verdict v, enum wanem
 }
 
 enum wanem_verdict wanem_enqueue(struct wanem *w, void *pkt, uint32_t frame_len, uint32_t l3_len,
-				 uint64_t now_us, unsigned int flags)
+                                 uint64_t now_us, unsigned int flags)
 {
 	bool is_copy = (flags & WANEM_F_DUPLICATE) != 0;
 	bool dup = false;
@@ -348,8 +349,9 @@ enum wanem_verdict wanem_enqueue(struct wanem *w, void *pkt, uint32_t frame_len,
 		w->c[WANEM_C_in_bytes] += frame_len;
 	}
 	if (w->p.mtu != 0 && l3_len > w->p.mtu)
-		return drop(w, w->p.mtu_action == WANEM_MTU_ICMP ? WANEM_DROP_MTU_ICMP : WANEM_DROP_MTU,
-			    WANEM_C_drop_mtu);
+		return drop(
+		        w, w->p.mtu_action == WANEM_MTU_ICMP ? WANEM_DROP_MTU_ICMP : WANEM_DROP_MTU,
+		        WANEM_C_drop_mtu);
 	if (w->p.down)
 		return drop(w, WANEM_DROP_BLACKHOLE, WANEM_C_drop_blackhole);
 	if (loss_decide(w))
@@ -393,7 +395,7 @@ enum wanem_verdict wanem_enqueue(struct wanem *w, void *pkt, uint32_t frame_len,
 }
 
 unsigned int wanem_dequeue(struct wanem *w, uint64_t now_us, void **tx, unsigned int n,
-			   void **drop_out, unsigned int *n_drop)
+                           void **drop_out, unsigned int *n_drop)
 {
 	unsigned int nb_tx = 0, nb_drop = 0;
 	struct wanem_entry e;

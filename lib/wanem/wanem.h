@@ -39,15 +39,15 @@
 #include <stdint.h>
 
 /* Defaults used by the config layer and by wanem_params_init(). */
-#define WANEM_DEFAULT_MAX_PACKETS 16384
+#define WANEM_DEFAULT_MAX_PACKETS      16384
 #define WANEM_DEFAULT_REORDER_DELAY_US 10000
-#define WANEM_MAX_PACKETS_LIMIT (1u << 22)
+#define WANEM_MAX_PACKETS_LIMIT        (1u << 22)
 /* A rate-limited FIFO smaller than one maximum Ethernet frame would drop every full frame. */
-#define WANEM_MIN_QUEUE_BYTES 1518
-#define WANEM_MAX_DELAY_US 10000000u /* 10 s: more than any real path, far from overflow */
+#define WANEM_MIN_QUEUE_BYTES          1518
+#define WANEM_MAX_DELAY_US             10000000u /* 10 s: more than any real path, far from overflow */
 
 enum wanem_loss_model {
-	WANEM_LOSS_RANDOM = 0,	     /* each packet lost with probability loss */
+	WANEM_LOSS_RANDOM = 0,      /* each packet lost with probability loss */
 	WANEM_LOSS_GILBERT_ELLIOTT, /* two-state Markov chain (Gilbert 1960, Elliott 1963) */
 };
 
@@ -64,7 +64,7 @@ enum wanem_jitter_dist {
 
 enum wanem_mtu_action {
 	WANEM_MTU_DROP = 0, /* oversize packets vanish, as on a path with an ICMP black hole */
-	WANEM_MTU_ICMP,	    /* oversize packets are dropped and the caller answers with ICMP */
+	WANEM_MTU_ICMP,     /* oversize packets are dropped and the caller answers with ICMP */
 };
 
 struct wanem_params {
@@ -74,7 +74,8 @@ struct wanem_params {
 
 	/* Bottleneck. rate_bps 0 = unlimited (no FIFO, packets go straight to the delay line). */
 	uint64_t rate_bps;
-	uint32_t burst_bytes; /* bucket depth; below one frame a frame still passes at full bucket */
+	uint32_t
+	        burst_bytes; /* bucket depth; below one frame a frame still passes at full bucket */
 	uint32_t queue_bytes; /* FIFO limit, >= WANEM_MIN_QUEUE_BYTES when rate_bps > 0 */
 
 	/* Delay line. */
@@ -85,14 +86,14 @@ struct wanem_params {
 
 	/* Loss. */
 	enum wanem_loss_model loss_model;
-	double loss;	  /* WANEM_LOSS_RANDOM: probability, 0..1 */
-	double ge_p;	  /* P(good -> bad) per packet */
-	double ge_r;	  /* P(bad -> good) per packet */
+	double loss;      /* WANEM_LOSS_RANDOM: probability, 0..1 */
+	double ge_p;      /* P(good -> bad) per packet */
+	double ge_r;      /* P(bad -> good) per packet */
 	double loss_bad;  /* loss probability in the bad state (1 = classic Gilbert) */
 	double loss_good; /* loss probability in the good state (0 = classic Gilbert) */
 
 	double duplicate; /* probability that the caller should send a copy */
-	double reorder;	  /* probability that a packet is held back by reorder_delay_us */
+	double reorder;   /* probability that a packet is held back by reorder_delay_us */
 	uint32_t reorder_delay_us;
 
 	bool down; /* blackhole */
@@ -106,14 +107,14 @@ struct wanem_params {
 #define WANEM_F_DUPLICATE 0x1u /* this packet is the copy asked for by WANEM_QUEUED_DUP */
 
 enum wanem_verdict {
-	WANEM_QUEUED = 0,	      /* the engine holds the packet */
-	WANEM_QUEUED_DUP,	      /* held; the caller should enqueue a copy with WANEM_F_DUPLICATE */
-	WANEM_DROP_MTU,		      /* not held: free it */
-	WANEM_DROP_MTU_ICMP,	      /* not held: free it, answer with ICMP fragmentation-needed */
-	WANEM_DROP_BLACKHOLE,	      /* not held */
-	WANEM_DROP_LOSS,	      /* not held */
-	WANEM_DROP_QUEUE_FULL,	      /* not held */
-	WANEM_DROP_DELAY_LINE_FULL,   /* not held */
+	WANEM_QUEUED = 0,      /* the engine holds the packet */
+	WANEM_QUEUED_DUP,      /* held; the caller should enqueue a copy with WANEM_F_DUPLICATE */
+	WANEM_DROP_MTU,        /* not held: free it */
+	WANEM_DROP_MTU_ICMP,   /* not held: free it, answer with ICMP fragmentation-needed */
+	WANEM_DROP_BLACKHOLE,  /* not held */
+	WANEM_DROP_LOSS,       /* not held */
+	WANEM_DROP_QUEUE_FULL, /* not held */
+	WANEM_DROP_DELAY_LINE_FULL, /* not held */
 };
 
 static inline bool wanem_verdict_is_drop(enum wanem_verdict v)
@@ -138,12 +139,14 @@ static inline bool wanem_verdict_is_drop(enum wanem_verdict v)
 	X(drop_blackhole, "direction down (on entry or in flight)")                                \
 	X(drop_delay_line_full, "max_packets held already")
 
+/* clang-format off: the X-macro list expands to the enumerators */
 enum wanem_counter {
 #define WANEM_COUNTER_ENUM(name, help) WANEM_C_##name,
 	WANEM_COUNTERS(WANEM_COUNTER_ENUM)
 #undef WANEM_COUNTER_ENUM
-	WANEM_C_MAX
+	        WANEM_C_MAX
 };
+/* clang-format on */
 
 struct wanem_stats {
 	uint64_t c[WANEM_C_MAX];
@@ -193,7 +196,7 @@ void wanem_set_down(struct wanem *w, bool down);
  * backwards between calls. Returns the verdict; on a drop verdict the caller keeps the packet.
  */
 enum wanem_verdict wanem_enqueue(struct wanem *w, void *pkt, uint32_t frame_len, uint32_t l3_len,
-				 uint64_t now_us, unsigned int flags);
+                                 uint64_t now_us, unsigned int flags);
 
 /*
  * Release the packets due at now_us, at most n in total: those to transmit go to tx (return
@@ -201,8 +204,8 @@ enum wanem_verdict wanem_enqueue(struct wanem *w, void *pkt, uint32_t frame_len,
  * drop_blackhole); drop must have room for n pointers. Packets due at the same time leave in
  * the order they were enqueued.
  */
-unsigned int wanem_dequeue(struct wanem *w, uint64_t now_us, void **tx, unsigned int n,
-			   void **drop, unsigned int *n_drop);
+unsigned int wanem_dequeue(struct wanem *w, uint64_t now_us, void **tx, unsigned int n, void **drop,
+                           unsigned int *n_drop);
 
 /*
  * Time of the next event (a packet leaving the FIFO or the delay line), or UINT64_MAX when

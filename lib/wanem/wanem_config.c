@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define US_PER_MS 1000.0
-#define BPS_PER_MBPS 1e6
+#define US_PER_MS     1000.0
+#define BPS_PER_MBPS  1e6
 #define MAX_RATE_MBPS 1e6 /* 1 Tbit/s, WANEM_MAX_RATE_BPS */
-#define MAX_DELAY_MS 10000.0
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MAX_DELAY_MS  10000.0
+#define MIN(a, b)     ((a) < (b) ? (a) : (b))
+#define MAX(a, b)     ((a) > (b) ? (a) : (b))
 
 static const char *const jitter_dists[] = {"uniform", "normal", NULL};
 static const char *const mtu_actions[] = {"drop", "icmp", NULL};
@@ -24,7 +24,7 @@ const char *wanem_dir_name(enum wanem_dir d)
 
 /* A JSON number (integer or real) in [min, max]. Absent: *out untouched, true. */
 static bool get_number(const struct cfg_node *obj, const char *key, double min, double max,
-		       double *out)
+                       double *out)
 {
 	struct cfg_node m = cfg_member(obj, key);
 	char found[64];
@@ -34,7 +34,7 @@ static bool get_number(const struct cfg_node *obj, const char *key, double min, 
 		return true;
 	if (!json_is_number(m.json)) {
 		cfg_error(&m, "expected a number %g..%g, found %s", min, max,
-			  cfg_describe(m.json, found, sizeof(found)));
+		          cfg_describe(m.json, found, sizeof(found)));
 		return false;
 	}
 	v = json_number_value(m.json);
@@ -57,11 +57,24 @@ static uint32_t ms_to_us(double ms)
  */
 static void parse_impairment(const struct cfg_node *n, struct wanem_cfg_dir *d, bool *queue_set)
 {
-	static const char *const keys[] = {
-		"rate_mbps", "burst_bytes", "queue_bytes", "delay_ms", "jitter_ms",
-		"jitter_distribution", "jitter_keeps_order", "loss", "duplicate", "reorder",
-		"reorder_delay_ms", "mtu", "mtu_action", "icmp_source", "down", "max_packets",
-		"seed", NULL};
+	static const char *const keys[] = {"rate_mbps",
+	                                   "burst_bytes",
+	                                   "queue_bytes",
+	                                   "delay_ms",
+	                                   "jitter_ms",
+	                                   "jitter_distribution",
+	                                   "jitter_keeps_order",
+	                                   "loss",
+	                                   "duplicate",
+	                                   "reorder",
+	                                   "reorder_delay_ms",
+	                                   "mtu",
+	                                   "mtu_action",
+	                                   "icmp_source",
+	                                   "down",
+	                                   "max_packets",
+	                                   "seed",
+	                                   NULL};
 	static const char *const ge_keys[] = {"p", "r", "loss_bad", "loss_good", NULL};
 	struct wanem_params *p = &d->params;
 	struct cfg_node m;
@@ -78,7 +91,7 @@ static void parse_impairment(const struct cfg_node *n, struct wanem_cfg_dir *d, 
 	if (cfg_present(&m)) {
 		*queue_set = true;
 		cfg_get_u32(n, "queue_bytes", CFG_OPTIONAL, WANEM_MIN_QUEUE_BYTES, 1u << 30,
-			    p->queue_bytes, &p->queue_bytes);
+		            p->queue_bytes, &p->queue_bytes);
 	}
 	x = -1;
 	if (get_number(n, "delay_ms", 0, MAX_DELAY_MS, &x) && x >= 0)
@@ -90,7 +103,7 @@ static void parse_impairment(const struct cfg_node *n, struct wanem_cfg_dir *d, 
 	cfg_get_enum(n, "jitter_distribution", CFG_OPTIONAL, jitter_dists, e, &e);
 	p->jitter_dist = (enum wanem_jitter_dist)e;
 	cfg_get_bool(n, "jitter_keeps_order", CFG_OPTIONAL, p->jitter_keeps_order,
-		     &p->jitter_keeps_order);
+	             &p->jitter_keeps_order);
 
 	m = cfg_member(n, "loss");
 	if (cfg_present(&m) && json_is_object(m.json)) {
@@ -111,9 +124,9 @@ static void parse_impairment(const struct cfg_node *n, struct wanem_cfg_dir *d, 
 				p->loss_model = WANEM_LOSS_RANDOM;
 		} else {
 			cfg_error(&m,
-				  "expected a probability 0..1 or a Gilbert-Elliott object "
-				  "{\"p\", \"r\", \"loss_bad\", \"loss_good\"}, found %s",
-				  cfg_describe(m.json, found, sizeof(found)));
+			          "expected a probability 0..1 or a Gilbert-Elliott object "
+			          "{\"p\", \"r\", \"loss_bad\", \"loss_good\"}, found %s",
+			          cfg_describe(m.json, found, sizeof(found)));
 		}
 	}
 	get_number(n, "duplicate", 0, 1, &p->duplicate);
@@ -130,7 +143,7 @@ static void parse_impairment(const struct cfg_node *n, struct wanem_cfg_dir *d, 
 		cfg_node_ipv4(&m, &d->icmp_source);
 	cfg_get_bool(n, "down", CFG_OPTIONAL, p->down, &p->down);
 	cfg_get_u32(n, "max_packets", CFG_OPTIONAL, 1, WANEM_MAX_PACKETS_LIMIT, p->max_packets,
-		    &p->max_packets);
+	            &p->max_packets);
 	cfg_get_u64(n, "seed", CFG_OPTIONAL, 0, UINT64_MAX / 4, p->seed, &p->seed);
 }
 
@@ -169,8 +182,8 @@ static void parse_link(const struct cfg_node *n, unsigned int idx, struct wanem_
 		if (!queue_set && dir->params.rate_bps != 0) {
 			uint64_t q = dir->params.rate_bps / 8 * WANEM_CFG_DEFAULT_QUEUE_MS / 1000;
 			dir->params.queue_bytes =
-				(uint32_t)MIN(MAX(q, (uint64_t)WANEM_CFG_MIN_DEFAULT_QUEUE),
-						  (uint64_t)(1u << 30));
+			        (uint32_t)MIN(MAX(q, (uint64_t)WANEM_CFG_MIN_DEFAULT_QUEUE),
+			                      (uint64_t)(1u << 30));
 		}
 		/*
 		 * Cross-key checks (jitter <= delay, ...) only when this link's keys all parsed:
@@ -181,7 +194,8 @@ static void parse_link(const struct cfg_node *n, unsigned int idx, struct wanem_
 		    wanem_params_check(&dir->params, &why)) {
 			const struct cfg_node *at = cfg_present(&own) ? &own : &both;
 			if (dir->params.jitter_us > dir->params.delay_us)
-				why = "jitter_ms larger than delay_ms (allowed: jitter_ms <= delay_ms, "
+				why = "jitter_ms larger than delay_ms (allowed: jitter_ms <= "
+				      "delay_ms, "
 				      "a packet cannot leave before it arrived)";
 			cfg_error(cfg_present(at) ? at : n, "%s", why);
 		}
@@ -189,7 +203,7 @@ static void parse_link(const struct cfg_node *n, unsigned int idx, struct wanem_
 }
 
 static struct wanem_config *load(struct cfg_doc *doc, struct cfg_errors *errs,
-				 unsigned int errs_before)
+                                 unsigned int errs_before)
 {
 	static const char *const keys[] = {"idle_sleep_us", "mbufs", "burst", "links", NULL};
 	struct cfg_node root = cfg_root(doc), links;
@@ -204,16 +218,17 @@ static struct wanem_config *load(struct cfg_doc *doc, struct cfg_errors *errs,
 	}
 	if (cfg_node_object(&root, keys)) {
 		cfg_get_u32(&root, "idle_sleep_us", CFG_OPTIONAL, 0, 1000000,
-			    WANEM_CFG_DEFAULT_IDLE_SLEEP_US, &cfg->idle_sleep_us);
+		            WANEM_CFG_DEFAULT_IDLE_SLEEP_US, &cfg->idle_sleep_us);
 		cfg_get_u32(&root, "mbufs", CFG_OPTIONAL, 1023, 1u << 20, WANEM_CFG_DEFAULT_MBUFS,
-			    &cfg->mbufs);
+		            &cfg->mbufs);
 		cfg_get_u32(&root, "burst", CFG_OPTIONAL, 1, WANEM_CFG_MAX_BURST,
-			    WANEM_CFG_DEFAULT_BURST, &burst);
+		            WANEM_CFG_DEFAULT_BURST, &burst);
 		cfg->burst = (uint16_t)burst;
 		if (cfg_require(&root, "links", &links) &&
 		    cfg_node_array(&links, WANEM_CFG_MAX_LINKS, &n)) {
 			if (n == 0)
-				cfg_error(&links, "empty (allowed: 1..%d links)", WANEM_CFG_MAX_LINKS);
+				cfg_error(&links, "empty (allowed: 1..%d links)",
+				          WANEM_CFG_MAX_LINKS);
 			for (size_t i = 0; i < n; i++) {
 				struct cfg_node item = cfg_item(&links, i);
 				parse_link(&item, (unsigned int)i, &cfg->links[i]);
@@ -229,7 +244,7 @@ static struct wanem_config *load(struct cfg_doc *doc, struct cfg_errors *errs,
 			    strcmp(cfg->links[i].name, cfg->links[j].name) == 0) {
 				struct cfg_node nm = cfg_member(&li, "name");
 				cfg_error(&nm, "duplicate link name \"%s\" (also links[%zu])",
-					  cfg->links[i].name, j);
+				          cfg->links[i].name, j);
 			}
 		for (int e = 0; e < 2; e++) {
 			const char *dev = cfg->links[i].dev[e];
@@ -241,8 +256,10 @@ static struct wanem_config *load(struct cfg_doc *doc, struct cfg_errors *errs,
 			for (size_t j = 0; j < i; j++)
 				for (int f = 0; f < 2; f++)
 					if (strcmp(dev, cfg->links[j].dev[f]) == 0)
-						cfg_error(&dn, "device \"%s\" already used by links[%zu].%s",
-							  dev, j, f == 0 ? "a" : "b");
+						cfg_error(&dn,
+						          "device \"%s\" already used by "
+						          "links[%zu].%s",
+						          dev, j, f == 0 ? "a" : "b");
 		}
 	}
 	cfg_errors_sort(errs, errs_before);
@@ -267,7 +284,7 @@ struct wanem_config *wanem_config_load(const char *path, struct cfg_errors *errs
 }
 
 struct wanem_config *wanem_config_load_buffer(const char *name, const char *text, size_t len,
-					      struct cfg_errors *errs)
+                                              struct cfg_errors *errs)
 {
 	unsigned int before = cfg_errors_count(errs);
 	struct cfg_doc *doc = cfg_doc_load_buffer(name, text, len, errs);
@@ -295,10 +312,26 @@ int wanem_config_find_link(const struct wanem_config *cfg, const char *name)
 
 /* ---- control channel: one key from text ---- */
 
-const char *const wanem_config_set_keys[] = {
-	"rate_mbps", "burst_bytes", "queue_bytes", "delay_ms", "jitter_ms", "jitter_distribution",
-	"jitter_keeps_order", "loss", "loss_model", "ge_p", "ge_r", "loss_bad", "loss_good",
-	"duplicate", "reorder", "reorder_delay_ms", "mtu", "mtu_action", "down", NULL};
+const char *const wanem_config_set_keys[] = {"rate_mbps",
+                                             "burst_bytes",
+                                             "queue_bytes",
+                                             "delay_ms",
+                                             "jitter_ms",
+                                             "jitter_distribution",
+                                             "jitter_keeps_order",
+                                             "loss",
+                                             "loss_model",
+                                             "ge_p",
+                                             "ge_r",
+                                             "loss_bad",
+                                             "loss_good",
+                                             "duplicate",
+                                             "reorder",
+                                             "reorder_delay_ms",
+                                             "mtu",
+                                             "mtu_action",
+                                             "down",
+                                             NULL};
 
 static int text_number(const char *s, double min, double max, double *out)
 {
@@ -333,7 +366,7 @@ static int text_bool(const char *s)
 }
 
 int wanem_config_set_key(struct wanem_params *p, const char *key, const char *value,
-			 const char **why)
+                         const char **why)
 {
 	struct wanem_params np = *p;
 	const char *msg = NULL;
@@ -348,15 +381,16 @@ int wanem_config_set_key(struct wanem_params *p, const char *key, const char *va
 			/* keep a usable FIFO when a rate is set on an unlimited link */
 			if (np.rate_bps != 0 && np.queue_bytes < WANEM_MIN_QUEUE_BYTES) {
 				uint64_t q = np.rate_bps / 8 * WANEM_CFG_DEFAULT_QUEUE_MS / 1000;
-				np.queue_bytes = (uint32_t)(q < WANEM_CFG_MIN_DEFAULT_QUEUE ?
-							    WANEM_CFG_MIN_DEFAULT_QUEUE :
-							    q > (1u << 30) ? (1u << 30) : q);
+				np.queue_bytes = (uint32_t)(q < WANEM_CFG_MIN_DEFAULT_QUEUE
+				                                    ? WANEM_CFG_MIN_DEFAULT_QUEUE
+				                            : q > (1u << 30) ? (1u << 30)
+				                                             : q);
 			}
 		} else {
 			msg = "rate_mbps: a number 0 (unlimited) .. 1000000";
 		}
 	} else if (strcmp(key, "burst_bytes") == 0 || strcmp(key, "queue_bytes") == 0 ||
-		   strcmp(key, "mtu") == 0) {
+	           strcmp(key, "mtu") == 0) {
 		if (text_number(value, 0, 1u << 30, &x) == 0 && x == floor(x)) {
 			if (key[0] == 'b')
 				np.burst_bytes = (uint32_t)x;
@@ -368,7 +402,7 @@ int wanem_config_set_key(struct wanem_params *p, const char *key, const char *va
 			msg = "burst_bytes, queue_bytes, mtu: an integer";
 		}
 	} else if (strcmp(key, "delay_ms") == 0 || strcmp(key, "jitter_ms") == 0 ||
-		   strcmp(key, "reorder_delay_ms") == 0) {
+	           strcmp(key, "reorder_delay_ms") == 0) {
 		if (text_number(value, 0, MAX_DELAY_MS, &x) == 0) {
 			if (key[0] == 'd')
 				np.delay_us = ms_to_us(x);
@@ -404,9 +438,9 @@ int wanem_config_set_key(struct wanem_params *p, const char *key, const char *va
 			msg = "jitter_keeps_order, down: true, false";
 		}
 	} else if (strcmp(key, "loss") == 0 || strcmp(key, "ge_p") == 0 ||
-		   strcmp(key, "ge_r") == 0 || strcmp(key, "loss_bad") == 0 ||
-		   strcmp(key, "loss_good") == 0 || strcmp(key, "duplicate") == 0 ||
-		   strcmp(key, "reorder") == 0) {
+	           strcmp(key, "ge_r") == 0 || strcmp(key, "loss_bad") == 0 ||
+	           strcmp(key, "loss_good") == 0 || strcmp(key, "duplicate") == 0 ||
+	           strcmp(key, "reorder") == 0) {
 		if (text_number(value, 0, 1, &x) == 0) {
 			if (strcmp(key, "loss") == 0) {
 				np.loss = x;

@@ -22,16 +22,16 @@
 #include "cfg.h"
 #include "wanem.h"
 
-#define WANEM_CFG_MAX_LINKS 8
-#define WANEM_CFG_NAME_MAX 32
-#define WANEM_CFG_DEVICE_MAX 256
+#define WANEM_CFG_MAX_LINKS             8
+#define WANEM_CFG_NAME_MAX              32
+#define WANEM_CFG_DEVICE_MAX            256
 #define WANEM_CFG_DEFAULT_IDLE_SLEEP_US 100
-#define WANEM_CFG_DEFAULT_MBUFS 16383
-#define WANEM_CFG_DEFAULT_BURST 32
-#define WANEM_CFG_MAX_BURST 512
+#define WANEM_CFG_DEFAULT_MBUFS         16383
+#define WANEM_CFG_DEFAULT_BURST         32
+#define WANEM_CFG_MAX_BURST             512
 /* Default FIFO when a rate is set and queue_bytes is not: 100 ms at the rate, >= 16 KB. */
-#define WANEM_CFG_DEFAULT_QUEUE_MS 100
-#define WANEM_CFG_MIN_DEFAULT_QUEUE 16384
+#define WANEM_CFG_DEFAULT_QUEUE_MS      100
+#define WANEM_CFG_MIN_DEFAULT_QUEUE     16384
 
 enum wanem_dir { WANEM_A2B = 0, WANEM_B2A = 1, WANEM_NB_DIRS = 2 };
 
@@ -61,7 +61,7 @@ struct wanem_config {
 struct wanem_config *wanem_config_load(const char *path, struct cfg_errors *errs);
 /* The same from memory; name stands for the file name in messages. */
 struct wanem_config *wanem_config_load_buffer(const char *name, const char *text, size_t len,
-					      struct cfg_errors *errs);
+                                              struct cfg_errors *errs);
 void wanem_config_free(struct wanem_config *cfg);
 
 /* Index of the link called name, or -1. */
@@ -76,7 +76,7 @@ const char *wanem_dir_name(enum wanem_dir d);
  * -EINVAL with *why naming the key's allowed values. p is unchanged on error.
  */
 int wanem_config_set_key(struct wanem_params *p, const char *key, const char *value,
-			 const char **why);
+                         const char **why);
 
 /* Keys accepted by wanem_config_set_key, NULL-terminated. */
 extern const char *const wanem_config_set_keys[];

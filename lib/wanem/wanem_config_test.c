@@ -78,11 +78,12 @@ static void presets_load_with_intended_numbers(void **state)
 static void direction_overrides_both(void **state)
 {
 	struct cfg_errors *errs = cfg_errors_create();
-	struct wanem_config *c = load_text(
-		"{\"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\",\n"
-		" \"both\": {\"delay_ms\": 10, \"loss\": 0.1},\n"
-		" \"b2a\": {\"delay_ms\": 20.5, \"down\": true, \"queue_bytes\": 5000, \"rate_mbps\": 1}}]}",
-		errs);
+	struct wanem_config *c =
+	        load_text("{\"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\",\n"
+	                  " \"both\": {\"delay_ms\": 10, \"loss\": 0.1},\n"
+	                  " \"b2a\": {\"delay_ms\": 20.5, \"down\": true, \"queue_bytes\": 5000, "
+	                  "\"rate_mbps\": 1}}]}",
+	                  errs);
 	assert_non_null(c);
 	assert_int_equal(c->links[0].dir[WANEM_A2B].params.delay_us, 10000);
 	assert_int_equal(c->links[0].dir[WANEM_B2A].params.delay_us, 20500);
@@ -100,39 +101,41 @@ static void direction_overrides_both(void **state)
 static void errors_have_position_path_and_allowed(void **state)
 {
 	expect_error("{\"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\",\n"
-		     "  \"both\": {\"delay\": 10}}]}",
-		     "t.json:2:12: links[0].both.delay", "unknown key");
+	             "  \"both\": {\"delay\": 10}}]}",
+	             "t.json:2:12: links[0].both.delay", "unknown key");
 	expect_error("{\"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\",\n"
-		     "  \"a2b\": {\"loss\": 1.5}}]}",
-		     "t.json:2:19: links[0].a2b.loss", "0..1");
+	             "  \"a2b\": {\"loss\": 1.5}}]}",
+	             "t.json:2:19: links[0].a2b.loss", "0..1");
 	expect_error("{\"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\",\n"
-		     "  \"a2b\": {\"delay_ms\": \"10\"}}]}",
-		     "links[0].a2b.delay_ms", "number");
+	             "  \"a2b\": {\"delay_ms\": \"10\"}}]}",
+	             "links[0].a2b.delay_ms", "number");
 	expect_error("{\"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\",\n"
-		     "  \"a2b\": {\"delay_ms\": 5, \"jitter_ms\": 6}}]}",
-		     "links[0].a2b", "jitter");
+	             "  \"a2b\": {\"delay_ms\": 5, \"jitter_ms\": 6}}]}",
+	             "links[0].a2b", "jitter");
 	expect_error("{\"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\"},\n"
-		     " {\"name\": \"m\", \"a\": \"z\", \"b\": \"x\"}]}",
-		     "t.json:2:31: links[1].b", "already used by links[0].a");
+	             " {\"name\": \"m\", \"a\": \"z\", \"b\": \"x\"}]}",
+	             "t.json:2:31: links[1].b", "already used by links[0].a");
 	expect_error("{\"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\",\n"
-		     "  \"a2b\": {\"loss\": {\"p\": 0.1}}}]}",
-		     "links[0].a2b.loss", "r");
+	             "  \"a2b\": {\"loss\": {\"p\": 0.1}}}]}",
+	             "links[0].a2b.loss", "r");
 	expect_error("{\"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\", \"a\": \"q\"}]}",
-		     "t.json:1:", "duplicate");
+	             "t.json:1:", "duplicate");
 	expect_error("{\"links\": []}", "links", "empty");
 	expect_error("{\"links\": [{\"name\": \"l\", \"a\": \"x\"}]}", "links[0]", "b");
 	expect_error("{\"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\",\n"
-		     "  \"a2b\": {\"mtu_action\": \"reject\"}}]}",
-		     "links[0].a2b.mtu_action", "icmp");
-	expect_error("{\"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\"}", "t.json:1:", NULL);
+	             "  \"a2b\": {\"mtu_action\": \"reject\"}}]}",
+	             "links[0].a2b.mtu_action", "icmp");
+	expect_error("{\"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\"}",
+	             "t.json:1:", NULL);
 }
 
 static void all_errors_reported_at_once(void **state)
 {
 	struct cfg_errors *errs = cfg_errors_create();
-	assert_null(load_text("{\"burst\": 0, \"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\",\n"
-			      " \"a2b\": {\"loss\": 2, \"duplicate\": -1}, \"c2d\": {}}]}",
-			      errs));
+	assert_null(load_text(
+	        "{\"burst\": 0, \"links\": [{\"name\": \"l\", \"a\": \"x\", \"b\": \"y\",\n"
+	        " \"a2b\": {\"loss\": 2, \"duplicate\": -1}, \"c2d\": {}}]}",
+	        errs));
 	assert_int_equal(cfg_errors_count(errs), 4);
 	cfg_errors_free(errs);
 }
@@ -168,11 +171,11 @@ static void control_set_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(presets_load_with_intended_numbers),
-		cmocka_unit_test(direction_overrides_both),
-		cmocka_unit_test(errors_have_position_path_and_allowed),
-		cmocka_unit_test(all_errors_reported_at_once),
-		cmocka_unit_test(control_set_key),
+	        cmocka_unit_test(presets_load_with_intended_numbers),
+	        cmocka_unit_test(direction_overrides_both),
+	        cmocka_unit_test(errors_have_position_path_and_allowed),
+	        cmocka_unit_test(all_errors_reported_at_once),
+	        cmocka_unit_test(control_set_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

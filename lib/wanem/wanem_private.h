@@ -8,13 +8,13 @@
 
 #include "wanem.h"
 
-#define WANEM_NAME_MAX 32
+#define WANEM_NAME_MAX        32
 /* Token bucket arithmetic: one token = 1e-6 bit, so rate_bps tokens arrive per microsecond. */
 #define WANEM_TOKENS_PER_BYTE 8000000LL
-#define WANEM_MAX_RATE_BPS 1000000000000ULL /* 1 Tbit/s */
+#define WANEM_MAX_RATE_BPS    1000000000000ULL /* 1 Tbit/s */
 #define WANEM_MAX_BURST_BYTES (1u << 30)
 #define WANEM_MAX_QUEUE_BYTES (1u << 30)
-#define WANEM_MIN_MTU 68 /* RFC 791: every internet module must forward 68 octets */
+#define WANEM_MIN_MTU         68 /* RFC 791: every internet module must forward 68 octets */
 
 /* xoshiro256** (Blackman and Vigna, 2018), seeded through splitmix64. */
 struct wanem_rng {
@@ -32,7 +32,7 @@ double wanem_rng_unit(struct wanem_rng *r);
  */
 struct wanem_entry {
 	uint64_t depart_us; /* delay line key, with seq */
-	uint64_t seq;	    /* enqueue order: ties leave first-in first-out */
+	uint64_t seq;       /* enqueue order: ties leave first-in first-out */
 	void *pkt;
 	uint32_t len;
 	int32_t offset_us; /* jitter plus reorder hold-back, added to the delay at FIFO exit */
@@ -51,8 +51,8 @@ struct wanem {
 	uint32_t fifo_head;
 	uint32_t fifo_count;
 	uint64_t fifo_bytes;
-	int64_t tokens;	 /* may go negative: a frame larger than the bucket depth */
-	uint64_t tb_us;	 /* time up to which tokens are accounted */
+	int64_t tokens; /* may go negative: a frame larger than the bucket depth */
+	uint64_t tb_us; /* time up to which tokens are accounted */
 
 	/* delay line: binary min-heap of cap entries keyed by (depart_us, seq) */
 	struct wanem_entry *heap;

@@ -72,7 +72,7 @@ static void random_loss_in_binomial_99_interval(void **state)
  * length of runs of consecutive losses.
  */
 static void ge_run(double gp, double gr, double lb, double lg, unsigned int n, double *loss,
-		   double *mean_burst)
+                   double *mean_burst)
 {
 	struct wanem_params p;
 	uint64_t lost = 0, bursts = 0;
@@ -114,7 +114,7 @@ static void gilbert_elliott_loss_and_burst_length(void **state)
 	 */
 	ge_run(0.01, 0.25, 1.0, 0.0, 1000000, &loss, &burst);
 	print_message("  loss %.5f (expect %.5f) burst %.3f (expect 4)\n", loss, 0.01 / 0.26,
-		      burst);
+	              burst);
 	assert_true(fabs(loss - 0.01 / 0.26) / (0.01 / 0.26) < 0.06);
 	assert_true(fabs(burst - 4.0) / 4.0 < 0.06);
 
@@ -142,7 +142,7 @@ static void duplication_rate(void **state)
 			asked++;
 			/* a copy is never duplicated again */
 			assert_int_equal(wanem_enqueue(w, PKT(i), 100, 86, i, WANEM_F_DUPLICATE),
-					 WANEM_QUEUED);
+			                 WANEM_QUEUED);
 		}
 	}
 	assert_binomial_99(asked, N, 0.05);
@@ -268,7 +268,7 @@ static unsigned int impaired_run(uint64_t seed, struct delivery *d, unsigned int
 		if (strncmp(wanem_counter_name(c), "drop_", 5) == 0)
 			drops += s.c[c];
 	assert_int_equal(s.c[WANEM_C_in_packets] + s.c[WANEM_C_duplicated],
-			 s.c[WANEM_C_out_packets] + drops);
+	                 s.c[WANEM_C_out_packets] + drops);
 	assert_int_equal(s.c[WANEM_C_out_packets], k);
 	wanem_free(w);
 	return k;
@@ -292,12 +292,12 @@ static void same_seed_same_output(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(random_loss_in_binomial_99_interval),
-		cmocka_unit_test(gilbert_elliott_loss_and_burst_length),
-		cmocka_unit_test(duplication_rate),
-		cmocka_unit_test(reordering_rate),
-		cmocka_unit_test(blackhole_drops_everything_and_lifting_resumes),
-		cmocka_unit_test(same_seed_same_output),
+	        cmocka_unit_test(random_loss_in_binomial_99_interval),
+	        cmocka_unit_test(gilbert_elliott_loss_and_burst_length),
+	        cmocka_unit_test(duplication_rate),
+	        cmocka_unit_test(reordering_rate),
+	        cmocka_unit_test(blackhole_drops_everything_and_lifting_resumes),
+	        cmocka_unit_test(same_seed_same_output),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

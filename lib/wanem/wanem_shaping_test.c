@@ -50,7 +50,7 @@ static void delay_exact_without_jitter(void **state)
 
 /* One packet every 100 us through a jittery link; returns the one-way delays. */
 static void measure_delays(enum wanem_jitter_dist dist, double *mean, double *sd, uint64_t *lo,
-			   uint64_t *hi)
+                           uint64_t *hi)
 {
 	enum { N = 100000 };
 	struct wanem_params p;
@@ -66,7 +66,7 @@ static void measure_delays(enum wanem_jitter_dist dist, double *mean, double *sd
 	unsigned int k = 0;
 	for (unsigned int i = 0; i < N; i++) {
 		assert_int_equal(wanem_enqueue(w, PKT(i), 100, 86, (uint64_t)i * 100, 0),
-				 WANEM_QUEUED);
+		                 WANEM_QUEUED);
 		k += drain_until(w, (uint64_t)i * 100, d + k, N - k, NULL);
 	}
 	k += drain_until(w, UINT64_MAX - 1, d + k, N - k, NULL);
@@ -426,18 +426,18 @@ static void params_out_of_range_rejected(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(delay_exact_without_jitter),
-		cmocka_unit_test(jitter_uniform_bounds_and_mean),
-		cmocka_unit_test(jitter_normal_bounds_and_mean),
-		cmocka_unit_test(order_kept_when_order_preserving),
-		cmocka_unit_test(token_bucket_rate_within_1_percent),
-		cmocka_unit_test(serialisation_spacing),
-		cmocka_unit_test(queue_limit_in_bytes_and_tail_drop),
-		cmocka_unit_test(memory_bound),
-		cmocka_unit_test(mtu_drop_or_icmp),
-		cmocka_unit_test(rate_change_keeps_queued_packets),
-		cmocka_unit_test(delay_change_applies_to_new_packets),
-		cmocka_unit_test(params_out_of_range_rejected),
+	        cmocka_unit_test(delay_exact_without_jitter),
+	        cmocka_unit_test(jitter_uniform_bounds_and_mean),
+	        cmocka_unit_test(jitter_normal_bounds_and_mean),
+	        cmocka_unit_test(order_kept_when_order_preserving),
+	        cmocka_unit_test(token_bucket_rate_within_1_percent),
+	        cmocka_unit_test(serialisation_spacing),
+	        cmocka_unit_test(queue_limit_in_bytes_and_tail_drop),
+	        cmocka_unit_test(memory_bound),
+	        cmocka_unit_test(mtu_drop_or_icmp),
+	        cmocka_unit_test(rate_change_keeps_queued_packets),
+	        cmocka_unit_test(delay_change_applies_to_new_packets),
+	        cmocka_unit_test(params_out_of_range_rejected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

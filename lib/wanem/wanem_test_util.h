@@ -11,7 +11,7 @@
 
 #include "wanem.h"
 
-#define PKT(i) ((void *)(uintptr_t)((i) + 1))
+#define PKT(i)    ((void *)(uintptr_t)((i) + 1))
 #define PKT_ID(p) ((uint64_t)(uintptr_t)(p)-1)
 
 struct delivery {
@@ -25,7 +25,7 @@ struct delivery {
  * counted in *dropped when not NULL.
  */
 static inline unsigned int drain_until(struct wanem *w, uint64_t until_us, struct delivery *out,
-				       unsigned int max, unsigned int *dropped)
+                                       unsigned int max, unsigned int *dropped)
 {
 	unsigned int k = 0;
 	void *tx[64], *drop[64];
