@@ -22,6 +22,10 @@
  * `tcp_profiles["my profile"]`. The root has an empty path and is printed without one.
  *
  * No DPDK: only libc and jansson, so tools and fuzzers use it without EAL.
+ *
+ * One file per concern: cfg_errors.c (collection), cfg_doc.c (loading, the position scan),
+ * cfg_node.c (nodes, paths, structure), cfg_get.c (typed scalars, member getters), cfg_parse.c
+ * (IPv4 addresses, prefixes, MACs, port ranges).
  */
 
 #include <stdbool.h>
@@ -38,7 +42,7 @@
 /* Longest path kept in messages, including the terminating NUL. */
 #define CFG_PATH_MAX   256
 
-/* ---- error collection ------------------------------------------------------------------ */
+/* ---- error collection (cfg_errors.c) ----------------------------------------------------- */
 
 struct cfg_errors;
 
@@ -61,7 +65,7 @@ void cfg_errors_add(struct cfg_errors *e, const char *fmt, ...)
  */
 void cfg_errors_sort(struct cfg_errors *e, unsigned int from);
 
-/* ---- documents --------------------------------------------------------------------------- */
+/* ---- documents (cfg_doc.c) --------------------------------------------------------------- */
 
 struct cfg_doc;
 
@@ -82,7 +86,7 @@ const char *cfg_doc_name(const struct cfg_doc *doc);
 /* Errors reported through this document so far (duplicates included). */
 unsigned int cfg_doc_error_count(const struct cfg_doc *doc);
 
-/* ---- nodes ------------------------------------------------------------------------------- */
+/* ---- nodes (cfg_node.c) ------------------------------------------------------------------ */
 
 struct cfg_node {
 	struct cfg_doc *doc;
@@ -118,7 +122,7 @@ void cfg_error_key(const struct cfg_node *n, const char *fmt, ...)
 /* Short description of a value for messages: `string "abc"`, `integer 5`, `an object`... */
 const char *cfg_describe(const json_t *v, char *buf, size_t size);
 
-/* ---- structure --------------------------------------------------------------------------- */
+/* ---- structure (cfg_node.c) -------------------------------------------------------------- */
 
 /*
  * n must be an object whose keys are all in allowed (NULL-terminated). Reports a wrong type, or
@@ -131,7 +135,7 @@ bool cfg_node_array(const struct cfg_node *n, size_t max, size_t *count);
 /* Member key of obj; reports "missing required key" when absent. */
 bool cfg_require(const struct cfg_node *obj, const char *key, struct cfg_node *out);
 
-/* ---- values ------------------------------------------------------------------------------ */
+/* ---- values (cfg_get.c; addresses, MACs and port ranges in cfg_parse.c) ------------------ */
 
 bool cfg_node_uint(const struct cfg_node *n, uint64_t min, uint64_t max, uint64_t *out);
 bool cfg_node_bool(const struct cfg_node *n, bool *out);
@@ -162,7 +166,7 @@ bool cfg_node_mac(const struct cfg_node *n, uint8_t mac[6]);
 /* A port number 0..65535 or a string "lo-hi" with lo <= hi. */
 bool cfg_node_port_range(const struct cfg_node *n, uint16_t *lo, uint16_t *hi);
 
-/* ---- member getters ---------------------------------------------------------------------- */
+/* ---- member getters (cfg_get.c) ---------------------------------------------------------- */
 
 enum cfg_need { CFG_OPTIONAL, CFG_REQUIRED };
 
@@ -189,7 +193,7 @@ bool cfg_get_name(const struct cfg_node *obj, const char *key, enum cfg_need nee
 bool cfg_get_enum(const struct cfg_node *obj, const char *key, enum cfg_need need,
                   const char *const *names, int def, int *out);
 
-/* ---- plain string parsers (no messages; 0 or -EINVAL) ------------------------------------ */
+/* ---- plain string parsers (cfg_parse.c; no messages; 0 or -EINVAL) ---------------------- */
 
 int cfg_parse_ipv4(const char *s, uint32_t *addr);
 /* "a.b.c.d/len" (len 0..32); with bare_ok also "a.b.c.d" as /32. */
