@@ -110,7 +110,7 @@ static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e,
 		return -ENOMEM;
 	struct tcp_relay *r = tcp_relay_open(a->engine, &gw->tcp_profiles[act->lan_profile],
 	                                     &gw->tcp_profiles[act->wan_profile], m,
-	                                     act->handshake == CFG_HANDSHAKE_DEFERRED, now);
+	                                     act->handshake == FLOW_HANDSHAKE_DEFERRED, now);
 	if (r == NULL)
 		return -rte_errno;
 	struct accel_pair *p = &a->pairs[a->free_head];

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <rte_cycles.h>
 #include <rte_arp.h>
@@ -33,6 +34,7 @@
 #include "net_arp.h"
 #include "net_icmp.h"
 #include "net_route.h"
+#include "params.h"
 
 #define ARP_TICK_US   10000
 #define FLOW_AGE_US   1000
@@ -244,15 +246,9 @@ static void local_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m, 
 	drop(lc, m, STAT_drop_not_for_us);
 }
 
-/* The flow action carries cfg_frag_policy values; lib/frag takes them as its own enum. */
-_Static_assert((int)CFG_FRAG_RESPECT_DF == (int)FRAG_POLICY_RESPECT_DF &&
-                       (int)CFG_FRAG_ALWAYS == (int)FRAG_POLICY_ALWAYS &&
-                       (int)CFG_FRAG_OUTER == (int)FRAG_POLICY_OUTER,
-               "cfg_frag_policy and frag_policy must agree");
-
 static uint16_t effective_mss(const struct flow_action *act, uint16_t mtu)
 {
-	if (act->mss_mode == CFG_MSS_FIXED)
+	if (act->mss_mode == FLOW_MSS_FIXED)
 		return act->mss;
 	int mss = mss_auto(mtu, 0);
 	return mss > 0 ? (uint16_t)mss : MSS_MIN;
@@ -357,7 +353,7 @@ static __rte_always_inline void forward_one(struct gw_lcore *lc, struct rte_mbuf
 	}
 
 	if (unlikely(h->proto == IPPROTO_TCP && (h->flags & NET_F_L4) &&
-	             (h->tcp_flags & RTE_TCP_SYN_FLAG) && act->mss_mode != CFG_MSS_OFF)) {
+	             (h->tcp_flags & RTE_TCP_SYN_FLAG) && act->mss_mode != FLOW_MSS_OFF)) {
 		uint32_t off = h->l2_len + h->l3_len;
 		uint32_t seg = rte_pktmbuf_data_len(m);
 		enum mss_result r =
@@ -541,10 +537,10 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	unsigned int nf = 0;
 	for (unsigned int i = 0; i < nt; i++) {
 		switch (fr[i].act->action) {
-		case CFG_ACTION_DROP:
+		case FLOW_ACTION_DROP:
 			drop(lc, transit[i], STAT_drop_rule);
 			continue;
-		case CFG_ACTION_ACCELERATE:
+		case FLOW_ACTION_ACCELERATE:
 			if (lc->accel != NULL && fr[i].entry != NULL &&
 			    hdrs[i].proto == IPPROTO_TCP && (hdrs[i].flags & NET_F_L4) &&
 			    !(hdrs[i].flags & NET_F_FRAG)) {
@@ -555,7 +551,7 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 			/* No entry (table full), a fragment, or no engine: forward unsplit. */
 			stats_inc(lc->stats, STAT_accel_fallback);
 			break;
-		case CFG_ACTION_FORWARD:
+		case FLOW_ACTION_FORWARD:
 		default:
 			break;
 		}
@@ -668,7 +664,17 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 			return rc;
 		}
 	}
-	gw->rules = flow_rules_create(cfg->rules, cfg->n_rules, cfg->default_action);
+	struct flow_rule_params *rp = calloc(FLOW_RULES_MAX, sizeof(*rp));
+	enum flow_action_type default_action;
+	if (rp == NULL)
+		goto nomem;
+	int n_rules = gw_params_flow_rules(cfg, rp, FLOW_RULES_MAX, &default_action, err, errlen);
+	if (n_rules < 0) {
+		free(rp);
+		return n_rules;
+	}
+	gw->rules = flow_rules_create(rp, (unsigned int)n_rules, default_action);
+	free(rp);
 	if (gw->rules == NULL) {
 		snprintf(err, errlen, "cannot compile the rules: %s", rte_strerror(rte_errno));
 		return -rte_errno;
@@ -704,7 +710,7 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 		}
 		struct flow_table_params fp;
 		snprintf(name, sizeof(name), "flows%u", lc->lcore_id);
-		flow_table_params_from_cfg(&fp, &cfg->flows, name, socket);
+		gw_params_flow_table(&cfg->flows, name, socket, &fp);
 		if (lc->accel != NULL) {
 			fp.on_expire = flow_expired;
 			fp.on_expire_arg = lc;
@@ -721,14 +727,8 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 		                                       RTE_CACHE_LINE_SIZE, socket);
 		if (lc->rule_counters == NULL)
 			goto nomem;
-		struct net_arp_params ap = {
-		        .size = 4096,
-		        .lifetime_us = (uint64_t)cfg->arp.timeout_s * 1000000,
-		        .retry_us = (uint64_t)cfg->arp.retry_ms * 1000,
-		        .max_retries = 3,
-		        .queue_len = cfg->arp.queue_len,
-		        .socket_id = socket,
-		};
+		struct net_arp_params ap;
+		gw_params_arp(&cfg->arp, socket, &ap);
 		snprintf(name, sizeof(name), "arp%u", lc->lcore_id);
 		lc->arp = net_arp_create(name, &ap);
 		if (lc->arp == NULL) {

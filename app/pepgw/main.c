@@ -6,6 +6,7 @@
  *   pepgw --check --config FILE              validate the configuration only (no DPDK)
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
 #include <rte_mbuf.h>
 
 #include "gw.h"
-#include "tcp_cc.h"
+#include "params.h"
 
 #define EXIT_CONFIG   2
 #define MEMPOOL_CACHE 256
@@ -111,21 +112,6 @@ static const char *ipv4_str(uint32_t a, char *buf, size_t len)
 	return buf;
 }
 
-static const char *action_name(enum cfg_action a)
-{
-	switch (a) {
-	case CFG_ACTION_FORWARD:
-		return "forward";
-	case CFG_ACTION_DROP:
-		return "drop";
-	case CFG_ACTION_TUNNEL:
-		return "tunnel";
-	case CFG_ACTION_ACCELERATE:
-		return "accelerate";
-	}
-	return "?";
-}
-
 static void print_summary(const struct gw *gw)
 {
 	const struct pepgw_config *cfg = gw->cfg;
@@ -160,16 +146,14 @@ static void print_summary(const struct gw *gw)
 		       r->via ? ipv4_str(r->via, b, sizeof(b)) : "-", r->port >= 0 ? " dev " : "",
 		       r->port >= 0 ? cfg->ports[r->port].name : "");
 	}
-	printf("rules (first match wins, default %s):\n", action_name(cfg->default_action));
+	printf("rules (first match wins, default %s):\n", cfg_action_name(cfg->default_action));
 	for (unsigned int i = 0; i < cfg->n_rules; i++) {
 		const struct cfg_rule *r = &cfg->rules[i];
-		printf("  %-16s %-10s mss %s frag %s\n", r->name, action_name(r->action),
+		printf("  %-16s %-10s mss %s frag %s\n", r->name, cfg_action_name(r->action),
 		       r->mss_mode == CFG_MSS_OFF    ? "off"
 		       : r->mss_mode == CFG_MSS_AUTO ? "auto"
 		                                     : (snprintf(a, sizeof(a), "%u", r->mss), a),
-		       r->fragment == CFG_FRAG_ALWAYS  ? "always"
-		       : r->fragment == CFG_FRAG_OUTER ? "outer"
-		                                       : "respect_df");
+		       cfg_frag_name(r->fragment));
 	}
 	for (unsigned int i = 0; i < cfg->n_tcp_profiles; i++) {
 		const struct cfg_tcp_profile *t = &cfg->tcp_profiles[i];
@@ -272,16 +256,8 @@ static int open_ports(struct gw *gw, char *err, size_t errlen)
 			         p->name, p->rx_queues, gw->n_lcores, gw->n_lcores);
 			return -EINVAL;
 		}
-		struct port_params pp = {
-		        .name = p->name,
-		        .devargs = p->device,
-		        .mtu = p->mtu,
-		        .n_rxq = p->rx_queues ? p->rx_queues : gw->n_lcores,
-		        .n_txq = gw->n_lcores,
-		        .rx_desc = p->rx_desc,
-		        .tx_desc = p->tx_desc,
-		        .pool = gw->pool,
-		};
+		struct port_params pp;
+		gw_params_port(p, (uint16_t)gw->n_lcores, gw->pool, &pp);
 		struct gw_port *gp = &gw->ports[i];
 		int rc = port_open(&pp, &gp->info, err, errlen);
 		if (rc < 0)
@@ -315,48 +291,74 @@ static int tcp_setup(struct gw *gw, char *err, size_t errlen)
 	for (unsigned int i = 0; i < gw->n_ports; i++)
 		gw->accel_mtu = RTE_MIN(gw->accel_mtu, gw->ports[i].mtu);
 	for (unsigned int i = 0; i < cfg->n_tcp_profiles; i++) {
-		const struct cfg_tcp_profile *c = &cfg->tcp_profiles[i];
-		struct tcp_profile *t = &gw->tcp_profiles[i];
-		tcp_profile_defaults(t);
-		snprintf(t->congestion_control, sizeof(t->congestion_control), "%s",
-		         cfg_cc_name(c->congestion_control));
-		t->send_buffer = c->send_buffer;
-		t->receive_window = c->receive_window;
-		t->proxy_buffer_high = c->proxy_buffer_high;
-		t->proxy_buffer_low = c->proxy_buffer_low;
-		t->sack = c->sack;
-		t->window_scale = c->window_scale;
-		t->timestamps = c->timestamps;
-		t->initial_window = c->initial_window;
-		t->min_rto_ms = c->min_rto_ms;
-		t->max_rto_ms = c->max_rto_ms;
-		t->initial_rto_ms = c->initial_rto_ms;
-		t->delayed_ack_ms = c->delayed_ack_ms;
-		t->ack_every_segments = c->ack_every_segments;
-		t->keepalive_s = c->keepalive_s;
-		t->idle_timeout_s = c->idle_timeout_s;
-		t->fin_wait_timeout_s = c->fin_wait_timeout_s;
-		t->time_wait_ms = c->time_wait_ms;
-		t->syn_retries = c->syn_retries;
-		t->max_connections = c->max_connections;
-		if (tcp_cc_find(t->congestion_control) == NULL) {
-			snprintf(err, errlen,
-			         "tcp_profiles.%s.congestion_control: \"%s\" is not in this build "
-			         "(available: reno)",
-			         c->name, t->congestion_control);
-			return -ENOTSUP;
-		}
+		int rc = gw_params_tcp_profile(&cfg->tcp_profiles[i], &gw->tcp_profiles[i], err,
+		                               errlen);
+		if (rc < 0)
+			return rc;
 	}
 	for (unsigned int i = 0; i < cfg->n_rules; i++) {
 		const struct cfg_rule *r = &cfg->rules[i];
 		if (r->action != CFG_ACTION_ACCELERATE)
 			continue;
-		max_conns = RTE_MAX(max_conns, cfg->tcp_profiles[r->lan_profile].max_connections);
-		max_conns = RTE_MAX(max_conns, cfg->tcp_profiles[r->wan_profile].max_connections);
+		max_conns = RTE_MAX(max_conns, gw->tcp_profiles[r->lan_profile].max_connections);
+		max_conns = RTE_MAX(max_conns, gw->tcp_profiles[r->wan_profile].max_connections);
 	}
 	/* Split connections per lcore: each pair is a LAN and a WAN connection. */
 	gw->accel_max_pairs = RTE_MAX(1u, max_conns / gw->n_lcores);
 	return 0;
+}
+
+/* Whether the log types listed in types (one per line) include one that pattern matches. */
+static bool pattern_matches_a_type(const char *types, const char *pattern)
+{
+	char name[128];
+	for (const char *p = types; *p != '\0';) {
+		size_t n = strcspn(p, "\n");
+		size_t b = strspn(p, " \t"), e = n;
+		while (e > b && (p[e - 1] == ',' || p[e - 1] == ' ' || p[e - 1] == '\t'))
+			e--;
+		if (e > b && e - b < sizeof(name)) {
+			memcpy(name, p + b, e - b);
+			name[e - b] = '\0';
+			if (fnmatch(pattern, name, 0) == 0)
+				return true;
+		}
+		p += n + (p[n] == '\n');
+	}
+	return false;
+}
+
+/*
+ * The logging section, once EAL has registered every log type (its drivers are plugins). An
+ * EAL --log-level on the command line replaces the section, so that a command line always gets
+ * exactly the levels it asks for. A pattern that matches no log type is most likely a typo.
+ */
+static void apply_log_levels(const struct pepgw_config *cfg, bool eal_log_level)
+{
+	struct gw_log_level lv[CFG_MAX_LOG_LEVELS + 1];
+	unsigned int n = gw_params_log_levels(&cfg->logging, lv, RTE_DIM(lv));
+	char *types = NULL;
+	size_t len = 0;
+
+	if (n == 0)
+		return;
+	if (eal_log_level) {
+		fprintf(stderr, "pepgw: EAL --log-level given: the configuration's logging levels "
+		                "are not applied\n");
+		return;
+	}
+	FILE *f = open_memstream(&types, &len);
+	if (f != NULL) {
+		rte_log_list_types(f, "");
+		fclose(f);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		rte_log_set_level_pattern(lv[i].pattern, lv[i].level);
+		if (types != NULL && !pattern_matches_a_type(types, lv[i].pattern))
+			fprintf(stderr, "pepgw: logging: \"%s\" matches no log type\n",
+			        lv[i].pattern);
+	}
+	free(types);
 }
 
 /* Split argv at "--" into EAL and application halves; check mode needs no EAL at all. */
@@ -408,12 +410,16 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	bool eal_log_level = false;
+	for (int i = 1; i < sep; i++)
+		eal_log_level |= strncmp(argv[i], "--log-level", strlen("--log-level")) == 0;
 	rc = rte_eal_init(sep, argv);
 	if (rc < 0) {
 		fprintf(stderr, "pepgw: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
 		pepgw_config_free((struct pepgw_config *)cfg);
 		return 1;
 	}
+	apply_log_levels(cfg, eal_log_level);
 
 	struct gw *gw = rte_zmalloc("pepgw", sizeof(*gw), RTE_CACHE_LINE_SIZE);
 	if (gw == NULL) {

@@ -84,10 +84,9 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
 static const char *action_str(uint8_t a)
 {
 	static const char *const names[] = {
-	        [CFG_ACTION_FORWARD] = "forward",
-	        [CFG_ACTION_DROP] = "drop",
-	        [CFG_ACTION_TUNNEL] = "tunnel",
-	        [CFG_ACTION_ACCELERATE] = "accelerate",
+	        [FLOW_ACTION_FORWARD] = "forward",
+	        [FLOW_ACTION_DROP] = "drop",
+	        [FLOW_ACTION_ACCELERATE] = "accelerate",
 	};
 	return a < RTE_DIM(names) ? names[a] : "unknown";
 }

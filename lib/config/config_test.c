@@ -13,6 +13,7 @@
 
 #include "cfg.h"
 #include "pepgw_config.h"
+#include "tcp_defaults.h"
 
 /* Two valid ports that most snippets reuse. */
 #define PORTS                                                                                      \
@@ -221,7 +222,96 @@ static void defaults_are_applied(void **state)
 	assert_int_equal(p->max_rto_ms, 60000);
 	assert_int_equal(p->initial_rto_ms, 1000);
 	assert_true(p->proxy_buffer_low < p->proxy_buffer_high);
+	assert_false(cfg->logging.has_default);
+	assert_int_equal(cfg->logging.n_patterns, 0);
 	pepgw_config_free(cfg);
+	cfg_errors_free(errs);
+}
+
+/* The loader has no TCP defaults of its own: an absent key holds lib/tcp's value. */
+static void tcp_profile_defaults_are_lib_tcps(void **state)
+{
+	struct cfg_errors *errs;
+	struct pepgw_config *cfg = load("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {}}\n}", &errs);
+	assert_non_null(cfg);
+	const struct cfg_tcp_profile *p = &cfg->tcp_profiles[0];
+	assert_string_equal(cfg_cc_name(p->congestion_control), TCP_DEFAULT_CONGESTION_CONTROL);
+	assert_int_equal(p->send_buffer, TCP_DEFAULT_SEND_BUFFER);
+	assert_int_equal(p->receive_window, TCP_DEFAULT_RECEIVE_WINDOW);
+	assert_int_equal(p->proxy_buffer_high, TCP_DEFAULT_PROXY_BUFFER_HIGH);
+	assert_int_equal(p->proxy_buffer_low, TCP_DEFAULT_PROXY_BUFFER_LOW);
+	assert_int_equal(p->sack, TCP_DEFAULT_SACK);
+	assert_int_equal(p->window_scale, TCP_DEFAULT_WINDOW_SCALE);
+	assert_int_equal(p->timestamps, TCP_DEFAULT_TIMESTAMPS);
+	assert_int_equal(p->initial_window, TCP_DEFAULT_INITIAL_WINDOW);
+	assert_int_equal(p->min_rto_ms, TCP_DEFAULT_MIN_RTO_MS);
+	assert_int_equal(p->max_rto_ms, TCP_DEFAULT_MAX_RTO_MS);
+	assert_int_equal(p->initial_rto_ms, TCP_DEFAULT_INITIAL_RTO_MS);
+	assert_int_equal(p->delayed_ack_ms, TCP_DEFAULT_DELAYED_ACK_MS);
+	assert_int_equal(p->ack_every_segments, TCP_DEFAULT_ACK_EVERY_SEGMENTS);
+	assert_int_equal(p->keepalive_s, TCP_DEFAULT_KEEPALIVE_S);
+	assert_int_equal(p->idle_timeout_s, TCP_DEFAULT_IDLE_TIMEOUT_S);
+	assert_int_equal(p->fin_wait_timeout_s, TCP_DEFAULT_FIN_WAIT_TIMEOUT_S);
+	assert_int_equal(p->time_wait_ms, TCP_DEFAULT_TIME_WAIT_MS);
+	assert_int_equal(p->syn_retries, TCP_DEFAULT_SYN_RETRIES);
+	assert_int_equal(p->max_connections, TCP_DEFAULT_MAX_CONNECTIONS);
+	pepgw_config_free(cfg);
+	cfg_errors_free(errs);
+}
+
+static void logging_levels_by_pattern_in_file_order(void **state)
+{
+	struct cfg_errors *errs;
+	struct pepgw_config *cfg =
+	        load("{" PORTS ",\n  \"logging\": {\"pepgw.*\": \"info\", \"default\": \"notice\", "
+	             "\"pepgw.tcp\": \"debug\", \"lib.eal\": \"error\"}\n}",
+	             &errs);
+	if (cfg == NULL)
+		cfg_errors_print(errs, stderr);
+	assert_non_null(cfg);
+	const struct cfg_logging *lg = &cfg->logging;
+	assert_true(lg->has_default);
+	assert_int_equal(lg->default_level, CFG_LOG_NOTICE);
+	assert_int_equal(lg->n_patterns, 3);
+	assert_string_equal(lg->patterns[0].pattern, "pepgw.*");
+	assert_int_equal(lg->patterns[0].level, CFG_LOG_INFO);
+	assert_string_equal(lg->patterns[1].pattern, "pepgw.tcp");
+	assert_int_equal(lg->patterns[1].level, CFG_LOG_DEBUG);
+	assert_string_equal(lg->patterns[2].pattern, "lib.eal");
+	assert_int_equal(lg->patterns[2].level, CFG_LOG_ERROR);
+	assert_string_equal(cfg_log_level_name(CFG_LOG_WARNING), "warning");
+	pepgw_config_free(cfg);
+	cfg_errors_free(errs);
+}
+
+static void logging_errors(void **state)
+{
+	expect_errors("{" PORTS ",\n  \"logging\": [\"debug\"]\n}",
+	              "t.json:5:14: logging: found an array (allowed: object of log type pattern "
+	              "-> level)",
+	              NULL);
+	expect_errors(
+	        "{" PORTS ",\n  \"logging\": {\"pepgw/tcp\": \"debug\", \"default\": "
+	        "\"loud\"}\n}",
+	        "t.json:5:15: logging[\"pepgw/tcp\"]: \"pepgw/tcp\" is not a log type pattern "
+	        "(allowed: \"default\" or 1..63 characters from A-Z a-z 0-9 _ - . and the "
+	        "wildcards * ?)",
+	        "t.json:5:48: logging.default: \"loud\" is not allowed (allowed: "
+	        "\"emergency\", \"alert\", \"critical\", \"error\", \"warning\", "
+	        "\"notice\", \"info\", \"debug\")",
+	        NULL);
+	/* one pattern more than CFG_MAX_LOG_LEVELS: reported at the key that does not fit */
+	char text[4096];
+	int n = snprintf(text, sizeof(text), "{%s,\n  \"logging\": {", PORTS);
+	for (int i = 0; i <= CFG_MAX_LOG_LEVELS; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s\"t%d\": \"info\"",
+		              i ? ", " : "", i);
+	snprintf(text + n, sizeof(text) - (size_t)n, "}\n}");
+	struct cfg_errors *errs;
+	assert_null(load(text, &errs));
+	assert_int_equal(cfg_errors_count(errs), 1);
+	assert_non_null(strstr(cfg_errors_get(errs, 0),
+	                       "logging.t32: too many log type patterns (allowed: at most 32)"));
 	cfg_errors_free(errs);
 }
 
@@ -296,6 +386,11 @@ static void full_config_fills_every_field(void **state)
 	assert_int_equal(cfg->rules[3].mss_mode, CFG_MSS_FIXED);
 	assert_int_equal(cfg->rules[3].mss, 1360);
 	assert_string_equal(cfg_action_name(r->action), "accelerate");
+	assert_true(cfg->logging.has_default);
+	assert_int_equal(cfg->logging.default_level, CFG_LOG_INFO);
+	assert_int_equal(cfg->logging.n_patterns, 2);
+	assert_string_equal(cfg->logging.patterns[1].pattern, "pepgw.tcp");
+	assert_int_equal(cfg->logging.patterns[1].level, CFG_LOG_DEBUG);
 	pepgw_config_free(cfg);
 	cfg_errors_free(errs);
 }
@@ -386,6 +481,9 @@ int main(void)
 	        cmocka_unit_test(tunnel_is_not_in_this_build),
 	        cmocka_unit_test(congestion_control_not_built_yet),
 	        cmocka_unit_test(defaults_are_applied),
+	        cmocka_unit_test(tcp_profile_defaults_are_lib_tcps),
+	        cmocka_unit_test(logging_levels_by_pattern_in_file_order),
+	        cmocka_unit_test(logging_errors),
 	        cmocka_unit_test(full_config_fills_every_field),
 	        cmocka_unit_test(shipped_wan_sat_profile),
 	        cmocka_unit_test(string_parsers),

@@ -3,18 +3,23 @@
 #define PEPGW_CONFIG_H
 
 /*
- * The gateway's configuration as plain params structs, filled by the JSON loader and read by
- * the builders (ports, routes, flow rules, TCP profiles). Parsing never builds; building never
- * parses. All IPv4 addresses are host byte order. Every array has a fixed maximum so that a
- * config is one allocation and is freed with free().
+ * The gateway's configuration as plain structs, one per section of the file, filled by the
+ * JSON loader (one file per section: pepgw_<section>.c) and turned into the libraries' params
+ * in one place, app/pepgw/params.c. Parsing never builds; building never parses. Every field
+ * holds its effective value: an absent key holds its default (the TCP profile's are lib/tcp's
+ * tcp_defaults.h). All IPv4 addresses are host byte order. Every array has a fixed maximum so
+ * that a config is one allocation and is freed with free().
  *
  * The JSON vocabulary, types, defaults and ranges are in doc/configuration.md and
  * config/pepgw.schema.json.
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "cfg.h"
 
 #define CFG_NAME_MAX          32
 #define CFG_DEVICE_MAX        256
@@ -28,6 +33,8 @@
 #define CFG_MAX_TCP_PROFILES  16
 #define CFG_MAX_LCORES        16
 #define CFG_ARP_QUEUE_LEN_MAX 1024 /* packets held per unresolved next hop */
+#define CFG_MAX_LOG_LEVELS    32
+#define CFG_LOG_PATTERN_MAX   64
 
 enum cfg_port_role { CFG_ROLE_LAN, CFG_ROLE_WAN };
 
@@ -103,7 +110,7 @@ struct cfg_rule {
 
 enum cfg_cc { CFG_CC_RENO, CFG_CC_HIGHSPEED, CFG_CC_SCALABLE, CFG_CC_VEGAS };
 
-/* F5-style TCP profile (issue 4). Sizes in bytes, times as named. */
+/* F5-style TCP profile. Sizes in bytes, times as named. */
 struct cfg_tcp_profile {
 	char name[CFG_NAME_MAX];
 	enum cfg_cc congestion_control;
@@ -150,6 +157,31 @@ struct cfg_icmp {
 	uint32_t burst;        /* default 50 */
 };
 
+/* Log levels, in syslog order (RFC 5424 severities 0..7). */
+enum cfg_log_level {
+	CFG_LOG_EMERGENCY,
+	CFG_LOG_ALERT,
+	CFG_LOG_CRITICAL,
+	CFG_LOG_ERROR,
+	CFG_LOG_WARNING,
+	CFG_LOG_NOTICE,
+	CFG_LOG_INFO,
+	CFG_LOG_DEBUG,
+};
+
+struct cfg_log_setting {
+	char pattern[CFG_LOG_PATTERN_MAX]; /* log type name or glob ("pepgw.tcp", "pepgw.*") */
+	enum cfg_log_level level;
+};
+
+/* "default" first applies to every log type, then each pattern in file order. */
+struct cfg_logging {
+	bool has_default;
+	enum cfg_log_level default_level;
+	struct cfg_log_setting patterns[CFG_MAX_LOG_LEVELS];
+	uint8_t n_patterns;
+};
+
 struct pepgw_config {
 	char path[256];
 	struct cfg_port ports[CFG_MAX_PORTS];
@@ -164,25 +196,15 @@ struct pepgw_config {
 	struct cfg_flows flows;
 	struct cfg_arp arp;
 	struct cfg_icmp icmp;
+	struct cfg_logging logging;
 	/* Traffic that matches no rule: default forward. */
 	enum cfg_action default_action;
 };
 
 /*
- * Collected configuration errors, each "FILE:LINE:COL: json.path: message". The loader keeps
- * going after an error so that one run reports every problem.
- */
-struct cfg_errors;
-
-struct cfg_errors *cfg_errors_create(void);
-void cfg_errors_free(struct cfg_errors *e);
-unsigned int cfg_errors_count(const struct cfg_errors *e);
-/* i-th formatted message, or NULL. */
-const char *cfg_errors_get(const struct cfg_errors *e, unsigned int i);
-void cfg_errors_print(const struct cfg_errors *e, FILE *out);
-
-/*
- * Load and validate the file at path. Returns the config (free with pepgw_config_free), or NULL
+ * Load and validate the file at path. Errors are collected in errs (cfg.h), each
+ * "FILE:LINE:COL: json.path: message (allowed: ...)"; the loader keeps going after one so that
+ * a run reports every problem. Returns the config (free with pepgw_config_free), or NULL
  * with at least one error in errs (missing file, syntax, unknown key, wrong type, out of range,
  * duplicate key, dangling reference). Never exits.
  */
@@ -197,11 +219,9 @@ void pepgw_config_free(struct pepgw_config *cfg);
 /* Index of the port named name, or -1. */
 int pepgw_config_port_index(const struct pepgw_config *cfg, const char *name);
 
-/* Added by the config work (not in the lead's first draft): */
-
 /* Index of the TCP profile named name, or -1. */
 int pepgw_config_tcp_profile_index(const struct pepgw_config *cfg, const char *name);
-/* Fill p with the documented defaults of an unspecified profile key (name left empty). */
+/* Fill p with the defaults of every profile key (lib/tcp's tcp_defaults.h; name left empty). */
 void pepgw_config_tcp_profile_defaults(struct cfg_tcp_profile *p);
 /* JSON spelling of enum values, for start-up summaries and telemetry ("?" when invalid). */
 const char *cfg_role_name(enum cfg_port_role r);
@@ -209,5 +229,6 @@ const char *cfg_action_name(enum cfg_action a);
 const char *cfg_frag_name(enum cfg_frag_policy f);
 const char *cfg_handshake_name(enum cfg_handshake h);
 const char *cfg_cc_name(enum cfg_cc c);
+const char *cfg_log_level_name(enum cfg_log_level l);
 
 #endif

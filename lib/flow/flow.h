@@ -15,8 +15,12 @@
  *   matching rule, updates per-entry and per-rule counters and returns per packet the entry (or
  *   NULL when the table is full), the action and the packet's direction.
  *
- * Addresses: IPv4 in host byte order (as in lib/config), IPv6 as 16 bytes in network order.
- * Ports in host byte order.
+ * Rules are given as struct flow_rule_params, this library's own (the application converts its
+ * configuration into them); the action a rule carries uses this library's enums and lib/frag's
+ * fragmentation policy, so that the data path hands it on without translating.
+ *
+ * Addresses: IPv4 in host byte order, IPv6 as 16 bytes in network order. Ports in host byte
+ * order.
  *
  * Non-first IPv4 fragments carry no L4 header. The caller sets FLOW_MATCH_F_FRAG_NONFIRST and
  * zero ports: such a packet is classified by its 3-tuple (addresses, protocol) with ports 0, so
@@ -30,10 +34,20 @@
 
 #include <stdint.h>
 
-#include "pepgw_config.h"
+#include "frag.h"
 
 #define FLOW_FAMILY_IPV4 4
 #define FLOW_FAMILY_IPV6 6
+
+/* Bounds of struct flow_rule_params. */
+#define FLOW_RULES_MAX            256
+#define FLOW_RULE_PREFIXES_MAX    16 /* per address field */
+#define FLOW_RULE_PORT_RANGES_MAX 16 /* per port field */
+#define FLOW_RULE_DSCP_MAX        64
+/* flow_rule_params.protocol: any IP protocol. */
+#define FLOW_PROTO_ANY            0xffff
+/* flow_rule_params.ingress_port: any port. */
+#define FLOW_INGRESS_ANY          (-1)
 
 /* Rule index of packets that match no rule: the "default" rule with the default action. */
 #define FLOW_RULE_DEFAULT (-1)
@@ -95,15 +109,62 @@ struct flow_pkt_info {
 	uint32_t bytes; /* counted in entry and rule byte counters (the caller picks L2 or L3) */
 };
 
+/* What the data path does with a flow's packets. */
+enum flow_action_type {
+	FLOW_ACTION_FORWARD,
+	FLOW_ACTION_DROP,
+	FLOW_ACTION_ACCELERATE, /* split TCP: the flow's SYN opens two legs in the TCP engine */
+};
+
+/* MSS clamping of the flow's SYN and SYN-ACK. */
+enum flow_mss_mode {
+	FLOW_MSS_AUTO,  /* to the egress MTU - 40 */
+	FLOW_MSS_FIXED, /* to flow_action.mss */
+	FLOW_MSS_OFF,   /* leave the option alone */
+};
+
+/* Split TCP: when the client gets its SYN-ACK. */
+enum flow_handshake {
+	FLOW_HANDSHAKE_DEFERRED,  /* once the server accepted: a refused connection is refused */
+	FLOW_HANDSHAKE_IMMEDIATE, /* at once, while the server leg opens */
+};
+
 /* What a flow does, copied from its rule (or the default) into the entry. */
 struct flow_action {
-	uint8_t action;     /* enum cfg_action */
-	uint8_t mss_mode;   /* enum cfg_mss_mode */
-	uint16_t mss;       /* with CFG_MSS_FIXED */
-	uint8_t fragment;   /* enum cfg_frag_policy */
-	uint8_t handshake;  /* enum cfg_handshake */
-	int8_t lan_profile; /* index into tcp_profiles[], -1 = none */
+	uint8_t action;     /* enum flow_action_type */
+	uint8_t mss_mode;   /* enum flow_mss_mode */
+	uint16_t mss;       /* with FLOW_MSS_FIXED */
+	uint8_t fragment;   /* enum frag_policy (lib/frag) */
+	uint8_t handshake;  /* enum flow_handshake */
+	int8_t lan_profile; /* accelerate: the caller's TCP profile index, -1 = none */
 	int8_t wan_profile;
+};
+
+struct flow_prefix4 {
+	uint32_t addr; /* host byte order; bits past len are ignored */
+	uint8_t len;   /* 0..32 */
+};
+
+struct flow_port_range {
+	uint16_t lo, hi; /* inclusive */
+};
+
+/* One rule: every field that has values must hold for the packet; an empty list is "any". */
+struct flow_rule_params {
+	const char *name; /* for messages; may be NULL */
+	struct flow_prefix4 src[FLOW_RULE_PREFIXES_MAX];
+	uint8_t n_src;
+	struct flow_prefix4 dst[FLOW_RULE_PREFIXES_MAX];
+	uint8_t n_dst;
+	uint16_t protocol; /* IP protocol number, or FLOW_PROTO_ANY */
+	struct flow_port_range src_ports[FLOW_RULE_PORT_RANGES_MAX];
+	uint8_t n_src_ports;
+	struct flow_port_range dst_ports[FLOW_RULE_PORT_RANGES_MAX];
+	uint8_t n_dst_ports;
+	uint8_t dscp[FLOW_RULE_DSCP_MAX]; /* 0..63 each */
+	uint8_t n_dscp;
+	int ingress_port; /* the caller's port index, or FLOW_INGRESS_ANY */
+	struct flow_action act;
 };
 
 /*
@@ -163,13 +224,14 @@ uint32_t flow_key_hash(const void *key, uint32_t key_len, uint32_t init_val);
 struct flow_rules;
 
 /*
- * Compile n rules (n <= CFG_MAX_RULES) from the config. Packets matching none get
- * default_action with default mss (auto), fragment (respect_df) and no profiles.
+ * Compile n rules (n <= FLOW_RULES_MAX). Packets matching none get default_action with mss
+ * auto, fragment respect_df, a deferred handshake and no profiles.
  * Returns NULL and sets rte_errno: EINVAL (rules NULL with n > 0, n too large, a count field
- * beyond its array, a prefix length > 32, a port range lo > hi, a DSCP > 63), ENOMEM.
+ * beyond its array, a prefix length > 32, a port range lo > hi, a DSCP > 63, a protocol > 255
+ * other than FLOW_PROTO_ANY, a profile index outside -1..127), ENOMEM.
  */
-struct flow_rules *flow_rules_create(const struct cfg_rule *rules, unsigned int n,
-                                     enum cfg_action default_action);
+struct flow_rules *flow_rules_create(const struct flow_rule_params *rules, unsigned int n,
+                                     enum flow_action_type default_action);
 
 void flow_rules_free(struct flow_rules *r);
 
@@ -202,17 +264,13 @@ typedef void (*flow_expire_cb)(struct flow_entry *e, void *arg);
 
 struct flow_table_params {
 	const char *name;            /* unique per process: add the lcore id; <= 24 chars */
-	uint32_t capacity;           /* entries, >= 8 (cfg_flows.table_size) */
-	uint32_t tcp_idle_timeout_s; /* cfg_flows.idle_timeout_s */
-	uint32_t idle_timeout_s;     /* every other protocol: cfg_flows.udp_idle_timeout_s */
+	uint32_t capacity;           /* entries, >= 8 */
+	uint32_t tcp_idle_timeout_s; /* TCP flows */
+	uint32_t idle_timeout_s;     /* every other protocol */
 	int socket_id;               /* NUMA socket, or SOCKET_ID_ANY */
 	flow_expire_cb on_expire;    /* may be NULL */
 	void *on_expire_arg;
 };
-
-/* Fill params from the config's flows section; name and socket_id are the caller's. */
-void flow_table_params_from_cfg(struct flow_table_params *p, const struct cfg_flows *cfg,
-                                const char *name, int socket_id);
 
 /*
  * Create a table (one per lcore; not thread-safe by design). Returns NULL and sets rte_errno:

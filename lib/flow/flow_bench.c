@@ -71,27 +71,26 @@ static struct flow_pkt_info flow_pkt(uint32_t i, int reply)
 }
 
 /* 15 rules that the bench traffic misses (each on a different field), then "tcp -> forward". */
-static void make_rules(struct cfg_rule *c)
+static void make_rules(struct flow_rule_params *c)
 {
 	memset(c, 0, BENCH_RULES * sizeof(*c));
 	for (int i = 0; i < BENCH_RULES; i++) {
-		snprintf(c[i].name, sizeof(c[i].name), "r%d", i);
-		c[i].protocol = CFG_PROTO_ANY;
+		c[i].protocol = FLOW_PROTO_ANY;
 		c[i].ingress_port = -1;
-		c[i].lan_profile = c[i].wan_profile = -1;
-		c[i].action = CFG_ACTION_FORWARD;
+		c[i].act.lan_profile = c[i].act.wan_profile = -1;
+		c[i].act.action = FLOW_ACTION_FORWARD;
 		switch (i % 5) {
 		case 0:
 			c[i].n_dst = 2;
-			c[i].dst[0] = (struct cfg_prefix){0xac100000u, 12};
-			c[i].dst[1] = (struct cfg_prefix){0x0b000000u + (uint32_t)i, 32};
+			c[i].dst[0] = (struct flow_prefix4){0xac100000u, 12};
+			c[i].dst[1] = (struct flow_prefix4){0x0b000000u + (uint32_t)i, 32};
 			break;
 		case 1:
 			c[i].protocol = TCP;
 			c[i].n_dst_ports = 3;
-			c[i].dst_ports[0] = (struct cfg_port_range){104, 104};
-			c[i].dst_ports[1] = (struct cfg_port_range){11112, 11112};
-			c[i].dst_ports[2] = (struct cfg_port_range){8000, 8080};
+			c[i].dst_ports[0] = (struct flow_port_range){104, 104};
+			c[i].dst_ports[1] = (struct flow_port_range){11112, 11112};
+			c[i].dst_ports[2] = (struct flow_port_range){8000, 8080};
 			break;
 		case 2:
 			c[i].n_dscp = 1;
@@ -102,16 +101,16 @@ static void make_rules(struct cfg_rule *c)
 			break;
 		case 4:
 			c[i].n_src = 1;
-			c[i].src[0] = (struct cfg_prefix){0x64400000u, 10};
+			c[i].src[0] = (struct flow_prefix4){0x64400000u, 10};
 			c[i].n_src_ports = 1;
-			c[i].src_ports[0] = (struct cfg_port_range){1, 1023};
+			c[i].src_ports[0] = (struct flow_port_range){1, 1023};
 			break;
 		}
 	}
 	c[BENCH_RULES - 1] = c[0];
 	c[BENCH_RULES - 1].n_dst = 0;
 	c[BENCH_RULES - 1].protocol = TCP;
-	snprintf(c[BENCH_RULES - 1].name, sizeof(c[0].name), "tcp");
+	c[BENCH_RULES - 1].name = "tcp";
 }
 
 int main(int argc, char **argv)
@@ -120,7 +119,7 @@ int main(int argc, char **argv)
 	                    "-m",    "512",       "--no-telemetry", "--log-level=lib.*:error",
 	                    NULL};
 	static struct flow_pkt_info bursts[BENCH_BURSTS][BENCH_BURST];
-	static struct cfg_rule rules[BENCH_RULES];
+	static struct flow_rule_params rules[BENCH_RULES];
 	struct flow_result out[BENCH_BURST];
 	struct flow_rule_counters *rc;
 	struct flow_table_params tp;
@@ -135,7 +134,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	make_rules(rules);
-	r = flow_rules_create(rules, BENCH_RULES, CFG_ACTION_FORWARD);
+	r = flow_rules_create(rules, BENCH_RULES, FLOW_ACTION_FORWARD);
 	memset(&tp, 0, sizeof(tp));
 	tp.name = "bench";
 	tp.capacity = BENCH_FLOWS;

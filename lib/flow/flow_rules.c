@@ -43,10 +43,10 @@ struct rule_hot {
 };
 
 struct rule_lists {
-	struct prefix4 src[CFG_MAX_PREFIXES];
-	struct prefix4 dst[CFG_MAX_PREFIXES];
-	struct cfg_port_range sport[CFG_MAX_PORT_RANGES];
-	struct cfg_port_range dport[CFG_MAX_PORT_RANGES];
+	struct prefix4 src[FLOW_RULE_PREFIXES_MAX];
+	struct prefix4 dst[FLOW_RULE_PREFIXES_MAX];
+	struct flow_port_range sport[FLOW_RULE_PORT_RANGES_MAX];
+	struct flow_port_range dport[FLOW_RULE_PORT_RANGES_MAX];
 };
 
 struct flow_rules {
@@ -62,9 +62,9 @@ static uint32_t prefix_mask(uint8_t len)
 	return len == 0 ? 0 : UINT32_MAX << (32 - len);
 }
 
-static int compile_prefixes(struct prefix4 *out, const struct cfg_prefix *in, uint8_t n)
+static int compile_prefixes(struct prefix4 *out, const struct flow_prefix4 *in, uint8_t n)
 {
-	if (n > CFG_MAX_PREFIXES)
+	if (n > FLOW_RULE_PREFIXES_MAX)
 		return -EINVAL;
 	for (unsigned int i = 0; i < n; i++) {
 		if (in[i].len > 32)
@@ -75,9 +75,9 @@ static int compile_prefixes(struct prefix4 *out, const struct cfg_prefix *in, ui
 	return 0;
 }
 
-static int check_ranges(const struct cfg_port_range *pr, uint8_t n)
+static int check_ranges(const struct flow_port_range *pr, uint8_t n)
 {
-	if (n > CFG_MAX_PORT_RANGES)
+	if (n > FLOW_RULE_PORT_RANGES_MAX)
 		return -EINVAL;
 	for (unsigned int i = 0; i < n; i++)
 		if (pr[i].lo > pr[i].hi)
@@ -85,26 +85,20 @@ static int check_ranges(const struct cfg_port_range *pr, uint8_t n)
 	return 0;
 }
 
-static int compile_action(struct flow_action *a, const struct cfg_rule *c)
+static int check_action(const struct flow_action *a)
 {
-	if (c->lan_profile < -1 || c->lan_profile > INT8_MAX || c->wan_profile < -1 ||
-	    c->wan_profile > INT8_MAX)
+	if (a->action > FLOW_ACTION_ACCELERATE || a->mss_mode > FLOW_MSS_OFF ||
+	    a->fragment > FRAG_POLICY_OUTER || a->handshake > FLOW_HANDSHAKE_IMMEDIATE ||
+	    a->lan_profile < -1 || a->wan_profile < -1)
 		return -EINVAL;
-	a->action = (uint8_t)c->action;
-	a->mss_mode = (uint8_t)c->mss_mode;
-	a->mss = c->mss;
-	a->fragment = (uint8_t)c->fragment;
-	a->handshake = (uint8_t)c->handshake;
-	a->lan_profile = (int8_t)c->lan_profile;
-	a->wan_profile = (int8_t)c->wan_profile;
 	return 0;
 }
 
 static int compile_rule(struct rule_hot *h, struct rule_lists *l, struct flow_action *a,
-                        const struct cfg_rule *c)
+                        const struct flow_rule_params *c)
 {
 	memset(h, 0, sizeof(*h));
-	if (c->protocol != CFG_PROTO_ANY) {
+	if (c->protocol != FLOW_PROTO_ANY) {
 		if (c->protocol > PROTO_MAX)
 			return -EINVAL;
 		h->need |= NEED_PROTO;
@@ -116,7 +110,7 @@ static int compile_rule(struct rule_hot *h, struct rule_lists *l, struct flow_ac
 		h->need |= NEED_INGRESS;
 		h->ingress = (uint16_t)c->ingress_port;
 	}
-	if (c->n_dscp > CFG_MAX_DSCP)
+	if (c->n_dscp > FLOW_RULE_DSCP_MAX)
 		return -EINVAL;
 	for (unsigned int i = 0; i < c->n_dscp; i++) {
 		if (c->dscp[i] > DSCP_MAX)
@@ -138,15 +132,19 @@ static int compile_rule(struct rule_hot *h, struct rule_lists *l, struct flow_ac
 	h->n_dport = c->n_dst_ports;
 	h->need |= (c->n_src ? NEED_SRC : 0) | (c->n_dst ? NEED_DST : 0) |
 	           (c->n_src_ports ? NEED_SPORT : 0) | (c->n_dst_ports ? NEED_DPORT : 0);
-	return compile_action(a, c);
+	if (check_action(&c->act) < 0)
+		return -EINVAL;
+	*a = c->act;
+	return 0;
 }
 
-struct flow_rules *flow_rules_create(const struct cfg_rule *rules, unsigned int n,
-                                     enum cfg_action default_action)
+struct flow_rules *flow_rules_create(const struct flow_rule_params *rules, unsigned int n,
+                                     enum flow_action_type default_action)
 {
 	struct flow_rules *r;
 
-	if ((rules == NULL && n > 0) || n > CFG_MAX_RULES) {
+	if ((rules == NULL && n > 0) || n > FLOW_RULES_MAX ||
+	    default_action > FLOW_ACTION_ACCELERATE) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -168,16 +166,16 @@ struct flow_rules *flow_rules_create(const struct cfg_rule *rules, unsigned int 
 	}
 	r->act[0] = (struct flow_action){
 	        .action = (uint8_t)default_action,
-	        .mss_mode = CFG_MSS_AUTO,
-	        .fragment = CFG_FRAG_RESPECT_DF,
-	        .handshake = CFG_HANDSHAKE_DEFERRED,
+	        .mss_mode = FLOW_MSS_AUTO,
+	        .fragment = FRAG_POLICY_RESPECT_DF,
+	        .handshake = FLOW_HANDSHAKE_DEFERRED,
 	        .lan_profile = -1,
 	        .wan_profile = -1,
 	};
 	for (unsigned int i = 0; i < n; i++) {
 		if (compile_rule(&r->hot[i], &r->lists[i], &r->act[i + 1], &rules[i]) < 0) {
-			FLOW_LOG(ERR, "rule %u (%.*s): invalid field", i, CFG_NAME_MAX,
-			         rules[i].name);
+			FLOW_LOG(ERR, "rule %u (%s): invalid field", i,
+			         rules[i].name != NULL ? rules[i].name : "unnamed");
 			flow_rules_free(r);
 			rte_errno = EINVAL;
 			return NULL;
@@ -221,7 +219,7 @@ static inline int prefix_any(const struct prefix4 *p, unsigned int n, uint32_t a
 	return 0;
 }
 
-static inline int range_any(const struct cfg_port_range *pr, unsigned int n, uint16_t port)
+static inline int range_any(const struct flow_port_range *pr, unsigned int n, uint16_t port)
 {
 	for (unsigned int i = 0; i < n; i++)
 		if (port >= pr[i].lo && port <= pr[i].hi)

@@ -14,18 +14,18 @@
 #define IP4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
 
 /* A rule that matches everything until a test narrows it. */
-static struct cfg_rule any_rule(enum cfg_action action)
+static struct flow_rule_params any_rule(enum flow_action_type action)
 {
-	struct cfg_rule r;
+	struct flow_rule_params r;
 	memset(&r, 0, sizeof(r));
-	strcpy(r.name, "r");
-	r.protocol = CFG_PROTO_ANY;
+	r.name = "r";
+	r.protocol = FLOW_PROTO_ANY;
 	r.ingress_port = -1;
-	r.action = action;
-	r.mss_mode = CFG_MSS_AUTO;
-	r.fragment = CFG_FRAG_RESPECT_DF;
-	r.lan_profile = -1;
-	r.wan_profile = -1;
+	r.act.action = action;
+	r.act.mss_mode = FLOW_MSS_AUTO;
+	r.act.fragment = FRAG_POLICY_RESPECT_DF;
+	r.act.lan_profile = -1;
+	r.act.wan_profile = -1;
 	return r;
 }
 
@@ -45,9 +45,9 @@ static struct flow_match_input pkt(void)
 }
 
 /* Match in against one rule; 0 = matched, -1 = default. */
-static int match1(const struct cfg_rule *c, const struct flow_match_input *in)
+static int match1(const struct flow_rule_params *c, const struct flow_match_input *in)
 {
-	struct flow_rules *r = flow_rules_create(c, 1, CFG_ACTION_FORWARD);
+	struct flow_rules *r = flow_rules_create(c, 1, FLOW_ACTION_FORWARD);
 	assert_non_null(r);
 	int idx = flow_rules_match(r, in);
 	flow_rules_free(r);
@@ -56,7 +56,7 @@ static int match1(const struct cfg_rule *c, const struct flow_match_input *in)
 
 static void empty_rule_matches_all(void **state)
 {
-	struct cfg_rule c = any_rule(CFG_ACTION_DROP);
+	struct flow_rule_params c = any_rule(FLOW_ACTION_DROP);
 	struct flow_match_input m = pkt();
 	assert_int_equal(match1(&c, &m), 0);
 	m.family = FLOW_FAMILY_IPV6;
@@ -66,7 +66,7 @@ static void empty_rule_matches_all(void **state)
 
 static void protocol(void **state)
 {
-	struct cfg_rule c = any_rule(CFG_ACTION_DROP);
+	struct flow_rule_params c = any_rule(FLOW_ACTION_DROP);
 	struct flow_match_input m = pkt();
 	c.protocol = 17;
 	assert_int_equal(match1(&c, &m), FLOW_RULE_DEFAULT);
@@ -76,20 +76,20 @@ static void protocol(void **state)
 
 static void src_prefix_lengths(void **state)
 {
-	struct cfg_rule c = any_rule(CFG_ACTION_DROP);
+	struct flow_rule_params c = any_rule(FLOW_ACTION_DROP);
 	struct flow_match_input m = pkt();
 
 	c.n_src = 1;
 	/* /0 matches anything, even with host bits set in the configured address */
-	c.src[0] = (struct cfg_prefix){IP4(1, 2, 3, 4), 0};
+	c.src[0] = (struct flow_prefix4){IP4(1, 2, 3, 4), 0};
 	assert_int_equal(match1(&c, &m), 0);
 	/* /32 exact */
-	c.src[0] = (struct cfg_prefix){IP4(10, 1, 2, 3), 32};
+	c.src[0] = (struct flow_prefix4){IP4(10, 1, 2, 3), 32};
 	assert_int_equal(match1(&c, &m), 0);
-	c.src[0] = (struct cfg_prefix){IP4(10, 1, 2, 4), 32};
+	c.src[0] = (struct flow_prefix4){IP4(10, 1, 2, 4), 32};
 	assert_int_equal(match1(&c, &m), FLOW_RULE_DEFAULT);
 	/* /23: 10.1.2.0/23 covers 10.1.2.0 - 10.1.3.255 */
-	c.src[0] = (struct cfg_prefix){IP4(10, 1, 3, 0), 23};
+	c.src[0] = (struct flow_prefix4){IP4(10, 1, 3, 0), 23};
 	assert_int_equal(match1(&c, &m), 0);
 	m.src.v4 = IP4(10, 1, 3, 255);
 	assert_int_equal(match1(&c, &m), 0);
@@ -98,7 +98,7 @@ static void src_prefix_lengths(void **state)
 	m.src.v4 = IP4(10, 1, 1, 255);
 	assert_int_equal(match1(&c, &m), FLOW_RULE_DEFAULT);
 	/* /1 */
-	c.src[0] = (struct cfg_prefix){IP4(128, 0, 0, 0), 1};
+	c.src[0] = (struct flow_prefix4){IP4(128, 0, 0, 0), 1};
 	assert_int_equal(match1(&c, &m), FLOW_RULE_DEFAULT);
 	m.src.v4 = IP4(200, 0, 0, 1);
 	assert_int_equal(match1(&c, &m), 0);
@@ -106,12 +106,12 @@ static void src_prefix_lengths(void **state)
 
 static void dst_prefix_list_any_of(void **state)
 {
-	struct cfg_rule c = any_rule(CFG_ACTION_DROP);
+	struct flow_rule_params c = any_rule(FLOW_ACTION_DROP);
 	struct flow_match_input m = pkt();
 
 	c.n_dst = 2;
-	c.dst[0] = (struct cfg_prefix){IP4(172, 16, 0, 0), 12};
-	c.dst[1] = (struct cfg_prefix){IP4(192, 168, 7, 0), 24};
+	c.dst[0] = (struct flow_prefix4){IP4(172, 16, 0, 0), 12};
+	c.dst[1] = (struct flow_prefix4){IP4(192, 168, 7, 0), 24};
 	assert_int_equal(match1(&c, &m), 0);
 	m.dst.v4 = IP4(172, 31, 255, 255);
 	assert_int_equal(match1(&c, &m), 0);
@@ -124,11 +124,11 @@ static void dst_prefix_list_any_of(void **state)
 
 static void ipv6_never_matches_prefix_rules(void **state)
 {
-	struct cfg_rule c = any_rule(CFG_ACTION_DROP);
+	struct flow_rule_params c = any_rule(FLOW_ACTION_DROP);
 	struct flow_match_input m = pkt();
 
 	c.n_dst = 1;
-	c.dst[0] = (struct cfg_prefix){0, 0};
+	c.dst[0] = (struct flow_prefix4){0, 0};
 	assert_int_equal(match1(&c, &m), 0);
 	m.family = FLOW_FAMILY_IPV6;
 	assert_int_equal(match1(&c, &m), FLOW_RULE_DEFAULT);
@@ -136,12 +136,12 @@ static void ipv6_never_matches_prefix_rules(void **state)
 
 static void dst_port_range_edges(void **state)
 {
-	struct cfg_rule c = any_rule(CFG_ACTION_DROP);
+	struct flow_rule_params c = any_rule(FLOW_ACTION_DROP);
 	struct flow_match_input m = pkt();
 
 	c.n_dst_ports = 2;
-	c.dst_ports[0] = (struct cfg_port_range){104, 104};
-	c.dst_ports[1] = (struct cfg_port_range){11112, 11120};
+	c.dst_ports[0] = (struct flow_port_range){104, 104};
+	c.dst_ports[1] = (struct flow_port_range){11112, 11120};
 	assert_int_equal(match1(&c, &m), 0);
 	m.dport = 103;
 	assert_int_equal(match1(&c, &m), FLOW_RULE_DEFAULT);
@@ -156,7 +156,7 @@ static void dst_port_range_edges(void **state)
 	m.dport = 11121;
 	assert_int_equal(match1(&c, &m), FLOW_RULE_DEFAULT);
 	c.n_dst_ports = 1;
-	c.dst_ports[0] = (struct cfg_port_range){0, 65535};
+	c.dst_ports[0] = (struct flow_port_range){0, 65535};
 	m.dport = 65535;
 	assert_int_equal(match1(&c, &m), 0);
 	m.dport = 0;
@@ -165,11 +165,11 @@ static void dst_port_range_edges(void **state)
 
 static void src_port_range(void **state)
 {
-	struct cfg_rule c = any_rule(CFG_ACTION_DROP);
+	struct flow_rule_params c = any_rule(FLOW_ACTION_DROP);
 	struct flow_match_input m = pkt();
 
 	c.n_src_ports = 1;
-	c.src_ports[0] = (struct cfg_port_range){1024, 40000};
+	c.src_ports[0] = (struct flow_port_range){1024, 40000};
 	assert_int_equal(match1(&c, &m), 0);
 	m.sport = 40001;
 	assert_int_equal(match1(&c, &m), FLOW_RULE_DEFAULT);
@@ -181,11 +181,11 @@ static void src_port_range(void **state)
 
 static void nonfirst_fragment_skips_port_rules(void **state)
 {
-	struct cfg_rule c = any_rule(CFG_ACTION_DROP);
+	struct flow_rule_params c = any_rule(FLOW_ACTION_DROP);
 	struct flow_match_input m = pkt();
 
 	c.n_dst_ports = 1;
-	c.dst_ports[0] = (struct cfg_port_range){0, 1023};
+	c.dst_ports[0] = (struct flow_port_range){0, 1023};
 	m.sport = m.dport = 0;
 	assert_int_equal(match1(&c, &m), 0);
 	m.flags = FLOW_MATCH_F_FRAG_NONFIRST;
@@ -194,7 +194,7 @@ static void nonfirst_fragment_skips_port_rules(void **state)
 
 static void dscp_list(void **state)
 {
-	struct cfg_rule c = any_rule(CFG_ACTION_DROP);
+	struct flow_rule_params c = any_rule(FLOW_ACTION_DROP);
 	struct flow_match_input m = pkt();
 
 	c.n_dscp = 2;
@@ -215,7 +215,7 @@ static void dscp_list(void **state)
 
 static void ingress_port(void **state)
 {
-	struct cfg_rule c = any_rule(CFG_ACTION_DROP);
+	struct flow_rule_params c = any_rule(FLOW_ACTION_DROP);
 	struct flow_match_input m = pkt();
 
 	c.ingress_port = 1;
@@ -226,26 +226,26 @@ static void ingress_port(void **state)
 
 static void first_match_wins_and_default(void **state)
 {
-	struct cfg_rule c[3] = {any_rule(CFG_ACTION_DROP), any_rule(CFG_ACTION_FORWARD),
-	                        any_rule(CFG_ACTION_ACCELERATE)};
+	struct flow_rule_params c[3] = {any_rule(FLOW_ACTION_DROP), any_rule(FLOW_ACTION_FORWARD),
+	                                any_rule(FLOW_ACTION_ACCELERATE)};
 	struct flow_match_input m = pkt();
 	struct flow_rules *r;
 
 	c[0].protocol = 17;   /* udp: drop */
 	c[1].n_dst_ports = 1; /* tcp/104: forward */
-	c[1].dst_ports[0] = (struct cfg_port_range){104, 104};
-	c[1].mss_mode = CFG_MSS_FIXED;
-	c[1].mss = 1300;
+	c[1].dst_ports[0] = (struct flow_port_range){104, 104};
+	c[1].act.mss_mode = FLOW_MSS_FIXED;
+	c[1].act.mss = 1300;
 	c[2].protocol = 6; /* any tcp: accelerate, also matches port 104 */
-	c[2].lan_profile = 2;
-	r = flow_rules_create(c, 3, CFG_ACTION_DROP);
+	c[2].act.lan_profile = 2;
+	r = flow_rules_create(c, 3, FLOW_ACTION_DROP);
 	assert_non_null(r);
 	assert_int_equal(flow_rules_count(r), 3);
 	assert_int_equal(flow_rules_counter_slots(r), 4);
 
 	assert_int_equal(flow_rules_match(r, &m), 1);
-	assert_int_equal(flow_rules_action(r, 1)->action, CFG_ACTION_FORWARD);
-	assert_int_equal(flow_rules_action(r, 1)->mss_mode, CFG_MSS_FIXED);
+	assert_int_equal(flow_rules_action(r, 1)->action, FLOW_ACTION_FORWARD);
+	assert_int_equal(flow_rules_action(r, 1)->mss_mode, FLOW_MSS_FIXED);
 	assert_int_equal(flow_rules_action(r, 1)->mss, 1300);
 	m.dport = 22;
 	assert_int_equal(flow_rules_match(r, &m), 2);
@@ -254,7 +254,7 @@ static void first_match_wins_and_default(void **state)
 	assert_int_equal(flow_rules_match(r, &m), 0);
 	m.proto = 1;
 	assert_int_equal(flow_rules_match(r, &m), FLOW_RULE_DEFAULT);
-	assert_int_equal(flow_rules_action(r, FLOW_RULE_DEFAULT)->action, CFG_ACTION_DROP);
+	assert_int_equal(flow_rules_action(r, FLOW_RULE_DEFAULT)->action, FLOW_ACTION_DROP);
 	assert_int_equal(flow_rules_action(r, FLOW_RULE_DEFAULT)->lan_profile, -1);
 	assert_null(flow_rules_action(r, 3));
 	assert_null(flow_rules_action(r, -2));
@@ -264,44 +264,44 @@ static void first_match_wins_and_default(void **state)
 static void no_rules_default(void **state)
 {
 	struct flow_match_input m = pkt();
-	struct flow_rules *r = flow_rules_create(NULL, 0, CFG_ACTION_FORWARD);
+	struct flow_rules *r = flow_rules_create(NULL, 0, FLOW_ACTION_FORWARD);
 	assert_non_null(r);
 	assert_int_equal(flow_rules_match(r, &m), FLOW_RULE_DEFAULT);
-	assert_int_equal(flow_rules_action(r, FLOW_RULE_DEFAULT)->action, CFG_ACTION_FORWARD);
+	assert_int_equal(flow_rules_action(r, FLOW_RULE_DEFAULT)->action, FLOW_ACTION_FORWARD);
 	flow_rules_free(r);
 }
 
 static void invalid_rules_rejected(void **state)
 {
-	struct cfg_rule c;
+	struct flow_rule_params c;
 
-	c = any_rule(CFG_ACTION_DROP);
+	c = any_rule(FLOW_ACTION_DROP);
 	c.n_src = 1;
 	c.src[0].len = 33;
-	assert_null(flow_rules_create(&c, 1, CFG_ACTION_FORWARD));
+	assert_null(flow_rules_create(&c, 1, FLOW_ACTION_FORWARD));
 	assert_int_equal(rte_errno, EINVAL);
-	c = any_rule(CFG_ACTION_DROP);
+	c = any_rule(FLOW_ACTION_DROP);
 	c.n_dst_ports = 1;
-	c.dst_ports[0] = (struct cfg_port_range){10, 9};
-	assert_null(flow_rules_create(&c, 1, CFG_ACTION_FORWARD));
-	c = any_rule(CFG_ACTION_DROP);
+	c.dst_ports[0] = (struct flow_port_range){10, 9};
+	assert_null(flow_rules_create(&c, 1, FLOW_ACTION_FORWARD));
+	c = any_rule(FLOW_ACTION_DROP);
 	c.n_dscp = 1;
 	c.dscp[0] = 64;
-	assert_null(flow_rules_create(&c, 1, CFG_ACTION_FORWARD));
-	c = any_rule(CFG_ACTION_DROP);
-	c.n_src = CFG_MAX_PREFIXES + 1;
-	assert_null(flow_rules_create(&c, 1, CFG_ACTION_FORWARD));
-	c = any_rule(CFG_ACTION_DROP);
+	assert_null(flow_rules_create(&c, 1, FLOW_ACTION_FORWARD));
+	c = any_rule(FLOW_ACTION_DROP);
+	c.n_src = FLOW_RULE_PREFIXES_MAX + 1;
+	assert_null(flow_rules_create(&c, 1, FLOW_ACTION_FORWARD));
+	c = any_rule(FLOW_ACTION_DROP);
 	c.protocol = 256;
-	assert_null(flow_rules_create(&c, 1, CFG_ACTION_FORWARD));
-	assert_null(flow_rules_create(NULL, 1, CFG_ACTION_FORWARD));
-	assert_null(flow_rules_create(&c, CFG_MAX_RULES + 1, CFG_ACTION_FORWARD));
+	assert_null(flow_rules_create(&c, 1, FLOW_ACTION_FORWARD));
+	assert_null(flow_rules_create(NULL, 1, FLOW_ACTION_FORWARD));
+	assert_null(flow_rules_create(&c, FLOW_RULES_MAX + 1, FLOW_ACTION_FORWARD));
 }
 
 static void counters_sum_over_lcores(void **state)
 {
-	struct cfg_rule c[2] = {any_rule(CFG_ACTION_DROP), any_rule(CFG_ACTION_FORWARD)};
-	struct flow_rules *r = flow_rules_create(c, 2, CFG_ACTION_FORWARD);
+	struct flow_rule_params c[2] = {any_rule(FLOW_ACTION_DROP), any_rule(FLOW_ACTION_FORWARD)};
+	struct flow_rules *r = flow_rules_create(c, 2, FLOW_ACTION_FORWARD);
 	struct flow_rule_counters l0[3], l1[3], l2[3], sum[3];
 	const struct flow_rule_counters *per[4] = {l0, NULL, l1, l2};
 

@@ -123,17 +123,6 @@ static void index_delete(struct flow_table *t, uint32_t sig, uint32_t idx)
 	t->slots[i].sig = 0;
 }
 
-void flow_table_params_from_cfg(struct flow_table_params *p, const struct cfg_flows *cfg,
-                                const char *name, int socket_id)
-{
-	memset(p, 0, sizeof(*p));
-	p->name = name;
-	p->capacity = cfg->table_size;
-	p->tcp_idle_timeout_s = cfg->idle_timeout_s;
-	p->idle_timeout_s = cfg->udp_idle_timeout_s;
-	p->socket_id = socket_id;
-}
-
 struct flow_table *flow_table_create(const struct flow_table_params *p)
 {
 	char hname[RTE_MEMZONE_NAMESIZE];

@@ -22,15 +22,18 @@ static unsigned int table_seq;
 
 static struct flow_table *make_table(uint32_t capacity, flow_expire_cb cb, void *arg)
 {
-	struct flow_table_params p;
-	struct cfg_flows cfg = {
-	        .table_size = capacity, .idle_timeout_s = 300, .udp_idle_timeout_s = 60};
 	char name[24];
+	struct flow_table_params p = {
+	        .name = name,
+	        .capacity = capacity,
+	        .tcp_idle_timeout_s = 300,
+	        .idle_timeout_s = 60,
+	        .socket_id = SOCKET_ID_ANY,
+	        .on_expire = cb,
+	        .on_expire_arg = arg,
+	};
 
 	snprintf(name, sizeof(name), "t%u", table_seq++);
-	flow_table_params_from_cfg(&p, &cfg, name, SOCKET_ID_ANY);
-	p.on_expire = cb;
-	p.on_expire_arg = arg;
 	struct flow_table *t = flow_table_create(&p);
 	assert_non_null(t);
 	return t;
@@ -65,22 +68,22 @@ static struct flow_pkt_info rev(struct flow_pkt_info p, uint32_t bytes)
 /* rule 0: udp -> drop; rule 1: tcp/80 -> forward, mss 1300; default forward */
 static struct flow_rules *make_rules(void)
 {
-	struct cfg_rule c[2];
+	struct flow_rule_params c[2];
 	memset(c, 0, sizeof(c));
 	for (int i = 0; i < 2; i++) {
-		c[i].protocol = CFG_PROTO_ANY;
+		c[i].protocol = FLOW_PROTO_ANY;
 		c[i].ingress_port = -1;
-		c[i].lan_profile = c[i].wan_profile = -1;
+		c[i].act.lan_profile = c[i].act.wan_profile = -1;
 	}
 	c[0].protocol = UDP;
-	c[0].action = CFG_ACTION_DROP;
+	c[0].act.action = FLOW_ACTION_DROP;
 	c[1].protocol = TCP;
 	c[1].n_dst_ports = 1;
-	c[1].dst_ports[0] = (struct cfg_port_range){80, 80};
-	c[1].action = CFG_ACTION_FORWARD;
-	c[1].mss_mode = CFG_MSS_FIXED;
-	c[1].mss = 1300;
-	struct flow_rules *r = flow_rules_create(c, 2, CFG_ACTION_FORWARD);
+	c[1].dst_ports[0] = (struct flow_port_range){80, 80};
+	c[1].act.action = FLOW_ACTION_FORWARD;
+	c[1].act.mss_mode = FLOW_MSS_FIXED;
+	c[1].act.mss = 1300;
+	struct flow_rules *r = flow_rules_create(c, 2, FLOW_ACTION_FORWARD);
 	assert_non_null(r);
 	return r;
 }
@@ -90,7 +93,7 @@ static void add_lookup_remove(void **state)
 	struct flow_table *t = make_table(64, NULL, NULL);
 	struct flow_pkt_info p = pk(IP4(10, 0, 0, 1), 1000, IP4(10, 0, 0, 2), 80, TCP, 60);
 	struct flow_action act = {
-	        .action = CFG_ACTION_FORWARD, .lan_profile = -1, .wan_profile = -1};
+	        .action = FLOW_ACTION_FORWARD, .lan_profile = -1, .wan_profile = -1};
 	struct flow_key k;
 	int side = flow_key_make(&k, &p.m);
 
@@ -122,7 +125,7 @@ static void churn_matches_model(void **state)
 	enum { CAP = 64, KEYS = 200 };
 	struct flow_table *t = make_table(CAP, NULL, NULL);
 	struct flow_action act = {
-	        .action = CFG_ACTION_FORWARD, .lan_profile = -1, .wan_profile = -1};
+	        .action = FLOW_ACTION_FORWARD, .lan_profile = -1, .wan_profile = -1};
 	struct flow_key k[KEYS];
 	struct flow_entry *model[KEYS] = {NULL};
 	unsigned int present = 0;
@@ -234,7 +237,7 @@ static void bulk_burst_with_duplicates(void **state)
 		assert_ptr_equal(out[i].entry, out[i % FLOWS].entry);
 		assert_int_equal(out[i].created, i < FLOWS);
 		assert_int_equal(out[i].rule, 0);
-		assert_int_equal(out[i].act->action, CFG_ACTION_DROP);
+		assert_int_equal(out[i].act->action, FLOW_ACTION_DROP);
 	}
 	assert_int_equal(out[5].entry->packets[FLOW_DIR_ORIG], 3); /* 5, 45, 85 */
 	assert_int_equal(rc[flow_rule_slot(0)].flows, FLOWS);
@@ -254,7 +257,7 @@ static void default_rule_counts(void **state)
 	memset(rc, 0, sizeof(rc));
 	flow_classify_burst(t, r, &p, 1, 1, out, rc, NULL);
 	assert_int_equal(out[0].rule, FLOW_RULE_DEFAULT);
-	assert_int_equal(out[0].act->action, CFG_ACTION_FORWARD);
+	assert_int_equal(out[0].act->action, FLOW_ACTION_FORWARD);
 	assert_int_equal(rc[flow_rule_slot(FLOW_RULE_DEFAULT)].packets, 1);
 	assert_int_equal(rc[flow_rule_slot(FLOW_RULE_DEFAULT)].flows, 1);
 	flow_rules_free(r);
@@ -353,7 +356,7 @@ static void table_full_never_fails_packet(void **state)
 	for (int i = 0; i < CAP + 4; i++) {
 		assert_int_equal(out[i].rule, 1);
 		assert_non_null(out[i].act);
-		assert_int_equal(out[i].act->action, CFG_ACTION_FORWARD);
+		assert_int_equal(out[i].act->action, FLOW_ACTION_FORWARD);
 		if (i < CAP)
 			assert_non_null(out[i].entry);
 		else
@@ -406,8 +409,7 @@ static void flush_and_errors(void **state)
 	struct flow_rules *r = make_rules();
 	struct flow_pkt_info b[2] = {pk(1, 2, 3, 4, UDP, 1), pk(5, 6, 7, 8, TCP, 1)};
 	struct flow_result out[2];
-	struct flow_table_params p;
-	struct cfg_flows cfg = {.table_size = 64};
+	struct flow_table_params p = {.name = "dup", .capacity = 64, .socket_id = SOCKET_ID_ANY};
 
 	n_expired_cb = 0;
 	flow_classify_burst(t, r, b, 2, 0, out, NULL, NULL);
@@ -415,7 +417,6 @@ static void flush_and_errors(void **state)
 	assert_int_equal(flow_table_count(t), 0);
 	assert_int_equal(n_expired_cb, 2);
 
-	flow_table_params_from_cfg(&p, &cfg, "dup", SOCKET_ID_ANY);
 	struct flow_table *a = flow_table_create(&p);
 	assert_non_null(a);
 	assert_null(flow_table_create(&p));

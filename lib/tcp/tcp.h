@@ -20,11 +20,15 @@
 #include <rte_mbuf.h>
 
 #include "stats.h"
+#include "tcp_defaults.h"
 
 struct tcp_engine;
 struct tcp_conn;
 
-/* F5-style TCP profile; fields mirror struct cfg_tcp_profile (the lead converts). */
+/*
+ * F5-style TCP profile. app/pepgw/params.c fills it from the configuration's tcp_profiles; the
+ * defaults are tcp_defaults.h's, shared with the configuration loader.
+ */
 struct tcp_profile {
 	char congestion_control[16]; /* "reno"/"newreno" (tcp_cc_find) */
 	uint32_t send_buffer;        /* bytes queued for sending before tcp_conn_send refuses */
@@ -41,11 +45,11 @@ struct tcp_profile {
 	uint32_t fin_wait_timeout_s;
 	uint32_t time_wait_ms;
 	uint16_t syn_retries;
-	uint32_t max_connections;
-	uint16_t mss; /* our MSS to announce; 0 = from the MTU the engine was given */
+	uint32_t max_connections; /* 0 = only the engine's pool limits them */
+	uint16_t mss;             /* our MSS to announce; 0 = from the MTU the engine was given */
 };
 
-/* Defaults fit for a LAN leg (profile ready to use). */
+/* Defaults fit for a LAN leg (profile ready to use): the values of tcp_defaults.h. */
 void tcp_profile_defaults(struct tcp_profile *p);
 
 enum tcp_state {

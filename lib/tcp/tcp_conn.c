@@ -58,24 +58,27 @@ uint32_t tcp_engine_conns_in_use(const struct tcp_engine *e)
 void tcp_profile_defaults(struct tcp_profile *p)
 {
 	memset(p, 0, sizeof(*p));
-	snprintf(p->congestion_control, sizeof(p->congestion_control), "newreno");
-	p->send_buffer = 256 * 1024;
-	p->receive_window = 256 * 1024;
-	p->proxy_buffer_high = 192 * 1024;
-	p->proxy_buffer_low = 128 * 1024;
-	p->sack = p->window_scale = p->timestamps = true;
-	p->initial_window = 10;
-	p->min_rto_ms = 200;
-	p->max_rto_ms = 60000;
-	p->initial_rto_ms = 1000;
-	p->delayed_ack_ms = 40;
-	p->ack_every_segments = 2;
-	p->keepalive_s = 0;
-	p->idle_timeout_s = 300;
-	p->fin_wait_timeout_s = 60;
-	p->time_wait_ms = 2000;
-	p->syn_retries = 5;
-	p->max_connections = 0;
+	snprintf(p->congestion_control, sizeof(p->congestion_control), "%s",
+	         TCP_DEFAULT_CONGESTION_CONTROL);
+	p->send_buffer = TCP_DEFAULT_SEND_BUFFER;
+	p->receive_window = TCP_DEFAULT_RECEIVE_WINDOW;
+	p->proxy_buffer_high = TCP_DEFAULT_PROXY_BUFFER_HIGH;
+	p->proxy_buffer_low = TCP_DEFAULT_PROXY_BUFFER_LOW;
+	p->sack = TCP_DEFAULT_SACK;
+	p->window_scale = TCP_DEFAULT_WINDOW_SCALE;
+	p->timestamps = TCP_DEFAULT_TIMESTAMPS;
+	p->initial_window = TCP_DEFAULT_INITIAL_WINDOW;
+	p->min_rto_ms = TCP_DEFAULT_MIN_RTO_MS;
+	p->max_rto_ms = TCP_DEFAULT_MAX_RTO_MS;
+	p->initial_rto_ms = TCP_DEFAULT_INITIAL_RTO_MS;
+	p->delayed_ack_ms = TCP_DEFAULT_DELAYED_ACK_MS;
+	p->ack_every_segments = TCP_DEFAULT_ACK_EVERY_SEGMENTS;
+	p->keepalive_s = TCP_DEFAULT_KEEPALIVE_S;
+	p->idle_timeout_s = TCP_DEFAULT_IDLE_TIMEOUT_S;
+	p->fin_wait_timeout_s = TCP_DEFAULT_FIN_WAIT_TIMEOUT_S;
+	p->time_wait_ms = TCP_DEFAULT_TIME_WAIT_MS;
+	p->syn_retries = TCP_DEFAULT_SYN_RETRIES;
+	p->max_connections = TCP_DEFAULT_MAX_CONNECTIONS;
 }
 
 /* ---- RFC 6528 ISN: M + F(4-tuple, secret), F = SipHash-2-4, M a 4 us clock ---- */

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Configuration to library params (params.c): the configuration path and the libraries agree —
+ * a TCP profile written as {} is exactly lib/tcp's default profile, every enum value maps to
+ * its library value, and what this build cannot carry is refused with the configuration's
+ * path. Runs from the source root (the shipped example is read from config/).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <rte_log.h>
+
+#include "params.h"
+
+#define PORTS                                                                                      \
+	"\"ports\": [{\"name\": \"lan0\", \"device\": \"net_null0\", \"role\": \"lan\", "          \
+	"\"ipv4\": \"10.0.0.1/24\"}]"
+
+static struct pepgw_config *load(const char *text)
+{
+	struct cfg_errors *errs = cfg_errors_create();
+	struct pepgw_config *cfg = pepgw_config_load_buffer("t.json", text, strlen(text), errs);
+	if (cfg == NULL)
+		cfg_errors_print(errs, stderr);
+	assert_non_null(cfg);
+	cfg_errors_free(errs);
+	return cfg;
+}
+
+static struct pepgw_config *load_file(const char *path)
+{
+	struct cfg_errors *errs = cfg_errors_create();
+	struct pepgw_config *cfg = pepgw_config_load(path, errs);
+	if (cfg == NULL)
+		cfg_errors_print(errs, stderr);
+	assert_non_null(cfg);
+	cfg_errors_free(errs);
+	return cfg;
+}
+
+static void empty_tcp_profile_is_lib_tcp_default(void **state)
+{
+	struct pepgw_config *cfg = load("{" PORTS ", \"tcp_profiles\": {\"p\": {}}}");
+	struct tcp_profile from_cfg, lib;
+	char err[256] = "";
+
+	memset(&from_cfg, 0xa5, sizeof(from_cfg));
+	assert_int_equal(gw_params_tcp_profile(&cfg->tcp_profiles[0], &from_cfg, err, sizeof(err)),
+	                 0);
+	tcp_profile_defaults(&lib);
+	assert_string_equal(from_cfg.congestion_control, lib.congestion_control);
+	assert_int_equal(from_cfg.time_wait_ms, lib.time_wait_ms);
+	assert_int_equal(from_cfg.max_connections, lib.max_connections);
+	assert_int_equal(from_cfg.proxy_buffer_high, lib.proxy_buffer_high);
+	/* every field, padding included (both start from tcp_profile_defaults' memset) */
+	assert_memory_equal(&from_cfg, &lib, sizeof(lib));
+	pepgw_config_free(cfg);
+}
+
+/* Every key set away from its default arrives in lib/tcp's profile: none is forgotten. */
+static void tcp_profile_copies_every_key(void **state)
+{
+	struct cfg_tcp_profile c;
+	struct tcp_profile t;
+	char err[256] = "";
+
+	pepgw_config_tcp_profile_defaults(&c);
+	c.send_buffer += 1;
+	c.receive_window += 2;
+	c.proxy_buffer_high += 3;
+	c.proxy_buffer_low += 4;
+	c.sack = !c.sack;
+	c.window_scale = !c.window_scale;
+	c.timestamps = !c.timestamps;
+	c.initial_window += 5;
+	c.min_rto_ms += 6;
+	c.max_rto_ms += 7;
+	c.initial_rto_ms += 8;
+	c.delayed_ack_ms += 9;
+	c.ack_every_segments += 10;
+	c.keepalive_s += 11;
+	c.idle_timeout_s += 12;
+	c.fin_wait_timeout_s += 13;
+	c.time_wait_ms += 14;
+	c.syn_retries += 15;
+	c.max_connections += 16;
+	assert_int_equal(gw_params_tcp_profile(&c, &t, err, sizeof(err)), 0);
+	assert_string_equal(t.congestion_control, "reno");
+	assert_int_equal(t.send_buffer, c.send_buffer);
+	assert_int_equal(t.receive_window, c.receive_window);
+	assert_int_equal(t.proxy_buffer_high, c.proxy_buffer_high);
+	assert_int_equal(t.proxy_buffer_low, c.proxy_buffer_low);
+	assert_int_equal(t.sack, c.sack);
+	assert_int_equal(t.window_scale, c.window_scale);
+	assert_int_equal(t.timestamps, c.timestamps);
+	assert_int_equal(t.initial_window, c.initial_window);
+	assert_int_equal(t.min_rto_ms, c.min_rto_ms);
+	assert_int_equal(t.max_rto_ms, c.max_rto_ms);
+	assert_int_equal(t.initial_rto_ms, c.initial_rto_ms);
+	assert_int_equal(t.delayed_ack_ms, c.delayed_ack_ms);
+	assert_int_equal(t.ack_every_segments, c.ack_every_segments);
+	assert_int_equal(t.keepalive_s, c.keepalive_s);
+	assert_int_equal(t.idle_timeout_s, c.idle_timeout_s);
+	assert_int_equal(t.fin_wait_timeout_s, c.fin_wait_timeout_s);
+	assert_int_equal(t.time_wait_ms, c.time_wait_ms);
+	assert_int_equal(t.syn_retries, c.syn_retries);
+	assert_int_equal(t.max_connections, c.max_connections);
+	assert_int_equal(t.mss, 0); /* from the engine's MTU */
+}
+
+static void congestion_control_not_in_lib_tcp_is_refused(void **state)
+{
+	struct cfg_tcp_profile c;
+	struct tcp_profile t;
+	char err[256] = "";
+
+	pepgw_config_tcp_profile_defaults(&c);
+	snprintf(c.name, sizeof(c.name), "sat");
+	c.congestion_control = CFG_CC_VEGAS;
+	assert_int_equal(gw_params_tcp_profile(&c, &t, err, sizeof(err)), -ENOTSUP);
+	assert_string_equal(err, "tcp_profiles.sat.congestion_control: \"vegas\" is not in this "
+	                         "build (available: reno)");
+}
+
+static void rules_map_every_value(void **state)
+{
+	struct pepgw_config *cfg = load_file("config/pepgw-full.json");
+	struct flow_rule_params *r = calloc(FLOW_RULES_MAX, sizeof(*r));
+	enum flow_action_type def = FLOW_ACTION_DROP;
+	char err[256] = "";
+
+	assert_non_null(r);
+	assert_int_equal(gw_params_flow_rules(cfg, r, FLOW_RULES_MAX, &def, err, sizeof(err)), 4);
+	assert_int_equal(def, FLOW_ACTION_FORWARD);
+	assert_int_equal(r[0].act.action, FLOW_ACTION_DROP);
+	/* dicom: accelerate with an immediate handshake and both profiles */
+	assert_string_equal(r[1].name, "dicom");
+	assert_int_equal(r[1].act.action, FLOW_ACTION_ACCELERATE);
+	assert_int_equal(r[1].act.handshake, FLOW_HANDSHAKE_IMMEDIATE);
+	assert_int_equal(r[1].act.lan_profile, cfg->rules[1].lan_profile);
+	assert_int_equal(r[1].act.wan_profile, cfg->rules[1].wan_profile);
+	assert_int_equal(r[1].act.mss_mode, FLOW_MSS_AUTO);
+	assert_int_equal(r[1].act.fragment, FRAG_POLICY_RESPECT_DF);
+	assert_int_equal(r[1].protocol, 6);
+	assert_int_equal(r[1].n_dst, 2);
+	assert_int_equal(r[1].dst[1].addr, 0xc6336407);
+	assert_int_equal(r[1].dst[1].len, 32);
+	assert_int_equal(r[1].n_dst_ports, 2);
+	assert_int_equal(r[1].dst_ports[1].lo, 11112);
+	assert_int_equal(r[1].src_ports[0].hi, 65535);
+	assert_int_equal(r[1].n_dscp, 3);
+	assert_int_equal(r[1].dscp[2], 46);
+	assert_int_equal(r[1].ingress_port, 0);
+	assert_int_equal(r[2].act.mss_mode, FLOW_MSS_OFF);
+	assert_int_equal(r[2].act.fragment, FRAG_POLICY_ALWAYS);
+	assert_int_equal(r[3].act.mss_mode, FLOW_MSS_FIXED);
+	assert_int_equal(r[3].act.mss, 1360);
+	assert_int_equal(r[3].act.handshake, FLOW_HANDSHAKE_DEFERRED);
+	assert_int_equal(r[3].act.lan_profile, -1);
+	free(r);
+	pepgw_config_free(cfg);
+}
+
+static void rules_this_build_cannot_carry_are_refused(void **state)
+{
+	struct pepgw_config *cfg = calloc(1, sizeof(*cfg));
+	struct flow_rule_params r[2];
+	enum flow_action_type def;
+	char err[256] = "";
+
+	assert_non_null(cfg);
+	cfg->n_rules = 2;
+	cfg->rules[0].action = CFG_ACTION_DROP;
+	cfg->rules[0].protocol = CFG_PROTO_ANY;
+	cfg->rules[0].ingress_port = -1;
+	cfg->rules[1] = cfg->rules[0];
+	cfg->rules[1].action = CFG_ACTION_TUNNEL;
+	assert_int_equal(gw_params_flow_rules(cfg, r, 2, &def, err, sizeof(err)), -ENOTSUP);
+	assert_string_equal(err, "rules[1].action: not in this build");
+	assert_int_equal(r[0].protocol, FLOW_PROTO_ANY);
+	assert_int_equal(r[0].ingress_port, FLOW_INGRESS_ANY);
+	cfg->n_rules = 1;
+	cfg->default_action = CFG_ACTION_TUNNEL;
+	assert_int_equal(gw_params_flow_rules(cfg, r, 2, &def, err, sizeof(err)), -ENOTSUP);
+	assert_string_equal(err, "default_action: \"tunnel\" is not in this build");
+	cfg->default_action = CFG_ACTION_FORWARD;
+	assert_int_equal(gw_params_flow_rules(cfg, r, 0, &def, err, sizeof(err)), -EINVAL);
+	free(cfg);
+}
+
+static void tables_and_ports(void **state)
+{
+	struct pepgw_config *cfg = load_file("config/pepgw-full.json");
+	struct flow_table_params fp;
+	struct net_arp_params ap;
+	struct port_params pp;
+
+	gw_params_flow_table(&cfg->flows, "flows3", 1, &fp);
+	assert_string_equal(fp.name, "flows3");
+	assert_int_equal(fp.capacity, cfg->flows.table_size);
+	assert_int_equal(fp.tcp_idle_timeout_s, cfg->flows.idle_timeout_s);
+	assert_int_equal(fp.idle_timeout_s, cfg->flows.udp_idle_timeout_s);
+	assert_int_equal(fp.socket_id, 1);
+	assert_null(fp.on_expire);
+	gw_params_arp(&cfg->arp, 0, &ap);
+	assert_int_equal(ap.lifetime_us, 300u * 1000000u);
+	assert_int_equal(ap.retry_us, 1000u * 1000u);
+	assert_int_equal(ap.queue_len, 8);
+	assert_true(ap.size > cfg->arp.n_statics);
+	gw_params_port(&cfg->ports[1], 3, NULL, &pp);
+	assert_string_equal(pp.name, "wan0");
+	assert_string_equal(pp.devargs, "net_af_packet1,iface=gw-wan");
+	assert_int_equal(pp.mtu, 1400);
+	assert_int_equal(pp.n_rxq, 3); /* rx_queues 0: one per worker */
+	assert_int_equal(pp.n_txq, 3);
+	assert_int_equal(pp.rx_desc, 512);
+	gw_params_port(&cfg->ports[0], 3, NULL, &pp);
+	assert_int_equal(pp.n_rxq, 1);
+	pepgw_config_free(cfg);
+}
+
+static void log_levels_default_first_then_file_order(void **state)
+{
+	struct pepgw_config *cfg = load("{" PORTS ", \"logging\": {\"pepgw.*\": \"warning\", "
+	                                "\"default\": \"emergency\", \"pepgw.tcp\": \"debug\", "
+	                                "\"lib.eal\": \"critical\"}}");
+	struct gw_log_level lv[CFG_MAX_LOG_LEVELS + 1];
+
+	assert_int_equal(gw_params_log_levels(&cfg->logging, lv, CFG_MAX_LOG_LEVELS + 1), 4);
+	assert_string_equal(lv[0].pattern, "*");
+	assert_int_equal(lv[0].level, RTE_LOG_EMERG);
+	assert_string_equal(lv[1].pattern, "pepgw.*");
+	assert_int_equal(lv[1].level, RTE_LOG_WARNING);
+	assert_string_equal(lv[2].pattern, "pepgw.tcp");
+	assert_int_equal(lv[2].level, RTE_LOG_DEBUG);
+	assert_string_equal(lv[3].pattern, "lib.eal");
+	assert_int_equal(lv[3].level, RTE_LOG_CRIT);
+	assert_int_equal(gw_params_log_levels(&cfg->logging, lv, 2), 2);
+	pepgw_config_free(cfg);
+
+	/* every level word to its rte_log level */
+	static const uint32_t want[] = {RTE_LOG_EMERG, RTE_LOG_ALERT,   RTE_LOG_CRIT,
+	                                RTE_LOG_ERR,   RTE_LOG_WARNING, RTE_LOG_NOTICE,
+	                                RTE_LOG_INFO,  RTE_LOG_DEBUG};
+	struct cfg_logging lg = {.n_patterns = 1};
+	snprintf(lg.patterns[0].pattern, sizeof(lg.patterns[0].pattern), "x");
+	for (int l = CFG_LOG_EMERGENCY; l <= CFG_LOG_DEBUG; l++) {
+		lg.patterns[0].level = (enum cfg_log_level)l;
+		assert_int_equal(gw_params_log_levels(&lg, lv, 1), 1);
+		assert_int_equal(lv[0].level, want[l]);
+	}
+	lg.n_patterns = 0;
+	assert_int_equal(gw_params_log_levels(&lg, lv, 1), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(empty_tcp_profile_is_lib_tcp_default),
+	        cmocka_unit_test(tcp_profile_copies_every_key),
+	        cmocka_unit_test(congestion_control_not_in_lib_tcp_is_refused),
+	        cmocka_unit_test(rules_map_every_value),
+	        cmocka_unit_test(rules_this_build_cannot_carry_are_refused),
+	        cmocka_unit_test(tables_and_ports),
+	        cmocka_unit_test(log_levels_default_first_then_file_order),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

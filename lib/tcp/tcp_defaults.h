@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef PEPGW_TCP_DEFAULTS_H
+#define PEPGW_TCP_DEFAULTS_H
+
+/*
+ * The one set of TCP profile defaults: tcp_profile_defaults() fills a struct tcp_profile with
+ * these, and the configuration loader (lib/config, which has no DPDK) gives an absent
+ * tcp_profiles key the same value, so a profile written as {} is exactly the library's default
+ * profile. doc/configuration.md lists them. Plain constants, no DPDK, nothing else.
+ */
+
+#include <stdbool.h>
+
+#define TCP_DEFAULT_CONGESTION_CONTROL "reno"
+#define TCP_DEFAULT_SEND_BUFFER        262144u
+#define TCP_DEFAULT_RECEIVE_WINDOW     262144u
+/* The relay's hysteresis: the receiving leg's window closes at high and reopens below low. */
+#define TCP_DEFAULT_PROXY_BUFFER_HIGH  131072u
+#define TCP_DEFAULT_PROXY_BUFFER_LOW   98304u
+#define TCP_DEFAULT_SACK               true
+#define TCP_DEFAULT_WINDOW_SCALE       true
+#define TCP_DEFAULT_TIMESTAMPS         true
+#define TCP_DEFAULT_INITIAL_WINDOW     10u    /* segments, RFC 6928 */
+#define TCP_DEFAULT_MIN_RTO_MS         200u   /* Linux's floor; RFC 6298 2.4 says 1 s */
+#define TCP_DEFAULT_MAX_RTO_MS         60000u /* RFC 6298 2.5: at least 60 s */
+#define TCP_DEFAULT_INITIAL_RTO_MS     1000u  /* RFC 6298 2.1 */
+#define TCP_DEFAULT_DELAYED_ACK_MS     40u    /* RFC 1122 4.2.3.2: below 500 ms */
+#define TCP_DEFAULT_ACK_EVERY_SEGMENTS 2u     /* RFC 5681 4.2: at least every second segment */
+#define TCP_DEFAULT_KEEPALIVE_S        0u     /* off */
+#define TCP_DEFAULT_IDLE_TIMEOUT_S     300u
+#define TCP_DEFAULT_FIN_WAIT_TIMEOUT_S 60u
+#define TCP_DEFAULT_TIME_WAIT_MS       4000u
+#define TCP_DEFAULT_SYN_RETRIES        5u
+#define TCP_DEFAULT_MAX_CONNECTIONS    65536u
+
+#endif
