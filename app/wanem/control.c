@@ -24,6 +24,7 @@
 #include <rte_cycles.h>
 #include <rte_lcore.h>
 
+#include "params.h"
 #include "wanem_app.h"
 
 #define CTL_LINE_MAX  1024
@@ -96,7 +97,9 @@ static int parse_dir(const char *s, unsigned int *mask)
 
 static void show_dir(struct wanem_app *app, unsigned int i, int d, char *out, size_t outlen)
 {
-	const struct wanem_params *p = &app->ctl_params[i][d];
+	struct wanem_params params, *p = &params;
+
+	wanem_app_params(&app->ctl_dirs[i][d], p, NULL); /* every set was converted once */
 
 	outf(out, outlen,
 	     "%s %s rate_mbps=%.6g burst_bytes=%u queue_bytes=%u delay_ms=%.3f jitter_ms=%.3f "
@@ -183,6 +186,7 @@ void wanem_ctl_execute(struct wanem_app *app, char *line, char *out, size_t outl
 	} else if (strcmp(w[0], "set") == 0 || strcmp(w[0], "down") == 0 ||
 	           strcmp(w[0], "up") == 0) {
 		bool set = w[0][0] == 's';
+		struct wanem_cfg_dir nd[WANEM_NB_DIRS];
 		struct wanem_params np[WANEM_NB_DIRS];
 		int rc;
 
@@ -194,20 +198,24 @@ void wanem_ctl_execute(struct wanem_app *app, char *line, char *out, size_t outl
 			return;
 		}
 		for (int d = 0; d < WANEM_NB_DIRS; d++) {
-			np[d] = app->ctl_params[link][d];
-			if (!(mask & (1u << d)))
-				continue;
-			if (!set) {
-				np[d].down = w[0][0] == 'd';
+			const char *why;
+			nd[d] = app->ctl_dirs[link][d];
+			if (!(mask & (1u << d))) {
+				wanem_app_params(&nd[d], &np[d], NULL);
 				continue;
 			}
-			for (unsigned int k = 3; k + 1 < nw; k += 2) {
-				const char *why;
-				if (wanem_config_set_key(&np[d], w[k], w[k + 1], &why) < 0) {
+			if (!set)
+				nd[d].down = w[0][0] == 'd';
+			for (unsigned int k = 3; set && k + 1 < nw; k += 2) {
+				if (wanem_config_set_key(&nd[d], w[k], w[k + 1], &why) < 0) {
 					outf(out, outlen, "error: %s %s: %s\n", w[k], w[k + 1],
 					     why);
 					return;
 				}
+			}
+			if (wanem_app_params(&nd[d], &np[d], &why) < 0) {
+				outf(out, outlen, "error: %s: %s\n", wanem_dir_name(d), why);
+				return;
 			}
 		}
 		if (wait_free(app) < 0) {
@@ -223,7 +231,7 @@ void wanem_ctl_execute(struct wanem_app *app, char *line, char *out, size_t outl
 			outf(out, outlen, "error: not applied: %s\n", strerror(-rc));
 			return;
 		}
-		memcpy(app->ctl_params[link], np, sizeof(np));
+		memcpy(app->ctl_dirs[link], nd, sizeof(nd));
 		outf(out, outlen, "ok\n");
 	} else {
 		outf(out, outlen, "error: unknown command \"%s\" (try help)\n", w[0]);

@@ -22,6 +22,7 @@
 #include <rte_mbuf.h>
 
 #include "net.h"
+#include "params.h"
 #include "wanem_app.h"
 
 #define EXIT_CONFIG 2
@@ -134,6 +135,19 @@ static struct wanem_config *load_config(const char *path)
 	if (cfg == NULL)
 		cfg_errors_print(errs, stderr);
 	cfg_errors_free(errs);
+	/* What the engines will be given: --check and a start refuse the same files. */
+	for (unsigned int i = 0; cfg != NULL && i < cfg->n_links; i++) {
+		for (int d = 0; d < WANEM_NB_DIRS; d++) {
+			struct wanem_params p;
+			const char *why;
+			if (wanem_app_params(&cfg->links[i].dir[d], &p, &why) < 0) {
+				fprintf(stderr, "%s: links[%u].%s: %s\n", path, i,
+				        wanem_dir_name(d), why);
+				wanem_config_free(cfg);
+				return NULL;
+			}
+		}
+	}
 	return cfg;
 }
 
@@ -168,7 +182,7 @@ static unsigned int pool_size(const struct wanem_config *cfg)
 	uint64_t n = 0;
 	for (unsigned int i = 0; i < cfg->n_links; i++)
 		for (int d = 0; d < WANEM_NB_DIRS; d++)
-			n += cfg->links[i].dir[d].params.max_packets;
+			n += cfg->links[i].dir[d].max_packets;
 	/* Two ports per link, default descriptor rings (drivers/port), two per-lcore caches. */
 	n += (uint64_t)cfg->n_links * 2 * (2 * 1024) + 2 * MBUF_CACHE + MAX_BURST;
 	return (unsigned int)RTE_MAX(n, (uint64_t)cfg->mbufs);
@@ -183,15 +197,9 @@ static int open_links(struct wanem_app *app)
 		struct wanem_app_link *l = &app->links[i];
 
 		for (int e = 0; e < 2; e++) {
-			struct port_params pp = {
-			        .name = pname,
-			        .devargs = cl->dev[e],
-			        .n_rxq = 1,
-			        .n_txq = 1,
-			        .pool = app->pool,
-			        .promiscuous = true, /* a bridge forwards frames for any MAC */
-			};
+			struct port_params pp;
 			snprintf(pname, sizeof(pname), "%.24s.%c", cl->name, e == 0 ? 'a' : 'b');
+			wanem_app_port_params(cl, e, pname, app->pool, &pp);
 			if (port_open(&pp, &l->port[e], err, sizeof(err)) < 0) {
 				fprintf(stderr, "wanem: %s\n", err);
 				return -ENODEV;
@@ -208,8 +216,10 @@ static int open_links(struct wanem_app *app)
 		}
 		for (int d = 0; d < WANEM_NB_DIRS; d++) {
 			char name[64];
+			struct wanem_params p;
 			snprintf(name, sizeof(name), "%s.%s", cl->name, wanem_dir_name(d));
-			l->dir[d].w = wanem_create(name, &cl->dir[d].params);
+			wanem_app_params(&cl->dir[d], &p, NULL); /* checked by load_config */
+			l->dir[d].w = wanem_create(name, &p);
 			if (l->dir[d].w == NULL) {
 				fprintf(stderr, "wanem: %s: %s\n", name, rte_strerror(rte_errno));
 				return -rte_errno;
@@ -217,7 +227,7 @@ static int open_links(struct wanem_app *app)
 			l->dir[d].icmp_source = cl->dir[d].icmp_source;
 			net_ratelimit_init(&l->dir[d].icmp_rl, WANEM_APP_ICMP_RATE,
 			                   WANEM_APP_ICMP_BURST, now_us());
-			app->ctl_params[i][d] = cl->dir[d].params;
+			app->ctl_dirs[i][d] = cl->dir[d];
 		}
 	}
 	return 0;
@@ -503,8 +513,11 @@ int main(int argc, char **argv)
 		printf("  %s: a=%s (port %u) b=%s (port %u)\n", app->cfg->links[i].name,
 		       app->cfg->links[i].dev[0], app->links[i].port[0].port_id,
 		       app->cfg->links[i].dev[1], app->links[i].port[1].port_id);
-		for (int d = 0; d < WANEM_NB_DIRS; d++)
-			print_params(app->cfg->links[i].name, d, &app->cfg->links[i].dir[d].params);
+		for (int d = 0; d < WANEM_NB_DIRS; d++) {
+			struct wanem_params p;
+			wanem_app_params(&app->cfg->links[i].dir[d], &p, NULL);
+			print_params(app->cfg->links[i].name, d, &p);
+		}
 	}
 	printf("wanem: ready\n");
 	fflush(stdout);

@@ -73,8 +73,8 @@ struct wanem_app {
 	struct wanem_app_link links[WANEM_CFG_MAX_LINKS];
 	uint32_t quit; /* atomics: set by the signal handler */
 	struct wanem_ctl_mailbox mb;
-	/* control thread only */
-	struct wanem_params ctl_params[WANEM_CFG_MAX_LINKS][WANEM_NB_DIRS];
+	/* control thread only: each direction as the control channel last set it (file units) */
+	struct wanem_cfg_dir ctl_dirs[WANEM_CFG_MAX_LINKS][WANEM_NB_DIRS];
 	char ctl_path[108];
 	int ctl_fd;
 };

@@ -42,7 +42,7 @@ void wanem_params_init(struct wanem_params *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->reorder_delay_us = WANEM_DEFAULT_REORDER_DELAY_US;
-	p->loss_bad = 1.0;
+	p->loss_bad = WANEM_DEFAULT_LOSS_BAD;
 	p->max_packets = WANEM_DEFAULT_MAX_PACKETS;
 }
 

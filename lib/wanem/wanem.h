@@ -41,6 +41,7 @@
 /* Defaults used by the config layer and by wanem_params_init(). */
 #define WANEM_DEFAULT_MAX_PACKETS      16384
 #define WANEM_DEFAULT_REORDER_DELAY_US 10000
+#define WANEM_DEFAULT_LOSS_BAD         1.0 /* Gilbert's model: the bad state loses every packet */
 #define WANEM_MAX_PACKETS_LIMIT        (1u << 22)
 /* A rate-limited FIFO smaller than one maximum Ethernet frame would drop every full frame. */
 #define WANEM_MIN_QUEUE_BYTES          1518

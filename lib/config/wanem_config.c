@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * wanem's JSON vocabulary (see wanem_config.h): the file's keys into struct wanem_config, in
+ * the file's units, and the control channel's `set KEY VALUE` on the same keys. Absent keys
+ * take the engine's defaults from wanem.h; app/wanem/params.c makes engine params of it.
+ */
 #include "wanem_config.h"
 
 #include <errno.h>
@@ -6,13 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define US_PER_MS     1000.0
-#define BPS_PER_MBPS  1e6
-#define MAX_RATE_MBPS 1e6 /* 1 Tbit/s, WANEM_MAX_RATE_BPS */
-#define MAX_DELAY_MS  10000.0
-#define MIN(a, b)     ((a) < (b) ? (a) : (b))
-#define MAX(a, b)     ((a) > (b) ? (a) : (b))
+#include "wanem.h"
 
+#define US_PER_MS 1000.0
+
+/* In enum order: the index returned by cfg_node_enum is the enum value. */
 static const char *const jitter_dists[] = {"uniform", "normal", NULL};
 static const char *const mtu_actions[] = {"drop", "icmp", NULL};
 static const char *const loss_models[] = {"random", "gilbert_elliott", NULL};
@@ -20,6 +23,44 @@ static const char *const loss_models[] = {"random", "gilbert_elliott", NULL};
 const char *wanem_dir_name(enum wanem_dir d)
 {
 	return d == WANEM_A2B ? "a2b" : d == WANEM_B2A ? "b2a" : NULL;
+}
+
+const char *wanem_cfg_jitter_dist_name(enum wanem_cfg_jitter_dist j)
+{
+	return (unsigned int)j <= WANEM_CFG_JITTER_NORMAL ? jitter_dists[j] : "?";
+}
+
+const char *wanem_cfg_loss_model_name(enum wanem_cfg_loss_model l)
+{
+	return (unsigned int)l <= WANEM_CFG_LOSS_GILBERT_ELLIOTT ? loss_models[l] : "?";
+}
+
+const char *wanem_cfg_mtu_action_name(enum wanem_cfg_mtu_action a)
+{
+	return (unsigned int)a <= WANEM_CFG_MTU_ICMP ? mtu_actions[a] : "?";
+}
+
+/* A direction before any key: the engine's defaults, in the file's units. */
+static void dir_defaults(struct wanem_cfg_dir *d, uint64_t seed)
+{
+	memset(d, 0, sizeof(*d));
+	d->jitter_distribution = WANEM_CFG_JITTER_UNIFORM;
+	/* Unlike the engine's default: a link reorders only when asked to ("reorder"). */
+	d->jitter_keeps_order = true;
+	d->loss_model = WANEM_CFG_LOSS_RANDOM;
+	d->loss_bad = WANEM_DEFAULT_LOSS_BAD;
+	d->reorder_delay_ms = WANEM_DEFAULT_REORDER_DELAY_US / US_PER_MS;
+	d->mtu_action = WANEM_CFG_MTU_DROP;
+	d->max_packets = WANEM_DEFAULT_MAX_PACKETS;
+	d->seed = seed;
+}
+
+const char *wanem_cfg_dir_check(const struct wanem_cfg_dir *d)
+{
+	if (!(d->jitter_ms <= d->delay_ms))
+		return "jitter_ms larger than delay_ms (allowed: jitter_ms <= delay_ms, a packet "
+		       "cannot leave before it arrived)";
+	return NULL;
 }
 
 /* A JSON number (integer or real) in [min, max]. Absent: *out untouched, true. */
@@ -46,16 +87,8 @@ static bool get_number(const struct cfg_node *obj, const char *key, double min, 
 	return true;
 }
 
-static uint32_t ms_to_us(double ms)
-{
-	return (uint32_t)llround(ms * US_PER_MS);
-}
-
-/*
- * Apply the keys present in the impairment object n onto d. *queue_set records whether
- * queue_bytes was given (else a default follows the rate).
- */
-static void parse_impairment(const struct cfg_node *n, struct wanem_cfg_dir *d, bool *queue_set)
+/* Apply the keys present in the impairment object n onto d. */
+static void parse_impairment(const struct cfg_node *n, struct wanem_cfg_dir *d)
 {
 	static const char *const keys[] = {"rate_mbps",
 	                                   "burst_bytes",
@@ -76,52 +109,40 @@ static void parse_impairment(const struct cfg_node *n, struct wanem_cfg_dir *d, 
 	                                   "seed",
 	                                   NULL};
 	static const char *const ge_keys[] = {"p", "r", "loss_bad", "loss_good", NULL};
-	struct wanem_params *p = &d->params;
 	struct cfg_node m;
-	double x;
 	int e;
 
 	if (!cfg_node_object(n, keys))
 		return;
-	x = -1;
-	if (get_number(n, "rate_mbps", 0, MAX_RATE_MBPS, &x) && x >= 0)
-		p->rate_bps = (uint64_t)llround(x * BPS_PER_MBPS);
-	cfg_get_u32(n, "burst_bytes", CFG_OPTIONAL, 0, 1u << 30, p->burst_bytes, &p->burst_bytes);
-	m = cfg_member(n, "queue_bytes");
-	if (cfg_present(&m)) {
-		*queue_set = true;
-		cfg_get_u32(n, "queue_bytes", CFG_OPTIONAL, WANEM_MIN_QUEUE_BYTES, 1u << 30,
-		            p->queue_bytes, &p->queue_bytes);
-	}
-	x = -1;
-	if (get_number(n, "delay_ms", 0, MAX_DELAY_MS, &x) && x >= 0)
-		p->delay_us = ms_to_us(x);
-	x = -1;
-	if (get_number(n, "jitter_ms", 0, MAX_DELAY_MS, &x) && x >= 0)
-		p->jitter_us = ms_to_us(x);
-	e = (int)p->jitter_dist;
+	get_number(n, "rate_mbps", 0, WANEM_CFG_MAX_RATE_MBPS, &d->rate_mbps);
+	cfg_get_u32(n, "burst_bytes", CFG_OPTIONAL, 0, 1u << 30, d->burst_bytes, &d->burst_bytes);
+	cfg_get_u32(n, "queue_bytes", CFG_OPTIONAL, WANEM_MIN_QUEUE_BYTES,
+	            WANEM_CFG_MAX_QUEUE_BYTES, d->queue_bytes, &d->queue_bytes);
+	get_number(n, "delay_ms", 0, WANEM_CFG_MAX_DELAY_MS, &d->delay_ms);
+	get_number(n, "jitter_ms", 0, WANEM_CFG_MAX_DELAY_MS, &d->jitter_ms);
+	e = (int)d->jitter_distribution;
 	cfg_get_enum(n, "jitter_distribution", CFG_OPTIONAL, jitter_dists, e, &e);
-	p->jitter_dist = (enum wanem_jitter_dist)e;
-	cfg_get_bool(n, "jitter_keeps_order", CFG_OPTIONAL, p->jitter_keeps_order,
-	             &p->jitter_keeps_order);
+	d->jitter_distribution = (enum wanem_cfg_jitter_dist)e;
+	cfg_get_bool(n, "jitter_keeps_order", CFG_OPTIONAL, d->jitter_keeps_order,
+	             &d->jitter_keeps_order);
 
 	m = cfg_member(n, "loss");
 	if (cfg_present(&m) && json_is_object(m.json)) {
 		/* Gilbert-Elliott: {"p": .., "r": .., "loss_bad": 1, "loss_good": 0} */
 		struct cfg_node gp;
 		cfg_node_object(&m, ge_keys);
-		p->loss_model = WANEM_LOSS_GILBERT_ELLIOTT;
+		d->loss_model = WANEM_CFG_LOSS_GILBERT_ELLIOTT;
 		if (cfg_require(&m, "p", &gp))
-			get_number(&m, "p", 0, 1, &p->ge_p);
+			get_number(&m, "p", 0, 1, &d->ge_p);
 		if (cfg_require(&m, "r", &gp))
-			get_number(&m, "r", 0, 1, &p->ge_r);
-		get_number(&m, "loss_bad", 0, 1, &p->loss_bad);
-		get_number(&m, "loss_good", 0, 1, &p->loss_good);
+			get_number(&m, "r", 0, 1, &d->ge_r);
+		get_number(&m, "loss_bad", 0, 1, &d->loss_bad);
+		get_number(&m, "loss_good", 0, 1, &d->loss_good);
 	} else if (cfg_present(&m)) {
 		char found[64];
 		if (json_is_number(m.json)) {
-			if (get_number(n, "loss", 0, 1, &p->loss))
-				p->loss_model = WANEM_LOSS_RANDOM;
+			if (get_number(n, "loss", 0, 1, &d->loss))
+				d->loss_model = WANEM_CFG_LOSS_RANDOM;
 		} else {
 			cfg_error(&m,
 			          "expected a probability 0..1 or a Gilbert-Elliott object "
@@ -129,22 +150,20 @@ static void parse_impairment(const struct cfg_node *n, struct wanem_cfg_dir *d, 
 			          cfg_describe(m.json, found, sizeof(found)));
 		}
 	}
-	get_number(n, "duplicate", 0, 1, &p->duplicate);
-	get_number(n, "reorder", 0, 1, &p->reorder);
-	x = -1;
-	if (get_number(n, "reorder_delay_ms", 0, MAX_DELAY_MS, &x) && x >= 0)
-		p->reorder_delay_us = ms_to_us(x);
-	cfg_get_u32(n, "mtu", CFG_OPTIONAL, 68, 65535, p->mtu, &p->mtu);
-	e = (int)p->mtu_action;
+	get_number(n, "duplicate", 0, 1, &d->duplicate);
+	get_number(n, "reorder", 0, 1, &d->reorder);
+	get_number(n, "reorder_delay_ms", 0, WANEM_CFG_MAX_DELAY_MS, &d->reorder_delay_ms);
+	cfg_get_u32(n, "mtu", CFG_OPTIONAL, 68, 65535, d->mtu, &d->mtu);
+	e = (int)d->mtu_action;
 	cfg_get_enum(n, "mtu_action", CFG_OPTIONAL, mtu_actions, e, &e);
-	p->mtu_action = (enum wanem_mtu_action)e;
+	d->mtu_action = (enum wanem_cfg_mtu_action)e;
 	m = cfg_member(n, "icmp_source");
 	if (cfg_present(&m))
 		cfg_node_ipv4(&m, &d->icmp_source);
-	cfg_get_bool(n, "down", CFG_OPTIONAL, p->down, &p->down);
-	cfg_get_u32(n, "max_packets", CFG_OPTIONAL, 1, WANEM_MAX_PACKETS_LIMIT, p->max_packets,
-	            &p->max_packets);
-	cfg_get_u64(n, "seed", CFG_OPTIONAL, 0, UINT64_MAX / 4, p->seed, &p->seed);
+	cfg_get_bool(n, "down", CFG_OPTIONAL, d->down, &d->down);
+	cfg_get_u32(n, "max_packets", CFG_OPTIONAL, 1, WANEM_MAX_PACKETS_LIMIT, d->max_packets,
+	            &d->max_packets);
+	cfg_get_u64(n, "seed", CFG_OPTIONAL, 0, UINT64_MAX / 4, d->seed, &d->seed);
 }
 
 static void parse_link(const struct cfg_node *n, unsigned int idx, struct wanem_cfg_link *l)
@@ -160,43 +179,28 @@ static void parse_link(const struct cfg_node *n, unsigned int idx, struct wanem_
 	cfg_get_string(n, "b", CFG_REQUIRED, NULL, l->dev[1], sizeof(l->dev[1]));
 	/* "both" is parsed once (its errors reported once), then each direction adds its own */
 	struct wanem_cfg_dir common;
-	bool common_queue_set = false;
-	memset(&common, 0, sizeof(common));
-	wanem_params_init(&common.params);
-	common.params.jitter_keeps_order = true;
-	common.params.seed = idx + 1;
+	dir_defaults(&common, idx + 1);
 	both = cfg_member(n, "both");
 	if (cfg_present(&both))
-		parse_impairment(&both, &common, &common_queue_set);
+		parse_impairment(&both, &common);
 	for (int d = 0; d < WANEM_NB_DIRS; d++) {
 		struct wanem_cfg_dir *dir = &l->dir[d];
-		bool queue_set = common_queue_set;
 		const char *why;
 
 		*dir = common;
 		own = cfg_member(n, wanem_dir_name(d));
 		if (cfg_present(&own))
-			parse_impairment(&own, dir, &queue_set);
+			parse_impairment(&own, dir);
 		/* each direction its own stream, still a function of the configured seed */
-		dir->params.seed = dir->params.seed * 2 + (uint64_t)d;
-		if (!queue_set && dir->params.rate_bps != 0) {
-			uint64_t q = dir->params.rate_bps / 8 * WANEM_CFG_DEFAULT_QUEUE_MS / 1000;
-			dir->params.queue_bytes =
-			        (uint32_t)MIN(MAX(q, (uint64_t)WANEM_CFG_MIN_DEFAULT_QUEUE),
-			                      (uint64_t)(1u << 30));
-		}
+		dir->seed = dir->seed * 2 + (uint64_t)d;
 		/*
-		 * Cross-key checks (jitter <= delay, ...) only when this link's keys all parsed:
-		 * a key that failed holds its default and would cause a misleading second error.
-		 * Errors in other links do not hide this one's, so one run reports them all.
+		 * Cross-key checks only when this link's keys all parsed: a key that failed holds
+		 * its default and would cause a misleading second error. Errors in other links do
+		 * not hide this one's, so one run reports them all.
 		 */
 		if (cfg_doc_error_count(n->doc) == errors_before &&
-		    wanem_params_check(&dir->params, &why)) {
+		    (why = wanem_cfg_dir_check(dir)) != NULL) {
 			const struct cfg_node *at = cfg_present(&own) ? &own : &both;
-			if (dir->params.jitter_us > dir->params.delay_us)
-				why = "jitter_ms larger than delay_ms (allowed: jitter_ms <= "
-				      "delay_ms, "
-				      "a packet cannot leave before it arrived)";
 			cfg_error(cfg_present(at) ? at : n, "%s", why);
 		}
 	}
@@ -348,6 +352,17 @@ static int text_number(const char *s, double min, double max, double *out)
 	return 0;
 }
 
+/* An integer in [min, max], or 0 when zero_ok. */
+static int text_uint(const char *s, double min, double max, bool zero_ok, uint32_t *out)
+{
+	double x;
+
+	if (text_number(s, 0, max, &x) != 0 || x != floor(x) || (x < min && !(zero_ok && x == 0)))
+		return -EINVAL;
+	*out = (uint32_t)x;
+	return 0;
+}
+
 static int text_enum(const char *s, const char *const *names)
 {
 	for (int i = 0; names[i] != NULL; i++)
@@ -365,10 +380,10 @@ static int text_bool(const char *s)
 	return -1;
 }
 
-int wanem_config_set_key(struct wanem_params *p, const char *key, const char *value,
+int wanem_config_set_key(struct wanem_cfg_dir *d, const char *key, const char *value,
                          const char **why)
 {
-	struct wanem_params np = *p;
+	struct wanem_cfg_dir nd = *d;
 	const char *msg = NULL;
 	double x;
 	int e;
@@ -376,64 +391,52 @@ int wanem_config_set_key(struct wanem_params *p, const char *key, const char *va
 	if (key == NULL || value == NULL) {
 		msg = "usage: KEY VALUE";
 	} else if (strcmp(key, "rate_mbps") == 0) {
-		if (text_number(value, 0, MAX_RATE_MBPS, &x) == 0) {
-			np.rate_bps = (uint64_t)llround(x * BPS_PER_MBPS);
-			/* keep a usable FIFO when a rate is set on an unlimited link */
-			if (np.rate_bps != 0 && np.queue_bytes < WANEM_MIN_QUEUE_BYTES) {
-				uint64_t q = np.rate_bps / 8 * WANEM_CFG_DEFAULT_QUEUE_MS / 1000;
-				np.queue_bytes = (uint32_t)(q < WANEM_CFG_MIN_DEFAULT_QUEUE
-				                                    ? WANEM_CFG_MIN_DEFAULT_QUEUE
-				                            : q > (1u << 30) ? (1u << 30)
-				                                             : q);
-			}
-		} else {
+		if (text_number(value, 0, WANEM_CFG_MAX_RATE_MBPS, &nd.rate_mbps) != 0)
 			msg = "rate_mbps: a number 0 (unlimited) .. 1000000";
-		}
-	} else if (strcmp(key, "burst_bytes") == 0 || strcmp(key, "queue_bytes") == 0 ||
-	           strcmp(key, "mtu") == 0) {
-		if (text_number(value, 0, 1u << 30, &x) == 0 && x == floor(x)) {
-			if (key[0] == 'b')
-				np.burst_bytes = (uint32_t)x;
-			else if (key[0] == 'q')
-				np.queue_bytes = (uint32_t)x;
-			else
-				np.mtu = (uint32_t)x;
-		} else {
-			msg = "burst_bytes, queue_bytes, mtu: an integer";
-		}
+	} else if (strcmp(key, "burst_bytes") == 0) {
+		if (text_uint(value, 0, 1u << 30, true, &nd.burst_bytes) != 0)
+			msg = "burst_bytes: an integer 0..1073741824";
+	} else if (strcmp(key, "queue_bytes") == 0) {
+		if (text_uint(value, WANEM_MIN_QUEUE_BYTES, WANEM_CFG_MAX_QUEUE_BYTES, true,
+		              &nd.queue_bytes) != 0)
+			msg = "queue_bytes: an integer 1518..1073741824, or 0 for 100 ms at the "
+			      "rate";
+	} else if (strcmp(key, "mtu") == 0) {
+		if (text_uint(value, 68, 65535, true, &nd.mtu) != 0)
+			msg = "mtu: an integer 68..65535, or 0 for no check";
 	} else if (strcmp(key, "delay_ms") == 0 || strcmp(key, "jitter_ms") == 0 ||
 	           strcmp(key, "reorder_delay_ms") == 0) {
-		if (text_number(value, 0, MAX_DELAY_MS, &x) == 0) {
+		if (text_number(value, 0, WANEM_CFG_MAX_DELAY_MS, &x) == 0) {
 			if (key[0] == 'd')
-				np.delay_us = ms_to_us(x);
+				nd.delay_ms = x;
 			else if (key[0] == 'j')
-				np.jitter_us = ms_to_us(x);
+				nd.jitter_ms = x;
 			else
-				np.reorder_delay_us = ms_to_us(x);
+				nd.reorder_delay_ms = x;
 		} else {
 			msg = "delay_ms, jitter_ms, reorder_delay_ms: a number 0..10000";
 		}
 	} else if (strcmp(key, "jitter_distribution") == 0) {
 		if ((e = text_enum(value, jitter_dists)) >= 0)
-			np.jitter_dist = (enum wanem_jitter_dist)e;
+			nd.jitter_distribution = (enum wanem_cfg_jitter_dist)e;
 		else
 			msg = "jitter_distribution: uniform, normal";
 	} else if (strcmp(key, "mtu_action") == 0) {
 		if ((e = text_enum(value, mtu_actions)) >= 0)
-			np.mtu_action = (enum wanem_mtu_action)e;
+			nd.mtu_action = (enum wanem_cfg_mtu_action)e;
 		else
 			msg = "mtu_action: drop, icmp";
 	} else if (strcmp(key, "loss_model") == 0) {
 		if ((e = text_enum(value, loss_models)) >= 0)
-			np.loss_model = (enum wanem_loss_model)e;
+			nd.loss_model = (enum wanem_cfg_loss_model)e;
 		else
 			msg = "loss_model: random, gilbert_elliott";
 	} else if (strcmp(key, "jitter_keeps_order") == 0 || strcmp(key, "down") == 0) {
 		if ((e = text_bool(value)) >= 0) {
 			if (key[0] == 'j')
-				np.jitter_keeps_order = e;
+				nd.jitter_keeps_order = e;
 			else
-				np.down = e;
+				nd.down = e;
 		} else {
 			msg = "jitter_keeps_order, down: true, false";
 		}
@@ -443,22 +446,22 @@ int wanem_config_set_key(struct wanem_params *p, const char *key, const char *va
 	           strcmp(key, "reorder") == 0) {
 		if (text_number(value, 0, 1, &x) == 0) {
 			if (strcmp(key, "loss") == 0) {
-				np.loss = x;
-				np.loss_model = WANEM_LOSS_RANDOM;
+				nd.loss = x;
+				nd.loss_model = WANEM_CFG_LOSS_RANDOM;
 			} else if (strcmp(key, "ge_p") == 0) {
-				np.ge_p = x;
-				np.loss_model = WANEM_LOSS_GILBERT_ELLIOTT;
+				nd.ge_p = x;
+				nd.loss_model = WANEM_CFG_LOSS_GILBERT_ELLIOTT;
 			} else if (strcmp(key, "ge_r") == 0) {
-				np.ge_r = x;
-				np.loss_model = WANEM_LOSS_GILBERT_ELLIOTT;
+				nd.ge_r = x;
+				nd.loss_model = WANEM_CFG_LOSS_GILBERT_ELLIOTT;
 			} else if (strcmp(key, "loss_bad") == 0) {
-				np.loss_bad = x;
+				nd.loss_bad = x;
 			} else if (strcmp(key, "loss_good") == 0) {
-				np.loss_good = x;
+				nd.loss_good = x;
 			} else if (strcmp(key, "duplicate") == 0) {
-				np.duplicate = x;
+				nd.duplicate = x;
 			} else {
-				np.reorder = x;
+				nd.reorder = x;
 			}
 		} else {
 			msg = "loss, ge_p, ge_r, loss_bad, loss_good, duplicate, reorder: 0..1";
@@ -468,8 +471,10 @@ int wanem_config_set_key(struct wanem_params *p, const char *key, const char *va
 		      "jitter_distribution jitter_keeps_order loss loss_model ge_p ge_r loss_bad "
 		      "loss_good duplicate reorder reorder_delay_ms mtu mtu_action down)";
 	}
-	if (msg == NULL && wanem_params_check(&np, &msg) == 0)
-		*p = np;
+	if (msg == NULL)
+		msg = wanem_cfg_dir_check(&nd);
+	if (msg == NULL)
+		*d = nd;
 	if (why != NULL)
 		*why = msg;
 	return msg == NULL ? 0 : -EINVAL;
