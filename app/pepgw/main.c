@@ -4,6 +4,7 @@
  *
  *   pepgw [EAL options] -- --config FILE     run the gateway
  *   pepgw --check --config FILE              validate the configuration only (no DPDK)
+ *   pepgw --version
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -22,8 +23,10 @@
 #include <rte_malloc.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_version.h>
 
 #include "gw.h"
+#include "journal.h"
 #include "params.h"
 
 #define EXIT_CONFIG   2
@@ -43,8 +46,10 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: pepgw [EAL options] -- --config FILE\n"
 	             "       pepgw --check --config FILE\n"
+	             "       pepgw --version\n"
 	             "  --config FILE  JSON configuration (see doc/configuration.md)\n"
-	             "  --check        validate the configuration and exit: 0 valid, 2 invalid\n");
+	             "  --check        validate the configuration and exit: 0 valid, 2 invalid\n"
+	             "  --version      print the version and exit\n");
 }
 
 struct app_args {
@@ -52,13 +57,15 @@ struct app_args {
 	bool check;
 };
 
-/* Parse the application's own options (after "--"); returns 0, 1 for --help, or -1. */
+/* Parse the application's own options (after "--"); returns 0, 1 for --help, 2 for --version,
+ * or -1. */
 static int parse_app_args(int argc, char **argv, struct app_args *a)
 {
 	static const struct option opts[] = {
 	        {"config", required_argument, NULL, 'c'},
 	        {"check", no_argument, NULL, 'k'},
 	        {"help", no_argument, NULL, 'h'},
+	        {"version", no_argument, NULL, 'V'},
 	        {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -74,6 +81,8 @@ static int parse_app_args(int argc, char **argv, struct app_args *a)
 			break;
 		case 'h':
 			return 1;
+		case 'V':
+			return 2;
 		default:
 			return -1;
 		}
@@ -117,7 +126,7 @@ static void print_summary(const struct gw *gw)
 	const struct pepgw_config *cfg = gw->cfg;
 	char a[16], b[16];
 
-	printf("pepgw %s: %s\n", PEPGW_VERSION, cfg->path);
+	printf("pepgw %s (%s): %s\n", PEPGW_VERSION, rte_version(), cfg->path);
 	printf("ports:\n");
 	for (unsigned int i = 0; i < gw->n_ports; i++) {
 		const struct gw_port *p = &gw->ports[i];
@@ -361,6 +370,17 @@ static void apply_log_levels(const struct pepgw_config *cfg, bool eal_log_level)
 	free(types);
 }
 
+/* --help (1), --version (2) or a usage error (-1) from parse_app_args: the exit status. */
+static int early_exit(int parse_rc)
+{
+	if (parse_rc == 2) {
+		printf("pepgw %s (%s)\n", PEPGW_VERSION, rte_version());
+		return 0;
+	}
+	usage(parse_rc > 0 ? stdout : stderr);
+	return parse_rc > 0 ? 0 : EXIT_CONFIG;
+}
+
 /* Split argv at "--" into EAL and application halves; check mode needs no EAL at all. */
 static int find_app_args(int argc, char **argv)
 {
@@ -380,10 +400,8 @@ int main(int argc, char **argv)
 	if (sep < 0) {
 		/* No "--": everything is ours (pepgw --check --config F, pepgw --help). */
 		rc = parse_app_args(argc, argv, &args);
-		if (rc != 0) {
-			usage(rc > 0 ? stdout : stderr);
-			return rc > 0 ? 0 : EXIT_CONFIG;
-		}
+		if (rc != 0)
+			return early_exit(rc);
 		if (!args.check) {
 			fprintf(stderr, "pepgw: EAL options and \"--\" come before --config\n");
 			usage(stderr);
@@ -393,10 +411,8 @@ int main(int argc, char **argv)
 		argv[sep] = argv[0];
 		rc = parse_app_args(argc - sep, argv + sep, &args);
 		argv[sep] = (char *)"--";
-		if (rc != 0) {
-			usage(rc > 0 ? stdout : stderr);
-			return rc > 0 ? 0 : EXIT_CONFIG;
-		}
+		if (rc != 0)
+			return early_exit(rc);
 	}
 
 	const struct pepgw_config *cfg = load_config(args.config);
@@ -410,6 +426,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	/* Before EAL: its own start-up messages go the same way. */
+	gw_journal_log_init();
 	bool eal_log_level = false;
 	for (int i = 1; i < sep; i++)
 		eal_log_level |= strncmp(argv[i], "--log-level", strlen("--log-level")) == 0;

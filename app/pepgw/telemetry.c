@@ -1,22 +1,26 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * rte_telemetry commands under /pepgw/, read with dpdk-telemetry.py. They run on the telemetry
- * thread and read the per-lcore counters without locks: each counter is a naturally aligned
- * 64-bit word written by one lcore, so a read sees some recent value, never a torn one.
+ * rte_telemetry commands under /pepgw/, read with pepgwctl (app/pepgwctl) or dpdk-telemetry.py.
+ * They run on the telemetry thread and read the per-lcore counters without locks: each counter
+ * is a naturally aligned 64-bit word written by one lcore, so a read sees some recent value,
+ * never a torn one.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
+#include <rte_version.h>
 
 #include "accel.h"
 #include "flow.h"
 #include "gw.h"
 
 static struct gw *tel_gw;
+static uint64_t tel_start_tsc; /* gw_telemetry_init's TSC: the gateway's uptime origin */
 
 static int cmd_counters(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -305,10 +309,87 @@ static int cmd_tcp_conn(const char *cmd, const char *params, struct rte_tel_data
 	return -ENOENT;
 }
 
+/*
+ * /pepgw/counter_help[,COMMAND]: the one-line meaning of each key of a counter command
+ * (/pepgw/counters, the default, or /pepgw/drops), for pepgwctl's descriptions and the HELP
+ * lines of its Prometheus metrics. Names and texts come from the X-macro list, so a client
+ * needs no change when a counter is added or renamed.
+ */
+static int cmd_counter_help(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	bool drops;
+	if (params == NULL || params[0] == '\0' || strcmp(params, "/pepgw/counters") == 0)
+		drops = false;
+	else if (strcmp(params, "/pepgw/drops") == 0)
+		drops = true;
+	else
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	for (unsigned int i = 0; i < STAT_MAX; i++) {
+		if (drops && !stats_is_drop(i))
+			continue;
+		/* The same keys as cmd_counters / cmd_drops. */
+		const char *key = drops ? stats_name(i) + strlen("drop_") : stats_name(i);
+		rte_tel_data_add_dict_string(d, key, stats_help(i));
+	}
+	return 0;
+}
+
+/* /pepgw/info: what runs, for pepgwctl's headers and the pepgw_info metric. */
+static int cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "version", PEPGW_VERSION);
+	rte_tel_data_add_dict_string(d, "dpdk", rte_version());
+	/* A path longer than a telemetry string is cut short (E2BIG), still useful. */
+	rte_tel_data_add_dict_string(d, "config", tel_gw->cfg->path);
+	rte_tel_data_add_dict_u64(d, "uptime_s",
+	                          (rte_get_tsc_cycles() - tel_start_tsc) / rte_get_tsc_hz());
+	rte_tel_data_add_dict_int(d, "workers", (int)tel_gw->n_lcores);
+	rte_tel_data_add_dict_int(d, "ports", (int)tel_gw->n_ports);
+	rte_tel_data_add_dict_int(d, "rules", (int)tel_gw->cfg->n_rules);
+	return 0;
+}
+
+/*
+ * /pepgw/lcores: one entry per worker, keyed by its index ("0", "1", ...: telemetry arrays hold
+ * no dictionaries), to see how the load spreads.
+ */
+static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	rte_tel_data_start_dict(d);
+	for (unsigned int l = 0; l < tel_gw->n_lcores; l++) {
+		const struct gw_lcore *lc = &tel_gw->lcores[l];
+		const struct stats_block *s = &tel_gw->stats[l];
+		struct rte_tel_data *ld = rte_tel_data_alloc();
+		char key[12];
+		uint64_t drops = 0;
+		if (ld == NULL)
+			return -ENOMEM;
+		for (unsigned int i = 0; i < STAT_MAX; i++)
+			if (stats_is_drop(i))
+				drops += s->c[i];
+		rte_tel_data_start_dict(ld);
+		rte_tel_data_add_dict_int(ld, "lcore_id", (int)lc->lcore_id);
+		rte_tel_data_add_dict_u64(ld, "rx_packets", s->c[STAT_rx_packets]);
+		rte_tel_data_add_dict_u64(ld, "tx_packets", s->c[STAT_tx_packets]);
+		rte_tel_data_add_dict_u64(ld, "forwarded", s->c[STAT_forwarded]);
+		rte_tel_data_add_dict_u64(ld, "drops", drops);
+		rte_tel_data_add_dict_u64(ld, "flows_active", flow_table_count(lc->flows));
+		rte_tel_data_add_dict_u64(ld, "flows_capacity", flow_table_capacity(lc->flows));
+		rte_tel_data_add_dict_u64(ld, "tcp_pairs_in_use",
+		                          lc->accel != NULL ? accel_pairs_in_use(lc->accel) : 0);
+		snprintf(key, sizeof(key), "%u", l);
+		rte_tel_data_add_dict_container(d, key, ld, 0);
+	}
+	return 0;
+}
+
 int gw_telemetry_init(struct gw *gw)
 {
 	int rc = 0;
 	tel_gw = gw;
+	tel_start_tsc = rte_get_tsc_cycles();
 	rc |= rte_telemetry_register_cmd("/pepgw/counters", cmd_counters,
 	                                 "All gateway counters summed over lcores. No parameters");
 	rc |= rte_telemetry_register_cmd("/pepgw/drops", cmd_drops,
@@ -330,5 +411,14 @@ int gw_telemetry_init(struct gw *gw)
 	rc |= rte_telemetry_register_cmd("/pepgw/tcp_conn", cmd_tcp_conn,
 	                                 "Both legs of one split connection, like ss -ti. "
 	                                 "Parameters: CLIENT_IP:PORT,SERVER_IP:PORT");
+	rc |= rte_telemetry_register_cmd("/pepgw/counter_help", cmd_counter_help,
+	                                 "Meaning of each key of a counter command. "
+	                                 "Parameters: /pepgw/counters (default) or /pepgw/drops");
+	rc |= rte_telemetry_register_cmd(
+	        "/pepgw/info", cmd_info,
+	        "Version, configuration file, uptime, workers. No parameters");
+	rc |= rte_telemetry_register_cmd(
+	        "/pepgw/lcores", cmd_lcores,
+	        "Per worker: lcore, packets, drops, flows, split pairs. No parameters");
 	return rc;
 }

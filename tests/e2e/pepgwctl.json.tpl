@@ -1,0 +1,18 @@
+{
+	"ports": [
+		{"name": "lan0", "device": "${LAN_DEV}", "role": "lan", "ipv4": "${LAN_ADDR}"},
+		{"name": "wan0", "device": "${WAN_DEV}", "role": "wan", "ipv4": "${SERVER_GW_ADDR}"}
+	],
+	"lcores": {"idle_sleep_us": 100},
+	"tcp_profiles": {
+		"lan": {"max_connections": 64},
+		"wan": {"max_connections": 64}
+	},
+	"rules": [
+		{"name": "no-udp-9998", "match": {"protocol": "udp", "dst_ports": [9998]},
+		 "action": "drop"},
+		{"name": "split-7100", "match": {"protocol": "tcp", "dst_ports": [7100]},
+		 "action": "accelerate", "lan_profile": "lan", "wan_profile": "wan"},
+		{"name": "rest", "action": "forward"}
+	]
+}
