@@ -310,27 +310,31 @@ static int cmd_tcp_conn(const char *cmd, const char *params, struct rte_tel_data
 }
 
 /*
- * /pepgw/counter_help[,COMMAND]: the one-line meaning of each key of a counter command
- * (/pepgw/counters, the default, or /pepgw/drops), for pepgwctl's descriptions and the HELP
- * lines of its Prometheus metrics. Names and texts come from the X-macro list, so a client
- * needs no change when a counter is added or renamed.
+ * /pepgw/counter_help[,SET]: for each key of a counter set, its kind and one line of help, for
+ * pepgwctl's descriptions and the HELP lines of its Prometheus metrics; without a set, the sets
+ * and the commands that list their keys. Names and texts come from the X-macro list, so a
+ * client needs no change when a counter is added or renamed. The set "counters" is
+ * /pepgw/counters (its drop_ keys are /pepgw/drops' reasons).
  */
 static int cmd_counter_help(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	bool drops;
-	if (params == NULL || params[0] == '\0' || strcmp(params, "/pepgw/counters") == 0)
-		drops = false;
-	else if (strcmp(params, "/pepgw/drops") == 0)
-		drops = true;
-	else
-		return -EINVAL;
 	rte_tel_data_start_dict(d);
+	if (params == NULL || params[0] == '\0') {
+		rte_tel_data_add_dict_string(d, "counters",
+		                             "/pepgw/counters (drops also in /pepgw/drops, without "
+		                             "drop_)");
+		return 0;
+	}
+	if (strcmp(params, "counters") != 0)
+		return -EINVAL;
 	for (unsigned int i = 0; i < STAT_MAX; i++) {
-		if (drops && !stats_is_drop(i))
-			continue;
-		/* The same keys as cmd_counters / cmd_drops. */
-		const char *key = drops ? stats_name(i) + strlen("drop_") : stats_name(i);
-		rte_tel_data_add_dict_string(d, key, stats_help(i));
+		struct rte_tel_data *cd = rte_tel_data_alloc();
+		if (cd == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(cd);
+		rte_tel_data_add_dict_string(cd, "kind", stats_is_drop(i) ? "drop" : "event");
+		rte_tel_data_add_dict_string(cd, "help", stats_help(i));
+		rte_tel_data_add_dict_container(d, stats_name(i), cd, 0);
 	}
 	return 0;
 }
@@ -412,8 +416,8 @@ int gw_telemetry_init(struct gw *gw)
 	                                 "Both legs of one split connection, like ss -ti. "
 	                                 "Parameters: CLIENT_IP:PORT,SERVER_IP:PORT");
 	rc |= rte_telemetry_register_cmd("/pepgw/counter_help", cmd_counter_help,
-	                                 "Meaning of each key of a counter command. "
-	                                 "Parameters: /pepgw/counters (default) or /pepgw/drops");
+	                                 "Kind and help of each counter key. Parameter: a set "
+	                                 "(counters), or none for the list of sets");
 	rc |= rte_telemetry_register_cmd(
 	        "/pepgw/info", cmd_info,
 	        "Version, configuration file, uptime, workers. No parameters");

@@ -27,8 +27,9 @@ server=$(lab_get SERVER_IP)
 lan_ip=$(lab_get LAN_IP)
 gwp=$LAB_PREFIX-gw
 c() { "$ctl" -f "$gwp" "$@"; }
-# counter KEY: one value of `show counters --json`.
+# counter KEY: one value of `show counters --json`; meaning KEY: its help text, from the gateway.
 counter() { c --json show counters | jq -r ".$1"; }
+meaning() { c raw /pepgw/counter_help,counters | jq -r ".\"/pepgw/counter_help\".$1.help"; }
 
 # 1. What runs: show info, list. --------------------------------------------------------------
 version=$("$LAB_BUILD/app/pepgw/pepgw" --version | cut -d' ' -f2)
@@ -55,7 +56,8 @@ else
 	fail "5 pings of the gateway: icmp_echo_replies $before -> $after"
 fi
 row=$(c show counters | grep -E '^icmp_echo_replies ')
-if [ "$(awk '{print $2}' <<<"$row")" = "$after" ] && [[ $row == *"ICMP echo replies sent" ]]; then
+if [ "$(awk '{print $2}' <<<"$row")" = "$after" ] && [ -n "$(meaning icmp_echo_replies)" ] &&
+	[[ $row == *"  $(meaning icmp_echo_replies)" ]]; then
 	pass "show counters: '$row' (value and meaning from the gateway)"
 else
 	fail "show counters row: '$row', expected $after and its meaning"
@@ -77,7 +79,7 @@ fi
 drops_json=$(c --json show drops)
 drops_txt=$(c show drops)
 if [ "$(awk '$1 == "rule" {print $2}' <<<"$drops_txt")" = "$(jq .rule <<<"$drops_json")" ] &&
-	grep -q '^rule .*dropped by a rule$' <<<"$drops_txt" &&
+	grep -qE "^rule +[0-9]+  $(meaning drop_rule)\$" <<<"$drops_txt" &&
 	[ "$(awk '$1 == "total" {print $2}' <<<"$drops_txt")" = "$(jq '[.[]] | add' <<<"$drops_json")" ]; then
 	pass "show drops: the rule row with its meaning and the total match --json"
 else
@@ -168,7 +170,7 @@ for r in $(c --json show drops | jq -r 'keys[]'); do
 done
 [ -z "$missing" ] && pass "every counter of the gateway is a metric (names read at run time)" ||
 	fail "counters without a metric:$missing"
-help=$(c raw /pepgw/counter_help | jq -r '."/pepgw/counter_help".icmp_echo_replies')
+help=$(meaning icmp_echo_replies)
 grep -qxF "# HELP pepgw_icmp_echo_replies_total $help" "$LAB_DIR/metrics.txt" &&
 	pass "HELP of pepgw_icmp_echo_replies_total is the counter's help text ('$help')" ||
 	fail "HELP of pepgw_icmp_echo_replies_total: $(grep 'HELP pepgw_icmp_echo' "$LAB_DIR/metrics.txt")"
