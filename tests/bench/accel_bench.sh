@@ -25,7 +25,7 @@ top=$(cd "$here/../.." && pwd)
 # shellcheck source=../lab/lab.sh
 . "$top/tests/lab/lab.sh"
 PY=/usr/bin/python3
-telemetry=$top/tools/telemetry.py
+pepgwctl=$top/app/pepgwctl/pepgwctl
 pepgw_tpl=$top/tests/e2e/pepgw-accel-wan-bench.json.tpl
 
 runs=1
@@ -102,7 +102,7 @@ $server 8080"
 		for r in $(seq 1 "$runs"); do
 			json=$work/$name-$v-$r.json
 			rx0=0
-			[ "$v" = pepgw ] && rx0=$("$telemetry" "$LAB_PREFIX-gw" /pepgw/tcp |
+			[ "$v" = pepgw ] && rx0=$("$pepgwctl" -f "$LAB_PREFIX-gw" raw /pepgw/tcp |
 				jq '."/pepgw/tcp".retransmits')
 			lab_exec client iperf3 -c "$server" -p 5201 -t "$secs" -C "$cc" -J >"$json" ||
 				true
@@ -114,7 +114,7 @@ try:
 except (ValueError, KeyError):
     print("0 -1")' "$json")
 			if [ "$v" = pepgw ]; then
-				retr=$(($("$telemetry" "$LAB_PREFIX-gw" /pepgw/tcp |
+				retr=$(($("$pepgwctl" -f "$LAB_PREFIX-gw" raw /pepgw/tcp |
 					jq '."/pepgw/tcp".retransmits') - rx0))
 			fi
 			t=$(ttfb client "$server")

@@ -17,8 +17,23 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
-from telemetry import query  # noqa: E402  (tools/telemetry.py: one telemetry client)
+import importlib.machinery  # noqa: E402
+import importlib.util  # noqa: E402
+
+# app/pepgwctl/pepgwctl is the one telemetry client; it has no .py suffix, so load it by path.
+_loader = importlib.machinery.SourceFileLoader("pepgwctl", os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "app", "pepgwctl", "pepgwctl"))
+pepgwctl = importlib.util.module_from_spec(importlib.util.spec_from_loader("pepgwctl", _loader))
+_loader.exec_module(pepgwctl)
+
+
+def query(prefix, commands):
+    """The answers of a DPDK process (any, not only pepgw) to commands, in order."""
+    tel = pepgwctl.Telemetry(prefix)
+    try:
+        return [tel.answer(c) for c in commands]
+    finally:
+        tel.close()
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SOCKET_WAIT_S = 20

@@ -2,7 +2,7 @@
 # Helpers shared by the pepgw e2e stories (sourced after tests/lab/lab.sh): results, and
 # telemetry reads of the gateway process the lab started as "gw".
 
-E2E_TELEMETRY=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/tools/telemetry.py
+E2E_PEPGWCTL=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/app/pepgwctl/pepgwctl
 failures=0
 
 # fail MESSAGE / pass MESSAGE: one named result; e2e_finish turns them into the exit status.
@@ -25,7 +25,7 @@ e2e_finish() {
 tel() {
 	local cmd=$1
 	shift
-	"$E2E_TELEMETRY" "$LAB_PREFIX-${E2E_GW:-gw}" "$cmd" | /usr/bin/python3 -c "
+	"$E2E_PEPGWCTL" -f "$LAB_PREFIX-${E2E_GW:-gw}" raw "$cmd" | /usr/bin/python3 -c "
 import json, sys
 v = json.load(sys.stdin)['${cmd%%,*}']
 for k in sys.argv[1:]:

@@ -26,7 +26,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../lab/lab.sh"
 # shellcheck source=e2e_lib.sh
 . "$here/e2e_lib.sh"
-telemetry=$here/../../tools/telemetry.py
+pepgwctl=$here/../../app/pepgwctl/pepgwctl
 peers=$here/tcp_peers.py
 PY=/usr/bin/python3
 mb=${ACCEL_WAN_MB:-200}
@@ -162,7 +162,7 @@ for cc in cubic bbr reno; do
 	fi
 done
 
-echo "   /pepgw/tcp: $("$telemetry" "$LAB_PREFIX-gw" /pepgw/tcp)"
+echo "   /pepgw/tcp: $("$pepgwctl" -f "$LAB_PREFIX-gw" raw /pepgw/tcp)"
 [ "$(tel /pepgw/tcp retransmits)" -gt 0 ] && pass "pepgw's WAN leg retransmitted across the loss" ||
 	fail "no retransmits counted: was the loss applied?"
 

@@ -27,7 +27,7 @@ LAB_READY_TIMEOUT=${LAB_READY_TIMEOUT:-60}
 . "$here/../lab/lab.sh"
 # shellcheck source=e2e_lib.sh
 . "$here/e2e_lib.sh"
-telemetry=$here/../../tools/telemetry.py
+pepgwctl=$here/../../app/pepgwctl/pepgwctl
 peers=$here/tcp_peers.py
 helper=$here/pepgw_adversarial.py
 PY=/usr/bin/python3 # python3-scapy lives in Debian's python
@@ -125,18 +125,18 @@ lab_capture_start srv_zw server eth0
 lab_bg client stall $PY "$peers" stall-client "$server" 7006 16000000 "$LAB_DIR/go"
 lab_wait_log stall "^connected" 20
 probes() { echo $(($(tel /pepgw/tcp zero_window_probes) - zw0)); }
-if lab_poll 15 bash -c "[ \$('$telemetry' '$LAB_PREFIX-gw' /pepgw/tcp | \
+if lab_poll 15 bash -c "[ \$('$pepgwctl' -f '$LAB_PREFIX-gw' raw /pepgw/tcp | \
 	$PY -c 'import json,sys; print(json.load(sys.stdin)[\"/pepgw/tcp\"][\"zero_window_probes\"])') \
 	-ge $((zw0 + 3)) ]"; then
 	pass "zero window: pepgw's LAN leg probes the stalled client ($(probes) probes so far)"
 else
 	fail "zero window: only $(probes) zero-window probes in 15 s"
 fi
-conn=$("$telemetry" "$LAB_PREFIX-gw" /pepgw/tcp_conns | $PY -c '
+conn=$("$pepgwctl" -f "$LAB_PREFIX-gw" raw /pepgw/tcp_conns | $PY -c '
 import json, sys
 print(([c for c in json.load(sys.stdin)["/pepgw/tcp_conns"] if c.endswith(":7006")] + [""])[0])')
 fill() { # send queue toward the client, relay data held on the WAN leg
-	"$telemetry" "$LAB_PREFIX-gw" "/pepgw/tcp_conn,$conn" | $PY -c "
+	"$pepgwctl" -f "$LAB_PREFIX-gw" raw "/pepgw/tcp_conn,$conn" | $PY -c "
 import json, sys
 d = json.load(sys.stdin)['/pepgw/tcp_conn'] or {}
 try:
@@ -147,7 +147,7 @@ except KeyError:
 read -r sq1 ru1 wnd1 < <(fill)
 # Two more probes (the persist timer backs off) before the second sample.
 p1=$(tel /pepgw/tcp zero_window_probes)
-lab_poll 10 bash -c "[ \$('$telemetry' '$LAB_PREFIX-gw' /pepgw/tcp | \
+lab_poll 10 bash -c "[ \$('$pepgwctl' -f '$LAB_PREFIX-gw' raw /pepgw/tcp | \
 	$PY -c 'import json,sys; print(json.load(sys.stdin)[\"/pepgw/tcp\"][\"zero_window_probes\"])') \
 	-ge $((p1 + 2)) ]" || true
 read -r sq2 ru2 wnd2 < <(fill)
@@ -212,7 +212,7 @@ if [ $((fl + fb)) -ge 4900 ] && [ "$fb" -ge 1 ]; then
 else
 	fail "flood accounting: $fl split + $fb fallback of 5000 SYNs"
 fi
-if lab_poll 60 bash -c "[ \$('$telemetry' '$LAB_PREFIX-gw' /pepgw/tcp | \
+if lab_poll 60 bash -c "[ \$('$pepgwctl' -f '$LAB_PREFIX-gw' raw /pepgw/tcp | \
 	$PY -c 'import json,sys; print(json.load(sys.stdin)[\"/pepgw/tcp\"][\"pairs_in_use\"])') \
 	-le 1 ]"; then
 	pass "the flood's half-open pairs drained ($(tel /pepgw/tcp pairs_in_use) left)"

@@ -32,7 +32,7 @@ LAB_READY_TIMEOUT=${LAB_READY_TIMEOUT:-60}
 . "$here/../lab/lab.sh"
 # shellcheck source=e2e_lib.sh
 . "$here/e2e_lib.sh"
-telemetry=$here/../../tools/telemetry.py
+pepgwctl=$here/../../app/pepgwctl/pepgwctl
 helper=$here/pepgw_malformed.py
 py=/usr/bin/python3 # python3-scapy lives in Debian's python, not in a pyenv one
 bin=${LAB_PEPGW:-$LAB_BUILD/app/pepgw/pepgw}
@@ -51,7 +51,7 @@ COUNT_TIMEOUT=10 # seconds for a counter or a capture to show what was sent
 
 
 drops() { # the /pepgw/drops dictionary, as one JSON object
-	"$telemetry" "$LAB_PREFIX-gw" /pepgw/drops |
+	"$pepgwctl" -f "$LAB_PREFIX-gw" raw /pepgw/drops |
 		$py -c "import json,sys; print(json.dumps(json.load(sys.stdin)['/pepgw/drops']))"
 }
 # drops_delta BEFORE AFTER: the counters that changed, as "key=+N" sorted, space separated.
@@ -76,7 +76,7 @@ server_rx_reached() {
 	[ "$(server_rx)" -ge "$1" ]
 }
 gw_mac_lan() { # MAC of pepgw's LAN port, from /pepgw/ports
-	"$telemetry" "$LAB_PREFIX-gw" /pepgw/ports | $py -c '
+	"$pepgwctl" -f "$LAB_PREFIX-gw" raw /pepgw/ports | $py -c '
 import json, sys
 ports = json.load(sys.stdin)["/pepgw/ports"]
 print(next(p["mac"] for p in ports.values() if p["role"] == "lan"))'

@@ -38,7 +38,7 @@ server=$(lab_get SERVER_IP)
 # snap: one line "created q0_in q1_in q0_out q1_out" with the flow entries created so far and,
 # summed over both ports, packets received and sent per queue (queue i = worker i).
 snap() {
-	"$E2E_TELEMETRY" "$LAB_PREFIX-gw" /pepgw/flows /pepgw/ports "/ethdev/stats,$lan_id" \
+	"$E2E_PEPGWCTL" -f "$LAB_PREFIX-gw" raw /pepgw/flows /pepgw/ports "/ethdev/stats,$lan_id" \
 		"/ethdev/stats,$wan_id" | /usr/bin/python3 -c '
 import json, sys
 a = [json.loads(l) for l in sys.stdin]
@@ -52,7 +52,7 @@ print(a[0]["/pepgw/flows"]["created"], *q)'
 
 # percore: "created_on_lcore0 created_on_lcore1" (flow entries each worker's table created).
 percore() {
-	"$E2E_TELEMETRY" "$LAB_PREFIX-gw" /pepgw/flows | /usr/bin/python3 -c '
+	"$E2E_PEPGWCTL" -f "$LAB_PREFIX-gw" raw /pepgw/flows | /usr/bin/python3 -c '
 import json, sys
 print(*json.loads(sys.stdin.readline())["/pepgw/flows"]["created_per_lcore"])'
 }
@@ -169,9 +169,9 @@ lab_bg client many /usr/bin/python3 "$peers" many-client "$server" 7001 "$m" 3
 if lab_wait_log many "^open $m$" 30; then
 	pairs=$(tel /pepgw/tcp pairs_in_use)
 	# Each split connection's lcore, from /pepgw/tcp_conn (both legs live on one engine).
-	mapfile -t conns < <("$E2E_TELEMETRY" "$LAB_PREFIX-gw" /pepgw/tcp_conns |
+	mapfile -t conns < <("$E2E_PEPGWCTL" -f "$LAB_PREFIX-gw" raw /pepgw/tcp_conns |
 		/usr/bin/python3 -c 'import json,sys; print("\n".join(json.load(sys.stdin)["/pepgw/tcp_conns"]))')
-	per=$("$E2E_TELEMETRY" "$LAB_PREFIX-gw" "${conns[@]/#//pepgw/tcp_conn,}" |
+	per=$("$E2E_PEPGWCTL" -f "$LAB_PREFIX-gw" raw "${conns[@]/#//pepgw/tcp_conn,}" |
 		/usr/bin/python3 -c '
 import collections, json, sys
 c = collections.Counter()
