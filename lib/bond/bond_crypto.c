@@ -37,8 +37,15 @@ struct crypto_slot {
 	void *enc; /* encrypt session */
 	uint8_t rx_salt[BOND_SALT_LEN];
 	uint8_t tx_salt[BOND_SALT_LEN];
-	uint8_t peer_slot;       /* header key slot of what we send with it */
-	bool seen;               /* a packet authenticated in it (reported once) */
+	uint8_t peer_slot; /* header key slot of what we send with it */
+	bool seen;         /* a packet authenticated in it (reported once) */
+	uint64_t id;       /* the session's id (bond_session_keys.id) */
+	/*
+	 * Send counters belong to the keys, not to the context: switching the send slot away
+	 * and back continues them, so a nonce never comes back under one key.
+	 */
+	uint64_t tx_seq[BOND_MAX_LINKS]; /* last link sequence sent, per link */
+	uint64_t tx_packets;
 	struct bond_replay *win; /* [link * peer_queues + queue] */
 };
 
@@ -52,9 +59,7 @@ struct bond_crypto {
 	struct rte_mempool *copy_pool;
 	struct crypto_slot slot[BOND_KEY_SLOTS];
 	int tx_slot;
-	uint64_t tx_seq[BOND_MAX_LINKS]; /* last link sequence sent, per link */
-	uint64_t tx_packets, soft_limit, hard_limit;
-	bool rekey_wanted;
+	uint64_t soft_limit, hard_limit;
 	struct bond_replay *windows; /* BOND_KEY_SLOTS x n_links x peer_queues */
 };
 
@@ -259,18 +264,14 @@ static void *session_create(struct bond_crypto *c, const uint8_t *key, bool encr
 	return rte_cryptodev_sym_session_create(c->dev_id, &x, c->sess_pool);
 }
 
-static void tx_restart(struct bond_crypto *c, int s)
-{
-	c->tx_slot = s;
-	memset(c->tx_seq, 0, sizeof(c->tx_seq));
-	c->tx_packets = 0;
-	c->rekey_wanted = false;
-}
-
 int bond_crypto_install(struct bond_crypto *c, const struct bond_session_keys *k)
 {
 	if (k->rx_slot >= BOND_KEY_SLOTS || k->tx_slot >= BOND_KEY_SLOTS)
 		return -EINVAL;
+	/* The same keys again would restart their counters: refused. */
+	for (int i = 0; i < BOND_KEY_SLOTS; i++)
+		if (c->slot[i].dec != NULL && c->slot[i].id == k->id)
+			return -EEXIST;
 	int s = k->rx_slot;
 	slot_clear(c, s);
 	struct crypto_slot *sl = &c->slot[s];
@@ -284,10 +285,11 @@ int bond_crypto_install(struct bond_crypto *c, const struct bond_session_keys *k
 	memcpy(sl->rx_salt, k->rx_salt, BOND_SALT_LEN);
 	memcpy(sl->tx_salt, k->tx_salt, BOND_SALT_LEN);
 	sl->peer_slot = k->tx_slot;
+	sl->id = k->id;
 	for (size_t i = 0; i < (size_t)c->n_links * c->peer_queues; i++)
 		bond_replay_init(&sl->win[i]);
 	if (k->tx_active)
-		tx_restart(c, s);
+		c->tx_slot = s;
 	return 0;
 }
 
@@ -295,8 +297,7 @@ int bond_crypto_activate_tx(struct bond_crypto *c, uint8_t slot)
 {
 	if (slot >= BOND_KEY_SLOTS || c->slot[slot].enc == NULL)
 		return -ENOENT;
-	if (c->tx_slot != slot)
-		tx_restart(c, slot);
+	c->tx_slot = slot;
 	return 0;
 }
 
@@ -322,7 +323,7 @@ int bond_crypto_apply(struct bond_crypto *c, const struct bond_hs_event *ev)
 
 bool bond_crypto_rekey_wanted(const struct bond_crypto *c)
 {
-	return c->rekey_wanted;
+	return c->tx_slot >= 0 && c->slot[c->tx_slot].tx_packets >= c->soft_limit;
 }
 
 int bond_crypto_tx_slot(const struct bond_crypto *c)
@@ -492,7 +493,8 @@ static enum bond_result seal_prepare(struct bond_crypto *c, struct rte_mbuf **mp
 		return BOND_R_drop_flags;
 	if (meta->link >= c->n_links)
 		return BOND_R_drop_link;
-	if (unlikely(c->tx_packets >= c->hard_limit))
+	struct crypto_slot *sl = &c->slot[c->tx_slot];
+	if (unlikely(sl->tx_packets >= c->hard_limit))
 		return BOND_R_drop_key_exhausted;
 	enum bond_result r = make_writable(c, mp, BOND_SEAL_HEADROOM, BOND_TAG_LEN);
 	if (r != BOND_R_ok)
@@ -501,14 +503,13 @@ static enum bond_result seal_prepare(struct bond_crypto *c, struct rte_mbuf **mp
 	uint32_t body = rte_pktmbuf_pkt_len(m);
 	if (body + BOND_HDR_LEN + BOND_TAG_LEN + BOND_OUTER_LEN > UINT16_MAX)
 		return BOND_R_drop_too_big;
-	uint64_t seq = ++c->tx_seq[meta->link];
-	if (++c->tx_packets >= c->soft_limit)
-		c->rekey_wanted = true;
+	uint64_t seq = ++sl->tx_seq[meta->link];
+	sl->tx_packets++;
 	h.link_seq = (uint32_t)seq;
 	uint8_t *p = (uint8_t *)rte_pktmbuf_prepend(m, BOND_HDR_LEN);
 	bond_wire_encode(&h, p);
 	rte_pktmbuf_append(m, BOND_TAG_LEN);
-	make_iv(b->iv[b->n], c->slot[c->tx_slot].tx_salt, h.link, h.queue, seq);
+	make_iv(b->iv[b->n], sl->tx_salt, h.link, h.queue, seq);
 	batch_add(b, i, m, p, body);
 	return BOND_R_ok;
 }

@@ -89,12 +89,16 @@ struct bond_crypto_params {
 	struct rte_mempool *copy_pool; /* mbufs for packets not sealable/openable in place */
 	uint8_t n_links;               /* the peer's links, 1..16 */
 	uint8_t peer_queues;           /* sender queues the peer may use, 1..16 */
-	uint8_t queue;                 /* our sender queue (header Queue field), < n_queues */
-	uint8_t n_queues;              /* our sender queues, 1..16 (share of the usage limit) */
-	uint8_t rx_index;              /* streams owned: bond_crypto_rx_owner() == rx_index */
-	uint8_t rx_count;              /* receive lcores of the peer's streams, 1..16 */
-	bool force_enqueue;            /* enqueue/dequeue even with CPU crypto (tests, bench) */
-	const char *name;              /* unique per process: names the op pool */
+	/*
+	 * Our sender queue (header Queue field), < n_queues, and different in every context of
+	 * the peer: it keeps their nonces apart under the shared send key.
+	 */
+	uint8_t queue;
+	uint8_t n_queues;   /* our sender queues, 1..16 (share of the usage limit) */
+	uint8_t rx_index;   /* streams owned: bond_crypto_rx_owner() == rx_index */
+	uint8_t rx_count;   /* receive lcores of the peer's streams, 1..16 */
+	bool force_enqueue; /* enqueue/dequeue even with CPU crypto (tests, bench) */
+	const char *name;   /* unique per process: names the op pool */
 };
 
 /* The receive context (0 .. rx_count-1) that owns the stream of (link, sender queue). */
@@ -115,9 +119,11 @@ void bond_crypto_free(struct bond_crypto *c);
 /*
  * Install a session's keys in slot k->rx_slot (replacing what was there): a decrypt session
  * for receiving and an encrypt session for sending; sending switches to it now when
- * k->tx_active (link sequences restart at 1, the usage count at 0). Every receive window of
- * the slot starts empty. Returns 0, -EINVAL (slot out of range), or the negative errno of the
- * session creation (-ENOMEM: session pool empty; the slot is then left empty).
+ * k->tx_active. Its link sequences start at 1 and its usage count at 0, and they stay with the
+ * slot (switching the send slot away and back continues them); every receive window of the
+ * slot starts empty. Returns 0, -EINVAL (slot out of range), -EEXIST (a slot already holds
+ * these keys: installing them again would restart their counters), or the negative errno of
+ * the session creation (-ENOMEM: session pool empty; the slot is then left empty).
  */
 int bond_crypto_install(struct bond_crypto *c, const struct bond_session_keys *k);
 

@@ -244,6 +244,8 @@ static void make_current(struct bond_hs *hs, int s, uint64_t now)
 	hs->slot[s].state = SLOT_CURRENT;
 	hs->slot[s].since_us = now;
 	hs->sessions++;
+	/* Asked for while the old session was in use (its usage limit): done now. */
+	hs->rekey_requested = false;
 	BOND_LOG(INFO, "peer %s: new session in key slot %d (%s)", hs->name, s,
 	         hs->slot[s].initiator ? "initiator" : "responder");
 }
@@ -394,10 +396,12 @@ static enum bond_result on_init(struct bond_hs *hs, const uint8_t *b, uint64_t n
 	if (hs->pending >= 0)
 		slot_free(hs, hs->pending);
 	int s = slot_alloc(hs);
-	if (s < 0) {
+	if (s < 0 && hs->previous >= 0) {
 		s = hs->previous;
 		slot_free(hs, s);
 	}
+	if (s < 0)
+		return BOND_R_drop_hs_unexpected; /* cannot happen: current and previous at most */
 	struct hs_slot *sl = &hs->slot[s];
 	sl->state = SLOT_PENDING;
 	sl->initiator = false;

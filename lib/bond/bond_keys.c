@@ -100,7 +100,7 @@ void bond_session_derive(const struct bond_psk *psk, const uint8_t n_i[BOND_NONC
 {
 	uint8_t salt[2 * BOND_NONCE_LEN];
 	uint8_t info[sizeof(session_label) - 1 + 2];
-	uint8_t okm[2 * BOND_KEY_LEN + 2 * BOND_SALT_LEN + BOND_SHA256_LEN];
+	uint8_t okm[2 * BOND_KEY_LEN + 2 * BOND_SALT_LEN + BOND_SHA256_LEN + 8];
 	memcpy(salt, n_i, BOND_NONCE_LEN);
 	memcpy(salt + BOND_NONCE_LEN, n_r, BOND_NONCE_LEN);
 	memcpy(info, session_label, sizeof(session_label) - 1);
@@ -120,6 +120,7 @@ void bond_session_derive(const struct bond_psk *psk, const uint8_t n_i[BOND_NONC
 	k->tx_slot = initiator ? slot_r : slot_i;
 	if (confirm_key != NULL)
 		memcpy(confirm_key, salt_ri + BOND_SALT_LEN, BOND_SHA256_LEN);
+	memcpy(&k->id, salt_ri + BOND_SALT_LEN + BOND_SHA256_LEN, sizeof(k->id));
 	bond_wipe(okm, sizeof(okm));
 }
 

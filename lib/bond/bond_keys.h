@@ -12,8 +12,9 @@
  *
  * Session keys (bond_session_derive):
  *   PRK = HKDF-Extract(salt = N_i || N_r, IKM = PSK)
- *   OKM = HKDF-Expand(PRK, "pepgw bond v1 session" || slot_i || slot_r, 104 bytes)
+ *   OKM = HKDF-Expand(PRK, "pepgw bond v1 session" || slot_i || slot_r, 112 bytes)
  *       = key i->r (32) || key r->i (32) || salt i->r (4) || salt r->i (4) || confirm key (32)
+ *         || session id (8)
  * N_i and N_r are 32 fresh random bytes from the initiator and the responder (arc4random), so
  * every handshake, restarts included, gives new keys in both directions even if one side's
  * randomness repeated.
@@ -79,6 +80,7 @@ struct bond_session_keys {
 	uint8_t rx_slot; /* our key slot: header key slot of the packets we receive with it */
 	uint8_t tx_slot; /* the peer's key slot for it: header key slot of what we send */
 	bool tx_active;  /* send with it from now on (else only once bond_crypto_activate_tx) */
+	uint64_t id;     /* names the session (same on both sides; derived, not a key) */
 	uint8_t rx_key[BOND_KEY_LEN];
 	uint8_t tx_key[BOND_KEY_LEN];
 	uint8_t rx_salt[BOND_SALT_LEN];

@@ -731,6 +731,42 @@ static void mixed_slots_in_one_burst(void **state)
 	bond_wipe(&kb2, sizeof(kb2));
 }
 
+/* Sending returns to an earlier session: its counters continue, and its keys cannot be reset. */
+static void tx_switch_keeps_counters(void **state)
+{
+	struct bond_session_keys ka1, kb1, ka2, kb2;
+	keys_for(18, 0, 1, &ka1, &kb1);
+	keys_for(19, 2, 3, &ka2, &kb2);
+	ka2.tx_active = false;
+	struct bond_crypto *a = ctx_new((struct ctx_opts){0}), *b = ctx_new((struct ctx_opts){0});
+	assert_int_equal(bond_crypto_install(a, &ka1), 0);
+	assert_int_equal(bond_crypto_install(a, &ka2), 0);
+	assert_int_equal(bond_crypto_tx_slot(a), 0);
+	assert_int_equal(bond_crypto_install(b, &kb1), 0);
+	assert_int_equal(bond_crypto_install(b, &kb2), 0);
+	const int plan[] = {0, 0, 0, 2, 2, 0, 0, 2};
+	const uint64_t want_seq[] = {1, 2, 3, 1, 2, 4, 5, 3};
+	for (size_t i = 0; i < sizeof(plan) / sizeof(plan[0]); i++) {
+		assert_int_equal(bond_crypto_activate_tx(a, (uint8_t)plan[i]), 0);
+		struct rte_mbuf *m = pkt(64, (uint8_t)i);
+		assert_int_equal(seal(a, &m, BOND_TYPE_DATA, 1, 1), BOND_R_ok);
+		struct bond_open_info info;
+		assert_int_equal(open1(b, &m, &info), BOND_R_ok);
+		assert_int_equal(info.link_seq, want_seq[i]);
+		rte_pktmbuf_free(m);
+	}
+	/* The same keys again, in their slot or another: refused. */
+	assert_int_equal(bond_crypto_install(a, &ka1), -EEXIST);
+	ka1.rx_slot = 3;
+	assert_int_equal(bond_crypto_install(a, &ka1), -EEXIST);
+	bond_crypto_free(a);
+	bond_crypto_free(b);
+	bond_wipe(&ka1, sizeof(ka1));
+	bond_wipe(&kb1, sizeof(kb1));
+	bond_wipe(&ka2, sizeof(ka2));
+	bond_wipe(&kb2, sizeof(kb2));
+}
+
 /* A session seals at most its share of 2^24 packets, and asks for a rekey at half of it. */
 static void usage_limits(void **state)
 {
@@ -823,6 +859,7 @@ int main(void)
 	        BOTH(chained_and_shared),
 	        BOTH(copy_pool_empty_and_too_big),
 	        BOTH(mixed_slots_in_one_burst),
+	        BOTH(tx_switch_keeps_counters),
 	        cmocka_unit_test(usage_limits),
 	        cmocka_unit_test(bad_params),
 	};

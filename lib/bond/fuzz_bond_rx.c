@@ -25,7 +25,22 @@
 static struct rte_mempool *pool;
 static struct bond_cryptodev dev;
 static struct bond_session_keys tx_keys, rx_keys;
-static unsigned int round_no;
+static struct bond_psk *psk;
+static unsigned int round_no, generation;
+
+/* Keys of a new session (fresh randoms, as every handshake has). */
+static void new_keys(void)
+{
+	uint8_t n_i[BOND_NONCE_LEN], n_r[BOND_NONCE_LEN];
+	for (int i = 0; i < 32; i++) {
+		n_i[i] = (uint8_t)(i * 3 + generation);
+		n_r[i] = (uint8_t)(i * 7 + (generation >> 8));
+	}
+	generation++;
+	bond_session_derive(psk, n_i, n_r, 2, 1, true, &tx_keys, NULL);
+	bond_session_derive(psk, n_i, n_r, 2, 1, false, &rx_keys, NULL);
+	tx_keys.tx_active = true;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -34,17 +49,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	        .device = "crypto_aesni_gcm0", .n_qps = 1, .n_sessions = 64, .socket_id = -1};
 	if (pool == NULL || bond_cryptodev_open(&p, &dev) != 0)
 		abort();
-	uint8_t raw[BOND_PSK_LEN], n_i[BOND_NONCE_LEN], n_r[BOND_NONCE_LEN];
-	for (int i = 0; i < 32; i++) {
+	uint8_t raw[BOND_PSK_LEN];
+	for (int i = 0; i < 32; i++)
 		raw[i] = (uint8_t)i;
-		n_i[i] = (uint8_t)(i * 3);
-		n_r[i] = (uint8_t)(i * 7);
-	}
-	struct bond_psk *psk = bond_psk_from_bytes(raw);
-	bond_session_derive(psk, n_i, n_r, 2, 1, true, &tx_keys, NULL);
-	bond_session_derive(psk, n_i, n_r, 2, 1, false, &rx_keys, NULL);
-	tx_keys.tx_active = true;
-	bond_psk_free(psk);
+	psk = bond_psk_from_bytes(raw);
+	if (psk == NULL)
+		abort();
 	return 0;
 }
 
@@ -136,6 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	if (len > 8192)
 		return 0;
+	new_keys();
 	struct bond_crypto *tx[2] = {ctx(true, 0), ctx(true, 1)}, *rx = ctx(false, 0);
 	struct kept keep[KEEP] = {0};
 	nseen = 0;
@@ -204,6 +215,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			break;
 		}
 		case 3: /* a new session at both ends: every stream starts again */
+			new_keys();
 			if (bond_crypto_install(tx[0], &tx_keys) != 0 ||
 			    bond_crypto_install(tx[1], &tx_keys) != 0 ||
 			    bond_crypto_install(rx, &rx_keys) != 0)
