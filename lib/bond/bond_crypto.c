@@ -275,6 +275,7 @@ int bond_crypto_install(struct bond_crypto *c, const struct bond_session_keys *k
 	int s = k->rx_slot;
 	slot_clear(c, s);
 	struct crypto_slot *sl = &c->slot[s];
+	rte_errno = 0;
 	sl->dec = session_create(c, k->rx_key, false);
 	sl->enc = sl->dec != NULL ? session_create(c, k->tx_key, true) : NULL;
 	if (sl->enc == NULL) {
@@ -488,11 +489,12 @@ static enum bond_result seal_prepare(struct bond_crypto *c, struct rte_mbuf **mp
 	        .flow_seq = meta->flow_seq,
 	        .ts = (uint32_t)ts_us & BOND_TS_MASK,
 	};
-	uint8_t hdr[BOND_HDR_LEN];
-	if (meta->type == BOND_TYPE_HANDSHAKE || bond_wire_encode(&h, hdr) != 0)
-		return BOND_R_drop_flags;
 	if (meta->link >= c->n_links)
 		return BOND_R_drop_link;
+	/* Sealed types only (handshakes go in the clear), data flags on data only. */
+	if (meta->type < BOND_TYPE_DATA || meta->type > BOND_TYPE_PROBE_REPLY ||
+	    (meta->flags & ~(meta->type == BOND_TYPE_DATA ? BOND_F_DATA_MASK : 0)) != 0)
+		return BOND_R_drop_flags;
 	struct crypto_slot *sl = &c->slot[c->tx_slot];
 	if (unlikely(sl->tx_packets >= c->hard_limit))
 		return BOND_R_drop_key_exhausted;
@@ -507,7 +509,7 @@ static enum bond_result seal_prepare(struct bond_crypto *c, struct rte_mbuf **mp
 	sl->tx_packets++;
 	h.link_seq = (uint32_t)seq;
 	uint8_t *p = (uint8_t *)rte_pktmbuf_prepend(m, BOND_HDR_LEN);
-	bond_wire_encode(&h, p);
+	bond_wire_encode(&h, p); /* cannot fail: every field was checked above */
 	rte_pktmbuf_append(m, BOND_TAG_LEN);
 	make_iv(b->iv[b->n], sl->tx_salt, h.link, h.queue, seq);
 	batch_add(b, i, m, p, body);

@@ -612,6 +612,7 @@ static void bad_meta_and_no_key(void **state)
 	assert_int_equal(bond_crypto_seal_burst(fresh, &m, &meta, 1, 0, &res), 0);
 	assert_int_equal(res, BOND_R_drop_flags);
 	assert_int_equal(seal(fresh, &m, BOND_TYPE_DATA, 2, 1), BOND_R_drop_link);
+	assert_int_equal(seal(fresh, &m, BOND_TYPE_DATA, BOND_MAX_LINKS, 1), BOND_R_drop_link);
 	/* Refusals leave the packet as it was. */
 	assert_pattern(m, 64, 1);
 	bond_crypto_retire(fresh, 0);
