@@ -25,33 +25,18 @@ _Static_assert(CFG_MAX_TCP_PROFILES <= INT8_MAX, "a profile index fits flow_acti
 
 /* ---- TCP profiles ---- */
 
-/* lib/tcp's name of a congestion control, or NULL when this build has none for it. */
-static const char *tcp_cc_name(enum cfg_cc c)
-{
-	switch (c) {
-	case CFG_CC_RENO:
-		return "reno";
-	case CFG_CC_HIGHSPEED:
-		return "highspeed";
-	case CFG_CC_SCALABLE:
-		return "scalable";
-	case CFG_CC_VEGAS:
-		return "vegas";
-	}
-	return NULL;
-}
-
 int gw_params_tcp_profile(const struct cfg_tcp_profile *c, struct tcp_profile *t, char *err,
                           size_t errlen)
 {
-	const char *cc = tcp_cc_name(c->congestion_control);
+	/* enum cfg_cc and its names come from lib/tcp's list (tcp_cc_list.h): the name is
+	 * lib/tcp's, and only a value outside the enum finds no module. */
+	const char *cc = cfg_cc_name(c->congestion_control);
 
 	tcp_profile_defaults(t);
-	if (cc == NULL || tcp_cc_find(cc) == NULL) {
+	if (tcp_cc_find(cc) == NULL) {
 		snprintf(err, errlen,
-		         "tcp_profiles.%s.congestion_control: \"%s\" is not in this build "
-		         "(available: reno)",
-		         c->name, cfg_cc_name(c->congestion_control));
+		         "tcp_profiles.%s.congestion_control: \"%s\" is not in this build", c->name,
+		         cc);
 		return -ENOTSUP;
 	}
 	snprintf(t->congestion_control, sizeof(t->congestion_control), "%s", cc);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -171,14 +172,40 @@ static void tunnel_is_not_in_this_build(void **state)
 	              NULL);
 }
 
-static void congestion_control_not_built_yet(void **state)
+/* Every module of lib/tcp's list (tcp_cc_list.h) is accepted, and only those: the error
+ * names them all. */
+static void congestion_control_from_the_list(void **state)
 {
-	expect_errors(
-	        "{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"congestion_control\": "
-	        "\"highspeed\"}}\n}",
-	        "t.json:5:48: tcp_profiles.p.congestion_control: \"highspeed\" is not in this "
-	        "build yet (available: \"reno\")",
-	        NULL);
+#define CC_NAME(name) #name,
+	static const char *const names[] = {TCP_CC_LIST(CC_NAME)};
+#undef CC_NAME
+	char text[512], allowed[256] = "";
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(text, sizeof(text),
+		         "{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"congestion_control\": "
+		         "\"%s\"}}\n}",
+		         names[i]);
+		struct cfg_errors *errs;
+		struct pepgw_config *cfg = load(text, &errs);
+		if (cfg == NULL)
+			cfg_errors_print(errs, stderr);
+		assert_non_null(cfg);
+		assert_int_equal(cfg->tcp_profiles[0].congestion_control, i);
+		assert_string_equal(cfg_cc_name(cfg->tcp_profiles[0].congestion_control), names[i]);
+		pepgw_config_free(cfg);
+		cfg_errors_free(errs);
+		size_t l = strlen(allowed);
+		snprintf(allowed + l, sizeof(allowed) - l, "%s\"%s\"", i ? ", " : "", names[i]);
+	}
+	assert_int_equal(CFG_CC_COUNT, sizeof(names) / sizeof(names[0]));
+	char want[512];
+	snprintf(want, sizeof(want),
+	         "t.json:5:48: tcp_profiles.p.congestion_control: \"cubic\" is not allowed "
+	         "(allowed: %s)",
+	         allowed);
+	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"congestion_control\": "
+	              "\"cubic\"}}\n}",
+	              want, NULL);
 }
 
 static void defaults_are_applied(void **state)
@@ -215,7 +242,7 @@ static void defaults_are_applied(void **state)
 	assert_int_equal(r->wan_profile, -1);
 	const struct cfg_tcp_profile *p = &cfg->tcp_profiles[0];
 	assert_string_equal(p->name, "p");
-	assert_int_equal(p->congestion_control, CFG_CC_RENO);
+	assert_int_equal(p->congestion_control, CFG_CC_reno);
 	assert_true(p->sack && p->window_scale && p->timestamps);
 	assert_int_equal(p->initial_window, 10);
 	assert_int_equal(p->min_rto_ms, 200);
@@ -351,7 +378,7 @@ static void full_config_fills_every_field(void **state)
 	int wan = pepgw_config_tcp_profile_index(cfg, "wan-lfn");
 	assert_true(lan >= 0 && wan >= 0);
 	const struct cfg_tcp_profile *w = &cfg->tcp_profiles[wan];
-	assert_int_equal(w->congestion_control, CFG_CC_RENO);
+	assert_int_equal(w->congestion_control, CFG_CC_reno);
 	assert_int_equal(w->send_buffer, 4194304);
 	assert_int_equal(w->proxy_buffer_low, 4128768);
 	assert_false(w->timestamps);
@@ -479,7 +506,7 @@ int main(void)
 	        cmocka_unit_test(every_error_is_reported_in_one_run),
 	        cmocka_unit_test(semantic_checks),
 	        cmocka_unit_test(tunnel_is_not_in_this_build),
-	        cmocka_unit_test(congestion_control_not_built_yet),
+	        cmocka_unit_test(congestion_control_from_the_list),
 	        cmocka_unit_test(defaults_are_applied),
 	        cmocka_unit_test(tcp_profile_defaults_are_lib_tcps),
 	        cmocka_unit_test(logging_levels_by_pattern_in_file_order),

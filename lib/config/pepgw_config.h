@@ -19,6 +19,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* lib/tcp's one list of congestion-control modules (a macro, no DPDK), by its path: */
+#include "../tcp/tcp_cc_list.h"
+
 #include "cfg.h"
 
 #define CFG_NAME_MAX          32
@@ -108,7 +111,10 @@ struct cfg_rule {
 	int wan_profile;
 };
 
-enum cfg_cc { CFG_CC_RENO, CFG_CC_HIGHSPEED, CFG_CC_SCALABLE, CFG_CC_VEGAS };
+/* The congestion-control modules, from lib/tcp's one list: CFG_CC_reno, CFG_CC_highspeed, ... */
+#define CFG_CC_ENUM(name) CFG_CC_##name,
+enum cfg_cc { TCP_CC_LIST(CFG_CC_ENUM) CFG_CC_COUNT };
+#undef CFG_CC_ENUM
 
 /* F5-style TCP profile. Sizes in bytes, times as named. */
 struct cfg_tcp_profile {

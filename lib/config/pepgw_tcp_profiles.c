@@ -26,12 +26,14 @@
 #define TCP_SYN_RETRIES_MAX     16
 #define TCP_MAX_CONN_MAX        (1u << 22)
 
-/* In enum order: the index returned by cfg_node_enum is the enum value. */
-static const char *const cc_names[] = {"reno", "highspeed", "scalable", "vegas", NULL};
+/* In enum order (both from lib/tcp's list): the index cfg_node_enum returns is the enum value. */
+#define CC_NAME(name) #name,
+static const char *const cc_names[] = {TCP_CC_LIST(CC_NAME) NULL};
+#undef CC_NAME
 
 const char *cfg_cc_name(enum cfg_cc c)
 {
-	return (unsigned int)c <= CFG_CC_VEGAS ? cc_names[c] : "?";
+	return (unsigned int)c < CFG_CC_COUNT ? cc_names[c] : "?";
 }
 
 int pepgw_config_tcp_profile_index(const struct pepgw_config *cfg, const char *name)
@@ -131,12 +133,6 @@ static void parse_profile(const struct cfg_node *n, struct cfg_tcp_profile *p)
 	cfg_get_enum(n, "congestion_control", CFG_OPTIONAL, cc_names, (int)d.congestion_control,
 	             &cc);
 	p->congestion_control = (enum cfg_cc)cc;
-	if (cc != CFG_CC_RENO) {
-		/* The schema names every module; the engine has NewReno so far. */
-		struct cfg_node ccn = cfg_member(n, "congestion_control");
-		cfg_error(&ccn, "\"%s\" is not in this build yet (available: \"reno\")",
-		          cc_names[cc]);
-	}
 	cfg_get_u32(n, "send_buffer", CFG_OPTIONAL, TCP_BUF_MIN, TCP_BUF_MAX, d.send_buffer,
 	            &p->send_buffer);
 	ok[0] = cfg_get_u32(n, "receive_window", CFG_OPTIONAL, TCP_RWND_MIN, TCP_BUF_MAX,

@@ -16,8 +16,10 @@
  * FLAGS: S F R P and '.' for ACK. Inbound sequence numbers are relative to the peer's ISN
  * (set with "remote_isn N"), outbound ones and inbound ACKs relative to our ISS. Options:
  * mss N, wscale N, sackOK, nop, eol, TS val N ecr N, sack A:B C:D. On '>' lines only what is
- * written is compared (options when a <...> list is given, window when "win" is given).
- * Header lines "profile KEY VALUE" set the profile before the first event.
+ * written is compared (options when a <...> list is given, window when "win" is given); a
+ * trailing "* N" expects N segments of LEN octets one after the other from SEQ.
+ * Header lines "profile KEY VALUE" set the profile before the first event ("profile
+ * congestion_control NAME" picks the module by its name in tcp_cc_list.h).
  * Relay mode (header line "relay [deferred]"): the first client SYN opens a tcp_relay; lines
  * prefixed with "s" ("s<", "s>", "s app", "s expect") are the server side (ISN "server_isn"),
  * the others the client side. Payload patterns are by stream position, so relayed bytes
@@ -552,6 +554,12 @@ static void set_profile(const char *key, const char *val)
 {
 	unsigned long v = strtoul(val, NULL, 10);
 	struct tcp_profile *p = &S.prof;
+	if (strcmp(key, "congestion_control") == 0) {
+		if (strlen(val) >= sizeof(p->congestion_control))
+			fail("congestion_control %s: name too long", val);
+		snprintf(p->congestion_control, sizeof(p->congestion_control), "%s", val);
+		return;
+	}
 #define NUM(f)                                                                                     \
 	do {                                                                                       \
 		if (strcmp(key, #f) == 0) {                                                        \
@@ -647,8 +655,19 @@ static void run_line(char *line)
 	advance_to(at);
 	if (*p == '>') {
 		struct seg_spec sp;
+		unsigned int repeat = 1;
+		char *star = strstr(p, " * ");
+		if (star != NULL) {
+			if (sscanf(star, " * %u", &repeat) != 1 || repeat == 0)
+				fail("want '* N' with N >= 1");
+			*star = '\0';
+		}
 		parse_seg(p + 1 + strspn(p + 1, " "), &sp);
-		expect_out(&sp, at);
+		for (unsigned int i = 0; i < repeat; i++) {
+			expect_out(&sp, at);
+			sp.seq += sp.len;
+			sp.end += sp.len;
+		}
 		return;
 	}
 	for (int sd = 0; sd < 2; sd++) {

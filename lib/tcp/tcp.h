@@ -30,7 +30,7 @@ struct tcp_conn;
  * defaults are tcp_defaults.h's, shared with the configuration loader.
  */
 struct tcp_profile {
-	char congestion_control[16]; /* "reno"/"newreno" (tcp_cc_find) */
+	char congestion_control[16]; /* a name in tcp_cc_list.h (tcp_cc_find) */
 	uint32_t send_buffer;        /* bytes queued for sending before tcp_conn_send refuses */
 	uint32_t receive_window;     /* bytes; the window we advertise at most */
 	uint32_t proxy_buffer_high;  /* relay: close the receiving window at this fill */

@@ -1,28 +1,43 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The congestion-control framework: the list of modules, the entry points the connection
+ * calls (with the Reno defaults of optional ops) and the shared Reno helpers.
+ */
 #include "tcp_cc.h"
 
 #include <errno.h>
 #include <string.h>
 
-extern const struct tcp_cc_ops tcp_cc_newreno;
+#include "tcp_cc_list.h"
 
-/* Modules known by name. HighSpeed, Scalable and Vegas are added here, nothing else changes. */
-static const struct {
-	const char *name;
-	const struct tcp_cc_ops *ops;
-} cc_modules[] = {
-        {"reno", &tcp_cc_newreno},
-        {"newreno", &tcp_cc_newreno},
-};
+#define CC_DECLARE(n) extern const struct tcp_cc_ops tcp_cc_##n;
+TCP_CC_LIST(CC_DECLARE)
+#undef CC_DECLARE
+
+#define CC_ENTRY(n) &tcp_cc_##n,
+static const struct tcp_cc_ops *const cc_modules[] = {TCP_CC_LIST(CC_ENTRY)};
+#undef CC_ENTRY
+
+#define CC_COUNT (sizeof(cc_modules) / sizeof(cc_modules[0]))
 
 const struct tcp_cc_ops *tcp_cc_find(const char *name)
 {
 	if (name == NULL)
 		return NULL;
-	for (size_t i = 0; i < sizeof(cc_modules) / sizeof(cc_modules[0]); i++)
-		if (strcmp(cc_modules[i].name, name) == 0)
-			return cc_modules[i].ops;
+	for (size_t i = 0; i < CC_COUNT; i++)
+		if (strcmp(cc_modules[i]->name, name) == 0)
+			return cc_modules[i];
 	return NULL;
+}
+
+unsigned int tcp_cc_count(void)
+{
+	return CC_COUNT;
+}
+
+const char *tcp_cc_name(unsigned int i)
+{
+	return i < CC_COUNT ? cc_modules[i]->name : NULL;
 }
 
 uint32_t tcp_cc_initial_window(uint32_t smss, uint32_t iw_segments)
@@ -35,19 +50,21 @@ uint32_t tcp_cc_initial_window(uint32_t smss, uint32_t iw_segments)
 	return iw < 4 * smss ? iw : 4 * smss;
 }
 
-int tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, uint32_t smss,
-                uint32_t iw_segments, uint32_t ssthresh_init, uint64_t now_us)
+int tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, const struct tcp_cc_params *p,
+                uint64_t now_us)
 {
-	if (ops == NULL || ops->priv_size > TCP_CC_PRIV_SIZE || smss == 0)
+	if (cc == NULL || ops == NULL || p == NULL || ops->priv_size > TCP_CC_PRIV_SIZE ||
+	    ops->on_ack == NULL || ops->on_congestion == NULL || p->smss == 0)
 		return -EINVAL;
 	memset(cc, 0, sizeof(*cc));
 	cc->ops = ops;
-	cc->smss = smss;
-	cc->iw = tcp_cc_initial_window(smss, iw_segments);
-	cc->cwnd = cc->iw;
-	cc->ssthresh = ssthresh_init;
+	cc->smss = p->smss;
+	cc->iw = tcp_cc_initial_window(p->smss, p->iw_segments);
+	cc->cwnd = p->cwnd == 0 ? cc->iw : p->cwnd < p->smss ? p->smss : p->cwnd;
+	cc->ssthresh = p->ssthresh;
+	cc->prior_ssthresh = p->ssthresh;
 	if (ops->init != NULL)
-		ops->init(cc, now_us);
+		ops->init(cc, p, now_us);
 	return 0;
 }
 
@@ -65,6 +82,75 @@ void tcp_cc_set_smss(struct tcp_cc *cc, uint32_t smss)
 	if (cc->cwnd < smss)
 		cc->cwnd = smss;
 }
+
+void tcp_cc_on_syn_loss(struct tcp_cc *cc)
+{
+	cc->cwnd = cc->smss;
+}
+
+bool tcp_cc_is_cwnd_limited(const struct tcp_cc *cc, uint32_t flight_size)
+{
+	if (cc->cwnd < cc->ssthresh)
+		return 2 * (uint64_t)flight_size >= cc->cwnd;
+	return (uint64_t)flight_size + 3 * cc->smss >= cc->cwnd;
+}
+
+/* ---- entry points ---- */
+
+void tcp_cc_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
+{
+	cc->ops->on_ack(cc, ack);
+}
+
+void tcp_cc_on_recovery_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
+{
+	if (cc->ops->on_recovery_ack != NULL)
+		cc->ops->on_recovery_ack(cc, ack);
+	else
+		tcp_cc_reno_recovery_ack(cc, ack);
+}
+
+void tcp_cc_on_rtt_sample(struct tcp_cc *cc, uint32_t rtt_us, uint64_t now_us)
+{
+	if (cc->ops->on_rtt_sample != NULL && rtt_us != 0)
+		cc->ops->on_rtt_sample(cc, rtt_us, now_us);
+}
+
+void tcp_cc_on_congestion(struct tcp_cc *cc, const struct tcp_cc_cong *e)
+{
+	cc->ops->on_congestion(cc, e);
+}
+
+void tcp_cc_on_recovery_exit(struct tcp_cc *cc, uint32_t flight_size, uint64_t now_us)
+{
+	if (cc->ops->on_recovery_exit != NULL)
+		cc->ops->on_recovery_exit(cc, flight_size, now_us);
+	else
+		tcp_cc_reno_recovery_exit(cc, flight_size);
+}
+
+void tcp_cc_undo(struct tcp_cc *cc, const struct tcp_cc_undo *u)
+{
+	if (cc->ops->undo != NULL)
+		cc->ops->undo(cc, u);
+	else
+		tcp_cc_reno_undo(cc, u);
+}
+
+void tcp_cc_on_idle_restart(struct tcp_cc *cc, uint64_t now_us)
+{
+	if (cc->ops->on_idle_restart != NULL)
+		cc->ops->on_idle_restart(cc, now_us);
+	else
+		tcp_cc_reno_idle_restart(cc);
+}
+
+uint64_t tcp_cc_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us)
+{
+	return cc->ops->pacing_rate != NULL ? cc->ops->pacing_rate(cc, srtt_us) : 0;
+}
+
+/* ---- shared Reno helpers ---- */
 
 uint32_t tcp_cc_reno_ssthresh(uint32_t flight_size, uint32_t smss)
 {
@@ -97,6 +183,80 @@ void tcp_cc_reno_cong_avoid(struct tcp_cc *cc, uint32_t acked)
 		if (cc->cwnd <= UINT32_MAX - cc->smss)
 			cc->cwnd += cc->smss;
 	}
+}
+
+void tcp_cc_reno_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
+{
+	if (!(ack->flags & TCP_CC_ACKF_CWND_LIMITED))
+		return;
+	uint32_t left = tcp_cc_reno_slow_start(cc, ack->acked);
+	if (left > 0)
+		tcp_cc_reno_cong_avoid(cc, left);
+}
+
+void tcp_cc_reno_congestion(struct tcp_cc *cc, const struct tcp_cc_cong *e, uint32_t ssthresh)
+{
+	if (e->ev != TCP_CC_EV_RTO_REPEAT) {
+		/* RFC 4015 5 (1): pipe_prev = max(FlightSize, ssthresh), for tcp_cc_undo. */
+		cc->prior_ssthresh = e->flight_size > cc->ssthresh ? e->flight_size : cc->ssthresh;
+		cc->ssthresh = ssthresh;
+		cc->bytes_acked = 0;
+	}
+	switch (e->ev) {
+	case TCP_CC_EV_RTO:
+		/* RFC 5681 3.1: loss window of one segment; RFC 3465 2.3: L = 1*SMSS next. */
+		cc->cwnd = cc->smss;
+		cc->after_rto = true;
+		break;
+	case TCP_CC_EV_RTO_REPEAT:
+		/* RFC 5681 3.1: a repeated timeout keeps ssthresh; the loss window stays 1. */
+		cc->cwnd = cc->smss;
+		break;
+	case TCP_CC_EV_FAST_RETRANSMIT:
+		/* RFC 5681 3.2 step 4; without SACK, RFC 6582 3.2 step 2 inflates by the three
+		 * segments that left the network. */
+		cc->cwnd = ssthresh;
+		if (!e->sack)
+			cc->cwnd += 3 * cc->smss;
+		break;
+	case TCP_CC_EV_ECN:
+		cc->cwnd = ssthresh; /* RFC 3168 6.1.2 */
+		break;
+	}
+}
+
+void tcp_cc_reno_recovery_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
+{
+	if (ack->flags & TCP_CC_ACKF_SACK)
+		return; /* RFC 6675 counts pipe instead */
+	if (ack->acked == 0) {
+		cc->cwnd += cc->smss; /* RFC 6582 3.2 step 3: one more segment left the network */
+		return;
+	}
+	/* RFC 6582 3.2 step 5 partial ACK: deflate by the amount acknowledged, add back one
+	 * SMSS if that was at least one. */
+	cc->cwnd = cc->cwnd > ack->acked ? cc->cwnd - ack->acked : cc->smss;
+	if (ack->acked >= cc->smss)
+		cc->cwnd += cc->smss;
+}
+
+void tcp_cc_reno_recovery_exit(struct tcp_cc *cc, uint32_t flight_size)
+{
+	/* RFC 6582 3.2 step 3 option (1): min(ssthresh, max(FlightSize, SMSS) + SMSS), which
+	 * avoids a burst when little is in flight. */
+	uint32_t f = flight_size > cc->smss ? flight_size : cc->smss;
+	uint32_t w = f + cc->smss;
+	cc->cwnd = w < cc->ssthresh ? w : cc->ssthresh;
+	cc->bytes_acked = 0;
+}
+
+void tcp_cc_reno_undo(struct tcp_cc *cc, const struct tcp_cc_undo *u)
+{
+	/* RFC 4015 5 (3)-(4): cwnd = FlightSize + min(bytes_acked, IW), ssthresh = pipe_prev. */
+	cc->cwnd = u->in_flight + (u->acked < cc->iw ? u->acked : cc->iw);
+	cc->ssthresh = cc->prior_ssthresh;
+	cc->after_rto = false;
+	cc->bytes_acked = 0;
 }
 
 void tcp_cc_reno_idle_restart(struct tcp_cc *cc)

@@ -5,17 +5,15 @@
 /*
  * Congestion control as a small ops table picked by name (FreeBSD cc(4) / Linux
  * tcp_congestion_ops shape). The connection owns loss detection and the recovery episode
- * (RFC 6582 recover point, RFC 6675 pipe); a module only decides cwnd and ssthresh:
+ * (RFC 6582 recover point, RFC 6675 pipe) and tells the module what happened through the
+ * tcp_cc_on_*() entry points below; the module, with the shared Reno helpers, is the only
+ * writer of cwnd and ssthresh (STYLE.md 13). The connection reads them with tcp_cc_cwnd() and
+ * tcp_cc_ssthresh() and never touches struct tcp_cc's fields (the lint test
+ * tcp_cc_sole_writer greps for it).
  *
- *  - on_ack: new data cumulatively acknowledged outside recovery (slow start / avoidance);
- *  - on_congestion: entering recovery (fast retransmit), an RTO (called once per episode of
- *    back-to-back timeouts: RFC 5681 3.1 holds ssthresh on repeats), or an ECN echo;
- *  - on_recovery_exit: the recovery point was acknowledged (RFC 6582 3.2 step 3);
- *  - on_idle_restart: sending resumes after more than one RTO of silence (RFC 5681 4.1);
- *  - pacing_rate (optional): bytes per second, 0 for "no pacing".
- *
- * Module state lives in the fixed priv area of struct tcp_cc, checked at build time with
- * TCP_CC_PRIV_CHECK(type) so that no module ever allocates per flow.
+ * A module is one file (cc_NAME.c defining `const struct tcp_cc_ops tcp_cc_NAME`) plus one line
+ * in tcp_cc_list.h. Its state lives in the fixed priv area, checked at build time with
+ * TCP_CC_PRIV_CHECK(type), so that no module ever allocates per flow.
  */
 
 #include <stdbool.h>
@@ -25,22 +23,25 @@
 #define TCP_CC_PRIV_SIZE 64
 #define TCP_CC_NAME_MAX  16
 
+/* Congestion events (tcp_cc_on_congestion). */
 enum tcp_cc_event {
-	TCP_CC_EV_FAST_RETRANSMIT,
-	TCP_CC_EV_RTO,
-	TCP_CC_EV_ECN,
+	TCP_CC_EV_FAST_RETRANSMIT, /* entering fast recovery (RFC 5681 3.2, RFC 6675 5) */
+	TCP_CC_EV_RTO,             /* the first timeout of an episode of back-to-back ones */
+	TCP_CC_EV_RTO_REPEAT,      /* a further one: RFC 5681 3.1 holds ssthresh */
+	TCP_CC_EV_ECN,             /* ECN-Echo, at most once per RTT (RFC 3168 6.1.2) */
 };
 
 struct tcp_cc_ops;
 
 struct tcp_cc {
 	const struct tcp_cc_ops *ops;
-	uint32_t cwnd;        /* bytes */
-	uint32_t ssthresh;    /* bytes */
-	uint32_t smss;        /* sender MSS in bytes */
-	uint32_t iw;          /* initial window in bytes */
-	uint32_t bytes_acked; /* RFC 3465 2.1 byte counter in congestion avoidance */
-	bool after_rto;       /* RFC 3465 2.3: L = 1*SMSS in the slow start that follows an RTO */
+	uint32_t cwnd;           /* bytes */
+	uint32_t ssthresh;       /* bytes */
+	uint32_t smss;           /* sender MSS in bytes */
+	uint32_t iw;             /* initial window in bytes */
+	uint32_t bytes_acked;    /* RFC 3465 2.1 byte counter in congestion avoidance */
+	uint32_t prior_ssthresh; /* RFC 4015 pipe_prev: what tcp_cc_undo gives back */
+	bool after_rto;          /* RFC 3465 2.3: L = 1*SMSS in the slow start after an RTO */
 	/* module state; bytes (not words) so that a module's struct may live here */
 	unsigned char priv[TCP_CC_PRIV_SIZE] __attribute__((aligned(8)));
 };
@@ -50,41 +51,135 @@ struct tcp_cc {
 	_Static_assert(sizeof(type) <= TCP_CC_PRIV_SIZE,                                           \
 	               #type " does not fit in the per-connection congestion control area")
 
+/* tcp_cc_ack.flags */
+/* cwnd was what limited the sender (FreeBSD's CCF_CWND_LIMITED): only then may a module grow it,
+ * or a leg fed slower than its path grows cwnd without bound (RFC 7661's point). */
+#define TCP_CC_ACKF_CWND_LIMITED (1u << 0)
+/* The recovery counts pipe (RFC 6675): no window inflation (tcp_cc_on_recovery_ack, and
+ * tcp_cc_cong.sack at the start of fast recovery). */
+#define TCP_CC_ACKF_SACK         (1u << 1)
+
 /* What one ACK carries for the module. */
 struct tcp_cc_ack {
-	uint32_t acked;       /* octets newly cumulatively acknowledged */
-	uint32_t rtt_us;      /* RTT sample from this ACK, 0 when there is none */
+	uint32_t acked;       /* octets newly cumulatively acknowledged; 0 for a duplicate */
 	uint32_t flight_size; /* octets outstanding before this ACK */
 	uint32_t snd_una;     /* after this ACK; with snd_nxt lets modules count rounds */
-	uint32_t snd_nxt;
+	uint32_t snd_nxt;     /* highest sequence number sent + 1 */
+	uint32_t flags;       /* TCP_CC_ACKF_* */
 	uint64_t now_us;
 };
 
-struct tcp_cc_ops {
-	const char *name;
-	size_t priv_size;
-	void (*init)(struct tcp_cc *cc, uint64_t now_us);
-	void (*on_ack)(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
-	void (*on_congestion)(struct tcp_cc *cc, enum tcp_cc_event ev, uint32_t flight_size,
-	                      uint64_t now_us);
-	void (*on_recovery_exit)(struct tcp_cc *cc, uint32_t flight_size, uint64_t now_us);
-	void (*on_idle_restart)(struct tcp_cc *cc, uint64_t now_us);
-	uint64_t (*pacing_rate)(const struct tcp_cc *cc, uint32_t srtt_us); /* optional */
+/* A congestion event. */
+struct tcp_cc_cong {
+	enum tcp_cc_event ev;
+	uint32_t flight_size; /* octets outstanding when it happened */
+	bool sack;            /* fast recovery will count pipe: no RFC 6582 inflation */
+	uint64_t now_us;
 };
 
-/* Module by name ("reno", "newreno"), or NULL. */
-const struct tcp_cc_ops *tcp_cc_find(const char *name);
+/* The last congestion response was needless (RFC 3522 Eifel detection of a spurious RTO). */
+struct tcp_cc_undo {
+	uint32_t in_flight; /* octets outstanding after the ACK that proved it */
+	uint32_t acked;     /* octets that ACK acknowledged */
+	uint64_t now_us;
+};
+
+/* How a connection starts; a congestion metrics cache or F5's bandwidth_delay fill the
+ * optional fields from what earlier connections to the same destination learned. */
+struct tcp_cc_params {
+	uint32_t smss;
+	uint32_t iw_segments; /* 0: RFC 5681 3.1's rule; else RFC 6928 IW in segments */
+	uint32_t ssthresh;    /* RFC 5681 3.1: "arbitrarily high", or a cached value */
+	uint32_t cwnd;        /* 0: the initial window; else bytes to start from (>= 1 SMSS) */
+};
 
 /*
- * Set up cc for a new connection: cwnd = initial window (iw_segments * smss when iw_segments
- * is non-zero, else RFC 5681 3.1's rule), ssthresh = ssthresh_init ("arbitrarily high").
- * Returns 0, or -EINVAL for a NULL module, a module too big for the area, or smss 0.
+ * Ops. on_ack and on_congestion are required; the rest are optional, with the shared Reno
+ * behaviour (or nothing) when NULL, so that a module states only where it differs.
  */
-int tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, uint32_t smss,
-                uint32_t iw_segments, uint32_t ssthresh_init, uint64_t now_us);
+struct tcp_cc_ops {
+	const char *name; /* as in tcp_cc_list.h */
+	size_t priv_size;
+	/* After the shared fields are set from params (optional). */
+	void (*init)(struct tcp_cc *cc, const struct tcp_cc_params *p, uint64_t now_us);
+	/* New data acknowledged outside fast recovery, including the slow start after an RTO:
+	 * grow the window when ack->flags has TCP_CC_ACKF_CWND_LIMITED. */
+	void (*on_ack)(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+	/* A duplicate (acked 0) or partial ACK in fast recovery. Default: RFC 6582 3.2 steps 3
+	 * and 5 inflation and deflation, unless TCP_CC_ACKF_SACK. */
+	void (*on_recovery_ack)(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+	/* Every RTT sample Karn's rule admits (timestamps give one per ACK); before the ACK's
+	 * on_ack. Optional. */
+	void (*on_rtt_sample)(struct tcp_cc *cc, uint32_t rtt_us, uint64_t now_us);
+	void (*on_congestion)(struct tcp_cc *cc, const struct tcp_cc_cong *e);
+	/* The recovery point was acknowledged. Default: RFC 6582 3.2 step 3 option (1). */
+	void (*on_recovery_exit)(struct tcp_cc *cc, uint32_t flight_size, uint64_t now_us);
+	/* Default: RFC 4015 5 (ssthresh back, cwnd = in flight + min(acked, IW)). */
+	void (*undo)(struct tcp_cc *cc, const struct tcp_cc_undo *u);
+	/* Sending resumes after more than one RTO of silence. Default: RFC 5681 4.1. */
+	void (*on_idle_restart)(struct tcp_cc *cc, uint64_t now_us);
+	/* Bytes per second to pace at, 0 for "no pacing" (the default). */
+	uint64_t (*pacing_rate)(const struct tcp_cc *cc, uint32_t srtt_us);
+};
+
+/* ---- the list of modules (tcp_cc_list.h) ---- */
+
+/* Module by name (tcp_cc_list.h), or NULL. */
+const struct tcp_cc_ops *tcp_cc_find(const char *name);
+
+/* Number of modules, and the i-th one's name (NULL when i is out of range), in list order. */
+unsigned int tcp_cc_count(void);
+const char *tcp_cc_name(unsigned int i);
+
+/* ---- what the connection calls ---- */
+
+/*
+ * Set up cc for a new connection: cwnd = p->cwnd or the initial window (iw_segments * smss
+ * when iw_segments is non-zero, else RFC 5681 3.1's rule), ssthresh = p->ssthresh, then the
+ * module's init. Returns 0, or -EINVAL for a NULL argument, a module too big for the area or
+ * without on_ack/on_congestion, or smss 0.
+ */
+int tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, const struct tcp_cc_params *p,
+                uint64_t now_us);
+
+static inline uint32_t tcp_cc_cwnd(const struct tcp_cc *cc)
+{
+	return cc->cwnd;
+}
+
+static inline uint32_t tcp_cc_ssthresh(const struct tcp_cc *cc)
+{
+	return cc->ssthresh;
+}
+
+static inline const char *tcp_cc_module_name(const struct tcp_cc *cc)
+{
+	return cc->ops->name;
+}
+
+/*
+ * Was cwnd what limited a sender with flight_size octets out (Linux's tcp_is_cwnd_limited
+ * rule): in slow start when at least half of it was in flight, in congestion avoidance when
+ * it was full but for 3 segments. For TCP_CC_ACKF_CWND_LIMITED.
+ */
+bool tcp_cc_is_cwnd_limited(const struct tcp_cc *cc, uint32_t flight_size);
+
+/* The entry points: each calls the module's op (or its default, see struct tcp_cc_ops). */
+void tcp_cc_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+void tcp_cc_on_recovery_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+void tcp_cc_on_rtt_sample(struct tcp_cc *cc, uint32_t rtt_us, uint64_t now_us);
+void tcp_cc_on_congestion(struct tcp_cc *cc, const struct tcp_cc_cong *e);
+void tcp_cc_on_recovery_exit(struct tcp_cc *cc, uint32_t flight_size, uint64_t now_us);
+void tcp_cc_undo(struct tcp_cc *cc, const struct tcp_cc_undo *u);
+void tcp_cc_on_idle_restart(struct tcp_cc *cc, uint64_t now_us);
+uint64_t tcp_cc_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us);
 
 /* The MSS changed (after the handshake): rescale the windows kept in segments. */
 void tcp_cc_set_smss(struct tcp_cc *cc, uint32_t smss);
+
+/* The SYN or SYN-ACK had to be retransmitted: RFC 5681 3.1 (and RFC 6298 5.7) start every
+ * module from a window of one segment. */
+void tcp_cc_on_syn_loss(struct tcp_cc *cc);
 
 /* ---- shared Reno helpers, for modules that behave as Reno somewhere ---- */
 
@@ -103,7 +198,21 @@ uint32_t tcp_cc_reno_slow_start(struct tcp_cc *cc, uint32_t acked);
 /* RFC 5681 3.1 / RFC 3465 2.1: one SMSS per cwnd octets acknowledged. */
 void tcp_cc_reno_cong_avoid(struct tcp_cc *cc, uint32_t acked);
 
-/* RFC 5681 4.1: after idle, cwnd = min(IW, cwnd). */
+/* Reno's on_ack: when cwnd-limited, slow start then congestion avoidance. */
+void tcp_cc_reno_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+
+/*
+ * Set the windows for a congestion event, with ssthresh already chosen by the module (ignored
+ * for TCP_CC_EV_RTO_REPEAT): RFC 5681 3.1 loss window of one segment after a timeout (RFC
+ * 3465 2.3 L = 1*SMSS next), cwnd = ssthresh on fast retransmit (+ 3*SMSS, RFC 6582 3.2
+ * step 2, unless e->sack) and on ECN (RFC 3168 6.1.2). Remembers RFC 4015's pipe_prev.
+ */
+void tcp_cc_reno_congestion(struct tcp_cc *cc, const struct tcp_cc_cong *e, uint32_t ssthresh);
+
+/* The defaults of the optional ops, for modules that extend them. */
+void tcp_cc_reno_recovery_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+void tcp_cc_reno_recovery_exit(struct tcp_cc *cc, uint32_t flight_size);
+void tcp_cc_reno_undo(struct tcp_cc *cc, const struct tcp_cc_undo *u);
 void tcp_cc_reno_idle_restart(struct tcp_cc *cc);
 
 #endif

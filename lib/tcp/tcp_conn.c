@@ -322,7 +322,10 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *
 	tcp_rto_init(&c->rto, p->initial_rto_ms * 1000, p->min_rto_ms * 1000, p->max_rto_ms * 1000,
 	             e->p.timer_tick_us);
 	tcp_rto_set_var_floor(&c->rto, p->min_rto_ms * 1000);
-	tcp_cc_init(&c->cc, ops, c->smss, p->initial_window, TCP_DEFAULT_SSTHRESH, now_us);
+	const struct tcp_cc_params ccp = {.smss = c->smss,
+	                                  .iw_segments = p->initial_window,
+	                                  .ssthresh = TCP_DEFAULT_SSTHRESH};
+	tcp_cc_init(&c->cc, ops, &ccp, now_us);
 	tcp_sack_sb_init(&c->sb, &e->holes, c->iss);
 	tcp_sack_rcv_init(&c->sr);
 	/* RFC 7323 2.3: the smallest shift that lets the whole receive window be offered. */
@@ -482,21 +485,20 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 	tcp_count(c, TCP_CNT_rto_expired);
 	tcp_rto_backoff(&c->rto);
 	uint32_t flight = c->snd_max - c->snd_una;
-	if (!(c->flags & TF_RTO_EPISODE)) {
-		if (c->flags & TF_TS) {
-			/* RFC 3522 2 / RFC 4015 5 (1): remember the retransmission's TSval (sent
-			 * below, in this same millisecond) and what to restore if it was needless.
-			 */
-			c->flags |= TF_EIFEL;
-			c->eifel_ts = tcp_ts_now(now_us);
-			c->pipe_prev = flight > c->cc.ssthresh ? flight : c->cc.ssthresh;
-		}
-		c->cc.ops->on_congestion(&c->cc, TCP_CC_EV_RTO, flight, now_us);
-		c->flags |= TF_RTO_EPISODE;
-	} else {
-		/* RFC 5681 3.1: a repeated timeout keeps ssthresh; the loss window stays 1. */
-		c->cc.cwnd = c->cc.smss;
+	/* RFC 5681 3.1: a repeated timeout of the same episode keeps ssthresh. */
+	bool repeat = c->flags & TF_RTO_EPISODE;
+	if (!repeat && (c->flags & TF_TS)) {
+		/* RFC 3522 2 / RFC 4015 5 (1): remember the retransmission's TSval (sent below, in
+		 * this same millisecond); the module remembers what to restore if it was needless.
+		 */
+		c->flags |= TF_EIFEL;
+		c->eifel_ts = tcp_ts_now(now_us);
 	}
+	c->flags |= TF_RTO_EPISODE;
+	const struct tcp_cc_cong ce = {.ev = repeat ? TCP_CC_EV_RTO_REPEAT : TCP_CC_EV_RTO,
+	                               .flight_size = flight,
+	                               .now_us = now_us};
+	tcp_cc_on_congestion(&c->cc, &ce);
 	c->flags &= ~TF_RTT_TIMING;
 	c->recover = c->snd_max;
 	c->dupacks = 0;
@@ -865,8 +867,8 @@ void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *i)
 	i->rcv_wscale = c->rcv_wscale;
 	i->sack = !!(c->flags & TF_SACK);
 	i->timestamps = !!(c->flags & TF_TS);
-	i->cwnd = c->cc.cwnd;
-	i->ssthresh = c->cc.ssthresh;
+	i->cwnd = tcp_cc_cwnd(&c->cc);
+	i->ssthresh = tcp_cc_ssthresh(&c->cc);
 	i->srtt_us = tcp_rto_srtt_us(&c->rto);
 	i->rttvar_us = tcp_rto_rttvar_us(&c->rto);
 	i->rto_us = tcp_rto_timeout_us(&c->rto);

@@ -360,7 +360,7 @@ static void exit_recovery(struct tcp_conn *c, uint64_t now_us)
 {
 	c->flags &= ~TF_RECOVERY;
 	c->dupacks = 0;
-	c->cc.ops->on_recovery_exit(&c->cc, c->snd_max - c->snd_una, now_us);
+	tcp_cc_on_recovery_exit(&c->cc, c->snd_max - c->snd_una, now_us);
 }
 
 /* Fast retransmit: enter recovery (RFC 5681 3.2, RFC 6582 3.2 step 2, RFC 6675 5 step 4). */
@@ -372,7 +372,11 @@ static void enter_recovery(struct tcp_conn *c, uint64_t now_us)
 	c->recover = c->snd_max;
 	c->lt_extra = 0;
 	c->flags &= ~TF_RTT_TIMING;
-	c->cc.ops->on_congestion(&c->cc, TCP_CC_EV_FAST_RETRANSMIT, flight, now_us);
+	const struct tcp_cc_cong ce = {.ev = TCP_CC_EV_FAST_RETRANSMIT,
+	                               .flight_size = flight,
+	                               .sack = (c->flags & TF_SACK) != 0,
+	                               .now_us = now_us};
+	tcp_cc_on_congestion(&c->cc, &ce);
 	uint32_t len = tcp_seq_min(c->snd_max, c->snd_una + c->smss) - c->snd_una;
 	if (c->flags & TF_SACK) {
 		/* RFC 6675 4.3: retransmit the first segment presumed lost, then the loop. */
@@ -401,8 +405,6 @@ static void enter_recovery(struct tcp_conn *c, uint64_t now_us)
 			fl |= RTE_TCP_FIN_FLAG;
 		}
 		tcp_send_segment(c, c->snd_una, len, fl, now_us);
-		/* RFC 6582 3.2 step 2: inflate by the three segments that left the network. */
-		c->cc.cwnd += 3 * c->smss;
 	}
 	tcp_arm_rexmt(c, now_us);
 }
@@ -455,8 +457,14 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 		if (c->dupacks < UINT32_MAX)
 			c->dupacks++;
 		if (c->flags & TF_RECOVERY) {
-			if (!(c->flags & TF_SACK))
-				c->cc.cwnd += c->smss; /* RFC 6582 3.2 step 3 */
+			/* RFC 6582 3.2 step 3 without SACK: the module inflates the window. */
+			const struct tcp_cc_ack da = {
+			        .flight_size = c->snd_max - c->snd_una,
+			        .snd_una = c->snd_una,
+			        .snd_nxt = c->snd_max,
+			        .flags = (c->flags & TF_SACK) ? TCP_CC_ACKF_SACK : 0,
+			        .now_us = now_us};
+			tcp_cc_on_recovery_ack(&c->cc, &da);
 			tcp_output(c, now_us);
 			return true;
 		}
@@ -489,12 +497,12 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 			got_sample = tcp_rto_ack_sample(&c->rto, rtt_us, false, true);
 		}
 	} else if ((c->flags & TF_RTT_TIMING) && tcp_seq_gt(ack, c->rtt_seq)) {
-		rtt_us = (uint32_t)(now_us - c->rtt_start_us);
-		got_sample = tcp_rto_ack_sample(&c->rto, rtt_us ? rtt_us : 1, false, false);
+		rtt_us = (uint32_t)(now_us - c->rtt_start_us) ?: 1;
+		got_sample = tcp_rto_ack_sample(&c->rto, rtt_us, false, false);
 		c->flags &= ~TF_RTT_TIMING;
 	}
-	if (!got_sample)
-		rtt_us = 0;
+	if (got_sample)
+		tcp_cc_on_rtt_sample(&c->cc, rtt_us, now_us);
 	if ((c->flags & TF_FIN_SENT) && tcp_seq_geq(ack, c->fin_seq + 1)) {
 		c->flags |= TF_FIN_ACKED;
 		acked--; /* the FIN is not data */
@@ -517,11 +525,10 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 				c->flags &= ~(TF_LOSS | TF_RECOVERY);
 				tcp_sack_sb_undo_loss(&c->sb, c->smss);
 			}
-			uint32_t in_flight = c->snd_max - c->snd_una;
-			c->cc.cwnd = in_flight + (acked < c->cc.iw ? acked : c->cc.iw);
-			c->cc.ssthresh = c->pipe_prev;
-			c->cc.after_rto = false;
-			c->cc.bytes_acked = 0;
+			const struct tcp_cc_undo u = {.in_flight = c->snd_max - c->snd_una,
+			                              .acked = acked,
+			                              .now_us = now_us};
+			tcp_cc_undo(&c->cc, &u);
 		}
 	}
 	c->rto_tries = 0;
@@ -537,15 +544,16 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 		if (c->flags & TF_LOSS)
 			tcp_sack_sb_enter_loss(&c->sb, c->recover, c->smss);
 	}
-	const struct tcp_cc_ack cc_ack = {.acked = acked,
-	                                  .rtt_us = rtt_us,
-	                                  .flight_size = flight,
-	                                  .snd_una = c->snd_una,
-	                                  .snd_nxt = c->snd_max,
-	                                  .now_us = now_us};
+	struct tcp_cc_ack cc_ack = {.acked = acked,
+	                            .flight_size = flight,
+	                            .snd_una = c->snd_una,
+	                            .snd_nxt = c->snd_max,
+	                            .now_us = now_us};
 	if (c->flags & TF_LOSS) {
-		/* After an RTO: slow start while the lost octets go again (RFC 5681 3.1). */
-		c->cc.ops->on_ack(&c->cc, &cc_ack);
+		/* After an RTO: slow start while the lost octets go again (RFC 5681 3.1). All
+		 * of them are waiting to be resent, so cwnd is what limits the sender. */
+		cc_ack.flags = TCP_CC_ACKF_CWND_LIMITED;
+		tcp_cc_on_ack(&c->cc, &cc_ack);
 		if (tcp_seq_geq(ack, c->recover)) {
 			c->flags &= ~(TF_LOSS | TF_RECOVERY);
 			c->dupacks = 0;
@@ -553,12 +561,13 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 	} else if (c->flags & TF_RECOVERY) {
 		if (tcp_seq_geq(ack, c->recover)) {
 			exit_recovery(c, now_us); /* full ACK */
-		} else if (!(c->flags & TF_SACK)) {
-			/* RFC 6582 3.2 step 5 partial ACK: retransmit the next hole, deflate. */
-			retransmit_first(c, now_us);
-			c->cc.cwnd = c->cc.cwnd > acked ? c->cc.cwnd - acked : c->smss;
-			if (acked >= c->smss)
-				c->cc.cwnd += c->smss;
+		} else {
+			/* RFC 6582 3.2 step 5 partial ACK: without SACK retransmit the next hole at
+			 * once (with SACK the pipe loop does), and the module deflates. */
+			if (!(c->flags & TF_SACK))
+				retransmit_first(c, now_us);
+			cc_ack.flags = (c->flags & TF_SACK) ? TCP_CC_ACKF_SACK : 0;
+			tcp_cc_on_recovery_ack(&c->cc, &cc_ack);
 		}
 	} else {
 		c->dupacks = 0;
@@ -567,12 +576,12 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 		 * rule is Linux's tcp_is_cwnd_limited): in slow start while at least half of it
 		 * was in flight, in congestion avoidance while it was (nearly) full. A leg fed
 		 * slower than its path, or held by the peer's window, would otherwise grow cwnd
-		 * without bound and later burst it into a path it never probed.
+		 * without bound and later burst it into a path it never probed. The module
+		 * decides what to do with it (FreeBSD's CCF_CWND_LIMITED).
 		 */
-		bool limited = c->cc.cwnd < c->cc.ssthresh ? 2 * (uint64_t)flight >= c->cc.cwnd
-		                                           : flight + 3 * c->smss >= c->cc.cwnd;
-		if (limited)
-			c->cc.ops->on_ack(&c->cc, &cc_ack);
+		if (tcp_cc_is_cwnd_limited(&c->cc, flight))
+			cc_ack.flags = TCP_CC_ACKF_CWND_LIMITED;
+		tcp_cc_on_ack(&c->cc, &cc_ack);
 	}
 	/* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart it. */
 	if (c->snd_una == c->snd_max)
@@ -739,7 +748,7 @@ static bool input_syn_sent(struct tcp_conn *c, const struct tcp_seg *s, struct r
 		tcp_timer_stop(c, TCP_T_REXMT);
 		if (c->syn_tries > 0) {
 			/* RFC 6298 5.7 / RFC 5681 3.1: a lost SYN means cwnd = 1 SMSS. */
-			c->cc.cwnd = c->smss;
+			tcp_cc_on_syn_loss(&c->cc);
 		}
 		tcp_set_state(c, TCP_ESTABLISHED, now_us);
 		c->flags |= TF_ACKNOW;

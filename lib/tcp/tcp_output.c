@@ -348,7 +348,7 @@ static bool sack_recovery_output(struct tcp_conn *c, uint32_t data_end, uint64_t
 	bool sent = false;
 	for (int guard = 0; guard < 1024; guard++) {
 		uint32_t pipe = tcp_sack_sb_pipe(&c->sb, c->snd_max);
-		if (c->cc.cwnd < pipe + c->smss)
+		if (tcp_cc_cwnd(&c->cc) < pipe + c->smss)
 			break;
 		uint32_t in_wnd = c->snd_una + c->snd_wnd;
 		bool new_ok = tcp_seq_lt(c->snd_max, data_end) && tcp_seq_lt(c->snd_max, in_wnd);
@@ -407,14 +407,14 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 	if (c->last_data_tx_us != 0 && c->snd_una == c->snd_max &&
 	    tcp_seq_lt(c->snd_nxt, data_end) &&
 	    now_us - c->last_data_tx_us > tcp_rto_timeout_us(&c->rto)) {
-		c->cc.ops->on_idle_restart(&c->cc, now_us);
+		tcp_cc_on_idle_restart(&c->cc, now_us);
 		c->last_data_tx_us = now_us;
 	}
 	if ((c->flags & (TF_RECOVERY | TF_SACK)) == (TF_RECOVERY | TF_SACK)) {
 		sent = sack_recovery_output(c, data_end, now_us);
 	} else {
 		for (;;) {
-			uint32_t wnd = c->cc.cwnd + c->lt_extra;
+			uint32_t wnd = tcp_cc_cwnd(&c->cc) + c->lt_extra;
 			if (wnd > c->snd_wnd)
 				wnd = c->snd_wnd;
 			uint32_t in_flight = c->snd_nxt - c->snd_una;

@@ -85,11 +85,10 @@ struct tcp_conn {
 	uint32_t snd_wnd, max_snd_wnd, snd_wl1, snd_wl2;
 	uint32_t fin_seq; /* sequence number of our FIN, valid with TF_FIN_SENT */
 	uint8_t snd_wscale, rcv_wscale;
-	uint16_t smss;      /* what we send: min(peer MSS, our MTU) */
-	uint16_t rcv_mss;   /* what we announced */
-	uint32_t recover;   /* RFC 6582 recover */
-	uint32_t eifel_ts;  /* RFC 3522 RetransmitTS: TSval of the first RTO retransmission */
-	uint32_t pipe_prev; /* RFC 4015 pipe_prev: ssthresh to restore after a spurious RTO */
+	uint16_t smss;     /* what we send: min(peer MSS, our MTU) */
+	uint16_t rcv_mss;  /* what we announced */
+	uint32_t recover;  /* RFC 6582 recover */
+	uint32_t eifel_ts; /* RFC 3522 RetransmitTS: TSval of the first RTO retransmission */
 	uint32_t dupacks;
 	uint32_t lt_extra; /* RFC 3042 limited transmit allowance */
 	uint32_t rtt_seq;  /* timed segment (no timestamps) */

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP Vegas (L. Brakmo, L. Peterson, "TCP Vegas: end to end congestion avoidance on a global
+ * Internet", IEEE JSAC 13(8), 1995). Once per round trip Vegas compares the rate it expects,
+ * cwnd / BaseRTT, with the rate it gets, cwnd / RTT, and keeps their difference times BaseRTT,
+ *
+ *   Diff = cwnd (RTT - BaseRTT) / RTT     (the segments this flow keeps queued),
+ *
+ * between alpha and beta: one segment more the next round below alpha, one less above beta.
+ * RTT is the smallest sample of the round (it filters delayed ACKs, as Linux does) and BaseRTT
+ * the smallest ever (never refreshed: a route change to a longer path leaves it too small).
+ * Slow start leaves when Diff exceeds gamma. Linux's defaults 2 / 4 / 1 (FreeBSD: 1 / 3).
+ * A round with fewer than 3 samples (no timestamps: Karn allows one per RTT) runs the next as
+ * Reno; a loss halves the window as Reno does. Vegas reads any RTT growth as its own queue:
+ * on a path whose RTT varies by itself (radio, shared queues) it backs off for nothing.
+ */
+#include "tcp_cc.h"
+
+#include <string.h>
+
+#include "tcp_seq.h"
+
+#define VEGAS_ALPHA       2 /* segments */
+#define VEGAS_BETA        4
+#define VEGAS_GAMMA       1
+#define VEGAS_MIN_SAMPLES 3 /* per round, or the next round is Reno's */
+
+struct vegas_priv {
+	uint32_t base_rtt_us; /* smallest RTT ever */
+	uint32_t min_rtt_us;  /* smallest RTT of this round */
+	uint32_t samples;     /* RTT samples in this round */
+	uint32_t round_end;   /* the round ends once this is acknowledged */
+	bool in_round;        /* round_end is set */
+	bool reno;            /* the last round had too few samples */
+};
+TCP_CC_PRIV_CHECK(struct vegas_priv);
+
+static void vegas_new_round(struct vegas_priv *v, uint32_t snd_nxt)
+{
+	v->round_end = snd_nxt;
+	v->in_round = true;
+	v->samples = 0;
+	v->min_rtt_us = UINT32_MAX;
+}
+
+static void vegas_init(struct tcp_cc *cc, const struct tcp_cc_params *p, uint64_t now_us)
+{
+	struct vegas_priv *v = TCP_CC_PRIV(cc, struct vegas_priv);
+	memset(v, 0, sizeof(*v));
+	v->base_rtt_us = UINT32_MAX;
+	v->reno = true;
+}
+
+static void vegas_on_rtt_sample(struct tcp_cc *cc, uint32_t rtt_us, uint64_t now_us)
+{
+	struct vegas_priv *v = TCP_CC_PRIV(cc, struct vegas_priv);
+	if (rtt_us < v->base_rtt_us)
+		v->base_rtt_us = rtt_us;
+	if (rtt_us < v->min_rtt_us)
+		v->min_rtt_us = rtt_us;
+	v->samples++;
+}
+
+/* The end of a round: Brakmo & Peterson's decision for the next. */
+static void vegas_decide(struct tcp_cc *cc, struct vegas_priv *v, bool cwnd_limited)
+{
+	v->reno = v->samples < VEGAS_MIN_SAMPLES;
+	if (v->reno)
+		return;
+	uint32_t rtt = v->min_rtt_us;
+	uint64_t diff = (uint64_t)cc->cwnd * (rtt - v->base_rtt_us) / rtt; /* octets */
+	if (cc->cwnd < cc->ssthresh) {
+		if (diff > (uint64_t)VEGAS_GAMMA * cc->smss) {
+			/* Leave slow start. It doubles cwnd every RTT (the paper's every other), so
+			 * the window is up to twice the one measured: bring it back to the rate the
+			 * round delivered plus gamma, as Linux does. */
+			uint64_t fits = (uint64_t)cc->cwnd * v->base_rtt_us / rtt +
+			                (uint64_t)VEGAS_GAMMA * cc->smss;
+			if (fits < cc->cwnd)
+				cc->cwnd = (uint32_t)fits;
+			if (cc->cwnd < 2 * cc->smss)
+				cc->cwnd = 2 * cc->smss;
+			cc->ssthresh = cc->cwnd;
+		}
+		return;
+	}
+	if (diff > (uint64_t)VEGAS_BETA * cc->smss) {
+		if (cc->cwnd >= 3 * cc->smss)
+			cc->cwnd -= cc->smss;
+	} else if (diff < (uint64_t)VEGAS_ALPHA * cc->smss && cwnd_limited) {
+		cc->cwnd += cc->smss;
+	}
+	if (cc->ssthresh > cc->cwnd)
+		cc->ssthresh = cc->cwnd; /* stay out of slow start */
+}
+
+static void vegas_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
+{
+	struct vegas_priv *v = TCP_CC_PRIV(cc, struct vegas_priv);
+	bool limited = ack->flags & TCP_CC_ACKF_CWND_LIMITED;
+	if (!v->in_round || tcp_seq_geq(ack->snd_una, v->round_end)) {
+		if (v->in_round)
+			vegas_decide(cc, v, limited);
+		vegas_new_round(v, ack->snd_nxt);
+	}
+	if (v->reno)
+		tcp_cc_reno_ack(cc, ack);
+	else if (limited)
+		tcp_cc_reno_slow_start(cc, ack->acked); /* avoidance moves at round ends only */
+}
+
+static void vegas_on_congestion(struct tcp_cc *cc, const struct tcp_cc_cong *e)
+{
+	/* Reno halving; the round that saw the loss says nothing about the queue. */
+	TCP_CC_PRIV(cc, struct vegas_priv)->in_round = false;
+	tcp_cc_reno_congestion(cc, e, tcp_cc_reno_ssthresh(e->flight_size, cc->smss));
+}
+
+static void vegas_on_idle_restart(struct tcp_cc *cc, uint64_t now_us)
+{
+	TCP_CC_PRIV(cc, struct vegas_priv)->in_round = false;
+	tcp_cc_reno_idle_restart(cc);
+}
+
+const struct tcp_cc_ops tcp_cc_vegas = {
+        .name = "vegas",
+        .priv_size = sizeof(struct vegas_priv),
+        .init = vegas_init,
+        .on_ack = vegas_on_ack,
+        .on_rtt_sample = vegas_on_rtt_sample,
+        .on_congestion = vegas_on_congestion,
+        .on_idle_restart = vegas_on_idle_restart,
+};
