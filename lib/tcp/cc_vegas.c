@@ -24,6 +24,7 @@
 #define VEGAS_BETA        4
 #define VEGAS_GAMMA       1
 #define VEGAS_MIN_SAMPLES 3 /* per round, or the next round is Reno's */
+#define VEGAS_MIN_CWND    2 /* segments: no step goes below */
 
 struct vegas_priv {
 	uint32_t base_rtt_us; /* smallest RTT ever */
@@ -78,14 +79,14 @@ static void vegas_decide(struct tcp_cc *cc, struct vegas_priv *v, bool cwnd_limi
 			                (uint64_t)VEGAS_GAMMA * cc->smss;
 			if (fits < cc->cwnd)
 				cc->cwnd = (uint32_t)fits;
-			if (cc->cwnd < 2 * cc->smss)
-				cc->cwnd = 2 * cc->smss;
+			if (cc->cwnd < VEGAS_MIN_CWND * cc->smss)
+				cc->cwnd = VEGAS_MIN_CWND * cc->smss;
 			cc->ssthresh = cc->cwnd;
 		}
 		return;
 	}
 	if (diff > (uint64_t)VEGAS_BETA * cc->smss) {
-		if (cc->cwnd >= 3 * cc->smss)
+		if (cc->cwnd >= (VEGAS_MIN_CWND + 1) * cc->smss)
 			cc->cwnd -= cc->smss;
 	} else if (diff < (uint64_t)VEGAS_ALPHA * cc->smss && cwnd_limited) {
 		cc->cwnd += cc->smss;
