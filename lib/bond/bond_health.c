@@ -46,9 +46,11 @@ struct rx_dir {
 	bool ever_up;
 	uint64_t packets;
 	uint64_t bytes;
-	uint32_t highest_seq;
-	uint64_t last_us;        /* local time of the last arrival */
-	uint32_t last_sender_ts; /* echoed to the peer */
+	uint64_t lost; /* inferred from the sequence streams */
+	uint16_t queues_seen;
+	uint64_t highest_seq[BOND_QUEUES_MAX]; /* per sender queue */
+	uint64_t last_us;                      /* local time of the last arrival */
+	uint32_t last_sender_ts;               /* echoed to the peer */
 	uint32_t last_transit;
 	uint32_t jitter16; /* RFC 3550 6.4.1 jitter, x16 */
 	/* minimum one-way delay (raw) in the current and the previous probe interval */
@@ -73,7 +75,6 @@ struct rx_dir {
 struct tx_dir {
 	enum bond_link_state state;
 	bool peer_rx_up;
-	uint32_t next_seq;
 	uint64_t packets;
 	uint64_t bytes;
 	bool measured; /* a report with delays arrived */
@@ -129,7 +130,7 @@ int bond_health_params_check(const struct bond_health_params *p, const char **wh
 	const char *w = NULL;
 
 	if (p->n_links < 1 || p->n_links > BOND_LINKS_MAX)
-		w = "n_links: 1..8";
+		w = "n_links: 1..16";
 	else if (p->probe_interval_us < 10000 || p->probe_interval_us > 1000000)
 		w = "probe_interval_us: 10000..1000000";
 	else if (p->down_after_min_us < 2 * p->probe_interval_us)
@@ -228,18 +229,23 @@ unsigned int bond_health_n_links(const struct bond_health *h)
 	return h->n_links;
 }
 
-uint32_t bond_health_tx(struct bond_health *h, uint8_t link, uint32_t bytes, uint64_t now_us)
+void bond_health_tx(struct bond_health *h, uint8_t link, uint32_t bytes)
 {
 	struct tx_dir *tx;
 
 	if (link >= h->n_links) {
 		h->st.link_invalid++;
-		return 0;
+		return;
 	}
 	tx = &h->l[link].tx;
 	tx->packets++;
 	tx->bytes += bytes;
-	return tx->next_seq++;
+}
+
+/* Raw one-way delays compare modulo 2^24, as the stamps they come from. */
+static bool owd_before(uint32_t a, uint32_t b)
+{
+	return bond_stamp_diff(a, b) < 0;
 }
 
 static void base_add(struct rx_dir *rx, uint64_t epoch, uint32_t owd)
@@ -249,7 +255,7 @@ static void base_add(struct rx_dir *rx, uint64_t epoch, uint32_t owd)
 	if (rx->base_epoch[s] != epoch + 1) {
 		rx->base_epoch[s] = epoch + 1;
 		rx->base_min[s] = owd;
-	} else if (bond_before32(owd, rx->base_min[s])) {
+	} else if (owd_before(owd, rx->base_min[s])) {
 		rx->base_min[s] = owd;
 	}
 }
@@ -263,7 +269,7 @@ static bool base_get(const struct rx_dir *rx, uint64_t epoch, uint32_t *owd)
 
 		if (e == 0 || e - 1 + BASE_SLOTS <= epoch)
 			continue;
-		if (!valid || bond_before32(rx->base_min[s], *owd))
+		if (!valid || owd_before(rx->base_min[s], *owd))
 			*owd = rx->base_min[s];
 		valid = true;
 	}
@@ -273,7 +279,7 @@ static bool base_get(const struct rx_dir *rx, uint64_t epoch, uint32_t *owd)
 static bool owd_recent(const struct rx_dir *rx, uint32_t *owd)
 {
 	if (rx->owd_cur_valid && rx->owd_prev_valid)
-		*owd = bond_before32(rx->owd_cur, rx->owd_prev) ? rx->owd_cur : rx->owd_prev;
+		*owd = owd_before(rx->owd_cur, rx->owd_prev) ? rx->owd_cur : rx->owd_prev;
 	else if (rx->owd_cur_valid)
 		*owd = rx->owd_cur;
 	else if (rx->owd_prev_valid)
@@ -323,52 +329,72 @@ static void rx_evidence(struct bond_health *h, unsigned int i, uint64_t now_us)
 	}
 }
 
-int bond_health_rx(struct bond_health *h, uint8_t link, uint32_t link_seq, uint32_t sender_ts,
-                   uint32_t bytes, uint64_t now_us)
+/* Loss accounting from one sender queue's sequence stream on a link. */
+static void rx_sequence(struct bond_health *h, struct rx_dir *rx, uint8_t queue, uint64_t seq)
+{
+	uint16_t bit = (uint16_t)(1u << queue);
+	int64_t d;
+
+	if ((rx->queues_seen & bit) == 0) {
+		rx->queues_seen |= bit;
+		rx->highest_seq[queue] = seq;
+		rx->tick_expected++;
+		return;
+	}
+	d = (int64_t)(seq - rx->highest_seq[queue]);
+	if (d > 0) {
+		uint64_t gap = RTE_MIN((uint64_t)d - 1, (uint64_t)SEQ_RESYNC_DISTANCE);
+
+		rx->tick_expected += (uint32_t)gap + 1;
+		rx->tick_lost += (uint32_t)gap;
+		rx->lost += gap;
+		rx->highest_seq[queue] = seq;
+	} else if (d < -SEQ_RESYNC_DISTANCE) {
+		/* a new session numbers from 1 again */
+		h->st.rx_seq_resync++;
+		rx->highest_seq[queue] = seq;
+		rx->tick_expected++;
+	} else if (d < 0) {
+		/* reordered within the link: it was counted lost when the gap opened */
+		if (rx->tick_lost > 0)
+			rx->tick_lost--;
+		if (rx->lost > 0)
+			rx->lost--;
+	}
+}
+
+int bond_health_rx(struct bond_health *h, uint8_t link, uint8_t queue, uint64_t link_seq,
+                   uint32_t sender_ts, uint32_t bytes, uint64_t now_us)
 {
 	struct rx_dir *rx;
 	uint32_t transit;
 
-	if (link >= h->n_links) {
+	if (link >= h->n_links || queue >= BOND_QUEUES_MAX) {
 		h->st.link_invalid++;
 		return -EINVAL;
 	}
 	rx = &h->l[link].rx;
-	transit = (uint32_t)now_us - sender_ts;
+	/* raw one-way delay: our stamp minus the sender's, modulo 2^24, offset included */
+	transit = (bond_stamp(now_us) - sender_ts) & BOND_STAMP_MASK;
+	rx_sequence(h, rx, queue, link_seq);
 	if (rx->seen) {
-		int32_t d = bond_diff32(link_seq, rx->highest_seq);
-		int32_t dj = bond_diff32(transit, rx->last_transit);
+		int32_t dj = bond_stamp_diff(transit, rx->last_transit);
 
-		if (d > 0) {
-			rx->tick_expected += (uint32_t)d;
-			rx->tick_lost += (uint32_t)d - 1;
-			rx->highest_seq = link_seq;
-		} else if (d < -SEQ_RESYNC_DISTANCE) {
-			h->st.rx_seq_resync++;
-			rx->highest_seq = link_seq;
-			rx->tick_expected++;
-		} else if (d < 0 && rx->tick_lost > 0) {
-			/* reordered within the link: counted lost when the gap opened */
-			rx->tick_lost--;
-		}
 		if (dj < 0)
 			dj = -dj;
 		if (dj < JITTER_SAMPLE_MAX_US)
 			rx->jitter16 += (uint32_t)dj - ((rx->jitter16 + 8) >> 4);
-	} else {
-		rx->highest_seq = link_seq;
-		rx->tick_expected++;
 	}
 	rx->last_transit = transit;
-	rx->last_sender_ts = sender_ts;
+	rx->last_sender_ts = sender_ts & BOND_STAMP_MASK;
 	rx->packets++;
 	rx->bytes += bytes;
 	if (!rx->owd_cur_valid) {
 		rx->owd_cur = rx->owd_cur_max = transit;
 		rx->owd_cur_valid = true;
-	} else if (bond_before32(transit, rx->owd_cur)) {
+	} else if (owd_before(transit, rx->owd_cur)) {
 		rx->owd_cur = transit;
-	} else if (bond_before32(rx->owd_cur_max, transit)) {
+	} else if (owd_before(rx->owd_cur_max, transit)) {
 		rx->owd_cur_max = transit;
 	}
 	base_add(rx, h->epoch, transit);
@@ -507,7 +533,7 @@ int bond_health_probe_build(struct bond_health *h, uint64_t now_us, void *buf, s
 		r->flags = BOND_PROBE_F_SEEN | (rx->state == BOND_LINK_UP ? BOND_PROBE_F_RX_UP : 0);
 		r->rx_packets = (uint32_t)rx->packets;
 		r->rx_bytes = rx->bytes;
-		r->rx_highest_seq = rx->highest_seq;
+		r->rx_lost = (uint32_t)rx->lost;
 		r->rx_last_us = (uint32_t)rx->last_us;
 		if (!base_get(rx, h->epoch, &r->owd_base))
 			r->owd_base = rx->last_transit;
@@ -534,7 +560,7 @@ static void tx_ingest(struct bond_health *h, unsigned int i, const struct bond_p
 	tx->measured = true;
 	tx->owd_base = r->owd_base;
 	tx->owd_recent = r->owd_recent;
-	q = bond_diff32(r->owd_recent, r->owd_base);
+	q = bond_stamp_diff(r->owd_recent, r->owd_base);
 	tx->queue_us = q > 0 ? (uint32_t)q : 0;
 	tx->queue_at_us = now_us;
 	tx->jitter_us = r->jitter_us;
@@ -575,7 +601,8 @@ static void tx_ingest(struct bond_health *h, unsigned int i, const struct bond_p
 
 	/* The round trip only from a report that came back on the link it is about. */
 	if (via == i) {
-		int64_t rtt = (int64_t)bond_diff32((uint32_t)now_us, r->echo_ts) - r->echo_hold_us;
+		int64_t rtt =
+		        (int64_t)bond_stamp_diff(bond_stamp(now_us), r->echo_ts) - r->echo_hold_us;
 
 		if (rtt > 0 && rtt < (int64_t)(10 * US_PER_S)) {
 			tx->srtt_us = tx->srtt_us != 0
@@ -630,7 +657,7 @@ static bool tx_base_min(const struct bond_health *h, uint32_t *min)
 	for (unsigned int i = 0; i < h->n_links; i++) {
 		const struct tx_dir *tx = &h->l[i].tx;
 
-		if (tx->measured && (!valid || bond_before32(tx->owd_base, *min))) {
+		if (tx->measured && (!valid || owd_before(tx->owd_base, *min))) {
 			*min = tx->owd_base;
 			valid = true;
 		}
@@ -656,7 +683,8 @@ void bond_health_views(const struct bond_health *h, struct bond_link_view *views
 			continue;
 		v->saturated = tx->saturated;
 		if (have_min)
-			v->owd_rel_us = (uint32_t)RTE_MAX(bond_diff32(tx->owd_base, base_min), 0);
+			v->owd_rel_us =
+			        (uint32_t)RTE_MAX(bond_stamp_diff(tx->owd_base, base_min), 0);
 		v->queue_us = tx->queue_us;
 		v->queue_at_us = tx->queue_at_us;
 		v->jitter_us = tx->jitter_us;
@@ -679,16 +707,16 @@ uint32_t bond_health_reorder_hold_us(const struct bond_health *h, uint32_t cap_u
 			continue;
 		owd_max = rx->owd_cur_valid ? rx->owd_cur_max : rx->owd_prev_max;
 		if (rx->owd_cur_valid && rx->owd_prev_valid &&
-		    bond_before32(owd_max, rx->owd_prev_max))
+		    owd_before(owd_max, rx->owd_prev_max))
 			owd_max = rx->owd_prev_max;
-		if (!any || bond_before32(owd, lo))
+		if (!any || owd_before(owd, lo))
 			lo = owd;
-		if (!any || bond_before32(hi, owd_max))
+		if (!any || owd_before(hi, owd_max))
 			hi = owd_max;
 		jit = RTE_MAX(jit, rx->jitter16 >> 4);
 		any = true;
 	}
-	hold = (uint64_t)(uint32_t)bond_diff32(hi, lo) + 2 * (uint64_t)jit + HOLD_MARGIN_US;
+	hold = (uint64_t)(uint32_t)bond_stamp_diff(hi, lo) + 2 * (uint64_t)jit + HOLD_MARGIN_US;
 	if (margin_us != NULL)
 		*margin_us = 2 * jit;
 	return (uint32_t)RTE_MIN(RTE_MAX(hold, (uint64_t)HOLD_MIN_US), (uint64_t)cap_us);
@@ -720,18 +748,18 @@ int bond_health_link_info(const struct bond_health *h, uint8_t link, struct bond
 		    base_get(&c->rx, h->epoch, &rx_base) &&
 		    (best < 0 || c->tx.rtt_min_us < h->l[best].tx.rtt_min_us)) {
 			best = (int)i;
-			offset = bond_diff32(c->tx.owd_base, rx_base) / 2;
+			offset = bond_stamp_diff(c->tx.owd_base, rx_base) / 2;
 		}
 	}
 	if (l->tx.measured) {
 		if (best >= 0)
-			info->owd_tx_us = bond_diff32(l->tx.owd_base, (uint32_t)offset);
+			info->owd_tx_us = bond_stamp_diff(l->tx.owd_base, (uint32_t)offset);
 		if (tx_base_min(h, &base_min))
 			info->owd_tx_rel_us =
-			        (uint32_t)RTE_MAX(bond_diff32(l->tx.owd_base, base_min), 0);
+			        (uint32_t)RTE_MAX(bond_stamp_diff(l->tx.owd_base, base_min), 0);
 	}
 	if (best >= 0 && base_get(&l->rx, h->epoch, &rx_base))
-		info->owd_rx_us = (int32_t)(rx_base + (uint32_t)offset);
+		info->owd_rx_us = bond_stamp_diff(rx_base + (uint32_t)offset, 0);
 	info->queue_tx_us = l->tx.queue_us;
 	info->jitter_tx_us = l->tx.jitter_us;
 	info->jitter_rx_us = l->rx.jitter16 >> 4;

@@ -8,11 +8,12 @@
  * Both gateways send a probe on every link every probe interval (default 100 ms), whatever the
  * links' state, so a link that died can be seen coming back. A probe's body (encoded here,
  * carried encrypted by the wire layer as opaque bytes) reports, for EVERY link, what its sender
- * received from the other side: packets and bytes, the highest per-link sequence number, the
- * one-way delay (minimum over a long window and over the last intervals), jitter, loss, the
- * last sender timestamp (echoed, for the round trip) and whether it considers that direction
- * up. Because each probe reports all links and travels on every link, a direction that died
- * is reported over the links that still work: a link that fails only one way is found.
+ * received from the other side: packets, bytes and packets lost (gaps in the per-link sequence
+ * streams, one per sender queue), the one-way delay (minimum over a long window and over the last
+ * intervals), jitter, loss, the last sender timestamp (echoed, for the round trip) and whether it
+ * considers that direction up. Because each probe reports all links and travels on every link, a
+ * direction that died is reported over the links that still work: a link that fails only one way is
+ * found.
  *
  * The direction the peer sends on (rx, judged here):
  *   UP -> DOWN   when nothing (data or probe) arrived on the link for the silence limit:
@@ -32,8 +33,9 @@
  * A dead link thus stops carrying data ~0.35-0.45 s after it died (detection + one-way delay),
  * at most down_after_max_us + one-way delay.
  *
- * One-way delays are the receiver's clock minus the sender's stamp (both 32-bit microseconds,
- * wrapping), so each carries the unknown clock offset; differences between links are exact.
+ * One-way delays are the receiver's clock minus the sender's stamp (microseconds modulo 2^24, as
+ * the wire header carries them), so each carries the unknown clock offset; differences between
+ * links are exact.
  * For telemetry the offset is estimated as NTP does, assuming the link of the smallest round
  * trip is symmetric.
  *
@@ -44,8 +46,8 @@
  * capacity, and the estimate follows it down.
  *
  * One object per peer, owned by one lcore; pure: time is now_us, no allocation after create.
- * Every packet sent on a link goes through bond_health_tx() (it numbers them) and every
- * authenticated packet received through bond_health_rx().
+ * Every packet sent on a link is counted with bond_health_tx() and every authenticated packet
+ * received goes through bond_health_rx() with the link sequence the wire layer gave it.
  */
 
 #include <stddef.h>
@@ -69,15 +71,15 @@
 struct bond_probe_report {
 	uint8_t link;
 	uint8_t flags;
-	uint32_t rx_packets;     /* cumulative, wraps */
-	uint64_t rx_bytes;       /* cumulative */
-	uint32_t rx_highest_seq; /* highest per-link sequence number received */
-	uint32_t rx_last_us;     /* reporter clock at the last arrival */
-	uint32_t owd_base;       /* minimum one-way delay over ~10 s */
-	uint32_t owd_recent;     /* minimum over the last one or two probe intervals */
+	uint32_t rx_packets; /* cumulative, wraps */
+	uint64_t rx_bytes;   /* cumulative */
+	uint32_t rx_lost;    /* cumulative, wraps: gaps in the link's sequence streams */
+	uint32_t rx_last_us; /* reporter clock at the last arrival */
+	uint32_t owd_base;   /* minimum one-way delay over ~10 s */
+	uint32_t owd_recent; /* minimum over the last one or two probe intervals */
 	uint32_t jitter_us;
 	uint32_t loss_ppm;
-	uint32_t echo_ts;      /* sender stamp of the last packet received on this link */
+	uint32_t echo_ts;      /* stamp of the last packet received on this link */
 	uint32_t echo_hold_us; /* time between that arrival and building this probe */
 };
 
@@ -155,7 +157,7 @@ struct bond_link_info {
 struct bond_health_stats {
 	uint64_t probes_bad;    /* probe bodies refused by the decoder */
 	uint64_t link_invalid;  /* packets for a link id out of range */
-	uint64_t rx_seq_resync; /* per-link sequence jumped back: the peer restarted */
+	uint64_t rx_seq_resync; /* a link sequence jumped back: the peer started a session */
 };
 
 struct bond_health;
@@ -180,19 +182,19 @@ struct bond_health *bond_health_create(const char *name, const struct bond_healt
 void bond_health_free(struct bond_health *h);
 
 /*
- * Account one packet (data or probe) of `bytes` wire bytes sent on `link` and return the
- * per-link sequence number to put in its header. The sender stamp is (uint32_t)now_us.
- * A link id out of range returns 0 and counts link_invalid.
+ * Count one packet (data or probe) of `bytes` wire bytes sent on `link` (telemetry; the wire
+ * layer numbers packets). A link id out of range counts link_invalid.
  */
-uint32_t bond_health_tx(struct bond_health *h, uint8_t link, uint32_t bytes, uint64_t now_us);
+void bond_health_tx(struct bond_health *h, uint8_t link, uint32_t bytes);
 
 /*
- * Account one authenticated packet (data or probe) received on `link` with the per-link
- * sequence number and sender stamp of its header. Returns 0, or -EINVAL (link out of range,
- * counted link_invalid).
+ * Account one authenticated packet (data or probe) received on `link` from sender queue
+ * `queue`, with the header's link sequence (the full 64-bit value the wire layer inferred)
+ * and sender stamp (bond_stamp() of the sender's clock). Returns 0, or -EINVAL (link or queue
+ * out of range, counted link_invalid).
  */
-int bond_health_rx(struct bond_health *h, uint8_t link, uint32_t link_seq, uint32_t sender_ts,
-                   uint32_t bytes, uint64_t now_us);
+int bond_health_rx(struct bond_health *h, uint8_t link, uint8_t queue, uint64_t link_seq,
+                   uint32_t sender_ts, uint32_t bytes, uint64_t now_us);
 
 /*
  * Advance the timers to now_us: probe schedule, silence limits, recoveries, stale reports.

@@ -3,7 +3,7 @@
  * Probe body codec. Layout (network byte order):
  *   header  0 version  1 n_reports  2..3 reserved (0)  4..7 built_us
  *   report  0 link  1 flags  2..3 reserved (0)  4 rx_packets  8 rx_bytes (64 bits)
- *           16 rx_highest_seq  20 rx_last_us  24 owd_base  28 owd_recent  32 jitter_us
+ *           16 rx_lost  20 rx_last_us  24 owd_base  28 owd_recent  32 jitter_us
  *           36 loss_ppm  40 echo_ts  44 echo_hold_us
  * Every length is fixed, so a body is valid only at exactly header + n x report bytes.
  */
@@ -73,7 +73,7 @@ int bond_probe_encode(const struct bond_probe *p, void *buf, size_t cap)
 		q[1] = r->flags;
 		put32(q + 4, r->rx_packets);
 		put64(q + 8, r->rx_bytes);
-		put32(q + 16, r->rx_highest_seq);
+		put32(q + 16, r->rx_lost);
 		put32(q + 20, r->rx_last_us);
 		put32(q + 24, r->owd_base);
 		put32(q + 28, r->owd_recent);
@@ -110,7 +110,7 @@ int bond_probe_decode(const void *buf, size_t len, struct bond_probe *p)
 		r->flags = q[1];
 		r->rx_packets = get32(q + 4);
 		r->rx_bytes = get64(q + 8);
-		r->rx_highest_seq = get32(q + 16);
+		r->rx_lost = get32(q + 16);
 		r->rx_last_us = get32(q + 20);
 		r->owd_base = get32(q + 24);
 		r->owd_recent = get32(q + 28);

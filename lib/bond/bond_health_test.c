@@ -33,9 +33,10 @@ enum { A = 0, B = 1 };
 struct vpkt {
 	uint64_t at;
 	int to;
-	uint8_t link;
+	uint8_t link, queue;
 	bool probe;
-	uint32_t seq, ts, bytes;
+	uint64_t seq;
+	uint32_t ts, bytes;
 	uint16_t len;
 	uint8_t body[BOND_PROBE_MAX_LEN];
 };
@@ -67,6 +68,9 @@ struct vnet {
 	unsigned int n;
 	uint64_t now;
 	uint64_t rng;
+	unsigned int stuck;
+	/* the wire layer's sequence streams: [side][link][queue]; probes queue 0, data queue 1 */
+	uint64_t next_seq[2][BOND_LINKS_MAX][2];
 };
 
 static uint64_t local(const struct vnet *v, int side)
@@ -86,10 +90,12 @@ static void vsend(struct vnet *v, int from, uint8_t link, uint32_t bytes, const 
                   int len)
 {
 	struct vdir *d = &v->d[from][link];
-	uint32_t seq = bond_health_tx(v->h[from], link, bytes, local(v, from));
+	uint8_t queue = body != NULL ? 0 : 1;
+	uint64_t seq = ++v->next_seq[from][link][queue];
 	uint64_t at = v->now;
 	struct vpkt *p;
 
+	bond_health_tx(v->h[from], link, bytes);
 	if (d->down || (d->loss_ppm != 0 && rnd_ppm(v) < d->loss_ppm))
 		return;
 	if (d->rate_bps != 0) {
@@ -105,8 +111,9 @@ static void vsend(struct vnet *v, int from, uint8_t link, uint32_t bytes, const 
 	p->at = at + d->delay_us;
 	p->to = !from;
 	p->link = link;
+	p->queue = queue;
 	p->seq = seq;
-	p->ts = (uint32_t)local(v, from);
+	p->ts = bond_stamp(local(v, from));
 	p->bytes = bytes;
 	p->probe = body != NULL;
 	p->len = (uint16_t)len;
@@ -139,7 +146,7 @@ static void vnet_init(struct vnet *v, uint8_t n_links)
 	v->n_links = n_links;
 	v->rng = 0x9e3779b97f4a7c15ull;
 	v->offset[A] = 1000000;
-	v->offset[B] = 4294000000ull; /* B's 32-bit stamps wrap one second in */
+	v->offset[B] = 4294000000ull; /* far from A; 24-bit stamps wrap every 16.8 s anyway */
 	bond_health_params_init(&p, n_links);
 	for (int s = 0; s < 2; s++) {
 		v->h[s] = bond_health_create(s == A ? "A" : "B", &p, local(v, s));
@@ -174,6 +181,9 @@ static bool vnet_step(struct vnet *v, uint64_t until)
 		t = RTE_MIN(t, v->data.next_at);
 	if (t > until)
 		return false;
+	/* a deadline that a poll does not move would spin here: fail instead */
+	v->stuck = t <= v->now ? v->stuck + 1 : 0;
+	assert_true(v->stuck < 100000);
 	v->now = RTE_MAX(v->now, t);
 	for (i = 0; i < v->n;) {
 		struct vpkt *p = &v->q[i];
@@ -182,8 +192,8 @@ static bool vnet_step(struct vnet *v, uint64_t until)
 			i++;
 			continue;
 		}
-		assert_int_equal(bond_health_rx(v->h[p->to], p->link, p->seq, p->ts, p->bytes,
-		                                local(v, p->to)),
+		assert_int_equal(bond_health_rx(v->h[p->to], p->link, p->queue, p->seq, p->ts,
+		                                p->bytes, local(v, p->to)),
 		                 0);
 		if (p->probe)
 			assert_int_equal(bond_health_probe_input(v->h[p->to], p->link, p->body,
@@ -212,6 +222,14 @@ static struct bond_link_info info(struct vnet *v, int side, uint8_t link)
 	struct bond_link_info i;
 
 	assert_int_equal(bond_health_link_info(v->h[side], link, &i), 0);
+	return i;
+}
+
+static struct bond_link_info info_of(struct bond_health *h, uint8_t link)
+{
+	struct bond_link_info i;
+
+	assert_int_equal(bond_health_link_info(h, link, &i), 0);
 	return i;
 }
 
@@ -353,6 +371,67 @@ static void recovery_with_hysteresis_and_damping(void **state)
 	vnet_fini(&v);
 }
 
+/*
+ * One object alone, driven only by its own deadlines: the receive direction goes down exactly
+ * at the deadline it announced (last arrival + silence limit), and that poll asks for a probe
+ * on every link at once, not at the next probe interval.
+ */
+static void deadline_announces_down_and_probes_at_once(void **state)
+{
+	struct bond_health_params p;
+	struct bond_health *h;
+	struct bond_link_info i;
+	uint64_t now = 0, last_rx = 0, down_at = 0;
+	uint32_t seq = 0, mask = 0;
+
+	bond_health_params_init(&p, 2);
+	h = bond_health_create("x", &p, 0);
+	assert_non_null(h);
+	for (now = 0; now <= 2000 * MS; now += 100 * MS + 37) {
+		bond_health_rx(h, 0, 0, seq++, bond_stamp(now), 100, now);
+		bond_health_poll(h, now);
+		last_rx = now;
+	}
+	assert_int_equal(info_of(h, 0).rx_state, BOND_LINK_UP);
+	now = last_rx;
+	while (down_at == 0) {
+		uint64_t d = bond_health_next_deadline_us(h);
+
+		assert_true(d > now); /* after a poll, the next work is later: no busy loop */
+		now = d;
+		mask = bond_health_poll(h, now);
+		if (info_of(h, 0).rx_state == BOND_LINK_DOWN)
+			down_at = now;
+		assert_true(now < 10000 * MS);
+	}
+	i = info_of(h, 0);
+	assert_int_equal(down_at - last_rx, i.silence_limit_us + 1);
+	assert_int_equal(mask, 3);
+	bond_health_free(h);
+}
+
+/* A link that works for 300 ms out of every 600 never proves itself: it stays down. */
+static void intermittent_link_stays_down(void **state)
+{
+	struct vnet v;
+
+	vnet_init(&v, 2);
+	run_until(&v, 12000 * MS);
+	v.d[A][1].down = v.d[B][1].down = true;
+	run_until(&v, 13000 * MS);
+	assert_int_equal(tx_state(&v, A, 1), BOND_LINK_DOWN);
+	for (int k = 0; k < 10; k++) {
+		v.d[A][1].down = v.d[B][1].down = false;
+		run_until(&v, v.now + 300 * MS);
+		v.d[A][1].down = v.d[B][1].down = true;
+		run_until(&v, v.now + 300 * MS);
+		assert_int_equal(tx_state(&v, A, 1), BOND_LINK_DOWN);
+		assert_int_equal(tx_state(&v, B, 1), BOND_LINK_DOWN);
+	}
+	assert_int_equal(info(&v, A, 1).tx_ups, 1);
+	vnet_fini(&v);
+}
+
 /* 15 % loss each way, probes only: the link stays up for a minute. */
 static void lossy_link_does_not_flap(void **state)
 {
@@ -488,6 +567,16 @@ static void silent_peer_stops_everything(void **state)
 	vnet_fini(&v);
 }
 
+static bool same_report(const struct bond_probe_report *a, const struct bond_probe_report *b)
+{
+	return a->link == b->link && a->flags == b->flags && a->rx_packets == b->rx_packets &&
+	       a->rx_bytes == b->rx_bytes && a->rx_lost == b->rx_lost &&
+	       a->rx_last_us == b->rx_last_us && a->owd_base == b->owd_base &&
+	       a->owd_recent == b->owd_recent && a->jitter_us == b->jitter_us &&
+	       a->loss_ppm == b->loss_ppm && a->echo_ts == b->echo_ts &&
+	       a->echo_hold_us == b->echo_hold_us;
+}
+
 static void probe_codec(void **state)
 {
 	struct bond_probe p = {.built_us = 0xdeadbeef, .n_reports = 2}, q;
@@ -498,7 +587,7 @@ static void probe_codec(void **state)
 	                                    .flags = BOND_PROBE_F_ALL,
 	                                    .rx_packets = 7,
 	                                    .rx_bytes = 0x123456789aull,
-	                                    .rx_highest_seq = 0xfffffff0,
+	                                    .rx_lost = 0xfffffff0,
 	                                    .rx_last_us = 1,
 	                                    .owd_base = 2,
 	                                    .owd_recent = 3,
@@ -512,7 +601,8 @@ static void probe_codec(void **state)
 	assert_int_equal(bond_probe_decode(buf, (size_t)len, &q), 0);
 	assert_int_equal(q.built_us, p.built_us);
 	assert_int_equal(q.n_reports, 2);
-	assert_memory_equal(&q.r[0], &p.r[0], sizeof(p.r[0]));
+	assert_true(same_report(&q.r[0], &p.r[0]));
+	assert_true(same_report(&q.r[1], &p.r[1]));
 	assert_int_equal(bond_probe_encode(&p, buf, (size_t)len - 1), -ENOSPC);
 
 	/* every malformed body is refused */
@@ -536,10 +626,13 @@ static void probe_codec(void **state)
 	buf[BOND_PROBE_HDR_LEN + 3] = 1; /* reserved byte */
 	assert_int_equal(bond_probe_decode(buf, (size_t)len, &q), -EBADMSG);
 	buf[BOND_PROBE_HDR_LEN + 3] = 0;
-	buf[1] = BOND_LINKS_MAX + 1;
-	assert_int_equal(bond_probe_decode(buf, BOND_PROBE_HDR_LEN + 9 * BOND_PROBE_REPORT_LEN, &q),
-	                 -EBADMSG);
-	buf[1] = 2;
+	/* more reports than links, each well formed */
+	static uint8_t big[BOND_PROBE_HDR_LEN + (BOND_LINKS_MAX + 1) * BOND_PROBE_REPORT_LEN];
+	big[0] = BOND_PROBE_VERSION;
+	big[1] = BOND_LINKS_MAX + 1;
+	for (int k = 0; k <= BOND_LINKS_MAX; k++)
+		big[BOND_PROBE_HDR_LEN + k * BOND_PROBE_REPORT_LEN] = (uint8_t)(k % BOND_LINKS_MAX);
+	assert_int_equal(bond_probe_decode(big, sizeof(big), &q), -EBADMSG);
 	assert_int_equal(bond_probe_decode(buf, (size_t)len, &q), 0);
 
 	p.r[1].link = 3;
@@ -568,10 +661,11 @@ static void probe_for_unknown_link_refused(void **state)
 	assert_int_equal(bond_health_probe_input(h, 0, buf, (size_t)len, 0), -EBADMSG);
 	assert_int_equal(bond_health_probe_input(h, 0, buf, 5, 0), -EBADMSG);
 	assert_int_equal(bond_health_probe_input(h, 2, buf, (size_t)len, 0), -EINVAL);
-	assert_int_equal(bond_health_rx(h, 9, 0, 0, 100, 0), -EINVAL);
+	assert_int_equal(bond_health_rx(h, 9, 0, 0, 0, 100, 0), -EINVAL);
+	assert_int_equal(bond_health_rx(h, 0, BOND_QUEUES_MAX, 0, 0, 100, 0), -EINVAL);
 	bond_health_stats_get(h, &st);
 	assert_int_equal(st.probes_bad, 2);
-	assert_int_equal(st.link_invalid, 2);
+	assert_int_equal(st.link_invalid, 3);
 	assert_int_equal(bond_health_probe_build(h, 0, buf, 10), -ENOSPC);
 	bond_health_free(h);
 }
@@ -595,7 +689,9 @@ static void bad_params(void **state)
 	bond_health_params_init(&p, 2);
 	p.probe_interval_us = 5000;
 	assert_int_equal(bond_health_params_check(&p, NULL), -EINVAL);
-	bond_health_params_init(&p, 8);
+	bond_health_params_init(&p, BOND_LINKS_MAX + 1);
+	assert_int_equal(bond_health_params_check(&p, NULL), -EINVAL);
+	bond_health_params_init(&p, BOND_LINKS_MAX);
 	assert_int_equal(bond_health_params_check(&p, &why), 0);
 	assert_null(why);
 	bond_health_free(NULL);
@@ -610,6 +706,8 @@ int main(void)
 	        cmocka_unit_test(one_way_failure_a_to_b),
 	        cmocka_unit_test(one_way_failure_b_to_a),
 	        cmocka_unit_test(recovery_with_hysteresis_and_damping),
+	        cmocka_unit_test(deadline_announces_down_and_probes_at_once),
+	        cmocka_unit_test(intermittent_link_stays_down),
 	        cmocka_unit_test(lossy_link_does_not_flap),
 	        cmocka_unit_test(loss_measured_per_direction),
 	        cmocka_unit_test(rate_estimate_converges),

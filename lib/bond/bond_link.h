@@ -15,8 +15,42 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Links per peer; link ids on the wire are 0..BOND_LINKS_MAX-1. */
-#define BOND_LINKS_MAX 8
+/*
+ * Wire facts the path layer follows (the wire header, bond_wire.h, carries them):
+ *  - link ids 0..BOND_LINKS_MAX-1, numbered alike on both gateways;
+ *  - sender queues 0..BOND_QUEUES_MAX-1: each sender queue (lcore) numbers its own per-link
+ *    sequence stream and its own flow-sequence spaces;
+ *  - the sender stamp is the low BOND_STAMP_BITS bits of the sender's microsecond clock;
+ *  - the flow (reorder) sequence has BOND_FLOW_SEQ_BITS bits.
+ */
+#define BOND_LINKS_MAX     16
+#define BOND_QUEUES_MAX    16
+#define BOND_STAMP_BITS    24
+#define BOND_STAMP_MASK    ((1u << BOND_STAMP_BITS) - 1)
+#define BOND_FLOW_SEQ_BITS 16
+#define BOND_FLOW_SEQ_MASK ((1u << BOND_FLOW_SEQ_BITS) - 1)
+
+/* The sender stamp of a packet sent at now_us. */
+static inline uint32_t bond_stamp(uint64_t now_us)
+{
+	return (uint32_t)now_us & BOND_STAMP_MASK;
+}
+
+/* a - b for two stamps (or raw one-way delays), modulo 2^24: valid within +-8.4 s. */
+static inline int32_t bond_stamp_diff(uint32_t a, uint32_t b)
+{
+	uint32_t d = (a - b) & BOND_STAMP_MASK;
+
+	return (d & (1u << (BOND_STAMP_BITS - 1))) != 0
+	               ? (int32_t)d - (int32_t)(1u << BOND_STAMP_BITS)
+	               : (int32_t)d;
+}
+
+/* a - b for two flow sequence numbers, modulo 2^16. */
+static inline int32_t bond_flow_seq_diff(uint32_t a, uint32_t b)
+{
+	return (int16_t)(uint16_t)(a - b);
+}
 
 enum bond_link_state {
 	BOND_LINK_DOWN = 0, /* carries no data (probes still go, so it can come back) */

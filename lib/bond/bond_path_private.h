@@ -14,17 +14,13 @@ extern int bond_path_logtype;
 	rte_log(RTE_LOG_##level, bond_path_logtype, "bond: " fmt "\n", ##__VA_ARGS__)
 
 /*
- * Serial-number arithmetic on 32 bits (RFC 1982): sequence numbers and microsecond stamps
- * wrap, and two values are compared by their signed distance, valid within 2^31.
+ * Serial-number arithmetic on 32 bits (RFC 1982), for a gateway's own 32-bit microsecond
+ * times: the signed distance, valid within 2^31. Wire stamps and flow sequences are narrower:
+ * bond_stamp_diff() and bond_flow_seq_diff() in bond_link.h.
  */
 static inline int32_t bond_diff32(uint32_t a, uint32_t b)
 {
 	return (int32_t)(a - b);
-}
-
-static inline int bond_before32(uint32_t a, uint32_t b)
-{
-	return bond_diff32(a, b) < 0;
 }
 
 #endif

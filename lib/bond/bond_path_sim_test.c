@@ -3,8 +3,9 @@
  * The path layer end to end on a virtual clock: gateway A (branch) sends an open-loop stream
  * of four inner flows at 27 Mbit/s through the DYNAMIC scheduler over two lib/wanem links
  * (dicom-branch: coax 20 Mbit/s 15 ms, LTE 10 Mbit/s 30 ms one way, 0.5 % loss each way, 100
- * ms of queue); gateway B (clock 4293 s apart) runs the reorder buffer and hands packets to an
- * "end host" that checks each flow's order. Both run bond_health with probes both ways.
+ * ms of queue); gateway B (clock 4293 s apart, 24-bit stamps wrap every 16.8 s) runs the reorder
+ * buffer and hands packets to an "end host" that checks each flow's order. Both run bond_health
+ * with probes both ways.
  *
  * Checks: delivered >= 95 % of what the links did not lose, no packet out of order or twice
  * at the end host, and when coax is cut (both ways, or only A -> B) A stops using it within
@@ -47,7 +48,8 @@ struct pkt {
 	struct pkt *next_free;
 	bool probe;
 	uint8_t link;
-	uint32_t link_seq, ts;
+	uint64_t link_seq;
+	uint32_t ts;
 	/* data */
 	uint32_t bucket, rseq, flow;
 	uint64_t id; /* position in its flow */
@@ -83,6 +85,7 @@ struct sim {
 	uint64_t delivered, out_of_order, twice;
 	struct window_count win[3];
 	uint64_t reorder_refused;
+	uint64_t next_link_seq[2][N_LINKS]; /* the wire layer's, one sender queue per side */
 };
 
 static uint64_t local(const struct sim *s, int side)
@@ -162,8 +165,9 @@ static void wire_send(struct sim *s, int from, struct pkt *p, uint8_t link)
 	enum wanem_verdict v;
 
 	p->link = link;
-	p->link_seq = bond_health_tx(s->h[from], link, FRAME, local(s, from));
-	p->ts = (uint32_t)local(s, from);
+	p->link_seq = ++s->next_link_seq[from][link];
+	p->ts = bond_stamp(local(s, from));
+	bond_health_tx(s->h[from], link, FRAME);
 	v = wanem_enqueue(s->w[from][link], p, FRAME, L3, s->now, 0);
 	if (wanem_verdict_is_drop(v))
 		pkt_free(s, p);
@@ -260,7 +264,7 @@ static void receive(struct sim *s, int to, struct pkt *p)
 {
 	struct bond_health *h = s->h[to];
 
-	assert_int_equal(bond_health_rx(h, p->link, p->link_seq, p->ts, FRAME, local(s, to)), 0);
+	assert_int_equal(bond_health_rx(h, p->link, 0, p->link_seq, p->ts, FRAME, local(s, to)), 0);
 	if (to == B) {
 		uint32_t margin;
 		uint32_t hold = bond_health_reorder_hold_us(h, HOLD_CAP_US, &margin);
@@ -295,8 +299,16 @@ static void sim_run(struct sim *s, uint64_t until)
 {
 	const uint64_t gap_ns = (uint64_t)FRAME * 8 * 1000000000ull / OFFERED_BPS;
 
+	uint64_t last_now = UINT64_MAX;
+	unsigned int stuck = 0;
+
 	while (s->now < until) {
 		uint64_t t = s->next_send / 1000;
+
+		/* a deadline that a poll does not move would spin here: fail instead */
+		stuck = s->now == last_now ? stuck + 1 : 0;
+		assert_true(stuck < 100000);
+		last_now = s->now;
 
 		for (int side = 0; side < 2; side++) {
 			t = RTE_MIN(t,

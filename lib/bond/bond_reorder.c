@@ -326,7 +326,7 @@ static void release_run(struct bond_reorder *r, struct bucket *b)
 			break;
 		ring_push(&r->ready, s->pkt);
 		s->pkt = NULL;
-		b->next++;
+		b->next = (b->next + 1) & BOND_FLOW_SEQ_MASK;
 		b->skipped <<= 1;
 		b->n_held--;
 		r->held--;
@@ -341,7 +341,7 @@ static void release_run(struct bond_reorder *r, struct bucket *b)
 static void give_up_hole(struct bond_reorder *r, struct bucket *b, enum bond_reorder_counter why)
 {
 	while (slot_of(r, b, b->next)->pkt == NULL) {
-		b->next++;
+		b->next = (b->next + 1) & BOND_FLOW_SEQ_MASK;
 		b->skipped = (b->skipped << 1) | 1;
 		r->c[why]++;
 	}
@@ -357,7 +357,7 @@ static void skip_to(struct bond_reorder *r, struct bucket *b, uint32_t target,
 {
 	uint32_t gap;
 
-	while (b->win != NO_WINDOW && bond_before32(b->next, target)) {
+	while (b->win != NO_WINDOW && bond_flow_seq_diff(b->next, target) < 0) {
 		struct slot *s = slot_of(r, b, b->next);
 
 		if (s->pkt != NULL) {
@@ -371,7 +371,7 @@ static void skip_to(struct bond_reorder *r, struct bucket *b, uint32_t target,
 			b->skipped = (b->skipped << 1) | 1;
 			r->c[why]++;
 		}
-		b->next++;
+		b->next = (b->next + 1) & BOND_FLOW_SEQ_MASK;
 		if (b->n_held == 0)
 			window_release(r, b);
 	}
@@ -380,13 +380,13 @@ static void skip_to(struct bond_reorder *r, struct bucket *b, uint32_t target,
 		release_run(r, b);
 		return;
 	}
-	if (!bond_before32(b->next, target))
+	if (bond_flow_seq_diff(b->next, target) >= 0)
 		return;
 	/* Nothing held: jump at once. */
-	gap = target - b->next;
+	gap = (uint32_t)bond_flow_seq_diff(target, b->next);
 	r->c[why] += gap;
 	b->skipped = gap >= 64 ? UINT64_MAX : (b->skipped << gap) | ((1ull << gap) - 1);
-	b->next = target;
+	b->next = target & BOND_FLOW_SEQ_MASK;
 }
 
 /* The oldest hole of all buckets is given up (memory pressure). */
@@ -410,7 +410,7 @@ static int to_death_row(struct bond_reorder *r, void *pkt, enum bond_reorder_cou
 
 static void note_link(struct bond_reorder *r, uint8_t link, uint32_t ts, uint64_t now_us)
 {
-	if (!r->link_seen[link] || bond_diff32(ts, r->link_ts[link]) > 0) {
+	if (!r->link_seen[link] || bond_stamp_diff(ts, r->link_ts[link]) > 0) {
 		r->link_ts[link] = ts;
 		r->links_moved = true;
 	}
@@ -422,12 +422,14 @@ void bond_reorder_link_seen(struct bond_reorder *r, uint8_t link, uint32_t sende
                             uint64_t now_us)
 {
 	if (link < BOND_LINKS_MAX)
-		note_link(r, link, sender_ts, now_us);
+		note_link(r, link, sender_ts & BOND_STAMP_MASK, now_us);
 }
 
 int bond_reorder_insert(struct bond_reorder *r, void *pkt, const struct bond_reorder_meta *m,
                         uint64_t now_us)
 {
+	uint32_t seq = m->seq & BOND_FLOW_SEQ_MASK;
+	uint32_t ts = m->sender_ts & BOND_STAMP_MASK;
 	struct bucket *b;
 	struct slot *s;
 	int32_t d;
@@ -435,9 +437,9 @@ int bond_reorder_insert(struct bond_reorder *r, void *pkt, const struct bond_reo
 	if (pkt == NULL || m->bucket > r->bucket_mask || m->link >= BOND_LINKS_MAX)
 		return -EINVAL;
 	b = &r->buckets[m->bucket];
-	note_link(r, m->link, m->sender_ts, now_us);
+	note_link(r, m->link, ts, now_us);
 again:
-	d = bond_diff32(m->seq, b->next);
+	d = bond_flow_seq_diff(seq, b->next);
 	if (d < 0) {
 		uint32_t age = (uint32_t)-d;
 		uint64_t bit = age <= BOND_REORDER_HISTORY ? 1ull << (age - 1) : 0;
@@ -457,7 +459,7 @@ again:
 		return -ENOBUFS;
 	if (d == 0) {
 		ring_push(&r->ready, pkt);
-		b->next++;
+		b->next = (b->next + 1) & BOND_FLOW_SEQ_MASK;
 		b->skipped <<= 1;
 		r->c[BOND_REORDER_C_in_packets]++;
 		r->c[BOND_REORDER_C_in_order]++;
@@ -465,10 +467,11 @@ again:
 		return BOND_REORDER_READY;
 	}
 	if ((uint32_t)d >= r->p.window) {
-		skip_to(r, b, m->seq - r->p.window + 1, BOND_REORDER_C_skipped_window);
+		skip_to(r, b, (seq - r->p.window + 1) & BOND_FLOW_SEQ_MASK,
+		        BOND_REORDER_C_skipped_window);
 		goto again;
 	}
-	if (b->win != NO_WINDOW && slot_of(r, b, m->seq)->pkt != NULL)
+	if (b->win != NO_WINDOW && slot_of(r, b, seq)->pkt != NULL)
 		return to_death_row(r, pkt, BOND_REORDER_C_drop_duplicate, BOND_REORDER_DUPLICATE);
 	if (r->held >= r->p.max_packets || (b->win == NO_WINDOW && r->n_free_wins == 0)) {
 		/* Memory: the oldest hole goes (maybe this bucket's: look again). */
@@ -484,10 +487,10 @@ again:
 		w->oldest_us = now_us;
 		heap_push(r, b->win);
 	}
-	s = slot_of(r, b, m->seq);
+	s = slot_of(r, b, seq);
 	s->pkt = pkt;
 	s->arrival_us = now_us;
-	s->sender_ts = m->sender_ts;
+	s->sender_ts = ts;
 	b->n_held++;
 	r->held++;
 	r->c[BOND_REORDER_C_in_packets]++;
@@ -499,7 +502,7 @@ again:
 static uint32_t first_held_ts(struct bond_reorder *r, const struct bucket *b)
 {
 	for (uint32_t k = 1; k < r->p.window; k++) {
-		const struct slot *s = slot_of(r, b, b->next + k);
+		const struct slot *s = slot_of(r, b, (b->next + k) & BOND_FLOW_SEQ_MASK);
 
 		if (s->pkt != NULL)
 			return s->sender_ts;
@@ -519,7 +522,7 @@ static bool links_passed(const struct bond_reorder *r, uint32_t ts, uint64_t now
 	for (unsigned int l = 0; l < BOND_LINKS_MAX; l++) {
 		if (!r->link_seen[l] || now_us - r->link_last_us[l] > active)
 			continue;
-		if (bond_diff32(r->link_ts[l], ts) <= (int32_t)r->margin_us)
+		if (bond_stamp_diff(r->link_ts[l], ts) <= (int32_t)r->margin_us)
 			return false;
 		any = true;
 	}
@@ -649,7 +652,10 @@ uint32_t bond_reorder_seq_next(struct bond_reorder_seq *s, uint32_t hash, uint32
 	uint32_t b = hash & s->mask;
 
 	*bucket = b;
-	return s->next[b]++;
+	uint32_t seq = s->next[b];
+
+	s->next[b] = (seq + 1) & BOND_FLOW_SEQ_MASK;
+	return seq;
 }
 
 void bond_reorder_seq_reset(struct bond_reorder_seq *s)

@@ -5,10 +5,12 @@
 /*
  * bond_reorder: the receiver's reorder buffer of the bonded tunnel.
  *
- * The sender numbers the packets of each flow bucket (inner 5-tuple hash modulo n_buckets,
- * the same function and n_buckets at both ends) with a 32-bit reorder sequence that starts at
- * 0 with every session (bond_reorder_seq_next()). The receiver releases each bucket in that
- * order; a bucket's hole never holds back another bucket.
+ * The sender numbers the packets of each flow bucket with a 16-bit reorder sequence (the wire
+ * header's flow sequence) that starts at 0 with every session (bond_reorder_seq_next()). A
+ * bucket here is whatever the caller makes it, below n_buckets: with several sender queues,
+ * sender queue x flow buckets + the inner packet's flow bucket (the hash both ends compute).
+ * The receiver releases each bucket in sequence order; a bucket's hole never holds back
+ * another bucket.
  *
  * A hole is given up (its packets are skipped, the packets behind it released in order):
  *  - after the hold time: no packet waits longer than hold_us (bond_reorder_set_hold(): the
@@ -36,7 +38,8 @@
 
 #include "bond_link.h"
 
-#define BOND_REORDER_DEFAULT_BUCKETS     4096
+/* 16 sender queues x 1024 flow buckets */
+#define BOND_REORDER_DEFAULT_BUCKETS     16384
 #define BOND_REORDER_DEFAULT_WINDOW      256
 #define BOND_REORDER_DEFAULT_MAX_WINDOWS 128
 #define BOND_REORDER_DEFAULT_MAX_PACKETS 8192
@@ -55,8 +58,8 @@ struct bond_reorder_params {
 /* What the wire header and the inner packet say about one packet. */
 struct bond_reorder_meta {
 	uint32_t bucket;    /* < n_buckets */
-	uint32_t seq;       /* the bucket's reorder sequence */
-	uint32_t sender_ts; /* sender's stamp (32-bit microseconds) */
+	uint32_t seq;       /* the bucket's reorder sequence (16 bits) */
+	uint32_t sender_ts; /* sender's stamp (bond_stamp(): 24-bit microseconds) */
 	uint8_t link;       /* < BOND_LINKS_MAX */
 };
 
@@ -188,7 +191,10 @@ struct bond_reorder_seq;
 /* Returns NULL and sets rte_errno: EINVAL (n_buckets not a power of 2 in 1..2^20), ENOMEM. */
 struct bond_reorder_seq *bond_reorder_seq_create(uint32_t n_buckets);
 void bond_reorder_seq_free(struct bond_reorder_seq *s);
-/* The next sequence number of bucket (hash & (n_buckets - 1)); the bucket is written too. */
+/*
+ * The next sequence number (16 bits, wrapping) of bucket (hash & (n_buckets - 1)); the bucket
+ * is written too.
+ */
 uint32_t bond_reorder_seq_next(struct bond_reorder_seq *s, uint32_t hash, uint32_t *bucket);
 /* A new session: every bucket starts at 0 again. */
 void bond_reorder_seq_reset(struct bond_reorder_seq *s);

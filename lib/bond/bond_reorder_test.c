@@ -16,9 +16,9 @@
 
 #include "bond_reorder.h"
 
-/* Fake packets: the pointer carries (bucket << 32 | seq) + 1. */
+/* Fake packets: the pointer carries (bucket << 32 | seq) + 1 (16-bit sequences). */
 #define PKT(b, s)  ((void *)(uintptr_t)((((uint64_t)(b) << 32) | (uint32_t)(s)) + 1))
-#define PKT_SEQ(p) ((uint32_t)((uintptr_t)(p)-1))
+#define PKT_SEQ(p) ((uint32_t)((uintptr_t)(p)-1) & 0xffff)
 #define PKT_BKT(p) ((uint32_t)(((uint64_t)(uintptr_t)(p)-1) >> 32))
 
 static struct bond_reorder *make(uint32_t window, uint32_t max_windows, uint32_t max_packets,
@@ -241,6 +241,21 @@ static void every_link_past_hole_gives_up_early(void **state)
 	free_all(r);
 }
 
+/* Sender stamps are 24 bits: a link is past a hole across their wrap too. */
+static void early_give_up_across_stamp_wrap(void **state)
+{
+	struct bond_reorder *r = make(64, 4, 256, 100000);
+
+	bond_reorder_set_hold(r, 80000, 0);
+	put(r, 0, 0, 0, 0xffff00, 0);
+	assert_int_equal(put(r, 0, 2, 1, 0xfffff0, 1000), BOND_REORDER_HELD);
+	bond_reorder_link_seen(r, 1, 0x000010, 1000);
+	bond_reorder_link_seen(r, 0, 0x000020, 1000);
+	bond_reorder_advance(r, 1000);
+	expect_ready(r, 0, (uint32_t[]){0, 2}, 2);
+	free_all(r);
+}
+
 /* A link silent for over a second (dead) does not stop the early give-up. */
 static void silent_link_does_not_block_early_give_up(void **state)
 {
@@ -270,8 +285,10 @@ static void beyond_window_skips(void **state)
 	expect_ready(r, 0, (uint32_t[]){2, 5}, 2);
 	assert_int_equal(counter(r, BOND_REORDER_C_skipped_window), 3);
 	/* far ahead of an empty bucket: one jump */
-	assert_int_equal(put(r, 1, 1000000, 0, 0, 0), BOND_REORDER_HELD);
-	assert_int_equal(counter(r, BOND_REORDER_C_skipped_window), 3 + 1000000 - 7);
+	assert_int_equal(put(r, 1, 30000, 0, 0, 0), BOND_REORDER_HELD);
+	assert_int_equal(counter(r, BOND_REORDER_C_skipped_window), 3 + 30000 - 7);
+	/* more than half the sequence space ahead is behind: old */
+	assert_int_equal(put(r, 2, 40000, 0, 0, 0), BOND_REORDER_OLD);
 	free_all(r);
 }
 
@@ -329,16 +346,17 @@ static void undrained_lists_refuse(void **state)
 	free_all(r);
 }
 
+/* Bring a bucket's release point to seq through the window skip, in hops of 0x4000. */
 static void bring_to(struct bond_reorder *r, uint32_t bucket, uint32_t seq)
 {
 	void *out[64];
 
-	/* hops of less than 2^31 through the window skip, each packet then released */
-	for (uint32_t at = 0x40000000; at != 0; at += 0x40000000) {
-		if (bond_reorder_insert(r, PKT(bucket, at),
-		                        &(struct bond_reorder_meta){bucket, at, 0, 0}, 0) < 0)
+	for (uint32_t at = 0x4000; at < 0x10000; at += 0x4000) {
+		if (put(r, bucket, at, 0, 0, 0) < 0)
 			fail();
 		bond_reorder_advance(r, 1000000);
+		while (bond_reorder_drain(r, out, 64) > 0)
+			;
 	}
 	put(r, bucket, seq, 0, 0, 1000000);
 	bond_reorder_advance(r, 2000000);
@@ -346,17 +364,26 @@ static void bring_to(struct bond_reorder *r, uint32_t bucket, uint32_t seq)
 		;
 }
 
+/* The 16-bit flow sequence wraps: a hole across the wrap is held and filled in order. */
 static void sequence_wraps(void **state)
 {
 	struct bond_reorder *r = make(64, 4, 256, 50000);
+	struct bond_reorder_seq *tx = bond_reorder_seq_create(16);
+	uint32_t b;
 
-	bring_to(r, 4, 0xfffffffd);
-	assert_int_equal(put(r, 4, 0xfffffffe, 0, 0, 3000000), BOND_REORDER_READY);
-	assert_int_equal(put(r, 4, 0x00000001, 0, 0, 3000000), BOND_REORDER_HELD);
-	assert_int_equal(put(r, 4, 0x00000000, 0, 0, 3000000), BOND_REORDER_HELD);
-	assert_int_equal(put(r, 4, 0xffffffff, 0, 0, 3000000), BOND_REORDER_READY);
-	expect_ready(r, 4, (uint32_t[]){0xfffffffe, 0xffffffff, 0, 1}, 4);
-	assert_int_equal(put(r, 4, 0xffffffff, 0, 0, 3000000), BOND_REORDER_DUPLICATE);
+	bring_to(r, 4, 0xfffd);
+	assert_int_equal(put(r, 4, 0xfffe, 0, 0, 3000000), BOND_REORDER_READY);
+	assert_int_equal(put(r, 4, 0x0001, 0, 0, 3000000), BOND_REORDER_HELD);
+	assert_int_equal(put(r, 4, 0x0000, 0, 0, 3000000), BOND_REORDER_HELD);
+	assert_int_equal(put(r, 4, 0xffff, 0, 0, 3000000), BOND_REORDER_READY);
+	expect_ready(r, 4, (uint32_t[]){0xfffe, 0xffff, 0, 1}, 4);
+	assert_int_equal(put(r, 4, 0xffff, 0, 0, 3000000), BOND_REORDER_DUPLICATE);
+	/* the sender's numbers wrap the same way */
+	for (uint32_t i = 0; i < 0xffff; i++)
+		bond_reorder_seq_next(tx, 4, &b);
+	assert_int_equal(bond_reorder_seq_next(tx, 4, &b), 0xffff);
+	assert_int_equal(bond_reorder_seq_next(tx, 4, &b), 0);
+	bond_reorder_seq_free(tx);
 	free_all(r);
 }
 
@@ -471,6 +498,7 @@ int main(void)
 	        cmocka_unit_test(held_twice_is_duplicate),
 	        cmocka_unit_test(far_behind_is_old),
 	        cmocka_unit_test(every_link_past_hole_gives_up_early),
+	        cmocka_unit_test(early_give_up_across_stamp_wrap),
 	        cmocka_unit_test(silent_link_does_not_block_early_give_up),
 	        cmocka_unit_test(beyond_window_skips),
 	        cmocka_unit_test(memory_bound_packets),

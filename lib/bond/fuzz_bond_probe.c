@@ -48,8 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* through one long-lived peer, so state built by earlier inputs meets new ones */
 	now += 1 + (size > 4 ? data[4] : 0) * 1000u;
-	bond_health_rx(h, p.n_reports % BOND_LINKS_MAX, p.built_us, p.built_us, (uint32_t)size,
-	               now);
+	bond_health_rx(h, p.n_reports % BOND_LINKS_MAX, p.built_us % BOND_QUEUES_MAX, p.built_us,
+	               p.built_us, (uint32_t)size, now);
 	if (bond_health_probe_input(h, p.n_reports % BOND_LINKS_MAX, data, size, now) != 0)
 		abort();
 	bond_health_poll(h, now);

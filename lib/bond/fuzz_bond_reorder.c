@@ -50,7 +50,7 @@ static void delivered(void *p)
 	struct shadow *s = &pk[id_of(p)];
 
 	if (last_valid[s->bucket] && last_epoch[s->bucket] == s->epoch &&
-	    (int32_t)(s->seq - last_seq[s->bucket]) <= 0)
+	    bond_flow_seq_diff(s->seq, last_seq[s->bucket]) <= 0)
 		abort(); /* out of order or twice within a session */
 	last_valid[s->bucket] = true;
 	last_seq[s->bucket] = s->seq;
@@ -102,8 +102,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 0:
 		case 1: /* insert near the bucket's front: holes, duplicates, late ones */
 		case 7: {
-			uint32_t seq = d[0] % 8 == 7 ? (uint32_t)d[2] << 24 | (uint32_t)d[3] << 8
-			                             : next_seq[b] + (uint32_t)(int8_t)d[2];
+			uint32_t seq = (d[0] % 8 == 7 ? (uint32_t)d[2] << 8 | d[3]
+			                              : next_seq[b] + (uint32_t)(int8_t)d[2]) &
+			               BOND_FLOW_SEQ_MASK;
 			struct bond_reorder_meta m = {
 			        .bucket = b, .seq = seq, .sender_ts = ts + d[3], .link = d[3] % 3};
 			int v;
@@ -116,8 +117,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			} else if (v != -ENOBUFS) {
 				abort();
 			}
-			if ((int32_t)(seq - next_seq[b]) >= 0)
-				next_seq[b] = seq + 1;
+			if (bond_flow_seq_diff(seq, next_seq[b]) >= 0)
+				next_seq[b] = (seq + 1) & BOND_FLOW_SEQ_MASK;
 			break;
 		}
 		case 2: /* time passes */
