@@ -207,7 +207,7 @@ struct bond_health *bond_health_create(const char *name, const struct bond_healt
 	snprintf(h->name, sizeof(h->name), "%s", name != NULL ? name : "peer");
 	h->p = *p;
 	if (h->p.default_rate_bps == 0)
-		h->p.default_rate_bps = 10000000;
+		h->p.default_rate_bps = BOND_HEALTH_DEFAULT_RATE_BPS;
 	h->n_links = p->n_links;
 	h->next_probe_us = now_us; /* probe at once: the peer learns of us within a delay */
 	h->epoch = now_us / US_PER_S;

@@ -111,6 +111,8 @@ int bond_probe_decode(const void *buf, size_t len, struct bond_probe *p);
 #define BOND_HEALTH_DEFAULT_UP_AFTER_US       1000000u
 #define BOND_HEALTH_DEFAULT_UP_AFTER_MAX_US   8000000u
 #define BOND_HEALTH_DEFAULT_FIRST_UP_AFTER_US 200000u
+/* The rate assumed before a link saturates or carries more (bond_sched's default too). */
+#define BOND_HEALTH_DEFAULT_RATE_BPS          10000000ull
 
 struct bond_health_link_params {
 	uint64_t rate_tx_bps; /* configured rate we send at on this link, 0 = estimate it */
