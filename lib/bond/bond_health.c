@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "bond_health.h"
 #include "bond_path_private.h"
+#include "bond_reorder.h"
+#include "bond_wire.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,11 +12,20 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h> /* US_PER_S */
 #include <rte_errno.h>
 
-RTE_LOG_REGISTER(bond_path_logtype, pepgw.bond, INFO);
+/* The same log type as the wire layer's (bond_wire.c), with the same default level. */
+RTE_LOG_REGISTER(bond_path_logtype, pepgw.bond, NOTICE);
 
-#define US_PER_S                   1000000ull
+/* The path layer reads the wire header's fields: their widths must stay the same. */
+static_assert(BOND_STAMP_MASK == BOND_TS_MASK, "sender stamp width differs from bond_wire.h");
+static_assert(BOND_LINKS_MAX == BOND_MAX_LINKS, "link count differs from bond_wire.h");
+static_assert(BOND_QUEUES_MAX == BOND_MAX_QUEUES, "queue count differs from bond_wire.h");
+static_assert(BOND_FLOW_SEQ_MASK == UINT16_MAX, "flow sequence width differs from bond_wire.h");
+static_assert(BOND_REORDER_DEFAULT_BUCKETS == BOND_MAX_QUEUES * BOND_WIRE_FLOW_BUCKETS,
+              "reorder buckets: one per (sender queue, flow bucket)");
+
 /* Base one-way delay: minimum over BASE_SLOTS slots of one second each. */
 #define BASE_SLOTS                 10
 /* A link that goes down within this long of coming up doubles its recovery hold. */
@@ -306,7 +318,7 @@ static void rx_set_state(struct bond_health *h, unsigned int i, enum bond_link_s
 		if (now_us - rx->up_since_us < FLAP_WINDOW_US)
 			rx->up_after_us = RTE_MIN(2 * rx->up_after_us, h->p.up_after_max_us);
 	}
-	BOND_LOG(INFO, "%s: link %u receive direction %s", h->name, i,
+	BOND_LOG(NOTICE, "%s: link %u receive direction %s", h->name, i,
 	         s == BOND_LINK_UP ? "up" : "down");
 	h->urgent = true;
 	h->generation++;
@@ -456,7 +468,7 @@ static void tx_evaluate(struct bond_health *h, unsigned int i, uint64_t now_us)
 		tx->ups++;
 	else
 		tx->downs++;
-	BOND_LOG(INFO, "%s: link %u send direction %s%s", h->name, i,
+	BOND_LOG(NOTICE, "%s: link %u send direction %s%s", h->name, i,
 	         s == BOND_LINK_UP ? "up" : "down", fresh ? "" : " (no report from the peer)");
 	h->generation++;
 }
