@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * tcp_bench: CPU and memory figures of the split-TCP engine on one core (issue 4, "from sim").
+ * tcp_bench: CPU and memory figures of the split-TCP engine on one core.
  *
- * Three engines in one thread, as in tcp_sim's relay mode: client C -- gateway G (tcp_relay_open)
- * -- server S, joined by zero-delay, loss-free links (FIFOs of mbufs delivered in the next pass
- * of the loop). Only the time spent inside the gateway engine's entry points is charged to it
- * (tcp_relay_open, tcp_conn_input and tcp_engine_advance on G, which include G's tx callback
- * handing each segment on to a link FIFO); C, S, the links and the byte checking are not.
+ * Three engines in one thread on the simulation harness (sim.h), as in tcp_sim's relay mode:
+ * client C -- gateway G (tcp_relay_open) -- server S, joined by zero-delay, loss-free,
+ * unlimited lib/wanem links (a packet is handed on at the same virtual instant). Only the time
+ * spent inside the gateway engine's entry points is charged to it (tcp_relay_open,
+ * tcp_conn_input and tcp_engine_advance on G, which include G's tx callback queueing each
+ * segment for its link); C, S, the links and the byte checking are not.
  *
- *  relay: C sends --bytes of a pattern in 1448-byte pieces (one full-size segment each with
+ *  relay: C sends --bytes of the pattern in 1448-byte pieces (one full-size segment each with
  *         timestamps on), S checks every byte. Gateway cycles per relayed data segment, Gb/s of
  *         relayed payload per gateway core, end-to-end cycles per segment for reference.
  *  mem:   heap taken by tcp_engine_create per relay (two legs + relay + the default SACK hole
@@ -36,146 +37,92 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
-#include <rte_tcp.h>
 
-#include "tcp.h"
+#include "sim.h"
 #include "test_eal.h"
 
-#define POOL_MBUFS 16383
-#define FIFO_SIZE  (1u << 17)
-#define SEG        1448 /* MSS at MTU 1500 with the timestamp option */
-#define PERIOD     251  /* byte pattern period: prime, so it never lines up with segments */
-#define NSLOTS     65536
-#define REQ_BYTES  100
-#define RESP_BYTES 100
+#define POOL_MBUFS   16383
+#define SEG          1448  /* MSS at MTU 1500 with the timestamp option */
+#define NTUPLES      65536 /* client addresses and ports the conn benchmark cycles through */
+#define REQ_BYTES    100
+#define RESP_BYTES   100
+#define CONN_BATCH   64  /* new flows per millisecond of virtual time */
+#define TIME_WAIT_MS 100 /* profile's time_wait_ms: keeps ~6400 legs in TIME_WAIT */
+#define CONN_POOL    16384
+#define LINK_PACKETS (1u << 17)          /* held per link at most: a whole window at once */
+#define RUN_LIMIT_US (3600ull * 1000000) /* virtual time a benchmark may take */
 
-/* One direction of a link: FIFO of mbufs, delivered on the next pass (zero delay). */
-struct fifo {
-	struct rte_mbuf **q;
-	uint32_t head, n;
-	uint64_t segs, data_segs;
-};
+static const uint32_t SERVER_ADDR = RTE_IPV4(10, 2, 0, 2);
 
-enum node_id { NODE_C, NODE_G, NODE_S };
-
-struct node {
-	enum node_id id;
-	struct tcp_engine *eng;
-};
-
-/* Per flow slot of the conn benchmark (slot = client address and port). */
-struct slot {
-	struct tcp_conn *cc, *sc;
-	struct tcp_relay *rel;
-	uint16_t crx, srx;
-	uint8_t failed;
-};
-
-static struct {
-	int mode; /* 0 relay (bulk), 1 conn (request/response), 2 idle */
-	uint64_t now;
-	struct rte_mempool *pool;
-	struct node c, g, s;
-	struct fifo up_cg, up_gs, down_sg, down_gc; /* up: toward the server */
+/* Client C -- gateway G -- server S on zero-delay links; G's engine is charged its cycles. */
+struct bench {
+	struct sim *s;
+	struct sim_node *c, *g, *v;
 	struct tcp_profile lan, wan;
-	int deferred;
-	/* relay mode */
-	struct tcp_conn *bc, *bs;
-	struct tcp_relay *brel;
-	uint64_t total, sent, recvd;
-	int shut, corrupt, c_closed, s_closed, resets;
-	/* conn mode */
-	struct slot *slots;
-	uint64_t completed, failures, open_fail;
-	uint64_t gw_cycles;
-	uint8_t ref[PERIOD + 65536];
-} W;
-
-static void fifo_init(struct fifo *f)
-{
-	f->q = calloc(FIFO_SIZE, sizeof(*f->q));
-	if (f->q == NULL)
-		exit(2);
-}
-
-static void fifo_push(struct fifo *f, struct rte_mbuf *m)
-{
-	if (f->n == FIFO_SIZE) {
-		/* Cannot happen with the windows used here; count it as loss (a failed run). */
-		W.resets++;
-		rte_pktmbuf_free(m);
-		return;
-	}
-	f->q[(f->head + f->n) & (FIFO_SIZE - 1)] = m;
-	f->n++;
-}
-
-static struct rte_mbuf *fifo_pop(struct fifo *f)
-{
-	if (f->n == 0)
-		return NULL;
-	struct rte_mbuf *m = f->q[f->head];
-	f->head = (f->head + 1) & (FIFO_SIZE - 1);
-	f->n--;
-	return m;
-}
-
-static void fifo_drain(struct fifo *f)
-{
-	struct rte_mbuf *m;
-	while ((m = fifo_pop(f)) != NULL)
-		rte_pktmbuf_free(m);
-}
-
-/* Addresses, ports and payload length of a segment (m starts at the IPv4 header). */
-struct seginfo {
-	uint32_t src, dst;
-	uint16_t sport, dport;
-	uint8_t flags;
-	uint32_t payload;
 };
 
-static int seg_parse(struct rte_mbuf *m, struct seginfo *si)
+static int bench_setup(struct bench *b, uint32_t time_wait_ms, uint32_t gw_conns,
+                       uint32_t end_conns, uint32_t end_holes, bool deferred, uint32_t flows)
 {
-	struct {
-		struct rte_ipv4_hdr ip;
-		struct rte_tcp_hdr tcp;
-	} buf;
-	const struct rte_ipv4_hdr *ip = rte_pktmbuf_read(m, 0, sizeof(*ip), &buf.ip);
-	if (ip == NULL)
+	tcp_profile_defaults(&b->lan);
+	tcp_profile_defaults(&b->wan);
+	b->lan.time_wait_ms = b->wan.time_wait_ms = time_wait_ms;
+	b->lan.idle_timeout_s = b->wan.idle_timeout_s = 0;
+	b->s = sim_create(&(struct sim_params){.pool_mbufs = POOL_MBUFS, .max_flows = flows});
+	if (b->s == NULL)
 		return -1;
-	uint32_t ihl = (uint32_t)(ip->version_ihl & 0xf) * 4;
-	const struct rte_tcp_hdr *th = rte_pktmbuf_read(m, ihl, sizeof(*th), &buf.tcp);
-	if (th == NULL)
+	struct sim_tcp_params cp = {.role = SIM_TCP_CLIENT,
+	                            .max_conns = end_conns,
+	                            .sack_holes = end_holes,
+	                            .isn_key = 1,
+	                            .profile = &b->lan};
+	struct sim_tcp_params gp = {.role = SIM_TCP_RELAY,
+	                            .max_conns = gw_conns,
+	                            .isn_key = 2,
+	                            .count_cycles = true,
+	                            .profile = &b->lan,
+	                            .server_profile = &b->wan,
+	                            .deferred = deferred};
+	struct sim_tcp_params sp = {.role = SIM_TCP_SERVER,
+	                            .max_conns = end_conns,
+	                            .sack_holes = end_holes,
+	                            .isn_key = 3,
+	                            .profile = &b->wan};
+	b->c = sim_tcp_node_create(b->s, "bench_c", &cp);
+	b->g = sim_tcp_node_create(b->s, "bench_g", &gp);
+	b->v = sim_tcp_node_create(b->s, "bench_s", &sp);
+	struct sim_path_params wire = {.n_links = 1};
+	wanem_params_init(&wire.link[0]);
+	wire.link[0].max_packets = LINK_PACKETS;
+	if (b->c == NULL || b->g == NULL || b->v == NULL ||
+	    sim_connect(b->c, 0, b->g, 0, &wire, &wire) != 0 ||
+	    sim_connect(b->g, 1, b->v, 0, &wire, &wire) != 0) {
+		fprintf(stderr, "bench: set-up failed: %s\n", strerror(rte_errno));
 		return -1;
-	si->src = ip->src_addr;
-	si->dst = ip->dst_addr;
-	si->sport = th->src_port;
-	si->dport = th->dst_port;
-	si->flags = th->tcp_flags;
-	si->payload = rte_pktmbuf_pkt_len(m) - ihl - (uint32_t)(th->data_off >> 4) * 4;
+	}
 	return 0;
 }
 
-/* Client address and port of slot k, network order. */
-static uint32_t slot_addr(uint32_t k)
+/* Free the simulation; -1 when an mbuf did not come back. */
+static int bench_teardown(struct bench *b, const char *what)
 {
-	return rte_cpu_to_be_32(RTE_IPV4(10, 1, 0, 1) + (k >> 14));
+	unsigned int leaked = sim_free(b->s);
+	b->s = NULL;
+	if (leaked) {
+		fprintf(stderr, "%s: mbuf leak: %u in use\n", what, leaked);
+		return -1;
+	}
+	return 0;
 }
 
-static uint16_t slot_port(uint32_t k)
+static struct tcp_tuple client_tuple(uint32_t k, uint16_t server_port)
 {
-	return rte_cpu_to_be_16((uint16_t)(20000 + (k & 0x3fff)));
+	k &= NTUPLES - 1;
+	return (struct tcp_tuple){.laddr = rte_cpu_to_be_32(RTE_IPV4(10, 1, 0, 1) + (k >> 14)),
+	                          .raddr = rte_cpu_to_be_32(SERVER_ADDR),
+	                          .lport = rte_cpu_to_be_16((uint16_t)(20000 + (k & 0x3fff))),
+	                          .rport = rte_cpu_to_be_16(server_port)};
 }
-
-static uint32_t slot_of(uint32_t addr, uint16_t port)
-{
-	uint32_t a = rte_be_to_cpu_32(addr) - RTE_IPV4(10, 1, 0, 1);
-	uint32_t p = (uint32_t)rte_be_to_cpu_16(port) - 20000;
-	return ((a << 14) | (p & 0x3fff)) & (NSLOTS - 1);
-}
-
-static const uint32_t SERVER_ADDR = RTE_IPV4(10, 2, 0, 2);
 
 /* Heap octets allocated on every socket (rte_malloc and memzones). */
 static uint64_t heap_used(void)
@@ -218,265 +165,6 @@ static double span_cpu_share(const struct span *sp)
 	return wall_ns > 0 && cpu < wall_ns ? cpu / wall_ns : 1.0;
 }
 
-static unsigned int mbufs_in_use(void)
-{
-	return POOL_MBUFS - rte_mempool_avail_count(W.pool);
-}
-
-static int check_data(struct rte_mbuf *m, uint64_t pos)
-{
-	int bad = 0;
-	for (struct rte_mbuf *seg = m; seg != NULL; seg = seg->next) {
-		if (memcmp(rte_pktmbuf_mtod(seg, const uint8_t *), &W.ref[pos % PERIOD],
-		           seg->data_len) != 0)
-			bad = 1;
-		pos += seg->data_len;
-	}
-	return bad;
-}
-
-static struct rte_mbuf *make_data(uint64_t pos, uint32_t len)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(W.pool);
-	if (m == NULL)
-		return NULL;
-	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
-	if (p == NULL) {
-		rte_pktmbuf_free(m);
-		return NULL;
-	}
-	memcpy(p, &W.ref[pos % PERIOD], len);
-	return m;
-}
-
-/* ---- callbacks ---- */
-
-static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
-{
-	struct node *n = arg;
-	switch (n->id) {
-	case NODE_C:
-		fifo_push(&W.up_cg, m);
-		break;
-	case NODE_S:
-		fifo_push(&W.down_sg, m);
-		break;
-	case NODE_G: {
-		unsigned int side = 0;
-		tcp_conn_relay(c, &side); /* the side stays readable after the relay let go */
-		fifo_push(side == 0 ? &W.down_gc : &W.up_gs, m);
-		break;
-	}
-	}
-}
-
-/* Relay mode: keep the client's send buffer full, then half-close. */
-static void bulk_fill(void)
-{
-	struct tcp_conn *c = W.bc;
-	if (c == NULL || W.shut)
-		return;
-	while (W.sent < W.total && tcp_conn_send_space(c) >= SEG) {
-		uint32_t len = W.total - W.sent < SEG ? (uint32_t)(W.total - W.sent) : SEG;
-		struct rte_mbuf *m = make_data(W.sent, len);
-		if (m == NULL)
-			return;
-		if (tcp_conn_send(c, m, W.now) != 0) {
-			rte_pktmbuf_free(m);
-			return;
-		}
-		W.sent += len;
-	}
-	if (W.sent == W.total) {
-		W.shut = 1;
-		tcp_conn_shutdown(c, W.now);
-	}
-}
-
-static struct slot *conn_slot(struct tcp_conn *c, int client_is_local)
-{
-	struct tcp_tuple t;
-	tcp_conn_tuple(c, &t);
-	return client_is_local ? &W.slots[slot_of(t.laddr, t.lport)]
-	                       : &W.slots[slot_of(t.raddr, t.rport)];
-}
-
-static void on_recv(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
-{
-	struct node *n = arg;
-	uint32_t len = rte_pktmbuf_pkt_len(m);
-	if (W.mode == 0) {
-		if (n->id != NODE_S || check_data(m, W.recvd))
-			W.corrupt = 1;
-		W.recvd += len;
-	} else {
-		struct slot *s = conn_slot(c, n->id == NODE_C);
-		uint16_t *rx = n->id == NODE_C ? &s->crx : &s->srx;
-		uint32_t want = n->id == NODE_C ? RESP_BYTES : REQ_BYTES;
-		if (*rx + len > want || check_data(m, *rx))
-			s->failed = 1;
-		*rx = (uint16_t)(*rx + len);
-		if (n->id == NODE_S && *rx == REQ_BYTES) {
-			/* The response, and the server closes first (HTTP/1.0 style). */
-			struct rte_mbuf *r = make_data(0, RESP_BYTES);
-			if (r == NULL || tcp_conn_send(c, r, W.now) != 0) {
-				rte_pktmbuf_free(r);
-				s->failed = 1;
-			}
-			tcp_conn_shutdown(c, W.now);
-		}
-	}
-	rte_pktmbuf_free(m);
-	tcp_conn_recv_consumed(c, len, W.now);
-}
-
-static void on_event_bulk(struct node *n, struct tcp_conn *c, enum tcp_conn_event ev)
-{
-	if (n->id == NODE_G) {
-		if (ev == TCP_EV_CLOSED && W.brel != NULL && tcp_relay_leg(W.brel, 0) == NULL &&
-		    tcp_relay_leg(W.brel, 1) == NULL)
-			W.brel = NULL;
-		return;
-	}
-	switch (ev) {
-	case TCP_EV_ESTABLISHED:
-	case TCP_EV_SENT_ACKED:
-		if (n->id == NODE_C)
-			bulk_fill();
-		break;
-	case TCP_EV_PEER_FIN:
-		if (n->id == NODE_S)
-			tcp_conn_shutdown(c, W.now);
-		break;
-	case TCP_EV_RESET:
-	case TCP_EV_TIMEOUT:
-		W.resets++;
-		break;
-	case TCP_EV_CLOSED:
-		if (n->id == NODE_C) {
-			W.c_closed = 1;
-			W.bc = NULL;
-		} else {
-			W.s_closed = 1;
-			W.bs = NULL;
-		}
-		break;
-	}
-}
-
-static void on_event_conn(struct node *n, struct tcp_conn *c, enum tcp_conn_event ev)
-{
-	if (n->id == NODE_G) {
-		if (ev != TCP_EV_CLOSED)
-			return;
-		unsigned int side = 0;
-		tcp_conn_relay(c, &side);
-		struct slot *s = conn_slot(c, side == 1);
-		if (s->rel != NULL && tcp_relay_leg(s->rel, 0) == NULL &&
-		    tcp_relay_leg(s->rel, 1) == NULL)
-			s->rel = NULL;
-		return;
-	}
-	struct slot *s = conn_slot(c, n->id == NODE_C);
-	switch (ev) {
-	case TCP_EV_ESTABLISHED:
-		if (n->id == NODE_C && W.mode == 1) {
-			struct rte_mbuf *m = make_data(0, REQ_BYTES);
-			if (m == NULL || tcp_conn_send(c, m, W.now) != 0) {
-				rte_pktmbuf_free(m);
-				s->failed = 1;
-			}
-		}
-		break;
-	case TCP_EV_PEER_FIN:
-		if (n->id == NODE_C)
-			tcp_conn_shutdown(c, W.now);
-		break;
-	case TCP_EV_SENT_ACKED:
-		break;
-	case TCP_EV_RESET:
-	case TCP_EV_TIMEOUT:
-		s->failed = 1;
-		break;
-	case TCP_EV_CLOSED:
-		if (n->id == NODE_C) {
-			s->cc = NULL;
-			if (!s->failed && s->crx == RESP_BYTES)
-				W.completed++;
-			else
-				W.failures++;
-		} else {
-			if (s->srx != REQ_BYTES)
-				s->failed = 1;
-			s->sc = NULL;
-		}
-		break;
-	}
-}
-
-static void on_event(void *arg, struct tcp_conn *c, enum tcp_conn_event ev)
-{
-	if (W.mode == 0)
-		on_event_bulk(arg, c, ev);
-	else
-		on_event_conn(arg, c, ev);
-}
-
-static struct tcp_engine *make_engine(const char *name, struct node *n, uint32_t max_conns,
-                                      uint32_t sack_holes, uint8_t key)
-{
-	struct tcp_engine_params ep = {
-	        .max_conns = max_conns,
-	        .sack_holes = sack_holes,
-	        .hdr_pool = W.pool,
-	        .mtu = 1500,
-	        .timer_tick_us = 1000,
-	        .now_us = W.now,
-	        .isn_secret = {key, 1, 2, 3},
-	        .deterministic = true,
-	        .tx = on_tx,
-	        .recv = on_recv,
-	        .event = on_event,
-	        .cb_arg = n,
-	};
-	struct tcp_engine *e = tcp_engine_create(name, &ep);
-	if (e == NULL) {
-		fprintf(stderr, "engine %s: %s\n", name, strerror(rte_errno));
-		exit(2);
-	}
-	return e;
-}
-
-static void engines_create(uint32_t gw_conns, uint32_t end_conns, uint32_t end_holes)
-{
-	W.c.id = NODE_C;
-	W.g.id = NODE_G;
-	W.s.id = NODE_S;
-	W.c.eng = make_engine("bench_c", &W.c, end_conns, end_holes, 1);
-	W.g.eng = make_engine("bench_g", &W.g, gw_conns, 0, 2);
-	W.s.eng = make_engine("bench_s", &W.s, end_conns, end_holes, 3);
-}
-
-static void engines_free(void)
-{
-	fifo_drain(&W.up_cg);
-	fifo_drain(&W.up_gs);
-	fifo_drain(&W.down_sg);
-	fifo_drain(&W.down_gc);
-	tcp_engine_free(W.c.eng);
-	tcp_engine_free(W.g.eng);
-	tcp_engine_free(W.s.eng);
-	W.c.eng = W.g.eng = W.s.eng = NULL;
-}
-
-static void profiles(uint32_t time_wait_ms)
-{
-	tcp_profile_defaults(&W.lan);
-	tcp_profile_defaults(&W.wan);
-	W.lan.time_wait_ms = W.wan.time_wait_ms = time_wait_ms;
-	W.lan.idle_timeout_s = W.wan.idle_timeout_s = 0;
-}
-
 /* ---- relay throughput ---- */
 
 struct relay_result {
@@ -484,118 +172,44 @@ struct relay_result {
 	double gw_cps, gbps, e2e_cps, cpu_share;
 };
 
-/* Segments from the client into the gateway (the first one, the SYN, opens the relay). */
-static void bulk_deliver_g(struct fifo *f, unsigned int side)
-{
-	struct rte_mbuf *m;
-	while ((m = fifo_pop(f)) != NULL) {
-		if (W.brel == NULL && side == 0) {
-			W.brel = tcp_relay_open(W.g.eng, &W.lan, &W.wan, m, W.deferred, W.now);
-			if (W.brel != NULL)
-				continue;
-		}
-		struct tcp_conn *c = W.brel ? tcp_relay_leg(W.brel, side) : NULL;
-		if (c == NULL)
-			rte_pktmbuf_free(m);
-		else
-			tcp_conn_input(c, m, W.now);
-	}
-}
-
-static void bulk_deliver_end(struct fifo *f, struct node *to)
-{
-	struct rte_mbuf *m;
-	while ((m = fifo_pop(f)) != NULL) {
-		struct tcp_conn *c = to->id == NODE_C ? W.bc : W.bs;
-		if (to->id == NODE_S) {
-			struct seginfo si;
-			if (seg_parse(m, &si) == 0 && si.payload > 0)
-				f->data_segs++;
-			if (c == NULL && W.s_closed == 0) {
-				W.bs = tcp_conn_listen(W.s.eng, &W.wan, m, false, W.now);
-				if (W.bs != NULL)
-					continue;
-			}
-		}
-		if (c == NULL)
-			rte_pktmbuf_free(m);
-		else
-			tcp_conn_input(c, m, W.now);
-	}
-}
-
 static int bench_relay(uint64_t bytes, struct relay_result *r)
 {
+	struct bench b;
 	memset(r, 0, sizeof(*r));
-	W.mode = 0;
-	W.total = bytes;
-	W.sent = W.recvd = 0;
-	W.shut = W.corrupt = W.c_closed = W.s_closed = W.resets = 0;
-	W.up_gs.data_segs = 0;
-	W.brel = NULL;
-	profiles(10);
-	engines_create(4, 4, 0);
-	struct tcp_tuple t = {.laddr = slot_addr(0),
-	                      .raddr = rte_cpu_to_be_32(SERVER_ADDR),
-	                      .lport = slot_port(0),
-	                      .rport = rte_cpu_to_be_16(5001)};
-	uint64_t gw = 0;
+	if (bench_setup(&b, 10, 4, 4, 0, false, 4) != 0)
+		return -1;
+	struct sim_flow_spec fs = {.tuple = client_tuple(0, 5001),
+	                           .up_bytes = bytes,
+	                           .piece_bytes = SEG,
+	                           .close = SIM_CLOSE_CLIENT_FIRST};
 	struct span sp;
 	span_start(&sp);
 	uint64_t t_start = rte_rdtsc();
-	W.bc = tcp_conn_connect(W.c.eng, &W.lan, &t, W.now);
-	if (W.bc == NULL) {
+	if (sim_flow_open(b.c, &fs) < 0) {
 		fprintf(stderr, "connect failed\n");
 		return -1;
 	}
-	uint64_t rounds = 0, max_rounds = 1000000 + bytes / 100;
-	while (!(W.c_closed && W.s_closed && tcp_engine_conns_in_use(W.g.eng) == 0) &&
-	       rounds++ < max_rounds) {
-		uint64_t t0 = rte_rdtsc();
-		bulk_deliver_g(&W.up_cg, 0);
-		uint64_t t1 = rte_rdtsc();
-		bulk_deliver_end(&W.up_gs, &W.s);
-		uint64_t t2 = rte_rdtsc();
-		bulk_deliver_g(&W.down_sg, 1);
-		uint64_t t3 = rte_rdtsc();
-		bulk_deliver_end(&W.down_gc, &W.c);
-		tcp_engine_advance(W.c.eng, W.now);
-		tcp_engine_advance(W.s.eng, W.now);
-		uint64_t t4 = rte_rdtsc();
-		tcp_engine_advance(W.g.eng, W.now);
-		uint64_t t5 = rte_rdtsc();
-		gw += (t1 - t0) + (t3 - t2) + (t5 - t4);
-		/* Zero-delay links: the clock only matters for timers. Jump it when nothing is
-		 * in flight (waiting for a delayed ACK or TIME_WAIT). */
-		int idle = W.up_cg.n + W.up_gs.n + W.down_sg.n + W.down_gc.n == 0;
-		W.now += idle ? 1000 : 10;
-	}
+	bool idle = sim_run_until_idle(b.s, RUN_LIMIT_US);
 	uint64_t e2e = rte_rdtsc() - t_start;
 	r->cpu_share = span_cpu_share(&sp);
 	double hz = (double)rte_get_tsc_hz();
-	r->gw_cycles = gw;
+	struct sim_link_stats ls;
+	sim_path_get_stats(sim_node_path(b.g, 1), &ls);
+	struct sim_totals t;
+	sim_get_totals(b.s, &t);
+	r->gw_cycles = sim_tcp_cycles(b.g);
 	r->e2e_cycles = e2e;
-	r->data_segs = W.up_gs.data_segs;
-	r->bytes = W.recvd;
-	uint64_t rexmt = tcp_engine_counter(W.g.eng, TCP_CNT_retransmits) +
-	                 tcp_engine_counter(W.c.eng, TCP_CNT_retransmits);
-	uint32_t gw_left = tcp_engine_conns_in_use(W.g.eng);
+	r->data_segs = ls.data_out;
+	r->bytes = t.bytes_up;
+	r->rexmt = tcp_engine_counter(sim_tcp_engine(b.g), TCP_CNT_retransmits) +
+	           tcp_engine_counter(sim_tcp_engine(b.c), TCP_CNT_retransmits);
 	if (getenv("BENCH_VERBOSE"))
-		for (int k = 0; k < TCP_CNT_MAX; k++)
-			printf("counter %s c %llu g %llu s %llu\n", tcp_engine_counter_name(k),
-			       (unsigned long long)tcp_engine_counter(W.c.eng, k),
-			       (unsigned long long)tcp_engine_counter(W.g.eng, k),
-			       (unsigned long long)tcp_engine_counter(W.s.eng, k));
-	engines_free();
-	int ok = 1;
-	if (W.recvd != bytes || W.corrupt || !W.c_closed || !W.s_closed || W.resets || gw_left) {
-		fprintf(stderr,
-		        "relay: FAILED received %llu/%llu corrupt %d closed c=%d s=%d resets %d "
-		        "gw conns left %u\n",
-		        (unsigned long long)W.recvd, (unsigned long long)bytes, W.corrupt,
-		        W.c_closed, W.s_closed, W.resets, gw_left);
+		sim_print_counters(b.s, stdout);
+	int ok = idle && sim_verify(b.s, stderr) == 0;
+	if (!ok)
+		fprintf(stderr, "relay: FAILED (%s)\n", idle ? "see above" : "did not finish");
+	if (bench_teardown(&b, "relay") != 0)
 		ok = 0;
-	}
 	/* 1448-byte pieces: at least one relayed data segment per piece. */
 	uint64_t want = (bytes + SEG - 1) / SEG;
 	if (r->data_segs < want) {
@@ -605,173 +219,77 @@ static int bench_relay(uint64_t bytes, struct relay_result *r)
 	}
 	/* No loss on these links, so a retransmission is the engine's own doing (a sender
 	 * overrunning the window it was offered, say): reported, not fatal. */
-	r->rexmt = rexmt;
-	if (rexmt != 0)
+	if (r->rexmt != 0)
 		fprintf(stderr, "relay: warning: %llu retransmits on a loss-free path\n",
-		        (unsigned long long)rexmt);
+		        (unsigned long long)r->rexmt);
 	if (r->data_segs == 0)
 		return -1;
-	r->gw_cps = (double)gw / (double)r->data_segs;
+	r->gw_cps = (double)r->gw_cycles / (double)r->data_segs;
 	r->e2e_cps = (double)e2e / (double)r->data_segs;
-	r->gbps = (double)r->bytes * 8 / ((double)gw / hz) / 1e9;
+	r->gbps = (double)r->bytes * 8 / ((double)r->gw_cycles / hz) / 1e9;
 	return ok ? 0 : -1;
 }
 
-/* ---- connections: many flows, demultiplexed by the client's address and port ---- */
-
-static void conn_deliver_g(struct fifo *f, unsigned int side)
-{
-	struct rte_mbuf *m;
-	while ((m = fifo_pop(f)) != NULL) {
-		struct seginfo si;
-		if (seg_parse(m, &si) != 0) {
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		struct slot *s = side == 0 ? &W.slots[slot_of(si.src, si.sport)]
-		                           : &W.slots[slot_of(si.dst, si.dport)];
-		if (s->rel == NULL && side == 0 && (si.flags & RTE_TCP_SYN_FLAG) &&
-		    !(si.flags & RTE_TCP_ACK_FLAG)) {
-			uint64_t t0 = rte_rdtsc();
-			s->rel = tcp_relay_open(W.g.eng, &W.lan, &W.wan, m, W.deferred, W.now);
-			W.gw_cycles += rte_rdtsc() - t0;
-			if (s->rel != NULL)
-				continue;
-			W.open_fail++;
-		}
-		struct tcp_conn *c = s->rel ? tcp_relay_leg(s->rel, side) : NULL;
-		if (c == NULL) {
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		uint64_t t0 = rte_rdtsc();
-		tcp_conn_input(c, m, W.now);
-		W.gw_cycles += rte_rdtsc() - t0;
-	}
-}
-
-static void conn_deliver_end(struct fifo *f, struct node *to)
-{
-	struct rte_mbuf *m;
-	while ((m = fifo_pop(f)) != NULL) {
-		struct seginfo si;
-		if (seg_parse(m, &si) != 0) {
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		struct slot *s;
-		struct tcp_conn *c;
-		if (to->id == NODE_S) {
-			s = &W.slots[slot_of(si.src, si.sport)];
-			c = s->sc;
-			if (c == NULL && (si.flags & RTE_TCP_SYN_FLAG)) {
-				s->sc = tcp_conn_listen(W.s.eng, &W.wan, m, false, W.now);
-				if (s->sc != NULL)
-					continue;
-				W.open_fail++;
-			}
-		} else {
-			s = &W.slots[slot_of(si.dst, si.dport)];
-			c = s->cc;
-		}
-		if (c == NULL)
-			rte_pktmbuf_free(m);
-		else
-			tcp_conn_input(c, m, W.now);
-	}
-}
-
-static void conn_round(void)
-{
-	/* Zero-delay links: pass segments around until every link is empty. */
-	while (W.up_cg.n + W.up_gs.n + W.down_sg.n + W.down_gc.n > 0) {
-		conn_deliver_g(&W.up_cg, 0);
-		conn_deliver_end(&W.up_gs, &W.s);
-		conn_deliver_g(&W.down_sg, 1);
-		conn_deliver_end(&W.down_gc, &W.c);
-	}
-	tcp_engine_advance(W.c.eng, W.now);
-	tcp_engine_advance(W.s.eng, W.now);
-	uint64_t t0 = rte_rdtsc();
-	tcp_engine_advance(W.g.eng, W.now);
-	W.gw_cycles += rte_rdtsc() - t0;
-}
-
-static int conn_open(uint32_t k)
-{
-	struct slot *s = &W.slots[k & (NSLOTS - 1)];
-	if (s->cc != NULL || s->sc != NULL || s->rel != NULL)
-		return -1; /* still in TIME_WAIT somewhere: wait */
-	memset(s, 0, sizeof(*s));
-	struct tcp_tuple t = {.laddr = slot_addr(k & (NSLOTS - 1)),
-	                      .raddr = rte_cpu_to_be_32(SERVER_ADDR),
-	                      .lport = slot_port(k & (NSLOTS - 1)),
-	                      .rport = rte_cpu_to_be_16(80)};
-	s->cc = tcp_conn_connect(W.c.eng, &W.lan, &t, W.now);
-	if (s->cc == NULL) {
-		W.open_fail++;
-		return -1;
-	}
-	return 0;
-}
+/* ---- connections: many short flows, one tuple each ---- */
 
 struct conn_result {
 	uint64_t conns, gw_cycles;
 	double cycles_per_conn, per_s, cpu_share;
 };
 
-#define CONN_BATCH   64  /* new flows per millisecond of virtual time */
-#define TIME_WAIT_MS 100 /* profile's time_wait_ms: keeps ~6400 legs in TIME_WAIT */
-#define CONN_POOL    16384
-
-static int bench_conns(uint64_t n, int deferred, struct conn_result *r)
+static int bench_conns(uint64_t n, bool deferred, struct conn_result *r)
 {
+	struct bench b;
+	const char *policy = deferred ? "deferred" : "immediate";
 	memset(r, 0, sizeof(*r));
-	W.mode = 1;
-	W.deferred = deferred;
-	W.completed = W.failures = W.open_fail = 0;
-	W.gw_cycles = 0;
-	memset(W.slots, 0, NSLOTS * sizeof(*W.slots));
-	profiles(TIME_WAIT_MS);
-	engines_create(CONN_POOL, CONN_POOL, 4096);
-	uint64_t opened = 0, rounds = 0, max_rounds = n + 100000;
+	if (bench_setup(&b, TIME_WAIT_MS, CONN_POOL, CONN_POOL, 4096, deferred, CONN_POOL) != 0)
+		return -1;
+	struct sim_flow_spec fs = {
+	        .up_bytes = REQ_BYTES, .down_bytes = RESP_BYTES, .close = SIM_CLOSE_SERVER_FIRST};
+	uint64_t opened = 0, open_fail = 0;
 	struct span sp;
 	span_start(&sp);
-	while (rounds++ < max_rounds) {
-		for (int b = 0; b < CONN_BATCH && opened < n; b++) {
-			if (conn_open((uint32_t)opened) != 0)
+	while (opened < n && sim_now(b.s) < RUN_LIMIT_US) {
+		for (int k = 0; k < CONN_BATCH && opened < n; k++) {
+			fs.tuple = client_tuple((uint32_t)opened, 80);
+			int rc = sim_flow_open(b.c, &fs);
+			if (rc == -EBUSY || rc == -ENOSPC)
+				break; /* the tuple or the pool is still in TIME_WAIT: wait */
+			if (rc < 0) {
+				open_fail++;
 				break;
+			}
 			opened++;
 		}
-		conn_round();
-		W.now += 1000;
-		if (opened == n && tcp_engine_conns_in_use(W.g.eng) == 0 &&
-		    tcp_engine_conns_in_use(W.c.eng) == 0 && tcp_engine_conns_in_use(W.s.eng) == 0)
-			break;
+		sim_run(b.s, sim_now(b.s) + 1000);
 	}
+	bool idle = sim_run_until_idle(b.s, sim_now(b.s) + RUN_LIMIT_US);
 	r->cpu_share = span_cpu_share(&sp);
-	uint64_t no_mem = tcp_engine_counter(W.g.eng, TCP_CNT_conn_no_memory);
-	uint64_t rexmt = tcp_engine_counter(W.g.eng, TCP_CNT_retransmits);
-	uint32_t left = tcp_engine_conns_in_use(W.g.eng) + tcp_engine_conns_in_use(W.c.eng) +
-	                tcp_engine_conns_in_use(W.s.eng);
-	engines_free();
-	r->conns = W.completed;
-	r->gw_cycles = W.gw_cycles;
-	if (W.completed > 0) {
-		r->cycles_per_conn = (double)W.gw_cycles / (double)W.completed;
+	struct tcp_engine *g = sim_tcp_engine(b.g);
+	uint64_t no_mem = tcp_engine_counter(g, TCP_CNT_conn_no_memory);
+	uint64_t rexmt = tcp_engine_counter(g, TCP_CNT_retransmits);
+	struct sim_totals t;
+	sim_get_totals(b.s, &t);
+	int ok = idle && sim_verify(b.s, stderr) == 0;
+	r->conns = t.flows_completed;
+	r->gw_cycles = sim_tcp_cycles(b.g);
+	if (bench_teardown(&b, policy) != 0)
+		ok = 0;
+	if (t.flows_completed > 0) {
+		r->cycles_per_conn = (double)r->gw_cycles / (double)t.flows_completed;
 		r->per_s = (double)rte_get_tsc_hz() / r->cycles_per_conn;
 	}
 	if (rexmt != 0)
 		fprintf(stderr,
 		        "conn (%s): warning: %llu gateway retransmits on a loss-free path\n",
-		        deferred ? "deferred" : "immediate", (unsigned long long)rexmt);
-	if (W.completed != n || W.failures || W.open_fail || no_mem || left) {
+		        policy, (unsigned long long)rexmt);
+	if (!ok || t.flows_completed != n || open_fail || no_mem) {
 		fprintf(stderr,
 		        "conn (%s): FAILED completed %llu/%llu failures %llu open failures %llu "
-		        "no_memory %llu conns left %u\n",
-		        deferred ? "deferred" : "immediate", (unsigned long long)W.completed,
-		        (unsigned long long)n, (unsigned long long)W.failures,
-		        (unsigned long long)W.open_fail, (unsigned long long)no_mem, left);
+		        "no_memory %llu\n",
+		        policy, (unsigned long long)t.flows_completed, (unsigned long long)n,
+		        (unsigned long long)t.flows_failed, (unsigned long long)open_fail,
+		        (unsigned long long)no_mem);
 		return -1;
 	}
 	return 0;
@@ -783,12 +301,17 @@ static int bench_conns(uint64_t n, int deferred, struct conn_result *r)
  * where a block lands in the heap can add alignment padding to the figure. */
 static uint64_t engine_heap(uint32_t max_conns, uint32_t sack_holes)
 {
-	struct node n = {.id = NODE_G};
+	struct tcp_engine_params ep;
 	uint64_t best = UINT64_MAX;
+	sim_tcp_engine_params(&ep, test_mbuf_pool(), max_conns, sack_holes, 9);
 	for (int i = 0; i < 3; i++) {
 		uint64_t before = heap_used();
-		struct tcp_engine *e = make_engine("bench_mem", &n, max_conns, sack_holes, 9);
+		struct tcp_engine *e = tcp_engine_create("bench_mem", &ep);
 		uint64_t after = heap_used();
+		if (e == NULL) {
+			fprintf(stderr, "mem: engine: %s\n", strerror(rte_errno));
+			exit(2);
+		}
 		tcp_engine_free(e);
 		if (after - before < best)
 			best = after - before;
@@ -843,46 +366,39 @@ static int bench_mem(uint32_t idle_pairs, struct mem_result *r)
 	r->per_conn = (double)(engine_heap(2001, 64) - engine_heap(2000, 64));
 
 	/* Established, idle relays: what they hold beyond the pool. */
-	W.mode = 2;
-	W.deferred = 1;
-	W.open_fail = W.failures = 0;
-	memset(W.slots, 0, NSLOTS * sizeof(*W.slots));
-	profiles(100);
+	struct bench b;
 	uint32_t pool = 2 * idle_pairs + 16;
-	engines_create(pool, pool, 4096);
-	unsigned int mb0 = mbufs_in_use();
+	if (bench_setup(&b, 100, pool, pool, 4096, true, idle_pairs) != 0)
+		return -1;
+	unsigned int mb0 = sim_mbufs_in_use(b.s);
 	uint64_t h0 = heap_used();
-	for (uint32_t k = 0; k < idle_pairs; k++)
-		if (conn_open(k) != 0)
-			return -1;
-	/* Handshakes, then long enough for any delayed ACK to go. */
-	for (int i = 0; i < 200; i++) {
-		conn_round();
-		W.now += 1000;
-	}
-	uint32_t established = 0;
+	struct sim_flow_spec fs = {.close = SIM_CLOSE_NONE};
 	for (uint32_t k = 0; k < idle_pairs; k++) {
-		struct slot *s = &W.slots[k];
-		struct tcp_conn *l0 = s->rel ? tcp_relay_leg(s->rel, 0) : NULL;
-		struct tcp_conn *l1 = s->rel ? tcp_relay_leg(s->rel, 1) : NULL;
-		if (l0 && l1 && tcp_conn_state(l0) == TCP_ESTABLISHED &&
-		    tcp_conn_state(l1) == TCP_ESTABLISHED && s->cc &&
-		    tcp_conn_state(s->cc) == TCP_ESTABLISHED)
-			established++;
+		fs.tuple = client_tuple(k, 80);
+		if (sim_flow_open(b.c, &fs) < 0)
+			return -1;
 	}
-	unsigned int mb1 = mbufs_in_use();
+	/* Handshakes, then long enough for any delayed ACK to go. */
+	sim_run(b.s, sim_now(b.s) + 200 * 1000);
+	struct tcp_engine_summary gs, cs;
+	tcp_engine_get_summary(sim_tcp_engine(b.g), &gs);
+	tcp_engine_get_summary(sim_tcp_engine(b.c), &cs);
+	unsigned int mb1 = sim_mbufs_in_use(b.s);
 	r->idle_heap_delta = (int64_t)(heap_used() - h0);
 	r->idle_mbufs_per_pair = (double)(mb1 - mb0) / idle_pairs;
-	uint32_t gw_conns = tcp_engine_conns_in_use(W.g.eng);
-	engines_free();
-	if (established != idle_pairs || gw_conns != 2 * idle_pairs || W.open_fail) {
-		fprintf(stderr, "mem: FAILED %u/%u relays established, %u gateway conns\n",
-		        established, idle_pairs, gw_conns);
+	int ok = bench_teardown(&b, "mem") == 0;
+	if (gs.conns != 2 * idle_pairs || gs.by_state[TCP_ESTABLISHED] != 2 * idle_pairs ||
+	    cs.by_state[TCP_ESTABLISHED] != idle_pairs) {
+		fprintf(stderr,
+		        "mem: FAILED %u/%u client connections and %u/%u gateway legs "
+		        "established (%u gateway conns)\n",
+		        cs.by_state[TCP_ESTABLISHED], idle_pairs, gs.by_state[TCP_ESTABLISHED],
+		        2 * idle_pairs, gs.conns);
 		return -1;
 	}
 	if (r->per_relay <= 0 || r->per_conn <= 0)
 		return -1;
-	return 0;
+	return ok ? 0 : -1;
 }
 
 static double rdtsc_overhead(void)
@@ -941,7 +457,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (bytes == 0 || conns == 0 || idle_pairs == 0 || idle_pairs > NSLOTS / 2) {
+	if (bytes == 0 || conns == 0 || idle_pairs == 0 || idle_pairs > NTUPLES / 2) {
 		usage();
 		return 2;
 	}
@@ -949,19 +465,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "EAL init failed\n");
 		return 2;
 	}
-	W.pool = rte_pktmbuf_pool_create("bench_pool", POOL_MBUFS, 256, 0,
-	                                 RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	W.slots = calloc(NSLOTS, sizeof(*W.slots));
-	if (W.pool == NULL || W.slots == NULL) {
+	if (test_mbuf_pool() == NULL) {
 		fprintf(stderr, "pool: %s\n", strerror(rte_errno));
 		return 2;
 	}
-	for (size_t i = 0; i < sizeof(W.ref); i++)
-		W.ref[i] = (uint8_t)((i % PERIOD) * 7 + 3);
-	fifo_init(&W.up_cg);
-	fifo_init(&W.up_gs);
-	fifo_init(&W.down_sg);
-	fifo_init(&W.down_gc);
 
 	double hz = (double)rte_get_tsc_hz();
 	printf("figure tsc_hz %.0f Hz\n", hz);
@@ -1000,9 +507,9 @@ int main(int argc, char **argv)
 		printf("figure idle_pairs_heap_delta %lld bytes\n", (long long)mr.idle_heap_delta);
 	}
 	if (do_conn) {
-		if (bench_conns(conns, 1, &cd) != 0)
+		if (bench_conns(conns, true, &cd) != 0)
 			ok = 0;
-		if (bench_conns(conns, 0, &ci) != 0)
+		if (bench_conns(conns, false, &ci) != 0)
 			ok = 0;
 		printf("figure conn_deferred_gw_cycles_per_conn %.0f cycles\n", cd.cycles_per_conn);
 		printf("figure conn_deferred_per_s_per_core %.0f conn/s\n", cd.per_s);
@@ -1036,10 +543,6 @@ int main(int argc, char **argv)
 		       (unsigned long long)cd.conns, cd.cycles_per_conn, cd.per_s,
 		       cd.per_s / cd.cpu_share, ci.cycles_per_conn, ci.per_s,
 		       ci.per_s / ci.cpu_share);
-	if (rte_mempool_avail_count(W.pool) != POOL_MBUFS) {
-		fprintf(stderr, "mbuf leak: %u in use\n", mbufs_in_use());
-		ok = 0;
-	}
 	if (!ok)
 		fprintf(stderr, "FAILED\n");
 	return ok ? 0 : 1;
