@@ -199,6 +199,11 @@ void accel_advance(struct accel *a, uint64_t now)
 	tcp_engine_advance(a->engine, now);
 }
 
+uint64_t accel_next_due_us(const struct accel *a, uint64_t until_us)
+{
+	return tcp_engine_next_due_us(a->engine, until_us);
+}
+
 void accel_flow_expired(struct accel *a, struct flow_entry *e)
 {
 	if (e->conn >= a->n_pairs)

@@ -38,6 +38,10 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct
 /* Run the engine's timers. */
 void accel_advance(struct accel *a, uint64_t now_us);
 
+/* The earliest time the engine has work (a paced segment to release, a timer), or until_us
+ * when nothing is due before: an idle loop sleeps no later than this. */
+uint64_t accel_next_due_us(const struct accel *a, uint64_t until_us);
+
 /* Flow table aging removed an entry: its pair (if any) loses its entry pointer. */
 void accel_flow_expired(struct accel *a, struct flow_entry *e);
 

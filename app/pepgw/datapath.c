@@ -9,7 +9,8 @@
  *            for gateways, else ARP with packets held while resolving) → per-port TX buffer
  *   counters of the common path are summed per burst and added once
  *   once per iteration: flush TX buffers, ARP learnings from other lcores, timers
- *   idle: after GW_IDLE_POLLS empty polls sleep idle_sleep_us
+ *   idle: after GW_IDLE_POLLS empty polls sleep idle_sleep_us, or less when the TCP engine
+ *         has a timer due sooner (a paced segment to release)
  *
  * Everything here touches only this lcore's context and read-only shared state.
  */
@@ -588,6 +589,20 @@ static void timers(struct gw_lcore *lc, uint64_t now)
 	}
 }
 
+/*
+ * Nothing arrived for a while: sleep idle_sleep_us, but no later than the engine's next timer,
+ * or paced split-TCP segments would leave up to a whole sleep late (and a flow paced at a few
+ * Mbit/s would crawl). A timer already due means no sleep at all this time.
+ */
+static void idle_sleep(struct gw_lcore *lc, uint64_t now)
+{
+	uint64_t until = now + lc->gw->idle_sleep_us;
+	if (lc->accel != NULL)
+		until = accel_next_due_us(lc->accel, until);
+	if (until > now)
+		rte_delay_us_sleep((unsigned int)(until - now));
+}
+
 int gw_lcore_main(void *arg)
 {
 	struct gw_lcore *lc = arg;
@@ -619,7 +634,7 @@ int gw_lcore_main(void *arg)
 		if (got != 0) {
 			idle = 0;
 		} else if (++idle >= GW_IDLE_POLLS && gw->idle_sleep_us != 0) {
-			rte_delay_us_sleep(gw->idle_sleep_us);
+			idle_sleep(lc, now);
 		}
 	}
 	return 0;

@@ -5,6 +5,7 @@
  * enum is a compiler warning here until it is mapped or refused.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,6 +60,10 @@ int gw_params_tcp_profile(const struct cfg_tcp_profile *c, struct tcp_profile *t
 	t->time_wait_ms = c->time_wait_ms;
 	t->syn_retries = c->syn_retries;
 	t->max_connections = c->max_connections;
+	t->pacing = c->pacing;
+	t->max_rate_bps = (uint64_t)llround(c->max_rate_mbps * 1e6);
+	t->rate_bps = (uint64_t)llround(c->rate_mbps * 1e6);
+	t->overhead_bytes = c->overhead_bytes;
 	/* mss stays the library's: the MSS follows the engine's MTU. */
 	return 0;
 }

@@ -90,6 +90,10 @@ static void tcp_profile_copies_every_key(void **state)
 	c.time_wait_ms += 14;
 	c.syn_retries += 15;
 	c.max_connections += 16;
+	c.pacing = !c.pacing;
+	c.max_rate_mbps = 1.544;
+	c.rate_mbps = 0.25;
+	c.overhead_bytes += 17;
 	assert_int_equal(gw_params_tcp_profile(&c, &t, err, sizeof(err)), 0);
 	assert_string_equal(t.congestion_control, "reno");
 	assert_int_equal(t.send_buffer, c.send_buffer);
@@ -112,6 +116,10 @@ static void tcp_profile_copies_every_key(void **state)
 	assert_int_equal(t.syn_retries, c.syn_retries);
 	assert_int_equal(t.max_connections, c.max_connections);
 	assert_int_equal(t.mss, 0); /* from the engine's MTU */
+	assert_int_equal(t.pacing, c.pacing);
+	assert_int_equal(t.max_rate_bps, 1544000); /* Mbit/s to bit/s */
+	assert_int_equal(t.rate_bps, 250000);
+	assert_int_equal(t.overhead_bytes, c.overhead_bytes);
 }
 
 /* Every value of enum cfg_cc (lib/tcp's list) is a module of lib/tcp by the same name; a

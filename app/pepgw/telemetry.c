@@ -259,6 +259,7 @@ static struct rte_tel_data *conn_info_dict(const struct tcp_conn_info *i)
 	rte_tel_data_add_dict_u64(d, "recv_unconsumed", i->recv_unconsumed);
 	rte_tel_data_add_dict_u64(d, "ooo_bytes", i->ooo_bytes);
 	rte_tel_data_add_dict_int(d, "in_recovery", i->in_recovery);
+	rte_tel_data_add_dict_u64(d, "pacing_rate_bps", i->pacing_rate_bps);
 	return d;
 }
 

@@ -138,6 +138,8 @@ bool cfg_require(const struct cfg_node *obj, const char *key, struct cfg_node *o
 /* ---- values (cfg_get.c; addresses, MACs and port ranges in cfg_parse.c) ------------------ */
 
 bool cfg_node_uint(const struct cfg_node *n, uint64_t min, uint64_t max, uint64_t *out);
+/* A JSON number, integer or real, in min..max (a real such as 1.5 where a rate needs one). */
+bool cfg_node_number(const struct cfg_node *n, double min, double max, double *out);
 bool cfg_node_bool(const struct cfg_node *n, bool *out);
 /* A string of min_len..size-1 bytes, copied NUL-terminated into buf. */
 bool cfg_node_string(const struct cfg_node *n, size_t min_len, char *buf, size_t size);
@@ -182,6 +184,8 @@ bool cfg_get_u16(const struct cfg_node *obj, const char *key, enum cfg_need need
                  uint16_t max, uint16_t def, uint16_t *out);
 bool cfg_get_u8(const struct cfg_node *obj, const char *key, enum cfg_need need, uint8_t min,
                 uint8_t max, uint8_t def, uint8_t *out);
+bool cfg_get_number(const struct cfg_node *obj, const char *key, enum cfg_need need, double min,
+                    double max, double def, double *out);
 bool cfg_get_bool(const struct cfg_node *obj, const char *key, enum cfg_need need, bool def,
                   bool *out);
 /* def may be NULL (empty string). */

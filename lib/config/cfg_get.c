@@ -32,6 +32,24 @@ bool cfg_node_uint(const struct cfg_node *n, uint64_t min, uint64_t max, uint64_
 	return true;
 }
 
+bool cfg_node_number(const struct cfg_node *n, double min, double max, double *out)
+{
+	char allowed[64];
+
+	snprintf(allowed, sizeof(allowed), "number %g..%g", min, max);
+	if (!json_is_number(n->json)) {
+		cfg_wrong_type(n, allowed);
+		return false;
+	}
+	double v = json_number_value(n->json);
+	if (!(v >= min && v <= max)) {
+		cfg_error(n, "%g is out of range (allowed: %g..%g)", v, min, max);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
 bool cfg_node_bool(const struct cfg_node *n, bool *out)
 {
 	if (!json_is_boolean(n->json)) {
@@ -168,6 +186,16 @@ bool cfg_get_u64(const struct cfg_node *obj, const char *key, enum cfg_need need
 	if (!get_member(obj, key, need, &m))
 		return need == CFG_OPTIONAL;
 	return cfg_node_uint(&m, min, max, out);
+}
+
+bool cfg_get_number(const struct cfg_node *obj, const char *key, enum cfg_need need, double min,
+                    double max, double def, double *out)
+{
+	struct cfg_node m;
+	*out = def;
+	if (!get_member(obj, key, need, &m))
+		return need == CFG_OPTIONAL;
+	return cfg_node_number(&m, min, max, out);
 }
 
 bool cfg_get_u32(const struct cfg_node *obj, const char *key, enum cfg_need need, uint32_t min,

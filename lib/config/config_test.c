@@ -183,8 +183,8 @@ static void congestion_control_from_the_list(void **state)
 	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(text, sizeof(text),
 		         "{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"congestion_control\": "
-		         "\"%s\"}}\n}",
-		         names[i]);
+		         "\"%s\"%s}}\n}",
+		         names[i], i == CFG_CC_rate ? ", \"rate_mbps\": 10" : "");
 		struct cfg_errors *errs;
 		struct pepgw_config *cfg = load(text, &errs);
 		if (cfg == NULL)
@@ -206,6 +206,44 @@ static void congestion_control_from_the_list(void **state)
 	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"congestion_control\": "
 	              "\"cubic\"}}\n}",
 	              want, NULL);
+}
+
+/* Pacing and rates: rates are numbers (a T1 is 1.544 Mbit/s), the rate module needs its rate
+ * and no other module takes one. */
+static void pacing_and_rates(void **state)
+{
+	struct cfg_errors *errs;
+	struct pepgw_config *cfg =
+	        load("{" PORTS ",\n  \"tcp_profiles\": {\"t1\": {\"pacing\": false, "
+	             "\"max_rate_mbps\": 1.544, \"overhead_bytes\": 56},\n"
+	             "    \"sat\": {\"congestion_control\": \"rate\", \"rate_mbps\": 10}}\n}",
+	             &errs);
+	if (cfg == NULL)
+		cfg_errors_print(errs, stderr);
+	assert_non_null(cfg);
+	const struct cfg_tcp_profile *t1 = &cfg->tcp_profiles[0], *sat = &cfg->tcp_profiles[1];
+	assert_false(t1->pacing);
+	assert_true(t1->max_rate_mbps == 1.544);
+	assert_int_equal(t1->overhead_bytes, 56);
+	assert_true(t1->rate_mbps == 0);
+	assert_int_equal(sat->congestion_control, CFG_CC_rate);
+	assert_true(sat->rate_mbps == 10);
+	assert_true(sat->pacing);
+	pepgw_config_free(cfg);
+	cfg_errors_free(errs);
+	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"congestion_control\": "
+	              "\"rate\"}}\n}",
+	              "t.json:5:48: tcp_profiles.p.congestion_control: \"rate\" needs rate_mbps "
+	              "(allowed: a rate above 0 and up to 100000 Mbit/s to send at, each packet "
+	              "counted with overhead_bytes)",
+	              NULL);
+	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"rate_mbps\": 2.5, "
+	              "\"max_rate_mbps\": -1}}\n}",
+	              "t.json:5:39: tcp_profiles.p.rate_mbps: 2.5 needs congestion_control "
+	              "\"rate\" (allowed: 0 with \"reno\"; max_rate_mbps caps any algorithm)",
+	              "t.json:5:61: tcp_profiles.p.max_rate_mbps: -1 is out of range (allowed: "
+	              "0..100000)",
+	              NULL);
 }
 
 static void defaults_are_applied(void **state)
@@ -282,6 +320,10 @@ static void tcp_profile_defaults_are_lib_tcps(void **state)
 	assert_int_equal(p->time_wait_ms, TCP_DEFAULT_TIME_WAIT_MS);
 	assert_int_equal(p->syn_retries, TCP_DEFAULT_SYN_RETRIES);
 	assert_int_equal(p->max_connections, TCP_DEFAULT_MAX_CONNECTIONS);
+	assert_int_equal(p->pacing, TCP_DEFAULT_PACING);
+	assert_true(p->max_rate_mbps == TCP_DEFAULT_MAX_RATE_MBPS);
+	assert_true(p->rate_mbps == TCP_DEFAULT_RATE_MBPS);
+	assert_int_equal(p->overhead_bytes, TCP_DEFAULT_OVERHEAD_BYTES);
 	pepgw_config_free(cfg);
 	cfg_errors_free(errs);
 }
@@ -385,6 +427,9 @@ static void full_config_fills_every_field(void **state)
 	assert_int_equal(w->keepalive_s, 7200);
 	assert_int_equal(w->time_wait_ms, 4000);
 	assert_int_equal(w->max_connections, 8192);
+	assert_true(w->pacing);
+	assert_true(w->max_rate_mbps == 150.5);
+	assert_int_equal(w->overhead_bytes, 56);
 	assert_int_equal(cfg->n_rules, 4);
 	const struct cfg_rule *r = &cfg->rules[1];
 	assert_string_equal(r->name, "dicom");
@@ -507,6 +552,7 @@ int main(void)
 	        cmocka_unit_test(semantic_checks),
 	        cmocka_unit_test(tunnel_is_not_in_this_build),
 	        cmocka_unit_test(congestion_control_from_the_list),
+	        cmocka_unit_test(pacing_and_rates),
 	        cmocka_unit_test(defaults_are_applied),
 	        cmocka_unit_test(tcp_profile_defaults_are_lib_tcps),
 	        cmocka_unit_test(logging_levels_by_pattern_in_file_order),

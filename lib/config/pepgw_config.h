@@ -135,6 +135,10 @@ struct cfg_tcp_profile {
 	uint32_t time_wait_ms;
 	uint16_t syn_retries;
 	uint32_t max_connections;
+	bool pacing;
+	double max_rate_mbps; /* 0 = no cap */
+	double rate_mbps;     /* congestion_control "rate" only */
+	uint16_t overhead_bytes;
 };
 
 struct cfg_lcores {

@@ -25,6 +25,8 @@
 #define TCP_TIME_WAIT_MS_MAX    240000 /* 2 MSL with RFC 9293's MSL of 2 minutes */
 #define TCP_SYN_RETRIES_MAX     16
 #define TCP_MAX_CONN_MAX        (1u << 22)
+#define TCP_RATE_MBPS_MAX       100000.0 /* 100 Gbit/s */
+#define TCP_OVERHEAD_MAX        1024     /* octets per packet: tunnel headers, ESP, padding */
 
 /* In enum order (both from lib/tcp's list): the index cfg_node_enum returns is the enum value. */
 #define CC_NAME(name) #name,
@@ -77,14 +79,31 @@ int pepgw_profile_ref(struct pepgw_loader *L, const struct cfg_node *n)
 	return -1;
 }
 
-static const char *const profile_keys[] = {
-        "congestion_control", "send_buffer",        "receive_window",
-        "proxy_buffer_high",  "proxy_buffer_low",   "sack",
-        "window_scale",       "timestamps",         "initial_window",
-        "min_rto_ms",         "max_rto_ms",         "initial_rto_ms",
-        "delayed_ack_ms",     "ack_every_segments", "keepalive_s",
-        "idle_timeout_s",     "fin_wait_timeout_s", "time_wait_ms",
-        "syn_retries",        "max_connections",    NULL};
+static const char *const profile_keys[] = {"congestion_control",
+                                           "send_buffer",
+                                           "receive_window",
+                                           "proxy_buffer_high",
+                                           "proxy_buffer_low",
+                                           "sack",
+                                           "window_scale",
+                                           "timestamps",
+                                           "initial_window",
+                                           "min_rto_ms",
+                                           "max_rto_ms",
+                                           "initial_rto_ms",
+                                           "delayed_ack_ms",
+                                           "ack_every_segments",
+                                           "keepalive_s",
+                                           "idle_timeout_s",
+                                           "fin_wait_timeout_s",
+                                           "time_wait_ms",
+                                           "syn_retries",
+                                           "max_connections",
+                                           "pacing",
+                                           "max_rate_mbps",
+                                           "rate_mbps",
+                                           "overhead_bytes",
+                                           NULL};
 
 /* lib/tcp's default algorithm as this vocabulary's enum (the first name when unknown). */
 static enum cfg_cc default_cc(void)
@@ -118,6 +137,10 @@ void pepgw_config_tcp_profile_defaults(struct cfg_tcp_profile *p)
 	p->time_wait_ms = TCP_DEFAULT_TIME_WAIT_MS;
 	p->syn_retries = TCP_DEFAULT_SYN_RETRIES;
 	p->max_connections = TCP_DEFAULT_MAX_CONNECTIONS;
+	p->pacing = TCP_DEFAULT_PACING;
+	p->max_rate_mbps = TCP_DEFAULT_MAX_RATE_MBPS;
+	p->rate_mbps = TCP_DEFAULT_RATE_MBPS;
+	p->overhead_bytes = TCP_DEFAULT_OVERHEAD_BYTES;
 }
 
 static void parse_profile(const struct cfg_node *n, struct cfg_tcp_profile *p)
@@ -168,6 +191,13 @@ static void parse_profile(const struct cfg_node *n, struct cfg_tcp_profile *p)
 	            &p->syn_retries);
 	cfg_get_u32(n, "max_connections", CFG_OPTIONAL, 1, TCP_MAX_CONN_MAX, d.max_connections,
 	            &p->max_connections);
+	cfg_get_bool(n, "pacing", CFG_OPTIONAL, d.pacing, &p->pacing);
+	cfg_get_number(n, "max_rate_mbps", CFG_OPTIONAL, 0, TCP_RATE_MBPS_MAX, d.max_rate_mbps,
+	               &p->max_rate_mbps);
+	ok[7] = cfg_get_number(n, "rate_mbps", CFG_OPTIONAL, 0, TCP_RATE_MBPS_MAX, d.rate_mbps,
+	                       &p->rate_mbps);
+	cfg_get_u16(n, "overhead_bytes", CFG_OPTIONAL, 0, TCP_OVERHEAD_MAX, d.overhead_bytes,
+	            &p->overhead_bytes);
 
 	/* Cross-key checks only between values that parsed, so one mistake is one message. */
 	if (ok[1] && ok[2] && p->proxy_buffer_low >= p->proxy_buffer_high) {
@@ -186,6 +216,21 @@ static void parse_profile(const struct cfg_node *n, struct cfg_tcp_profile *p)
 		m = cfg_member(n, "initial_rto_ms");
 		cfg_error(&m, "%u is outside min_rto_ms..max_rto_ms (allowed: %u..%u)",
 		          p->initial_rto_ms, p->min_rto_ms, p->max_rto_ms);
+	}
+	/* The rate module sends at rate_mbps, and only it does. */
+	bool rate_cc = p->congestion_control == CFG_CC_rate;
+	if (ok[7] && rate_cc && p->rate_mbps == 0) {
+		m = cfg_member(n, "congestion_control");
+		cfg_error(&m,
+		          "\"rate\" needs rate_mbps (allowed: a rate above 0 and up to %g Mbit/s "
+		          "to send at, each packet counted with overhead_bytes)",
+		          TCP_RATE_MBPS_MAX);
+	} else if (ok[7] && !rate_cc && p->rate_mbps != 0) {
+		m = cfg_member(n, "rate_mbps");
+		cfg_error(&m,
+		          "%g needs congestion_control \"rate\" (allowed: 0 with \"%s\"; "
+		          "max_rate_mbps caps any algorithm)",
+		          p->rate_mbps, cfg_cc_name(p->congestion_control));
 	}
 	/* RFC 7323 section 2.2: without window scaling the window field is 16 bits. */
 	if (ok[0] && ok[3] && !p->window_scale && p->receive_window > TCP_UNSCALED_WINDOW_MAX) {

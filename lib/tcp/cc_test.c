@@ -243,9 +243,183 @@ static void optional_ops_default(void **state)
 {
 	struct tcp_cc cc;
 	cc_start(&cc, "reno", 0, 1u << 30);
-	assert_int_equal(tcp_cc_pacing_rate(&cc, 100000), 0);
+	assert_int_equal(tcp_cc_pacing_rate(&cc, 100000, 0), 0); /* params.pacing off */
 	tcp_cc_on_rtt_sample(&cc, 1000, 0); /* Reno takes none: nothing happens */
+	tcp_cc_on_established(&cc, 1000, 0);
 	assert_int_equal(tcp_cc_cwnd(&cc), SEGS(10));
+}
+
+static void pacing_start(struct tcp_cc *cc, uint32_t cwnd, uint32_t ssthresh)
+{
+	const struct tcp_cc_params p = {.smss = SMSS,
+	                                .iw_segments = 10,
+	                                .ssthresh = ssthresh,
+	                                .cwnd = cwnd,
+	                                .pacing = true};
+	assert_int_equal(tcp_cc_init(cc, tcp_cc_find("reno"), &p, 0), 0);
+}
+
+/* Linux's rule: 2 x max(cwnd, flight) / SRTT below half of ssthresh, 1.2 x above; none
+ * before an RTT is known. */
+static void pacing_rate_gain_by_phase(void **state)
+{
+	struct tcp_cc cc;
+	pacing_start(&cc, SEGS(10), 1u << 30);
+	assert_int_equal(tcp_cc_pacing_rate(&cc, 0, 0), 0);
+	/* 10 segments per 100 ms at twice that: 200 000 octets/s */
+	assert_int_equal(tcp_cc_pacing_rate(&cc, 100000, SEGS(4)), 200000);
+	/* a flight larger than cwnd (just after a cut) sets the rate */
+	assert_int_equal(tcp_cc_pacing_rate(&cc, 100000, SEGS(15)), 300000);
+	pacing_start(&cc, SEGS(10), SEGS(20)); /* cwnd = ssthresh / 2: avoidance's gain */
+	assert_int_equal(tcp_cc_pacing_rate(&cc, 100000, SEGS(10)), 120000);
+	pacing_start(&cc, SEGS(10), SEGS(21));
+	assert_int_equal(tcp_cc_pacing_rate(&cc, 100000, SEGS(10)), 200000);
+	pacing_start(&cc, SEGS(40), SEGS(40));
+	assert_int_equal(tcp_cc_pacing_rate(&cc, 600000, 0), 80000);
+}
+
+/* ---- HyStart++ (RFC 9406) ---- */
+
+/* A sender with its window full: each ACK acknowledges one segment and carries an RTT sample. */
+struct hs_sender {
+	uint32_t una, nxt;
+};
+
+static void hs_ack(struct tcp_cc *cc, struct hs_sender *s, uint32_t rtt_us)
+{
+	tcp_cc_on_rtt_sample(cc, rtt_us, 0);
+	uint32_t flight = s->nxt - s->una;
+	s->una += SMSS;
+	const struct tcp_cc_ack a = {.acked = SMSS,
+	                             .flight_size = flight,
+	                             .snd_una = s->una,
+	                             .snd_nxt = s->nxt,
+	                             .flags = TCP_CC_ACKF_CWND_LIMITED};
+	tcp_cc_on_ack(cc, &a);
+	if (s->una + tcp_cc_cwnd(cc) > s->nxt)
+		s->nxt = s->una + tcp_cc_cwnd(cc) / SMSS * SMSS;
+}
+
+/* The rest of HyStart++'s current round, every ACK with rtt_us; the last ACK begins the next. */
+static void hs_round(struct tcp_cc *cc, struct hs_sender *s, uint32_t rtt_us)
+{
+	uint32_t end = cc->hs.in_round ? cc->hs.window_end : s->nxt;
+	while (s->una < end)
+		hs_ack(cc, s, rtt_us);
+}
+
+static void hs_start(struct tcp_cc *cc, struct hs_sender *s)
+{
+	cc_start(cc, "reno", 0, 1u << 30);
+	s->una = 0;
+	s->nxt = tcp_cc_cwnd(cc);
+}
+
+/* Slow start doubles while each round's smallest RTT stays; a rise by the threshold (RTT/8,
+ * between 4 and 16 ms) moves to CSS, which grows a quarter as fast. */
+static void hystart_rtt_rise_starts_css(void **state)
+{
+	struct tcp_cc cc;
+	struct hs_sender s;
+	hs_start(&cc, &s);
+	hs_round(&cc, &s, 100000);
+	uint32_t before = tcp_cc_cwnd(&cc), una = s.una;
+	hs_round(&cc, &s, 100000);
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_SS);
+	assert_int_equal(tcp_cc_cwnd(&cc), before + (s.una - una)); /* one SMSS per SMSS */
+	hs_round(&cc, &s, 112400); /* 100 + 12.5 ms is the threshold: not yet */
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_SS);
+	before = tcp_cc_cwnd(&cc);
+	for (int i = 0; i < 7; i++)
+		hs_ack(&cc, &s, 126450);             /* 112.4 + 14.05 ms */
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_SS); /* 7 samples are not enough */
+	hs_ack(&cc, &s, 126450);
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_CSS);
+	assert_int_equal(cc.hs.css_baseline_min, 126450);
+	/* the 8th sample came before its ACK: that ACK already grew a quarter as much */
+	assert_int_equal(tcp_cc_cwnd(&cc), before + SEGS(7) + SMSS / 4);
+	before = tcp_cc_cwnd(&cc);
+	for (int i = 0; i < 8; i++)
+		hs_ack(&cc, &s, 126450);
+	assert_int_equal(tcp_cc_cwnd(&cc), before + SEGS(2)); /* SMSS / 4 per ACK */
+	assert_true(tcp_cc_cwnd(&cc) < tcp_cc_ssthresh(&cc));
+}
+
+/* RFC 9406 4.3: a round whose RTT falls below the one that started CSS was jitter. */
+static void hystart_css_back_to_slow_start(void **state)
+{
+	struct tcp_cc cc;
+	struct hs_sender s;
+	hs_start(&cc, &s);
+	hs_round(&cc, &s, 100000);
+	hs_round(&cc, &s, 100000);
+	hs_round(&cc, &s, 130000);
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_CSS);
+	hs_round(&cc, &s, 101000);
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_SS);
+	assert_int_equal(cc.hs.css_baseline_min, UINT32_MAX);
+}
+
+/* CSS_ROUNDS rounds of CSS with the RTT where it rose: avoidance (ssthresh = cwnd). */
+static void hystart_css_rounds_then_avoidance(void **state)
+{
+	struct tcp_cc cc;
+	struct hs_sender s;
+	hs_start(&cc, &s);
+	hs_round(&cc, &s, 100000);
+	hs_round(&cc, &s, 100000);
+	hs_round(&cc, &s, 130000);
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_CSS);
+	/* The round CSS began in counts as its first (as quiche counts). */
+	for (int r = 0; r < 3; r++) {
+		hs_round(&cc, &s, 135000); /* below 130 + 16: the same queue */
+		assert_int_equal(cc.hs.phase, TCP_CC_HS_CSS);
+	}
+	hs_round(&cc, &s, 135000); /* the fifth round ends: done */
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_OFF);
+	assert_int_equal(tcp_cc_ssthresh(&cc), tcp_cc_cwnd(&cc));
+}
+
+/* Beyond RFC 9406: in CSS a second rise by the threshold is the queue growing with the
+ * window, and avoidance starts at once rather than after CSS_ROUNDS. */
+static void hystart_second_rise_ends_css(void **state)
+{
+	struct tcp_cc cc;
+	struct hs_sender s;
+	hs_start(&cc, &s);
+	hs_round(&cc, &s, 600000);
+	hs_round(&cc, &s, 600000);
+	hs_round(&cc, &s, 616000); /* the threshold is capped at 16 ms */
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_CSS);
+	hs_round(&cc, &s, 631000);
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_CSS);
+	for (int i = 0; i < 7; i++)
+		hs_ack(&cc, &s, 632000);
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_CSS); /* 7 samples are not enough */
+	uint32_t cwnd = tcp_cc_cwnd(&cc);
+	hs_ack(&cc, &s, 632000); /* the 8th: 616 + 16 */
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_OFF);
+	assert_int_equal(tcp_cc_ssthresh(&cc), cwnd);
+}
+
+/* At a short RTT the threshold is 4 ms; a loss ends HyStart++ for good (RFC 9406 4.2). */
+static void hystart_floor_and_loss(void **state)
+{
+	struct tcp_cc cc;
+	struct hs_sender s;
+	hs_start(&cc, &s);
+	hs_round(&cc, &s, 10000);
+	hs_round(&cc, &s, 13900);
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_SS);
+	hs_round(&cc, &s, 18000);
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_CSS);
+	cc_event(&cc, TCP_CC_EV_FAST_RETRANSMIT, tcp_cc_cwnd(&cc), true);
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_OFF);
+	/* The slow start after a timeout is RFC 5681's whatever the RTT does. */
+	cc_event(&cc, TCP_CC_EV_RTO, SEGS(100), true);
+	for (int i = 0; i < 20; i++)
+		hs_round(&cc, &s, 50000 + 10000 * i);
+	assert_int_equal(cc.hs.phase, TCP_CC_HS_OFF);
 }
 
 int main(void)
@@ -266,6 +440,12 @@ int main(void)
 	        cmocka_unit_test(idle_restart_caps_to_iw),
 	        cmocka_unit_test(smss_change_rescales),
 	        cmocka_unit_test(optional_ops_default),
+	        cmocka_unit_test(pacing_rate_gain_by_phase),
+	        cmocka_unit_test(hystart_rtt_rise_starts_css),
+	        cmocka_unit_test(hystart_css_back_to_slow_start),
+	        cmocka_unit_test(hystart_css_rounds_then_avoidance),
+	        cmocka_unit_test(hystart_second_rise_ends_css),
+	        cmocka_unit_test(hystart_floor_and_loss),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

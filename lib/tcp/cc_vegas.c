@@ -29,6 +29,7 @@
 struct vegas_priv {
 	uint32_t base_rtt_us; /* smallest RTT ever */
 	uint32_t min_rtt_us;  /* smallest RTT of this round */
+	uint32_t last_rtt_us; /* the latest sample */
 	uint32_t samples;     /* RTT samples in this round */
 	uint32_t round_end;   /* the round ends once this is acknowledged */
 	bool in_round;        /* round_end is set */
@@ -59,6 +60,7 @@ static void vegas_on_rtt_sample(struct tcp_cc *cc, uint32_t rtt_us, uint64_t now
 		v->base_rtt_us = rtt_us;
 	if (rtt_us < v->min_rtt_us)
 		v->min_rtt_us = rtt_us;
+	v->last_rtt_us = rtt_us;
 	v->samples++;
 }
 
@@ -74,8 +76,11 @@ static void vegas_decide(struct tcp_cc *cc, struct vegas_priv *v, bool cwnd_limi
 		if (diff > (uint64_t)VEGAS_GAMMA * cc->smss) {
 			/* Leave slow start. It doubles cwnd every RTT (the paper's every other), so
 			 * the window is up to twice the one measured: bring it back to the rate the
-			 * round delivered plus gamma, as Linux does. */
-			uint64_t fits = (uint64_t)cc->cwnd * v->base_rtt_us / rtt +
+			 * round delivered plus gamma, as Linux does. A paced round starts on an
+			 * empty queue, so its smallest RTT lags the queue the window has built by
+			 * now: the latest sample, when larger, is the RTT this window meets. */
+			uint32_t now_rtt = v->last_rtt_us > rtt ? v->last_rtt_us : rtt;
+			uint64_t fits = (uint64_t)cc->cwnd * v->base_rtt_us / now_rtt +
 			                (uint64_t)VEGAS_GAMMA * cc->smss;
 			if (fits < cc->cwnd)
 				cc->cwnd = (uint32_t)fits;

@@ -117,6 +117,22 @@ static void slow_start_exit(void **state)
 	assert_int_equal(tcp_cc_cwnd(&f.cc), w);
 }
 
+/* Paced, a round starts on an empty queue: its smallest RTT is the old one while the latest
+ * sample already shows the queue this window built. The window comes back to the rate at the
+ * latest RTT: 24 x 100 / 200 = 12 segments plus gamma, not 24 x 100 / 125. */
+static void slow_start_exit_at_the_latest_rtt(void **state)
+{
+	struct flow f;
+	flow_start(&f, SEGS(20), 1u << 30);
+	round_trip(&f, BASE_US, 3, true);
+	round_trip(&f, 104000, 3, true);
+	tcp_cc_on_rtt_sample(&f.cc, 125000, 0);
+	tcp_cc_on_rtt_sample(&f.cc, 160000, 0);
+	round_trip(&f, 200000, 1, true);
+	assert_int_equal(tcp_cc_cwnd(&f.cc), SEGS(12) + SMSS);
+	assert_int_equal(tcp_cc_ssthresh(&f.cc), tcp_cc_cwnd(&f.cc));
+}
+
 static void loss_halves_as_reno(void **state)
 {
 	struct flow f;
@@ -135,6 +151,7 @@ int main(void)
 	        cmocka_unit_test(plus_one_minus_one_hold),
 	        cmocka_unit_test(too_few_samples_is_reno),
 	        cmocka_unit_test(slow_start_exit),
+	        cmocka_unit_test(slow_start_exit_at_the_latest_rtt),
 	        cmocka_unit_test(loss_halves_as_reno),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (len == 0 || len > 1460 || tcp_seq_lt(seq, sb->snd_una) ||
 			    tcp_seq_gt(seq + len, snd_nxt))
 				abort();
-			tcp_sack_sb_sent(sb, r, seq, len, snd_nxt);
+			tcp_sack_sb_sent(sb, r, seq, len, snd_nxt, snd_nxt);
 		}
 	}
 	tcp_sack_sb_release(sb);

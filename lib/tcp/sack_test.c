@@ -274,7 +274,7 @@ static void matches_rfc6675_octet_by_octet(void **state)
 				ref_sacked[i] = 1;
 		}
 		uint32_t rxt = rnd(RANGE);
-		tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, una, rxt, 0);
+		tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, una, rxt, 0, nxt);
 		uint32_t hi = 0;
 		for (uint32_t i = 0; i < RANGE; i++)
 			if (ref_sacked[i] && i >= ack_off)
@@ -309,7 +309,7 @@ static void nextseg_rules(void **state)
 	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, true, &seq, &len), TCP_NEXTSEG_LOST);
 	assert_int_equal(seq, 1000);
 	assert_int_equal(len, 100);
-	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, seq, len, 2000);
+	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, seq, len, 2000, 2000);
 	/* Rule 2 when new data may go. */
 	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, true, &seq, &len), TCP_NEXTSEG_NEW);
 	assert_int_equal(seq, 2000);
@@ -317,13 +317,13 @@ static void nextseg_rules(void **state)
 	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, false, &seq, &len),
 	                 TCP_NEXTSEG_UNLOST);
 	assert_int_equal(seq, 1200);
-	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_UNLOST, seq, len, 2000);
+	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_UNLOST, seq, len, 2000, 2000);
 	/* Rule 4: the rescue includes the highest un-SACKed octet (1999), once per recovery. */
 	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, false, &seq, &len),
 	                 TCP_NEXTSEG_RESCUE);
 	assert_int_equal(seq + len, 2000);
 	assert_int_equal(len, SMSS);
-	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_RESCUE, seq, len, 2000);
+	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_RESCUE, seq, len, 2000, 2000);
 	assert_int_equal(sb.high_rxt, 1300); /* the rescue leaves HighRxt alone */
 	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, false, &seq, &len),
 	                 TCP_NEXTSEG_NONE);
@@ -335,12 +335,87 @@ static void nextseg_rules(void **state)
 	assert_int_equal(len, 50);
 }
 
+/* A retransmission is lost too when more than (DupThresh - 1) * SMSS sent after it is SACKed
+ * while its hole stays: NextSeg sends it again first, and pipe stops counting that copy. */
+static void lost_retransmission_goes_again(void **state)
+{
+	uint32_t seq, len;
+	sb_init(1000);
+	sack1(1000, 1100, 1400, 2000);
+	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2000, false, &seq, &len),
+	                 TCP_NEXTSEG_LOST);
+	assert_int_equal(seq, 1000);
+	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, seq, len, 2000, 2000);
+	/* New data 2000..2600 went after it. SACKs up to 2200 are not yet proof. */
+	struct tcp_sack_block b[2] = {{2000, 2200}, {1100, 1400}};
+	tcp_sack_sb_update(&sb, 1000, b, 2, 2600, SMSS, NULL);
+	/* the retransmission of [1000, 1100), the un-SACKed [1400, 2000) and 2200..2600 */
+	assert_int_equal(tcp_sack_sb_pipe(&sb, 2600), 100 + 600 + 400);
+	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2600, true, &seq, &len),
+	                 TCP_NEXTSEG_NEW); /* not 1000 again */
+	b[0].end = 2201;
+	tcp_sack_sb_update(&sb, 1000, b, 2, 2600, SMSS, NULL);
+	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2600, true, &seq, &len), TCP_NEXTSEG_LOST);
+	assert_int_equal(seq, 1000);
+	assert_int_equal(len, 100);
+	/* The lost copy of [1000, 1100) is out of the pipe (and [1400, 2000) is lost now). */
+	assert_int_equal(tcp_sack_sb_pipe(&sb, 2600), 399);
+	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, seq, len, 2000, 2600);
+	assert_int_equal(tcp_sack_sb_pipe(&sb, 2600), 100 + 399);
+	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2600, true, &seq, &len), TCP_NEXTSEG_LOST);
+	assert_int_equal(seq, 1400);
+	/* The third copy is judged against what was sent after the second (up to 2600). */
+	b[0].end = 2800;
+	tcp_sack_sb_update(&sb, 1000, b, 2, 3000, SMSS, NULL);
+	tcp_sack_sb_next_seg(&sb, SMSS, 3000, true, &seq, &len);
+	assert_int_equal(seq, 1400);
+	b[0].end = 2801;
+	tcp_sack_sb_update(&sb, 1000, b, 2, 3000, SMSS, NULL);
+	tcp_sack_sb_next_seg(&sb, SMSS, 3000, true, &seq, &len);
+	assert_int_equal(seq, 1000);
+}
+
+/* Only retransmitted octets go again, a hole split by a SACK keeps its mark, and an RTO
+ * (everything goes again from snd_una) forgets the marks. */
+static void lost_retransmission_split_and_rto(void **state)
+{
+	uint32_t seq, len;
+	sb_init(1000);
+	sack1(1000, 1300, 1600, 2000);
+	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, 1000, 100, 2000, 2000);
+	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, 1100, 100, 2000, 2000);
+	/* [1200, 1300) was never retransmitted; 1100..1200 arrives now (the first copy of it
+	 * was late): the hole splits, [1000, 1100) keeps its fence. */
+	struct tcp_sack_block b[2] = {{1100, 1200}, {1300, 1600}};
+	tcp_sack_sb_update(&sb, 1000, b, 2, 2600, SMSS, NULL);
+	b[0] = (struct tcp_sack_block){2000, 2300};
+	tcp_sack_sb_update(&sb, 1000, b, 2, 2600, SMSS, NULL);
+	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2600, false, &seq, &len),
+	                 TCP_NEXTSEG_LOST);
+	assert_int_equal(seq, 1000);
+	assert_int_equal(len, 100);
+	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, seq, len, 2000, 2600);
+	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2600, false, &seq, &len),
+	                 TCP_NEXTSEG_LOST);
+	assert_int_equal(seq, 1200); /* above HighRxt: a first retransmission */
+	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, seq, len, 2000, 2600);
+	tcp_sack_sb_enter_loss(&sb, 2600, SMSS);
+	b[0].end = 2600;
+	tcp_sack_sb_update(&sb, 1000, b, 2, 2600, SMSS, NULL);
+	assert_int_equal(tcp_sack_sb_next_seg(&sb, SMSS, 2600, false, &seq, &len),
+	                 TCP_NEXTSEG_LOST);
+	assert_int_equal(seq, 1000); /* from snd_una, once */
+	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, seq, len, 2000, 2600);
+	tcp_sack_sb_next_seg(&sb, SMSS, 2600, false, &seq, &len);
+	assert_int_equal(seq, 1200);
+}
+
 static void clear_on_rto_forgets_sacks(void **state)
 {
 	sb_init(1000);
 	sack1(1000, 1100, 1200, 2000);
 	sack1(1000, 1300, 1400, 2000);
-	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, 1000, 100, 2000);
+	tcp_sack_sb_sent(&sb, TCP_NEXTSEG_LOST, 1000, 100, 2000, 2000);
 	tcp_sack_sb_clear(&sb);
 	assert_false(sb.has_sack);
 	assert_int_equal(sb.n_holes, 0);
@@ -416,6 +491,8 @@ int main(void)
 	        cmocka_unit_test(cap_follows_the_connection),
 	        cmocka_unit_test(matches_rfc6675_octet_by_octet),
 	        cmocka_unit_test(nextseg_rules),
+	        cmocka_unit_test(lost_retransmission_goes_again),
+	        cmocka_unit_test(lost_retransmission_split_and_rto),
 	        cmocka_unit_test(clear_on_rto_forgets_sacks),
 	        cmocka_unit_test(receiver_blocks_newest_first),
 	        cmocka_unit_test(receiver_dsack_reported_once),

@@ -8,7 +8,8 @@
  *   > FLAGS SEQ:END(LEN) [ack N] [win N] [<options>]   the engine must send this, at this time
  *   app connect | listen [defer] | accept | refuse | send N | shutdown | close | abort |
  *       consume N
- *   expect state NAME | recv N | counter NAME N | info FIELD N | event NAME | none
+ *   expect state NAME | recv N | counter NAME N | info FIELD N | event NAME | none |
+ *       next_due T (the engine's next timer, absolute seconds)
  *   batch | flush       segments injected after "batch" form one receive burst: the engine is
  *                       flushed (tcp_engine_advance, as pepgw does after each burst) only at
  *                       "flush"; otherwise after every injected segment
@@ -19,7 +20,8 @@
  * written is compared (options when a <...> list is given, window when "win" is given); a
  * trailing "* N" expects N segments of LEN octets one after the other from SEQ.
  * Header lines "profile KEY VALUE" set the profile before the first event ("profile
- * congestion_control NAME" picks the module by its name in tcp_cc_list.h).
+ * congestion_control NAME" picks the module by its name in tcp_cc_list.h; rates in Mbit/s as
+ * in the configuration: "profile max_rate_mbps 1.2").
  * Relay mode (header line "relay [deferred]"): the first client SYN opens a tcp_relay; lines
  * prefixed with "s" ("s<", "s>", "s app", "s expect") are the server side (ISN "server_isn"),
  * the others the client side. Payload patterns are by stream position, so relayed bytes
@@ -486,7 +488,13 @@ static void do_expect(char *s)
 {
 	char what[32], name[32];
 	unsigned long long v;
-	if (sscanf(s, "state %31s", name) == 1) {
+	double t;
+	if (sscanf(s, "next_due %lf", &t) == 1) {
+		/* The engine's next timer (what pepgw's idle sleep honours), within 10 s. */
+		uint64_t due = tcp_engine_next_due_us(S.eng, S.now + 10000000);
+		if (due != (uint64_t)(t * 1e6 + 0.5))
+			fail("next_due is %.6f, want %.6f", due / 1e6, t);
+	} else if (sscanf(s, "state %31s", name) == 1) {
 		struct tcp_conn *c = cur_conn();
 		const char *have = c ? tcp_state_name(tcp_conn_state(c)) : "CLOSED";
 		if (strcmp(have, name) != 0)
@@ -538,6 +546,8 @@ static void do_expect(char *s)
 			have = ci.in_recovery;
 		else if (strcmp(what, "backoff") == 0)
 			have = ci.backoff;
+		else if (strcmp(what, "pacing_rate") == 0)
+			have = ci.pacing_rate_bps;
 		else
 			fail("unknown info field %s", what);
 		if (have != v)
@@ -554,6 +564,14 @@ static void set_profile(const char *key, const char *val)
 {
 	unsigned long v = strtoul(val, NULL, 10);
 	struct tcp_profile *p = &S.prof;
+	if (strcmp(key, "max_rate_mbps") == 0 || strcmp(key, "rate_mbps") == 0) {
+		uint64_t bps = (uint64_t)(strtod(val, NULL) * 1e6 + 0.5);
+		if (key[0] == 'm')
+			p->max_rate_bps = bps;
+		else
+			p->rate_bps = bps;
+		return;
+	}
 	if (strcmp(key, "congestion_control") == 0) {
 		if (strlen(val) >= sizeof(p->congestion_control))
 			fail("congestion_control %s: name too long", val);
@@ -587,6 +605,8 @@ static void set_profile(const char *key, const char *val)
 	NUM(proxy_buffer_high);
 	NUM(proxy_buffer_low);
 	NUM(max_connections);
+	NUM(pacing);
+	NUM(overhead_bytes);
 #undef NUM
 	fail("unknown profile key %s", key);
 }

@@ -47,6 +47,11 @@ struct tcp_profile {
 	uint16_t syn_retries;
 	uint32_t max_connections; /* 0 = only the engine's pool limits them */
 	uint16_t mss;             /* our MSS to announce; 0 = from the MTU the engine was given */
+	/* Pacing and rates. Rates are bits/s on the wire: IP packets plus overhead_bytes each. */
+	bool pacing;             /* window-based modules pace at gain x cwnd / SRTT */
+	uint64_t max_rate_bps;   /* cap on any pacing rate; 0 = none */
+	uint64_t rate_bps;       /* "rate": the rate to send at (none: opens fail, EINVAL) */
+	uint16_t overhead_bytes; /* per packet, added after us (tunnel, encryptor) */
 };
 
 /* Defaults fit for a LAN leg (profile ready to use): the values of tcp_defaults.h. */
@@ -144,6 +149,14 @@ struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_p
 void tcp_engine_free(struct tcp_engine *e);
 /* Run due timers up to now_us. Returns the number of timers fired. */
 unsigned int tcp_engine_advance(struct tcp_engine *e, uint64_t now_us);
+/*
+ * The earliest time at which tcp_engine_advance has work (a timer comes due: a paced segment
+ * to release, an ACK delayed, a retransmission; relayed data to segment), or until_us when
+ * nothing is due before it. A caller that sleeps when idle sleeps no later than this. A time
+ * at or before the last advance means "now". Early, never late: it may name a tick at which
+ * the wheel only moves timers down a level.
+ */
+uint64_t tcp_engine_next_due_us(const struct tcp_engine *e, uint64_t until_us);
 /* Engine counter value. */
 uint64_t tcp_engine_counter(const struct tcp_engine *e, enum tcp_engine_counter c);
 const char *tcp_engine_counter_name(enum tcp_engine_counter c);
@@ -230,6 +243,7 @@ struct tcp_conn_info {
 	uint32_t recv_unconsumed;  /* delivered, not yet consumed (buffer fill) */
 	uint32_t ooo_bytes;        /* held out of order */
 	bool in_recovery;
+	uint64_t pacing_rate_bps; /* bits/s on the wire; 0 = not paced */
 };
 
 void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *info);

@@ -9,6 +9,19 @@
 #include <string.h>
 
 #include "tcp_cc_list.h"
+#include "tcp_seq.h"
+
+/* RFC 9406 4.3 constants. */
+#define HS_MIN_RTT_THRESH_US  4000
+#define HS_MAX_RTT_THRESH_US  16000
+#define HS_MIN_RTT_DIVISOR    8
+#define HS_N_RTT_SAMPLE       8
+#define HS_CSS_GROWTH_DIVISOR 4
+#define HS_CSS_ROUNDS         5
+
+/* Linux's pacing gains (sysctl tcp_pacing_ss_ratio and tcp_pacing_ca_ratio), percent. */
+#define PACING_SS_PERCENT 200
+#define PACING_CA_PERCENT 120
 
 #define CC_DECLARE(n) extern const struct tcp_cc_ops tcp_cc_##n;
 TCP_CC_LIST(CC_DECLARE)
@@ -54,7 +67,8 @@ int tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, const struct tc
                 uint64_t now_us)
 {
 	if (cc == NULL || ops == NULL || p == NULL || ops->priv_size > TCP_CC_PRIV_SIZE ||
-	    ops->on_ack == NULL || ops->on_congestion == NULL || p->smss == 0)
+	    ops->on_ack == NULL || ops->on_congestion == NULL || p->smss == 0 ||
+	    (ops->needs_rate && p->rate_bps == 0))
 		return -EINVAL;
 	memset(cc, 0, sizeof(*cc));
 	cc->ops = ops;
@@ -63,6 +77,11 @@ int tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, const struct tc
 	cc->cwnd = p->cwnd == 0 ? cc->iw : p->cwnd < p->smss ? p->smss : p->cwnd;
 	cc->ssthresh = p->ssthresh;
 	cc->prior_ssthresh = p->ssthresh;
+	cc->window_pacing = p->pacing;
+	cc->hs.phase = TCP_CC_HS_SS;
+	cc->hs.last_round_min = UINT32_MAX;
+	cc->hs.cur_round_min = UINT32_MAX;
+	cc->hs.css_baseline_min = UINT32_MAX;
 	if (ops->init != NULL)
 		ops->init(cc, p, now_us);
 	return 0;
@@ -95,10 +114,76 @@ bool tcp_cc_is_cwnd_limited(const struct tcp_cc *cc, uint32_t flight_size)
 	return (uint64_t)flight_size + 3 * cc->smss >= cc->cwnd;
 }
 
+/* ---- HyStart++ (RFC 9406) ---- */
+
+/* A new round begins once the last one's data is acknowledged (RFC 9406 4.2). */
+static void hystart_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
+{
+	struct tcp_cc_hystart *h = &cc->hs;
+	if (h->phase == TCP_CC_HS_OFF)
+		return;
+	if (cc->cwnd >= cc->ssthresh) {
+		h->phase = TCP_CC_HS_OFF; /* the module left slow start by itself */
+		return;
+	}
+	if (h->in_round && tcp_seq_lt(ack->snd_una, h->window_end))
+		return;
+	h->in_round = true;
+	h->window_end = ack->snd_nxt;
+	h->last_round_min = h->cur_round_min;
+	h->cur_round_min = UINT32_MAX;
+	h->samples = 0;
+	if (h->phase == TCP_CC_HS_CSS && ++h->css_rounds >= HS_CSS_ROUNDS) {
+		/* RFC 9406 4.3: CSS_ROUNDS rounds of CSS: congestion avoidance from here. */
+		cc->ssthresh = cc->cwnd;
+		h->phase = TCP_CC_HS_OFF;
+	}
+}
+
+static void hystart_on_rtt_sample(struct tcp_cc *cc, uint32_t rtt_us)
+{
+	struct tcp_cc_hystart *h = &cc->hs;
+	if (h->phase == TCP_CC_HS_OFF || !h->in_round || cc->cwnd >= cc->ssthresh)
+		return;
+	if (rtt_us < h->cur_round_min)
+		h->cur_round_min = rtt_us;
+	if (h->samples < UINT16_MAX)
+		h->samples++;
+	if (h->samples < HS_N_RTT_SAMPLE || h->last_round_min == UINT32_MAX)
+		return;
+	uint32_t thresh = h->last_round_min / HS_MIN_RTT_DIVISOR;
+	if (thresh > HS_MAX_RTT_THRESH_US)
+		thresh = HS_MAX_RTT_THRESH_US;
+	if (thresh < HS_MIN_RTT_THRESH_US)
+		thresh = HS_MIN_RTT_THRESH_US;
+	if (h->phase == TCP_CC_HS_SS) {
+		if ((uint64_t)h->cur_round_min >= (uint64_t)h->last_round_min + thresh) {
+			/* The round's RTT rose: a queue is building. Grow gently from here. */
+			h->css_baseline_min = h->cur_round_min;
+			h->css_rounds = 0;
+			h->phase = TCP_CC_HS_CSS;
+		}
+		return;
+	}
+	if (h->cur_round_min < h->css_baseline_min) {
+		/* RFC 9406 4.3: the rise was jitter, not a queue: back to slow start. */
+		h->css_baseline_min = UINT32_MAX;
+		h->phase = TCP_CC_HS_SS;
+	} else if ((uint64_t)h->cur_round_min >= (uint64_t)h->css_baseline_min + thresh) {
+		/* Not in RFC 9406, which runs CSS for CSS_ROUNDS rounds whatever the RTT does:
+		 * a second rise by the threshold is the queue growing with the window, not jitter.
+		 * CSS's threefold growth over its rounds would overflow a queue of twice the
+		 * path's bandwidth-delay product on a 600 ms path; avoidance starts now. */
+		cc->ssthresh = cc->cwnd;
+		h->phase = TCP_CC_HS_OFF;
+	}
+}
+
 /* ---- entry points ---- */
 
 void tcp_cc_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
 {
+	hystart_on_ack(cc, ack);
 	cc->ops->on_ack(cc, ack);
 }
 
@@ -110,14 +195,25 @@ void tcp_cc_on_recovery_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
 		tcp_cc_reno_recovery_ack(cc, ack);
 }
 
+void tcp_cc_on_established(struct tcp_cc *cc, uint32_t rtt_us, uint64_t now_us)
+{
+	if (cc->ops->on_established != NULL)
+		cc->ops->on_established(cc, rtt_us, now_us);
+}
+
 void tcp_cc_on_rtt_sample(struct tcp_cc *cc, uint32_t rtt_us, uint64_t now_us)
 {
-	if (cc->ops->on_rtt_sample != NULL && rtt_us != 0)
+	if (rtt_us == 0)
+		return;
+	hystart_on_rtt_sample(cc, rtt_us);
+	if (cc->ops->on_rtt_sample != NULL)
 		cc->ops->on_rtt_sample(cc, rtt_us, now_us);
 }
 
 void tcp_cc_on_congestion(struct tcp_cc *cc, const struct tcp_cc_cong *e)
 {
+	/* RFC 9406 4.2: HyStart++ only for the first slow start; ssthresh guides the next. */
+	cc->hs.phase = TCP_CC_HS_OFF;
 	cc->ops->on_congestion(cc, e);
 }
 
@@ -145,9 +241,18 @@ void tcp_cc_on_idle_restart(struct tcp_cc *cc, uint64_t now_us)
 		tcp_cc_reno_idle_restart(cc);
 }
 
-uint64_t tcp_cc_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us)
+uint64_t tcp_cc_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t flight_size)
 {
-	return cc->ops->pacing_rate != NULL ? cc->ops->pacing_rate(cc, srtt_us) : 0;
+	if (cc->ops->pacing_rate != NULL)
+		return cc->ops->pacing_rate(cc, srtt_us, flight_size);
+	if (!cc->window_pacing || srtt_us == 0)
+		return 0;
+	/* Linux (tcp_update_pacing_rate): twice the window per RTT in the first half of slow
+	 * start, so that it can still double each round, 1.2 times above; max(cwnd, flight) so
+	 * that a window cut does not stall what is already allowed out. */
+	uint64_t w = cc->cwnd > flight_size ? cc->cwnd : flight_size;
+	uint64_t pct = cc->cwnd < cc->ssthresh / 2 ? PACING_SS_PERCENT : PACING_CA_PERCENT;
+	return w * pct * (1000000 / 100) / srtt_us;
 }
 
 /* ---- shared Reno helpers ---- */
@@ -162,6 +267,8 @@ uint32_t tcp_cc_reno_slow_start(struct tcp_cc *cc, uint32_t acked)
 {
 	uint32_t limit = cc->after_rto ? cc->smss : 2 * cc->smss;
 	uint32_t inc = acked < limit ? acked : limit;
+	if (cc->hs.phase == TCP_CC_HS_CSS)
+		inc /= HS_CSS_GROWTH_DIVISOR; /* RFC 9406 4.3 */
 
 	if (cc->cwnd >= cc->ssthresh)
 		return acked;

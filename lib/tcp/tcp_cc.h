@@ -33,6 +33,30 @@ enum tcp_cc_event {
 
 struct tcp_cc_ops;
 
+/* RFC 9406 HyStart++ phases (struct tcp_cc_hystart.phase). */
+enum tcp_cc_hystart_phase {
+	TCP_CC_HS_OFF = 0, /* after the first congestion event or the end of CSS */
+	TCP_CC_HS_SS,      /* standard slow start, watching each round's minimum RTT */
+	TCP_CC_HS_CSS,     /* Conservative Slow Start: a quarter of slow start's growth */
+};
+
+/*
+ * RFC 9406 HyStart++, run by the framework for every module that slow-starts through the
+ * shared Reno helpers: rounds from the ACKs (tcp_cc_on_ack), the minimum RTT of each round from
+ * tcp_cc_on_rtt_sample, the growth divisor in tcp_cc_reno_slow_start. Only for the first slow
+ * start of a connection (RFC 9406 4.2): the first congestion event turns it off.
+ */
+struct tcp_cc_hystart {
+	uint32_t window_end;       /* the round ends once this is acknowledged */
+	uint32_t last_round_min;   /* us; UINT32_MAX: none yet */
+	uint32_t cur_round_min;    /* us; UINT32_MAX: none yet */
+	uint32_t css_baseline_min; /* us: the round minimum that started CSS */
+	uint16_t samples;          /* RTT samples in this round */
+	uint8_t css_rounds;        /* rounds begun in CSS */
+	uint8_t phase;             /* enum tcp_cc_hystart_phase */
+	bool in_round;             /* window_end is set */
+};
+
 struct tcp_cc {
 	const struct tcp_cc_ops *ops;
 	uint32_t cwnd;           /* bytes */
@@ -42,6 +66,8 @@ struct tcp_cc {
 	uint32_t bytes_acked;    /* RFC 3465 2.1 byte counter in congestion avoidance */
 	uint32_t prior_ssthresh; /* RFC 4015 pipe_prev: what tcp_cc_undo gives back */
 	bool after_rto;          /* RFC 3465 2.3: L = 1*SMSS in the slow start after an RTO */
+	bool window_pacing;      /* pace at gain x cwnd / SRTT (tcp_cc_pacing_rate) */
+	struct tcp_cc_hystart hs;
 	/* module state; bytes (not words) so that a module's struct may live here */
 	unsigned char priv[TCP_CC_PRIV_SIZE] __attribute__((aligned(8)));
 };
@@ -91,6 +117,8 @@ struct tcp_cc_params {
 	uint32_t iw_segments; /* 0: RFC 5681 3.1's rule; else RFC 6928 IW in segments */
 	uint32_t ssthresh;    /* RFC 5681 3.1: "arbitrarily high", or a cached value */
 	uint32_t cwnd;        /* 0: the initial window; else bytes to start from (>= 1 SMSS) */
+	bool pacing;          /* pace window-based modules at gain x cwnd / SRTT */
+	uint64_t rate_bps;    /* a rate-based module's rate, bits/s on the wire; 0: none */
 };
 
 /*
@@ -100,6 +128,7 @@ struct tcp_cc_params {
 struct tcp_cc_ops {
 	const char *name; /* as in tcp_cc_list.h */
 	size_t priv_size;
+	bool needs_rate; /* sends at tcp_cc_params.rate_bps, which must then be set */
 	/* After the shared fields are set from params (optional). */
 	void (*init)(struct tcp_cc *cc, const struct tcp_cc_params *p, uint64_t now_us);
 	/* New data acknowledged outside fast recovery, including the slow start after an RTO:
@@ -108,6 +137,9 @@ struct tcp_cc_ops {
 	/* A duplicate (acked 0) or partial ACK in fast recovery. Default: RFC 6582 3.2 steps 3
 	 * and 5 inflation and deflation, unless TCP_CC_ACKF_SACK. */
 	void (*on_recovery_ack)(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+	/* The handshake completed; rtt_us is the SYN's round trip (0 when it was retransmitted),
+	 * small packets that queue less than data: not an on_rtt_sample. Optional. */
+	void (*on_established)(struct tcp_cc *cc, uint32_t rtt_us, uint64_t now_us);
 	/* Every RTT sample Karn's rule admits (timestamps give one per ACK); before the ACK's
 	 * on_ack. Optional. */
 	void (*on_rtt_sample)(struct tcp_cc *cc, uint32_t rtt_us, uint64_t now_us);
@@ -118,8 +150,9 @@ struct tcp_cc_ops {
 	void (*undo)(struct tcp_cc *cc, const struct tcp_cc_undo *u);
 	/* Sending resumes after more than one RTO of silence. Default: RFC 5681 4.1. */
 	void (*on_idle_restart)(struct tcp_cc *cc, uint64_t now_us);
-	/* Bytes per second to pace at, 0 for "no pacing" (the default). */
-	uint64_t (*pacing_rate)(const struct tcp_cc *cc, uint32_t srtt_us);
+	/* Octets per second to pace at (IP packets plus their per-packet overhead), 0 for none.
+	 * Default: gain x max(cwnd, flight) / SRTT when the profile paces (Linux's rule). */
+	uint64_t (*pacing_rate)(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t flight_size);
 };
 
 /* ---- the list of modules (tcp_cc_list.h) ---- */
@@ -137,7 +170,7 @@ const char *tcp_cc_name(unsigned int i);
  * Set up cc for a new connection: cwnd = p->cwnd or the initial window (iw_segments * smss
  * when iw_segments is non-zero, else RFC 5681 3.1's rule), ssthresh = p->ssthresh, then the
  * module's init. Returns 0, or -EINVAL for a NULL argument, a module too big for the area or
- * without on_ack/on_congestion, or smss 0.
+ * without on_ack/on_congestion, smss 0, or no rate_bps for a module that needs_rate.
  */
 int tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, const struct tcp_cc_params *p,
                 uint64_t now_us);
@@ -167,12 +200,20 @@ bool tcp_cc_is_cwnd_limited(const struct tcp_cc *cc, uint32_t flight_size);
 /* The entry points: each calls the module's op (or its default, see struct tcp_cc_ops). */
 void tcp_cc_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
 void tcp_cc_on_recovery_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack);
+void tcp_cc_on_established(struct tcp_cc *cc, uint32_t rtt_us, uint64_t now_us);
 void tcp_cc_on_rtt_sample(struct tcp_cc *cc, uint32_t rtt_us, uint64_t now_us);
 void tcp_cc_on_congestion(struct tcp_cc *cc, const struct tcp_cc_cong *e);
 void tcp_cc_on_recovery_exit(struct tcp_cc *cc, uint32_t flight_size, uint64_t now_us);
 void tcp_cc_undo(struct tcp_cc *cc, const struct tcp_cc_undo *u);
 void tcp_cc_on_idle_restart(struct tcp_cc *cc, uint64_t now_us);
-uint64_t tcp_cc_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us);
+/*
+ * Octets per second to pace at, 0 for "send as the window allows": the module's op, else with
+ * params.pacing Linux's rule, gain x max(cwnd, flight_size) / srtt with a gain of 2 while cwnd
+ * is below half of ssthresh (slow start) and 1.2 above (tcp_update_pacing_rate); 0 before the
+ * first RTT sample (srtt_us 0). The connection caps it with the profile's max_rate and keeps
+ * cwnd as the limit of what is in flight: pacing only spreads what cwnd allows.
+ */
+uint64_t tcp_cc_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t flight_size);
 
 /* The MSS changed (after the handshake): rescale the windows kept in segments. */
 void tcp_cc_set_smss(struct tcp_cc *cc, uint32_t smss);
@@ -190,8 +231,9 @@ uint32_t tcp_cc_initial_window(uint32_t smss, uint32_t iw_segments);
 uint32_t tcp_cc_reno_ssthresh(uint32_t flight_size, uint32_t smss);
 
 /*
- * RFC 5681 3.1 slow start with RFC 3465 ABC (L = 2*SMSS, 1*SMSS after an RTO), up to ssthresh.
- * Returns the acked octets left over once cwnd reached ssthresh (for congestion avoidance).
+ * RFC 5681 3.1 slow start with RFC 3465 ABC (L = 2*SMSS, 1*SMSS after an RTO), up to ssthresh;
+ * in HyStart++'s Conservative Slow Start a quarter of that (RFC 9406 4.3). Returns the acked
+ * octets left over once cwnd reached ssthresh (for congestion avoidance).
  */
 uint32_t tcp_cc_reno_slow_start(struct tcp_cc *cc, uint32_t acked);
 

@@ -14,6 +14,7 @@
 	X(reno)                                                                                    \
 	X(highspeed)                                                                               \
 	X(scalable)                                                                                \
-	X(vegas)
+	X(vegas)                                                                                   \
+	X(rate)
 
 #endif

@@ -79,6 +79,10 @@ void tcp_profile_defaults(struct tcp_profile *p)
 	p->time_wait_ms = TCP_DEFAULT_TIME_WAIT_MS;
 	p->syn_retries = TCP_DEFAULT_SYN_RETRIES;
 	p->max_connections = TCP_DEFAULT_MAX_CONNECTIONS;
+	p->pacing = TCP_DEFAULT_PACING;
+	p->max_rate_bps = (uint64_t)TCP_DEFAULT_MAX_RATE_MBPS * 1000000;
+	p->rate_bps = (uint64_t)TCP_DEFAULT_RATE_MBPS * 1000000;
+	p->overhead_bytes = TCP_DEFAULT_OVERHEAD_BYTES;
 }
 
 /* ---- RFC 6528 ISN: M + F(4-tuple, secret), F = SipHash-2-4, M a 4 us clock ---- */
@@ -283,11 +287,18 @@ unsigned int tcp_engine_advance(struct tcp_engine *e, uint64_t now_us)
 	return tcp_wheel_advance(&e->wheel, now_us, on_timer, e);
 }
 
+uint64_t tcp_engine_next_due_us(const struct tcp_engine *e, uint64_t until_us)
+{
+	if (e->push_n != 0)
+		return e->now_us; /* relayed data waits for the next advance */
+	return tcp_wheel_next_due_us(&e->wheel, until_us);
+}
+
 struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *p,
                                 const struct tcp_tuple *t, uint64_t now_us)
 {
 	const struct tcp_cc_ops *ops = tcp_cc_find(p->congestion_control);
-	if (ops == NULL) {
+	if (ops == NULL || (ops->needs_rate && p->rate_bps == 0)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -324,7 +335,9 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *
 	tcp_rto_set_var_floor(&c->rto, p->min_rto_ms * 1000);
 	const struct tcp_cc_params ccp = {.smss = c->smss,
 	                                  .iw_segments = p->initial_window,
-	                                  .ssthresh = TCP_DEFAULT_SSTHRESH};
+	                                  .ssthresh = TCP_DEFAULT_SSTHRESH,
+	                                  .pacing = p->pacing,
+	                                  .rate_bps = p->rate_bps};
 	tcp_cc_init(&c->cc, ops, &ccp, now_us);
 	tcp_sack_sb_init(&c->sb, &e->holes, c->iss);
 	tcp_sack_rcv_init(&c->sr);
@@ -432,6 +445,7 @@ void tcp_set_state(struct tcp_conn *c, enum tcp_state s, uint64_t now_us)
 		/* RFC 9293 3.6: 2 MSL, here the profile's time_wait_ms. */
 		tcp_timer_stop(c, TCP_T_REXMT);
 		tcp_timer_stop(c, TCP_T_DELACK);
+		tcp_timer_stop(c, TCP_T_PACE);
 		tcp_timer_set(c, TCP_T_KEEP, now_us + (uint64_t)c->prof->time_wait_ms * 1000);
 		break;
 	case TCP_ESTABLISHED:
@@ -587,6 +601,9 @@ static void on_timer(struct tcp_timer *t, uint64_t now_us, void *arg)
 		break;
 	case TCP_T_KEEP:
 		on_keep(c, now_us);
+		break;
+	case TCP_T_PACE:
+		tcp_output(c, now_us); /* the next paced segment may leave */
 		break;
 	default:
 		break;
@@ -888,6 +905,7 @@ void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *i)
 	i->recv_unconsumed = c->rcv_unconsumed;
 	i->ooo_bytes = c->ooo_bytes;
 	i->in_recovery = !!(c->flags & TF_RECOVERY);
+	i->pacing_rate_bps = c->pace_rate * 8;
 }
 
 int tcp_conn_info_format(const struct tcp_conn_info *i, char *buf, size_t len)
@@ -896,7 +914,7 @@ int tcp_conn_info_format(const struct tcp_conn_info *i, char *buf, size_t len)
 	                "%s%s%s wscale:%u,%u rto:%u rtt:%.1f/%.1f backoff:%u mss:%u rcvmss:%u "
 	                "cwnd:%u ssthresh:%u bytes_acked:%llu bytes_received:%llu segs_out:%llu "
 	                "segs_in:%llu retrans:%llu dsack:%llu unacked:%u sacked:%u lost:%u "
-	                "snd_wnd:%u rcv_wnd:%u sendq:%u recvq:%u ooo:%u%s",
+	                "snd_wnd:%u rcv_wnd:%u sendq:%u recvq:%u ooo:%u pacing_rate:%llu%s",
 	                tcp_state_name(i->state), i->sack ? " sack" : "",
 	                i->timestamps ? " ts" : "", i->snd_wscale, i->rcv_wscale, i->rto_us / 1000,
 	                i->srtt_us / 1000.0, i->rttvar_us / 1000.0, i->backoff, i->snd_mss,
@@ -907,7 +925,7 @@ int tcp_conn_info_format(const struct tcp_conn_info *i, char *buf, size_t len)
 	                (unsigned long long)i->retransmits, (unsigned long long)i->dsacks_rcvd,
 	                i->bytes_in_flight, i->sacked_bytes, i->lost_bytes, i->snd_wnd, i->rcv_wnd,
 	                i->send_queue_bytes, i->recv_unconsumed, i->ooo_bytes,
-	                i->in_recovery ? " recovery" : "");
+	                (unsigned long long)i->pacing_rate_bps, i->in_recovery ? " recovery" : "");
 }
 
 struct tcp_conn *tcp_engine_find(struct tcp_engine *e, const struct tcp_tuple *t)

@@ -32,5 +32,10 @@
 #define TCP_DEFAULT_TIME_WAIT_MS       4000u
 #define TCP_DEFAULT_SYN_RETRIES        5u
 #define TCP_DEFAULT_MAX_CONNECTIONS    65536u
+/* Pacing: segments spread over the RTT at gain x cwnd / SRTT (Linux's rule). */
+#define TCP_DEFAULT_PACING             true
+#define TCP_DEFAULT_MAX_RATE_MBPS      0u /* no cap */
+#define TCP_DEFAULT_RATE_MBPS          0u /* congestion_control "rate" needs one */
+#define TCP_DEFAULT_OVERHEAD_BYTES     0u /* per packet, added downstream (tunnel, encryptor) */
 
 #endif

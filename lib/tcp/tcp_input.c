@@ -379,11 +379,18 @@ static void enter_recovery(struct tcp_conn *c, uint64_t now_us)
 	tcp_cc_on_congestion(&c->cc, &ce);
 	uint32_t len = tcp_seq_min(c->snd_max, c->snd_una + c->smss) - c->snd_una;
 	if (c->flags & TF_SACK) {
-		/* RFC 6675 4.3: retransmit the first segment presumed lost, then the loop. */
+		/* RFC 6675 4.3: retransmit the first segment presumed lost, then the loop. Not
+		 * the head again when it went in the last recovery and is still on its way: a
+		 * loss above the last recovery point starts this one, and that copy of the head
+		 * is only proved lost by SACKs of what was sent after it. */
 		uint32_t seq, l;
 		enum tcp_nextseg k =
 		        tcp_sack_sb_next_seg(&c->sb, c->smss, c->snd_max, false, &seq, &l);
 		if (k != TCP_NEXTSEG_LOST && k != TCP_NEXTSEG_UNLOST) {
+			if (tcp_seq_lt(c->snd_una, c->sb.high_rxt)) {
+				tcp_arm_rexmt(c, now_us);
+				return;
+			}
 			seq = c->snd_una;
 			l = len;
 			k = TCP_NEXTSEG_LOST;
@@ -397,7 +404,7 @@ static void enter_recovery(struct tcp_conn *c, uint64_t now_us)
 		if (n >= 0)
 			tcp_sack_sb_sent(&c->sb, k, seq,
 			                 (uint32_t)n + ((fl & RTE_TCP_FIN_FLAG) ? 1 : 0),
-			                 c->recover);
+			                 c->recover, c->snd_max);
 	} else {
 		uint8_t fl = RTE_TCP_ACK_FLAG;
 		if ((c->flags & TF_FIN_SENT) && c->fin_seq == c->snd_una) {
@@ -742,14 +749,18 @@ static bool input_syn_sent(struct tcp_conn *c, const struct tcp_seg *s, struct r
 		c->snd_una = s->ack;
 		c->sb.snd_una = s->ack;
 		c->sb.high_rxt = s->ack;
-		if ((c->flags & TF_RTT_TIMING) && c->syn_tries == 0)
-			tcp_rto_sample(&c->rto, (uint32_t)(now_us - c->rtt_start_us) ?: 1);
+		uint32_t rtt_us = 0;
+		if ((c->flags & TF_RTT_TIMING) && c->syn_tries == 0) {
+			rtt_us = (uint32_t)(now_us - c->rtt_start_us) ?: 1;
+			tcp_rto_sample(&c->rto, rtt_us);
+		}
 		c->flags &= ~TF_RTT_TIMING;
 		tcp_timer_stop(c, TCP_T_REXMT);
 		if (c->syn_tries > 0) {
 			/* RFC 6298 5.7 / RFC 5681 3.1: a lost SYN means cwnd = 1 SMSS. */
 			tcp_cc_on_syn_loss(&c->cc);
 		}
+		tcp_cc_on_established(&c->cc, rtt_us, now_us);
 		tcp_set_state(c, TCP_ESTABLISHED, now_us);
 		c->flags |= TF_ACKNOW;
 		tcp_event(c, TCP_EV_ESTABLISHED);
@@ -898,8 +909,12 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 			rte_pktmbuf_free(m);
 			return 0;
 		}
-		if ((c->flags & TF_RTT_TIMING) && c->syn_tries == 0)
-			tcp_rto_sample(&c->rto, (uint32_t)(now_us - c->rtt_start_us) ?: 1);
+		uint32_t rtt_us = 0;
+		if ((c->flags & TF_RTT_TIMING) && c->syn_tries == 0) {
+			rtt_us = (uint32_t)(now_us - c->rtt_start_us) ?: 1;
+			tcp_rto_sample(&c->rto, rtt_us);
+		}
+		tcp_cc_on_established(&c->cc, rtt_us, now_us);
 		c->flags &= ~TF_RTT_TIMING;
 		c->snd_una = s.ack;
 		c->sb.snd_una = s.ack;

@@ -2,7 +2,7 @@
 /*
  * Segment output: header building (IPv4 + TCP, checksums in software), payload attached by
  * reference from the send queue, the send loop (window, Nagle, FIN), RFC 6675 recovery
- * transmission, ACKs, RSTs, probes.
+ * transmission, pacing, ACKs, RSTs, probes.
  */
 #include <errno.h>
 #include <string.h>
@@ -48,6 +48,53 @@ static uint16_t window_field(struct tcp_conn *c, bool syn)
 	    c->state == TCP_SYN_RCVD)
 		c->rcv_adv = c->rcv_nxt + offered;
 	return (uint16_t)field;
+}
+
+/* ---- pacing ---- */
+
+/*
+ * The rate this connection paces at, octets per second on the wire: the module's (gain x cwnd
+ * / SRTT, or its own rate), capped by the profile's max_rate. 0 = no pacing.
+ */
+static uint64_t pacing_rate(const struct tcp_conn *c)
+{
+	uint64_t r = tcp_cc_pacing_rate(&c->cc, tcp_rto_srtt_us(&c->rto), c->snd_max - c->snd_una);
+	uint64_t cap = c->prof->max_rate_bps / 8;
+	if (c->prof->max_rate_bps != 0 && cap == 0)
+		cap = 1;
+	if (cap != 0 && (r == 0 || r > cap))
+		r = cap;
+	return r;
+}
+
+/*
+ * May a data segment leave now? When pacing holds it, the pacing timer is armed for the
+ * moment it may (the wheel's tick rounds that up; the credit below makes up for it).
+ */
+static bool pace_allows(struct tcp_conn *c, uint64_t now_us)
+{
+	if (c->pace_rate == 0 || c->pace_next_ns <= now_us * 1000)
+		return true;
+	tcp_timer_set(c, TCP_T_PACE, (c->pace_next_ns + 999) / 1000);
+	return false;
+}
+
+/*
+ * A data segment of wire_len octets (IP packet, plus the overhead added after us) left at
+ * now_us: the next may leave wire_len / rate later. The clock never lags now by more than one
+ * timer tick, so a sender that waited for ACKs (or a late wheel) bursts at most one tick's
+ * worth, not everything it did not send while idle.
+ */
+static void pace_charge(struct tcp_conn *c, uint32_t wire_len, uint64_t now_us)
+{
+	if (c->pace_rate == 0)
+		return;
+	uint64_t now_ns = now_us * 1000;
+	uint64_t credit_ns = (uint64_t)c->eng->p.timer_tick_us * 1000;
+	uint64_t base = c->pace_next_ns;
+	if (base + credit_ns < now_ns)
+		base = now_ns - credit_ns;
+	c->pace_next_ns = base + (uint64_t)wire_len * 1000000000u / c->pace_rate;
 }
 
 /* Find the send-queue mbuf holding seq, and the offset of seq in it. */
@@ -206,6 +253,8 @@ static int send_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flag
 	              &sum);
 	th->cksum = (uint16_t)~sum;
 
+	if (len > 0 || (flags & RTE_TCP_FIN_FLAG))
+		pace_charge(c, (uint32_t)(hlen + len) + c->prof->overhead_bytes, now_us);
 	if (flags & RTE_TCP_ACK_FLAG) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->segs_unacked = 0;
@@ -350,6 +399,8 @@ static bool sack_recovery_output(struct tcp_conn *c, uint32_t data_end, uint64_t
 		uint32_t pipe = tcp_sack_sb_pipe(&c->sb, c->snd_max);
 		if (tcp_cc_cwnd(&c->cc) < pipe + c->smss)
 			break;
+		if (!pace_allows(c, now_us))
+			break;
 		uint32_t in_wnd = c->snd_una + c->snd_wnd;
 		bool new_ok = tcp_seq_lt(c->snd_max, data_end) && tcp_seq_lt(c->snd_max, in_wnd);
 		uint32_t seq, len;
@@ -366,7 +417,7 @@ static bool sack_recovery_output(struct tcp_conn *c, uint32_t data_end, uint64_t
 			                         now_us);
 			if (n < 0)
 				break;
-			tcp_sack_sb_sent(&c->sb, k, seq, dlen + 1, c->recover);
+			tcp_sack_sb_sent(&c->sb, k, seq, dlen + 1, c->recover, c->snd_max);
 			sent = true;
 			continue;
 		}
@@ -377,10 +428,15 @@ static bool sack_recovery_output(struct tcp_conn *c, uint32_t data_end, uint64_t
 		int n = tcp_send_segment(c, seq, len, RTE_TCP_ACK_FLAG, now_us);
 		if (n <= 0)
 			break;
-		if (k == TCP_NEXTSEG_NEW)
+		if (k == TCP_NEXTSEG_NEW) {
 			c->snd_nxt = c->snd_max;
-		else
-			tcp_sack_sb_sent(&c->sb, k, seq, (uint32_t)n, c->recover);
+		} else {
+			tcp_sack_sb_sent(&c->sb, k, seq, (uint32_t)n, c->recover, c->snd_max);
+			/* The head went again (a lost retransmission of it): its timeout runs
+			 * from now, as for the first retransmission (Linux does the same). */
+			if (seq == c->snd_una)
+				tcp_arm_rexmt(c, now_us);
+		}
 		sent = true;
 	}
 	return sent;
@@ -410,6 +466,7 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 		tcp_cc_on_idle_restart(&c->cc, now_us);
 		c->last_data_tx_us = now_us;
 	}
+	c->pace_rate = pacing_rate(c);
 	if ((c->flags & (TF_RECOVERY | TF_SACK)) == (TF_RECOVERY | TF_SACK)) {
 		sent = sack_recovery_output(c, data_end, now_us);
 	} else {
@@ -434,6 +491,8 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 				if (len < c->smss && len < avail && in_flight > 0 &&
 				    len < c->max_snd_wnd / 2)
 					break;
+				if (!pace_allows(c, now_us))
+					break;
 				int n = tcp_send_segment(c, c->snd_nxt, len, RTE_TCP_ACK_FLAG,
 				                         now_us);
 				if (n <= 0)
@@ -442,7 +501,7 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 				sent = true;
 				continue;
 			}
-			if (fin_due(c, data_end)) {
+			if (fin_due(c, data_end) && pace_allows(c, now_us)) {
 				send_fin(c, data_end, now_us);
 				sent = true;
 			}

@@ -57,7 +57,7 @@ enum {
 	TF_LOSS = 1u << 20, /* with TF_RECOVERY: recovering from an RTO with the SACKs kept */
 };
 
-enum tcp_timer_kind { TCP_T_REXMT, TCP_T_DELACK, TCP_T_KEEP, TCP_T_MAX };
+enum tcp_timer_kind { TCP_T_REXMT, TCP_T_DELACK, TCP_T_KEEP, TCP_T_PACE, TCP_T_MAX };
 
 struct tcp_conn_timer {
 	struct tcp_timer t;
@@ -111,6 +111,10 @@ struct tcp_conn {
 	uint64_t last_rx_us;
 	uint64_t last_tx_us;
 	uint64_t last_data_tx_us; /* 0 until data was sent; for RFC 5681 4.1 idle restart */
+	/* Pacing (tcp_output.c): octets per second on the wire, 0 = as the window allows; the
+	 * earliest departure of the next data segment, in ns (an EDT clock, as Linux's). */
+	uint64_t pace_rate;
+	uint64_t pace_next_ns;
 
 	/* send queue: mbufs linked by meta.next, [sq_seq, sq_seq + sq_bytes) */
 	struct rte_mbuf *sq_head, *sq_tail;

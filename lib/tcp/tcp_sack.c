@@ -132,6 +132,8 @@ void tcp_sack_sb_enter_loss(struct tcp_sack_sb *sb, uint32_t snd_max, uint32_t s
 	sb->loss_mark = snd_max;
 	sb->high_rxt = sb->snd_una;
 	sb->rescue_set = false;
+	for (uint32_t i = sb->head; i != TCP_SACK_NIL; i = H(sb, i).next)
+		H(sb, i).fenced = H(sb, i).rxt_lost = false; /* all goes again from snd_una */
 	recompute_lost(sb, smss);
 }
 
@@ -187,6 +189,8 @@ static uint32_t apply_block(struct tcp_sack_sb *sb, uint32_t start, uint32_t end
 			H(sb, i).start = sb->high_sacked;
 			H(sb, i).end = start;
 			H(sb, i).lost = false;
+			H(sb, i).fenced = false;
+			H(sb, i).rxt_lost = false;
 			hole_link_after(sb, i, sb->tail);
 		}
 		sb->high_sacked = end;
@@ -237,6 +241,10 @@ static uint32_t apply_block(struct tcp_sack_sb *sb, uint32_t start, uint32_t end
 			H(sb, n).start = punch_end;
 			H(sb, n).end = h->end;
 			H(sb, n).lost = h->lost;
+			H(sb, n).fenced = h->fenced;
+			H(sb, n).rxt_fence = h->rxt_fence;
+			H(sb, n).rxt_lost = h->rxt_lost;
+			H(sb, n).redo = h->redo;
 			h->end = start;
 			hole_link_after(sb, n, i);
 			newly += punch_end - start;
@@ -278,6 +286,42 @@ static void recompute_lost(struct tcp_sack_sb *sb, uint32_t smss)
 	sb->sacked_bytes = sb->has_sack ? sb->high_sacked - sb->snd_una - holes_len : 0;
 }
 
+/* One past the retransmitted octets of a hole. */
+static uint32_t rxt_end(const struct tcp_sack_sb *sb, const struct tcp_sack_hole *h)
+{
+	return tcp_seq_min(h->end, sb->high_rxt);
+}
+
+/* Octets of a hole whose retransmission was lost and that have not gone again yet. */
+static uint32_t redo_pending(const struct tcp_sack_sb *sb, const struct tcp_sack_hole *h)
+{
+	if (!h->rxt_lost)
+		return 0;
+	uint32_t s = tcp_seq_max(h->redo, h->start), e = rxt_end(sb, h);
+	return tcp_seq_lt(s, e) ? e - s : 0;
+}
+
+/*
+ * A retransmitted hole is still un-SACKed while more than (DupThresh - 1) * SMSS beyond what
+ * had been sent when it went is SACKed: that retransmission was lost as well.
+ */
+static void find_lost_retransmissions(struct tcp_sack_sb *sb, uint32_t smss)
+{
+	if (!sb->has_sack)
+		return;
+	for (uint32_t i = sb->head; i != TCP_SACK_NIL; i = H(sb, i).next) {
+		struct tcp_sack_hole *h = &H(sb, i);
+		if (!tcp_seq_lt(h->start, sb->high_rxt))
+			break; /* this one and those above were never retransmitted */
+		if (!h->fenced || h->rxt_lost)
+			continue;
+		if (tcp_seq_gt(sb->high_sacked, h->rxt_fence + (TCP_DUPTHRESH - 1) * smss)) {
+			h->rxt_lost = true;
+			h->redo = h->start;
+		}
+	}
+}
+
 int tcp_sack_sb_update(struct tcp_sack_sb *sb, uint32_t ack, const struct tcp_sack_block *blk,
                        unsigned int n, uint32_t snd_nxt, uint32_t smss,
                        struct tcp_sack_ack_info *info)
@@ -314,6 +358,7 @@ int tcp_sack_sb_update(struct tcp_sack_sb *sb, uint32_t ack, const struct tcp_sa
 			s = sb->snd_una;
 		info->newly_sacked += apply_block(sb, s, e);
 	}
+	find_lost_retransmissions(sb, smss);
 	recompute_lost(sb, smss);
 	return 0;
 }
@@ -362,7 +407,8 @@ uint32_t tcp_sack_sb_pipe(const struct tcp_sack_sb *sb, uint32_t snd_nxt)
 		const struct tcp_sack_hole *h = &H(sb, i);
 		if (!h->lost)
 			pipe += h->end - h->start;
-		pipe += rxmit_overlap(sb, h->start, h->end);
+		/* Retransmitted octets are in flight once more, unless that copy was lost. */
+		pipe += rxmit_overlap(sb, h->start, h->end) - redo_pending(sb, h);
 	}
 	/* Above the highest SACK nothing is lost yet (no SACKed data above it), except below
 	 * the mark an RTO left. */
@@ -379,9 +425,15 @@ uint32_t tcp_sack_sb_pipe(const struct tcp_sack_sb *sb, uint32_t snd_nxt)
 enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t smss, uint32_t snd_nxt,
                                       bool new_data_ok, uint32_t *seq, uint32_t *len)
 {
-	/* Rule 1: the first lost octet above HighRxt (holes all lie below the highest SACK). */
+	/* Rule 1: the first lost octet above HighRxt (holes all lie below the highest SACK);
+	 * first of all, octets whose retransmission was lost. */
 	for (uint32_t i = sb->head; i != TCP_SACK_NIL; i = H(sb, i).next) {
 		const struct tcp_sack_hole *h = &H(sb, i);
+		if (redo_pending(sb, h) != 0) {
+			*seq = tcp_seq_max(h->redo, h->start);
+			*len = tcp_seq_min(rxt_end(sb, h), *seq + smss) - *seq;
+			return TCP_NEXTSEG_LOST;
+		}
 		uint32_t s = tcp_seq_max(h->start, sb->high_rxt);
 		if (!h->lost)
 			break; /* holes above a non-lost hole have even less SACKed above them */
@@ -438,11 +490,26 @@ enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t sms
 }
 
 void tcp_sack_sb_sent(struct tcp_sack_sb *sb, enum tcp_nextseg kind, uint32_t seq, uint32_t len,
-                      uint32_t recovery_point)
+                      uint32_t recovery_point, uint32_t snd_max)
 {
 	switch (kind) {
 	case TCP_NEXTSEG_LOST:
 	case TCP_NEXTSEG_UNLOST:
+		for (uint32_t i = sb->head; i != TCP_SACK_NIL; i = H(sb, i).next) {
+			struct tcp_sack_hole *h = &H(sb, i);
+			if (tcp_seq_geq(seq, h->end))
+				continue;
+			if (tcp_seq_lt(seq, h->start))
+				break;
+			if (redo_pending(sb, h) != 0 && tcp_seq_lt(seq, rxt_end(sb, h))) {
+				h->redo = seq + len; /* a lost retransmission went again */
+				if (redo_pending(sb, h) == 0)
+					h->rxt_lost = false;
+			}
+			h->fenced = true;
+			h->rxt_fence = snd_max;
+			break;
+		}
 		if (tcp_seq_gt(seq + len, sb->high_rxt))
 			sb->high_rxt = seq + len;
 		break;

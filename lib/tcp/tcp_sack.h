@@ -16,6 +16,13 @@
  * blocks that would need more are ignored and counted, which only makes recovery more conservative.
  * Sequence math is wrap-safe; blocks beyond snd_nxt or below snd_una are ignored.
  *
+ * Lost retransmissions, which RFC 6675 leaves to the RTO: a hole still un-SACKed once more
+ * than (DupThresh - 1) * SMSS beyond what had been sent when it was retransmitted is SACKed
+ * lost its retransmission too (the same evidence IsLost takes for a first transmission; Linux
+ * before RACK did the same, tcp_mark_lost_retrans). NextSeg then sends it again before
+ * anything else. Under random loss a retransmission is lost as often as any segment: without
+ * this each one costs a timeout, and after it the whole un-SACKed flight goes again.
+ *
  * Receiver blocks (RFC 2018 4, RFC 2883): the first block reports the newest segment, at most
  * 4 blocks (3 next to timestamps), and a duplicate segment is reported once as a D-SACK block.
  */
@@ -36,7 +43,13 @@ struct tcp_sack_hole {
 	uint32_t start; /* first un-SACKed octet */
 	uint32_t end;   /* one past the last */
 	uint32_t next, prev;
+	/* Lost retransmissions: snd_max when this hole was last retransmitted (with fenced);
+	 * with rxt_lost, [max(redo, start), min(end, HighRxt)) must go again. */
+	uint32_t rxt_fence;
+	uint32_t redo;
 	bool lost; /* RFC 6675 IsLost for every octet of the hole */
+	bool fenced;
+	bool rxt_lost;
 };
 
 /* Holes for all the scoreboards of one engine (one lcore): no locking. */
@@ -141,9 +154,13 @@ enum tcp_nextseg {
 enum tcp_nextseg tcp_sack_sb_next_seg(const struct tcp_sack_sb *sb, uint32_t smss, uint32_t snd_nxt,
                                       bool new_data_ok, uint32_t *seq, uint32_t *len);
 
-/* Record that the range NextSeg returned was sent (moves HighRxt, or RescueRxt for rule 4). */
+/*
+ * Record that the range NextSeg returned was sent (moves HighRxt, or RescueRxt for rule 4),
+ * with snd_max as it was when it left (after it, for new data): retransmissions are fenced by
+ * it, so that SACKs of data sent later can prove them lost.
+ */
 void tcp_sack_sb_sent(struct tcp_sack_sb *sb, enum tcp_nextseg kind, uint32_t seq, uint32_t len,
-                      uint32_t recovery_point);
+                      uint32_t recovery_point, uint32_t snd_max);
 
 /* Receiver side. */
 struct tcp_sack_rcv {

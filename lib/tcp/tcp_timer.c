@@ -155,3 +155,30 @@ unsigned int tcp_wheel_advance(struct tcp_wheel *w, uint64_t now_us, tcp_timer_c
 	}
 	return fired;
 }
+
+uint64_t tcp_wheel_next_due_us(const struct tcp_wheel *w, uint64_t until_us)
+{
+	if (w->n_armed == 0)
+		return until_us;
+	/* A timer due at tick T fires at the first advance with now_us >= T * tick_us. Level 0
+	 * holds exactly the timers due within one turn; a slot of a higher level comes down at
+	 * the tick where the levels below it wrap, never after its timers are due. */
+	bool upper = w->n_armed > w->n_level[0];
+	uint64_t last = until_us / w->tick_us;
+	if (last > w->now_tick + TCP_WHEEL_SLOTS)
+		last = w->now_tick + TCP_WHEEL_SLOTS;
+	for (uint64_t t = w->now_tick + 1; t <= last; t++) {
+		unsigned int idx = (unsigned int)t & SLOT_MASK;
+		if (w->n_level[0] != 0 && w->slot[0][idx] != NULL)
+			return t * w->tick_us;
+		for (unsigned int l = 1; upper && idx == 0 && l < TCP_WHEEL_LEVELS; l++) {
+			unsigned int li =
+			        (unsigned int)(t >> (TCP_WHEEL_SLOT_BITS * l)) & SLOT_MASK;
+			if (w->slot[l][li] != NULL)
+				return t * w->tick_us; /* it cascades timers (maybe due soon) */
+			if (li != 0)
+				break; /* the levels above do not wrap at this tick */
+		}
+	}
+	return until_us;
+}

@@ -66,4 +66,12 @@ void tcp_timer_cancel(struct tcp_wheel *w, struct tcp_timer *t);
  */
 unsigned int tcp_wheel_advance(struct tcp_wheel *w, uint64_t now_us, tcp_timer_cb cb, void *arg);
 
+/*
+ * The time of the first tick after the last advance at which tcp_wheel_advance may fire a
+ * timer or cascade a level, or until_us when there is none before it. Early, never late: a
+ * cascade tick is named even when nothing it moves is due. Scans at most one turn of the
+ * lowest level (256 ticks), so it costs nothing when until_us is a few ticks away.
+ */
+uint64_t tcp_wheel_next_due_us(const struct tcp_wheel *w, uint64_t until_us);
+
 #endif

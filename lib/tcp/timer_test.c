@@ -176,6 +176,44 @@ static void million_timers(void **state)
 	free(w);
 }
 
+/* next_due names the time of the next tick at which a timer fires, or at which an upper
+ * level comes down (early, never late), or the horizon when nothing happens before it. */
+static void next_due_never_late(void **state)
+{
+	struct tcp_wheel w;
+	struct ctx c = {0};
+	static struct item it[64];
+	uint64_t now = 123456789;
+	assert_int_equal(tcp_wheel_init(&w, TICK_US, now), 0);
+	assert_int_equal(tcp_wheel_next_due_us(&w, now + 5000), now + 5000);
+	memset(it, 0, sizeof(it));
+	tcp_timer_arm(&w, &it[0].t, now + 2500); /* 123459.289 ms: tick 123460 */
+	assert_int_equal(tcp_wheel_next_due_us(&w, now + 10000), 123460000);
+	assert_int_equal(tcp_wheel_next_due_us(&w, now + 1000), now + 1000); /* beyond it */
+	tcp_timer_cancel(&w, &it[0].t);
+	for (unsigned int i = 0; i < 64; i++)
+		tcp_timer_arm(&w, &it[i].t, now + 1 + rnd() % 3000000); /* up to 3 s: 3 levels */
+	uint64_t fired = 0;
+	while (fired < 64) {
+		uint64_t horizon = now + 1 + rnd() % 50000;
+		uint64_t due = tcp_wheel_next_due_us(&w, horizon);
+		assert_true(due <= horizon);
+		if (due > now)
+			assert_int_equal(tcp_wheel_advance(&w, due - 1, on_fire, &c), 0);
+		unsigned int n = tcp_wheel_advance(&w, due, on_fire, &c);
+		/* Nothing fired: the horizon, or a tick where level 1 comes down. */
+		if (n == 0 && due < horizon)
+			assert_int_equal((due / TICK_US) % TCP_WHEEL_SLOTS, 0);
+		fired += n;
+		now = due > now ? due : now;
+	}
+	for (unsigned int i = 0; i < 64; i++) {
+		assert_int_equal(it[i].fired, 1);
+		/* fired at its tick: the loop never slept past a timer */
+		assert_true(it[i].fired_at / TICK_US <= (it[i].t.expire_tick));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +222,7 @@ int main(void)
 	        cmocka_unit_test(far_timer_beyond_wheel_reach),
 	        cmocka_unit_test(callback_may_cancel_and_rearm),
 	        cmocka_unit_test(million_timers),
+	        cmocka_unit_test(next_due_never_late),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,7 +26,7 @@ CONFIG = """{
 		{"name": "lan0", "device": "net_null0", "role": "lan", "ipv4": "10.10.0.1/24"},
 		{"name": "wan0", "device": "net_null1", "role": "wan", "ipv4": "192.0.2.1/24"}
 	],
-	"tcp_profiles": {"lan": {}, "wan": {"congestion_control": "%s"}},
+	"tcp_profiles": {"lan": {}, "wan": {"congestion_control": "%s"%s}},
 	"rules": [
 		{"name": "all-tcp", "match": {"protocol": "tcp"}, "action": "accelerate",
 		 "lan_profile": "lan", "wan_profile": "wan"}
@@ -35,12 +35,13 @@ CONFIG = """{
 """
 
 
-def check(pepgw, name):
-    """Exit status and output of `pepgw --check` on a config whose WAN profile uses name."""
+def check(pepgw, name, needs_rate=False):
+    """Exit status and output of `pepgw --check` on a config whose WAN profile uses name (with
+    the rate_mbps a rate-based module needs)."""
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "cc.json")
         with open(path, "w", encoding="utf-8") as f:
-            f.write(CONFIG % name)
+            f.write(CONFIG % (name, ', "rate_mbps": 10' if needs_rate else ""))
         p = subprocess.run([pepgw, "--check", "--config", path], capture_output=True,
                            text=True, timeout=60)
         return p.returncode, p.stdout + p.stderr
@@ -52,8 +53,10 @@ def main():
     ap.add_argument("--pepgw", required=True, help="pepgw executable")
     ap.add_argument("--root", default=os.path.join(HERE, "..", ".."))
     args = ap.parse_args()
-    names = subprocess.run([args.list], capture_output=True, text=True, check=True,
-                           timeout=60).stdout.split()
+    lines = subprocess.run([args.list], capture_output=True, text=True, check=True,
+                           timeout=60).stdout.splitlines()
+    names = [l.split()[0] for l in lines if l.strip()]
+    rate_based = {l.split()[0] for l in lines if l.split()[1:] == ["needs_rate"]}
     failures = 0
 
     def verdict(ok, what, detail=""):
@@ -85,8 +88,12 @@ def main():
     verdict(rc == 2 and allowed in out, "pepgw --check refuses an unknown name " + allowed,
             "exit %d, output:\n%s" % (rc, out.rstrip()))
     for n in names:
-        rc, out = check(args.pepgw, n)
+        rc, out = check(args.pepgw, n, n in rate_based)
         verdict(rc == 0, "pepgw --check accepts %s" % n, "exit %d:\n%s" % (rc, out.rstrip()))
+    for n in sorted(rate_based):
+        rc, out = check(args.pepgw, n)
+        verdict(rc == 2 and "needs rate_mbps" in out, "pepgw --check wants rate_mbps for " + n,
+                "exit %d, output:\n%s" % (rc, out.rstrip()))
     return 1 if failures else 0
 
 
