@@ -10,6 +10,23 @@ double sim_model_mathis_bps(uint32_t mss, double rtt_s, double p)
 	return (double)mss * 8 / rtt_s * sqrt(1.5) / sqrt(p);
 }
 
+double sim_model_highspeed_bps(uint32_t mss, double rtt_s, double p)
+{
+	if (mss == 0 || !(rtt_s > 0) || !(p > 0) || p > 1)
+		return 0;
+	return 0.12 / pow(p, 0.835) * mss * 8 / rtt_s;
+}
+
+#define SCALABLE_A 0.01
+#define SCALABLE_B 0.125
+
+double sim_model_scalable_bps(uint32_t mss, double rtt_s, double p)
+{
+	if (mss == 0 || !(rtt_s > 0) || !(p > 0) || p > 1)
+		return 0;
+	return SCALABLE_A / (p * log(1 / (1 - SCALABLE_B))) * mss * 8 / rtt_s;
+}
+
 int sim_model_check(FILE *out, const char *name, double measured_bps, double model_bps,
                     double tolerance)
 {

@@ -22,6 +22,24 @@
 double sim_model_mathis_bps(uint32_t mss, double rtt_s, double p);
 
 /*
+ * HighSpeed TCP's response function (RFC 3649 5): a flow holds w = 0.12 / p^0.835 segments at
+ * a loss rate p, which a(w) and b(w) are derived from; above Low_Window (38 segments, p below
+ * about 0.0015), where the module is not Reno. The module's a(w) is a step function (a = the
+ * table row + 1, as Linux's), below the continuous a(w) by up to one segment per RTT: within a
+ * few percent of this from w ~ 300 up, 25 % low near 100. Bits per second; 0 out of range.
+ */
+double sim_model_highspeed_bps(uint32_t mss, double rtt_s, double p);
+
+/*
+ * Scalable TCP (Kelly 2003): +a per segment acknowledged, -b on a loss (a = 0.01, b = 1/8).
+ * The window grows linearly in the segments sent, so between losses (1/p segments apart) it
+ * climbs from (1 - b) W to W = a / (b p) = 0.08 / p (the paper's figure), taking
+ * ln(1 / (1 - b)) / a round trips' worth of time at a window of w: the time average is
+ * a / (p ln(1 / (1 - b))) = 0.075 / p segments, which this returns as bits per second.
+ */
+double sim_model_scalable_bps(uint32_t mss, double rtt_s, double p);
+
+/*
  * Print "check NAME measured_mbps=.. model_mbps=.. ratio=.. tolerance=.. ok|FAILED" to out.
  * Returns 0 when measured is within tolerance (a fraction: 0.2 = 20 %) of model either way,
  * -1 otherwise (a model of 0 always fails).

@@ -15,7 +15,7 @@
 struct raw {
 	double bytes, duration, timeout, seed, rtt, delay[2], rate, rate_dir[2], queue, loss,
 	        loss_dir[2], ge_p, ge_r, ge_bad, ge_good, jitter, reorder, reorder_ms, duplicate,
-	        down_at, down_for, sack, ts, window, iw, isn;
+	        down_at, down_for, sack, ts, window, iw, isn, pacing, max_rate, cc_rate, overhead;
 	bool jitter_keeps_order;
 	enum wanem_loss_model loss_model;
 	enum wanem_jitter_dist jitter_dist;
@@ -67,6 +67,10 @@ static const struct opt {
         {"window-bytes", INTEGER, 1, 1 << 30, F(window)},
         {"initial-window", INTEGER, 0, 1000, F(iw)},
         {"isn", INTEGER, 0, UINT32_MAX, F(isn)},
+        {"pacing", INTEGER, 0, 1, F(pacing)},
+        {"max-rate-mbps", NUMBER, 0, 1e6, F(max_rate)},
+        {"cc-rate-mbps", NUMBER, 0, 1e6, F(cc_rate)},
+        {"overhead-bytes", INTEGER, 0, 65535, F(overhead)},
         {"help", HELP, 0, 0, 0},
 #undef F
 };
@@ -91,6 +95,9 @@ void sim_opts_usage(FILE *out)
 	      "  --wan-down-at-s T --wan-down-for-s D   WAN outage, both directions\n"
 	      "  --cc NAME  --sack 0|1  --ts 0|1  --window-bytes N  --initial-window SEGS\n"
 	      "                               the WAN side's TCP profile (window: 2 x BDP + 1 MB)\n"
+	      "  --pacing 0|1  --max-rate-mbps R  --cc-rate-mbps R  --overhead-bytes N\n"
+	      "                               its pacing, rate cap, rate (--cc rate), per-packet\n"
+	      "                               overhead (profile defaults; the rate: --rate-mbps)\n"
 	      "  --isn N                      every connection's ISN (sequence wrap)\n"
 	      "  env SIM_TRACE_MS=N: a trace line every N ms; SIM_VERBOSE=1: engine counters\n",
 	      out);
@@ -238,6 +245,10 @@ static int finish(struct sim_opts *o, const struct raw *r)
 	p->timestamps = r->ts != 0;
 	p->send_buffer = buf;
 	p->receive_window = buf;
+	p->pacing = r->pacing != 0;
+	p->max_rate_bps = (uint64_t)llround(r->max_rate * 1e6);
+	p->rate_bps = (uint64_t)llround((r->cc_rate > 0 ? r->cc_rate : rate[SIM_UP]) * 1e6);
+	p->overhead_bytes = (uint16_t)r->overhead;
 	if (o->duration_s > 0 && o->duration_s >= o->timeout_s) {
 		fprintf(stderr, "%s: --duration-s must end before --timeout-s\n", o->prog);
 		return -1;
@@ -278,7 +289,10 @@ int sim_opts_parse(struct sim_opts *o, int argc, char **argv, const struct optio
 	                .reorder_ms = WANEM_DEFAULT_REORDER_DELAY_US / 1000.0,
 	                .sack = defaults.sack,
 	                .ts = defaults.timestamps,
-	                .iw = 10};
+	                .iw = 10,
+	                .pacing = defaults.pacing,
+	                .max_rate = defaults.max_rate_bps / 1e6,
+	                .overhead = defaults.overhead_bytes};
 	memcpy(r.cc, defaults.congestion_control, sizeof(r.cc));
 	int opt;
 	optind = 1;

@@ -549,8 +549,9 @@ static void tcp_node_advance(struct sim_node *n, uint64_t now_us)
 }
 
 /*
- * lib/tcp has no "next timer" query, so a node holding connections wakes at every tick of its
- * wheel (a timer fires at the first advance at or after its tick); one without sleeps.
+ * A node holding connections wakes at every tick of its wheel (a timer fires at the first
+ * advance at or after its tick; tcp_engine_next_due_us would let it sleep to its next timer,
+ * which measured no faster: the sims are bound by segments); one without sleeps.
  */
 static uint64_t tcp_node_next_event(const struct sim_node *n, uint64_t now_us)
 {

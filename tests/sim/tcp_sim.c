@@ -12,8 +12,23 @@
  * WAN path takes the options of sim_opts.h; the LAN path is 1 ms RTT at 1 Gbit/s, loss-free.
  *
  * Exit status 0 when every byte arrived intact, every connection closed cleanly, no mbuf is
- * left, the gateway (relay mode) never held more than its bound, and the --check-mathis
- * comparison (when asked) holds. The last line is the harness's machine-readable summary.
+ * left, the gateway (relay mode) never held more than its bound, and the --check-*
+ * comparisons asked for hold. The last line is the harness's machine-readable summary.
+ *
+ * Goodput against theory (each test states why the model's assumptions hold on its path):
+ *   --check-mathis TOL      NewReno within TOL of Mathis et al.
+ *   --check-highspeed TOL   HighSpeed within TOL of RFC 3649's response function
+ *   --check-scalable TOL    Scalable within TOL of Kelly's (both on the goodput from a third
+ *                           of --duration-s on: past slow start and the first losses)
+ *   --check-rate FRAC       goodput at least FRAC of what the rate module's rate carries
+ *                           (its rate x MSS / packet: headers are not goodput)
+ *   --check-queue LO:HI     the WAN bottleneck's queue, sampled every 10 ms from the first
+ *                           third of the run to the end of sending, averages LO..HI full-size
+ *                           packets, and nothing is dropped (Vegas's alpha and beta)
+ *   --check-link-share F    goodput at least F of the WAN link's rate
+ *   --check-retransmits R   the WAN sender retransmits at most R of the segments it sends
+ *   --check-spurious F      ... and at most (1 + F) times the segments the WAN up direction
+ *                           dropped: it repairs what was lost and little else
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,11 +47,49 @@
 #define PIECE       1399
 #define IP_TCP_HDRS 40
 #define TS_OPTION   12
+#define LAN_MSS     (1500 - IP_TCP_HDRS) /* the LAN path's MTU is 1500 too */
 
 struct prog {
 	bool relay, deferred;
 	double server_kbps;
 	double mathis_tolerance; /* 0: no check */
+	double highspeed_tolerance, scalable_tolerance, rate_fraction, link_share;
+	double retransmit_share; /* < 0: no check */
+	double spurious_share;   /* < 0: no check */
+	double queue_lo, queue_hi;
+	bool queue_check;
+};
+
+/* Goodput after a warm-up: what arrived from a third of the run on (slow start and the climb
+ * to the first losses are not what a response function describes). */
+struct steady {
+	uint64_t t0_us, bytes0;
+};
+
+static void steady_mark(struct sim *s, void *arg)
+{
+	struct steady *st = arg;
+	struct sim_totals t;
+	sim_get_totals(s, &t);
+	st->t0_us = sim_now(s);
+	st->bytes0 = t.bytes_up;
+}
+
+static double steady_goodput_bps(const struct steady *st, const struct sim *s)
+{
+	struct sim_totals t;
+	sim_get_totals(s, &t);
+	if (st->t0_us == 0 || t.last_up_us <= st->t0_us)
+		return sim_goodput_bps(s);
+	return (double)(t.bytes_up - st->bytes0) * 8 / ((double)(t.last_up_us - st->t0_us) / 1e6);
+}
+
+/* The WAN bottleneck's queue, sampled (--check-queue). */
+struct queue_sampler {
+	struct wanem *w;
+	uint64_t interval_us, until_us;
+	uint64_t samples, bytes;
+	uint64_t max_bytes;
 };
 
 static const struct option prog_options[] = {
@@ -44,6 +97,13 @@ static const struct option prog_options[] = {
         {"deferred", no_argument, NULL, 'D'},
         {"server-kbps", required_argument, NULL, 'K'},
         {"check-mathis", required_argument, NULL, 'M'},
+        {"check-highspeed", required_argument, NULL, 'H'},
+        {"check-scalable", required_argument, NULL, 'S'},
+        {"check-rate", required_argument, NULL, 'A'},
+        {"check-queue", required_argument, NULL, 'Q'},
+        {"check-link-share", required_argument, NULL, 'L'},
+        {"check-retransmits", required_argument, NULL, 'X'},
+        {"check-spurious", required_argument, NULL, 'Y'},
         {NULL, 0, NULL, 0},
 };
 
@@ -62,6 +122,32 @@ static int prog_option(void *arg, int val, const char *value)
 	case 'M':
 		return sim_opt_double("tcp_sim", "check-mathis", value, 0.001, 1,
 		                      &p->mathis_tolerance);
+	case 'H':
+		return sim_opt_double("tcp_sim", "check-highspeed", value, 0.001, 1,
+		                      &p->highspeed_tolerance);
+	case 'S':
+		return sim_opt_double("tcp_sim", "check-scalable", value, 0.001, 1,
+		                      &p->scalable_tolerance);
+	case 'A':
+		return sim_opt_double("tcp_sim", "check-rate", value, 0.001, 1, &p->rate_fraction);
+	case 'L':
+		return sim_opt_double("tcp_sim", "check-link-share", value, 0.001, 1,
+		                      &p->link_share);
+	case 'X':
+		return sim_opt_double("tcp_sim", "check-retransmits", value, 0, 1,
+		                      &p->retransmit_share);
+	case 'Y':
+		return sim_opt_double("tcp_sim", "check-spurious", value, 0, 10,
+		                      &p->spurious_share);
+	case 'Q':
+		if (sscanf(value, "%lf:%lf", &p->queue_lo, &p->queue_hi) != 2 ||
+		    !(p->queue_lo >= 0 && p->queue_lo <= p->queue_hi)) {
+			fprintf(stderr, "tcp_sim: --check-queue: '%s' is not LO:HI packets\n",
+			        value);
+			return -1;
+		}
+		p->queue_check = true;
+		return 0;
 	}
 	return -1;
 }
@@ -69,7 +155,10 @@ static int prog_option(void *arg, int val, const char *value)
 static void usage(void)
 {
 	fprintf(stderr, "usage: tcp_sim [--relay [--deferred]] [--server-kbps K] "
-	                "[--check-mathis TOLERANCE] [options]\n");
+	                "[--check-mathis|highspeed|scalable TOLERANCE] [--check-rate FRACTION]\n"
+	                "               [--check-queue LO:HI] [--check-link-share FRACTION]\n"
+	                "               [--check-retransmits FRACTION] [--check-spurious FRACTION]"
+	                " [options]\n");
 	sim_opts_usage(stderr);
 }
 
@@ -95,9 +184,101 @@ static int check_mathis(const struct sim_opts *o, const struct sim *s, double to
 	return sim_model_check(stdout, "mathis", sim_goodput_bps(s), model, tolerance);
 }
 
+/* The MSS of the WAN leg at MTU 1500, and the IP packet it fills. */
+static uint32_t wan_mss(const struct sim_opts *o)
+{
+	return 1500 - IP_TCP_HDRS - (o->wan_profile.timestamps ? TS_OPTION : 0);
+}
+
+/* A model of random loss on the data direction: the up direction's loss probability. */
+static double up_loss(const struct sim_opts *o, const char *what)
+{
+	const struct wanem_params *up = &o->wan[SIM_UP];
+	if (up->loss_model != WANEM_LOSS_RANDOM || up->loss <= 0) {
+		fprintf(stderr, "tcp_sim: %s needs random loss on the up direction\n", what);
+		return 0;
+	}
+	return up->loss;
+}
+
+static int check_response(const struct sim_opts *o, double goodput_bps, const char *name,
+                          double (*model)(uint32_t, double, double), double tolerance)
+{
+	double p = up_loss(o, name);
+	if (p == 0)
+		return -1;
+	return sim_model_check(stdout, name, goodput_bps, model(wan_mss(o), o->rtt_ms / 1000, p),
+	                       tolerance);
+}
+
+/* At least `fraction` of `of_bps`: "check NAME measured_mbps=.. of_mbps=.. ratio=.. min=.." */
+static int check_at_least(const char *name, double measured_bps, double of_bps, double fraction)
+{
+	double ratio = of_bps > 0 ? measured_bps / of_bps : 0;
+	int ok = of_bps > 0 && ratio >= fraction;
+	printf("check %s measured_mbps=%.4f of_mbps=%.4f ratio=%.3f min=%.2f %s\n", name,
+	       measured_bps / 1e6, of_bps / 1e6, ratio, fraction, ok ? "ok" : "FAILED");
+	return ok ? 0 : -1;
+}
+
+static void queue_sample(struct sim *s, void *arg)
+{
+	struct queue_sampler *q = arg;
+	struct wanem_stats st;
+	wanem_stats_get(q->w, &st);
+	q->samples++;
+	q->bytes += st.queue_bytes;
+	if (st.queue_bytes > q->max_bytes)
+		q->max_bytes = st.queue_bytes;
+	if (sim_now(s) + q->interval_us <= q->until_us)
+		sim_at(s, sim_now(s) + q->interval_us, queue_sample, q);
+}
+
+static int check_queue(const struct prog *P, const struct queue_sampler *q, const struct sim *s,
+                       const struct sim_path *wan)
+{
+	struct sim_link_stats ls;
+	sim_path_get_stats(wan, &ls);
+	uint64_t drops = ls.wanem.c[WANEM_C_drop_queue_full] + ls.wanem.c[WANEM_C_drop_loss];
+	double avg = q->samples ? (double)q->bytes / q->samples / 1500 : 0;
+	int ok = q->samples > 0 && avg >= P->queue_lo && avg <= P->queue_hi && drops == 0;
+	printf("check queue samples=%llu avg_packets=%.2f max_packets=%.2f drops=%llu "
+	       "range=%.1f:%.1f %s\n",
+	       (unsigned long long)q->samples, avg, q->max_bytes / 1500.0,
+	       (unsigned long long)drops, P->queue_lo, P->queue_hi, ok ? "ok" : "FAILED");
+	return ok ? 0 : -1;
+}
+
+static int check_retransmits(const struct prog *P, struct sim_node *sender,
+                             const struct sim_path *wan)
+{
+	struct sim_link_stats ls;
+	sim_path_get_stats(wan, &ls);
+	uint64_t rexmt = tcp_engine_counter(sim_tcp_engine(sender), TCP_CNT_retransmits);
+	double share = ls.data_in ? (double)rexmt / ls.data_in : 1;
+	int ok = share <= P->retransmit_share;
+	printf("check retransmits wan_retransmits=%llu wan_segments=%llu share=%.4f max=%.4f %s\n",
+	       (unsigned long long)rexmt, (unsigned long long)ls.data_in, share,
+	       P->retransmit_share, ok ? "ok" : "FAILED");
+	return ok ? 0 : -1;
+}
+
+static int check_spurious(const struct prog *P, struct sim_node *sender, const struct sim_path *wan)
+{
+	struct sim_link_stats ls;
+	sim_path_get_stats(wan, &ls);
+	uint64_t rexmt = tcp_engine_counter(sim_tcp_engine(sender), TCP_CNT_retransmits);
+	uint64_t drops = ls.wanem.c[WANEM_C_drop_loss] + ls.wanem.c[WANEM_C_drop_queue_full];
+	double limit = (1 + P->spurious_share) * (double)drops;
+	int ok = (double)rexmt <= limit;
+	printf("check spurious wan_retransmits=%llu wan_drops=%llu max=%.0f %s\n",
+	       (unsigned long long)rexmt, (unsigned long long)drops, limit, ok ? "ok" : "FAILED");
+	return ok ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
-	struct prog P = {0};
+	struct prog P = {.retransmit_share = -1, .spurious_share = -1};
 	struct sim_opts o;
 	int rc = sim_opts_parse(&o, argc, argv, prog_options, prog_option, &P);
 	if (rc > 0) {
@@ -177,6 +358,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sim: too many scheduled events\n");
 		return 2;
 	}
+	struct steady warm = {0};
+	if ((P.highspeed_tolerance > 0 || P.scalable_tolerance > 0) &&
+	    (o.duration_s <= 0 ||
+	     sim_at(s, (uint64_t)(o.duration_s * 1e6 / 3), steady_mark, &warm) != 0)) {
+		fprintf(stderr,
+		        "tcp_sim: --check-highspeed and --check-scalable need --duration-s\n");
+		return 2;
+	}
+	struct queue_sampler qs = {.w = sim_link_wanem(sim_path_link(wan_up, 0)),
+	                           .interval_us = 10000,
+	                           .until_us = (uint64_t)(o.duration_s * 1e6)};
+	if (P.queue_check && (o.duration_s <= 0 ||
+	                      sim_at(s, (uint64_t)(o.duration_s * 1e6 / 3), queue_sample, &qs))) {
+		fprintf(stderr, "tcp_sim: --check-queue needs --duration-s\n");
+		return 2;
+	}
 	struct sim_flow_spec fs = {
 	        .tuple = {.laddr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 1)),
 	                  .raddr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 2)),
@@ -203,14 +400,36 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tcp_sim: still running at the timeout (%.0f s)\n", o.timeout_s);
 	struct sim_totals t;
 	sim_get_totals(s, &t);
-	if (P.relay && t.gw_max_buffered > lan.proxy_buffer_high + lan.receive_window) {
-		/* At most proxy_buffer_high plus what was in flight toward the gateway under the
-		 * last window it offered. */
-		fprintf(stderr, "gateway buffered %u > bound %u\n", t.gw_max_buffered,
-		        lan.proxy_buffer_high + lan.receive_window);
+	/* At most proxy_buffer_high, plus the rest of the segment that crossed it (accepted
+	 * whole), plus what was in flight toward the gateway under the last window it offered. */
+	uint32_t gw_bound = lan.proxy_buffer_high + LAN_MSS + lan.receive_window;
+	if (P.relay && t.gw_max_buffered > gw_bound) {
+		fprintf(stderr, "gateway buffered %u > bound %u\n", t.gw_max_buffered, gw_bound);
 		ok = 0;
 	}
 	if (ok && P.mathis_tolerance > 0 && check_mathis(&o, s, P.mathis_tolerance) != 0)
+		ok = 0;
+	if (ok && P.highspeed_tolerance > 0 &&
+	    check_response(&o, steady_goodput_bps(&warm, s), "highspeed", sim_model_highspeed_bps,
+	                   P.highspeed_tolerance))
+		ok = 0;
+	if (ok && P.scalable_tolerance > 0 &&
+	    check_response(&o, steady_goodput_bps(&warm, s), "scalable", sim_model_scalable_bps,
+	                   P.scalable_tolerance))
+		ok = 0;
+	if (ok && P.rate_fraction > 0 &&
+	    check_at_least("rate", sim_goodput_bps(s),
+	                   (double)o.wan_profile.rate_bps * wan_mss(&o) / 1500, P.rate_fraction))
+		ok = 0;
+	if (ok && P.link_share > 0 &&
+	    check_at_least("link_share", sim_goodput_bps(s), (double)o.wan[SIM_UP].rate_bps,
+	                   P.link_share))
+		ok = 0;
+	if (ok && P.queue_check && check_queue(&P, &qs, s, wan_up) != 0)
+		ok = 0;
+	if (ok && P.retransmit_share >= 0 && check_retransmits(&P, wan_sender, wan_up) != 0)
+		ok = 0;
+	if (ok && P.spurious_share >= 0 && check_spurious(&P, wan_sender, wan_up) != 0)
 		ok = 0;
 	char label[128];
 	snprintf(label, sizeof(label), "mode=%s cc=%s seed=%llu", P.relay ? "relay" : "direct",
