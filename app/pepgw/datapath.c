@@ -72,7 +72,8 @@ static inline void tx(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m)
 {
 	stats_inc(lc->stats, STAT_tx_packets);
 	stats_add(lc->stats, STAT_tx_bytes, m->pkt_len);
-	rte_eth_tx_buffer(lc->gw->ports[port].info.port_id, (uint16_t)lc->idx, lc->txb[port], m);
+	lc->port_tx[port] += rte_eth_tx_buffer(lc->gw->ports[port].info.port_id, (uint16_t)lc->idx,
+	                                       lc->txb[port], m);
 }
 
 static inline void set_l2(struct rte_mbuf *m, const struct gw_port *p,
@@ -319,8 +320,9 @@ static __rte_always_inline void nh_output(struct gw_lcore *lc, const struct net_
 			memcpy(rte_pktmbuf_mtod(m, void *), &c->dst, 2 * RTE_ETHER_ADDR_LEN);
 			acc->tx_packets++;
 			acc->tx_bytes += m->pkt_len;
-			rte_eth_tx_buffer(lc->gw->ports[c->port].info.port_id, (uint16_t)lc->idx,
-			                  lc->txb[c->port], m);
+			lc->port_tx[c->port] +=
+			        rte_eth_tx_buffer(lc->gw->ports[c->port].info.port_id,
+			                          (uint16_t)lc->idx, lc->txb[c->port], m);
 			return;
 		}
 	}
@@ -621,6 +623,7 @@ int gw_lcore_main(void *arg)
 			if (n == 0)
 				continue;
 			got += n;
+			lc->port_rx[p] += n;
 			rx_burst(lc, (uint16_t)p, pkts, n, now);
 		}
 		/* Split TCP first: the engine segments the burst's relayed data and runs its
@@ -628,8 +631,8 @@ int gw_lcore_main(void *arg)
 		if (lc->accel != NULL)
 			accel_advance(lc->accel, now);
 		for (unsigned int p = 0; p < gw->n_ports; p++)
-			rte_eth_tx_buffer_flush(gw->ports[p].info.port_id, (uint16_t)lc->idx,
-			                        lc->txb[p]);
+			lc->port_tx[p] += rte_eth_tx_buffer_flush(gw->ports[p].info.port_id,
+			                                          (uint16_t)lc->idx, lc->txb[p]);
 		timers(lc, now);
 		if (got != 0) {
 			idle = 0;

@@ -90,6 +90,11 @@ struct gw_lcore {
 	struct accel *accel;        /* split TCP; NULL when no rule accelerates */
 	uint64_t next_age_us;
 	uint64_t next_arp_tick_us;
+	/* Per port, this lcore's packets received and packets the PMD took for transmit (what
+	 * rte_eth_tx_buffer/_flush return). pepgw keeps its own because a PMD's counters may not
+	 * outlive its link: net_memif reports 0 once its peer has gone. */
+	uint64_t port_rx[CFG_MAX_PORTS];
+	uint64_t port_tx[CFG_MAX_PORTS];
 } __rte_cache_aligned;
 
 struct gw {
@@ -128,6 +133,18 @@ void gw_ip_output(struct gw_lcore *lc, struct rte_mbuf *m, uint32_t dst_ip, uint
 /* Forward a transit packet (m at the Ethernet header, parsed into h) by action act. Takes m. */
 void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
                 const struct flow_action *act, uint64_t now_us);
+
+/* Packets received on / transmitted by port index p, summed over the workers (exact once they
+ * have stopped; while they run, each lcore's counts as of its last burst). */
+static inline void gw_port_counts(const struct gw *gw, unsigned int p, uint64_t *rx, uint64_t *tx)
+{
+	*rx = 0;
+	*tx = 0;
+	for (unsigned int i = 0; i < gw->n_lcores; i++) {
+		*rx += gw->lcores[i].port_rx[p];
+		*tx += gw->lcores[i].port_tx[p];
+	}
+}
 
 /* telemetry.c: register /pepgw/ commands. */
 int gw_telemetry_init(struct gw *gw);

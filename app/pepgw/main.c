@@ -192,13 +192,21 @@ static void print_final_counters(const struct gw *gw)
 	for (unsigned int i = 0; i < STAT_MAX; i++)
 		if (total.c[i] != 0)
 			printf("  %-26s %" PRIu64 "\n", stats_name(i), total.c[i]);
+	/* Packets by pepgw's own count, which survives the link; then what the PMD says (net_memif
+	 * reports 0 once its peer has gone, so its numbers are shown, not used). */
 	for (unsigned int i = 0; i < gw->n_ports; i++) {
+		const struct gw_port *p = &gw->ports[i];
 		struct rte_eth_stats es;
-		if (rte_eth_stats_get(gw->ports[i].info.port_id, &es) == 0)
-			printf("  port %-6s ipackets %" PRIu64 " opackets %" PRIu64
-			       " imissed %" PRIu64 " ierrors %" PRIu64 " oerrors %" PRIu64 "\n",
-			       gw->ports[i].info.name, es.ipackets, es.opackets, es.imissed,
-			       es.ierrors, es.oerrors);
+		uint64_t rx, tx;
+		uint32_t speed;
+		gw_port_counts(gw, i, &rx, &tx);
+		printf("  port %-6s rx_packets %" PRIu64 " tx_packets %" PRIu64, p->info.name, rx,
+		       tx);
+		if (rte_eth_stats_get(p->info.port_id, &es) == 0)
+			printf("; ethdev ipackets %" PRIu64 " opackets %" PRIu64 " imissed %" PRIu64
+			       " ierrors %" PRIu64 " oerrors %" PRIu64,
+			       es.ipackets, es.opackets, es.imissed, es.ierrors, es.oerrors);
+		printf("; link %s\n", port_link(&p->info, &speed) ? "up" : "down");
 	}
 	fflush(stdout);
 }

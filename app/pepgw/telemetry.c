@@ -71,6 +71,10 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
 		rte_tel_data_add_dict_int(pd, "rss", p->info.rss);
 		rte_tel_data_add_dict_int(pd, "sw_checksum",
 		                          !(p->info.tx_tcp_csum && p->info.tx_udp_csum));
+		uint64_t rx, tx;
+		gw_port_counts(tel_gw, i, &rx, &tx);
+		rte_tel_data_add_dict_u64(pd, "rx_packets", rx);
+		rte_tel_data_add_dict_u64(pd, "tx_packets", tx);
 		if (rte_eth_stats_get(p->info.port_id, &es) == 0) {
 			rte_tel_data_add_dict_u64(pd, "ipackets", es.ipackets);
 			rte_tel_data_add_dict_u64(pd, "opackets", es.opackets);

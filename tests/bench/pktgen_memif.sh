@@ -1,0 +1,121 @@
+#!/bin/bash
+# pktgen-dpdk through a forwarder over net_memif on one 2-CPU machine (doc/benchmarks.md,
+# "pktgen-dpdk over memif"): pktgen (CPU 0, one lcore for both ports) is the memif server of
+# two rings, the forwarder under test (CPU 1) their client:
+#
+#   pktgen port 0 ═ memif lan.sock ═ lan0 [pepgw | testpmd io] wan0 ═ memif wan.sock ═ port 1
+#
+# It runs config/pktgen/sweep.lua (a copy with this run's settings) once per forwarder and
+# repetition, alternating pepgw and testpmd, and prints the CSV lines with the forwarder and
+# repetition in front. pktgen is not part of pepgw: build it yourself and pass its binary.
+#
+# usage: sudo tests/bench/pktgen_memif.sh --pktgen PATH [--fwd "pepgw testpmd"] [--reps N]
+#        [--mode data|syn|pcap] [--sizes "64 1500"] [--loads "0"] [--step-ms MS] [--keep DIR]
+# Run it under the heavy lock: flock /tmp/pepgw-heavy.lock tests/bench/pktgen_memif.sh ...
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+PKTGEN= FWDS="pepgw testpmd" REPS=1 MODE=data SIZES="64 1500" LOADS=0 STEP_MS=5000 KEEP=
+PEPGW=$ROOT/build/app/pepgw/pepgw
+PEPGWCTL=$ROOT/build/app/pepgwctl/pepgwctl
+SOCKDIR=/run/pepgw-pktgen
+HUGEPAGES=4096 # pktgen ~3072 x 2 MiB for two ports, pepgw or testpmd the rest
+while [ $# -gt 0 ]; do
+	case $1 in
+	--pktgen) PKTGEN=$2 ;;
+	--fwd) FWDS=$2 ;;
+	--reps) REPS=$2 ;;
+	--mode) MODE=$2 ;;
+	--sizes) SIZES=$2 ;;
+	--loads) LOADS=$2 ;;
+	--step-ms) STEP_MS=$2 ;;
+	--keep) KEEP=$2 ;;
+	--pepgw) PEPGW=$2 ;;
+	*) echo "usage: see the header of $0" >&2 && exit 2 ;;
+	esac
+	shift 2
+done
+[ -x "$PKTGEN" ] || { echo "pktgen_memif: --pktgen PATH (an executable pktgen 23.06.x)" >&2; exit 2; }
+WORK=${KEEP:-$(mktemp -d /tmp/pktgen-memif.XXXXXX)}
+mkdir -p "$WORK" "$SOCKDIR"
+HP_ORIG=$(cat /proc/sys/vm/nr_hugepages)
+PIDS=()
+
+stop_all() {
+	local p i
+	for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done
+	for i in $(seq 50); do
+		alive=0
+		for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+		[ $alive = 0 ] && break
+		sleep 0.1
+	done
+	for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	PIDS=()
+	rm -f "$SOCKDIR"/lan.sock "$SOCKDIR"/wan.sock
+}
+cleanup() {
+	stop_all
+	echo "$HP_ORIG" >/proc/sys/vm/nr_hugepages
+	[ -n "$KEEP" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+[ "$HP_ORIG" -ge "$HUGEPAGES" ] || echo "$HUGEPAGES" >/proc/sys/vm/nr_hugepages
+
+lua_list() { echo "{$(echo "$1" | sed 's/ \+/, /g')}"; }
+
+run() { # run FWD REP
+	local fwd=$1 rep=$2 ctl="$PEPGWCTL -f pepgw --json" lua=$WORK/sweep-$1-$2.lua
+	[ "$fwd" = pepgw ] || ctl=
+	sed -e "s|^local MODE = .*|local MODE = \"$MODE\"|" \
+		-e "s|^local SIZES = .*|local SIZES = $(lua_list "$SIZES")|" \
+		-e "s|^local LOADS = .*|local LOADS = $(lua_list "$LOADS")|" \
+		-e "s|^local STEP_MS = .*|local STEP_MS = $STEP_MS|" \
+		-e "s|^local PEPGWCTL = .*|local PEPGWCTL = \"$ctl\"|" \
+		-e "s|^local CSV = .*|local CSV = \"$WORK/$fwd-$rep.csv\"|" \
+		-e "s|^local QUIT = .*|local QUIT = true|" "$ROOT/config/pktgen/sweep.lua" >"$lua"
+	rm -f "$SOCKDIR"/lan.sock "$SOCKDIR"/wan.sock
+	# pktgen wants a terminal: script(1) gives it one. All of it on CPU 0 (its main lcore and
+	# timer thread must sleep, not spin, for this to work on two CPUs).
+	(cd "$ROOT" && script -qfec "$PKTGEN --lcores 0@0,1@0 --file-prefix pktgen --in-memory \
+		--no-pci \
+		--vdev net_memif0,role=server,id=0,socket=$SOCKDIR/lan.sock,socket-abstract=no,mac=02:00:00:00:00:aa \
+		--vdev net_memif1,role=server,id=0,socket=$SOCKDIR/wan.sock,socket-abstract=no,mac=02:00:00:00:02:fe \
+		-- -P -m 1.[0-1] -f $lua" /dev/null </dev/null >"$WORK/pktgen-$fwd-$rep.log" 2>&1) &
+	PIDS+=($!)
+	local gen=$!
+	for _ in $(seq 200); do
+		[ -S "$SOCKDIR/lan.sock" ] && [ -S "$SOCKDIR/wan.sock" ] && break
+		sleep 0.1
+	done
+	if [ "$fwd" = pepgw ]; then
+		(cd "$ROOT" && exec "$PEPGW" --lcores 0@1,1@1 --file-prefix pepgw --in-memory --no-pci \
+			-- --config config/pktgen/pepgw-memif.json) >"$WORK/$fwd-$rep.log" 2>&1 &
+	else
+		dpdk-testpmd --lcores 0@1,1@1 --file-prefix pepgw --in-memory --no-pci \
+			--vdev net_memif0,role=client,id=0,socket=$SOCKDIR/lan.sock,socket-abstract=no,mac=02:00:00:00:00:01 \
+			--vdev net_memif1,role=client,id=0,socket=$SOCKDIR/wan.sock,socket-abstract=no,mac=02:00:00:00:02:01 \
+			-- --forward-mode=io --nb-cores=1 --stats-period 3600 >"$WORK/$fwd-$rep.log" 2>&1 &
+	fi
+	PIDS+=($!)
+	# The sweep quits pktgen when done; the forwarder is stopped after (samples are taken).
+	wait "$gen"
+	stop_all
+	if [ -s "$WORK/$fwd-$rep.csv" ]; then
+		grep -v '^mode,' "$WORK/$fwd-$rep.csv" | sed "s/^/$fwd,$rep,/"
+	else
+		echo "pktgen_memif: $fwd rep $rep: no results (see $WORK)" >&2
+	fi
+}
+
+echo "# pktgen_memif: $(date -u '+%F %T UTC'), load $(cut -d' ' -f1-3 /proc/loadavg), pepgw" \
+	"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null), mode $MODE, step ${STEP_MS} ms"
+echo "fwd,rep,mode,flows,size,target_mpps,offered_mpps,forwarded_mpps,loss_pct,gw_rx," \
+	"gw_forwarded,gw_drops,gw_tx_full,gw_flow_created,gw_table_full" | tr -d ' '
+for rep in $(seq "$REPS"); do
+	for fwd in $FWDS; do
+		run "$fwd" "$rep"
+	done
+done
+echo "# end: $(date -u '+%T UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"
