@@ -181,7 +181,8 @@ local function set_size(size)
 	pktgen.range.pkt_size(TX, "max", size)
 end
 
--- Wait for both links (over memif: until pepgw, the client, has connected).
+-- Wait for both links (over memif: until pepgw, the client, has connected); pktgen reads the
+-- link state only while its screen is on.
 local function wait_links(timeout_ms)
 	for _ = 1, timeout_ms / 100 do
 		local st = pktgen.linkState(TX .. "," .. RX)
@@ -193,7 +194,6 @@ local function wait_links(timeout_ms)
 	return false
 end
 
-pktgen.screen("off")
 pktgen.stop("all")
 if not wait_links(120000) then
 	printf("sweep.lua: port 0 or 1 is down after 120 s (is pepgw running?)\n")
@@ -202,6 +202,7 @@ if not wait_links(120000) then
 	end
 	return
 end
+pktgen.screen("off")
 printf("mode,flows,size,target_mpps,offered_mpps,forwarded_mpps,loss_pct," ..
        "gw_rx,gw_forwarded,gw_drops,gw_tx_full,gw_flow_created,gw_table_full\n")
 if MODE == "pcap" then

@@ -36,7 +36,8 @@ lab_pepgw gw 1 "$here/pepgw-memif-peer.json.tpl"
 
 gen() { "$ctl" -f "$LAB_PREFIX-gen" raw "$1" | jq -r ".\"${1%%,*}\".$2"; }
 port() { "$ctl" -f "$LAB_PREFIX-gw" --json show ports | jq -r ".$1.$2"; }
-lab_poll 20 test "$(port lan0 link_up)" = 1 || lab_die "lan0 (memif) never came up"
+link_is() { [ "$(port lan0 link_up)" = "$1" ]; }
+lab_poll 20 link_is 1 || lab_die "lan0 (memif) never came up"
 
 echo start >&7
 # All 256 frames read from the pcap, and pepgw has received all that testpmd put on memif.
@@ -56,8 +57,9 @@ fi
 back=$(gen /ethdev/stats,1 ipackets) # what pepgw sent to the peer (none expected)
 # The peer quits: pepgw's memif port goes down and the PMD's own counters read 0.
 echo quit >&7
-lab_poll 20 bash -c "! kill -0 ${LAB_PID[gen]} 2>/dev/null" || fail "testpmd did not quit"
-lab_poll 20 test "$(port lan0 link_up)" = 0 || lab_die "lan0 still up after the peer quit"
+gen_gone() { ! lab_running gen; }
+lab_poll 20 gen_gone || fail "testpmd did not quit"
+lab_poll 20 link_is 0 || lab_die "lan0 still up after the peer quit"
 echo "note: after the disconnect the memif PMD reports lan0 ipackets $(port lan0 ipackets)"
 
 lab_stop gw
