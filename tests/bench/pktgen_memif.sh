@@ -85,8 +85,11 @@ run() { # run FWD REP
 		-- -P -m 1.[0-1] -f $lua" /dev/null </dev/null >"$WORK/pktgen-$fwd-$rep.log" 2>&1) &
 	PIDS+=($!)
 	local gen=$!
-	for _ in $(seq 200); do
-		[ -S "$SOCKDIR/lan.sock" ] && [ -S "$SOCKDIR/wan.sock" ] && break
+	# The memif sockets exist from EAL start-up, but pktgen's ports (the memif servers) refuse
+	# a client until they are started ("ID 0 not found"), and DPDK 22.11's memif client never
+	# retries: start the forwarder once pktgen's CLI is up (its ports are started by then).
+	for _ in $(seq 300); do
+		grep -aq 'Version: DPDK' "$WORK/pktgen-$fwd-$rep.log" && break
 		sleep 0.1
 	done
 	if [ "$fwd" = pepgw ]; then

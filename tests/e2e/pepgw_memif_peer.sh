@@ -31,7 +31,9 @@ lab_bg - gen bash -c "exec dpdk-testpmd --file-prefix=$LAB_PREFIX-gen --no-huge 
 	--no-pci --lcores '(0,1)@0' --vdev net_pcap0,rx_pcap=$LAB_DIR/mix.pcap \
 	--vdev net_memif0,role=server,id=0,socket=$sock,socket-abstract=no -- -i \
 	--forward-mode=io --total-num-mbufs=8192 <$LAB_DIR/gen.in"
-lab_poll 20 test -S "$sock" || lab_die "testpmd did not create $sock"
+# Its memif socket exists from EAL start-up, but the port refuses a client until it is started
+# ("ID 0 not found") and DPDK 22.11's client never retries: wait for testpmd's port start.
+lab_wait_log gen 'Checking link statuses' || lab_die "testpmd did not start its ports"
 lab_pepgw gw 1 "$here/pepgw-memif-peer.json.tpl"
 
 gen() { "$ctl" -f "$LAB_PREFIX-gen" raw "$1" | jq -r ".\"${1%%,*}\".$2"; }
