@@ -24,13 +24,14 @@ lab_set MEMIF_SOCK "$sock"
 	lab_die "make_pcap.py failed"
 frames=256
 
-# The peer: testpmd, interactive on a FIFO (forwarding starts only once pepgw is connected).
+# The peer: testpmd, interactive on a FIFO (forwarding starts only once pepgw is connected;
+# --no-flush-rx, or "start" would drain the pcap before forwarding).
 mkfifo "$LAB_DIR/gen.in"
 exec 7<>"$LAB_DIR/gen.in"
 lab_bg - gen bash -c "exec dpdk-testpmd --file-prefix=$LAB_PREFIX-gen --no-huge -m 512 \
 	--no-pci --lcores '(0,1)@0' --vdev net_pcap0,rx_pcap=$LAB_DIR/mix.pcap \
 	--vdev net_memif0,role=server,id=0,socket=$sock,socket-abstract=no -- -i \
-	--forward-mode=io --total-num-mbufs=8192 <$LAB_DIR/gen.in"
+	--forward-mode=io --no-flush-rx --total-num-mbufs=8192 <$LAB_DIR/gen.in"
 # Its memif socket exists from EAL start-up, but the port refuses a client until it is started
 # ("ID 0 not found") and DPDK 22.11's client never retries: wait for testpmd's port start.
 lab_wait_log gen 'Checking link statuses' || lab_die "testpmd did not start its ports"
