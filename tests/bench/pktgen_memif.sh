@@ -63,6 +63,21 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 [ "$HP_ORIG" -ge "$HUGEPAGES" ] || echo "$HUGEPAGES" >/proc/sys/vm/nr_hugepages
 
+# cpu_ticks PID: utime+stime (clock ticks) of the process; its polling lcore is all of it (the
+# main lcores and service threads of pktgen, pepgw and testpmd sleep).
+cpu_ticks() {
+	local f
+	f=$(sed 's/.*) //' /proc/"$1"/stat 2>/dev/null) || { echo 0; return; }
+	set -- $f
+	echo $((${12} + ${13}))
+}
+
+# cpu_share FILE: "fwd gen" CPU shares of the two pollers between the first and last sample.
+cpu_share() {
+	awk -v hz="$(getconf CLK_TCK)" 'NR == 1 { t0 = $1; f0 = $2; g0 = $3 } { t = $1; f = $2; g = $3 }
+		END { d = t - t0; if (d > 0) printf "%.2f,%.2f", (f - f0) / hz / d, (g - g0) / hz / d }' "$1"
+}
+
 lua_list() { echo "{$(echo "$1" | sed 's/ \+/, /g')}"; }
 
 run() { # run FWD REP
@@ -89,7 +104,7 @@ run() { # run FWD REP
 	# a client until they are started ("ID 0 not found"), and DPDK 22.11's memif client never
 	# retries: start the forwarder once pktgen's CLI is up (its ports are started by then).
 	for _ in $(seq 300); do
-		grep -aq 'Version: DPDK' "$WORK/pktgen-$fwd-$rep.log" && break
+		grep -aqs 'Version: DPDK' "$WORK/pktgen-$fwd-$rep.log" && break
 		sleep 0.1
 	done
 	if [ "$fwd" = pepgw ]; then
@@ -102,11 +117,20 @@ run() { # run FWD REP
 			-- --forward-mode=io --nb-cores=1 --stats-period 3600 >"$WORK/$fwd-$rep.log" 2>&1 &
 	fi
 	PIDS+=($!)
-	# The sweep quits pktgen when done; the forwarder is stopped after (samples are taken).
-	wait "$gen"
+	local fpid=$! ppid
+	ppid=$(pgrep -n -f -- "^$PKTGEN --lcores") # pktgen itself, under script(1)
+	# Each poller's share of its CPU over the run, sampled every second (other work on the
+	# machine takes CPU from both; the share says how much each got).
+	while kill -0 "$gen" 2>/dev/null; do
+		echo "$(date +%s.%N) $(cpu_ticks "$fpid") $(cpu_ticks "$ppid")"
+		sleep 1
+	done >"$WORK/cpu-$fwd-$rep.txt"
 	stop_all
+	local share
+	head -n -1 "$WORK/cpu-$fwd-$rep.txt" | tail -n +3 >"$WORK/cpu-$fwd-$rep.use"
+	share=$(cpu_share "$WORK/cpu-$fwd-$rep.use")
 	if [ -s "$WORK/$fwd-$rep.csv" ]; then
-		grep -v '^mode,' "$WORK/$fwd-$rep.csv" | sed "s/^/$fwd,$rep,/"
+		grep -v '^mode,' "$WORK/$fwd-$rep.csv" | sed "s/^/$fwd,$rep,/; s/\$/,$share/"
 	else
 		echo "pktgen_memif: $fwd rep $rep: no results (see $WORK)" >&2
 	fi
@@ -115,7 +139,8 @@ run() { # run FWD REP
 echo "# pktgen_memif: $(date -u '+%F %T UTC'), load $(cut -d' ' -f1-3 /proc/loadavg), pepgw" \
 	"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null), mode $MODE, step ${STEP_MS} ms"
 echo "fwd,rep,mode,flows,size,target_mpps,offered_mpps,forwarded_mpps,loss_pct,gw_rx," \
-	"gw_forwarded,gw_drops,gw_tx_full,gw_flow_created,gw_table_full" | tr -d ' '
+	"gw_forwarded,gw_drops,gw_tx_full,gw_flow_created,gw_table_full,fwd_cpu,gen_cpu" |
+	tr -d ' '
 for rep in $(seq "$REPS"); do
 	for fwd in $FWDS; do
 		run "$fwd" "$rep"
