@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Split TCP benchmark (issue 4, doc/benchmarks.md "Split TCP"): pepgw single-ended, topology (a)
+# Split TCP benchmark (doc/benchmarks.md "Split TCP"): pepgw single-ended, topology (a)
 # client — pepgw — wanem — server, against Linux end to end over the same wanem path, topology
 # (c) client — wanem — server, in one invocation. Not part of the test suite.
 #
@@ -9,7 +9,7 @@
 # pepgw's WAN leg (NewReno + SACK, profile wan-satellite of tests/e2e/pepgw-accel-wan-bench
 # .json.tpl) with pepgw, and the client's own TCP without it.
 #  geo-sat-0   geo-sat.json with loss 0 (10 Mbit/s, 600 ms RTT), client with window scaling off
-#              (64 KB window): pepgw vs end to end (the classic PEP win; issue: >= 80 % of
+#              (64 KB window): pepgw vs end to end (the classic PEP win: >= 80 % of
 #              10 Mbit/s vs ~0.9). Ratio printed.
 #  geo-sat, lfn, dicom-coax (link 1 of dicom-branch.json, hosts at MTU 1440 as in the baseline
 #              section): pepgw vs Linux cubic and bbr end to end.
@@ -20,25 +20,12 @@
 # topologies, so that a full window fits (see doc/benchmarks.md).
 # Env: LAB_BUILD (a build with app/pepgw/pepgw and app/wanem/wanem), as for the e2e tests.
 set -u
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lab.sh
-. "$top/tests/lab/lab.sh"
-PY=/usr/bin/python3
-pepgwctl=$top/app/pepgwctl/pepgwctl
-pepgw_tpl=$top/tests/e2e/pepgw-accel-wan-bench.json.tpl
+# shellcheck source=../e2e/e2e_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../e2e/e2e_lib.sh"
+pepgw_tpl=$LAB_TOP/tests/e2e/pepgw-accel-wan-bench.json.tpl
 
-runs=1
-secs=25
-only=()
-while [ $# -gt 0 ]; do
-	case $1 in
-	--runs) runs=$2 && shift 2 ;;
-	--secs) secs=$2 && shift 2 ;;
-	--only) only+=("$2") && shift 2 ;;
-	*) echo "usage: $0 [--runs N] [--secs S] [--only PATH]..." >&2 && exit 1 ;;
-	esac
-done
+BENCH_RUNS=1 BENCH_SECS=25
+bench_args "runs secs only" "$@"
 
 # name preset link-index host-mtu loss-override client-ws(1/0) variants
 paths=(
@@ -48,15 +35,11 @@ paths=(
 	"dicom-coax dicom-branch 0 1440 - 1 linux-cubic,linux-bbr,pepgw"
 )
 
-if ! sysctl -n net.ipv4.tcp_available_congestion_control | grep -qw bbr; then
-	modprobe tcp_bbr 2>/dev/null || true
-fi
-
+bench_bbr || true
 work=$(mktemp -d)
 results=$work/results
 : >"$results"
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), tree $(git -C "$top" rev-parse --short \
-HEAD), $runs run(s) of $secs s per cell, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+bench_header "$BENCH_RUNS run(s) of $BENCH_SECS s per cell"
 
 # ttfb HOST SERVER: median curl time_starttransfer (s) of 3 GETs of the 1 kB file.
 ttfb() {
@@ -69,17 +52,9 @@ ttfb() {
 
 for p in "${paths[@]}"; do
 	read -r name preset idx mtu loss ws variants <<<"$p"
-	if [ ${#only[@]} -gt 0 ] && ! printf '%s\n' "${only[@]}" | grep -qxF "$name"; then
-		continue
-	fi
-	# One link of the preset on the lab's link-1 ports; queue >= 2 x BDP (one way delay x 2 x
-	# rate); loss overridden for geo-sat-0.
+	bench_selected "$name" || continue
 	tpl=$work/$name.json.tpl
-	jq --argjson i "$idx" --arg loss "$loss" '.links = [.links[$i] | .a = "${E1A_DEV}" |
-		.b = "${E1B_DEV}" | .both.queue_bytes = ([((.both.rate_mbps * 1e6 / 8 *
-		.both.delay_ms * 2 / 1000 * 2) | floor), ((.both.rate_mbps * 1e6 / 8 / 10) | floor),
-		16384] | max) | (if $loss != "-" then .both.loss = ($loss | tonumber) else . end)]' \
-		"$top/config/wanem/$preset.json" >"$tpl"
+	bench_wanem_tpl "$preset" "$idx" "$tpl" --loss "$loss" --queue-bdp
 	IFS=, read -r -a vs <<<"$variants"
 	for v in "${vs[@]}"; do
 		lab_init
@@ -92,39 +67,24 @@ for p in "${paths[@]}"; do
 		server=$(lab_get SERVER_IP)
 		[ "$ws" = 1 ] || lab_exec client sysctl -qw net.ipv4.tcp_window_scaling=0
 		head -c 1000 /dev/urandom >"$LAB_DIR/1k.bin"
-		lab_bg server http bash -c "cd '$LAB_DIR' && exec python3 -m http.server --bind \
-$server 8080"
-		lab_bg server iperf3 iperf3 -s -B "$server" -p 5201
-		lab_wait_listen server 8080
-		lab_wait_listen server 5201
+		http_serve server http "$server" 8080
+		iperf3_serve server iperf3 "$server" 5201
 		cc=${v#linux-}
 		[ "$v" = pepgw ] && cc=cubic
-		for r in $(seq 1 "$runs"); do
-			json=$work/$name-$v-$r.json
-			rx0=0
-			[ "$v" = pepgw ] && rx0=$("$pepgwctl" -f "$LAB_PREFIX-gw" raw /pepgw/tcp |
-				jq '."/pepgw/tcp".retransmits')
-			lab_exec client iperf3 -c "$server" -p 5201 -t "$secs" -C "$cc" -J >"$json" ||
-				true
-			read -r mbps retr < <($PY -c '
-import json, sys
-try:
-    e = json.load(open(sys.argv[1]))["end"]
-    print(e["sum_received"]["bits_per_second"] / 1e6, e["sum_sent"]["retransmits"])
-except (ValueError, KeyError):
-    print("0 -1")' "$json")
-			if [ "$v" = pepgw ]; then
-				retr=$(($("$pepgwctl" -f "$LAB_PREFIX-gw" raw /pepgw/tcp |
-					jq '."/pepgw/tcp".retransmits') - rx0))
-			fi
-			t=$(ttfb client "$server")
-			echo "$name $v $r $mbps $retr $t" | tee -a "$results" >&2
+		for r in $(seq 1 "$BENCH_RUNS"); do
+			[ "$v" != pepgw ] || tel_snap run /pepgw/tcp
+			iperf3_run client "$server" 5201 -t "$BENCH_SECS" -C "$cc"
+			retr=$IPERF_RETR
+			# With pepgw the WAN sender is pepgw's WAN leg: its retransmits, not the client's.
+			[ "$v" != pepgw ] || retr=$(tel_delta run /pepgw/tcp retransmits)
+			echo "$name $v $r $IPERF_MBPS $retr $(ttfb client "$server")" |
+				tee -a "$results" >&2
 		done
 		lab_teardown 0
 	done
 done
 
-$PY - "$results" <<'EOF'
+"$E2E_PY" - "$results" <<'EOF'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):

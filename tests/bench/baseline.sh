@@ -2,7 +2,7 @@
 # Baselines: Linux TCP end to end through wanem, topology (c) client — wanem — server, for each
 # preset of config/wanem/: one iperf3 flow with cubic and with bbr, RUNS runs each; prints a
 # markdown table of the median goodput (receiver side) and median retransmits (sender side).
-# These are the numbers pepgw must beat (issue 3, doc/benchmarks.md). Not part of the test
+# These are the numbers pepgw must beat (doc/benchmarks.md). Not part of the test
 # suite: it takes about 16 minutes with the default durations (3 runs).
 #
 #   tests/bench/baseline.sh [--runs N] [--only PATH]... [--time-scale X]
@@ -15,22 +15,11 @@
 # takes several seconds), 20 s on lfn, 15 s elsewhere (scaled by --time-scale).
 # Env: LAB_BUILD (the build with app/wanem/wanem), as for the e2e tests.
 set -u
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lab.sh
-. "$top/tests/lab/lab.sh"
+# shellcheck source=../e2e/e2e_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../e2e/e2e_lib.sh"
 
-runs=3
-scale=1
-only=()
-while [ $# -gt 0 ]; do
-	case $1 in
-	--runs) runs=$2 && shift 2 ;;
-	--only) only+=("$2") && shift 2 ;;
-	--time-scale) scale=$2 && shift 2 ;;
-	*) echo "usage: $0 [--runs N] [--only PATH]... [--time-scale X]" >&2 && exit 1 ;;
-	esac
-done
+BENCH_RUNS=3
+bench_args "runs only time-scale" "$@"
 
 # name preset link-index host-mtu seconds
 paths=(
@@ -42,52 +31,32 @@ paths=(
 	"flaky-lte flaky-lte 0 1500 15"
 )
 
-if ! sysctl -n net.ipv4.tcp_available_congestion_control | grep -qw bbr; then
-	modprobe tcp_bbr 2>/dev/null || true
-fi
-sysctl -n net.ipv4.tcp_available_congestion_control | grep -qw bbr ||
-	{ echo "baseline: tcp_bbr is not available" >&2 && exit 1; }
-
+bench_bbr || { echo "baseline: tcp_bbr is not available" >&2 && exit 1; }
 work=$(mktemp -d)
 results=$work/results
 : >"$results"
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), iperf3 $(iperf3 --version | head -1 |
-	awk '{print $2}'), $runs runs per cell" >&2
+bench_header "iperf3 $(iperf3 --version | head -1 | awk '{print $2}'), $BENCH_RUNS runs per cell"
 
 for p in "${paths[@]}"; do
 	read -r name preset idx mtu secs <<<"$p"
-	if [ ${#only[@]} -gt 0 ] && ! printf '%s\n' "${only[@]}" | grep -qxF "$name"; then
-		continue
-	fi
-	secs=$(/usr/bin/python3 -c "print(max(1, round($secs * $scale)))")
-	# One link of the preset, placed on topology (c)'s wanem ports.
+	bench_selected "$name" || continue
+	secs=$(bench_secs "$secs")
 	tpl=$work/$name.json.tpl
-	jq --argjson i "$idx" '.links = [.links[$i] | .a = "${E1A_DEV}" | .b = "${E1B_DEV}"]' \
-		"$top/config/wanem/$preset.json" >"$tpl"
+	bench_wanem_tpl "$preset" "$idx" "$tpl"
 	lab_init
 	lab_topo_baseline --wanem "$tpl" --cpu 0 --mtu "$mtu"
 	server=$(lab_get SERVER_IP)
-	lab_bg server iperf3 iperf3 -s -B "$server" -p 5201
-	lab_wait_listen server 5201
+	iperf3_serve server iperf3 "$server" 5201
 	for cc in cubic bbr; do
-		for r in $(seq 1 "$runs"); do
-			json=$work/$name-$cc-$r.json
-			lab_exec client iperf3 -c "$server" -p 5201 -t "$secs" -C "$cc" -J >"$json" ||
-				true
-			read -r mbps retr < <(/usr/bin/python3 -c '
-import json, sys
-try:
-    e = json.load(open(sys.argv[1]))["end"]
-    print(e["sum_received"]["bits_per_second"] / 1e6, e["sum_sent"]["retransmits"])
-except (ValueError, KeyError):
-    print("0 -1")' "$json")
-			echo "$name $cc $r $mbps $retr" | tee -a "$results" >&2
+		for r in $(seq 1 "$BENCH_RUNS"); do
+			iperf3_run client "$server" 5201 -t "$secs" -C "$cc"
+			echo "$name $cc $r $IPERF_MBPS $IPERF_RETR" | tee -a "$results" >&2
 		done
 	done
 	lab_teardown 0
 done
 
-/usr/bin/python3 - "$results" "$runs" <<'EOF'
+"$E2E_PY" - "$results" <<'EOF'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):

@@ -25,10 +25,11 @@
 # Environment: TESTPMD (default dpdk-testpmd), PYTHON (default /usr/bin/python3).
 # Needs root (hugepages, telemetry sockets under /var/run/dpdk).
 set -euo pipefail
+# shellcheck source=../e2e/e2e_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../e2e/e2e_lib.sh"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-PEPGW=$ROOT/build/app/pepgw/pepgw
+PEPGW=$LAB_TOP/build/app/pepgw/pepgw
 TESTPMD=${TESTPMD:-dpdk-testpmd}
 PYTHON=${PYTHON:-/usr/bin/python3}
 MODES="pcap"
@@ -82,7 +83,7 @@ RESULTS=$WORK/results.txt
 PIDS=()
 HUGEPAGES_ORIG=$(cat /proc/sys/vm/nr_hugepages)
 
-cleanup() {
+cleanup() { # at exit (lab_at_exit): STATUS
 	local pid
 	for pid in "${PIDS[@]}"; do
 		kill -INT "$pid" 2>/dev/null || true
@@ -96,8 +97,9 @@ cleanup() {
 		echo "$HUGEPAGES_ORIG" >/proc/sys/vm/nr_hugepages || true
 	fi
 	[ -n "$KEEP" ] || rm -rf "$WORK"
+	return "$1"
 }
-trap cleanup EXIT
+lab_at_exit cleanup
 trap 'exit 130' INT TERM
 
 if [ "$HUGE" = 1 ]; then
@@ -118,12 +120,9 @@ start() { # start LOG CMD...: run CMD in the background, stdin closed; sets STAR
 }
 
 stop() { # stop PID: SIGINT (clean DPDK shutdown), SIGKILL after STOP_TIMEOUT_S
-	local pid=$1 i
+	local pid=$1
 	kill -INT "$pid" 2>/dev/null || true
-	for ((i = 0; i < STOP_TIMEOUT_S * 10; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	lab_poll "$STOP_TIMEOUT_S" not kill -0 "$pid" 2>/dev/null || true
 	kill -KILL "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	local keep=()
@@ -154,49 +153,45 @@ measure() { # measure MODE SIZE FWD REP PREFIX PID
 	printf '  %-5s %4s B  %-7s rep %s  %s\n' "$1" "$2" "$3" "$4" "$out"
 }
 
-run_pcap() { # run_pcap SIZE FWD REP
-	local size=$1 fwd=$2 rep=$3 prefix=$TAG-$2 log=$WORK/$2-pcap-$1-$3.log
-	local pcap_dev="net_pcap0,rx_pcap=$WORK/mix$size.pcap,infinite_rx=1"
+# start_fwd FWD MODE SIZE REP RX_DEV: the forwarder under test (testpmd or pepgw), RX_DEV ->
+# net_null0, forwarding lcore on CPU 1; sets FWD_PID and FWD_PREFIX.
+start_fwd() {
+	local fwd=$1 mode=$2 size=$3 rep=$4 dev=$5 log=$WORK/$1-$2-$3-$4.log
+	FWD_PREFIX=$TAG-$fwd
 	if [ "$fwd" = testpmd ]; then
-		testpmd_cmd "$prefix" 0,1 "$pcap_dev" net_null0,no-rx=1
+		testpmd_cmd "$FWD_PREFIX" 0,1 "$dev" net_null0,no-rx=1
 		start "$log" "${CMD[@]}"
 	else
-		pepgw_config "$pcap_dev" "$WORK/pepgw-pcap-$size.json"
-		start "$log" "$PEPGW" -l 0,1 --file-prefix "$prefix" --no-pci "${MEM_ARGS[@]}" -- \
-			--config "$WORK/pepgw-pcap-$size.json"
+		pepgw_config "$dev" "$WORK/pepgw-$mode-$size.json"
+		start "$log" "$PEPGW" -l 0,1 --file-prefix "$FWD_PREFIX" --no-pci "${MEM_ARGS[@]}" -- \
+			--config "$WORK/pepgw-$mode-$size.json"
 	fi
-	local pid=$STARTED_PID
-	measure pcap "$size" "$fwd" "$rep" "$prefix" "$pid"
+	FWD_PID=$STARTED_PID
+}
+
+run_pcap() { # run_pcap SIZE FWD REP
+	local size=$1 fwd=$2 rep=$3
+	start_fwd "$fwd" pcap "$size" "$rep" "net_pcap0,rx_pcap=$WORK/mix$size.pcap,infinite_rx=1"
+	measure pcap "$size" "$fwd" "$rep" "$FWD_PREFIX" "$FWD_PID"
 	if [ "$PROFILE" = 1 ] && [ "$fwd" = pepgw ] && [ "$size" = 64 ] && [ "$rep" = 1 ]; then
-		profile "$pid"
+		profile "$FWD_PID"
 	fi
-	stop "$pid"
+	stop "$FWD_PID"
 }
 
 run_memif() { # run_memif SIZE FWD REP
 	local size=$1 fwd=$2 rep=$3 sock=$WORK/memif.sock
-	local gen_log=$WORK/gen-memif-$1-$3-$2.log log=$WORK/$2-memif-$1-$3.log
-	local prefix=$TAG-$2
-	local memif_dev="net_memif0,role=client,socket=$sock,socket-abstract=no"
 	# Generator: pcap replay -> memif server. lcore 1 (its forwarding lcore) on CPU 0, lcore 0
 	# (main, sleeps) on CPU 1.
 	testpmd_cmd "$TAG-gen" "0@1,1@0" "net_pcap0,rx_pcap=$WORK/mix$size.pcap,infinite_rx=1" \
 		"net_memif0,role=server,socket=$sock,socket-abstract=no"
+	local gen_log=$WORK/gen-memif-$size-$rep-$fwd.log
 	start "$gen_log" "${CMD[@]}"
 	local gen=$STARTED_PID
-	for ((i = 0; i < 100; i++)); do [ -S "$sock" ] && break; sleep 0.1; done
-	[ -S "$sock" ] || die "memif generator did not create $sock (see $gen_log)"
-	if [ "$fwd" = testpmd ]; then
-		testpmd_cmd "$prefix" 0,1 "$memif_dev" net_null0,no-rx=1
-		start "$log" "${CMD[@]}"
-	else
-		pepgw_config "$memif_dev" "$WORK/pepgw-memif-$size.json"
-		start "$log" "$PEPGW" -l 0,1 --file-prefix "$prefix" --no-pci "${MEM_ARGS[@]}" -- \
-			--config "$WORK/pepgw-memif-$size.json"
-	fi
-	local pid=$STARTED_PID
-	measure memif "$size" "$fwd" "$rep" "$prefix" "$pid"
-	stop "$pid"
+	lab_poll 10 test -S "$sock" || die "memif generator did not create $sock (see $gen_log)"
+	start_fwd "$fwd" memif "$size" "$rep" "net_memif0,role=client,socket=$sock,socket-abstract=no"
+	measure memif "$size" "$fwd" "$rep" "$FWD_PREFIX" "$FWD_PID"
+	stop "$FWD_PID"
 	stop "$gen"
 	rm -f "$sock"
 }
@@ -233,10 +228,8 @@ for size in $SIZES; do
 	"$PYTHON" "$HERE/make_pcap.py" "$WORK/mix$size.pcap" "$size"
 done
 
-echo "forward_bench: $(date -u '+%F %T UTC'), $(nproc) CPUs, $(awk -F': ' '/^model name/ \
-{ print $2; exit }' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "  pepgw $PEPGW ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')),"\
-	"memory: ${MEM_ARGS[*]}, warm-up ${WARMUP} s, window ${WINDOW} s, $REPS reps"
+bench_header "$(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), \
+pepgw $PEPGW, memory: ${MEM_ARGS[*]}, warm-up ${WARMUP} s, window ${WINDOW} s, $REPS reps"
 for mode in $MODES; do
 	for size in $SIZES; do
 		for ((rep = 1; rep <= REPS; rep++)); do

@@ -6,29 +6,17 @@
 #
 # Usage: bash tests/e2e/lab_selftest.sh   (root; the lab's children re-run it with child-*).
 set -u
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../lab/lab.sh
-. "$here/../lab/lab.sh"
+# shellcheck source=e2e_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_lib.sh"
 
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
+# check_clean WHAT PREFIX: the lab of PREFIX left nothing behind (no namespace, veth, process
+# or DPDK runtime dir). check_busy PREFIX: its lab is up.
+check_clean() {
+	check_eq "$1" "$(lab_leftovers "$2")" ""
 }
 
-pass() {
-	echo "ok: $*"
-}
-
-# The lab of PREFIX left nothing behind: no namespace, veth, process or DPDK runtime dir.
-expect_clean() {
-	local prefix=$1 left
-	left=$(lab_leftovers "$prefix")
-	[ -z "$left" ] || fail "$prefix left behind: $left"
-}
-
-expect_busy() {
-	local prefix=$1
-	[ -n "$(lab_leftovers "$prefix")" ] || fail "lab $prefix is not up"
+check_busy() {
+	check_ne "lab $1 is up" "$(lab_leftovers "$1")" ""
 }
 
 # Children: a lab in its own process, announcing its prefix in STATE once the topology is up. --
@@ -52,50 +40,41 @@ lab_init
 first=$LAB_PREFIX
 lab_topo_gw --gw testpmd --cpu 1
 server_ip=$(lab_get SERVER_IP)
-expect_busy "$first"
+check_busy "$first"
 
-lab_exec client ping -n -c 3 -i 0.2 -W 1 "$server_ip" >/dev/null || fail "ping through testpmd"
-pass "ping client -> server through testpmd"
+check "ping client -> server through testpmd" ping_ok client "$server_ip" 3
 
 lab_capture_start icmp server eth0
-lab_exec client ping -n -c 5 -i 0.05 -W 1 "$server_ip" >/dev/null || fail "ping during capture"
+check "ping during a capture" ping_ok client "$server_ip" 5
 lab_capture_stop icmp
-requests=$(lab_capture_read icmp -Y 'icmp.type == 8' | wc -l)
-[ "$requests" = 5 ] || fail "capture saw $requests of 5 echo requests"
-pass "capture on the server saw all 5 echo requests"
+check_eq "capture on the server saw all 5 echo requests" "$(capture_count icmp 'icmp.type == 8')" 5
 
-lab_bg server iperf3s iperf3 -s -1 -B "$server_ip"
-lab_wait_listen server 5201
-LAB_EXEC_TIMEOUT=30 lab_exec client iperf3 -c "$server_ip" -t 3 --connect-timeout 3000 -J \
-	>"$LAB_DIR/iperf3.json" || fail "iperf3 through testpmd"
-received=$(jq '.end.sum_received.bytes' "$LAB_DIR/iperf3.json")
+iperf3_serve server iperf3s "$server_ip" 5201
+LAB_EXEC_TIMEOUT=30 iperf3_run client "$server_ip" 5201 -t 3 --connect-timeout 3000
 # A functional bound, not a benchmark: 1 MB in 3 s. With TCP checksum offload left on in the
 # namespaces nothing arrives (the segments reach the server with bad checksums).
-[ "$received" -gt 1000000 ] || fail "iperf3 received only $received bytes"
-pass "iperf3 TCP client -> server: $received bytes in 3 s"
+check_gt "iperf3 TCP client -> server through testpmd: bytes received in 3 s" \
+	"$(jq '.end.sum_received.bytes // 0' "$IPERF_JSON")" 1000000
 
 # A root-namespace process with no lab name in its command line: only the recorded pid finds it.
 lab_bg - idle sleep 600
 idle_pid=${LAB_PID[idle]}
 gw_pid=${LAB_PID[gw]}
 lab_teardown
-expect_clean "$first"
-[ ! -d "/proc/$gw_pid" ] || fail "testpmd pid $gw_pid survived teardown"
-[ ! -d "/proc/$idle_pid" ] || fail "recorded pid $idle_pid survived teardown"
-[ ! -d "$LAB_ROOT/$first" ] || fail "run directory of a passed lab kept"
-pass "teardown left no namespace, veth, process or DPDK dir of $first"
+check_clean "teardown left no namespace, veth, process or DPDK dir of $first" "$first"
+check "testpmd pid $gw_pid did not survive teardown" test ! -d "/proc/$gw_pid"
+check "recorded pid $idle_pid did not survive teardown" test ! -d "/proc/$idle_pid"
+check "run directory of a passed lab removed" test ! -d "$LAB_ROOT/$first"
 
 # 2. A second lab in the same script, with a fresh prefix. ------------------------------------
 
 lab_init
 second=$LAB_PREFIX
-[ "$second" != "$first" ] || fail "second lab reused prefix $first"
+check_ne "second lab has a fresh prefix" "$second" "$first"
 lab_topo_gw --gw testpmd --cpu 1
-lab_exec client ping -n -c 2 -i 0.2 -W 1 "$(lab_get SERVER_IP)" >/dev/null ||
-	fail "ping in the second lab"
+check "ping in the second lab" ping_ok client "$(lab_get SERVER_IP)"
 lab_teardown
-expect_clean "$second"
-pass "second topology in a row works and leaves nothing ($second)"
+check_clean "second topology in a row leaves nothing ($second)" "$second"
 
 # 3. Labs in child processes that end badly. The children are processes of this lab, so a
 #    failure here still stops them. ----------------------------------------------------------
@@ -106,43 +85,40 @@ state=$LAB_DIR/child.prefix
 # Both run in this shell (not in $(...)): the child must be this shell's own child to be waited for.
 start_child() { # MODE NAME: start a child lab, wait until its topology is up; sets $child
 	rm -f "$state"
-	lab_bg - "$2" bash "$here/lab_selftest.sh" "$1" "$state"
-	lab_poll 60 test -s "$state" || fail "child $2 did not build its lab: $(tail -n 5 "$LAB_DIR/$2.log")"
-	child=$(cat "$state")
+	lab_bg - "$2" bash "$E2E_HERE/lab_selftest.sh" "$1" "$state"
+	check_poll "child $2 built its lab" 60 test -s "$state"
+	child=$(cat "$state" 2>/dev/null || echo "none")
 }
 
 wait_child_exit() { # NAME: wait for the child to end; sets $status to its exit status
 	local pid=${LAB_PID[$1]}
-	lab_poll 60 eval "! lab_running $1" || fail "child $1 still runs"
+	check_poll "child $1 ended" 60 not lab_running "$1"
 	status=0
 	wait "$pid" || status=$?
 }
 
 start_child child-hold term
-expect_busy "$child"
+check_busy "$child"
 kill -TERM "${LAB_PID[term]}"
 wait_child_exit term
-[ "$status" = 143 ] || fail "SIGTERM child exited with $status, not 143"
-expect_clean "$child"
+check_eq "SIGTERM child exit status" "$status" 143
+check_clean "SIGTERM to a lab tears it down ($child)" "$child"
 rm -rf "${LAB_ROOT:?}/$child"
-pass "SIGTERM to a lab tears it down ($child)"
 
 start_child child-hold kill
 kill -KILL "${LAB_PID[kill]}"
 wait_child_exit kill
 # No trap runs on SIGKILL: testpmd, namespaces and veths are still there.
-expect_busy "$child"
+check_busy "$child"
 lab_cleanup_stale
-expect_clean "$child"
+check_clean "lab_cleanup_stale removes the leftovers of a SIGKILLed lab ($child)" "$child"
 rm -rf "${LAB_ROOT:?}/$child"
-pass "lab_cleanup_stale removes the leftovers of a SIGKILLed lab ($child)"
 
 start_child child-err err
 wait_child_exit err
-[ "$status" = 1 ] || fail "failing child exited with $status, not 1"
-expect_clean "$child"
-[ -d "$LAB_ROOT/$child" ] || fail "run directory of a failed lab removed"
+check_eq "failing child exit status" "$status" 1
+check_clean "a failing command tears the lab down ($child)" "$child"
+check "a failed lab keeps its run directory (logs)" test -d "$LAB_ROOT/$child"
 rm -rf "${LAB_ROOT:?}/$child"
-pass "a failing command tears the lab down and keeps its logs ($child)"
 
-echo "lab_selftest: all passed"
+e2e_finish

@@ -3,7 +3,10 @@
 
   pepgw_adversarial.py inject SERVER PORT     RFC 5961 cases on a live split connection
   pepgw_adversarial.py badopts SERVER PORT    illegal option lengths on a live split connection
-  pepgw_adversarial.py flood SERVER PORT N    N SYNs from spoofed 10.10.0.10-250 sources
+  pepgw_adversarial.py flood SERVER PORT N [K GOFILE]
+                                              N SYNs from spoofed 10.10.0.10-250 sources, each
+                                              a new 4-tuple; after K of them print
+                                              {"paused": K} and wait until GOFILE exists
 
 inject and badopts open a real connection to an echo server (tcp_peers.py echo-server), learn
 its sequence numbers from the wire, send forged segments as if from the client (raw IP socket:
@@ -12,6 +15,7 @@ still echoes. They print one JSON object; exit 0 when the connection survived wi
 bytes. flood prints the number of SYNs sent and how long it took.
 """
 import json
+import os
 import random
 import socket
 import sys
@@ -167,15 +171,27 @@ def badopts(server, port):
     return 0 if res["survived"] else 1
 
 
-def flood(server, port, n):
+def flood(server, port, n, pause_at=None, gofile=None):
     rng = random.Random(5961)
-    pkts = [raw(IP(src=f"10.10.0.{rng.randint(10, 250)}", dst=server) /
-                TCP(sport=rng.randint(1024, 65535), dport=port, flags="S",
-                    seq=rng.getrandbits(32), window=64240, options=[("MSS", 1460)]))
-            for _ in range(n)]
+    # Distinct 4-tuples: every SYN is a new connection for pepgw (split or fallback, never a
+    # retransmission of an earlier one), so the test can account for each exactly.
+    tuples = set()
+    while len(tuples) < n:
+        tuples.add((f"10.10.0.{rng.randint(10, 250)}", rng.randint(1024, 65535)))
+    pkts = [raw(IP(src=src, dst=server) /
+                TCP(sport=sport, dport=port, flags="S", seq=rng.getrandbits(32), window=64240,
+                    options=[("MSS", 1460)]))
+            for src, sport in sorted(tuples)]
     s = L3RawSocket()
     start = time.monotonic()
-    for p in pkts:
+    for i, p in enumerate(pkts):
+        if i == pause_at:
+            print(json.dumps({"paused": i}), flush=True)
+            deadline = time.monotonic() + 120
+            while not os.path.exists(gofile):
+                if time.monotonic() > deadline:
+                    return 1
+                time.sleep(0.05)  # waiting for the test's go, not for the network
         s.send(IP(p))
     took = time.monotonic() - start
     print(json.dumps({"sent": n, "seconds": round(took, 2)}))
@@ -192,6 +208,8 @@ def main(argv):
     if cmd == "badopts":
         return badopts(server, port)
     if cmd == "flood":
+        if len(argv) > 6:
+            return flood(server, port, int(argv[4]), int(argv[5]), argv[6])
         return flood(server, port, int(argv[4]))
     print(__doc__, file=sys.stderr)
     return 2

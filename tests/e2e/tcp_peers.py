@@ -38,49 +38,79 @@ def listener(addr, port, backlog=128):
     return s
 
 
-def halfclose_server(addr, port):
+def serve(addr, port, handle):
+    """Accept connections one at a time forever: handle(conn), then close it. A peer that goes
+    away mid-answer (OSError) ends only its own connection."""
     s = listener(addr, port)
-    while True:
-        c, _ = s.accept()
-        n = 0
-        while True:
-            b = c.recv(65536)
-            if not b:
-                break
-            n += len(b)
-        c.sendall(f"got {n} bytes\n".encode())
-        c.close()
-
-
-def halfclose_client(addr, port, n):
-    c = socket.create_connection((addr, port), timeout=TIMEOUT)
-    c.sendall(b"x" * n)
-    c.shutdown(socket.SHUT_WR)  # FIN: we are done writing but keep reading
-    answer = b""
-    while True:
-        b = c.recv(4096)
-        if not b:
-            break
-        answer += b
-    print(answer.decode().strip())
-    return 0 if answer == f"got {n} bytes\n".encode() else 1
-
-
-def source_server(addr, port):
-    s = listener(addr, port)
-    chunk = b"\0" * 65536
     while True:
         c, _ = s.accept()
         try:
-            while True:
-                c.sendall(chunk)
+            handle(c)
         except OSError:
             pass
         c.close()
 
 
+def connect(addr, port, timeout=TIMEOUT, rcvbuf=None, cc=None):
+    """A connected client socket; rcvbuf and cc (congestion control) are set before the SYN."""
+    c = socket.socket()
+    if rcvbuf:
+        # Before connect, so that the window is small from the SYN on.
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    if cc:
+        # Per socket: a network namespace may only pick its default among the modules
+        # net.ipv4.tcp_allowed_congestion_control lists; root may set any on a socket.
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, cc.encode())
+    c.settimeout(timeout)
+    c.connect((addr, port))
+    return c
+
+
+def read_to_eof(c, keep=False):
+    """Read until the peer's FIN: (bytes read, their sha256 hex digest, the bytes if keep)."""
+    h = hashlib.sha256()
+    n = 0
+    kept = []
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        h.update(b)
+        n += len(b)
+        if keep:
+            kept.append(b)
+    return n, h.hexdigest(), b"".join(kept)
+
+
+def request(c, data):
+    """Send data, shut down writing (FIN) and return the whole answer, as text."""
+    c.sendall(data)
+    c.shutdown(socket.SHUT_WR)  # we are done writing but keep reading
+    return read_to_eof(c, keep=True)[2].decode()
+
+
+def halfclose_server(addr, port):
+    serve(addr, port, lambda c: c.sendall(f"got {read_to_eof(c)[0]} bytes\n".encode()))
+
+
+def halfclose_client(addr, port, n):
+    answer = request(connect(addr, port), b"x" * n)
+    print(answer.strip())
+    return 0 if answer == f"got {n} bytes\n" else 1
+
+
+def source_server(addr, port):
+    chunk = b"\0" * 65536
+
+    def forever(c):
+        while True:
+            c.sendall(chunk)
+
+    serve(addr, port, forever)
+
+
 def rst_client(addr, port):
-    c = socket.create_connection((addr, port), timeout=TIMEOUT)
+    c = connect(addr, port)
     got = 0
     while got < 200000:
         b = c.recv(65536)
@@ -143,42 +173,16 @@ def many_client(addr, port, n, hold):
 
 
 def sha_server(addr, port):
-    s = listener(addr, port)
-    while True:
-        c, _ = s.accept()
-        h = hashlib.sha256()
-        n = 0
-        while True:
-            b = c.recv(65536)
-            if not b:
-                break
-            h.update(b)
-            n += len(b)
-        c.sendall(f"{n} {h.hexdigest()}\n".encode())
-        c.close()
+    serve(addr, port, lambda c: c.sendall("{} {}\n".format(*read_to_eof(c)[:2]).encode()))
 
 
 def sha_client(addr, port, path, cc=None):
     with open(path, "rb") as f:
         data = f.read()
     want = f"{len(data)} {hashlib.sha256(data).hexdigest()}"
-    c = socket.socket()
-    if cc:
-        # Per socket: a network namespace may only pick its default among the modules
-        # net.ipv4.tcp_allowed_congestion_control lists; root may set any on a socket.
-        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, cc.encode())
-    c.settimeout(60)
-    c.connect((addr, port))
+    c = connect(addr, port, timeout=60, cc=cc)
     used = c.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b"\0").decode()
-    c.sendall(data)
-    c.shutdown(socket.SHUT_WR)
-    answer = b""
-    while True:
-        b = c.recv(4096)
-        if not b:
-            break
-        answer += b
-    got = answer.decode().strip()
+    got = request(c, data).strip()
     print(f"sent {want} with {used}, server got {got}")
     return 0 if got == want and (not cc or used == cc) else 1
 
@@ -186,39 +190,21 @@ def sha_client(addr, port, path, cc=None):
 def file_server(addr, port, path):
     with open(path, "rb") as f:
         data = f.read()
-    s = listener(addr, port)
-    while True:
-        c, _ = s.accept()
-        try:
-            c.sendall(data)
-        except OSError:
-            pass
-        c.close()
+    serve(addr, port, lambda c: c.sendall(data))
 
 
 def stall_client(addr, port, n, gofile):
-    c = socket.socket()
-    # A small receive buffer (set before connect, so the window is small from the SYN on)
-    # fills at once, so the sender soon sees a zero window.
-    c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    c.settimeout(TIMEOUT)
-    c.connect((addr, port))
+    # A small receive buffer fills at once, so the sender soon sees a zero window.
+    c = connect(addr, port, rcvbuf=4096)
     print("connected", flush=True)
     deadline = time.monotonic() + 120
     while not os.path.exists(gofile):
         if time.monotonic() > deadline:
             return 1
         time.sleep(0.05)  # waiting for the test's go, not for the network
-    h = hashlib.sha256()
-    got = 0
     c.settimeout(60)
-    while True:
-        b = c.recv(65536)
-        if not b:
-            break
-        h.update(b)
-        got += len(b)
-    print(f"got {got} {h.hexdigest()}", flush=True)
+    got, digest, _ = read_to_eof(c)
+    print(f"got {got} {digest}", flush=True)
     return 0 if got == n else 1
 
 

@@ -11,33 +11,22 @@
 #
 # Why each tolerance cannot pass with the impairment off or wrong is said at each check.
 set -u
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../lab/lab.sh
-. "$here/../lab/lab.sh"
-# shellcheck source=wanem_lib.sh
-. "$here/wanem_lib.sh"
+# shellcheck source=e2e_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_lib.sh"
 
 lab_init
-lab_topo_baseline --wanem "$here/wanem-accuracy.json.tpl" --cpu 0
+lab_topo_baseline --wanem "$E2E_HERE/wanem-accuracy.json.tpl" --cpu 0
 server=$(lab_get SERVER_IP)
 
 # 1. Delay. ----------------------------------------------------------------------------------
-# RTT samples of COUNT pings 10 ms apart; prints "median min max received".
-ping_rtts() {
-	lab_exec client ping -n -c "$1" -i 0.01 -W 2 "$server" |
-		sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' |
-		"$WE_PY" -c 'import sys, statistics as s
-v = [float(x) for x in sys.stdin]
-print(s.median(v) if v else -1, min(v, default=-1), max(v, default=-1), len(v))'
-}
 check_rtt() { # EXPECTED_MS WHAT
 	local med min max n
-	read -r med min max n < <(ping_rtts 100)
+	read -r med min max n _ < <(ping_stats client "$server" 100 0.01)
 	# Off, the RTT through wanem is ~0.1-0.5 ms; with one direction missing it is half of
 	# the expected value: neither is within 1 ms. The minimum cannot be below the configured
 	# sum either (a packet never leaves early), which catches a delay line that releases early
 	# while the median still looks right.
-	we_check "$2: median RTT $med ms of $n pings (min $min, max $max), expected $1 ± 1 ms" \
+	check_py "$2: median RTT $med ms of $n pings (min $min, max $max), expected $1 ± 1 ms" \
 		"$n >= 95 and abs($med - $1) <= 1.0 and $min >= $1 - 0.1"
 }
 check_rtt 40 "delay 20 ms each way (from the config)"
@@ -60,20 +49,19 @@ frame=$((payload + 42))
 pps=$(((2 * rate * 1000000 / 8 + frame - 1) / frame))
 qfull0=$(we_stat l1 a2b drop_queue_full)
 we_ctl set l1 a2b rate_mbps "$rate"
-lab_bg server raterecv "$WE_PY" "$WE_UDP" recv --bind "$server" --port 6004 --arrivals \
-	--out "$LAB_DIR/rate.json" --idle 1 --max 30
-lab_wait_listen server 6004 "$LAB_READY_TIMEOUT" udp
-lab_exec client "$WE_PY" "$WE_UDP" send --dst "$server" --port 6004 --count $((6 * pps)) \
-	--pps "$pps" --size "$payload"
-lab_poll 10 test -s "$LAB_DIR/rate.json" || fail "rate: the receiver did not finish"
-measured=$("$WE_PY" -c '
+we_udp_recv server raterecv "$server" 6004 --arrivals --out "$LAB_DIR/rate.json" --idle 1 \
+	--max 30
+we_udp client send --dst "$server" --port 6004 --count $((6 * pps)) --pps "$pps" \
+	--size "$payload"
+check_poll "rate: the receiver finished" 10 test -s "$LAB_DIR/rate.json"
+measured=$("$E2E_PY" -c '
 import json, sys
 t = sorted(a[2] for a in json.load(open(sys.argv[1]))["arrivals"])
 w = [x for x in t if t[0] + 1.0 <= x <= t[-1] - 0.5]
 print((len(w) - 1) * int(sys.argv[2]) * 8 / (w[-1] - w[0]) / 1e6 if len(w) > 1 else 0)' \
 	"$LAB_DIR/rate.json" "$frame")
 qfull=$(($(we_stat l1 a2b drop_queue_full) - qfull0))
-we_check "rate $rate Mbit/s offered $((2 * rate)): server receives $measured Mbit/s of frames \
+check_py "rate $rate Mbit/s offered $((2 * rate)): server receives $measured Mbit/s of frames \
 ($qfull tail drops), expected $rate ± 3%" "abs($measured - $rate) <= 0.03 * $rate and $qfull > 0"
 we_ctl set l1 a2b rate_mbps 0
 
@@ -87,35 +75,33 @@ we_ctl set l1 a2b rate_mbps 0
 # itself lost some (a loaded machine), the measurement is repeated once, and reported.
 n=100000
 p=0.01
-half=$(we_py "2.5758 * ($n * $p * (1 - $p)) ** 0.5") # z(0.995) sigma of Binomial(n, p)
-lo=$(we_py "round($n * $p - $half)")
-hi=$(we_py "round($n * $p + $half)")
+half=$(py "2.5758 * ($n * $p * (1 - $p)) ** 0.5") # z(0.995) sigma of Binomial(n, p)
+lo=$(py "round($n * $p - $half)")
+hi=$(py "round($n * $p + $half)")
 for attempt in 1 2; do
-	lost_before=$(we_stat l1 a2b drop_loss)
-	rx_before=$(we_stat l1 a2b rx_packets)
+	read -r lost_before rx_before < <(we_vals l1 a2b drop_loss rx_packets)
 	rm -f "$LAB_DIR/loss.json"
-	lab_bg server "udprecv$attempt" "$WE_PY" "$WE_UDP" recv --bind "$server" --port 6001 \
-		--out "$LAB_DIR/loss.json" --idle 1 --max 50
-	lab_wait_listen server 6001 "$LAB_READY_TIMEOUT" udp
+	we_udp_recv server "udprecv$attempt" "$server" 6001 --out "$LAB_DIR/loss.json" --idle 1 \
+		--max 50
 	we_ctl set l1 a2b loss "$p"
-	lab_exec client "$WE_PY" "$WE_UDP" send --dst "$server" --port 6001 --count "$n" --pps 8000
-	lab_poll 10 test -s "$LAB_DIR/loss.json" || fail "loss: the receiver did not finish"
+	we_udp client send --dst "$server" --port 6001 --count "$n" --pps 8000
+	check_poll "loss: the receiver finished (attempt $attempt)" 10 test -s "$LAB_DIR/loss.json"
 	we_ctl set l1 a2b loss 0
 	lab_stop "udprecv$attempt"
-	distinct=$(we_py "json.load(open('$LAB_DIR/loss.json'))['distinct']")
-	lost=$((n - distinct))
-	engine_lost=$(($(we_stat l1 a2b drop_loss) - lost_before))
-	engine_rx=$(($(we_stat l1 a2b rx_packets) - rx_before))
+	lost=$((n - $(jq .distinct "$LAB_DIR/loss.json")))
+	read -r lost_after rx_after < <(we_vals l1 a2b drop_loss rx_packets)
+	engine_lost=$((lost_after - lost_before))
+	engine_rx=$((rx_after - rx_before))
 	if [ "$engine_rx" -ge "$n" ] && [ "$lost" -le "$((engine_lost + 2))" ]; then
 		break
 	fi
 	echo "note: attempt $attempt: the lab lost datagrams outside wanem (wanem read $engine_rx \
 of $n, $lost missing at the server, $engine_lost drawn by wanem)"
 done
-we_check "loss $p: $lost of $n lost at the server (wanem drew $engine_lost), 99% interval \
-[$lo, $hi]" "$lo <= $lost <= $hi"
+check_between "loss $p: lost at the server of $n (wanem drew $engine_lost), 99% interval" \
+	"$lost" "$lo" "$hi"
 # (engine_rx counts every frame wanem read while the stream ran: the n datagrams, plus any ARP.)
-we_check "loss: every datagram missing at the server was dropped by wanem's loss ($lost vs \
+check_py "loss: every datagram missing at the server was dropped by wanem's loss ($lost vs \
 $engine_lost; wanem read $engine_rx frames of $n sent)" "abs($lost - $engine_lost) <= 2"
 
 # 4. Memory bounded with the queue full. -----------------------------------------------------
@@ -126,39 +112,34 @@ $engine_lost; wanem read $engine_rx frames of $n sent)" "abs($lost - $engine_los
 # ~4 MB/s at this rate).
 qlimit=50000
 we_ctl set l1 a2b rate_mbps 2 queue_bytes "$qlimit"
-lab_bg server iperf3 iperf3 -s -B "$server" -p 5201
-lab_wait_listen server 5201
+iperf3_serve server iperf3 "$server" 5201
 lab_bg client flood iperf3 -c "$server" -p 5201 -u -b 50M -l "$payload" -t 8
-lab_poll 10 eval '[ "$(we_stat l1 a2b drop_queue_full)" -gt 0 ]' ||
-	fail "memory: the queue never filled"
+check_poll "memory: the queue filled (tail drops)" 10 we_ge 1 l1 a2b drop_queue_full
 rss=()
 qmax=0
 qmin=$qlimit
 for step in 1 2 3 4 5; do
 	d0=$(we_stat l1 a2b drop_queue_full)
-	lab_poll 5 eval '[ "$(we_stat l1 a2b drop_queue_full)" -ge $((d0 + 4000)) ]' ||
-		fail "memory: step $step: tail drops stopped growing"
+	check_poll "memory: step $step: 4000 more tail drops" 5 \
+		we_ge $((d0 + 4000)) l1 a2b drop_queue_full
 	rss+=("$(we_rss_kb)")
 	q=$(we_stat l1 a2b queue_bytes)
 	[ "$q" -gt "$qmax" ] && qmax=$q
 	[ "$q" -lt "$qmin" ] && qmin=$q
 done
-we_check "memory: queue_bytes stays in [$qmin, $qmax] <= $qlimit and near full" \
+check_py "memory: queue_bytes stays in [$qmin, $qmax] <= $qlimit and near full" \
 	"$qmax <= $qlimit and $qmin >= $qlimit - 2 * ($payload + 42)"
 rss_list=$(IFS=,; echo "${rss[*]}")
-we_check "memory: wanem RSS flat while the queue is full ($rss_list kB)" \
+check_py "memory: wanem RSS flat while the queue is full ($rss_list kB)" \
 	"max([$rss_list]) - min([$rss_list]) <= 1024"
 wait "${LAB_PID[flood]}" || true
-lab_poll 10 eval '[ "$(we_stat l1 a2b queue_packets)" -eq 0 ]' ||
-	fail "memory: the queue did not drain after the flood"
+check_poll "memory: the queue drained after the flood" 10 we_le 0 l1 a2b queue_packets
 # Conservation: whatever entered left or was counted as dropped (nothing held any more).
-read -r cin cdup cout cdrop < <("$WE_CTL" --file-prefix "$LAB_PREFIX-wanem" stats l1 |
-	awk '$2 == "a2b" { for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-	print v["in_packets"], v["duplicated"], v["out_packets"], v["drop_loss"] + \
-	v["drop_queue_full"] + v["drop_mtu"] + v["drop_blackhole"] + v["drop_delay_line_full"] }')
-we_check "memory: in + duplicated = out + drops after the flood ($cin + $cdup = $cout + $cdrop)" \
-	"$cin + $cdup == $cout + $cdrop"
-lab_running wanem && pass "wanem still running" || fail "wanem died"
+read -r cin cdup cout closs cqfull cmtu cblack cdline < <(we_vals l1 a2b in_packets duplicated \
+	out_packets drop_loss drop_queue_full drop_mtu drop_blackhole drop_delay_line_full)
+check_eq "memory: in + duplicated = out + drops after the flood ($cin + $cdup = $cout + \
+$closs + $cqfull + $cmtu + $cblack + $cdline)" "$((cin + cdup))" \
+	"$((cout + closs + cqfull + cmtu + cblack + cdline))"
+check "wanem still running" lab_running wanem
 
-echo "$we_failures failure(s)"
-[ "$we_failures" -eq 0 ]
+e2e_finish

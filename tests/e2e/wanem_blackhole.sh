@@ -17,11 +17,8 @@
 # checks fail if the other direction were blackholed too; the "was flowing" checks keep every
 # window from passing vacuously.
 set -u
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../lab/lab.sh
-. "$here/../lab/lab.sh"
-# shellcheck source=wanem_lib.sh
-. "$here/wanem_lib.sh"
+# shellcheck source=e2e_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_lib.sh"
 
 pps=1000
 count=30000 # 30 s at most: the senders are stopped once the four steps are done
@@ -29,33 +26,33 @@ delay_s=0.050
 stop_bound_s=0.010
 
 lab_init
-lab_topo_baseline --wanem "$here/wanem-accuracy.json.tpl" --cpu 0
+lab_topo_baseline --wanem "$E2E_HERE/wanem-accuracy.json.tpl" --cpu 0
 client=$(lab_get CLIENT_IP)
 server=$(lab_get SERVER_IP)
-we_ctl set l1 both delay_ms $(we_py "$delay_s * 1000")
+we_ctl set l1 both delay_ms "$(py "$delay_s * 1000")"
 
-lab_bg server rx_a2b "$WE_PY" "$WE_UDP" recv --bind "$server" --port 6002 --arrivals \
-	--out "$LAB_DIR/a2b.json" --idle 30 --max 60
-lab_bg client rx_b2a "$WE_PY" "$WE_UDP" recv --bind "$client" --port 6003 --arrivals \
-	--out "$LAB_DIR/b2a.json" --idle 30 --max 60
-lab_wait_listen server 6002 "$LAB_READY_TIMEOUT" udp
-lab_wait_listen client 6003 "$LAB_READY_TIMEOUT" udp
-lab_bg client tx_a2b "$WE_PY" "$WE_UDP" send --dst "$server" --port 6002 --count $count --pps $pps
-lab_bg server tx_b2a "$WE_PY" "$WE_UDP" send --dst "$client" --port 6003 --count $count --pps $pps
+we_udp_recv server rx_a2b "$server" 6002 --arrivals --out "$LAB_DIR/a2b.json" --idle 30 --max 60
+we_udp_recv client rx_b2a "$client" 6003 --arrivals --out "$LAB_DIR/b2a.json" --idle 30 --max 60
+we_udp_bg client tx_a2b send --dst "$server" --port 6002 --count $count --pps $pps
+we_udp_bg server tx_b2a send --dst "$client" --port 6003 --count $count --pps $pps
 
 # wait_for DIR COUNTER N: until a counter of l1 DIR grew by N (at 1000/s: N ms of the stream).
 wait_for() {
-	local base
-	base=$(we_stat l1 "$1" "$2")
-	lab_poll 10 eval "[ \"\$(we_stat l1 $1 $2)\" -ge $((base + $3)) ]" ||
-		fail "no $3 more $2 on $1 within 10 s"
+	check_poll "l1 $1: $3 more $2" 10 we_ge $(($(we_stat l1 "$1" "$2") + $3)) l1 "$1" "$2"
 }
 # ctl NAME CMD...: a control command whose send and acknowledgement times go to NAME.t.
 ctl() {
 	local name=$1
 	shift
-	"$WE_PY" "$WE_UDP" ctl --socket "$(we_socket)" "$@" >"$LAB_DIR/$name.t" ||
-		fail "control command '$*': $(cat "$LAB_DIR/$name.t")"
+	check "control command '$*' acknowledged" timed_ctl "$LAB_DIR/$name.t" "$@"
+}
+timed_ctl() { # FILE CMD...
+	local file=$1
+	shift
+	we_udp - ctl --socket "$(we_socket)" "$@" >"$file"
+}
+drained() {
+	we_le 0 l1 a2b delay_line_packets && we_le 0 l1 b2a delay_line_packets
 }
 
 wait_for a2b out_packets 800
@@ -69,17 +66,17 @@ ctl up_a2b up l1 a2b
 wait_for a2b out_packets 500
 # Stop the senders, let the delay lines drain, then stop the receivers (SIGTERM: they write their
 # arrivals). Nothing here depends on how long the steps took on a loaded machine.
-lab_running tx_a2b && lab_running tx_b2a || fail "a sender ended before the last step"
+check "sender a2b still running after the last step" lab_running tx_a2b
+check "sender b2a still running after the last step" lab_running tx_b2a
 lab_stop tx_a2b
 lab_stop tx_b2a
-lab_poll 10 eval '[ "$(we_stat l1 a2b delay_line_packets)" -eq 0 ] &&
-	[ "$(we_stat l1 b2a delay_line_packets)" -eq 0 ]' || fail "delay lines did not drain"
+check_poll "delay lines drained" 10 drained
 lab_stop rx_a2b
 lab_stop rx_b2a
-lab_poll 10 test -s "$LAB_DIR/a2b.json" -a -s "$LAB_DIR/b2a.json" || fail "receivers did not finish"
+check_poll "receivers finished" 10 test -s "$LAB_DIR/a2b.json" -a -s "$LAB_DIR/b2a.json"
 
 # The verdicts: one "ok:" or "FAIL:" line per check.
-"$WE_PY" - "$LAB_DIR" "$delay_s" "$stop_bound_s" "$pps" <<'EOF' | tee "$LAB_DIR/verdicts"
+"$E2E_PY" - "$LAB_DIR" "$delay_s" "$stop_bound_s" "$pps" >"$LAB_DIR/verdicts" <<'EOF'
 import json, sys
 d, delay, bound, pps = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 arr = {k: sorted(a[2] for a in json.load(open(f"{d}/{k}.json"))["arrivals"])
@@ -134,12 +131,8 @@ stops("a2b", "down_a2b", "up_a2b")
 keeps_flowing("b2a", "down_a2b", "up_a2b")
 resumes("a2b", "up_a2b")
 EOF
-we_failures=$((we_failures + $(grep -c '^FAIL' "$LAB_DIR/verdicts" || true)))
-[ "$(grep -cE '^(ok|FAIL)' "$LAB_DIR/verdicts" || true)" -eq 13 ] ||
-	fail "the analysis did not run every check"
-[ "$(we_stat l1 b2a drop_blackhole)" -gt 0 ] && pass "b2a counted blackhole drops" ||
-	fail "b2a drop_blackhole is 0"
-lab_running wanem && pass "wanem still running" || fail "wanem died"
+e2e_verdicts "$LAB_DIR/verdicts" 13
+check_gt "b2a counted blackhole drops" "$(we_stat l1 b2a drop_blackhole)" 0
+check "wanem still running" lab_running wanem
 
-echo "$we_failures failure(s)"
-[ "$we_failures" -eq 0 ]
+e2e_finish

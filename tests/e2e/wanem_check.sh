@@ -8,46 +8,36 @@
 # Usage: wanem_check.sh WANEM_BINARY
 set -u
 wanem=$(realpath "$1")
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-presets=$here/../../config/wanem
-failures=0
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
+# shellcheck source=e2e_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_lib.sh"
+presets=$LAB_TOP/config/wanem
+
+# wanem_check [ARGS...]: `wanem --check ARGS`; sets rc and out (stdout and stderr).
+wanem_check() {
+	rc=0
+	out=$("$wanem" --check "$@" 2>&1) || rc=$?
 }
 
 n=0
 for f in "$presets"/*.json; do
 	n=$((n + 1))
-	out=$("$wanem" --check --config "$f" 2>&1) && echo "ok: $(basename "$f") passes" ||
-		fail "$(basename "$f"): exit $?: $out"
+	wanem_check --config "$f"
+	check_eq "$(basename "$f") passes ($out)" "$rc" 0
 done
-[ "$n" -ge 4 ] || fail "only $n presets in $presets"
+check_ge "presets in $presets" "$n" 4
 
-cd "$here/wanem_broken" || exit 1
+cd "$E2E_HERE/wanem_broken" || exit 1
 for f in *.json; do
-	rc=0
-	out=$("$wanem" --check --config "$f" 2>&1) || rc=$?
-	if [ "$rc" -ne 2 ]; then
-		fail "$f: exit $rc, expected 2: $out"
-	elif [ "$out" != "$(cat "${f%.json}.expect")" ]; then
-		fail "$f: messages differ from ${f%.json}.expect:"
-		diff <(echo "$out") "${f%.json}.expect" >&2
-	else
-		echo "ok: $f rejected with $(echo "$out" | wc -l) message(s) as expected"
-	fi
+	wanem_check --config "$f"
+	check_eq "$f rejected (exit 2)" "$rc" 2
+	check_eq "$f: the messages of ${f%.json}.expect" "$out" "$(cat "${f%.json}.expect")"
 done
 
-rc=0
-out=$("$wanem" --check --config no-such-file.json 2>&1) || rc=$?
-[ "$rc" -eq 2 ] && echo "ok: missing file: $out" || fail "missing file: exit $rc: $out"
-rc=0
-out=$("$wanem" --check --config "$presets/geo-sat.json" --device nosuch.a=net_null0 2>&1) || rc=$?
-[ "$rc" -eq 2 ] && echo "ok: --device for an unknown link rejected" ||
-	fail "--device for an unknown link: exit $rc: $out"
-rc=0
-out=$("$wanem" --check --config "$presets/geo-sat.json" --device sat.a=net_null0 2>&1) || rc=$?
-[ "$rc" -eq 0 ] && echo "ok: --device sat.a accepted" || fail "--device sat.a: exit $rc: $out"
+wanem_check --config no-such-file.json
+check_eq "missing file: $out" "$rc" 2
+wanem_check --config "$presets/geo-sat.json" --device nosuch.a=net_null0
+check_eq "--device for an unknown link rejected ($out)" "$rc" 2
+wanem_check --config "$presets/geo-sat.json" --device sat.a=net_null0
+check_eq "--device sat.a accepted ($out)" "$rc" 0
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+e2e_finish

@@ -129,11 +129,31 @@ lab__on_err() {
 	exit "$1"
 }
 
-lab__on_exit() {
-	local status=$1
-	[ "$BASHPID" = "$LAB_OWNER_PID" ] || return 0
-	lab_teardown "$status"
+# lab_at_exit FUNC: at the script's exit call FUNC STATUS, before the teardown; its return
+# status replaces STATUS (the script's exit status, and what the teardown sees: a failing status
+# keeps the logs). tests/e2e/e2e_lib.sh turns a passing exit into a failing one this way when a
+# check failed. The EXIT trap that runs the hooks is set when this file is sourced.
+LAB_EXIT_HOOKS=()
+lab_at_exit() {
+	LAB_EXIT_HOOKS+=("$1")
 }
+
+lab__on_exit() {
+	local status=$1 hook
+	for hook in "${LAB_EXIT_HOOKS[@]}"; do
+		# In a condition: a hook's failing status must not fire the ERR trap.
+		if "$hook" "$status"; then
+			status=0
+		else
+			status=$?
+		fi
+	done
+	if [ -n "$LAB_OWNER_PID" ] && [ "$BASHPID" = "$LAB_OWNER_PID" ]; then
+		lab_teardown "$status"
+	fi
+	exit "$status"
+}
+trap 'lab__on_exit $?' EXIT
 
 lab__on_signal() {
 	[ "$BASHPID" = "$LAB_OWNER_PID" ] || exit "$2"
