@@ -14,11 +14,12 @@
 # Run it under the heavy lock: flock /tmp/pepgw-heavy.lock tests/bench/pktgen_memif.sh ...
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=../e2e/e2e_lib.sh
+. "$HERE/../e2e/e2e_lib.sh"
+ROOT=$LAB_TOP
 PKTGEN= FWDS="pepgw testpmd" REPS=1 MODE=data SIZES="64 1500" LOADS=0 STEP_MS=5000 KEEP=
-PEPGW=$ROOT/build/app/pepgw/pepgw
-PEPGWCTL=$ROOT/build/app/pepgwctl/pepgwctl
-SOCKDIR=/run/pepgw-pktgen
+PEPGW=$E2E_PEPGW
+SOCKDIR=/run/pepgw-pktgen # config/pktgen/pepgw-memif.json names the sockets there
 HUGEPAGES=4096 # pktgen ~3072 x 2 MiB for two ports, pepgw or testpmd the rest
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -36,31 +37,20 @@ while [ $# -gt 0 ]; do
 	shift 2
 done
 [ -x "$PKTGEN" ] || { echo "pktgen_memif: --pktgen PATH (an executable pktgen 23.06.x)" >&2; exit 2; }
-WORK=${KEEP:-$(mktemp -d /tmp/pktgen-memif.XXXXXX)}
-mkdir -p "$WORK" "$SOCKDIR"
+cd "$ROOT" || exit 2 # pktgen and pepgw read config/ relative to the tree
+# The lab: its run directory holds every file of the run (copied to --keep DIR at the end), its
+# teardown stops the processes; DPDK prefixes are the lab's, so runs beside other labs are safe.
+lab_init
+WORK=$LAB_DIR
+mkdir -p "$SOCKDIR"
 HP_ORIG=$(cat /proc/sys/vm/nr_hugepages)
-PIDS=()
-
-stop_all() {
-	local p i
-	for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done
-	for i in $(seq 50); do
-		alive=0
-		for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-		[ $alive = 0 ] && break
-		sleep 0.1
-	done
-	for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-	PIDS=()
-	rm -f "$SOCKDIR"/lan.sock "$SOCKDIR"/wan.sock
-}
-cleanup() {
-	stop_all
+pktgen__at_exit() {
 	echo "$HP_ORIG" >/proc/sys/vm/nr_hugepages
-	[ -n "$KEEP" ] || rm -rf "$WORK"
+	rm -f "$SOCKDIR"/lan.sock "$SOCKDIR"/wan.sock
+	[ -z "$KEEP" ] || { mkdir -p "$KEEP" && cp -r "$WORK"/. "$KEEP"/; }
+	return "$1"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+lab_at_exit pktgen__at_exit
 [ "$HP_ORIG" -ge "$HUGEPAGES" ] || echo "$HUGEPAGES" >/proc/sys/vm/nr_hugepages
 
 # cpu_ticks PID: utime+stime (clock ticks) of the process; its polling lcore is all of it (the
@@ -81,56 +71,52 @@ cpu_share() {
 lua_list() { echo "{$(echo "$1" | sed 's/ \+/, /g')}"; }
 
 run() { # run FWD REP
-	local fwd=$1 rep=$2 ctl="$PEPGWCTL -f pepgw --json" lua=$WORK/sweep-$1-$2.lua
+	local fwd=$1 rep=$2 lua=$WORK/sweep-$1-$2.lua gen=gen-$1-$2 fw=$1-$2
+	local ctl="$E2E_PEPGWCTL -f $LAB_PREFIX-$fw --json"
 	[ "$fwd" = pepgw ] || ctl=
 	sed -e "s|^local MODE = .*|local MODE = \"$MODE\"|" \
 		-e "s|^local SIZES = .*|local SIZES = $(lua_list "$SIZES")|" \
 		-e "s|^local LOADS = .*|local LOADS = $(lua_list "$LOADS")|" \
 		-e "s|^local STEP_MS = .*|local STEP_MS = $STEP_MS|" \
 		-e "s|^local PEPGWCTL = .*|local PEPGWCTL = \"$ctl\"|" \
-		-e "s|^local CSV = .*|local CSV = \"$WORK/$fwd-$rep.csv\"|" \
+		-e "s|^local CSV = .*|local CSV = \"$WORK/$fw.csv\"|" \
 		-e "s|^local QUIT = .*|local QUIT = true|" "$ROOT/config/pktgen/sweep.lua" >"$lua"
 	rm -f "$SOCKDIR"/lan.sock "$SOCKDIR"/wan.sock
 	# pktgen wants a terminal: script(1) gives it one. All of it on CPU 0 (its main lcore and
 	# timer thread must sleep, not spin, for this to work on two CPUs).
-	(cd "$ROOT" && script -qfec "$PKTGEN --lcores 0@0,1@0 --file-prefix pktgen --in-memory \
-		--no-pci \
+	lab_bg - "$gen" script -qfec "$PKTGEN --lcores 0@0,1@0 --file-prefix $LAB_PREFIX-$gen \
+		--in-memory --no-pci \
 		--vdev net_memif0,role=server,id=0,socket=$SOCKDIR/lan.sock,socket-abstract=no,mac=02:00:00:00:00:aa \
 		--vdev net_memif1,role=server,id=0,socket=$SOCKDIR/wan.sock,socket-abstract=no,mac=02:00:00:00:02:fe \
-		-- -P -m 1.[0-1] -f $lua" /dev/null </dev/null >"$WORK/pktgen-$fwd-$rep.log" 2>&1) &
-	PIDS+=($!)
-	local gen=$!
+		-- -P -m 1.[0-1] -f $lua" /dev/null
 	# The memif sockets exist from EAL start-up, but pktgen's ports (the memif servers) refuse
 	# a client until they are started ("ID 0 not found"), and DPDK 22.11's memif client never
 	# retries: start the forwarder once pktgen's CLI is up (its ports are started by then).
-	for _ in $(seq 300); do
-		grep -aqs 'Version: DPDK' "$WORK/pktgen-$fwd-$rep.log" && break
-		sleep 0.1
-	done
+	lab_wait_log "$gen" 'Version: DPDK' 30 || lab_die "pktgen did not start (see $WORK/$gen.log)"
 	if [ "$fwd" = pepgw ]; then
-		(cd "$ROOT" && exec "$PEPGW" --lcores 0@1,1@1 --file-prefix pepgw --in-memory --no-pci \
-			-- --config config/pktgen/pepgw-memif.json) >"$WORK/$fwd-$rep.log" 2>&1 &
+		lab_bg - "$fw" "$PEPGW" --lcores 0@1,1@1 --file-prefix "$LAB_PREFIX-$fw" --in-memory \
+			--no-pci -- --config config/pktgen/pepgw-memif.json
 	else
-		dpdk-testpmd --lcores 0@1,1@1 --file-prefix pepgw --in-memory --no-pci \
+		lab_bg - "$fw" dpdk-testpmd --lcores 0@1,1@1 --file-prefix "$LAB_PREFIX-$fw" --in-memory \
+			--no-pci \
 			--vdev net_memif0,role=client,id=0,socket=$SOCKDIR/lan.sock,socket-abstract=no,mac=02:00:00:00:00:01 \
 			--vdev net_memif1,role=client,id=0,socket=$SOCKDIR/wan.sock,socket-abstract=no,mac=02:00:00:00:02:01 \
-			-- --forward-mode=io --nb-cores=1 --stats-period 3600 >"$WORK/$fwd-$rep.log" 2>&1 &
+			-- --forward-mode=io --nb-cores=1 --stats-period 3600
 	fi
-	PIDS+=($!)
-	local fpid=$! ppid
-	ppid=$(pgrep -n -f -- "^$PKTGEN --lcores") # pktgen itself, under script(1)
+	local fpid=${LAB_PID[$fw]} ppid
+	ppid=$(pgrep -n -f -- "^$PKTGEN --lcores .*--file-prefix $LAB_PREFIX-$gen ") || ppid=0 # under script(1)
 	# Each poller's share of its CPU over the run, sampled every second (other work on the
 	# machine takes CPU from both; the share says how much each got).
-	while kill -0 "$gen" 2>/dev/null; do
+	while lab_running "$gen"; do
 		echo "$(date +%s.%N) $(cpu_ticks "$fpid") $(cpu_ticks "$ppid")"
 		sleep 1
-	done >"$WORK/cpu-$fwd-$rep.txt"
-	stop_all
+	done >"$WORK/cpu-$fw.txt"
+	lab_stop "$fw"
 	local share
-	head -n -1 "$WORK/cpu-$fwd-$rep.txt" | tail -n +3 >"$WORK/cpu-$fwd-$rep.use"
-	share=$(cpu_share "$WORK/cpu-$fwd-$rep.use")
-	if [ -s "$WORK/$fwd-$rep.csv" ]; then
-		grep -v '^mode,' "$WORK/$fwd-$rep.csv" | sed "s/^/$fwd,$rep,/; s/\$/,$share/"
+	head -n -1 "$WORK/cpu-$fw.txt" | tail -n +3 >"$WORK/cpu-$fw.use"
+	share=$(cpu_share "$WORK/cpu-$fw.use")
+	if [ -s "$WORK/$fw.csv" ]; then
+		grep -v '^mode,' "$WORK/$fw.csv" | sed "s/^/$fwd,$rep,/; s/\$/,$share/"
 	else
 		echo "pktgen_memif: $fwd rep $rep: no results (see $WORK)" >&2
 	fi

@@ -24,15 +24,18 @@ E2E_READY_TIMEOUT_ENV=${LAB_READY_TIMEOUT:-}
 . "$E2E_HERE/../lab/lab.sh"
 
 E2E_PY=/usr/bin/python3 # Debian's python: python3-scapy lives there, not in a pyenv one
-E2E_PEPGWCTL=$LAB_TOP/app/pepgwctl/pepgwctl
+# pepgwctl: the build's copy (it carries the version), else the source (the same script).
+E2E_PEPGWCTL=${PEPGWCTL:-$LAB_BUILD/app/pepgwctl/pepgwctl}
+[ -x "$E2E_PEPGWCTL" ] || E2E_PEPGWCTL=$LAB_TOP/app/pepgwctl/pepgwctl
 E2E_PEERS=$E2E_HERE/tcp_peers.py
 E2E_WANEM_UDP=$E2E_HERE/wanem_udp.py
 E2E_WANEMCTL=${LAB_WANEMCTL:-$LAB_BUILD/app/wanem/wanemctl}
 E2E_PEPGW=${LAB_PEPGW:-$LAB_BUILD/app/pepgw/pepgw}
 E2E_SANITIZER_RE='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:'
 E2E_SANITIZER_RE+='|SUMMARY: UndefinedBehaviorSanitizer'
-E2E_PASSED=0
-E2E_FAILED=0
+# The tally is a file, one line per result: a check run in a subshell (a pipeline, $(...), a
+# function run by lab_poll) counts like any other. The sourcing shell owns and removes it.
+E2E_TALLY=$(mktemp "${TMPDIR:-/tmp}/pepgw-e2e-tally.XXXXXX")
 E2E_OWNER_PID=$BASHPID
 E2E_SEQ=0
 
@@ -41,13 +44,25 @@ E2E_SEQ=0
 # pass WHAT / fail WHAT: one result. Prefer the check_* forms; these are for verdicts computed
 # elsewhere (a python analysis printing ok/FAIL lines, see e2e_verdicts).
 pass() {
-	E2E_PASSED=$((E2E_PASSED + 1))
+	echo ok >>"$E2E_TALLY"
 	echo "ok: $*"
 }
 
 fail() {
-	E2E_FAILED=$((E2E_FAILED + 1))
+	echo FAIL >>"$E2E_TALLY"
 	echo "FAIL: $*" >&2
+}
+
+# e2e_tally: "PASSED FAILED", the results so far.
+e2e_tally() {
+	local line passed=0 failed=0
+	while read -r line; do
+		case $line in
+		ok) passed=$((passed + 1)) ;;
+		*) failed=$((failed + 1)) ;;
+		esac
+	done <"$E2E_TALLY"
+	echo "$passed $failed"
 }
 
 # check WHAT CMD...: passes when CMD succeeds, e.g. check "pepgw runs" lab_running gw.
@@ -64,6 +79,14 @@ check() {
 # not CMD...: succeeds when CMD fails, e.g. check "port 9999 dropped" not lab_exec client curl ...
 not() {
 	! "$@"
+}
+
+# out_to FILE CMD...: CMD with its output in FILE (both streams), e.g.
+# check "metrics parse" out_to "$LAB_DIR/samples.txt" "$E2E_PY" parse.py metrics.txt
+out_to() {
+	local file=$1
+	shift
+	"$@" >"$file" 2>&1
 }
 
 # check_eq WHAT GOT WANT / check_ne WHAT GOT NOT: string (in)equality.
@@ -161,12 +184,14 @@ e2e_finish() {
 
 # At exit: print the tally and fail a passing (or skipped) exit when a check failed.
 e2e__on_exit() {
-	local status=$1
+	local status=$1 passed failed
 	[ "$BASHPID" = "$E2E_OWNER_PID" ] || return "$status"
-	if [ $((E2E_PASSED + E2E_FAILED)) -gt 0 ]; then
-		echo "checks: $E2E_PASSED passed, $E2E_FAILED failed"
+	read -r passed failed < <(e2e_tally)
+	rm -f "$E2E_TALLY"
+	if [ $((passed + failed)) -gt 0 ]; then
+		echo "checks: $passed passed, $failed failed"
 	fi
-	if [ "$E2E_FAILED" -gt 0 ] && { [ "$status" = 0 ] || [ "$status" = 77 ]; }; then
+	if [ "$failed" -gt 0 ] && { [ "$status" = 0 ] || [ "$status" = 77 ]; }; then
 		status=1
 	fi
 	return "$status"
@@ -182,9 +207,14 @@ py() {
 # The process is "gw" (topologies a and d); E2E_GW=gwa (or gwb) for topology b, e.g.
 # `E2E_GW=gwb tel /pepgw/counters forwarded`.
 
+# gwctl ARGS...: pepgwctl against the lab's process, e.g. `gwctl --json show ports`.
+gwctl() {
+	"$E2E_PEPGWCTL" -f "$LAB_PREFIX-${E2E_GW:-gw}" "$@"
+}
+
 # tel_query CMD...: the raw answers, one JSON object per line ({"CMD": value}).
 tel_query() {
-	"$E2E_PEPGWCTL" -f "$LAB_PREFIX-${E2E_GW:-gw}" raw "$@"
+	gwctl raw "$@"
 }
 
 # The jq path of KEY|INDEX arguments: numbers index arrays, anything else is a key.

@@ -3,6 +3,8 @@
 # source the library run in child shells; their exit status and tally are the verdicts:
 #   - a first check that fails, then checks that pass: the script exits non-zero, whether it
 #     ends by itself, with `exit 0` or with e2e_finish, and with a lab (lab_init) too;
+#   - a check that fails in a subshell (pipeline, $(...)) fails the script too, and no tally
+#     file is left behind;
 #   - sourcing the library twice (as a script that sources it and a helper that sources it
 #     again does) keeps the tally: the earlier failure still fails the script;
 #   - every check_* form passes and fails where it should; a non-number never passes a
@@ -15,6 +17,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/e2e_lib.sh"
 
 tmp=$(mktemp -d)
+mkdir "$tmp/t" # the children's TMPDIR: their tally files must be gone when they end
 lab_at_exit selftest__cleanup
 selftest__cleanup() {
 	rm -rf "$tmp"
@@ -25,7 +28,7 @@ selftest__cleanup() {
 run() {
 	printf '#!/usr/bin/env bash\nset -u\n. %q\n%s\n' "$here/e2e_lib.sh" "$2" >"$tmp/$1.sh"
 	rc=0
-	out=$(bash "$tmp/$1.sh" 2>&1) || rc=$?
+	out=$(TMPDIR=$tmp/t bash "$tmp/$1.sh" 2>&1) || rc=$?
 	echo "$out" >"$tmp/$1.out"
 }
 
@@ -55,6 +58,15 @@ expect skip 'echo SKIP; exit 77' 77 SKIP
 expect error-exit 'check true true
 exit 3' 3 "checks: 1 passed, 0 failed"
 
+# A check that fails in a subshell (a pipeline, $(...), a function lab_poll runs) counts too.
+expect fail-in-subshell '( check_eq "in a subshell" 1 2 )
+check "then" true' 1 "checks: 1 passed, 1 failed"
+expect fail-in-pipeline 'echo x | check_match "in a pipeline" "$(cat)" "^y$"
+check "then" true' 1 "checks: 1 passed, 1 failed"
+expect fail-in-substitution 'got=$(check_eq "in \$(...)" 1 2)
+echo "$got"
+check "then" true' 1 "checks: 1 passed, 1 failed"
+
 # Sourcing twice: the second source neither resets the tally nor the exit hook.
 expect source-twice "$first_fails
 . $(printf %q "$here/e2e_lib.sh")
@@ -72,6 +84,8 @@ $first_fails" 1 "checks: 2 passed, 1 failed"
 	check_match "with-lab: the teardown ran" "$out" "torn down; logs kept"
 	[ -z "$dir" ] || rm -rf "$dir"
 fi
+
+check_eq "no child left its tally file behind" "$(ls "$tmp/t")" ""
 
 # The checks, one by one: pass where they should, fail where they should. ------------------
 # Each line: the expected verdict (ok|FAIL), then a check call.
@@ -131,4 +145,8 @@ echo \"vals \$(we_vals l1 a2b drop_loss in_packets nope) \$(we_stat l1 b2a in_pa
 check_eq "we_vals: the direction's values in the order asked, '?' when absent" \
 	"$(sed -n 's/^vals //p' <<<"$out")" "2 10 ? 3"
 
+# The verdict from the tally itself, not through the exit hook under test: a broken hook must
+# not pass its own self-test.
+read -r _ failed < <(e2e_tally)
+[ "$failed" = 0 ] || exit 1
 e2e_finish

@@ -11,16 +11,13 @@
 # tx_packets.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../lab/lab.sh
-. "$here/../lab/lab.sh"
 # shellcheck source=e2e_lib.sh
 . "$here/e2e_lib.sh"
-ctl=$E2E_PEPGWCTL
 
 lab_init
 sock=$LAB_DIR/memif.sock
 lab_set MEMIF_SOCK "$sock"
-/usr/bin/python3 "$here/../bench/make_pcap.py" "$LAB_DIR/mix.pcap" 64 >/dev/null ||
+"$E2E_PY" "$here/../bench/make_pcap.py" "$LAB_DIR/mix.pcap" 64 >/dev/null ||
 	lab_die "make_pcap.py failed"
 frames=256
 
@@ -37,8 +34,8 @@ lab_bg - gen bash -c "exec dpdk-testpmd --file-prefix=$LAB_PREFIX-gen --no-huge 
 lab_wait_log gen 'Checking link statuses' || lab_die "testpmd did not start its ports"
 lab_pepgw gw 1 "$here/pepgw-memif-peer.json.tpl"
 
-gen() { "$ctl" -f "$LAB_PREFIX-gen" raw "$1" | jq -r ".\"${1%%,*}\".$2"; }
-port() { "$ctl" -f "$LAB_PREFIX-gw" --json show ports | jq -r ".$1.$2"; }
+gen() { E2E_GW=gen tel "$@"; } # testpmd's telemetry, e.g. gen /ethdev/stats,1 opackets
+port() { gwctl --json show ports | jq -r ".$1.$2"; }
 link_is() { [ "$(port lan0 link_up)" = "$1" ]; }
 lab_poll 20 link_is 1 || lab_die "lan0 (memif) never came up"
 
@@ -50,29 +47,25 @@ settled() {
 		[ "$(port lan0 rx_packets)" = "$sent" ]
 }
 lab_poll 20 settled || lab_die "traffic did not settle: sent ${sent:-?}, pepgw $(port lan0 rx_packets)"
-forwarded=$("$ctl" -f "$LAB_PREFIX-gw" --json show counters | jq -r .forwarded)
-if [ "$(port lan0 ipackets)" = "$sent" ] && [ "$(port wan0 tx_packets)" = "$forwarded" ]; then
-	pass "peer connected: testpmd sent $sent on memif; pepgw lan0 rx $sent (PMD agrees), wan0 tx $forwarded"
-else
-	fail "peer connected: sent $sent, lan0 rx $(port lan0 rx_packets) ipackets $(port lan0 ipackets), wan0 tx $(port wan0 tx_packets), forwarded $forwarded"
-fi
+forwarded=$(tel /pepgw/counters forwarded)
+echo "peer connected: testpmd sent $sent on memif, pepgw lan0 rx_packets $(port lan0 rx_packets)"
+check_eq "peer connected: the memif PMD's lan0 ipackets agree with what testpmd sent" \
+	"$(port lan0 ipackets)" "$sent"
+check_eq "peer connected: wan0 tx_packets are the forwarded count" "$(port wan0 tx_packets)" "$forwarded"
 
 back=$(gen /ethdev/stats,1 ipackets) # what pepgw sent to the peer (none expected)
 # The peer quits: pepgw's memif port goes down and the PMD's own counters read 0.
 echo quit >&7
 gen_gone() { ! lab_running gen; }
-lab_poll 20 gen_gone || fail "testpmd did not quit"
+check_poll "testpmd quits" 20 gen_gone
 lab_poll 20 link_is 0 || lab_die "lan0 still up after the peer quit"
 echo "note: after the disconnect the memif PMD reports lan0 ipackets $(port lan0 ipackets)"
 
 lab_stop gw
 line=$(grep -E '^  port lan0 ' "$LAB_DIR/gw.log")
 wline=$(grep -E '^  port wan0 ' "$LAB_DIR/gw.log")
-if [[ $line == *" rx_packets $sent tx_packets $back;"*"link down" ]] &&
-	[[ $wline == *" tx_packets $forwarded;"* ]]; then
-	pass "exit summary after the peer left: $line"
-else
-	fail "exit summary: '$line' / '$wline' (expected lan0 rx_packets $sent tx_packets $back, wan0 tx_packets $forwarded)"
-fi
+check_match "exit summary after the peer left: lan0 rx_packets $sent tx_packets $back, link down" \
+	"$line" " rx_packets $sent tx_packets $back;.*link down$"
+check_match "exit summary: wan0 tx_packets $forwarded" "$wline" " tx_packets $forwarded;"
 exec 7>&-
 e2e_finish

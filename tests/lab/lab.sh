@@ -158,9 +158,9 @@ trap 'lab__on_exit $?' EXIT
 lab__on_signal() {
 	[ "$BASHPID" = "$LAB_OWNER_PID" ] || exit "$2"
 	lab_log "caught SIG$1, tearing down"
-	lab_teardown "$2"
+	# The exit hooks run too (e2e_lib's tally, a benchmark's hugepages), then the teardown.
 	trap - EXIT
-	exit "$2"
+	lab__on_exit "$2"
 }
 
 # lab_set NAME VALUE: a template variable (see lab_render).
