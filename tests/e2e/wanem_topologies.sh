@@ -24,12 +24,13 @@ lab_init
 lab_topo_single --pepgw "$E2E_HERE/wanem-single-pepgw.json.tpl" \
 	--wanem "$E2E_HERE/wanem-accuracy.json.tpl" --pepgw-cpu 1 --wanem-cpu 0
 server=$(lab_get SERVER_IP)
-read -r rtt _ _ n ttl < <(ping_stats client "$server" 30 0.02)
+read -r rtt min _ n ttl < <(ping_stats client "$server" 30 0.02)
 # Without wanem's delay the RTT would be ~1 ms; through a second router the TTL would be 62. The
-# slack is pepgw's (each idle-sleeping hop adds up to ~0.5 ms on a loaded machine); wanem's own
-# accuracy is wanem_accuracy's business.
-check_py "(a) ping through pepgw and wanem: median $rtt ms (expected 40 + up to 3), TTL $ttl" \
-	"$n >= 28 and 40 <= $rtt <= 43 and $ttl == 63"
+# slack is pepgw's (each idle-sleeping hop adds up to ~0.5 ms); wanem's own accuracy is
+# wanem_accuracy's business. The fastest reply bounds the path from above: a loaded machine
+# (CI runs labs beside builds) delays many replies but never makes one faster than the path.
+check_py "(a) ping through pepgw and wanem: min $min, median $rtt ms (expected 40 + up to 3), \
+TTL $ttl" "$n >= 28 and 40 <= $min <= 43 and $rtt >= 40 and $ttl == 63"
 iperf3_serve server iperf3 "$server" 5201
 iperf3_run client "$server" 5201 -t 2
 check_gt "(a) TCP through pepgw and wanem: $IPERF_MBPS Mbit/s (bit/s)" "$IPERF_BPS" 10000000
@@ -40,13 +41,13 @@ lab_init
 lab_topo_paired --links 2 --pepgw-a "$E2E_HERE/wanem-paired-a.json.tpl" \
 	--pepgw-b "$E2E_HERE/wanem-paired-b.json.tpl" \
 	--wanem "$LAB_TOP/config/wanem/dicom-branch.json"
-read -r rtt _ _ n _ < <(ping_stats client "$(lab_get SERVER_IP)" 30 0.02)
+read -r rtt min _ n _ < <(ping_stats client "$(lab_get SERVER_IP)" 30 0.02)
 # Link 2 instead of link 1 would be 15 ms off each way; two pepgw hops each way add the slack.
-check_py "(b) server over link 1 (coax both ways): median $rtt ms, expected 30 + up to 3" \
-	"$n >= 27 and 30 <= $rtt <= 33"
-read -r rtt _ _ n _ < <(ping_stats client "$(lab_get BW2_IP)" 30 0.02)
-check_py "(b) pepgw B's link-2 address (lte out, coax back): median $rtt ms, expected 45 + up \
-to 3" "$n >= 27 and 45 <= $rtt <= 48"
+check_py "(b) server over link 1 (coax both ways): min $min, median $rtt ms, expected 30 + up \
+to 3" "$n >= 27 and 30 <= $min <= 33 and $rtt >= 30"
+read -r rtt min _ n _ < <(ping_stats client "$(lab_get BW2_IP)" 30 0.02)
+check_py "(b) pepgw B's link-2 address (lte out, coax back): min $min, median $rtt ms, expected \
+45 + up to 3" "$n >= 27 and 45 <= $min <= 48 and $rtt >= 45"
 check_ge "(b) the lte link carried the pings to link 2 (packets)" \
 	"$(we_stat lte a2b out_packets)" 27
 teardown_check
