@@ -242,6 +242,7 @@ static struct rte_tel_data *conn_info_dict(const struct tcp_conn_info *i)
 	rte_tel_data_add_dict_u64(d, "rcv_wscale", i->rcv_wscale);
 	rte_tel_data_add_dict_int(d, "sack", i->sack);
 	rte_tel_data_add_dict_int(d, "timestamps", i->timestamps);
+	rte_tel_data_add_dict_int(d, "ecn", i->ecn);
 	rte_tel_data_add_dict_u64(d, "cwnd", i->cwnd);
 	rte_tel_data_add_dict_u64(d, "ssthresh", i->ssthresh);
 	rte_tel_data_add_dict_u64(d, "srtt_us", i->srtt_us);

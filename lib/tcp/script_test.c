@@ -14,14 +14,15 @@
  *                       flushed (tcp_engine_advance, as pepgw does after each burst) only at
  *                       "flush"; otherwise after every injected segment
  *
- * FLAGS: S F R P and '.' for ACK. Inbound sequence numbers are relative to the peer's ISN
- * (set with "remote_isn N"), outbound ones and inbound ACKs relative to our ISS. Options:
- * mss N, wscale N, sackOK, nop, eol, TS val N ecr N, sack A:B C:D. On '>' lines only what is
- * written is compared (options when a <...> list is given, window when "win" is given); a
- * trailing "* N" expects N segments of LEN octets one after the other from SEQ.
- * Header lines "profile KEY VALUE" set the profile before the first event ("profile
- * congestion_control NAME" picks the module by its name in tcp_cc_list.h; rates in Mbit/s as
- * in the configuration: "profile max_rate_mbps 1.2").
+ * FLAGS: S F R P, E (ECE), W (CWR) and '.' for ACK; "tos N" is the IP TOS byte (DSCP << 2 |
+ * ECN field: 2 = ECT(0), 3 = CE) of an injected segment, and compared when given on '>'. Inbound
+ * sequence numbers are relative to the peer's ISN (set with "remote_isn N"), outbound ones and
+ * inbound ACKs relative to our ISS. Options: mss N, wscale N, sackOK, nop, eol, TS val N ecr N,
+ * sack A:B C:D. On '>' lines only what is written is compared (options when a <...> list is given,
+ * window when "win" is given); a trailing "* N" expects N segments of LEN octets one after the
+ * other from SEQ. Header lines "profile KEY VALUE" set the profile before the first event ("profile
+ * congestion_control NAME" picks the module by its name in tcp_cc_list.h; rates in Mbit/s as in
+ * the configuration: "profile max_rate_mbps 1.2").
  * Relay mode (header line "relay [deferred]"): the first client SYN opens a tcp_relay; lines
  * prefixed with "s" ("s<", "s>", "s app", "s expect") are the server side (ISN "server_isn"),
  * the others the client side. Payload patterns are by stream position, so relayed bytes
@@ -169,8 +170,8 @@ static void advance_to(uint64_t t)
 struct seg_spec {
 	uint8_t flags;
 	uint32_t seq, end, len;
-	int has_ack, has_win, has_opts;
-	uint32_t ack, win;
+	int has_ack, has_win, has_opts, has_tos;
+	uint32_t ack, win, tos;
 	uint8_t opts[TCP_OPTIONS_MAX];
 	size_t optlen;
 	struct tcp_opts want; /* for '>' comparison */
@@ -272,6 +273,12 @@ static void parse_seg(char *s, struct seg_spec *sp)
 		case '.':
 			sp->flags |= RTE_TCP_ACK_FLAG;
 			break;
+		case 'E':
+			sp->flags |= RTE_TCP_ECE_FLAG;
+			break;
+		case 'W':
+			sp->flags |= RTE_TCP_CWR_FLAG;
+			break;
 		default:
 			fail("bad flag '%c'", *p);
 		}
@@ -289,6 +296,10 @@ static void parse_seg(char *s, struct seg_spec *sp)
 	if ((q = strstr(p, " win ")) != NULL) {
 		sp->has_win = 1;
 		sp->win = (uint32_t)strtoul(q + 5, NULL, 10);
+	}
+	if ((q = strstr(p, " tos ")) != NULL) {
+		sp->has_tos = 1;
+		sp->tos = (uint32_t)strtoul(q + 5, NULL, 0);
 	}
 	if ((q = strchr(p, '<')) != NULL) {
 		char *e = strchr(q, '>');
@@ -316,6 +327,7 @@ static void inject(struct seg_spec *sp)
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(hlen + sp->len));
 	ip->time_to_live = 64;
+	ip->type_of_service = (uint8_t)sp->tos;
 	ip->next_proto_id = IPPROTO_TCP;
 	/* Side 0 is the client talking to LOCAL; side 1 the server (LOCAL) answering it. */
 	ip->src_addr = rte_cpu_to_be_32(S.side ? LOCAL_ADDR : REMOTE_ADDR);
@@ -408,6 +420,8 @@ static void expect_out(struct seg_spec *sp, uint64_t t)
 		fail("ack: want %u, got %s", sp->ack, got);
 	if (sp->has_win && rte_be_to_cpu_16(th->rx_win) != sp->win)
 		fail("window: want %u, got %s", sp->win, got);
+	if (sp->has_tos && ip->type_of_service != sp->tos)
+		fail("tos: want 0x%02x, got 0x%02x (%s)", sp->tos, ip->type_of_service, got);
 	/* The checksum must verify over a flat copy (an independent reference: DPDK 22.11's
 	 * rte_raw_cksum_mbuf is wrong for odd-length segments). */
 	static uint8_t flat[65536];
@@ -548,6 +562,8 @@ static void do_expect(char *s)
 			have = ci.backoff;
 		else if (strcmp(what, "pacing_rate") == 0)
 			have = ci.pacing_rate_bps;
+		else if (strcmp(what, "ecn") == 0)
+			have = ci.ecn;
 		else
 			fail("unknown info field %s", what);
 		if (have != v)
@@ -607,6 +623,15 @@ static void set_profile(const char *key, const char *val)
 	NUM(max_connections);
 	NUM(pacing);
 	NUM(overhead_bytes);
+	NUM(ecn);
+	NUM(congestion_metrics_cache);
+	NUM(congestion_metrics_cache_timeout_s);
+	NUM(nagle);
+	NUM(ack_on_push);
+	NUM(limited_transmit);
+	NUM(reset_on_timeout);
+	NUM(ip_tos);
+	NUM(zero_window_timeout_s);
 #undef NUM
 	fail("unknown profile key %s", key);
 }
@@ -618,8 +643,8 @@ static void run_line(char *line)
 		p++;
 	if (*p == '\0' || *p == '#' || (p[0] == '/' && p[1] == '/'))
 		return;
-	char key[32], val[32];
-	if (sscanf(p, "profile %31s %31s", key, val) == 2) {
+	char key[48], val[32];
+	if (sscanf(p, "profile %47s %31s", key, val) == 2) {
 		set_profile(key, val);
 		return;
 	}

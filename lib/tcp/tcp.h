@@ -52,6 +52,17 @@ struct tcp_profile {
 	uint64_t max_rate_bps;   /* cap on any pacing rate; 0 = none */
 	uint64_t rate_bps;       /* "rate": the rate to send at (none: opens fail, EINVAL) */
 	uint16_t overhead_bytes; /* per packet, added after us (tunnel, encryptor) */
+	/* ECN, the congestion metrics cache and the rest of F5's profile */
+	bool ecn;                      /* RFC 3168 on this leg: offer on our SYN, accept a peer's */
+	bool congestion_metrics_cache; /* start from what closed legs to the same host learnt */
+	uint32_t congestion_metrics_cache_timeout_s; /* an entry older than this is not used */
+	uint32_t congestion_metrics_cache_entries;   /* engine table size (largest profile's) */
+	bool nagle;            /* RFC 896: hold a small segment while data is unacknowledged */
+	bool ack_on_push;      /* ACK a segment with PSH at once (no delayed ACK) */
+	bool limited_transmit; /* RFC 3042 */
+	bool reset_on_timeout; /* idle/keepalive/retry give-up sends RST (else silent close) */
+	uint8_t ip_tos;        /* TOS byte of every segment (DSCP << 2); ECN owns the low 2 bits */
+	uint32_t zero_window_timeout_s; /* give up on a zero window after this (0 = never) */
 };
 
 /* Defaults fit for a LAN leg (profile ready to use): the values of tcp_defaults.h. */
@@ -106,7 +117,11 @@ enum tcp_conn_event {
 	X(conn_no_memory)                                                                          \
 	X(ooo_dropped)                                                                             \
 	X(sack_pool_exhausted)                                                                     \
-	X(tx_no_mbuf)
+	X(tx_no_mbuf)                                                                              \
+	X(ecn_ce_received)                                                                         \
+	X(ecn_cwnd_reductions)                                                                     \
+	X(metrics_cache_hits)                                                                      \
+	X(zero_window_timeouts)
 
 /* clang-format off: the X-macro list expands to the enumerators */
 enum tcp_engine_counter {
@@ -229,6 +244,7 @@ struct tcp_conn_info {
 	uint32_t snd_mss, rcv_mss;
 	uint8_t snd_wscale, rcv_wscale;
 	bool sack, timestamps;
+	bool ecn;                /* RFC 3168 negotiated on this leg */
 	uint32_t cwnd, ssthresh; /* bytes */
 	uint32_t srtt_us, rttvar_us, rto_us;
 	uint8_t backoff;

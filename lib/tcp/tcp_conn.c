@@ -83,6 +83,16 @@ void tcp_profile_defaults(struct tcp_profile *p)
 	p->max_rate_bps = (uint64_t)TCP_DEFAULT_MAX_RATE_MBPS * 1000000;
 	p->rate_bps = (uint64_t)TCP_DEFAULT_RATE_MBPS * 1000000;
 	p->overhead_bytes = TCP_DEFAULT_OVERHEAD_BYTES;
+	p->ecn = TCP_DEFAULT_ECN;
+	p->congestion_metrics_cache = TCP_DEFAULT_CONGESTION_METRICS_CACHE;
+	p->congestion_metrics_cache_timeout_s = TCP_DEFAULT_CONGESTION_METRICS_CACHE_TIMEOUT_S;
+	p->congestion_metrics_cache_entries = TCP_DEFAULT_CONGESTION_METRICS_CACHE_ENTRIES;
+	p->nagle = TCP_DEFAULT_NAGLE;
+	p->ack_on_push = TCP_DEFAULT_ACK_ON_PUSH;
+	p->limited_transmit = TCP_DEFAULT_LIMITED_TRANSMIT;
+	p->reset_on_timeout = TCP_DEFAULT_RESET_ON_TIMEOUT;
+	p->ip_tos = TCP_DEFAULT_IP_TOS;
+	p->zero_window_timeout_s = TCP_DEFAULT_ZERO_WINDOW_TIMEOUT_S;
 }
 
 /* ---- RFC 6528 ISN: M + F(4-tuple, secret), F = SipHash-2-4, M a 4 us clock ---- */
@@ -330,6 +340,9 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *
 	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
 	c->sq_seq = c->iss + 1;
 	c->recover = c->iss;
+	c->ecn_recover = c->iss;
+	if (p->ecn)
+		c->flags |= TF_ECN; /* offered on an active open; a passive one sees the SYN */
 	tcp_rto_init(&c->rto, p->initial_rto_ms * 1000, p->min_rto_ms * 1000, p->max_rto_ms * 1000,
 	             e->p.timer_tick_us);
 	tcp_rto_set_var_floor(&c->rto, p->min_rto_ms * 1000);
@@ -459,6 +472,18 @@ void tcp_set_state(struct tcp_conn *c, enum tcp_state s, uint64_t now_us)
 
 static void on_persist(struct tcp_conn *c, uint64_t now_us);
 
+/*
+ * A timer gave up on the peer (retries, idle, keepalive, FIN-WAIT-2, zero window): tell it
+ * with RST, or close silently when the profile's reset_on_timeout is off (F5's knob: the peer
+ * then learns only when it next sends and meets the gateway's closed port).
+ */
+static void give_up(struct tcp_conn *c, enum tcp_conn_event why, uint64_t now_us)
+{
+	if (c->prof->reset_on_timeout)
+		tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
+	tcp_conn_close(c, why);
+}
+
 static void on_rto(struct tcp_conn *c, uint64_t now_us)
 {
 	const struct tcp_profile *p = c->prof;
@@ -466,8 +491,9 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD) {
 		if (++c->syn_tries > p->syn_retries) {
 			if (c->state == TCP_SYN_RCVD)
-				tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
-			tcp_conn_close(c, TCP_EV_TIMEOUT);
+				give_up(c, TCP_EV_TIMEOUT, now_us);
+			else
+				tcp_conn_close(c, TCP_EV_TIMEOUT);
 			return;
 		}
 		tcp_rto_backoff(&c->rto);
@@ -488,12 +514,12 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 		c->snd_nxt = c->snd_una;
 		c->flags |= TF_PERSIST;
 		c->persist_shift = 0;
+		c->persist_start_us = now_us;
 		on_persist(c, now_us);
 		return;
 	}
 	if (++c->rto_tries > TCP_MAX_RTO_RETRIES) {
-		tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
-		tcp_conn_close(c, TCP_EV_TIMEOUT);
+		give_up(c, TCP_EV_TIMEOUT, now_us);
 		return;
 	}
 	tcp_count(c, TCP_CNT_rto_expired);
@@ -536,6 +562,14 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 
 static void on_persist(struct tcp_conn *c, uint64_t now_us)
 {
+	/* F5's zero-window timeout: a peer that keeps its window shut this long while it answers
+	 * every probe would otherwise hold the connection (and the relay's buffers) forever. */
+	uint64_t zwt = (uint64_t)c->prof->zero_window_timeout_s * 1000000;
+	if (zwt != 0 && c->persist_start_us != 0 && now_us - c->persist_start_us >= zwt) {
+		tcp_count(c, TCP_CNT_zero_window_timeouts);
+		give_up(c, TCP_EV_TIMEOUT, now_us);
+		return;
+	}
 	/* RFC 9293 3.8.6.1: probe the zero window with one octet, backing off like the RTO. */
 	tcp_send_probe(c, now_us);
 	if (c->persist_shift < 16)
@@ -558,23 +592,20 @@ static void on_keep(struct tcp_conn *c, uint64_t now_us)
 	}
 	if (c->state == TCP_FIN_WAIT_2 && (c->flags & TF_ORPHAN)) {
 		if (now_us >= c->last_rx_us + (uint64_t)p->fin_wait_timeout_s * 1000000) {
-			tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
-			tcp_conn_close(c, TCP_EV_CLOSED);
+			give_up(c, TCP_EV_CLOSED, now_us);
 			return;
 		}
 		tcp_arm_keep(c, now_us);
 		return;
 	}
 	if (p->idle_timeout_s && now_us >= c->last_rx_us + (uint64_t)p->idle_timeout_s * 1000000) {
-		tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
-		tcp_conn_close(c, TCP_EV_TIMEOUT);
+		give_up(c, TCP_EV_TIMEOUT, now_us);
 		return;
 	}
 	if (p->keepalive_s &&
 	    now_us >= c->last_rx_us + (uint64_t)p->keepalive_s * 1000000 * (1 + c->keep_probes)) {
 		if (c->keep_probes >= TCP_KEEPALIVE_PROBES) {
-			tcp_send_rst(c, c->snd_nxt, c->rcv_nxt, true, now_us);
-			tcp_conn_close(c, TCP_EV_TIMEOUT);
+			give_up(c, TCP_EV_TIMEOUT, now_us);
 			return;
 		}
 		c->keep_probes++;
@@ -884,6 +915,7 @@ void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *i)
 	i->rcv_wscale = c->rcv_wscale;
 	i->sack = !!(c->flags & TF_SACK);
 	i->timestamps = !!(c->flags & TF_TS);
+	i->ecn = c->state != TCP_SYN_SENT && (c->flags & TF_ECN);
 	i->cwnd = tcp_cc_cwnd(&c->cc);
 	i->ssthresh = tcp_cc_ssthresh(&c->cc);
 	i->srtt_us = tcp_rto_srtt_us(&c->rto);
@@ -911,14 +943,14 @@ void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *i)
 int tcp_conn_info_format(const struct tcp_conn_info *i, char *buf, size_t len)
 {
 	return snprintf(buf, len,
-	                "%s%s%s wscale:%u,%u rto:%u rtt:%.1f/%.1f backoff:%u mss:%u rcvmss:%u "
+	                "%s%s%s%s wscale:%u,%u rto:%u rtt:%.1f/%.1f backoff:%u mss:%u rcvmss:%u "
 	                "cwnd:%u ssthresh:%u bytes_acked:%llu bytes_received:%llu segs_out:%llu "
 	                "segs_in:%llu retrans:%llu dsack:%llu unacked:%u sacked:%u lost:%u "
 	                "snd_wnd:%u rcv_wnd:%u sendq:%u recvq:%u ooo:%u pacing_rate:%llu%s",
 	                tcp_state_name(i->state), i->sack ? " sack" : "",
-	                i->timestamps ? " ts" : "", i->snd_wscale, i->rcv_wscale, i->rto_us / 1000,
-	                i->srtt_us / 1000.0, i->rttvar_us / 1000.0, i->backoff, i->snd_mss,
-	                i->rcv_mss, i->snd_mss ? i->cwnd / i->snd_mss : 0,
+	                i->timestamps ? " ts" : "", i->ecn ? " ecn" : "", i->snd_wscale,
+	                i->rcv_wscale, i->rto_us / 1000, i->srtt_us / 1000.0, i->rttvar_us / 1000.0,
+	                i->backoff, i->snd_mss, i->rcv_mss, i->snd_mss ? i->cwnd / i->snd_mss : 0,
 	                i->ssthresh >= (1u << 30) || !i->snd_mss ? 0 : i->ssthresh / i->snd_mss,
 	                (unsigned long long)i->bytes_acked, (unsigned long long)i->bytes_received,
 	                (unsigned long long)i->segs_out, (unsigned long long)i->segs_in,

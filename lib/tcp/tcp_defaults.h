@@ -38,4 +38,17 @@
 #define TCP_DEFAULT_RATE_MBPS          0u /* congestion_control "rate" needs one */
 #define TCP_DEFAULT_OVERHEAD_BYTES     0u /* per packet, added downstream (tunnel, encryptor) */
 
+/* ECN, the congestion metrics cache and the rest of F5's profile (doc/configuration.md maps
+ * F5's knob names to these keys). */
+#define TCP_DEFAULT_ECN                                false /* RFC 3168; F5's default too */
+#define TCP_DEFAULT_CONGESTION_METRICS_CACHE           true  /* F5's default */
+#define TCP_DEFAULT_CONGESTION_METRICS_CACHE_TIMEOUT_S 3600u /* Linux TCP_METRICS_TIMEOUT */
+#define TCP_DEFAULT_CONGESTION_METRICS_CACHE_ENTRIES   4096u /* per worker lcore */
+#define TCP_DEFAULT_NAGLE                              false /* a relay forwards tails at once */
+#define TCP_DEFAULT_ACK_ON_PUSH                        false /* F5's default profile */
+#define TCP_DEFAULT_LIMITED_TRANSMIT                   true  /* RFC 3042 */
+#define TCP_DEFAULT_RESET_ON_TIMEOUT                   true  /* F5's default */
+#define TCP_DEFAULT_IP_TOS                             0u    /* DSCP << 2; ECN owns 2 bits */
+#define TCP_DEFAULT_ZERO_WINDOW_TIMEOUT_S              0u    /* 0 = probe while answered */
+
 #endif

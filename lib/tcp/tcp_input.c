@@ -13,7 +13,8 @@
 
 #include "tcp_private.h"
 
-#define TCP_FLAGS_MASK 0x3f
+/* FIN SYN RST PSH ACK URG ECE CWR (RFC 3168 6.1): the reserved bits are ignored. */
+#define TCP_FLAGS_MASK 0xff
 
 int tcp_parse_segment(struct rte_mbuf *m, struct tcp_seg *s)
 {
@@ -40,6 +41,7 @@ int tcp_parse_segment(struct rte_mbuf *m, struct tcp_seg *s)
 	if (tcp_options_parse((const uint8_t *)(th + 1), doff - sizeof(*th),
 	                      s->flags & RTE_TCP_SYN_FLAG, &s->opts) != 0)
 		return STAT_drop_tcp_options;
+	s->ecn = ip->type_of_service & TCP_IP_ECN_MASK;
 	s->saddr = ip->src_addr;
 	s->daddr = ip->dst_addr;
 	s->sport = th->src_port;
@@ -331,7 +333,11 @@ static void process_data(struct tcp_conn *c, const struct tcp_seg *s, struct rte
 		if (len > 0 && !(c->flags & TF_ACKNOW)) {
 			/* Delayed ACK (RFC 9293 3.8.6.3, RFC 5681 4.2). */
 			c->segs_unacked++;
+			/* F5's "ACK on push": a pushed segment ends a message; ACKing it at once
+			 * keeps request/response turns fast while bulk data still gets delayed
+			 * ACKs. */
 			if (c->prof->delayed_ack_ms == 0 ||
+			    (c->prof->ack_on_push && (s->flags & RTE_TCP_PSH_FLAG)) ||
 			    c->segs_unacked >=
 			            (c->prof->ack_every_segments ? c->prof->ack_every_segments : 2))
 				c->flags |= TF_ACKNOW;
@@ -344,6 +350,23 @@ static void process_data(struct tcp_conn *c, const struct tcp_seg *s, struct rte
 	/* Out of order: hold it, SACK it, and send a duplicate ACK at once (RFC 5681 4.2). */
 	ooo_insert(c, m, seq, len, fin);
 	c->flags |= TF_ACKNOW;
+}
+
+/*
+ * RFC 3168 6.1.3, the receiver's side: a CE mark on data makes every ACK carry ECE until the
+ * sender's CWR arrives. CWR is taken first, so that a CE on the CWR segment itself starts a
+ * new episode. The first CE of an episode is ACKed at once, as Linux does (quick ACK), so that
+ * the sender hears of it without a delayed-ACK wait.
+ */
+static void ecn_receive(struct tcp_conn *c, const struct tcp_seg *s)
+{
+	if (s->flags & RTE_TCP_CWR_FLAG)
+		c->flags &= ~(uint32_t)TF_ECN_ECE;
+	if (s->ecn == TCP_IP_ECN_CE && s->len > 0) {
+		tcp_count(c, TCP_CNT_ecn_ce_received);
+		if (!(c->flags & TF_ECN_ECE))
+			c->flags |= TF_ECN_ECE | TF_ACKNOW;
+	}
 }
 
 static void update_ts_recent(struct tcp_conn *c, const struct tcp_seg *s, uint64_t now_us)
@@ -376,7 +399,10 @@ static void enter_recovery(struct tcp_conn *c, uint64_t now_us)
 	                               .flight_size = flight,
 	                               .sack = (c->flags & TF_SACK) != 0,
 	                               .now_us = now_us};
-	tcp_cc_on_congestion(&c->cc, &ce);
+	/* RFC 3168 6.1.2: a window already reduced for ECE is not reduced again for a loss in
+	 * it (Linux enters recovery from its CWR state without a second cut). */
+	if (!(c->flags & TF_ECN) || !tcp_seq_lt(c->snd_una, c->ecn_recover))
+		tcp_cc_on_congestion(&c->cc, &ce);
 	uint32_t len = tcp_seq_min(c->snd_max, c->snd_una + c->smss) - c->snd_una;
 	if (c->flags & TF_SACK) {
 		/* RFC 6675 4.3: retransmit the first segment presumed lost, then the loop. Not
@@ -484,8 +510,10 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 			enter_recovery(c, now_us);
 			tcp_output(c, now_us);
 		} else if (c->dupacks < TCP_DUPTHRESH) {
-			/* RFC 3042: one new segment for each of the first two dupacks. */
-			c->lt_extra = c->dupacks * c->smss;
+			/* RFC 3042: one new segment for each of the first two dupacks (F5's
+			 * "limited transmit recovery", on unless the profile says). */
+			if (c->prof->limited_transmit)
+				c->lt_extra = c->dupacks * c->smss;
 			tcp_output(c, now_us);
 		}
 		return true;
@@ -494,6 +522,12 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 	/* New data acknowledged. */
 	uint32_t acked = ack - c->snd_una;
 	uint32_t flight = c->snd_max - c->snd_una;
+	/* An ECN-Echo that asks for a reduction: not for data sent before the last response
+	 * (ECE or loss) had effect, and never during a loss recovery, which already reduced
+	 * (RFC 3168 6.1.2: at most once per window of data). */
+	bool ecn_echo = (c->flags & TF_ECN) && (s->flags & RTE_TCP_ECE_FLAG) &&
+	                !(c->flags & TF_RECOVERY) && tcp_seq_gt(ack, c->ecn_recover) &&
+	                tcp_seq_gt(ack, c->recover);
 	uint32_t rtt_us = 0;
 	bool got_sample = false;
 	if ((c->flags & TF_TS) && (s->opts.flags & TCP_OPTF_TS) && s->opts.ts_ecr != 0) {
@@ -576,6 +610,16 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 			cc_ack.flags = (c->flags & TF_SACK) ? TCP_CC_ACKF_SACK : 0;
 			tcp_cc_on_recovery_ack(&c->cc, &cc_ack);
 		}
+	} else if (ecn_echo) {
+		/* RFC 3168 6.1.2: ECE is a congestion event, answered once per window of data
+		 * (ecn_recover), and the next new data segment carries CWR. */
+		c->dupacks = 0;
+		tcp_count(c, TCP_CNT_ecn_cwnd_reductions);
+		c->ecn_recover = c->snd_max;
+		c->flags |= TF_ECN_CWR;
+		const struct tcp_cc_cong ce = {
+		        .ev = TCP_CC_EV_ECN, .flight_size = flight, .now_us = now_us};
+		tcp_cc_on_congestion(&c->cc, &ce);
 	} else {
 		c->dupacks = 0;
 		/*
@@ -661,7 +705,15 @@ static void take_syn_options(struct tcp_conn *c, const struct tcp_seg *s, bool a
 		c->flags |= TF_TS;
 		c->ts_recent = o->ts_val;
 	}
-	(void)active;
+	/* RFC 3168 6.1.1: an ECN-setup SYN has ECE and CWR; an ECN-setup SYN-ACK has ECE and
+	 * not CWR, and answers only a SYN that offered ECN (TF_ECN still set: a retransmitted
+	 * SYN went without the offer, as Linux's tcp_ecn_fallback does). */
+	uint8_t ecn_bits = s->flags & (RTE_TCP_ECE_FLAG | RTE_TCP_CWR_FLAG);
+	bool ecn_ok = active ? (c->flags & TF_ECN) && ecn_bits == RTE_TCP_ECE_FLAG
+	                     : p->ecn && ecn_bits == (RTE_TCP_ECE_FLAG | RTE_TCP_CWR_FLAG);
+	c->flags &= ~(uint32_t)TF_ECN;
+	if (ecn_ok)
+		c->flags |= TF_ECN;
 	uint16_t mss = peer_mss < mtu_mss ? peer_mss : mtu_mss;
 	/* Payload per segment leaves room for the timestamp option (as Linux's mss_cache). */
 	if (c->flags & TF_TS)
@@ -902,6 +954,8 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 	}
 
 	update_ts_recent(c, &s, now_us);
+	if (c->flags & TF_ECN)
+		ecn_receive(c, &s);
 
 	if (c->state == TCP_SYN_RCVD) {
 		if (tcp_seq_leq(s.ack, c->snd_una) || tcp_seq_gt(s.ack, c->snd_max)) {

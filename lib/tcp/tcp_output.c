@@ -195,6 +195,26 @@ static size_t build_options(struct tcp_conn *c, uint8_t *buf, bool syn, uint64_t
  * flags. Returns the payload octets sent (len may shrink to fit
  * the MTU next to the options), or a negative errno.
  */
+/*
+ * RFC 3168 6.1 on a negotiated leg: ECE on every ACK while the receiver owes it, CWR and
+ * ECT(0) on new data only: retransmissions, window probes, pure ACKs, RSTs and SYNs go
+ * Not-ECT (6.1.1, 6.1.4-6.1.6), as Linux sends them. Returns the IP ECN field.
+ */
+static uint8_t ecn_mark(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t *flags)
+{
+	if (!(c->flags & TF_ECN) || (*flags & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG)))
+		return 0;
+	if ((c->flags & TF_ECN_ECE) && (*flags & RTE_TCP_ACK_FLAG))
+		*flags |= RTE_TCP_ECE_FLAG;
+	if (len == 0 || tcp_seq_lt(seq, c->snd_max) || (c->flags & TF_PERSIST))
+		return 0;
+	if (c->flags & TF_ECN_CWR) {
+		*flags |= RTE_TCP_CWR_FLAG;
+		c->flags &= ~(uint32_t)TF_ECN_CWR;
+	}
+	return TCP_IP_ECN_ECT0;
+}
+
 static int send_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags, uint64_t now_us)
 {
 	struct tcp_engine *e = c->eng;
@@ -224,6 +244,9 @@ static int send_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flag
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
 	memset(ip, 0, sizeof(*ip));
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	/* The profile's DSCP, and ECN's two bits (RFC 3168 5) from this segment's role. */
+	ip->type_of_service =
+	        (uint8_t)(c->prof->ip_tos & ~TCP_IP_ECN_MASK) | ecn_mark(c, seq, len, &flags);
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(hlen + len));
 	ip->packet_id = rte_cpu_to_be_16(e->ip_id++);
 	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
@@ -301,6 +324,13 @@ void tcp_arm_rexmt(struct tcp_conn *c, uint64_t now_us)
 void tcp_send_syn(struct tcp_conn *c, bool ack, uint64_t now_us)
 {
 	uint8_t flags = RTE_TCP_SYN_FLAG | (ack ? RTE_TCP_ACK_FLAG : 0);
+	/* RFC 3168 6.1.1: ECN-setup SYN (ECE + CWR) and SYN-ACK (ECE). A retransmitted SYN
+	 * goes without the offer (6.1.1.1: a middlebox may drop ECN-setup SYNs; Linux's
+	 * tcp_ecn_fallback), and then the connection does without ECN. */
+	if (!ack && c->syn_tries > 0)
+		c->flags &= ~(uint32_t)TF_ECN;
+	if (c->flags & TF_ECN)
+		flags |= ack ? RTE_TCP_ECE_FLAG : (RTE_TCP_ECE_FLAG | RTE_TCP_CWR_FLAG);
 	send_raw(c, c->iss, 0, flags, now_us);
 	c->snd_nxt = c->iss + 1;
 	if (tcp_seq_gt(c->snd_nxt, c->snd_max))
@@ -372,6 +402,17 @@ void tcp_send_probe(struct tcp_conn *c, uint64_t now_us)
 	} else {
 		send_raw(c, c->snd_una - 1, 0, RTE_TCP_ACK_FLAG, now_us);
 	}
+}
+
+/*
+ * RFC 896 / RFC 9293 3.7.4 (F5's "Nagle's algorithm"): while data is unacknowledged, a
+ * segment shorter than the MSS waits until the ACK or until a full segment's worth is queued.
+ * A FIN behind it lets it go (the application has no more to add), as Linux does.
+ */
+static bool nagle_holds(const struct tcp_conn *c, uint32_t len, uint32_t avail, uint32_t in_flight)
+{
+	return c->prof->nagle && len < c->smss && len == avail && in_flight > 0 &&
+	       !(c->flags & TF_FIN_QUEUED);
 }
 
 static bool fin_due(const struct tcp_conn *c, uint32_t data_end)
@@ -485,11 +526,14 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 				if (len > wnd - in_flight)
 					len = wnd - in_flight;
 				/* RFC 9293 3.8.6.2.1 sender SWS avoidance: when the window, not
-				 * the data, cuts a segment short, wait for a bigger window. No
-				 * Nagle: a relay forwards the tail of a burst at once, like
-				 * TCP_NODELAY, or every response would wait one RTT. */
+				 * the data, cuts a segment short, wait for a bigger window. Nagle
+				 * only when the profile asks: a relay forwards the tail of a burst
+				 * at once, like TCP_NODELAY, or every response would wait one RTT.
+				 */
 				if (len < c->smss && len < avail && in_flight > 0 &&
 				    len < c->max_snd_wnd / 2)
+					break;
+				if (nagle_holds(c, len, avail, in_flight))
 					break;
 				if (!pace_allows(c, now_us))
 					break;
@@ -515,6 +559,7 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 		if (!(c->flags & TF_PERSIST)) {
 			c->flags |= TF_PERSIST;
 			c->persist_shift = 0;
+			c->persist_start_us = now_us;
 			uint64_t t = tcp_rto_timeout_us(&c->rto);
 			if (t < TCP_PERSIST_MIN_US)
 				t = TCP_PERSIST_MIN_US;

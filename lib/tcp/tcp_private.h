@@ -55,7 +55,16 @@ enum {
 	        1u << 18, /* an RTO retransmission is out: the next ACK tells if it was spurious */
 	TF_PUSH = 1u << 19, /* relayed data queued: output at the engine's next flush */
 	TF_LOSS = 1u << 20, /* with TF_RECOVERY: recovering from an RTO with the SACKs kept */
+	/* RFC 3168: offered (SYN-SENT) or negotiated (synchronized states) on this leg */
+	TF_ECN = 1u << 21,
+	TF_ECN_ECE = 1u << 22, /* receiver: CE seen, ECE on every ACK until the peer's CWR */
+	TF_ECN_CWR = 1u << 23, /* sender: reduced for an ECE, CWR on the next new data */
 };
+
+/* IP ECN field (RFC 3168 5). */
+#define TCP_IP_ECN_MASK 0x03
+#define TCP_IP_ECN_ECT0 0x02
+#define TCP_IP_ECN_CE   0x03
 
 enum tcp_timer_kind { TCP_T_REXMT, TCP_T_DELACK, TCP_T_KEEP, TCP_T_PACE, TCP_T_MAX };
 
@@ -97,6 +106,8 @@ struct tcp_conn {
 	uint8_t rto_tries;
 	uint8_t persist_shift;
 	uint8_t keep_probes;
+	uint64_t persist_start_us; /* zero-window probing since (zero_window_timeout_s) */
+	uint32_t ecn_recover;      /* RFC 3168 6.1.2: snd_max at the last ECE response */
 
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge advertised */
@@ -194,6 +205,7 @@ struct tcp_seg {
 	uint32_t len; /* payload length */
 	uint16_t wnd; /* raw field */
 	uint8_t flags;
+	uint8_t ecn;      /* IP ECN field (TCP_IP_ECN_*) */
 	uint16_t hdr_len; /* IP + TCP headers: payload starts here */
 	struct tcp_opts opts;
 };
