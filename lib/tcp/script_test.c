@@ -737,6 +737,13 @@ static void run_line(char *line)
 		                       .raddr = rte_cpu_to_be_32(REMOTE_ADDR),
 		                       .lport = rte_cpu_to_be_16(LOCAL_PORT),
 		                       .rport = rte_cpu_to_be_16(REMOTE_PORT)};
+		/* A script may connect again once the previous connection is gone (the
+		 * metrics cache): the new one has its own ISS and stream positions. */
+		if (S.conn != NULL)
+			fail("connect while a connection is open");
+		S.iss_known[0] = 0;
+		S.sent_bytes = 0;
+		S.recv_bytes = 0;
 		S.conn = tcp_conn_connect(S.eng, &S.prof, &tu, S.now);
 		if (S.relay_mode)
 			fail("connect in relay mode");

@@ -147,6 +147,9 @@ struct tcp_engine_params {
 	/* Challenge ACKs per second at most (RFC 5961 7), randomized up to twice that. */
 	uint32_t challenge_ack_limit;
 	bool deterministic; /* tests/sim: no randomization (ISN still keyed by the secret) */
+	/* Congestion metrics cache entries (0: TCP_DEFAULT_CONGESTION_METRICS_CACHE_ENTRIES);
+	 * pepgw gives the largest congestion_metrics_cache_entries of its profiles. */
+	uint32_t metrics_entries;
 	uint32_t fixed_isn; /* tests/sim only: non-zero = every connection starts here */
 	/* Callbacks: a segment to send (ownership passes), in-order data (ownership passes;
 	 * call tcp_conn_recv_consumed when it has left the gateway), connection events.

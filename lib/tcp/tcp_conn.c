@@ -209,7 +209,13 @@ struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_p
 	}
 	tcp_sack_pool_init(&e->holes, holes, (uint32_t)n_holes);
 	e->push_list = rte_zmalloc(name, sizeof(uint32_t) * p->max_conns, RTE_CACHE_LINE_SIZE);
-	if (e->push_list == NULL) {
+	uint32_t m_entries = p->metrics_entries ? p->metrics_entries
+	                                        : TCP_DEFAULT_CONGESTION_METRICS_CACHE_ENTRIES;
+	struct tcp_metrics_entry *m_slots = rte_zmalloc(
+	        name, sizeof(*m_slots) * tcp_metrics_slots(m_entries), RTE_CACHE_LINE_SIZE);
+	if (e->push_list == NULL || m_slots == NULL) {
+		rte_free(m_slots);
+		rte_free(e->push_list);
 		rte_free(holes);
 		rte_free(e->relays);
 		rte_free(e->conns);
@@ -225,6 +231,7 @@ struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_p
 	if (e->p.challenge_ack_limit == 0)
 		e->p.challenge_ack_limit = 1000;
 	e->meta_off = off;
+	tcp_metrics_init(&e->metrics, m_slots, m_entries);
 	tcp_wheel_init(&e->wheel, e->p.timer_tick_us, p->now_us);
 	static const uint8_t zero[16];
 	if (memcmp(p->isn_secret, zero, sizeof(zero)) == 0)
@@ -284,6 +291,7 @@ void tcp_engine_free(struct tcp_engine *e)
 	rte_free(e->relays);
 	rte_free(e->holes.h);
 	rte_free(e->push_list);
+	rte_free(e->metrics.e);
 	rte_free(e->conns);
 	rte_free(e);
 }
@@ -346,6 +354,18 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *
 	tcp_rto_init(&c->rto, p->initial_rto_ms * 1000, p->min_rto_ms * 1000, p->max_rto_ms * 1000,
 	             e->p.timer_tick_us);
 	tcp_rto_set_var_floor(&c->rto, p->min_rto_ms * 1000);
+	if (p->congestion_metrics_cache) {
+		/* The SYN's own timeout already comes from what the host's last connection
+		 * measured; the windows follow once the MSS is known (tcp_metrics_start). */
+		const struct tcp_metrics_key mk = {.profile = (uintptr_t)p, .raddr = t->raddr};
+		if (tcp_metrics_lookup(&e->metrics, &mk, now_us,
+		                       (uint64_t)p->congestion_metrics_cache_timeout_s * 1000000,
+		                       &c->mseed)) {
+			c->flags |= TF_METRICS;
+			e->cnt[TCP_CNT_metrics_cache_hits]++;
+			tcp_rto_seed(&c->rto, c->mseed.srtt_us, c->mseed.rttvar_us);
+		}
+	}
 	const struct tcp_cc_params ccp = {.smss = c->smss,
 	                                  .iw_segments = p->initial_window,
 	                                  .ssthresh = TCP_DEFAULT_SSTHRESH,
@@ -386,11 +406,64 @@ void tcp_event(struct tcp_conn *c, enum tcp_conn_event ev)
 		c->eng->p.event(c->eng->p.cb_arg, c, ev);
 }
 
+/*
+ * The windows of a connection whose host the metrics cache knew, once the handshake set the
+ * MSS. ssthresh is the cached one. cwnd starts at half the cached window, at most ssthresh and
+ * at least the initial window: F5 starts from the cached window ("congestion metrics cache"),
+ * Linux only from ssthresh (tcp_init_metrics); half of it is what a loss would have left, so
+ * a path that has since lost capacity sees at most the burst of one multiplicative decrease
+ * (RFC 9040 7 warns that shared state may be stale). A 600 ms satellite path so skips the
+ * slow start that held its first transfer for many RTTs.
+ */
+void tcp_metrics_start(struct tcp_conn *c)
+{
+	if (!(c->flags & TF_METRICS))
+		return;
+	const struct tcp_metrics_val *v = &c->mseed;
+	uint32_t start = v->cwnd_segs / 2;
+	if (v->ssthresh_segs != 0 && start > v->ssthresh_segs)
+		start = v->ssthresh_segs;
+	uint64_t cwnd = (uint64_t)start * c->smss;
+	uint64_t ssthresh = (uint64_t)v->ssthresh_segs * c->smss;
+	const struct tcp_cc_params ccp = {
+	        .smss = c->smss,
+	        .iw_segments = c->prof->initial_window,
+	        .ssthresh = ssthresh != 0 && ssthresh < TCP_DEFAULT_SSTHRESH ? (uint32_t)ssthresh
+	                                                                     : TCP_DEFAULT_SSTHRESH,
+	        .cwnd = cwnd > tcp_cc_initial_window(c->smss, c->prof->initial_window) &&
+	                                cwnd < TCP_DEFAULT_SSTHRESH
+	                        ? (uint32_t)cwnd
+	                        : 0};
+	tcp_cc_init(&c->cc, c->cc.ops, &ccp, c->eng->now_us);
+}
+
+/* What this connection learnt goes to the metrics cache (Linux's tcp_update_metrics): only
+ * from a synchronized connection with an RTT sample and no timeout pending, whose estimate
+ * says nothing reliable otherwise. */
+static void metrics_store(struct tcp_conn *c)
+{
+	const struct tcp_profile *p = c->prof;
+	if (!p->congestion_metrics_cache || !c->rto.has_sample || c->rto.backoff != 0 ||
+	    c->state < TCP_ESTABLISHED || c->smss == 0)
+		return;
+	uint32_t ssthresh = tcp_cc_ssthresh(&c->cc);
+	const struct tcp_metrics_sample ms = {
+	        .srtt_us = tcp_rto_srtt_us(&c->rto),
+	        .rttvar_us = tcp_rto_rttvar_us(&c->rto),
+	        .cwnd_segs = tcp_cc_cwnd(&c->cc) / c->smss,
+	        .ssthresh_segs = ssthresh >= TCP_DEFAULT_SSTHRESH ? 0 : ssthresh / c->smss,
+	        .in_recovery = (c->flags & TF_RECOVERY) != 0};
+	const struct tcp_metrics_key mk = {.profile = (uintptr_t)p, .raddr = c->tuple.raddr};
+	tcp_metrics_update(&c->eng->metrics, &mk, &ms, c->eng->now_us,
+	                   (uint64_t)p->congestion_metrics_cache_timeout_s * 1000000);
+}
+
 /* Closed: tell the application once, then free when the current entry point returns. */
 void tcp_conn_close(struct tcp_conn *c, enum tcp_conn_event why)
 {
 	if (c->flags & TF_FREE)
 		return;
+	metrics_store(c);
 	for (int k = 0; k < TCP_T_MAX; k++)
 		tcp_timer_stop(c, (enum tcp_timer_kind)k);
 	/* Closed before anyone hears of it, so that a callback acting on the news (a relay

@@ -722,6 +722,7 @@ static void take_syn_options(struct tcp_conn *c, const struct tcp_seg *s, bool a
 		mss = TCP_MSS_MIN;
 	c->smss = mss;
 	tcp_cc_set_smss(&c->cc, mss);
+	tcp_metrics_start(c);
 	/* Holes: at most every other segment of a full send buffer is missing. */
 	tcp_sack_sb_set_cap(&c->sb, p->send_buffer / (2u * mss) + 1);
 }

@@ -11,6 +11,7 @@
 
 #include "tcp.h"
 #include "tcp_cc.h"
+#include "tcp_metrics.h"
 #include "tcp_options.h"
 #include "tcp_rto.h"
 #include "tcp_sack.h"
@@ -59,6 +60,7 @@ enum {
 	TF_ECN = 1u << 21,
 	TF_ECN_ECE = 1u << 22, /* receiver: CE seen, ECE on every ACK until the peer's CWR */
 	TF_ECN_CWR = 1u << 23, /* sender: reduced for an ECE, CWR on the next new data */
+	TF_METRICS = 1u << 24, /* the metrics cache had this host: mseed holds its values */
 };
 
 /* IP ECN field (RFC 3168 5). */
@@ -141,6 +143,8 @@ struct tcp_conn {
 	struct tcp_sack_sb sb;
 	struct tcp_sack_rcv sr;
 
+	struct tcp_metrics_val mseed; /* with TF_METRICS: what the cache knew of the host */
+
 	struct tcp_relay *relay; /* when this connection is a relay leg */
 	uint8_t relay_side;
 
@@ -173,6 +177,7 @@ struct tcp_engine {
 	uint32_t relay_free;
 	struct tcp_wheel wheel;
 	struct tcp_sack_pool holes; /* SACK scoreboard holes of every connection */
+	struct tcp_metrics metrics; /* congestion metrics cache */
 	struct tcp_conn *conns;
 	uint32_t *push_list; /* connections with TF_PUSH, by index, flushed by tcp_engine_advance */
 	uint32_t push_n;
@@ -214,6 +219,7 @@ struct tcp_seg {
 int tcp_parse_segment(struct rte_mbuf *m, struct tcp_seg *s);
 
 /* tcp_conn.c */
+void tcp_metrics_start(struct tcp_conn *c);
 int tcp_conn_enqueue(struct tcp_conn *c, struct rte_mbuf *m);
 void tcp_conn_push_later(struct tcp_conn *c, uint64_t now_us);
 

@@ -44,6 +44,17 @@ void tcp_rto_set_var_floor(struct tcp_rto *r, uint32_t floor_us)
 	recompute(r);
 }
 
+void tcp_rto_seed(struct tcp_rto *r, uint32_t srtt_us, uint32_t rttvar_us)
+{
+	uint64_t var = (uint64_t)rttvar_us * TCP_RTO_K;
+	if (var < r->granularity_us)
+		var = r->granularity_us;
+	if (var < r->var_floor_us)
+		var = r->var_floor_us;
+	r->init_us = clamp(r, srtt_us + var);
+	recompute(r);
+}
+
 void tcp_rto_sample(struct tcp_rto *r, uint32_t rtt_us)
 {
 	uint64_t m = rtt_us;

@@ -37,6 +37,14 @@ void tcp_rto_init(struct tcp_rto *r, uint32_t init_us, uint32_t min_us, uint32_t
  */
 void tcp_rto_set_var_floor(struct tcp_rto *r, uint32_t floor_us);
 
+/*
+ * Start from what an earlier connection to the same host measured (the congestion metrics
+ * cache): RTO = srtt + max(G, 4*rttvar, floor), clamped, until this connection's first sample,
+ * which then starts the estimator afresh (RFC 6298 2.2; Linux seeds only the RTO from its
+ * tcp_metrics too and keeps its estimator for its own samples).
+ */
+void tcp_rto_seed(struct tcp_rto *r, uint32_t srtt_us, uint32_t rttvar_us);
+
 /* Feed one RTT measurement (RFC 6298 2.2/2.3); resets the backoff (RFC 6298 5.7 note). */
 void tcp_rto_sample(struct tcp_rto *r, uint32_t rtt_us);
 
