@@ -243,6 +243,7 @@ struct accel *accel_create(struct gw_lcore *lc, char *err, size_t errlen)
 	        .timer_tick_us = 1000,
 	        .now_us = gw_now_us(),
 	        .challenge_ack_limit = 100,
+	        .metrics_entries = gw->accel_metrics_entries,
 	        .tx = on_tx,
 	        .recv = on_recv,
 	        .event = on_event,

@@ -111,6 +111,8 @@ struct gw {
 	/* Split TCP: profiles converted from the config, pairs per lcore, leg MTU. */
 	struct tcp_profile tcp_profiles[CFG_MAX_TCP_PROFILES];
 	uint32_t accel_max_pairs;
+	uint32_t
+	        accel_metrics_entries; /* congestion metrics cache per engine (largest profile's) */
 	uint16_t accel_mtu;
 	uint32_t burst;
 	uint32_t idle_sleep_us;

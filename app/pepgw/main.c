@@ -319,6 +319,12 @@ static int tcp_setup(struct gw *gw, char *err, size_t errlen)
 			continue;
 		max_conns = RTE_MAX(max_conns, gw->tcp_profiles[r->lan_profile].max_connections);
 		max_conns = RTE_MAX(max_conns, gw->tcp_profiles[r->wan_profile].max_connections);
+		gw->accel_metrics_entries =
+		        RTE_MAX(gw->accel_metrics_entries,
+		                gw->tcp_profiles[r->lan_profile].congestion_metrics_cache_entries);
+		gw->accel_metrics_entries =
+		        RTE_MAX(gw->accel_metrics_entries,
+		                gw->tcp_profiles[r->wan_profile].congestion_metrics_cache_entries);
 	}
 	/* Split connections per lcore: each pair is a LAN and a WAN connection. */
 	gw->accel_max_pairs = RTE_MAX(1u, max_conns / gw->n_lcores);

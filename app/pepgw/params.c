@@ -64,6 +64,16 @@ int gw_params_tcp_profile(const struct cfg_tcp_profile *c, struct tcp_profile *t
 	t->max_rate_bps = (uint64_t)llround(c->max_rate_mbps * 1e6);
 	t->rate_bps = (uint64_t)llround(c->rate_mbps * 1e6);
 	t->overhead_bytes = c->overhead_bytes;
+	t->ecn = c->ecn;
+	t->congestion_metrics_cache = c->congestion_metrics_cache;
+	t->congestion_metrics_cache_timeout_s = c->congestion_metrics_cache_timeout_s;
+	t->congestion_metrics_cache_entries = c->congestion_metrics_cache_entries;
+	t->nagle = c->nagle;
+	t->ack_on_push = c->ack_on_push;
+	t->limited_transmit = c->limited_transmit;
+	t->reset_on_timeout = c->reset_on_timeout;
+	t->ip_tos = c->ip_tos;
+	t->zero_window_timeout_s = c->zero_window_timeout_s;
 	/* mss stays the library's: the MSS follows the engine's MTU. */
 	return 0;
 }

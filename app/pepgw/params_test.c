@@ -94,6 +94,16 @@ static void tcp_profile_copies_every_key(void **state)
 	c.max_rate_mbps = 1.544;
 	c.rate_mbps = 0.25;
 	c.overhead_bytes += 17;
+	c.ecn = !c.ecn;
+	c.congestion_metrics_cache = !c.congestion_metrics_cache;
+	c.congestion_metrics_cache_timeout_s += 17;
+	c.congestion_metrics_cache_entries += 18;
+	c.nagle = !c.nagle;
+	c.ack_on_push = !c.ack_on_push;
+	c.limited_transmit = !c.limited_transmit;
+	c.reset_on_timeout = !c.reset_on_timeout;
+	c.ip_tos = 184;
+	c.zero_window_timeout_s += 19;
 	assert_int_equal(gw_params_tcp_profile(&c, &t, err, sizeof(err)), 0);
 	assert_string_equal(t.congestion_control, "reno");
 	assert_int_equal(t.send_buffer, c.send_buffer);
@@ -115,6 +125,17 @@ static void tcp_profile_copies_every_key(void **state)
 	assert_int_equal(t.time_wait_ms, c.time_wait_ms);
 	assert_int_equal(t.syn_retries, c.syn_retries);
 	assert_int_equal(t.max_connections, c.max_connections);
+	assert_int_equal(t.ecn, c.ecn);
+	assert_int_equal(t.congestion_metrics_cache, c.congestion_metrics_cache);
+	assert_int_equal(t.congestion_metrics_cache_timeout_s,
+	                 c.congestion_metrics_cache_timeout_s);
+	assert_int_equal(t.congestion_metrics_cache_entries, c.congestion_metrics_cache_entries);
+	assert_int_equal(t.nagle, c.nagle);
+	assert_int_equal(t.ack_on_push, c.ack_on_push);
+	assert_int_equal(t.limited_transmit, c.limited_transmit);
+	assert_int_equal(t.reset_on_timeout, c.reset_on_timeout);
+	assert_int_equal(t.ip_tos, c.ip_tos);
+	assert_int_equal(t.zero_window_timeout_s, c.zero_window_timeout_s);
 	assert_int_equal(t.mss, 0); /* from the engine's MTU */
 	assert_int_equal(t.pacing, c.pacing);
 	assert_int_equal(t.max_rate_bps, 1544000); /* Mbit/s to bit/s */

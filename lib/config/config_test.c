@@ -324,6 +324,18 @@ static void tcp_profile_defaults_are_lib_tcps(void **state)
 	assert_true(p->max_rate_mbps == TCP_DEFAULT_MAX_RATE_MBPS);
 	assert_true(p->rate_mbps == TCP_DEFAULT_RATE_MBPS);
 	assert_int_equal(p->overhead_bytes, TCP_DEFAULT_OVERHEAD_BYTES);
+	assert_int_equal(p->ecn, TCP_DEFAULT_ECN);
+	assert_int_equal(p->congestion_metrics_cache, TCP_DEFAULT_CONGESTION_METRICS_CACHE);
+	assert_int_equal(p->congestion_metrics_cache_timeout_s,
+	                 TCP_DEFAULT_CONGESTION_METRICS_CACHE_TIMEOUT_S);
+	assert_int_equal(p->congestion_metrics_cache_entries,
+	                 TCP_DEFAULT_CONGESTION_METRICS_CACHE_ENTRIES);
+	assert_int_equal(p->nagle, TCP_DEFAULT_NAGLE);
+	assert_int_equal(p->ack_on_push, TCP_DEFAULT_ACK_ON_PUSH);
+	assert_int_equal(p->limited_transmit, TCP_DEFAULT_LIMITED_TRANSMIT);
+	assert_int_equal(p->reset_on_timeout, TCP_DEFAULT_RESET_ON_TIMEOUT);
+	assert_int_equal(p->ip_tos, TCP_DEFAULT_IP_TOS);
+	assert_int_equal(p->zero_window_timeout_s, TCP_DEFAULT_ZERO_WINDOW_TIMEOUT_S);
 	pepgw_config_free(cfg);
 	cfg_errors_free(errs);
 }

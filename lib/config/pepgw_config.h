@@ -139,6 +139,14 @@ struct cfg_tcp_profile {
 	double max_rate_mbps; /* 0 = no cap */
 	double rate_mbps;     /* congestion_control "rate" only */
 	uint16_t overhead_bytes;
+	/* ECN, the congestion metrics cache and the rest of F5's profile */
+	bool ecn;
+	bool congestion_metrics_cache;
+	uint32_t congestion_metrics_cache_timeout_s;
+	uint32_t congestion_metrics_cache_entries;
+	bool nagle, ack_on_push, limited_transmit, reset_on_timeout;
+	uint8_t ip_tos; /* DSCP << 2 */
+	uint32_t zero_window_timeout_s;
 };
 
 struct cfg_lcores {

@@ -28,6 +28,12 @@
 #define TCP_RATE_MBPS_MAX       100000.0 /* 100 Gbit/s */
 #define TCP_OVERHEAD_MAX        1024     /* octets per packet: tunnel headers, ESP, padding */
 
+#define TCP_METRICS_S_MAX       604800 /* a week */
+#define TCP_METRICS_ENTRIES_MIN 4      /* one set */
+#define TCP_METRICS_ENTRIES_MAX (1u << 20)
+#define TCP_IP_TOS_MAX          252 /* DSCP 63 << 2 */
+#define TCP_ZERO_WINDOW_S_MAX   86400
+
 /* In enum order (both from lib/tcp's list): the index cfg_node_enum returns is the enum value. */
 #define CC_NAME(name) #name,
 static const char *const cc_names[] = {TCP_CC_LIST(CC_NAME) NULL};
@@ -79,31 +85,16 @@ int pepgw_profile_ref(struct pepgw_loader *L, const struct cfg_node *n)
 	return -1;
 }
 
-static const char *const profile_keys[] = {"congestion_control",
-                                           "send_buffer",
-                                           "receive_window",
-                                           "proxy_buffer_high",
-                                           "proxy_buffer_low",
-                                           "sack",
-                                           "window_scale",
-                                           "timestamps",
-                                           "initial_window",
-                                           "min_rto_ms",
-                                           "max_rto_ms",
-                                           "initial_rto_ms",
-                                           "delayed_ack_ms",
-                                           "ack_every_segments",
-                                           "keepalive_s",
-                                           "idle_timeout_s",
-                                           "fin_wait_timeout_s",
-                                           "time_wait_ms",
-                                           "syn_retries",
-                                           "max_connections",
-                                           "pacing",
-                                           "max_rate_mbps",
-                                           "rate_mbps",
-                                           "overhead_bytes",
-                                           NULL};
+static const char *const profile_keys[] = {
+        "congestion_control", "send_buffer", "receive_window", "proxy_buffer_high",
+        "proxy_buffer_low", "sack", "window_scale", "timestamps", "initial_window", "min_rto_ms",
+        "max_rto_ms", "initial_rto_ms", "delayed_ack_ms", "ack_every_segments", "keepalive_s",
+        "idle_timeout_s", "fin_wait_timeout_s", "time_wait_ms", "syn_retries", "max_connections",
+        "pacing", "max_rate_mbps", "rate_mbps", "overhead_bytes",
+        /* ECN, the congestion metrics cache and the rest of F5's profile */
+        "ecn", "congestion_metrics_cache", "congestion_metrics_cache_timeout_s",
+        "congestion_metrics_cache_entries", "nagle", "ack_on_push", "limited_transmit",
+        "reset_on_timeout", "ip_tos", "zero_window_timeout_s", NULL};
 
 /* lib/tcp's default algorithm as this vocabulary's enum (the first name when unknown). */
 static enum cfg_cc default_cc(void)
@@ -141,6 +132,50 @@ void pepgw_config_tcp_profile_defaults(struct cfg_tcp_profile *p)
 	p->max_rate_mbps = TCP_DEFAULT_MAX_RATE_MBPS;
 	p->rate_mbps = TCP_DEFAULT_RATE_MBPS;
 	p->overhead_bytes = TCP_DEFAULT_OVERHEAD_BYTES;
+	p->ecn = TCP_DEFAULT_ECN;
+	p->congestion_metrics_cache = TCP_DEFAULT_CONGESTION_METRICS_CACHE;
+	p->congestion_metrics_cache_timeout_s = TCP_DEFAULT_CONGESTION_METRICS_CACHE_TIMEOUT_S;
+	p->congestion_metrics_cache_entries = TCP_DEFAULT_CONGESTION_METRICS_CACHE_ENTRIES;
+	p->nagle = TCP_DEFAULT_NAGLE;
+	p->ack_on_push = TCP_DEFAULT_ACK_ON_PUSH;
+	p->limited_transmit = TCP_DEFAULT_LIMITED_TRANSMIT;
+	p->reset_on_timeout = TCP_DEFAULT_RESET_ON_TIMEOUT;
+	p->ip_tos = TCP_DEFAULT_IP_TOS;
+	p->zero_window_timeout_s = TCP_DEFAULT_ZERO_WINDOW_TIMEOUT_S;
+}
+
+/* ECN, the congestion metrics cache and the rest of F5's profile. */
+static void parse_profile_f5(const struct cfg_node *n, const struct cfg_tcp_profile *d,
+                             struct cfg_tcp_profile *p)
+{
+	uint32_t tos;
+	cfg_get_bool(n, "ecn", CFG_OPTIONAL, d->ecn, &p->ecn);
+	cfg_get_bool(n, "congestion_metrics_cache", CFG_OPTIONAL, d->congestion_metrics_cache,
+	             &p->congestion_metrics_cache);
+	cfg_get_u32(n, "congestion_metrics_cache_timeout_s", CFG_OPTIONAL, 1, TCP_METRICS_S_MAX,
+	            d->congestion_metrics_cache_timeout_s, &p->congestion_metrics_cache_timeout_s);
+	cfg_get_u32(n, "congestion_metrics_cache_entries", CFG_OPTIONAL, TCP_METRICS_ENTRIES_MIN,
+	            TCP_METRICS_ENTRIES_MAX, d->congestion_metrics_cache_entries,
+	            &p->congestion_metrics_cache_entries);
+	cfg_get_bool(n, "nagle", CFG_OPTIONAL, d->nagle, &p->nagle);
+	cfg_get_bool(n, "ack_on_push", CFG_OPTIONAL, d->ack_on_push, &p->ack_on_push);
+	cfg_get_bool(n, "limited_transmit", CFG_OPTIONAL, d->limited_transmit,
+	             &p->limited_transmit);
+	cfg_get_bool(n, "reset_on_timeout", CFG_OPTIONAL, d->reset_on_timeout,
+	             &p->reset_on_timeout);
+	if (cfg_get_u32(n, "ip_tos", CFG_OPTIONAL, 0, TCP_IP_TOS_MAX, d->ip_tos, &tos)) {
+		/* RFC 3168 5: the low two bits are the ECN field, set per segment by ECN. */
+		if (tos & 3) {
+			struct cfg_node m = cfg_member(n, "ip_tos");
+			cfg_error(&m,
+			          "%u sets the ECN bits (allowed: a multiple of 4, DSCP x 4, e.g. "
+			          "184 for EF; RFC 3168 5 gives the low two bits to ECN)",
+			          tos);
+		}
+		p->ip_tos = (uint8_t)tos;
+	}
+	cfg_get_u32(n, "zero_window_timeout_s", CFG_OPTIONAL, 0, TCP_ZERO_WINDOW_S_MAX,
+	            d->zero_window_timeout_s, &p->zero_window_timeout_s);
 }
 
 static void parse_profile(const struct cfg_node *n, struct cfg_tcp_profile *p)
@@ -198,6 +233,7 @@ static void parse_profile(const struct cfg_node *n, struct cfg_tcp_profile *p)
 	                       &p->rate_mbps);
 	cfg_get_u16(n, "overhead_bytes", CFG_OPTIONAL, 0, TCP_OVERHEAD_MAX, d.overhead_bytes,
 	            &p->overhead_bytes);
+	parse_profile_f5(n, &d, p);
 
 	/* Cross-key checks only between values that parsed, so one mistake is one message. */
 	if (ok[1] && ok[2] && p->proxy_buffer_low >= p->proxy_buffer_high) {

@@ -434,7 +434,7 @@ void tcp_metrics_start(struct tcp_conn *c)
 	                                cwnd < TCP_DEFAULT_SSTHRESH
 	                        ? (uint32_t)cwnd
 	                        : 0};
-	tcp_cc_init(&c->cc, c->cc.ops, &ccp, c->eng->now_us);
+	tcp_cc_init(&c->cc, tcp_cc_find(c->prof->congestion_control), &ccp, c->eng->now_us);
 }
 
 /* What this connection learnt goes to the metrics cache (Linux's tcp_update_metrics): only
