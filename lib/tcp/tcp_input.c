@@ -744,6 +744,7 @@ struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile 
 	}
 	struct tcp_tuple t = {
 	        .laddr = s.daddr, .raddr = s.saddr, .lport = s.dport, .rport = s.sport};
+	e->now_us = now_us;
 	struct tcp_conn *c = tcp_conn_alloc(e, p, &t, now_us);
 	if (c == NULL)
 		return NULL;
