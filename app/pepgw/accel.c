@@ -130,11 +130,39 @@ static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e,
 	return 0;
 }
 
+/*
+ * F5's time_wait_recycle (the client-side profile's key): a client SYN for a flow whose split
+ * legs are all in TIME-WAIT (the client reuses its port right after a close) ends them at once,
+ * silently, so that the SYN opens a new split. Without it the SYN meets the TIME-WAIT leg,
+ * which answers with a challenge ACK (RFC 5961 4), and the client gets through only after its
+ * RST and a SYN retransmission, a second later.
+ */
+static void recycle_time_wait(struct accel *a, struct flow_entry *e, uint64_t now)
+{
+	struct accel_pair *p = &a->pairs[e->conn];
+	const struct gw *gw = a->lc->gw;
+	if (e->act.lan_profile < 0 || !gw->tcp_profiles[e->act.lan_profile].time_wait_recycle)
+		return;
+	for (unsigned int side = 0; side < 2; side++)
+		if (p->leg[side] != NULL && tcp_conn_state(p->leg[side]) != TCP_TIME_WAIT)
+			return;
+	/* tcp_conn_abort sends nothing from TIME-WAIT; on_event releases the pair (and the
+	 * relay may end the other leg first: read each leg again). */
+	for (unsigned int side = 0; side < 2; side++)
+		if (p->leg[side] != NULL)
+			tcp_conn_abort(p->leg[side], now);
+}
+
 void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct flow_entry *e,
                  const struct flow_result *fr, uint64_t now)
 {
 	struct gw_lcore *lc = a->lc;
 	a->now_us = now;
+
+	if (e->conn < a->n_pairs && fr->dir == FLOW_DIR_ORIG &&
+	    (h->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) ==
+	            RTE_TCP_SYN_FLAG)
+		recycle_time_wait(a, e, now);
 
 	if (e->conn == ACCEL_PASSTHRU) {
 		gw_forward(lc, m, h, &e->act, now);

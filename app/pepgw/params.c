@@ -74,6 +74,7 @@ int gw_params_tcp_profile(const struct cfg_tcp_profile *c, struct tcp_profile *t
 	t->reset_on_timeout = c->reset_on_timeout;
 	t->ip_tos = c->ip_tos;
 	t->zero_window_timeout_s = c->zero_window_timeout_s;
+	t->time_wait_recycle = c->time_wait_recycle;
 	/* mss stays the library's: the MSS follows the engine's MTU. */
 	return 0;
 }

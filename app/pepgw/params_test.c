@@ -104,6 +104,7 @@ static void tcp_profile_copies_every_key(void **state)
 	c.reset_on_timeout = !c.reset_on_timeout;
 	c.ip_tos = 184;
 	c.zero_window_timeout_s += 19;
+	c.time_wait_recycle = !c.time_wait_recycle;
 	assert_int_equal(gw_params_tcp_profile(&c, &t, err, sizeof(err)), 0);
 	assert_string_equal(t.congestion_control, "reno");
 	assert_int_equal(t.send_buffer, c.send_buffer);
@@ -136,6 +137,7 @@ static void tcp_profile_copies_every_key(void **state)
 	assert_int_equal(t.reset_on_timeout, c.reset_on_timeout);
 	assert_int_equal(t.ip_tos, c.ip_tos);
 	assert_int_equal(t.zero_window_timeout_s, c.zero_window_timeout_s);
+	assert_int_equal(t.time_wait_recycle, c.time_wait_recycle);
 	assert_int_equal(t.mss, 0); /* from the engine's MTU */
 	assert_int_equal(t.pacing, c.pacing);
 	assert_int_equal(t.max_rate_bps, 1544000); /* Mbit/s to bit/s */

@@ -336,6 +336,7 @@ static void tcp_profile_defaults_are_lib_tcps(void **state)
 	assert_int_equal(p->reset_on_timeout, TCP_DEFAULT_RESET_ON_TIMEOUT);
 	assert_int_equal(p->ip_tos, TCP_DEFAULT_IP_TOS);
 	assert_int_equal(p->zero_window_timeout_s, TCP_DEFAULT_ZERO_WINDOW_TIMEOUT_S);
+	assert_int_equal(p->time_wait_recycle, TCP_DEFAULT_TIME_WAIT_RECYCLE);
 	pepgw_config_free(cfg);
 	cfg_errors_free(errs);
 }

@@ -147,6 +147,7 @@ struct cfg_tcp_profile {
 	bool nagle, ack_on_push, limited_transmit, reset_on_timeout;
 	uint8_t ip_tos; /* DSCP << 2 */
 	uint32_t zero_window_timeout_s;
+	bool time_wait_recycle;
 };
 
 struct cfg_lcores {

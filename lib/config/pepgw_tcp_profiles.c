@@ -94,7 +94,7 @@ static const char *const profile_keys[] = {
         /* ECN, the congestion metrics cache and the rest of F5's profile */
         "ecn", "congestion_metrics_cache", "congestion_metrics_cache_timeout_s",
         "congestion_metrics_cache_entries", "nagle", "ack_on_push", "limited_transmit",
-        "reset_on_timeout", "ip_tos", "zero_window_timeout_s", NULL};
+        "reset_on_timeout", "ip_tos", "zero_window_timeout_s", "time_wait_recycle", NULL};
 
 /* lib/tcp's default algorithm as this vocabulary's enum (the first name when unknown). */
 static enum cfg_cc default_cc(void)
@@ -142,6 +142,7 @@ void pepgw_config_tcp_profile_defaults(struct cfg_tcp_profile *p)
 	p->reset_on_timeout = TCP_DEFAULT_RESET_ON_TIMEOUT;
 	p->ip_tos = TCP_DEFAULT_IP_TOS;
 	p->zero_window_timeout_s = TCP_DEFAULT_ZERO_WINDOW_TIMEOUT_S;
+	p->time_wait_recycle = TCP_DEFAULT_TIME_WAIT_RECYCLE;
 }
 
 /* ECN, the congestion metrics cache and the rest of F5's profile. */
@@ -176,6 +177,8 @@ static void parse_profile_f5(const struct cfg_node *n, const struct cfg_tcp_prof
 	}
 	cfg_get_u32(n, "zero_window_timeout_s", CFG_OPTIONAL, 0, TCP_ZERO_WINDOW_S_MAX,
 	            d->zero_window_timeout_s, &p->zero_window_timeout_s);
+	cfg_get_bool(n, "time_wait_recycle", CFG_OPTIONAL, d->time_wait_recycle,
+	             &p->time_wait_recycle);
 }
 
 static void parse_profile(const struct cfg_node *n, struct cfg_tcp_profile *p)

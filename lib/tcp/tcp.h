@@ -63,6 +63,7 @@ struct tcp_profile {
 	bool reset_on_timeout; /* idle/keepalive/retry give-up sends RST (else silent close) */
 	uint8_t ip_tos;        /* TOS byte of every segment (DSCP << 2); ECN owns the low 2 bits */
 	uint32_t zero_window_timeout_s; /* give up on a zero window after this (0 = never) */
+	bool time_wait_recycle; /* pepgw: a client SYN ends its flow's TIME-WAIT legs at once */
 };
 
 /* Defaults fit for a LAN leg (profile ready to use): the values of tcp_defaults.h. */

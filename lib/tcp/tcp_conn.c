@@ -93,6 +93,7 @@ void tcp_profile_defaults(struct tcp_profile *p)
 	p->reset_on_timeout = TCP_DEFAULT_RESET_ON_TIMEOUT;
 	p->ip_tos = TCP_DEFAULT_IP_TOS;
 	p->zero_window_timeout_s = TCP_DEFAULT_ZERO_WINDOW_TIMEOUT_S;
+	p->time_wait_recycle = TCP_DEFAULT_TIME_WAIT_RECYCLE;
 }
 
 /* ---- RFC 6528 ISN: M + F(4-tuple, secret), F = SipHash-2-4, M a 4 us clock ---- */

@@ -50,5 +50,6 @@
 #define TCP_DEFAULT_RESET_ON_TIMEOUT                   true  /* F5's default */
 #define TCP_DEFAULT_IP_TOS                             0u    /* DSCP << 2; ECN owns 2 bits */
 #define TCP_DEFAULT_ZERO_WINDOW_TIMEOUT_S              0u    /* 0 = probe while answered */
+#define TCP_DEFAULT_TIME_WAIT_RECYCLE                  true  /* F5's default */
 
 #endif
