@@ -4,14 +4,14 @@
 #   client 10.10.0.2 ── lan0 [pepgw: LAN leg | relay | WAN leg] wan0 ── server 10.20.0.2
 #
 # tests/e2e/pepgw-ecn.json.tpl splits port 8080 with ecn on both profiles (and ip_tos: AF11 on
-# the LAN leg, EF on the WAN leg). CE marks come from netem's "ecn" option, which marks an
-# ECT packet CE where it would have dropped it: on the server's eth0 (the server's data to
-# pepgw's WAN leg) and on the root side of the LAN link (pepgw's data to the client). The
-# story: both legs negotiate ECN on the wire; a 20 MB download arrives byte-identical while
-# pepgw's WAN leg echoes the server's CE marks (ECE, and the server's CWR) and its LAN leg
-# answers the client's echoes (cwnd reductions, CWR); a client without ECN still gets ECN on
-# the WAN leg; a forwarded (not split) flow keeps its ECT and CE bits end to end (a Linux
-# client drops a packet whose IP checksum is wrong, so the sha256 also checks the checksums).
+# the LAN leg, EF on the WAN leg). The story, read on the wire with tshark on both ends: both
+# legs negotiate ECN (the client's ECN-setup SYN answered by pepgw, pepgw's own offer to the
+# server accepted), a 20 MB download arrives byte-identical with every data segment of both
+# legs ECT(0) and the profile's DSCP; a client without ECN still gets ECN on the WAN leg; a
+# forwarded (not split) flow keeps the ECN field of every packet (a Linux client drops a packet
+# whose IP checksum is wrong, so the sha256 also checks the checksums). This kernel has no
+# qdisc that marks CE (no netem, fq_codel or red), so CE marks and the responses to them
+# (ECE until CWR, one reduction per window) are specified by tests/tcp_scripts/ecn_*.pkt.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lab/lab.sh
@@ -25,11 +25,6 @@ server=$(lab_get SERVER_IP)
 client=$(lab_get CLIENT_IP)
 lab_exec client sysctl -qw net.ipv4.tcp_ecn=1
 lab_exec server sysctl -qw net.ipv4.tcp_ecn=1
-# CE instead of loss (netem's ecn option marks ECT packets, drops Not-ECT ones): 1 % of the
-# server's packets toward pepgw and of pepgw's packets toward the client.
-lab_exec server tc qdisc add dev eth0 root netem loss 1% ecn
-tc qdisc add dev "$(lab_get LAN_IF)" root netem loss 1% ecn
-
 head -c 20000000 /dev/urandom >"$LAB_DIR/obj.bin"
 want=$(sha256sum <"$LAB_DIR/obj.bin" | cut -d' ' -f1)
 lab_bg server http bash -c "cd '$LAB_DIR' && exec python3 -m http.server --bind $server 8080"
@@ -42,13 +37,13 @@ fetch() { # PORT: sha256 of obj.bin fetched by the client
 		cut -d' ' -f1
 }
 
-# 1. Both legs negotiate ECN, a download with CE marks both ways arrives intact. ---------------
+# 1. Both legs negotiate ECN; a download arrives intact, ECT(0) on both legs. ---------------
 lab_capture_start c1 client eth0 "tcp port 8080"
 lab_capture_start s1 server eth0 "tcp port 8080"
 got=$(fetch 8080)
 lab_capture_stop c1
 lab_capture_stop s1
-[ "$got" = "$want" ] && pass "20 MB through the split with ECN and CE marks: sha256 $want" ||
+[ "$got" = "$want" ] && pass "20 MB through the split with ECN on both legs: sha256 $want" ||
 	fail "20 MB through the split: sha256 '$got', expected $want"
 
 count() { # CAPTURE FILTER: packets matching
@@ -57,35 +52,29 @@ count() { # CAPTURE FILTER: packets matching
 syn='tcp.flags.syn==1 && tcp.flags.ack==0'
 synack='tcp.flags.syn==1 && tcp.flags.ack==1'
 n=$(count c1 "$syn && tcp.flags.ece==1 && tcp.flags.cwr==1 && ip.src==$client")
-m=$(count c1 "$synack && tcp.flags.ece==1 && tcp.flags.cwr==0 && ip.src==$server")
+m=$(count c1 "$synack && tcp.flags.ece==1 && tcp.flags.cwr==0 && ip.src==$server && ip.dsfield.dscp==10")
 [ "$n" -ge 1 ] && [ "$m" -ge 1 ] &&
-	pass "LAN leg: the client's ECN-setup SYN is answered with an ECN-setup SYN-ACK (ECE)" ||
-	fail "LAN leg negotiation: $n ECN-setup SYNs, $m ECN-setup SYN-ACKs from pepgw"
+	pass "LAN leg: the client's ECN-setup SYN is answered with an ECN-setup SYN-ACK (ECE, DSCP AF11)" ||
+	fail "LAN leg negotiation: $n ECN-setup SYNs, $m ECN-setup SYN-ACKs with DSCP 10 from pepgw"
 n=$(count s1 "$syn && tcp.flags.ece==1 && tcp.flags.cwr==1 && ip.src==$client && ip.dsfield.dscp==46")
 m=$(count s1 "$synack && tcp.flags.ece==1 && tcp.flags.cwr==0 && ip.src==$server")
 [ "$n" -ge 1 ] && [ "$m" -ge 1 ] &&
 	pass "WAN leg: pepgw's SYN offers ECN (ECE+CWR, DSCP EF from ip_tos) and the server accepts" ||
 	fail "WAN leg negotiation: $n ECN-setup SYNs with DSCP 46 from pepgw, $m ECN-setup SYN-ACKs"
-# The server's data is ECT(0); netem marked some CE; pepgw's WAN leg echoed, the server said CWR.
-ce=$(count s1 "ip.src==$server && ip.dsfield.ecn==3 && tcp.len>0")
-ece=$(count s1 "ip.src==$client && tcp.flags.ece==1 && tcp.flags.syn==0")
-cwr=$(count s1 "ip.src==$server && tcp.flags.cwr==1 && tcp.flags.syn==0")
-[ "$ce" -ge 1 ] && [ "$ece" -ge 1 ] && [ "$cwr" -ge 1 ] &&
-	pass "WAN leg as receiver: $ce CE-marked segments from the server, $ece ACKs with ECE, $cwr CWR back" ||
-	fail "WAN leg as receiver: CE $ce, ECE from pepgw $ece, CWR from the server $cwr"
-rx=$(tel /pepgw/tcp ecn_ce_received)
-[ "${rx:-0}" -ge 1 ] && pass "pepgw counted $rx CE marks received (ecn_ce_received)" ||
-	fail "ecn_ce_received is ${rx:-none}"
-# pepgw's data to the client is ECT(0) with DSCP AF11; marked CE by netem on the LAN link, the
-# client echoes, pepgw reduces once per window and says CWR.
+# The server's data (Linux, ECN on) is ECT(0); pepgw's relayed data toward the client too, with
+# the LAN profile's DSCP, and pepgw's pure ACKs toward the server are Not-ECT with EF.
+all=$(count c1 "ip.src==$server && tcp.len>0")
 ect=$(count c1 "ip.src==$server && tcp.len>0 && ip.dsfield.ecn==2 && ip.dsfield.dscp==10")
-cwr=$(count c1 "ip.src==$server && tcp.flags.cwr==1 && tcp.flags.syn==0")
-red=$(tel /pepgw/tcp ecn_cwnd_reductions)
-[ "$ect" -ge 1000 ] && [ "$cwr" -ge 1 ] && [ "${red:-0}" -ge 1 ] &&
-	pass "LAN leg as sender: $ect ECT(0) data segments (DSCP AF11), $red cwnd reductions for ECE, $cwr CWR" ||
-	fail "LAN leg as sender: ECT(0) data $ect, CWR $cwr, ecn_cwnd_reductions ${red:-none}"
-retx=$(count c1 "ip.src==$server && tcp.len>0 && ip.dsfield.ecn==0 && tcp.analysis.retransmission")
-pass "LAN leg: $retx retransmissions (netem marks rather than drops ECT packets)"
+acks=$(count s1 "ip.src==$client && tcp.len==0 && tcp.flags.syn==0")
+acks_ok=$(count s1 "ip.src==$client && tcp.len==0 && tcp.flags.syn==0 && ip.dsfield.ecn==0 && ip.dsfield.dscp==46")
+srv=$(count s1 "ip.src==$server && tcp.len>0 && ip.dsfield.ecn==2")
+# (Retransmissions go Not-ECT: a rare one on the veth is allowed for, 1 %.)
+if [ "$all" -ge 1000 ] && [ $((ect * 100)) -ge $((all * 99)) ] && [ "$acks" -ge 100 ] &&
+	[ "$acks_ok" -eq "$acks" ] && [ "$srv" -ge 1000 ]; then
+	pass "ECT(0): $ect of pepgw's $all data segments to the client (DSCP AF11), $srv of the server's; pepgw's $acks ACKs Not-ECT (DSCP EF)"
+else
+	fail "ECN field: pepgw data $ect/$all ECT(0)+AF11, pepgw ACKs $acks_ok/$acks Not-ECT+EF, server data ECT(0) $srv"
+fi
 
 # 2. A client without ECN still gets ECN on the WAN leg. ---------------------------------------
 lab_exec client sysctl -qw net.ipv4.tcp_ecn=0
@@ -104,20 +93,19 @@ else
 fi
 lab_exec client sysctl -qw net.ipv4.tcp_ecn=1
 
-# 3. A forwarded flow keeps its ECN bits end to end: the server's ECT(0) data and netem's CE
-#    marks reach the client as they left, the client's ECE and the server's CWR cross. --------
+# 3. A forwarded flow keeps its ECN field end to end: the server's ECT(0) data reaches the
+#    client as ECT(0), the client's ACKs as Not-ECT, and both ends negotiated ECN through pepgw.
 lab_capture_start f3 client eth0 "tcp port 9000"
 got=$(fetch 9000)
 lab_capture_stop f3
+all=$(count f3 "ip.src==$server && tcp.len>0")
 ect=$(count f3 "ip.src==$server && tcp.len>0 && ip.dsfield.ecn==2")
-ce=$(count f3 "ip.src==$server && tcp.len>0 && ip.dsfield.ecn==3")
-ece=$(count f3 "ip.src==$client && tcp.flags.ece==1 && tcp.flags.syn==0")
-cwr=$(count f3 "ip.src==$server && tcp.flags.cwr==1 && tcp.flags.syn==0")
-if [ "$got" = "$want" ] && [ "$ect" -ge 1000 ] && [ "$ce" -ge 1 ] && [ "$ece" -ge 1 ] &&
-	[ "$cwr" -ge 1 ]; then
-	pass "forwarded flow: $ect ECT(0) and $ce CE segments arrive as sent, ECE and CWR cross (sha256 ok)"
+neg=$(count f3 "$synack && tcp.flags.ece==1 && ip.src==$server")
+if [ "$got" = "$want" ] && [ "$all" -ge 1000 ] && [ $((ect * 100)) -ge $((all * 99)) ] &&
+	[ "$neg" -eq 1 ]; then
+	pass "forwarded flow: the server's ECN-setup SYN-ACK and $ect of its $all data segments arrive ECT(0) (sha256 ok)"
 else
-	fail "forwarded flow: sha256 '$got', ECT(0) $ect, CE $ce, ECE $ece, CWR $cwr"
+	fail "forwarded flow: sha256 '$got', ECT(0) $ect of $all, ECN-setup SYN-ACKs $neg"
 fi
 
 e2e_finish
