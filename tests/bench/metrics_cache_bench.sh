@@ -23,8 +23,8 @@
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lab.sh
-. "$top/tests/lab/lab.sh"
+# shellcheck source=../e2e/e2e_lib.sh
+. "$top/tests/e2e/e2e_lib.sh"
 PY=/usr/bin/python3
 pepgwctl=$top/app/pepgwctl/pepgwctl
 pepgw_tpl=$here/pepgw-metrics-bench.json.tpl

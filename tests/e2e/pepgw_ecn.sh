@@ -14,8 +14,6 @@
 # (ECE until CWR, one reduction per window) are specified by tests/tcp_scripts/ecn_*.pkt.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../lab/lab.sh
-. "$here/../lab/lab.sh"
 # shellcheck source=e2e_lib.sh
 . "$here/e2e_lib.sh"
 

@@ -12,8 +12,6 @@
 # fetches are sha256-checked; the difference is read on the wire (tshark on the client).
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../lab/lab.sh
-. "$here/../lab/lab.sh"
 # shellcheck source=e2e_lib.sh
 . "$here/e2e_lib.sh"
 
