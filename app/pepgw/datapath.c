@@ -27,6 +27,7 @@
 #include <rte_prefetch.h>
 
 #include "accel.h"
+#include "capture_gw.h"
 #include "flow.h"
 #include "frag.h"
 #include "gw.h"
@@ -54,15 +55,26 @@ uint64_t gw_now_us(void)
 	return rte_rdtsc() / tsc_per_us;
 }
 
+uint16_t gw_tx_flush(struct gw_lcore *lc, uint16_t port)
+{
+	struct rte_eth_dev_tx_buffer *b = lc->txb[port];
+	if (b->length == 0)
+		return 0;
+	gw_capture_tx(lc, port, b->pkts, b->length);
+	return rte_eth_tx_buffer_flush(lc->gw->ports[port].info.port_id, (uint16_t)lc->idx, b);
+}
+
 static void count_tx_drop(struct rte_mbuf **pkts, uint16_t unsent, void *userdata)
 {
 	struct gw_lcore *lc = userdata;
+	gw_capture_drops(lc, pkts, unsent, STAT_drop_tx_full);
 	stats_add(lc->stats, STAT_drop_tx_full, unsent);
 	rte_pktmbuf_free_bulk(pkts, unsent);
 }
 
 static inline void drop(struct gw_lcore *lc, struct rte_mbuf *m, enum stat_id why)
 {
+	gw_capture_drops(lc, &m, 1, why);
 	stats_inc(lc->stats, why);
 	rte_pktmbuf_free(m);
 }
@@ -72,8 +84,7 @@ static inline void tx(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m)
 {
 	stats_inc(lc->stats, STAT_tx_packets);
 	stats_add(lc->stats, STAT_tx_bytes, m->pkt_len);
-	lc->port_tx[port] += rte_eth_tx_buffer(lc->gw->ports[port].info.port_id, (uint16_t)lc->idx,
-	                                       lc->txb[port], m);
+	lc->port_tx[port] += gw_tx_buffer(lc, port, m);
 }
 
 static inline void set_l2(struct rte_mbuf *m, const struct gw_port *p,
@@ -320,9 +331,7 @@ static __rte_always_inline void nh_output(struct gw_lcore *lc, const struct net_
 			memcpy(rte_pktmbuf_mtod(m, void *), &c->dst, 2 * RTE_ETHER_ADDR_LEN);
 			acc->tx_packets++;
 			acc->tx_bytes += m->pkt_len;
-			lc->port_tx[c->port] +=
-			        rte_eth_tx_buffer(lc->gw->ports[c->port].info.port_id,
-			                          (uint16_t)lc->idx, lc->txb[c->port], m);
+			lc->port_tx[c->port] += gw_tx_buffer(lc, c->port, m);
 			return;
 		}
 	}
@@ -580,6 +589,7 @@ static void timers(struct gw_lcore *lc, uint64_t now)
 		if (net_arp_tick(lc->arp, now, req, &n_req, dropped, &n_drop) == 0) {
 			for (unsigned int i = 0; i < n_req; i++)
 				send_arp_request(lc, req[i].port, req[i].ip);
+			gw_capture_drops(lc, dropped, (uint16_t)n_drop, STAT_drop_arp_unresolved);
 			stats_add(lc->stats, STAT_drop_arp_unresolved, n_drop);
 			rte_pktmbuf_free_bulk(dropped, n_drop);
 		}
@@ -624,6 +634,7 @@ int gw_lcore_main(void *arg)
 				continue;
 			got += n;
 			lc->port_rx[p] += n;
+			gw_capture_rx(lc, (uint16_t)p, pkts, n);
 			rx_burst(lc, (uint16_t)p, pkts, n, now);
 		}
 		/* Split TCP first: the engine segments the burst's relayed data and runs its
@@ -631,8 +642,7 @@ int gw_lcore_main(void *arg)
 		if (lc->accel != NULL)
 			accel_advance(lc->accel, now);
 		for (unsigned int p = 0; p < gw->n_ports; p++)
-			lc->port_tx[p] += rte_eth_tx_buffer_flush(gw->ports[p].info.port_id,
-			                                          (uint16_t)lc->idx, lc->txb[p]);
+			lc->port_tx[p] += gw_tx_flush(lc, (uint16_t)p);
 		timers(lc, now);
 		if (got != 0) {
 			idle = 0;

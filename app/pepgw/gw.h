@@ -35,6 +35,7 @@ struct net_ratelimit;
 struct net_hdrs;
 struct flow_action;
 struct accel;
+struct gw_capture;
 
 struct gw_port {
 	struct port_info info;
@@ -95,6 +96,9 @@ struct gw_lcore {
 	 * outlive its link: net_memif reports 0 once its peer has gone. */
 	uint64_t port_rx[CFG_MAX_PORTS];
 	uint64_t port_tx[CFG_MAX_PORTS];
+	/* Capture points some running capture wants (GW_CAP_F bits, capture_gw.h): written by the
+	 * capture's control side, read once per burst; 0 = no capture, the hooks cost a branch. */
+	uint32_t cap_points;
 } __rte_cache_aligned;
 
 struct gw {
@@ -116,11 +120,30 @@ struct gw {
 	uint16_t accel_mtu;
 	uint32_t burst;
 	uint32_t idle_sleep_us;
+	struct gw_capture *capture; /* capture_gw.c */
 	volatile bool quit;
 };
 
 /* datapath.c: the run-to-completion loop of one worker lcore. */
 int gw_lcore_main(void *arg);
+
+/*
+ * Flush port's TX buffer of this lcore (datapath.c): the capture's TX point sees what is handed
+ * to the PMD. Every transmit goes through gw_tx_buffer/gw_tx_flush so that a capture sees it;
+ * both return the packets the PMD took.
+ */
+uint16_t gw_tx_flush(struct gw_lcore *lc, uint16_t port);
+
+/* Queue m for transmission on port (as rte_eth_tx_buffer, flushing through gw_tx_flush when the
+ * buffer is full); returns the packets the PMD took. */
+static inline uint16_t gw_tx_buffer(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m)
+{
+	struct rte_eth_dev_tx_buffer *b = lc->txb[port];
+	b->pkts[b->length++] = m;
+	if (b->length < b->size)
+		return 0;
+	return gw_tx_flush(lc, port);
+}
 
 /* Build the per-lcore contexts (flow tables, ARP tables, tx buffers); 0 or -errno. */
 int gw_lcores_init(struct gw *gw, char *err, size_t errlen);

@@ -23,8 +23,10 @@
 #include <rte_malloc.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_pdump.h>
 #include <rte_version.h>
 
+#include "capture_gw.h"
 #include "gw.h"
 #include "journal.h"
 #include "params.h"
@@ -474,6 +476,13 @@ int main(int argc, char **argv)
 	}
 	if (gw_telemetry_init(gw) < 0)
 		fprintf(stderr, "pepgw: telemetry commands not registered\n");
+	if (gw_capture_init(gw) < 0)
+		fprintf(stderr, "pepgw: capture not available (/pepgw/capture/ not registered)\n");
+	/* dpdk-dumpcap (a secondary process) attaches through rte_pdump; it needs the shared
+	 * runtime directory of a file prefix, so --in-memory and --no-shconf have none. */
+	if (rte_pdump_init() != 0)
+		printf("pepgw: dpdk-dumpcap cannot attach (rte_pdump_init: %s)\n",
+		       rte_strerror(rte_errno));
 	print_summary(gw);
 
 	bool main_works = false;
@@ -497,6 +506,7 @@ int main(int argc, char **argv)
 	}
 	rte_eal_mp_wait_lcore();
 	printf("pepgw: stopping\n");
+	gw_capture_fini(gw); /* running captures are written out and closed */
 
 out:
 	/* The workers have returned: the counters are final. port_close stops and closes. */
