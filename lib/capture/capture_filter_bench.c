@@ -98,8 +98,9 @@ static int row(const char *expr, enum engine e, struct rte_mbuf **pk, unsigned i
 		}
 	}
 	uint64_t cyc = rte_rdtsc_precise() - t0;
-	printf("%-50s %-12s %8.1f %6u/%u\n", expr[0] ? expr : "(empty)", engine_names[e],
-	       (double)cyc / ((double)rounds * BURST), agree, BURST);
+	printf("%-50s %-12s %8.1f %6u/%u %8.4f\n", expr[0] ? expr : "(empty)", engine_names[e],
+	       (double)cyc / ((double)rounds * BURST), agree, BURST,
+	       (double)matched / ((double)(rounds + 1) * BURST));
 	fflush(stdout);
 	capture_filter_free(ref);
 	return 0;
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
 		                       syn ? 5201 : 5001,
 		                       syn ? RTE_TCP_SYN_FLAG : RTE_TCP_ACK_FLAG);
 	}
-	printf("%-50s %-12s %8s %8s\n", "filter", "engine", "cyc/pkt", "agree");
+	printf("%-50s %-12s %8s %8s %8s\n", "filter", "engine", "cyc/pkt", "agree", "matched");
 	for (size_t x = 0; x < RTE_DIM(exprs); x++) {
 		for (enum engine e = LIBPCAP; e <= RTE_BPF_JIT; e++) {
 			fflush(stdout);

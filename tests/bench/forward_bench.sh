@@ -19,9 +19,12 @@
 #
 # usage: tests/bench/forward_bench.sh [--pepgw PATH] [--modes "pcap memif"] [--sizes "64 1500"]
 #          [--reps N] [--warmup S] [--window S] [--no-huge] [--profile] [--keep DIR]
+#          [--capture PARAMS]
 #   --profile  also sample pepgw's forwarding CPU with perf (cpu-clock) in pcap mode, 64 B, and
 #              print the top symbols (hardware counters are not available in this VM)
 #   --keep DIR keep configs, logs, raw results and profiles in DIR (default: a temp dir, removed)
+#   --capture P  pcap mode: run pepgw with a capture started through telemetry
+#              (/pepgw/capture/start parameters without file=, e.g. "points=rx;filter=udp port 9")
 # Environment: TESTPMD (default dpdk-testpmd), PYTHON (default /usr/bin/python3).
 # Needs root (hugepages, telemetry sockets under /var/run/dpdk).
 set -euo pipefail
@@ -40,6 +43,7 @@ WINDOW=5
 HUGE=1
 PROFILE=0
 KEEP=""
+CAPTURE=""
 HUGEPAGES_WANTED=512
 NB_MBUFS=32768 # testpmd pool; small enough that two processes fit in 1 GB of hugepages
 STOP_TIMEOUT_S=10
@@ -60,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--no-huge) HUGE=0; shift ;;
 	--profile) PROFILE=1; shift ;;
 	--keep) KEEP=$2; shift 2 ;;
+	--capture) CAPTURE=$2; shift 2 ;;
 	-h | --help) usage ;;
 	*) echo "forward_bench: unknown argument $1" >&2; usage ;;
 	esac
@@ -172,11 +177,25 @@ start_fwd() {
 run_pcap() { # run_pcap SIZE FWD REP
 	local size=$1 fwd=$2 rep=$3
 	start_fwd "$fwd" pcap "$size" "$rep" "net_pcap0,rx_pcap=$WORK/mix$size.pcap,infinite_rx=1"
+	if [ -n "$CAPTURE" ] && [ "$fwd" = pepgw ]; then
+		start_capture "$FWD_PREFIX"
+	fi
 	measure pcap "$size" "$fwd" "$rep" "$FWD_PREFIX" "$FWD_PID"
 	if [ "$PROFILE" = 1 ] && [ "$fwd" = pepgw ] && [ "$size" = 64 ] && [ "$rep" = 1 ]; then
 		profile "$FWD_PID"
 	fi
 	stop "$FWD_PID"
+}
+
+start_capture() { # start_capture PREFIX: the --capture parameters, once telemetry answers
+	local i answer
+	for i in $(seq 50); do
+		answer=$("$ROOT/app/pepgwctl/pepgwctl" -f "$1" raw \
+			"/pepgw/capture/start,file=$WORK/capture.pcapng;$CAPTURE" 2>/dev/null) &&
+			break
+		sleep 0.2
+	done
+	grep -q '"id"' <<<"$answer" || die "capture not started: $answer"
 }
 
 run_memif() { # run_memif SIZE FWD REP
