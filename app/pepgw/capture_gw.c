@@ -677,10 +677,10 @@ int gw_capture_init(struct gw *gw)
 	cap->writer_started = true;
 	gw->capture = cap;
 	tel_cap = cap;
-	rc = rte_telemetry_register_cmd(
-	        "/pepgw/capture/start", cmd_start,
-	        "Start a capture. Parameters: file=/ABS/PATH;filter=EXPR;points=rx,tx,drop,inner,"
-	        "outer;ports=A,B;count=N;bytes=N;duration=S;snaplen=N;ring=N");
+	/* Help texts must stay under RTE_TEL_MAX_STRING_LEN (128) or registration fails. */
+	rc = rte_telemetry_register_cmd("/pepgw/capture/start", cmd_start,
+	                                "Start a capture. Parameters: file=/PATH;filter=EXPR;"
+	                                "points=..;ports=..;count=N;... (pepgwctl(8))");
 	rc |= rte_telemetry_register_cmd("/pepgw/capture/stop", cmd_stop,
 	                                 "Stop a capture. Parameter: its id, or all");
 	rc |= rte_telemetry_register_cmd("/pepgw/capture/list", cmd_list,
