@@ -109,7 +109,7 @@ fi
 
 # 4. A ring of 8 under a bulk transfer: every lost copy is counted. -------------------------
 f4=$LAB_DIR/ring.pcapng
-id4=$(c --json capture start -w "$f4" --points rx,tx --ring 8 | jq -r .id)
+id4=$(c --json capture start -w "$f4" --points rx,tx --ring 8 -s 128 | jq -r .id)
 lab_exec client iperf3 -c "$server" -p 5201 -t 2 >/dev/null || fail "iperf3 with a capture"
 c capture stop "$id4" >/dev/null
 m4=$(listed "$id4" matched)
