@@ -14,8 +14,6 @@
 # 5. A filter with a syntax error is refused with libpcap's message; nothing starts.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../lab/lab.sh
-. "$here/../lab/lab.sh"
 # shellcheck source=e2e_lib.sh
 . "$here/e2e_lib.sh"
 ctl=${PEPGWCTL:-$LAB_BUILD/app/pepgwctl/pepgwctl}
