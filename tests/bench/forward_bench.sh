@@ -190,7 +190,7 @@ run_pcap() { # run_pcap SIZE FWD REP
 start_capture() { # start_capture PREFIX: the --capture parameters, once telemetry answers
 	local i answer
 	for i in $(seq 50); do
-		answer=$("$ROOT/app/pepgwctl/pepgwctl" -f "$1" raw \
+		answer=$("$E2E_PEPGWCTL" -f "$1" raw \
 			"/pepgw/capture/start,file=$WORK/capture.pcapng;$CAPTURE" 2>/dev/null) &&
 			break
 		sleep 0.2
