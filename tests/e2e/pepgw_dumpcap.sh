@@ -4,7 +4,7 @@
 # labs' --no-huge memory cannot be mapped by another process, nor --in-memory's memfd pages),
 # so this story runs its own gateway on a hugetlbfs it mounts (and unmounts) in its run dir:
 # net_pcap replay of the forwarding bench's mix on lan0, forwarded to net_null on wan0.
-# dpdk-dumpcap captures 100 packets on wan0: all forwarded (TTL 63, the next hop's MAC).
+# dpdk-dumpcap -c 100 on wan0: at least 100 packets, all forwarded (TTL 63, the next hop's MAC).
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=e2e_lib.sh
@@ -33,7 +33,7 @@ sed -e "s#@LAN_DEVICE@#net_pcap0,rx_pcap=$LAB_DIR/mix.pcap,infinite_rx=1#" \
 lab_bg - gw "$LAB_BUILD/app/pepgw/pepgw" -l 1 --file-prefix "$prefix" --huge-dir "$huge" \
 	-m 256 --no-pci -- --config "$LAB_DIR/gw.json"
 lab_wait_log gw '^pepgw: ready' 20
-check_eq "rte_pdump_init at start-up" "$(grep -c 'dpdk-dumpcap cannot attach' "$LAB_DIR/gw.log")" 0
+check_eq "rte_pdump_init at start-up" "$(grep -c 'dpdk-dumpcap cannot attach' "$LAB_DIR/gw.log" || true)" 0
 
 rc=0
 lab_exec - dpdk-dumpcap --file-prefix="$prefix" -i net_null0 -c 100 -q \
@@ -42,7 +42,8 @@ check_eq "dpdk-dumpcap attached and exited" "$rc" 0
 n=$(tshark -r "$LAB_DIR/wan0.pcapng" -n -T fields -e frame.number 2>/dev/null | wc -l)
 fwd=$(tshark -r "$LAB_DIR/wan0.pcapng" -n -Y 'eth.dst == 02:00:00:00:02:fe && ip.ttl == 63 &&
 	ip.dst == 10.2.0.0/16' -T fields -e frame.number 2>/dev/null | wc -l)
-check_eq "dpdk-dumpcap wrote 100 packets of wan0" "$n" 100
-check_eq "... all of them forwarded by pepgw (TTL 63, next hop's MAC)" "$fwd" 100
+# -c stops after the burst that reaches the count: whole bursts are written.
+check_ge "dpdk-dumpcap wrote at least 100 packets of wan0" "$n" 100
+check_eq "... all of them forwarded by pepgw (TTL 63, next hop's MAC)" "$fwd" "$n"
 
 e2e_finish
