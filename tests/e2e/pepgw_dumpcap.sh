@@ -16,8 +16,9 @@ if [ "$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)" -lt 128 ]; then
 fi
 lab_init
 huge=$LAB_DIR/huge
-umount_huge() {
+umount_huge() { # before the teardown: stop pepgw first, its hugepage files keep the mount busy
 	if mountpoint -q "$huge"; then
+		[ -z "${LAB_PID[gw]:-}" ] || lab_stop gw
 		umount "$huge" || return 1
 	fi
 	return "$1"
