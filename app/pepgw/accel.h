@@ -10,7 +10,7 @@
  * (proxy_buffer_high/low) and carries FIN and RST across.
  *
  * Single-ended mode: the WAN leg's far end is the real server, reached by the routing table;
- * in paired mode (the tunnel work) it is only a different next hop.
+ * in paired mode (through the bonded tunnel) it is only a different next hop.
  */
 
 #include <stdint.h>

@@ -661,7 +661,7 @@ lab__owner_alive() {
 
 # lab_cleanup_stale: remove what runs whose owner shell is gone left behind (their recorded
 # processes, DPDK processes, namespaces, veths, DPDK runtime dirs). Runs of live owners, other
-# engineers' included, are never touched. Run directories (logs) are kept.
+# users' included, are never touched. Run directories (logs) are kept.
 lab_cleanup_stale() {
 	local -A seen=()
 	local p pid start name
