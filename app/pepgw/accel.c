@@ -54,7 +54,7 @@ static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 	struct rte_ether_hdr *eth =
 	        (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
 	if (eth == NULL) {
-		stats_inc(a->lc->stats, STAT_drop_no_mbuf);
+		stats_inc(a->lc->stats, STAT_drop_no_headroom);
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -103,9 +103,8 @@ static void on_event(void *arg, struct tcp_conn *c, enum tcp_conn_event ev)
 static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e, uint64_t now)
 {
 	const struct gw *gw = a->lc->gw;
+	/* The loader requires both profiles on an accelerate rule. */
 	const struct flow_action *act = &e->act;
-	if (act->lan_profile < 0 || act->wan_profile < 0)
-		return -EINVAL;
 	if (a->free_head == UINT32_MAX)
 		return -ENOMEM;
 	struct tcp_relay *r = tcp_relay_open(a->engine, &gw->tcp_profiles[act->lan_profile],
@@ -153,6 +152,20 @@ static void recycle_time_wait(struct accel *a, struct flow_entry *e, uint64_t no
 			tcp_conn_abort(p->leg[side], now);
 }
 
+/* We terminate TCP here, so the checksum is ours to verify, over every segment of m. */
+static bool tcp_csum_ok(const struct rte_mbuf *m, const struct net_hdrs *h)
+{
+	const struct rte_ipv4_hdr *ip =
+	        rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, h->l2_len);
+	uint16_t l4_len = (uint16_t)(h->ip_total_len - h->l3_len);
+	uint16_t sum;
+	if (likely(m->nb_segs == 1))
+		return net_csum_l4_ok(ip, IPPROTO_TCP, (const uint8_t *)ip + h->l3_len, l4_len);
+	return net_csum_mbuf(m, (uint32_t)h->l2_len + h->l3_len, l4_len,
+	                     net_csum_pseudo(ip, IPPROTO_TCP, l4_len), &sum) == 0 &&
+	       sum == 0xffff;
+}
+
 void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct flow_entry *e,
                  const struct flow_result *fr, uint64_t now)
 {
@@ -169,11 +182,11 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct
 		return;
 	}
 	if (e->conn == FLOW_CONN_NONE || e->conn == ACCEL_CLOSED) {
-		bool syn =
-		        (h->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) ==
-		        RTE_TCP_SYN_FLAG;
+		/* A SYN that the engine takes (tcp_conn_listen): no ACK, RST or FIN with it. */
+		bool syn = (h->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG |
+		                            RTE_TCP_FIN_FLAG)) == RTE_TCP_SYN_FLAG;
 		if (e->conn == ACCEL_CLOSED && !syn) {
-			stats_inc(lc->stats, STAT_drop_tcp_engine);
+			stats_inc(lc->stats, STAT_drop_split_closed);
 			rte_pktmbuf_free(m);
 			return;
 		}
@@ -191,7 +204,14 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct
 			return;
 		}
 		rte_pktmbuf_prepend(m, h->l2_len);
-		stats_inc(lc->stats, STAT_accel_fallback);
+		/*
+		 * ENOMEM: no two free connections. EBADMSG: the engine refused the SYN, whose
+		 * flags were checked above and whose headers the parser checked: its options
+		 * are malformed. (EINVAL, no profile or an unknown congestion control, never
+		 * starts: the loader and main.c refuse such a configuration.)
+		 */
+		stats_inc(lc->stats, rc == -ENOMEM ? STAT_accel_fallback_engine_full
+		                                   : STAT_accel_fallback_syn_options);
 		e->conn = ACCEL_PASSTHRU;
 		gw_forward(lc, m, h, &e->act, now);
 		return;
@@ -200,16 +220,12 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct
 	struct accel_pair *p = &a->pairs[e->conn];
 	struct tcp_conn *leg = p->leg[fr->dir == FLOW_DIR_ORIG ? LEG_LAN : LEG_WAN];
 	if (leg == NULL) {
-		stats_inc(lc->stats, STAT_drop_tcp_engine);
+		/* This direction's leg closed while the other one finishes. */
+		stats_inc(lc->stats, STAT_drop_split_closed);
 		rte_pktmbuf_free(m);
 		return;
 	}
-	/* We terminate TCP here, so the checksum is ours to verify. */
-	const struct rte_ipv4_hdr *ip =
-	        rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, h->l2_len);
-	uint16_t l4_len = (uint16_t)(h->ip_total_len - h->l3_len);
-	if (m->nb_segs != 1 ||
-	    !net_csum_l4_ok(ip, IPPROTO_TCP, (const uint8_t *)ip + h->l3_len, l4_len)) {
+	if (!tcp_csum_ok(m, h)) {
 		stats_inc(lc->stats, STAT_drop_tcp_csum);
 		rte_pktmbuf_free(m);
 		return;

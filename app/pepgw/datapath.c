@@ -69,7 +69,26 @@ static void count_tx_drop(struct rte_mbuf **pkts, uint16_t unsent, void *userdat
 	struct gw_lcore *lc = userdata;
 	gw_capture_drops(lc, pkts, unsent, STAT_drop_tx_full);
 	stats_add(lc->stats, STAT_drop_tx_full, unsent);
+	/* These were counted in tx_packets when they were buffered: settle_tx takes them out. */
+	lc->tx_refused += unsent;
+	for (uint16_t i = 0; i < unsent; i++)
+		lc->tx_refused_bytes += pkts[i]->pkt_len;
 	rte_pktmbuf_free_bulk(pkts, unsent);
+}
+
+/*
+ * tx_packets/tx_bytes count what the TX queues took. A refused packet was counted when it was
+ * buffered, possibly in a burst whose counts are only added at its end: it is taken out here,
+ * at the end of the loop iteration, so that the counter never dips below what was sent.
+ */
+static void settle_tx(struct gw_lcore *lc)
+{
+	if (likely(lc->tx_refused == 0))
+		return;
+	lc->stats->c[STAT_tx_packets] -= lc->tx_refused;
+	lc->stats->c[STAT_tx_bytes] -= lc->tx_refused_bytes;
+	lc->tx_refused = 0;
+	lc->tx_refused_bytes = 0;
 }
 
 static inline void drop(struct gw_lcore *lc, struct rte_mbuf *m, enum stat_id why)
@@ -100,7 +119,7 @@ static void send_arp_request(struct gw_lcore *lc, uint16_t port, uint32_t ip)
 	const struct gw_port *p = &lc->gw->ports[port];
 	struct rte_mbuf *m = net_arp_request(lc->gw->pool, &p->info.mac, p->ipv4, ip);
 	if (m == NULL) {
-		stats_inc(lc->stats, STAT_drop_no_mbuf);
+		stats_inc(lc->stats, STAT_build_no_mbuf);
 		return;
 	}
 	stats_inc(lc->stats, STAT_arp_requests_out);
@@ -132,12 +151,14 @@ static void l2_output(struct gw_lcore *lc, uint16_t port, uint32_t next_hop, str
 	if (rc == NET_ARP_HELD) {
 		stats_inc(lc->stats, STAT_arp_queued);
 		if (miss.dropped != NULL)
-			drop(lc, miss.dropped, STAT_drop_arp_unresolved);
-		if (miss.send_request)
-			send_arp_request(lc, port, next_hop);
-		return;
+			drop(lc, miss.dropped, STAT_drop_arp_queue_full);
 	}
-	drop(lc, m, STAT_drop_arp_unresolved);
+	/* Also when nothing can be held (queue_len 0): the next packet may find the answer. */
+	if (miss.send_request)
+		send_arp_request(lc, port, next_hop);
+	if (rc == NET_ARP_HELD)
+		return;
+	drop(lc, m, rc == -ENOSPC ? STAT_drop_arp_table_full : STAT_drop_arp_unresolved);
 }
 
 /*
@@ -162,7 +183,7 @@ static void send_icmp_error(struct gw_lcore *lc, const struct rte_mbuf *orig,
 	        net_icmp_error(lc->gw->pool, orig, h, type, code, mtu, lc->gw->ports[port].ipv4);
 	if (e == NULL) {
 		if (rte_errno == ENOBUFS)
-			stats_inc(lc->stats, STAT_drop_no_mbuf);
+			stats_inc(lc->stats, STAT_build_no_mbuf);
 		return;
 	}
 	stats_inc(lc->stats, STAT_icmp_errors_sent);
@@ -241,7 +262,6 @@ static void local_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m, 
 	if (h->proto == IPPROTO_ICMP && (h->flags & NET_F_L4) &&
 	    h->icmp_type == NET_ICMP_ECHO_REQUEST && !(h->flags & NET_F_FRAG)) {
 		if (net_icmp_echo_reply(m, h) == 0) {
-			stats_inc(lc->stats, STAT_icmp_echo_replies);
 			/* Route the reply: the requester may sit behind a router on this port. */
 			uint16_t out;
 			uint32_t nh;
@@ -249,6 +269,7 @@ static void local_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m, 
 				drop(lc, m, STAT_drop_no_route);
 				return;
 			}
+			stats_inc(lc->stats, STAT_icmp_echo_replies);
 			l2_output(lc, out, nh, m, now);
 			return;
 		}
@@ -521,7 +542,7 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 			continue;
 		}
 		if (unlikely((h->flags & NET_F_L2_MCAST) || is_broadcast_for(lc, port, h->dst))) {
-			drop(lc, m, STAT_drop_not_for_us);
+			drop(lc, m, STAT_drop_broadcast);
 			continue;
 		}
 		/* Frame bytes past the IP total length are Ethernet padding, not ours to carry. */
@@ -540,7 +561,7 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	unsigned int created = flow_classify_burst(lc->flows, gw->rules, fi, nt, now, fr,
 	                                           lc->rule_counters, &n_full);
 	stats_add(lc->stats, STAT_flow_created, created);
-	stats_add(lc->stats, STAT_drop_flow_table_full, n_full);
+	stats_add(lc->stats, STAT_flow_table_full, n_full);
 
 	/* The packets to forward, in arrival order, for one bulk route lookup. */
 	struct rte_mbuf *fwd[GW_BURST_MAX];
@@ -553,16 +574,22 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 			drop(lc, transit[i], STAT_drop_rule);
 			continue;
 		case FLOW_ACTION_ACCELERATE:
-			if (lc->accel != NULL && fr[i].entry != NULL &&
-			    hdrs[i].proto == IPPROTO_TCP && (hdrs[i].flags & NET_F_L4) &&
-			    !(hdrs[i].flags & NET_F_FRAG)) {
-				accel_input(lc->accel, transit[i], &hdrs[i], fr[i].entry, &fr[i],
-				            now);
-				continue;
+			/*
+			 * The loader lets accelerate match TCP only, and every lcore has an engine
+			 * when a rule accelerates: a packet that is not a fragment has the TCP
+			 * header the engine needs. Fragments and packets without a flow entry to
+			 * hold the split are forwarded as they are.
+			 */
+			if (unlikely(hdrs[i].flags & NET_F_FRAG)) {
+				stats_inc(lc->stats, STAT_accel_fallback_fragment);
+				break;
 			}
-			/* No entry (table full), a fragment, or no engine: forward unsplit. */
-			stats_inc(lc->stats, STAT_accel_fallback);
-			break;
+			if (unlikely(fr[i].entry == NULL)) {
+				stats_inc(lc->stats, STAT_accel_fallback_no_entry);
+				break;
+			}
+			accel_input(lc->accel, transit[i], &hdrs[i], fr[i].entry, &fr[i], now);
+			continue;
 		case FLOW_ACTION_FORWARD:
 		default:
 			break;
@@ -589,8 +616,8 @@ static void timers(struct gw_lcore *lc, uint64_t now)
 		if (net_arp_tick(lc->arp, now, req, &n_req, dropped, &n_drop) == 0) {
 			for (unsigned int i = 0; i < n_req; i++)
 				send_arp_request(lc, req[i].port, req[i].ip);
-			gw_capture_drops(lc, dropped, (uint16_t)n_drop, STAT_drop_arp_unresolved);
-			stats_add(lc->stats, STAT_drop_arp_unresolved, n_drop);
+			gw_capture_drops(lc, dropped, (uint16_t)n_drop, STAT_drop_arp_timeout);
+			stats_add(lc->stats, STAT_drop_arp_timeout, n_drop);
 			rte_pktmbuf_free_bulk(dropped, n_drop);
 		}
 	}
@@ -644,6 +671,7 @@ int gw_lcore_main(void *arg)
 		for (unsigned int p = 0; p < gw->n_ports; p++)
 			lc->port_tx[p] += gw_tx_flush(lc, (uint16_t)p);
 		timers(lc, now);
+		settle_tx(lc);
 		if (got != 0) {
 			idle = 0;
 		} else if (++idle >= GW_IDLE_POLLS && gw->idle_sleep_us != 0) {

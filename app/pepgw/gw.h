@@ -99,6 +99,9 @@ struct gw_lcore {
 	/* Capture points some running capture wants (GW_CAP_F bits, capture_gw.h): written by the
 	 * capture's control side, read once per burst; 0 = no capture, the hooks cost a branch. */
 	uint32_t cap_points;
+	/* Packets (and their bytes) the TX queues refused since the last loop iteration: taken
+	 * out of tx_packets/tx_bytes at its end, once the burst's own counts are in. */
+	uint64_t tx_refused, tx_refused_bytes;
 } __rte_cache_aligned;
 
 struct gw {

@@ -193,7 +193,7 @@ static void print_final_counters(const struct gw *gw)
 	printf("final counters:\n");
 	for (unsigned int i = 0; i < STAT_MAX; i++)
 		if (total.c[i] != 0)
-			printf("  %-26s %" PRIu64 "\n", stats_name(i), total.c[i]);
+			printf("  %-28s %" PRIu64 "\n", stats_name(i), total.c[i]);
 	/* Packets by pepgw's own count, which survives the link; then what the PMD says (net_memif
 	 * reports 0 once its peer has gone, so its numbers are shown, not used). */
 	for (unsigned int i = 0; i < gw->n_ports; i++) {

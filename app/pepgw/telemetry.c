@@ -129,9 +129,9 @@ static int cmd_rules(const char *cmd, const char *params, struct rte_tel_data *d
 		rte_tel_data_add_dict_int(rd, "index", i);
 		rte_tel_data_add_dict_string(rd, "action",
 		                             action_str(flow_rules_action(r, i)->action));
-		rte_tel_data_add_dict_u64(rd, "packets", c->packets);
-		rte_tel_data_add_dict_u64(rd, "bytes", c->bytes);
-		rte_tel_data_add_dict_u64(rd, "flows", c->flows);
+		const struct stat_desc *rcd = flow_rule_counter_descs();
+		for (unsigned int k = 0; k < FLOW_RC_MAX; k++)
+			rte_tel_data_add_dict_u64(rd, rcd[k].name, c->c[k]);
 		char key[CFG_NAME_MAX];
 		tel_name(i < 0 ? "default" : tel_gw->cfg->rules[i].name, key, sizeof(key));
 		rte_tel_data_add_dict_string(rd, "name",
@@ -156,7 +156,7 @@ static int cmd_flows(const char *cmd, const char *params, struct rte_tel_data *d
 	rte_tel_data_add_dict_u64(d, "capacity", capacity);
 	rte_tel_data_add_dict_u64(d, "created", s.c[STAT_flow_created]);
 	rte_tel_data_add_dict_u64(d, "expired", s.c[STAT_flow_expired]);
-	rte_tel_data_add_dict_u64(d, "table_full", s.c[STAT_drop_flow_table_full]);
+	rte_tel_data_add_dict_u64(d, "table_full", s.c[STAT_flow_table_full]);
 	rte_tel_data_add_dict_int(d, "lcores", (int)tel_gw->n_lcores);
 	/* Per worker, so that a test (or an operator) sees that both directions of each flow
 	 * reached one lcore: per-lcore entries add up to the flows, none is counted twice. */
@@ -249,11 +249,13 @@ static struct rte_tel_data *conn_info_dict(const struct tcp_conn_info *i)
 	rte_tel_data_add_dict_u64(d, "rttvar_us", i->rttvar_us);
 	rte_tel_data_add_dict_u64(d, "rto_us", i->rto_us);
 	rte_tel_data_add_dict_u64(d, "backoff", i->backoff);
+	rte_tel_data_add_dict_int(d, "zero_window_probing", i->persist);
 	rte_tel_data_add_dict_u64(d, "bytes_in_flight", i->bytes_in_flight);
 	rte_tel_data_add_dict_u64(d, "sacked_bytes", i->sacked_bytes);
 	rte_tel_data_add_dict_u64(d, "lost_bytes", i->lost_bytes);
 	rte_tel_data_add_dict_u64(d, "snd_wnd", i->snd_wnd);
 	rte_tel_data_add_dict_u64(d, "rcv_wnd", i->rcv_wnd);
+	rte_tel_data_add_dict_u64(d, "rcv_space", i->rcv_space);
 	rte_tel_data_add_dict_u64(d, "bytes_acked", i->bytes_acked);
 	rte_tel_data_add_dict_u64(d, "bytes_received", i->bytes_received);
 	rte_tel_data_add_dict_u64(d, "segs_out", i->segs_out);
@@ -264,6 +266,7 @@ static struct rte_tel_data *conn_info_dict(const struct tcp_conn_info *i)
 	rte_tel_data_add_dict_u64(d, "recv_unconsumed", i->recv_unconsumed);
 	rte_tel_data_add_dict_u64(d, "ooo_bytes", i->ooo_bytes);
 	rte_tel_data_add_dict_int(d, "in_recovery", i->in_recovery);
+	rte_tel_data_add_dict_int(d, "loss_recovery", i->loss_recovery);
 	rte_tel_data_add_dict_u64(d, "pacing_rate_bps", i->pacing_rate_bps);
 	return d;
 }
@@ -315,34 +318,50 @@ static int cmd_tcp_conn(const char *cmd, const char *params, struct rte_tel_data
 	return -ENOENT;
 }
 
+/* Counter sets whose keys telemetry lists, by the name /pepgw/counter_help takes. */
+static const struct {
+	const char *set;
+	const char *where; /* the command that lists the keys */
+	const struct stat_desc *(*descs)(void);
+	unsigned int n;
+} help_sets[] = {
+        {"counters", "/pepgw/counters (drops also in /pepgw/drops, without drop_)", stats_descs,
+         STAT_MAX},
+        {"tcp", "/pepgw/tcp", tcp_engine_counter_descs, TCP_CNT_MAX},
+        {"rules", "/pepgw/rules, per rule", flow_rule_counter_descs, FLOW_RC_MAX},
+};
+
 /*
- * /pepgw/counter_help[,SET]: for each key of a counter set, its kind and one line of help, for
- * pepgwctl's descriptions and the HELP lines of its Prometheus metrics; without a set, the sets
- * and the commands that list their keys. Names and texts come from the X-macro list, so a
- * client needs no change when a counter is added or renamed. The set "counters" is
- * /pepgw/counters (its drop_ keys are /pepgw/drops' reasons).
+ * /pepgw/counter_help[,SET]: for each key of a counter set, its kind (event, drop, fallback)
+ * and one line of help, for pepgwctl's descriptions and the HELP lines of its Prometheus
+ * metrics. Without a set, the sets and the commands that list their keys (one set at a time
+ * keeps each answer well below the telemetry output limit). Names and texts come from the
+ * X-macro lists, so a client needs no change when a counter is added or renamed.
  */
 static int cmd_counter_help(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	rte_tel_data_start_dict(d);
-	if (params == NULL || params[0] == '\0') {
-		rte_tel_data_add_dict_string(d, "counters",
-		                             "/pepgw/counters (drops also in /pepgw/drops, without "
-		                             "drop_)");
+	if (params == NULL || *params == '\0') {
+		for (unsigned int i = 0; i < RTE_DIM(help_sets); i++)
+			rte_tel_data_add_dict_string(d, help_sets[i].set, help_sets[i].where);
 		return 0;
 	}
-	if (strcmp(params, "counters") != 0)
-		return -EINVAL;
-	for (unsigned int i = 0; i < STAT_MAX; i++) {
-		struct rte_tel_data *cd = rte_tel_data_alloc();
-		if (cd == NULL)
-			return -ENOMEM;
-		rte_tel_data_start_dict(cd);
-		rte_tel_data_add_dict_string(cd, "kind", stats_is_drop(i) ? "drop" : "event");
-		rte_tel_data_add_dict_string(cd, "help", stats_help(i));
-		rte_tel_data_add_dict_container(d, stats_name(i), cd, 0);
+	for (unsigned int i = 0; i < RTE_DIM(help_sets); i++) {
+		if (strcmp(params, help_sets[i].set) != 0)
+			continue;
+		const struct stat_desc *desc = help_sets[i].descs();
+		for (unsigned int k = 0; k < help_sets[i].n; k++) {
+			struct rte_tel_data *cd = rte_tel_data_alloc();
+			if (cd == NULL)
+				return -ENOMEM;
+			rte_tel_data_start_dict(cd);
+			rte_tel_data_add_dict_string(cd, "kind", stat_kind_name(desc[k].kind));
+			rte_tel_data_add_dict_string(cd, "help", desc[k].help);
+			rte_tel_data_add_dict_container(d, desc[k].name, cd, 0);
+		}
+		return 0;
 	}
-	return 0;
+	return -EINVAL;
 }
 
 /* /pepgw/info: what runs, for pepgwctl's headers and the pepgw_info metric. */
@@ -404,6 +423,9 @@ int gw_telemetry_init(struct gw *gw)
 	                                 "All gateway counters summed over lcores. No parameters");
 	rc |= rte_telemetry_register_cmd("/pepgw/drops", cmd_drops,
 	                                 "Drops by reason summed over lcores. No parameters");
+	rc |= rte_telemetry_register_cmd("/pepgw/counter_help", cmd_counter_help,
+	                                 "Kind and help of each counter key. Parameter: a set "
+	                                 "(counters, tcp, rules), or none for the list of sets");
 	rc |= rte_telemetry_register_cmd(
 	        "/pepgw/ports", cmd_ports,
 	        "Ports: address, MTU, link, ethdev counters. No parameters");
@@ -421,9 +443,6 @@ int gw_telemetry_init(struct gw *gw)
 	rc |= rte_telemetry_register_cmd("/pepgw/tcp_conn", cmd_tcp_conn,
 	                                 "Both legs of one split connection, like ss -ti. "
 	                                 "Parameters: CLIENT_IP:PORT,SERVER_IP:PORT");
-	rc |= rte_telemetry_register_cmd("/pepgw/counter_help", cmd_counter_help,
-	                                 "Kind and help of each counter key. Parameter: a set "
-	                                 "(counters), or none for the list of sets");
 	rc |= rte_telemetry_register_cmd(
 	        "/pepgw/info", cmd_info,
 	        "Version, configuration file, uptime, workers. No parameters");

@@ -7,6 +7,7 @@
  *   down LINK DIR / up LINK DIR             blackhole a direction, or lift it
  *   show [LINK]                             parameters, one line per direction
  *   stats [LINK]                            counters, one line per direction (key=value)
+ *   counter_help                            each stats key: KEY KIND HELP, one per line
  *   help
  *
  * The thread never touches an engine: it keeps its own copy of each direction's parameters,
@@ -124,12 +125,31 @@ static void stats_dir(struct wanem_app *app, unsigned int i, int d, char *out, s
 	for (int c = 0; c < WANEM_C_MAX; c++)
 		outf(out, outlen, " %s=%" PRIu64, wanem_counter_name(c), s->engine.c[c]);
 	outf(out, outlen,
-	     " queue_packets=%" PRIu64 " queue_bytes=%" PRIu64 " delay_line_packets=%" PRIu64
-	     " rx_packets=%" PRIu64 " tx_packets=%" PRIu64 " tx_dropped=%" PRIu64
-	     " icmp_sent=%" PRIu64 " icmp_suppressed=%" PRIu64 " dup_no_mbuf=%" PRIu64 "\n",
-	     s->engine.queue_packets, s->engine.queue_bytes, s->engine.delay_line_packets,
-	     s->app.rx_packets, s->app.tx_packets, s->app.tx_dropped, s->app.icmp_sent,
-	     s->app.icmp_suppressed, s->app.dup_no_mbuf);
+	     " queue_packets=%" PRIu64 " queue_bytes=%" PRIu64 " delay_line_packets=%" PRIu64,
+	     s->engine.queue_packets, s->engine.queue_bytes, s->engine.delay_line_packets);
+	for (int c = 0; c < WANEM_APP_C_MAX; c++)
+		outf(out, outlen, " %s=%" PRIu64, wanem_app_counter_descs()[c].name, s->app.c[c]);
+	outf(out, outlen, "\n");
+}
+
+/* counter_help: one line per key of stats, "KEY KIND HELP" (gauges are of kind gauge). */
+static void counter_help(char *out, size_t outlen)
+{
+	static const char *const gauges[][2] = {
+	        {"queue_packets", "packets in the bottleneck FIFO now"},
+	        {"queue_bytes", "frame bytes in the bottleneck FIFO now"},
+	        {"delay_line_packets", "packets in the delay line now"},
+	};
+	for (int c = 0; c < WANEM_C_MAX; c++)
+		outf(out, outlen, "%s %s %s\n", wanem_counter_descs()[c].name,
+		     stat_kind_name(wanem_counter_descs()[c].kind), wanem_counter_descs()[c].help);
+	for (unsigned int g = 0; g < RTE_DIM(gauges); g++)
+		outf(out, outlen, "%s gauge %s\n", gauges[g][0], gauges[g][1]);
+	for (int c = 0; c < WANEM_APP_C_MAX; c++)
+		outf(out, outlen, "%s %s %s\n", wanem_app_counter_descs()[c].name,
+		     stat_kind_name(wanem_app_counter_descs()[c].kind),
+		     wanem_app_counter_descs()[c].help);
+	outf(out, outlen, "ok\n");
 }
 
 void wanem_ctl_execute(struct wanem_app *app, char *line, char *out, size_t outlen)
@@ -146,6 +166,10 @@ void wanem_ctl_execute(struct wanem_app *app, char *line, char *out, size_t outl
 		outf(out, outlen, "error: empty command (try help)\n");
 		return;
 	}
+	if (strcmp(w[0], "counter_help") == 0) {
+		counter_help(out, outlen);
+		return;
+	}
 	if (nw >= 2 && strcmp(w[0], "help") != 0) {
 		link = wanem_config_find_link(app->cfg, w[1]);
 		if (link < 0) {
@@ -157,6 +181,7 @@ void wanem_ctl_execute(struct wanem_app *app, char *line, char *out, size_t outl
 		outf(out, outlen,
 		     "set LINK a2b|b2a|both KEY VALUE [KEY VALUE]...\n"
 		     "down LINK a2b|b2a|both\nup LINK a2b|b2a|both\nshow [LINK]\nstats [LINK]\n"
+		     "counter_help\n"
 		     "keys:");
 		for (int k = 0; wanem_config_set_keys[k] != NULL; k++)
 			outf(out, outlen, " %s", wanem_config_set_keys[k]);

@@ -233,6 +233,22 @@ static int open_links(struct wanem_app *app)
 	return 0;
 }
 
+static const struct stat_desc app_counter_descs[WANEM_APP_C_MAX] = {WANEM_APP_COUNTERS(STAT_DESC)};
+
+const struct stat_desc *wanem_app_counter_descs(void)
+{
+	return app_counter_descs;
+}
+
+/* The application counters of direction d of link i, drop_tx_full from its egress buffer. */
+static void dir_app_stats(const struct wanem_app *app, unsigned int i, int d,
+                          struct wanem_app_dir_stats *out)
+{
+	*out = app->links[i].dir[d].st;
+	/* The TX buffer of the egress port also carries the ICMP answers of the other way. */
+	out->c[WANEM_APP_C_drop_tx_full] = app->links[i].tx_buffer_drops[d == WANEM_A2B ? 1 : 0];
+}
+
 /*
  * Answer an oversize packet like a router whose next hop has the link's MTU (RFC 1191
  * section 4): only for IPv4 with DF set (wanem does not fragment; without DF the packet is
@@ -249,23 +265,32 @@ static void answer_frag_needed(struct wanem_app *app, struct wanem_app_link *l, 
 	struct rte_mbuf *icmp;
 	int in_end = d == WANEM_A2B ? 0 : 1;
 
-	if (net_parse_mbuf(m, &h) != 0 || !(h.flags & NET_F_IPV4) || !(h.flags & NET_F_DF) ||
-	    !net_ratelimit_take(&dir->icmp_rl, now)) {
-		dir->st.icmp_suppressed++;
+	if (net_parse_mbuf(m, &h) != 0 || !(h.flags & NET_F_IPV4) || !(h.flags & NET_F_DF)) {
+		dir->st.c[WANEM_APP_C_icmp_not_due]++;
+		return;
+	}
+	/* Before the rate limit, so that packets never answered spend none of its tokens. */
+	if (!net_icmp_error_allowed(&h)) {
+		dir->st.c[WANEM_APP_C_icmp_not_allowed]++;
+		return;
+	}
+	if (!net_ratelimit_take(&dir->icmp_rl, now)) {
+		dir->st.c[WANEM_APP_C_icmp_ratelimited]++;
 		return;
 	}
 	wanem_get_params(dir->w, &p);
 	icmp = net_icmp_error(app->pool, m, &h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_FRAG_NEEDED,
 	                      (uint16_t)p.mtu, dir->icmp_source != 0 ? dir->icmp_source : h.dst);
 	if (icmp == NULL) {
-		dir->st.icmp_suppressed++;
+		/* ENOBUFS; EPERM and EINVAL were ruled out above. */
+		dir->st.c[WANEM_APP_C_icmp_no_mbuf]++;
 		return;
 	}
 	struct rte_ether_hdr *oe = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ether_hdr *ne = rte_pktmbuf_mtod(icmp, struct rte_ether_hdr *);
 	rte_ether_addr_copy(&oe->src_addr, &ne->dst_addr);
 	rte_ether_addr_copy(&oe->dst_addr, &ne->src_addr);
-	dir->st.icmp_sent++;
+	dir->st.c[WANEM_APP_C_icmp_sent]++;
 	rte_eth_tx_buffer(l->port[in_end].port_id, 0, l->txb[in_end], icmp);
 }
 
@@ -294,7 +319,7 @@ static unsigned int run_dir(struct wanem_app *app, struct wanem_app_link *l, int
 	uint16_t n;
 
 	n = rte_eth_rx_burst(l->port[in].port_id, 0, pkts, app->cfg->burst);
-	dir->st.rx_packets += n;
+	dir->st.c[WANEM_APP_C_rx_packets] += n;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i], *c;
 		uint32_t l3 = frame_l3_len(m);
@@ -304,7 +329,7 @@ static unsigned int run_dir(struct wanem_app *app, struct wanem_app_link *l, int
 			/* an indirect clone: both copies share the read-only data */
 			c = rte_pktmbuf_clone(m, app->pool);
 			if (c == NULL)
-				dir->st.dup_no_mbuf++;
+				dir->st.c[WANEM_APP_C_dup_no_mbuf]++;
 			else if (wanem_verdict_is_drop(wanem_enqueue(dir->w, c, c->pkt_len, l3, now,
 			                                             WANEM_F_DUPLICATE)))
 				gone[n_gone++] = c;
@@ -318,7 +343,7 @@ static unsigned int run_dir(struct wanem_app *app, struct wanem_app_link *l, int
 	ntx = wanem_dequeue(dir->w, now, tx, app->cfg->burst, drop, &nd);
 	for (unsigned int i = 0; i < ntx; i++)
 		rte_eth_tx_buffer(l->port[out].port_id, 0, l->txb[out], tx[i]);
-	dir->st.tx_packets += ntx;
+	dir->st.c[WANEM_APP_C_tx_packets] += ntx;
 	if (n_gone > 0)
 		rte_pktmbuf_free_bulk(gone, n_gone);
 	if (nd > 0)
@@ -375,13 +400,8 @@ void wanem_app_serve_mailbox(struct wanem_app *app, uint64_t now)
 	} else if (mb->op == WANEM_CTL_STATS) {
 		for (unsigned int i = 0; i < app->cfg->n_links; i++)
 			for (int d = 0; d < WANEM_NB_DIRS; d++) {
-				struct wanem_app_dir *dir = &app->links[i].dir[d];
-				int out = d == WANEM_A2B ? 1 : 0;
-				wanem_stats_get(dir->w, &mb->snap[i][d].engine);
-				mb->snap[i][d].app = dir->st;
-				/* the TX buffer of the egress port also carries ICMP of the other
-				 * way */
-				mb->snap[i][d].app.tx_dropped = app->links[i].tx_buffer_drops[out];
+				wanem_stats_get(app->links[i].dir[d].w, &mb->snap[i][d].engine);
+				dir_app_stats(app, i, d, &mb->snap[i][d].app);
 			}
 	} else {
 		mb->result = -EINVAL;
@@ -398,11 +418,14 @@ static void print_final(struct wanem_app *app)
 			if (dir->w == NULL)
 				continue;
 			wanem_stats_get(dir->w, &s);
+			struct wanem_app_dir_stats as;
+			dir_app_stats(app, i, d, &as);
 			printf("wanem: %s %s:", app->cfg->links[i].name, wanem_dir_name(d));
 			for (int c = 0; c < WANEM_C_MAX; c++)
 				printf(" %s=%" PRIu64, wanem_counter_name(c), s.c[c]);
-			printf(" icmp_sent=%" PRIu64 " dup_no_mbuf=%" PRIu64 "\n",
-			       dir->st.icmp_sent, dir->st.dup_no_mbuf);
+			for (int c = 0; c < WANEM_APP_C_MAX; c++)
+				printf(" %s=%" PRIu64, wanem_app_counter_descs()[c].name, as.c[c]);
+			printf("\n");
 		}
 }
 

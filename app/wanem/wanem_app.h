@@ -24,15 +24,38 @@
 #define WANEM_APP_ICMP_BURST 10
 #define WANEM_APP_IDLE_POLLS 16 /* empty iterations before sleeping idle_sleep_us */
 
-/* Application counters of one direction (the engine counts the rest). */
-struct wanem_app_dir_stats {
-	uint64_t rx_packets;
-	uint64_t tx_packets;
-	uint64_t tx_dropped;      /* TX queue full */
-	uint64_t icmp_sent;       /* fragmentation-needed answers */
-	uint64_t icmp_suppressed; /* rate limit, not DF, not IPv4 or not allowed by RFC 1812 */
-	uint64_t dup_no_mbuf;     /* duplicate asked but no mbuf to clone into */
+/*
+ * Application counters of one direction (the engine counts the rest), in the shape of
+ * stat_desc.h. An oversize packet that mtu_action icmp drops gets a fragmentation-needed answer
+ * or is counted under the one reason it got none.
+ */
+#define WANEM_APP_COUNTERS(X)                                                                      \
+	X(rx_packets, event, "packets received on the direction's ingress port")                   \
+	X(tx_packets, event, "packets handed to the egress TX queue")                              \
+	X(drop_tx_full, drop,                                                                      \
+	  "egress TX queue full (it carries the other way's ICMP answers too)")                    \
+	X(icmp_sent, event, "fragmentation-needed answers sent")                                   \
+	X(icmp_not_due, event, "oversize packets owed no answer: not IPv4 with DF set")            \
+	X(icmp_ratelimited, event, "fragmentation-needed answers not sent: rate limit")            \
+	X(icmp_not_allowed, event, "no answer allowed (RFC 1812 4.3.2.7: ICMP error, broadcast)")  \
+	X(icmp_no_mbuf, event, "fragmentation-needed answers not built: mbuf pool empty")          \
+	X(dup_no_mbuf, event, "duplicates not made: no mbuf to clone into")
+
+/* clang-format off: the X-macro list expands to the enumerators */
+enum wanem_app_counter {
+#define WANEM_APP_COUNTER_ENUM(name, kind, help) WANEM_APP_C_##name,
+	WANEM_APP_COUNTERS(WANEM_APP_COUNTER_ENUM)
+#undef WANEM_APP_COUNTER_ENUM
+	        WANEM_APP_C_MAX
 };
+/* clang-format on */
+
+struct wanem_app_dir_stats {
+	uint64_t c[WANEM_APP_C_MAX];
+};
+
+/* The descriptors of the application counters, indexed by enum wanem_app_counter. */
+const struct stat_desc *wanem_app_counter_descs(void);
 
 struct wanem_app_dir {
 	struct wanem *w;

@@ -9,6 +9,11 @@
 #include <rte_dev.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_log.h>
+
+RTE_LOG_REGISTER(port_logtype, pepgw.port, INFO);
+#define PORT_LOG(level, fmt, ...)                                                                  \
+	rte_log(RTE_LOG_##level, port_logtype, "port: " fmt "\n", ##__VA_ARGS__)
 
 #define PORT_DEFAULT_DESC 1024
 
@@ -203,6 +208,12 @@ int port_open(const struct port_params *p, struct port_info *info, char *err, si
 	if (p->promiscuous)
 		rte_eth_promiscuous_enable(port_id);
 	rte_eth_macaddr_get(port_id, &info->mac);
+	PORT_LOG(DEBUG,
+	         "%s: %s port %u, %u rx / %u tx queues, rss %s, mtu %u, tx csum ip %d tcp %d "
+	         "udp %d, rx csum %d",
+	         p->name, info->driver, port_id, info->n_rxq, info->n_txq, info->rss ? "on" : "off",
+	         info->mtu, info->tx_ipv4_csum, info->tx_tcp_csum, info->tx_udp_csum,
+	         info->rx_csum);
 	return 0;
 }
 

@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "frag.h"
+#include "stat_desc.h"
 
 #define FLOW_FAMILY_IPV4 4
 #define FLOW_FAMILY_IPV6 6
@@ -195,12 +196,31 @@ struct flow_result {
 	uint8_t created;               /* 1 when this packet created the entry */
 };
 
-/* Per-rule counters; each lcore owns one array of flow_rules_counter_slots() elements. */
-struct flow_rule_counters {
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t flows; /* entries created, plus packets that found the table full */
+/*
+ * Per-rule counters, one list in the shape of stat_desc.h (keys and help of /pepgw/rules);
+ * each lcore owns one array of flow_rules_counter_slots() blocks.
+ */
+#define FLOW_RULE_COUNTERS(X)                                                                      \
+	X(packets, event, "packets the rule matched")                                              \
+	X(bytes, event, "bytes of the packets the rule matched (the caller picks L2 or L3)")       \
+	X(flows, event, "flow entries the rule created")                                           \
+	X(table_full, event, "packets the rule handled without a flow entry: table full")
+
+/* clang-format off: the X-macro list expands to the enumerators */
+enum flow_rule_counter {
+#define FLOW_RULE_COUNTER_ENUM(name, kind, help) FLOW_RC_##name,
+	FLOW_RULE_COUNTERS(FLOW_RULE_COUNTER_ENUM)
+#undef FLOW_RULE_COUNTER_ENUM
+	        FLOW_RC_MAX
 };
+/* clang-format on */
+
+struct flow_rule_counters {
+	uint64_t c[FLOW_RC_MAX];
+};
+
+/* The descriptors of the per-rule counters, indexed by enum flow_rule_counter. */
+const struct stat_desc *flow_rule_counter_descs(void);
 
 /* Slot of rule index r (FLOW_RULE_DEFAULT included) in a counters array. */
 static inline unsigned int flow_rule_slot(int r)
@@ -319,9 +339,10 @@ unsigned int flow_table_age(struct flow_table *t, uint64_t now_us, unsigned int 
  * counters of each entry, and add packets/bytes/flows to counters[flow_rule_slot(rule)] (the
  * lcore's array of flow_rules_counter_slots() elements; may be NULL).
  * A packet whose flow has no entry and cannot get one (table full) gets out[i].entry = NULL and
- * its rule's action, counts toward *n_full (may be NULL), and is never failed: the caller
- * counts STAT_drop_flow_table_full and forwards by rule. A packet of unknown family gets no
- * entry and its rule's action, and is not counted in *n_full (the parser should not pass one).
+ * its rule's action, counts toward *n_full (may be NULL) and its rule's table_full, and is
+ * never failed: the caller counts STAT_flow_table_full and acts by rule. A packet of unknown
+ * family gets no entry and its rule's action, and is counted in neither (the parser should not
+ * pass one).
  * Returns the number of entries created (STAT_flow_created).
  */
 unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *r,

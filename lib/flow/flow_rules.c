@@ -265,6 +265,13 @@ int flow_rules_match(const struct flow_rules *r, const struct flow_match_input *
 	return FLOW_RULE_DEFAULT;
 }
 
+static const struct stat_desc rule_counter_descs[FLOW_RC_MAX] = {FLOW_RULE_COUNTERS(STAT_DESC)};
+
+const struct stat_desc *flow_rule_counter_descs(void)
+{
+	return rule_counter_descs;
+}
+
 void flow_rule_counters_sum(const struct flow_rules *r,
                             const struct flow_rule_counters *const *per_lcore,
                             unsigned int n_lcores, struct flow_rule_counters *out)
@@ -275,10 +282,8 @@ void flow_rule_counters_sum(const struct flow_rules *r,
 	for (unsigned int l = 0; l < n_lcores; l++) {
 		if (per_lcore[l] == NULL)
 			continue;
-		for (unsigned int s = 0; s < slots; s++) {
-			out[s].packets += per_lcore[l][s].packets;
-			out[s].bytes += per_lcore[l][s].bytes;
-			out[s].flows += per_lcore[l][s].flows;
-		}
+		for (unsigned int s = 0; s < slots; s++)
+			for (unsigned int k = 0; k < FLOW_RC_MAX; k++)
+				out[s].c[k] += per_lcore[l][s].c[k];
 	}
 }

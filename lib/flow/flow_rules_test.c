@@ -309,22 +309,31 @@ static void counters_sum_over_lcores(void **state)
 	memset(l0, 0, sizeof(l0));
 	memset(l1, 0, sizeof(l1));
 	memset(l2, 0, sizeof(l2));
-	l0[flow_rule_slot(FLOW_RULE_DEFAULT)] = (struct flow_rule_counters){1, 100, 1};
-	l1[flow_rule_slot(FLOW_RULE_DEFAULT)] = (struct flow_rule_counters){2, 200, 0};
-	l1[flow_rule_slot(0)] = (struct flow_rule_counters){5, 500, 3};
-	l2[flow_rule_slot(1)] = (struct flow_rule_counters){7, 700, 2};
-	l2[flow_rule_slot(0)] = (struct flow_rule_counters){1, 10, 1};
+	l0[flow_rule_slot(FLOW_RULE_DEFAULT)] = (struct flow_rule_counters){{1, 100, 1, 0}};
+	l1[flow_rule_slot(FLOW_RULE_DEFAULT)] = (struct flow_rule_counters){{2, 200, 0, 0}};
+	l1[flow_rule_slot(0)] = (struct flow_rule_counters){{5, 500, 3, 0}};
+	l2[flow_rule_slot(1)] = (struct flow_rule_counters){{7, 700, 2, 0}};
+	l2[flow_rule_slot(0)] = (struct flow_rule_counters){{1, 10, 1, 0}};
 	memset(sum, 0xff, sizeof(sum));
 	flow_rule_counters_sum(r, per, 4, sum);
-	assert_int_equal(sum[0].packets, 3);
-	assert_int_equal(sum[0].bytes, 300);
-	assert_int_equal(sum[0].flows, 1);
-	assert_int_equal(sum[1].packets, 6);
-	assert_int_equal(sum[1].bytes, 510);
-	assert_int_equal(sum[1].flows, 4);
-	assert_int_equal(sum[2].packets, 7);
-	assert_int_equal(sum[2].flows, 2);
+	assert_int_equal(sum[0].c[FLOW_RC_packets], 3);
+	assert_int_equal(sum[0].c[FLOW_RC_bytes], 300);
+	assert_int_equal(sum[0].c[FLOW_RC_flows], 1);
+	assert_int_equal(sum[1].c[FLOW_RC_packets], 6);
+	assert_int_equal(sum[1].c[FLOW_RC_bytes], 510);
+	assert_int_equal(sum[1].c[FLOW_RC_flows], 4);
+	assert_int_equal(sum[2].c[FLOW_RC_packets], 7);
+	assert_int_equal(sum[2].c[FLOW_RC_flows], 2);
 	flow_rules_free(r);
+}
+
+/* The per-rule list has the one shape of every counter list (stat_desc.h). */
+static void counter_list_follows_the_rules(void **state)
+{
+	unsigned int bad = FLOW_RC_MAX;
+	if (stat_desc_check(flow_rule_counter_descs(), FLOW_RC_MAX, &bad) != 0)
+		fail_msg("rule counter %u breaks the rules of stat_desc.h", bad);
+	assert_string_equal(flow_rule_counter_descs()[FLOW_RC_table_full].name, "table_full");
 }
 
 static int setup(void **state)
@@ -349,6 +358,7 @@ int main(void)
 	        cmocka_unit_test(no_rules_default),
 	        cmocka_unit_test(invalid_rules_rejected),
 	        cmocka_unit_test(counters_sum_over_lcores),
+	        cmocka_unit_test(counter_list_follows_the_rules),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -19,7 +19,7 @@
 #include <smmintrin.h>
 #endif
 
-RTE_LOG_REGISTER_DEFAULT(flow_logtype, NOTICE);
+RTE_LOG_REGISTER(flow_logtype, pepgw.flow, NOTICE);
 
 #define FLOW_NAME_MAX     24
 #define FLOW_MIN_CAPACITY 8
@@ -169,6 +169,7 @@ struct flow_table *flow_table_create(const struct flow_table_params *p)
 	t->idle_us = (uint64_t)p->idle_timeout_s * FLOW_US_PER_S;
 	t->on_expire = p->on_expire;
 	t->on_expire_arg = p->on_expire_arg;
+	FLOW_LOG(DEBUG, "table %s: %u entries, %u index slots", p->name, p->capacity, t->mask + 1);
 	return t;
 }
 
@@ -328,21 +329,23 @@ unsigned int flow_table_age(struct flow_table *t, uint64_t now_us, unsigned int 
 struct rule_acc {
 	struct flow_rule_counters *c; /* may be NULL: nothing counted */
 	int rule;
-	uint64_t packets, bytes, flows;
+	uint64_t packets, bytes, flows, table_full;
 };
 
 static inline void rule_acc_flush(struct rule_acc *a)
 {
 	if (a->packets == 0 || a->c == NULL)
 		return;
-	struct flow_rule_counters *s = &a->c[flow_rule_slot(a->rule)];
-	s->packets += a->packets;
-	s->bytes += a->bytes;
-	s->flows += a->flows;
-	a->packets = a->bytes = a->flows = 0;
+	uint64_t *s = a->c[flow_rule_slot(a->rule)].c;
+	s[FLOW_RC_packets] += a->packets;
+	s[FLOW_RC_bytes] += a->bytes;
+	s[FLOW_RC_flows] += a->flows;
+	s[FLOW_RC_table_full] += a->table_full;
+	a->packets = a->bytes = a->flows = a->table_full = 0;
 }
 
-static inline void count_packet(struct rule_acc *a, int rule, uint32_t bytes, int created)
+/* created: the packet made a flow entry; full: it found none and the table had no room. */
+static inline void count_packet(struct rule_acc *a, int rule, uint32_t bytes, int created, int full)
 {
 	if (unlikely(rule != a->rule)) {
 		rule_acc_flush(a);
@@ -351,6 +354,7 @@ static inline void count_packet(struct rule_acc *a, int rule, uint32_t bytes, in
 	a->packets++;
 	a->bytes += bytes;
 	a->flows += (uint64_t)created;
+	a->table_full += (uint64_t)full;
 }
 
 static inline void entry_hit(struct flow_entry *e, struct flow_result *res, int side,
@@ -447,7 +451,7 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 					res->act = act;
 					res->rule = (int16_t)rule;
 					res->dir = FLOW_DIR_ORIG;
-					count_packet(&acc, rule, p->bytes, 1);
+					count_packet(&acc, rule, p->bytes, 0, k != UINT8_MAX);
 					full += k != UINT8_MAX;
 					continue;
 				}
@@ -455,7 +459,7 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 			entry_hit(e, res, side[k], p->bytes, now_us);
 			res->created = (uint8_t)created;
 			created_total += (unsigned int)created;
-			count_packet(&acc, e->rule, p->bytes, created);
+			count_packet(&acc, e->rule, p->bytes, created, 0);
 		}
 	}
 	rule_acc_flush(&acc);

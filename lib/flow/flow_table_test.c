@@ -208,10 +208,10 @@ static void classify_creates_then_hits_both_directions(void **state)
 	assert_int_equal(e->bytes[FLOW_DIR_REPLY], 3000);
 	assert_int_equal(e->last_seen_us, 200);
 	assert_int_equal(e->created_us, 100);
-	assert_int_equal(rc[flow_rule_slot(1)].packets, 4);
-	assert_int_equal(rc[flow_rule_slot(1)].bytes, 3120);
-	assert_int_equal(rc[flow_rule_slot(1)].flows, 1);
-	assert_int_equal(rc[flow_rule_slot(FLOW_RULE_DEFAULT)].packets, 0);
+	assert_int_equal(rc[flow_rule_slot(1)].c[FLOW_RC_packets], 4);
+	assert_int_equal(rc[flow_rule_slot(1)].c[FLOW_RC_bytes], 3120);
+	assert_int_equal(rc[flow_rule_slot(1)].c[FLOW_RC_flows], 1);
+	assert_int_equal(rc[flow_rule_slot(FLOW_RULE_DEFAULT)].c[FLOW_RC_packets], 0);
 	assert_int_equal(flow_table_count(t), 1);
 	flow_rules_free(r);
 	flow_table_free(t);
@@ -240,8 +240,8 @@ static void bulk_burst_with_duplicates(void **state)
 		assert_int_equal(out[i].act->action, FLOW_ACTION_DROP);
 	}
 	assert_int_equal(out[5].entry->packets[FLOW_DIR_ORIG], 3); /* 5, 45, 85 */
-	assert_int_equal(rc[flow_rule_slot(0)].flows, FLOWS);
-	assert_int_equal(rc[flow_rule_slot(0)].packets, N);
+	assert_int_equal(rc[flow_rule_slot(0)].c[FLOW_RC_flows], FLOWS);
+	assert_int_equal(rc[flow_rule_slot(0)].c[FLOW_RC_packets], N);
 	flow_rules_free(r);
 	flow_table_free(t);
 }
@@ -258,8 +258,8 @@ static void default_rule_counts(void **state)
 	flow_classify_burst(t, r, &p, 1, 1, out, rc, NULL);
 	assert_int_equal(out[0].rule, FLOW_RULE_DEFAULT);
 	assert_int_equal(out[0].act->action, FLOW_ACTION_FORWARD);
-	assert_int_equal(rc[flow_rule_slot(FLOW_RULE_DEFAULT)].packets, 1);
-	assert_int_equal(rc[flow_rule_slot(FLOW_RULE_DEFAULT)].flows, 1);
+	assert_int_equal(rc[flow_rule_slot(FLOW_RULE_DEFAULT)].c[FLOW_RC_packets], 1);
+	assert_int_equal(rc[flow_rule_slot(FLOW_RULE_DEFAULT)].c[FLOW_RC_flows], 1);
 	flow_rules_free(r);
 	flow_table_free(t);
 }
@@ -362,7 +362,10 @@ static void table_full_never_fails_packet(void **state)
 		else
 			assert_null(out[i].entry);
 	}
-	assert_int_equal(rc[flow_rule_slot(1)].packets, CAP + 4);
+	assert_int_equal(rc[flow_rule_slot(1)].c[FLOW_RC_packets], CAP + 4);
+	/* The four without an entry made no flow: they are the rule's table_full. */
+	assert_int_equal(rc[flow_rule_slot(1)].c[FLOW_RC_flows], CAP);
+	assert_int_equal(rc[flow_rule_slot(1)].c[FLOW_RC_table_full], 4);
 	/* existing flows still hit while full */
 	assert_int_equal(flow_classify_burst(t, r, b, 1, 1, out, rc, &full), 0);
 	assert_int_equal(full, 0);

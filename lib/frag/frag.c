@@ -12,7 +12,9 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 
-RTE_LOG_REGISTER_DEFAULT(frag_logtype, INFO);
+RTE_LOG_REGISTER(frag_logtype, pepgw.frag, INFO);
+#define FRAG_LOG(level, fmt, ...)                                                                  \
+	rte_log(RTE_LOG_##level, frag_logtype, "frag: " fmt "\n", ##__VA_ARGS__)
 
 /* Largest L2 header copied onto fragments: Ethernet + two VLAN tags fits with room to spare. */
 #define FRAG_L2_MAX 64
@@ -46,10 +48,12 @@ enum stat_id frag_verdict_stat(enum frag_verdict v)
 	return v == FRAG_DROP_NEED_FRAG ? STAT_drop_df_mtu : STAT_MAX;
 }
 
+/* One drop reason per cause: an empty pool is the gateway's drop_no_mbuf, like everywhere. */
 static int fail(enum stat_id *drop_reason, int err)
 {
+	FRAG_LOG(DEBUG, "packet not fragmented: %s", rte_strerror(-err));
 	if (drop_reason)
-		*drop_reason = STAT_drop_frag_failed;
+		*drop_reason = err == -ENOMEM ? STAT_drop_no_mbuf : STAT_drop_frag_failed;
 	return err;
 }
 
@@ -115,7 +119,7 @@ int frag_fragment(struct rte_mbuf *pkt, uint16_t mtu, bool clear_df, struct rte_
 				rte_pktmbuf_free(out[j]);
 			rte_pktmbuf_prepend(pkt, l2_len);
 			ip->fragment_offset = rte_cpu_to_be_16(fo);
-			return fail(drop_reason, -ENOMEM);
+			return fail(drop_reason, -ENOSPC);
 		}
 		memcpy(eth, eth_copy, l2_len);
 		f->l2_len = l2_len;

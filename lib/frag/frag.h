@@ -103,10 +103,12 @@ static inline unsigned int frag_count(uint16_t ip_total_len, uint16_t ihl_bytes,
  * On success returns the number of fragments (>= 1) and pkt is consumed (its data lives on
  * through the fragments' references); the caller sends or frees every out[i]. On failure
  * returns a negative errno, pkt is left as it was (same data, DF restored) and owned by the
- * caller, who drops it counting *drop_reason (may be NULL): STAT_drop_frag_failed.
+ * caller, who drops it counting *drop_reason (may be NULL): STAT_drop_no_mbuf for -ENOMEM,
+ * else STAT_drop_frag_failed.
  * Errors: -ENOMEM (a pool is empty), -EINVAL (mtu below FRAG_MTU_MIN or below the IP header +
  * 8, n_out smaller than frag_count(), header not in the first segment, bad IHL or total
- * length), -ENOTSUP (DF set and clear_df false).
+ * length), -ENOTSUP (DF set and clear_df false), -ENOSPC (a fragment's header mbuf has no
+ * headroom for the L2 header).
  */
 int frag_fragment(struct rte_mbuf *pkt, uint16_t mtu, bool clear_df, struct rte_mbuf **out,
                   uint16_t n_out, struct rte_mempool *pool_direct,

@@ -4,7 +4,13 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include <rte_log.h>
+
 #include "net_csum.h"
+
+RTE_LOG_REGISTER(mss_logtype, pepgw.mss, INFO);
+#define MSS_LOG(level, fmt, ...)                                                                   \
+	rte_log(RTE_LOG_##level, mss_logtype, "mss: " fmt "\n", ##__VA_ARGS__)
 
 #define TCP_OFF_DOFF  12 /* data offset in the high nibble (RFC 9293 3.1) */
 #define TCP_OFF_FLAGS 13
@@ -43,6 +49,13 @@ static void csum_replace_at(uint8_t *tcp, uint32_t off, uint16_t old_v, uint16_t
 	put_be16(tcp + TCP_OFF_CSUM, net_csum_update16(csum, old_v, new_v));
 }
 
+/* A refused option list: debug logs say where and why, the caller counts the drop. */
+static enum mss_result malformed(uint32_t off, const char *why)
+{
+	MSS_LOG(DEBUG, "SYN dropped: option at byte %u %s", off, why);
+	return MSS_MALFORMED;
+}
+
 enum mss_result mss_clamp(uint8_t *tcp, uint32_t tcp_len, uint16_t max_mss, unsigned int flags,
                           uint16_t *old_mss)
 {
@@ -74,13 +87,13 @@ enum mss_result mss_clamp(uint8_t *tcp, uint32_t tcp_len, uint16_t max_mss, unsi
 			continue;
 		}
 		if (off + 1 >= hdr_len)
-			return MSS_MALFORMED; /* kind without its length byte */
+			return malformed(off, "has no length byte");
 		uint8_t len = tcp[off + 1];
 		if (len < 2 || len > hdr_len - off)
-			return MSS_MALFORMED;
+			return malformed(off, "has a length below 2 or past the header");
 		if (kind == MSS_TCPOPT_MSS) {
 			if (len != MSS_TCPOPT_MSS_LEN)
-				return MSS_MALFORMED;
+				return malformed(off, "is an MSS option whose length is not 4");
 			uint16_t v = get_be16(tcp + off + 2);
 			if (v > largest)
 				largest = v;

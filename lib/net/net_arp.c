@@ -14,6 +14,9 @@
 #include <rte_malloc.h>
 
 #include "net_arp.h"
+#include "net_log.h"
+
+RTE_LOG_REGISTER(net_logtype, pepgw.net, INFO);
 
 #define ARP_DEFAULT_RETRIES  3
 #define ARP_HASH_MIN_ENTRIES 8  /* rte_hash refuses fewer than one bucket */
@@ -370,6 +373,9 @@ int net_arp_learn(struct net_arp_table *t, uint16_t port, uint32_t ip,
 	struct arp_entry *e = &t->e[idx];
 	if (e->state == ARP_STATIC)
 		return -EPERM;
+	if (e->state != ARP_REACHABLE || !rte_is_same_ether_addr(&e->mac, mac))
+		NET_LOG(DEBUG, "port %u: " NET_IPV4_FMT " is at " RTE_ETHER_ADDR_PRT_FMT, port,
+		        NET_IPV4_ARGS(ip), RTE_ETHER_ADDR_BYTES(mac));
 	e->state = ARP_REACHABLE;
 	e->mac = *mac;
 	e->requests = 0;
@@ -397,6 +403,9 @@ int net_arp_tick(struct net_arp_table *t, uint64_t now_us, struct net_arp_req *r
 					t->cursor = i;
 					break;
 				}
+				NET_LOG(DEBUG,
+				        "port %u: " NET_IPV4_FMT " did not answer %u ARP requests",
+				        e->port, NET_IPV4_ARGS(e->ip), e->requests);
 				queue_release(t, i, drop, &nd);
 				entry_del(t, i);
 			} else {

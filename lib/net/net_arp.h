@@ -87,7 +87,7 @@ int net_arp_add_static(struct net_arp_table *t, uint16_t port, uint32_t ip,
 struct net_arp_miss {
 	bool send_request;        /* send an ARP request for ip on port now */
 	struct rte_mbuf *dropped; /* oldest held packet pushed out (free it, count
-	                             STAT_drop_arp_unresolved), or NULL */
+	                             STAT_drop_arp_queue_full), or NULL */
 };
 
 #define NET_ARP_HIT  0 /* mac filled; m untouched, send it */
@@ -99,7 +99,8 @@ struct net_arp_miss {
  * held packet is pushed out when the queue is full) and returns NET_ARP_HELD; miss says
  * whether to send a request now (first miss; later requests come from net_arp_tick).
  * miss is filled on every return (a first miss with m NULL still asks for a request).
- * Negative returns leave m to the caller (drop it, STAT_drop_arp_unresolved):
+ * Negative returns leave m to the caller, who drops it (STAT_drop_arp_unresolved for -ENOENT,
+ * STAT_drop_arp_table_full for -ENOSPC):
  *   -ENOENT miss and m is NULL or nothing can be held (queue_len 0)
  *   -ENOSPC no free entry
  */
@@ -147,7 +148,7 @@ struct net_arp_req {
  * Timers, call every few milliseconds (cost is linear in size): retries for unresolved next
  * hops (requests to send go to req[], at most *n_req in, count out), give-up retry_us after
  * the last of max_retries requests (the entry is removed, its held packets released to drop[],
- * at most *n_drop in, count out: free them and count STAT_drop_arp_unresolved; the next
+ * at most *n_drop in, count out: free them and count STAT_drop_arp_timeout; the next
  * packet starts over), expiry of learned entries. When an output array fills, the
  * rest waits for the next call. Returns 0 or -EINVAL.
  */

@@ -3,32 +3,26 @@
 
 #include <string.h>
 
-static const char *const stat_names[STAT_MAX] = {
-#define STATS_NAME(name, help) [STAT_##name] = #name,
-        STATS_COUNTERS(STATS_NAME)
-#undef STATS_NAME
-};
+static const struct stat_desc stat_descs[STAT_MAX] = {STATS_COUNTERS(STAT_DESC)};
 
-static const char *const stat_helps[STAT_MAX] = {
-#define STATS_HELP(name, help) [STAT_##name] = help,
-        STATS_COUNTERS(STATS_HELP)
-#undef STATS_HELP
-};
+const struct stat_desc *stats_descs(void)
+{
+	return stat_descs;
+}
 
 const char *stats_name(enum stat_id id)
 {
-	return (unsigned int)id < STAT_MAX ? stat_names[id] : NULL;
+	return (unsigned int)id < STAT_MAX ? stat_descs[id].name : NULL;
 }
 
 const char *stats_help(enum stat_id id)
 {
-	return (unsigned int)id < STAT_MAX ? stat_helps[id] : NULL;
+	return (unsigned int)id < STAT_MAX ? stat_descs[id].help : NULL;
 }
 
 int stats_is_drop(enum stat_id id)
 {
-	const char *n = stats_name(id);
-	return n != NULL && strncmp(n, "drop_", 5) == 0;
+	return (unsigned int)id < STAT_MAX && stat_descs[id].kind == STAT_KIND_drop;
 }
 
 void stats_sum(const struct stats_block *blocks, unsigned int n, struct stats_block *out)

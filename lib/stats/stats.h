@@ -3,75 +3,96 @@
 #define PEPGW_STATS_H
 
 /*
- * Counters of the gateway: one X-macro list generates the enum, the telemetry keys and the
- * summary printed at exit. Each lcore owns one cache-aligned block and is its only writer;
- * readers (telemetry, shutdown) sum the blocks. Keys are stable snake_case.
+ * Counters of the gateway: one X-macro list (the shape of stat_desc.h) generates the enum, the
+ * telemetry keys, kinds and help, and the summary printed at exit. Each lcore owns one
+ * cache-aligned block and is its only writer; readers (telemetry, shutdown) sum the blocks.
  *
  * Drop reasons are named drop_<reason>; libraries that detect a bad packet return the
- * enum stat_id of the drop so that the caller counts it (libraries never own counters).
+ * enum stat_id of the drop so that the caller counts it (libraries never own these counters).
+ * A packet that pepgw receives is either handed on (forwarded, answered, split) or counted
+ * under exactly one drop reason.
  */
 
 #include <stdint.h>
 #include <rte_common.h>
 
+#include "stat_desc.h"
+
 #define STATS_COUNTERS(X)                                                                          \
-	X(rx_packets, "packets received")                                                          \
-	X(rx_bytes, "bytes received")                                                              \
-	X(tx_packets, "packets sent")                                                              \
-	X(tx_bytes, "bytes sent")                                                                  \
-	X(forwarded, "packets forwarded")                                                          \
-	X(local_in, "packets addressed to the gateway")                                            \
-	X(arp_requests_in, "ARP requests received")                                                \
-	X(arp_replies_in, "ARP replies received")                                                  \
-	X(arp_replies_out, "ARP replies sent")                                                     \
-	X(arp_requests_out, "ARP requests sent")                                                   \
-	X(arp_queued, "packets queued waiting for ARP")                                            \
-	X(icmp_echo_replies, "ICMP echo replies sent")                                             \
-	X(icmp_errors_sent, "ICMP errors sent")                                                    \
-	X(icmp_errors_ratelimited, "ICMP errors suppressed by the rate limit")                     \
-	X(mss_clamped, "SYN/SYN-ACK with MSS lowered")                                             \
-	X(mss_unchanged, "SYN/SYN-ACK seen with MSS already at or below the limit")                \
-	X(mss_absent, "SYN/SYN-ACK without an MSS option")                                         \
-	X(frag_packets, "packets fragmented")                                                      \
-	X(frag_fragments, "fragments produced")                                                    \
-	X(frag_df_cleared, "packets fragmented despite DF (policy always)")                        \
-	X(flow_created, "flow entries created")                                                    \
-	X(flow_expired, "flow entries aged out")                                                   \
-	X(accel_flows, "TCP connections split by the engine (accelerate)")                         \
-	X(accel_fallback, "accelerate flows forwarded unsplit: engine out of connections")         \
-	X(accel_passthrough,                                                                       \
-	  "accelerate flows forwarded unsplit: first packet seen was not a SYN")                   \
-	X(accel_segs_in, "TCP segments handed to the engine")                                      \
-	X(accel_segs_out, "TCP segments sent by the engine")                                       \
-	X(drop_runt, "frame shorter than its headers")                                             \
-	X(drop_not_ip, "unsupported ethertype")                                                    \
-	X(drop_vlan, "802.1Q-tagged frame (ports are untagged)")                                   \
-	X(drop_ip_version, "IP version not 4")                                                     \
-	X(drop_ip_ihl, "IPv4 header length below 20 or past the frame")                            \
-	X(drop_ip_len, "IPv4 total length beyond the frame or below the header")                   \
-	X(drop_ip_csum, "IPv4 header checksum wrong")                                              \
-	X(drop_l4_truncated, "TCP/UDP/ICMP header cut short")                                      \
-	X(drop_tcp_doff, "TCP data offset below 5 or past the segment")                            \
-	X(drop_tcp_options, "TCP options malformed (length 0, 1 or past the header)")              \
-	X(drop_tcp_csum, "TCP checksum wrong on a segment for the TCP engine")                     \
-	X(drop_tcp_engine, "segment for a split connection that has already closed")               \
-	X(drop_frag_bad, "IPv4 fragment malformed, overlapping or too small")                      \
-	X(drop_arp_bad, "ARP malformed or not Ethernet/IPv4")                                      \
-	X(drop_ttl_exceeded, "TTL expired in transit")                                             \
-	X(drop_no_route, "no route to destination")                                                \
-	X(drop_arp_unresolved, "next hop did not answer ARP or its queue was full")                \
-	X(drop_rule, "dropped by a rule")                                                          \
-	X(drop_df_mtu, "DF set and larger than the egress MTU (policy respect_df)")                \
-	X(drop_frag_failed, "fragmentation failed (no mbufs)")                                     \
-	X(drop_flow_table_full, "flow table full (forwarded without an entry)")                    \
-	X(drop_tx_full, "TX queue full")                                                           \
-	X(drop_no_mbuf, "mbuf pool empty")                                                         \
-	X(drop_not_for_us, "addressed to the gateway but no service")                              \
-	X(drop_martian, "source or destination address not routable")
+	X(rx_packets, event, "packets received")                                                   \
+	X(rx_bytes, event, "bytes received")                                                       \
+	X(tx_packets, event, "packets the TX queues took (refused ones are drop_tx_full)")         \
+	X(tx_bytes, event, "bytes the TX queues took")                                             \
+	X(forwarded, event,                                                                        \
+	  "transit packets routed to an egress port (ARP may hold or drop them)")                  \
+	X(local_in, event, "packets addressed to the gateway")                                     \
+	X(arp_requests_in, event, "ARP requests received")                                         \
+	X(arp_replies_in, event, "ARP replies received")                                           \
+	X(arp_replies_out, event, "ARP replies sent")                                              \
+	X(arp_requests_out, event, "ARP requests sent")                                            \
+	X(arp_queued, event, "packets held while their next hop is resolved")                      \
+	X(icmp_echo_replies, event, "ICMP echo replies routed back to the requester")              \
+	X(icmp_errors_sent, event, "ICMP errors built and routed")                                 \
+	X(icmp_errors_ratelimited, event, "ICMP errors not sent: rate limit")                      \
+	X(build_no_mbuf, event, "ARP requests or ICMP errors not built: mbuf pool empty")          \
+	X(mss_clamped, event, "SYN/SYN-ACK with MSS lowered")                                      \
+	X(mss_unchanged, event, "SYN/SYN-ACK seen with MSS already at or below the limit")         \
+	X(mss_absent, event, "SYN/SYN-ACK without an MSS option")                                  \
+	X(frag_packets, event, "packets fragmented")                                               \
+	X(frag_fragments, event, "fragments produced")                                             \
+	X(frag_df_cleared, event, "packets fragmented despite DF (policy always)")                 \
+	X(flow_created, event, "flow entries created")                                             \
+	X(flow_expired, event, "flow entries aged out")                                            \
+	X(flow_table_full, event,                                                                  \
+	  "packets handled by their rule without a flow entry: table full")                        \
+	X(accel_flows, event, "TCP connections split by the engine (accelerate)")                  \
+	X(accel_passthrough, fallback,                                                             \
+	  "accelerate flows forwarded unsplit: first segment seen was not the client's SYN")       \
+	X(accel_fallback_engine_full, fallback,                                                    \
+	  "accelerate flows forwarded unsplit: the engine had no two free connections")            \
+	X(accel_fallback_syn_options, fallback,                                                    \
+	  "accelerate flows forwarded unsplit: the engine refused the SYN's malformed options")    \
+	X(accel_fallback_no_entry, fallback,                                                       \
+	  "accelerate packets forwarded unsplit: no flow entry (flow table full)")                 \
+	X(accel_fallback_fragment, fallback,                                                       \
+	  "accelerate packets forwarded unsplit: IPv4 fragments")                                  \
+	X(accel_segs_in, event, "TCP segments handed to the engine")                               \
+	X(accel_segs_out, event, "TCP segments sent by the engine")                                \
+	X(drop_runt, drop, "frame shorter than its headers")                                       \
+	X(drop_not_ip, drop, "unsupported ethertype")                                              \
+	X(drop_vlan, drop, "802.1Q-tagged frame (ports are untagged)")                             \
+	X(drop_ip_version, drop, "IP version not 4")                                               \
+	X(drop_ip_ihl, drop, "IPv4 header length below 20 or past the frame")                      \
+	X(drop_ip_len, drop, "IPv4 total length beyond the frame or below the header")             \
+	X(drop_ip_csum, drop, "IPv4 header checksum wrong")                                        \
+	X(drop_l4_truncated, drop, "TCP/UDP/ICMP header cut short")                                \
+	X(drop_tcp_doff, drop, "TCP data offset below 5 or past the segment")                      \
+	X(drop_tcp_options, drop, "TCP options malformed (length 0, 1 or past the header)")        \
+	X(drop_tcp_csum, drop, "TCP checksum wrong on a segment for the TCP engine")               \
+	X(drop_split_closed, drop, "segment for a leg of a split connection that has closed")      \
+	X(drop_frag_bad, drop, "IPv4 fragment malformed, overlapping or too small")                \
+	X(drop_arp_bad, drop, "ARP malformed or not Ethernet/IPv4")                                \
+	X(drop_ttl_exceeded, drop, "TTL expired in transit")                                       \
+	X(drop_no_route, drop, "no route to destination")                                          \
+	X(drop_arp_unresolved, drop,                                                               \
+	  "next hop not resolved yet and nothing is held (queue_len 0)")                           \
+	X(drop_arp_timeout, drop, "held packet given up: its next hop never answered ARP")         \
+	X(drop_arp_queue_full, drop, "held packet pushed out by a newer one: ARP hold queue full") \
+	X(drop_arp_table_full, drop, "next hop not resolved and no free ARP entry to resolve it")  \
+	X(drop_rule, drop, "dropped by a rule")                                                    \
+	X(drop_df_mtu, drop, "DF set and larger than the egress MTU (policy respect_df)")          \
+	X(drop_frag_failed, drop, "cannot be fragmented: more fragments than one packet may make") \
+	X(drop_tx_full, drop, "TX queue full")                                                     \
+	X(drop_no_mbuf, drop, "no mbufs left to fragment the packet")                              \
+	X(drop_no_headroom, drop, "engine segment without headroom for its Ethernet header")       \
+	X(drop_not_for_us, drop, "addressed to the gateway but no service")                        \
+	X(drop_broadcast, drop,                                                                    \
+	  "broadcast or multicast (L2 or IPv4) not for the gateway: not routed")                   \
+	X(drop_martian, drop, "martian source address (0/8, 127/8, 224/4, 240/4)")
 
 /* clang-format off: the X-macro list expands to the enumerators */
 enum stat_id {
-#define STATS_ENUM(name, help) STAT_##name,
+#define STATS_ENUM(name, kind, help) STAT_##name,
 	STATS_COUNTERS(STATS_ENUM)
 #undef STATS_ENUM
 	        STAT_MAX
@@ -82,11 +103,13 @@ struct stats_block {
 	uint64_t c[STAT_MAX];
 } __rte_cache_aligned;
 
+/* The descriptors of every counter, indexed by enum stat_id (STAT_MAX entries). */
+const struct stat_desc *stats_descs(void);
 /* Telemetry key of a counter ("rx_packets"), or NULL for an id out of range. */
 const char *stats_name(enum stat_id id);
 /* One-line description of a counter, or NULL. */
 const char *stats_help(enum stat_id id);
-/* True when the counter is a drop reason (its key starts with "drop_"). */
+/* True when the counter is a drop reason (kind drop; its key starts with "drop_"). */
 int stats_is_drop(enum stat_id id);
 
 static inline void stats_inc(struct stats_block *s, enum stat_id id)

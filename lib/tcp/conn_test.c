@@ -70,7 +70,28 @@ static void create_rejects_bad_params(void **state)
 	ep.max_conns = 1;
 	ep.mtu = 60;
 	assert_null(tcp_engine_create("t", &ep));
+	/* Header mbufs too small for IPv4 + TCP + 40 bytes of options past the headroom. */
+	struct rte_mempool *small = rte_pktmbuf_pool_create(
+	        "tcp_small", 63, 0, 0, RTE_PKTMBUF_HEADROOM + 60, SOCKET_ID_ANY);
+	assert_non_null(small);
+	ep.mtu = 1500;
+	ep.hdr_pool = small;
+	assert_null(tcp_engine_create("t", &ep));
+	assert_int_equal(rte_errno, EINVAL);
+	rte_mempool_free(small);
 	tcp_engine_free(NULL);
+}
+
+/* The engine's list has the one shape of every counter list (stat_desc.h). */
+static void counter_list_follows_the_rules(void **state)
+{
+	unsigned int bad = TCP_CNT_MAX;
+	if (stat_desc_check(tcp_engine_counter_descs(), TCP_CNT_MAX, &bad) != 0)
+		fail_msg("engine counter %s breaks the rules of stat_desc.h",
+		         tcp_engine_counter_name(bad));
+	assert_null(tcp_engine_counter_name(TCP_CNT_MAX));
+	assert_int_equal(tcp_engine_counter_descs()[TCP_CNT_drop_paws].kind, STAT_KIND_drop);
+	assert_int_equal(tcp_engine_counter_descs()[TCP_CNT_sack_invalid].kind, STAT_KIND_event);
 }
 
 static void pool_bound_gives_enomem(void **state)
@@ -231,7 +252,7 @@ static void out_of_order_queue_is_capped(void **state)
 	 * the 1 MB window (2 * 1048576 / 1460 = 1436); the rest are dropped and counted. */
 	for (uint32_t k = 0; k < 1500; k++)
 		tcp_conn_input(c, data_seg(2 + 2 * k, ack, 1), 2000);
-	assert_int_equal(tcp_engine_counter(e, TCP_CNT_ooo_dropped), 1500 - 1436);
+	assert_int_equal(tcp_engine_counter(e, TCP_CNT_drop_ooo_full), 1500 - 1436);
 	struct tcp_conn_info ci;
 	tcp_conn_get_info(c, &ci);
 	assert_int_equal(ci.ooo_bytes, 1436);
@@ -377,6 +398,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(create_rejects_bad_params),
+	        cmocka_unit_test(counter_list_follows_the_rules),
 	        cmocka_unit_test(pool_bound_gives_enomem),
 	        cmocka_unit_test(malformed_syn_is_ebadmsg),
 	        cmocka_unit_test(bad_segments_return_drop_codes),

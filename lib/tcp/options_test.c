@@ -44,6 +44,10 @@ static void syn_only_options_ignored_elsewhere(void **state)
 	struct tcp_opts p;
 	assert_int_equal(tcp_options_parse(o, sizeof(o), false, &p), 0);
 	assert_int_equal(p.flags, 0);
+	/* Skipped for being off a SYN, which the counters tell apart from a bad length. */
+	assert_int_equal(p.ignored, TCP_OPT_IGN_SYN_ONLY);
+	assert_int_equal(tcp_options_parse(o, sizeof(o), true, &p), 0);
+	assert_int_equal(p.ignored, 0);
 }
 
 static void illegal_lengths_rejected(void **state)
@@ -68,6 +72,18 @@ static void unknown_and_wrong_length_known_ignored(void **state)
 	assert_int_equal(p.flags, TCP_OPTF_TS);
 	assert_int_equal(p.ts_val, 7);
 	assert_int_equal(p.ts_ecr, 9);
+	/* The MSS of length 5 was skipped and reported; the unknown kind 30 is no fault. */
+	assert_int_equal(p.ignored, TCP_OPT_IGN_BAD_LEN);
+	const uint8_t unknown[] = {30, 4, 9, 9};
+	assert_int_equal(tcp_options_parse(unknown, sizeof(unknown), true, &p), 0);
+	assert_int_equal(p.ignored, 0);
+	/* A wrong length is reported on a non-SYN too, and wins over being off a SYN. */
+	const uint8_t ts_short[] = {8, 6, 0, 0, 0, 0, 1, 1};
+	assert_int_equal(tcp_options_parse(ts_short, sizeof(ts_short), false, &p), 0);
+	assert_int_equal(p.ignored, TCP_OPT_IGN_BAD_LEN);
+	const uint8_t ws_long[] = {3, 4, 7, 0};
+	assert_int_equal(tcp_options_parse(ws_long, sizeof(ws_long), false, &p), 0);
+	assert_int_equal(p.ignored, TCP_OPT_IGN_BAD_LEN);
 }
 
 static void tiny_mss_floored_wscale_capped(void **state)
@@ -92,9 +108,11 @@ static void sack_blocks_parsed_and_bad_sack_ignored(void **state)
 	assert_int_equal(p.sack[0].start, 10);
 	assert_int_equal(p.sack[0].end, 20);
 	assert_int_equal(p.sack[1].start, 0xfffffff0u);
+	assert_int_equal(p.ignored, 0);
 	const uint8_t bad[] = {5, 7, 0, 0, 0, 1, 0};
 	assert_int_equal(tcp_options_parse(bad, sizeof(bad), false, &p), 0);
 	assert_int_equal(p.flags, 0);
+	assert_int_equal(p.ignored, TCP_OPT_IGN_BAD_LEN);
 }
 
 static void build_then_parse_round_trips(void **state)

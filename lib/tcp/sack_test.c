@@ -105,6 +105,16 @@ static void invalid_blocks_ignored(void **state)
 	sack1(1000, 1000 + 0x80000000u, 1001, 2000);
 	assert_false(sb.has_sack);
 	assert_int_equal(sb.n_holes, 0);
+	/* Counted, per ACK and in all, except the D-SACK, which is information, not nonsense. */
+	assert_int_equal(sb.ignored_invalid, 3);
+	struct tcp_sack_ack_info info;
+	struct tcp_sack_block two[3] = {{1200, 1300}, {1500, 1400}, {1900, 2100}};
+	tcp_sack_sb_update(&sb, 1000, two, 3, 2000, SMSS, &info);
+	assert_int_equal(info.ignored_invalid, 2);
+	assert_int_equal(info.ignored_cap + info.ignored_pool, 0);
+	assert_int_equal(info.newly_sacked, 100);
+	assert_int_equal(sb.ignored_invalid, 5);
+	tcp_sack_sb_clear(&sb);
 	/* A block starting below snd_una is trimmed to it. */
 	struct tcp_sack_block b[2] = {{1500, 1600}, {900, 1100}};
 	tcp_sack_sb_update(&sb, 1000, b, 2, 2000, SMSS, NULL);
@@ -209,7 +219,9 @@ static void pool_shared_and_bounded(void **state)
 	assert_int_equal(b.n_holes, 32);
 	assert_int_equal(p.in_use, 96);
 	assert_int_equal(p.exhausted, 32);
-	assert_int_equal(b.ignored_cap, 32);
+	/* The pool, not b's cap, left those blocks out: counted under that one cause. */
+	assert_int_equal(b.ignored_pool, 32);
+	assert_int_equal(b.ignored_cap, 0);
 	/* A cumulative ACK past everything gives a's holes back; b can grow again. */
 	struct tcp_sack_block none = {0, 0};
 	tcp_sack_sb_update(&a, 200, &none, 0, 1000000, SMSS, NULL);

@@ -9,7 +9,9 @@
  *   app connect | listen [defer] | accept | refuse | send N | shutdown | close | abort |
  *       consume N
  *   expect state NAME | recv N | counter NAME N | info FIELD N | event NAME | none |
- *       next_due T (the engine's next timer, absolute seconds)
+ *       next_due T (the engine's next timer, absolute seconds) |
+ *       dropped REASON N (segments tcp_conn_input refused with that gateway drop reason) |
+ *       engine_drops N (the engine's drop_ counters summed)
  *   batch | flush       segments injected after "batch" form one receive burst: the engine is
  *                       flushed (tcp_engine_advance, as pepgw does after each burst) only at
  *                       "flush"; otherwise after every injected segment
@@ -83,6 +85,7 @@ static struct {
 	uint64_t recv_bytes;
 	uint64_t sent_bytes; /* app bytes queued so far (pattern position) */
 	unsigned int events[8];
+	uint64_t returned[STAT_MAX]; /* drop reasons tcp_conn_input returned, for the caller */
 	int listen_defer;
 	int batch; /* inside batch ... flush */
 	int closed;
@@ -372,9 +375,13 @@ static void inject(struct seg_spec *sp)
 		return;
 	}
 	int r = tcp_conn_input(c, m, S.now);
-	if (r != 0)
+	if (r != 0) {
+		if (r < 0 || r >= STAT_MAX)
+			fail("tcp_conn_input returned %d, not a drop reason", r);
+		S.returned[r]++;
 		fprintf(stderr, "%s:%d: note: segment dropped (%s)\n", S.file, S.line,
 		        stats_name((enum stat_id)r));
+	}
 	/* As pepgw's loop does after each burst: relayed data is segmented at the flush. */
 	if (!S.batch)
 		tcp_engine_advance(S.eng, S.now);
@@ -526,6 +533,24 @@ static void do_expect(char *s)
 				return;
 			}
 		fail("no counter %s", name);
+	} else if (sscanf(s, "dropped %31s %llu", name, &v) == 2) {
+		/* Refused before reaching the connection: returned for the caller to count. */
+		for (int i = 0; i < STAT_MAX; i++)
+			if (strcmp(stats_name(i), name) == 0) {
+				if (S.returned[i] != v)
+					fail("dropped %s: %llu returned, want %llu", name,
+					     (unsigned long long)S.returned[i], v);
+				return;
+			}
+		fail("no drop reason %s", name);
+	} else if (sscanf(s, "engine_drops %llu", &v) == 1) {
+		/* Every engine counter of kind drop, summed: a segment is counted once. */
+		uint64_t have = 0;
+		for (int i = 0; i < TCP_CNT_MAX; i++)
+			if (tcp_engine_counter_descs()[i].kind == STAT_KIND_drop)
+				have += tcp_engine_counter(S.eng, i);
+		if (have != v)
+			fail("engine drops sum to %llu, want %llu", (unsigned long long)have, v);
 	} else if (sscanf(s, "event %31s", name) == 1) {
 		for (unsigned int i = 0; i < RTE_DIM(event_names); i++)
 			if (strcmp(event_names[i], name) == 0) {
@@ -552,6 +577,10 @@ static void do_expect(char *s)
 			have = ci.retransmits;
 		else if (strcmp(what, "snd_wnd") == 0)
 			have = ci.snd_wnd;
+		else if (strcmp(what, "rcv_wnd") == 0)
+			have = ci.rcv_wnd;
+		else if (strcmp(what, "rcv_space") == 0)
+			have = ci.rcv_space;
 		else if (strcmp(what, "in_flight") == 0)
 			have = ci.bytes_in_flight;
 		else if (strcmp(what, "snd_mss") == 0)
@@ -564,6 +593,10 @@ static void do_expect(char *s)
 			have = ci.pacing_rate_bps;
 		else if (strcmp(what, "ecn") == 0)
 			have = ci.ecn;
+		else if (strcmp(what, "persist") == 0)
+			have = ci.persist;
+		else if (strcmp(what, "loss_recovery") == 0)
+			have = ci.loss_recovery;
 		else
 			fail("unknown info field %s", what);
 		if (have != v)

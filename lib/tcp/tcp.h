@@ -95,38 +95,60 @@ enum tcp_conn_event {
 	TCP_EV_CLOSED,      /* last event: the conn is freed when the callback returns */
 };
 
-/* Engine-wide counters for events that are not drops (per lcore, like the engine). */
+/*
+ * Engine-wide counters (per lcore, like the engine), in the shape of stat_desc.h. Segments that
+ * tcp_conn_input refuses before they reach a connection (headers, options) are returned as the
+ * gateway's drop reason instead, so that each refused segment is counted once. Every segment a
+ * connection discards is counted here under one drop_ reason; what it ignores inside a segment
+ * it keeps (options, SACK blocks, data past the window or after a FIN) is counted as an event.
+ */
 #define TCP_ENGINE_COUNTERS(X)                                                                     \
-	X(segs_in)                                                                                 \
-	X(segs_out)                                                                                \
-	X(retransmits)                                                                             \
-	X(rto_expired)                                                                             \
-	X(spurious_rto)                                                                            \
-	X(sack_reneging)                                                                           \
-	X(fast_retransmits)                                                                        \
-	X(challenge_acks)                                                                          \
-	X(challenge_acks_suppressed)                                                               \
-	X(paws_dropped)                                                                            \
-	X(out_of_window)                                                                           \
-	X(bad_options)                                                                             \
-	X(resets_in)                                                                               \
-	X(resets_out)                                                                              \
-	X(zero_window_probes)                                                                      \
-	X(keepalives)                                                                              \
-	X(conn_opened)                                                                             \
-	X(conn_closed)                                                                             \
-	X(conn_no_memory)                                                                          \
-	X(ooo_dropped)                                                                             \
-	X(sack_pool_exhausted)                                                                     \
-	X(tx_no_mbuf)                                                                              \
-	X(ecn_ce_received)                                                                         \
-	X(ecn_cwnd_reductions)                                                                     \
-	X(metrics_cache_hits)                                                                      \
-	X(zero_window_timeouts)
+	X(segs_in, event, "segments handed to a connection (headers and options valid)")           \
+	X(segs_out, event, "segments sent")                                                        \
+	X(retransmits, event, "segments sent again")                                               \
+	X(rto_expired, event, "retransmission timeouts")                                           \
+	X(spurious_rto, event, "timeouts undone: the ACK echoed the original (RFC 3522)")          \
+	X(sack_reneging, event, "cumulative ACKs stopping on SACKed data: SACKs forgotten")        \
+	X(fast_retransmits, event, "recoveries entered by duplicate ACKs or SACK")                 \
+	X(challenge_acks, event, "challenge ACKs sent (RFC 5961)")                                 \
+	X(challenge_acks_suppressed, event, "challenge ACKs not sent: rate limit (RFC 5961 7)")    \
+	X(resets_in, event, "RSTs accepted: connection reset by the peer")                         \
+	X(resets_out, event, "RSTs sent")                                                          \
+	X(zero_window_probes, event, "zero-window probes sent")                                    \
+	X(keepalives, event, "keepalive probes sent")                                              \
+	X(conn_opened, event, "connections opened")                                                \
+	X(conn_closed, event, "connections closed")                                                \
+	X(conn_no_memory, event, "connections refused: no free connection in the pool")            \
+	X(opt_bad_length, event, "segments with a known option of the wrong length (ignored)")     \
+	X(opt_syn_only, event,                                                                     \
+	  "non-SYN segments with MSS, window scale or SACK-permitted (ignored)")                   \
+	X(sack_not_negotiated, event, "segments with SACK blocks on a connection without SACK")    \
+	X(sack_invalid, event, "SACK blocks ignored: empty, inverted, above SND.NXT or all acked") \
+	X(sack_conn_cap, event, "SACK blocks not tracked: the connection's hole cap was reached")  \
+	X(sack_pool_exhausted, event, "SACK blocks not tracked: the engine's hole pool was empty") \
+	X(rcv_window_trimmed, event, "segments whose data past the receive window was cut off")    \
+	X(data_unread, event, "in-order segments ACKed then freed: nobody reads the connection")   \
+	X(drop_conn_closed, drop, "segment for a connection that has closed")                      \
+	X(drop_no_syn, drop, "segment without SYN or RST in SYN-SENT")                             \
+	X(drop_bad_ack, drop, "ACK of data never sent, or too old (RFC 5961 5.2)")                 \
+	X(drop_rst_unacceptable, drop, "RST neither at RCV.NXT nor acking our SYN (RFC 5961 3.2)") \
+	X(drop_syn_synchronized, drop, "SYN on a synchronized connection (RFC 5961 4.2)")          \
+	X(drop_no_ack, drop, "segment without ACK on a synchronized connection")                   \
+	X(drop_paws, drop, "timestamp older than TS.Recent (PAWS, RFC 7323 5)")                    \
+	X(drop_out_of_window, drop, "sequence number beyond the receive window")                   \
+	X(drop_duplicate, drop, "segment wholly before RCV.NXT: an old duplicate")                 \
+	X(drop_data_after_fin, drop, "data past the peer's FIN")                                   \
+	X(tx_no_mbuf, event, "segments not built: mbuf pool empty")                                \
+	X(drop_ooo_full, drop, "out-of-order segment: the connection holds as many as it may")     \
+	X(ecn_ce_received, event, "segments received with CE (ECN congestion experienced)")        \
+	X(ecn_cwnd_reductions, event, "congestion windows reduced for an ECN echo (RFC 3168 6.1.2)") \
+	X(metrics_cache_hits, event, "connections started from the congestion metrics cache")     \
+	X(zero_window_timeouts, event,                                                             \
+	  "connections given up: the peer kept its window shut past zero_window_timeout_s")
 
 /* clang-format off: the X-macro list expands to the enumerators */
 enum tcp_engine_counter {
-#define TCP_CNT_ENUM(n) TCP_CNT_##n,
+#define TCP_CNT_ENUM(name, kind, help) TCP_CNT_##name,
 	TCP_ENGINE_COUNTERS(TCP_CNT_ENUM)
 #undef TCP_CNT_ENUM
 	        TCP_CNT_MAX
@@ -162,7 +184,11 @@ struct tcp_engine_params {
 	void *cb_arg;
 };
 
-/* Engine with its connection pool and timer wheel. NULL + rte_errno (EINVAL, ENOMEM). */
+/*
+ * Engine with its connection pool and timer wheel. NULL + rte_errno: EINVAL (p NULL, no
+ * connections, no hdr_pool or tx, mtu below 108, hdr_pool's data room too small for headroom +
+ * IPv4 + TCP + 40 bytes of options), ENOMEM.
+ */
 struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_params *p);
 /* Free every connection (no segments sent) and the engine. NULL is fine. */
 void tcp_engine_free(struct tcp_engine *e);
@@ -176,9 +202,12 @@ unsigned int tcp_engine_advance(struct tcp_engine *e, uint64_t now_us);
  * the wheel only moves timers down a level.
  */
 uint64_t tcp_engine_next_due_us(const struct tcp_engine *e, uint64_t until_us);
-/* Engine counter value. */
+/* Engine counter value (0 for c out of range). */
 uint64_t tcp_engine_counter(const struct tcp_engine *e, enum tcp_engine_counter c);
+/* Telemetry key of an engine counter, or NULL for c out of range. */
 const char *tcp_engine_counter_name(enum tcp_engine_counter c);
+/* The descriptors of the engine counters, indexed by enum tcp_engine_counter. */
+const struct stat_desc *tcp_engine_counter_descs(void);
 /* Connections in use. */
 uint32_t tcp_engine_conns_in_use(const struct tcp_engine *e);
 
@@ -250,11 +279,15 @@ struct tcp_conn_info {
 	bool sack, timestamps;
 	bool ecn;                /* RFC 3168 negotiated on this leg */
 	uint32_t cwnd, ssthresh; /* bytes */
-	uint32_t srtt_us, rttvar_us, rto_us;
-	uint8_t backoff;
+	uint32_t srtt_us, rttvar_us;
+	uint32_t rto_us; /* the retransmission timer's interval now (the probe's while persist) */
+	uint8_t backoff; /* doublings of that interval (of the persist timer's while persist) */
+	bool persist;    /* probing a zero window (RFC 9293 3.8.6.1) */
 	uint32_t bytes_in_flight; /* RFC 6675 pipe */
 	uint32_t sacked_bytes, lost_bytes;
-	uint32_t snd_wnd, rcv_wnd;
+	uint32_t snd_wnd;
+	uint32_t rcv_wnd;   /* RCV.WND: what the peer may still send (right edge - RCV.NXT) */
+	uint32_t rcv_space; /* free receive buffer: the window the next segment would offer */
 	uint64_t bytes_acked, bytes_received;
 	uint64_t segs_out, segs_in;
 	uint64_t retransmits; /* segments */
@@ -262,7 +295,8 @@ struct tcp_conn_info {
 	uint32_t send_queue_bytes; /* queued, not yet acknowledged */
 	uint32_t recv_unconsumed;  /* delivered, not yet consumed (buffer fill) */
 	uint32_t ooo_bytes;        /* held out of order */
-	bool in_recovery;
+	bool in_recovery;          /* fast recovery (RFC 6582 / RFC 6675 5) */
+	bool loss_recovery;        /* recovering from a retransmission timeout */
 	uint64_t pacing_rate_bps; /* bits/s on the wire; 0 = not paced */
 };
 

@@ -14,6 +14,8 @@
 
 #include "tcp_private.h"
 
+RTE_LOG_REGISTER(tcp_logtype, pepgw.tcp, INFO);
+
 #define POOL_NIL UINT32_MAX
 
 static const char *const state_names[] = {
@@ -32,21 +34,20 @@ const char *tcp_state_name(enum tcp_state s)
 	return "?";
 }
 
-static const char *const counter_names[] = {
-#define TCP_CNT_NAME(n) #n,
-        TCP_ENGINE_COUNTERS(TCP_CNT_NAME)
-#undef TCP_CNT_NAME
-};
+static const struct stat_desc counter_descs[TCP_CNT_MAX] = {TCP_ENGINE_COUNTERS(STAT_DESC)};
+
+const struct stat_desc *tcp_engine_counter_descs(void)
+{
+	return counter_descs;
+}
 
 const char *tcp_engine_counter_name(enum tcp_engine_counter c)
 {
-	return (unsigned int)c < TCP_CNT_MAX ? counter_names[c] : NULL;
+	return (unsigned int)c < TCP_CNT_MAX ? counter_descs[c].name : NULL;
 }
 
 uint64_t tcp_engine_counter(const struct tcp_engine *e, enum tcp_engine_counter c)
 {
-	if (c == TCP_CNT_sack_pool_exhausted)
-		return e->holes.exhausted;
 	return (unsigned int)c < TCP_CNT_MAX ? e->cnt[c] : 0;
 }
 
@@ -166,8 +167,13 @@ struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_p
 	        .align = __alignof__(struct tcp_mbuf_meta),
 	};
 
+	/* A header mbuf holds IPv4 + TCP + options past its headroom: a segment never fails
+	 * for want of room, only for want of mbufs (tx_no_mbuf). */
 	if (p == NULL || p->max_conns == 0 || p->hdr_pool == NULL || p->tx == NULL ||
-	    p->mtu < 68 + 40) {
+	    p->mtu < 68 + 40 ||
+	    rte_pktmbuf_data_room_size(p->hdr_pool) <
+	            RTE_PKTMBUF_HEADROOM + sizeof(struct rte_ipv4_hdr) +
+	                    sizeof(struct rte_tcp_hdr) + TCP_OPTIONS_MAX) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -242,6 +248,8 @@ struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_p
 	for (uint32_t i = 0; i < p->max_conns; i++)
 		e->conns[i].free_next = i + 1 < p->max_conns ? i + 1 : POOL_NIL;
 	e->free_head = 0;
+	TCP_LOG(DEBUG, "engine %s: %u connections, %u SACK holes, MTU %u", name, p->max_conns,
+	        e->holes.size, p->mtu);
 	return e;
 }
 
@@ -465,6 +473,10 @@ void tcp_conn_close(struct tcp_conn *c, enum tcp_conn_event why)
 	if (c->flags & TF_FREE)
 		return;
 	metrics_store(c);
+	TCP_LOG(DEBUG, TCP_CONN_FMT " %s closed%s", TCP_CONN_ARGS(c), tcp_state_name(c->state),
+	        why == TCP_EV_RESET     ? ": reset by the peer"
+	        : why == TCP_EV_TIMEOUT ? ": timed out"
+	                                : "");
 	for (int k = 0; k < TCP_T_MAX; k++)
 		tcp_timer_stop(c, (enum tcp_timer_kind)k);
 	/* Closed before anyone hears of it, so that a callback acting on the news (a relay
@@ -526,6 +538,8 @@ void tcp_arm_keep(struct tcp_conn *c, uint64_t now_us)
 
 void tcp_set_state(struct tcp_conn *c, enum tcp_state s, uint64_t now_us)
 {
+	TCP_LOG(DEBUG, TCP_CONN_FMT " %s -> %s", TCP_CONN_ARGS(c), tcp_state_name(c->state),
+	        tcp_state_name(s));
 	c->state = s;
 	switch (s) {
 	case TCP_TIME_WAIT:
@@ -598,6 +612,8 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 	}
 	tcp_count(c, TCP_CNT_rto_expired);
 	tcp_rto_backoff(&c->rto);
+	TCP_LOG(DEBUG, TCP_CONN_FMT " retransmission timeout %u, next in %u us", TCP_CONN_ARGS(c),
+	        c->rto_tries, tcp_rto_timeout_us(&c->rto));
 	uint32_t flight = c->snd_max - c->snd_una;
 	/* RFC 5681 3.1: a repeated timeout of the same episode keeps ssthresh. */
 	bool repeat = c->flags & TF_RTO_EPISODE;
@@ -634,6 +650,16 @@ static void on_rto(struct tcp_conn *c, uint64_t now_us)
 	tcp_arm_rexmt(c, now_us);
 }
 
+uint64_t tcp_persist_interval_us(const struct tcp_conn *c)
+{
+	uint64_t t = (uint64_t)tcp_rto_timeout_us(&c->rto) << c->persist_shift;
+	if (t < TCP_PERSIST_MIN_US)
+		t = TCP_PERSIST_MIN_US;
+	if (t > TCP_PERSIST_MAX_US)
+		t = TCP_PERSIST_MAX_US;
+	return t;
+}
+
 static void on_persist(struct tcp_conn *c, uint64_t now_us)
 {
 	/* F5's zero-window timeout: a peer that keeps its window shut this long while it answers
@@ -648,12 +674,7 @@ static void on_persist(struct tcp_conn *c, uint64_t now_us)
 	tcp_send_probe(c, now_us);
 	if (c->persist_shift < 16)
 		c->persist_shift++;
-	uint64_t t = (uint64_t)tcp_rto_timeout_us(&c->rto) << c->persist_shift;
-	if (t < TCP_PERSIST_MIN_US)
-		t = TCP_PERSIST_MIN_US;
-	if (t > TCP_PERSIST_MAX_US)
-		t = TCP_PERSIST_MAX_US;
-	tcp_timer_set(c, TCP_T_REXMT, now_us + t);
+	tcp_timer_set(c, TCP_T_REXMT, now_us + tcp_persist_interval_us(c));
 }
 
 static void on_keep(struct tcp_conn *c, uint64_t now_us)
@@ -994,13 +1015,17 @@ void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *i)
 	i->ssthresh = tcp_cc_ssthresh(&c->cc);
 	i->srtt_us = tcp_rto_srtt_us(&c->rto);
 	i->rttvar_us = tcp_rto_rttvar_us(&c->rto);
-	i->rto_us = tcp_rto_timeout_us(&c->rto);
-	i->backoff = c->rto.backoff;
+	/* While probing a zero window the timer runs on the persist backoff, not the RTO's. */
+	i->persist = !!(c->flags & TF_PERSIST);
+	i->rto_us = i->persist ? (uint32_t)tcp_persist_interval_us(c) : tcp_rto_timeout_us(&c->rto);
+	i->backoff = i->persist ? c->persist_shift : c->rto.backoff;
 	i->bytes_in_flight = tcp_sack_sb_pipe(&c->sb, c->snd_max);
 	i->sacked_bytes = c->sb.sacked_bytes;
 	i->lost_bytes = c->sb.lost_bytes;
 	i->snd_wnd = c->snd_wnd;
-	i->rcv_wnd = tcp_rcv_window(c);
+	/* The window the peer was offered: a relay-closed leg keeps its edge, with no space. */
+	i->rcv_wnd = tcp_seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	i->rcv_space = tcp_rcv_window(c);
 	i->bytes_acked = c->bytes_acked;
 	i->bytes_received = c->bytes_received;
 	i->segs_out = c->segs_out;
@@ -1010,7 +1035,10 @@ void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *i)
 	i->send_queue_bytes = c->sq_bytes;
 	i->recv_unconsumed = c->rcv_unconsumed;
 	i->ooo_bytes = c->ooo_bytes;
-	i->in_recovery = !!(c->flags & TF_RECOVERY);
+	/* Fast recovery and the recovery after a timeout are two states (Linux's Recovery and
+	 * Loss); with SACK both run on TF_RECOVERY. */
+	i->in_recovery = (c->flags & (TF_RECOVERY | TF_LOSS)) == TF_RECOVERY;
+	i->loss_recovery = !!(c->flags & (TF_LOSS | TF_RTO_EPISODE));
 	i->pacing_rate_bps = c->pace_rate * 8;
 }
 
@@ -1020,7 +1048,7 @@ int tcp_conn_info_format(const struct tcp_conn_info *i, char *buf, size_t len)
 	                "%s%s%s%s wscale:%u,%u rto:%u rtt:%.1f/%.1f backoff:%u mss:%u rcvmss:%u "
 	                "cwnd:%u ssthresh:%u bytes_acked:%llu bytes_received:%llu segs_out:%llu "
 	                "segs_in:%llu retrans:%llu dsack:%llu unacked:%u sacked:%u lost:%u "
-	                "snd_wnd:%u rcv_wnd:%u sendq:%u recvq:%u ooo:%u pacing_rate:%llu%s",
+	                "snd_wnd:%u rcv_wnd:%u sendq:%u recvq:%u ooo:%u pacing_rate:%llu%s%s%s",
 	                tcp_state_name(i->state), i->sack ? " sack" : "",
 	                i->timestamps ? " ts" : "", i->ecn ? " ecn" : "", i->snd_wscale,
 	                i->rcv_wscale, i->rto_us / 1000, i->srtt_us / 1000.0, i->rttvar_us / 1000.0,
@@ -1031,7 +1059,8 @@ int tcp_conn_info_format(const struct tcp_conn_info *i, char *buf, size_t len)
 	                (unsigned long long)i->retransmits, (unsigned long long)i->dsacks_rcvd,
 	                i->bytes_in_flight, i->sacked_bytes, i->lost_bytes, i->snd_wnd, i->rcv_wnd,
 	                i->send_queue_bytes, i->recv_unconsumed, i->ooo_bytes,
-	                (unsigned long long)i->pacing_rate_bps, i->in_recovery ? " recovery" : "");
+	                (unsigned long long)i->pacing_rate_bps, i->in_recovery ? " recovery" : "", i->loss_recovery ? " loss" : "",
+	                i->persist ? " persist" : "");
 }
 
 struct tcp_conn *tcp_engine_find(struct tcp_engine *e, const struct tcp_tuple *t)

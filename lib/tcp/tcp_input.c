@@ -128,12 +128,14 @@ static void deliver(struct tcp_conn *c, struct rte_mbuf *m, uint32_t len)
 {
 	c->rcv_nxt += len;
 	c->bytes_received += len;
-	if (len == 0 || (c->eng->p.recv == NULL && c->relay == NULL)) {
+	if (len == 0) {
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (c->flags & TF_ORPHAN) {
-		rte_pktmbuf_free(m); /* nobody reads any more; keep the window open */
+	if ((c->eng->p.recv == NULL && c->relay == NULL) || (c->flags & TF_ORPHAN)) {
+		/* Nobody reads any more: ACKed, freed, and the window stays open. */
+		tcp_count(c, TCP_CNT_data_unread);
+		rte_pktmbuf_free(m);
 		return;
 	}
 	c->rcv_unconsumed += len;
@@ -175,7 +177,7 @@ static bool ooo_insert(struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq, uin
 	struct rte_mbuf *prev = NULL;
 
 	if (c->ooo_segs >= c->ooo_max) {
-		tcp_count(c, TCP_CNT_ooo_dropped);
+		tcp_count(c, TCP_CNT_drop_ooo_full);
 		rte_pktmbuf_free(m);
 		return false;
 	}
@@ -188,6 +190,8 @@ static bool ooo_insert(struct tcp_conn *c, struct rte_mbuf *m, uint32_t seq, uin
 		struct tcp_mbuf_meta *pm = tcp_meta(e, prev);
 		uint32_t pend = pm->seq + pm->len;
 		if (tcp_seq_geq(pend, seq + len) && !(fin && !pm->fin && pend == seq + len)) {
+			/* All of it is held already. */
+			tcp_count(c, TCP_CNT_drop_duplicate);
 			tcp_sack_rcv_dup(&c->sr, seq, seq + len);
 			rte_pktmbuf_free(m);
 			return false;
@@ -285,14 +289,16 @@ static void process_data(struct tcp_conn *c, const struct tcp_seg *s, struct rte
 	bool fin = s->flags & RTE_TCP_FIN_FLAG;
 
 	if (c->flags & TF_PEER_FIN) {
+		tcp_count(c, TCP_CNT_drop_data_after_fin);
 		rte_pktmbuf_free(m);
 		return;
 	}
 	if (tcp_seq_lt(seq, c->rcv_nxt)) {
 		uint32_t dup = c->rcv_nxt - seq;
-		if (dup > len) {
+		if (dup > len || (dup == len && !fin)) {
 			/* All old (or an old FIN): D-SACK it and ACK at once (RFC 2883, 5681 4.2).
 			 */
+			tcp_count(c, TCP_CNT_drop_duplicate);
 			if (len)
 				tcp_sack_rcv_dup(&c->sr, seq, seq + len);
 			c->flags |= TF_ACKNOW;
@@ -310,12 +316,14 @@ static void process_data(struct tcp_conn *c, const struct tcp_seg *s, struct rte
 	uint32_t right = tcp_seq_max(c->rcv_adv, c->rcv_nxt);
 	if (tcp_seq_gt(seq + len, right)) {
 		uint32_t keep = tcp_seq_gt(right, seq) ? right - seq : 0;
+		tcp_count(c, TCP_CNT_rcv_window_trimmed);
 		mbuf_keep(m, keep);
 		len = keep;
 		fin = false;
 		c->flags |= TF_ACKNOW;
 	}
 	if (len == 0 && !fin) {
+		/* Nothing was left inside the window (counted as trimmed just above). */
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -465,15 +473,25 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 
 	/* RFC 5961 5.2: acceptable ACKs lie in [SND.UNA - MAX.SND.WND, SND.NXT]. */
 	if (tcp_seq_gt(ack, c->snd_max) || tcp_seq_lt(ack, c->snd_una - c->max_snd_wnd)) {
+		tcp_count(c, TCP_CNT_drop_bad_ack);
 		tcp_send_challenge_ack(c, now_us);
 		return false;
 	}
 	uint32_t wnd = (uint32_t)s->wnd << c->snd_wscale;
-	unsigned int n_sack =
-	        (c->flags & TF_SACK) && (s->opts.flags & TCP_OPTF_SACK) ? s->opts.n_sack : 0;
+	unsigned int n_sack = 0;
+	if (s->opts.flags & TCP_OPTF_SACK) {
+		if (c->flags & TF_SACK)
+			n_sack = s->opts.n_sack;
+		else
+			tcp_count(c, TCP_CNT_sack_not_negotiated);
+	}
 	struct tcp_sack_ack_info si = {0};
-	if (n_sack || tcp_seq_gt(ack, c->snd_una))
+	if (n_sack || tcp_seq_gt(ack, c->snd_una)) {
 		tcp_sack_sb_update(&c->sb, ack, s->opts.sack, n_sack, c->snd_max, c->smss, &si);
+		tcp_count_n(c, TCP_CNT_sack_invalid, si.ignored_invalid);
+		tcp_count_n(c, TCP_CNT_sack_conn_cap, si.ignored_cap);
+		tcp_count_n(c, TCP_CNT_sack_pool_exhausted, si.ignored_pool);
+	}
 
 	if (tcp_seq_leq(ack, c->snd_una)) {
 		/* RFC 5681 2 duplicate ACK: no data, no SYN/FIN, same ack and window, data
@@ -735,10 +753,10 @@ struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile 
 		rte_errno = EINVAL;
 		return NULL;
 	}
+	/* Refused, not dropped: the SYN stays the caller's, who decides what becomes of it. */
 	if (tcp_parse_segment(syn, &s) != 0 ||
 	    (s.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG |
 	                RTE_TCP_FIN_FLAG)) != RTE_TCP_SYN_FLAG) {
-		e->cnt[TCP_CNT_bad_options]++;
 		rte_errno = EBADMSG;
 		return NULL;
 	}
@@ -775,6 +793,7 @@ static bool input_syn_sent(struct tcp_conn *c, const struct tcp_seg *s, struct r
 {
 	bool ack = s->flags & RTE_TCP_ACK_FLAG;
 	if (ack && (tcp_seq_leq(s->ack, c->iss) || tcp_seq_gt(s->ack, c->snd_max))) {
+		tcp_count(c, TCP_CNT_drop_bad_ack);
 		if (!(s->flags & RTE_TCP_RST_FLAG))
 			tcp_send_rst(c, s->ack, 0, false, now_us);
 		return false;
@@ -784,11 +803,15 @@ static bool input_syn_sent(struct tcp_conn *c, const struct tcp_seg *s, struct r
 		if (ack) {
 			tcp_count(c, TCP_CNT_resets_in);
 			tcp_conn_close(c, TCP_EV_RESET);
+		} else {
+			tcp_count(c, TCP_CNT_drop_rst_unacceptable);
 		}
 		return false;
 	}
-	if (!(s->flags & RTE_TCP_SYN_FLAG))
+	if (!(s->flags & RTE_TCP_SYN_FLAG)) {
+		tcp_count(c, TCP_CNT_drop_no_syn);
 		return false;
+	}
 	c->irs = s->seq;
 	c->rcv_nxt = s->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
@@ -818,8 +841,12 @@ static bool input_syn_sent(struct tcp_conn *c, const struct tcp_seg *s, struct r
 		tcp_set_state(c, TCP_ESTABLISHED, now_us);
 		c->flags |= TF_ACKNOW;
 		tcp_event(c, TCP_EV_ESTABLISHED);
-		if (c->flags & TF_FREE)
+		if (c->flags & TF_FREE) {
+			/* Closed from the callback: data on the SYN-ACK has nobody to go to. */
+			if (s->len > 0 || (s->flags & RTE_TCP_FIN_FLAG))
+				tcp_count(c, TCP_CNT_drop_conn_closed);
 			return false;
+		}
 		if (s->len > 0 || (s->flags & RTE_TCP_FIN_FLAG)) {
 			/* Data on a SYN-ACK: keep it (past the SYN's sequence number). */
 			struct tcp_seg d = *s;
@@ -857,18 +884,41 @@ static bool seq_acceptable(const struct tcp_conn *c, const struct tcp_seg *s)
 	       tcp_seq_in(s->seq + seglen - 1, c->rcv_nxt, c->rcv_nxt + wnd);
 }
 
+/* An unacceptable segment that lies wholly before RCV.NXT: an old duplicate, not an attack. */
+static bool seq_old(const struct tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t seglen = s->len + ((s->flags & RTE_TCP_SYN_FLAG) ? 1 : 0) +
+	                  ((s->flags & RTE_TCP_FIN_FLAG) ? 1 : 0);
+	return tcp_seq_lt(s->seq, c->rcv_nxt) && tcp_seq_leq(s->seq + seglen, c->rcv_nxt);
+}
+
+/*
+ * The user closed the connection from an event callback while the segment was processed:
+ * its ACK counted, whatever data or FIN it carried has nobody to go to.
+ */
+static int closed_by_user(struct tcp_conn *c, const struct tcp_seg *s, struct rte_mbuf *m)
+{
+	if (s->len > 0 || (s->flags & RTE_TCP_FIN_FLAG))
+		tcp_count(c, TCP_CNT_drop_conn_closed);
+	rte_pktmbuf_free(m);
+	return 0;
+}
+
 static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 {
 	struct tcp_seg s;
 	bool acked_new = false;
 	int drop = tcp_parse_segment(m, &s);
 	if (drop != 0) {
-		if (drop == STAT_drop_tcp_options)
-			tcp_count(c, TCP_CNT_bad_options);
+		/* The caller counts the returned reason: not counted here as well. */
 		rte_pktmbuf_free(m);
 		return drop;
 	}
 	tcp_count(c, TCP_CNT_segs_in);
+	if (s.opts.ignored & TCP_OPT_IGN_BAD_LEN)
+		tcp_count(c, TCP_CNT_opt_bad_length);
+	if (s.opts.ignored & TCP_OPT_IGN_SYN_ONLY)
+		tcp_count(c, TCP_CNT_opt_syn_only);
 	c->segs_in++;
 	c->last_rx_us = now_us;
 	c->keep_probes = 0;
@@ -876,6 +926,7 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 	switch (c->state) {
 	case TCP_CLOSED:
 	case TCP_LISTEN:
+		tcp_count(c, TCP_CNT_drop_conn_closed);
 		rte_pktmbuf_free(m);
 		return 0;
 	case TCP_SYN_SENT:
@@ -902,7 +953,7 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 			/* RFC 7323 5.5: ts_recent is too old to judge by. */
 			c->ts_recent = s.opts.ts_val;
 		} else {
-			tcp_count(c, TCP_CNT_paws_dropped);
+			tcp_count(c, TCP_CNT_drop_paws);
 			if (s.len)
 				tcp_sack_rcv_dup(&c->sr, s.seq, s.seq + s.len);
 			tcp_send_ack(c, now_us);
@@ -912,7 +963,7 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 	}
 
 	if (!seq_acceptable(c, &s)) {
-		tcp_count(c, TCP_CNT_out_of_window);
+		tcp_count(c, seq_old(c, &s) ? TCP_CNT_drop_duplicate : TCP_CNT_drop_out_of_window);
 		if (!(s.flags & RTE_TCP_RST_FLAG)) {
 			if (s.len && tcp_seq_lt(s.seq, c->rcv_nxt))
 				tcp_sack_rcv_dup(&c->sr, s.seq,
@@ -937,6 +988,7 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 			tcp_count(c, TCP_CNT_resets_in);
 			tcp_conn_close(c, c->state == TCP_TIME_WAIT ? TCP_EV_CLOSED : TCP_EV_RESET);
 		} else {
+			tcp_count(c, TCP_CNT_drop_rst_unacceptable);
 			tcp_send_challenge_ack(c, now_us);
 		}
 		rte_pktmbuf_free(m);
@@ -945,12 +997,14 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 
 	if (s.flags & RTE_TCP_SYN_FLAG) {
 		/* RFC 5961 4.2: a SYN in a synchronized state gets a challenge ACK. */
+		tcp_count(c, TCP_CNT_drop_syn_synchronized);
 		tcp_send_challenge_ack(c, now_us);
 		rte_pktmbuf_free(m);
 		return 0;
 	}
 
 	if (!(s.flags & RTE_TCP_ACK_FLAG)) {
+		tcp_count(c, TCP_CNT_drop_no_ack);
 		rte_pktmbuf_free(m);
 		return 0;
 	}
@@ -961,6 +1015,7 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 
 	if (c->state == TCP_SYN_RCVD) {
 		if (tcp_seq_leq(s.ack, c->snd_una) || tcp_seq_gt(s.ack, c->snd_max)) {
+			tcp_count(c, TCP_CNT_drop_bad_ack);
 			tcp_send_rst(c, s.ack, 0, false, now_us);
 			rte_pktmbuf_free(m);
 			return 0;
@@ -985,21 +1040,18 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 		if (fin_queued)
 			tcp_arm_keep(c, now_us);
 		tcp_event(c, TCP_EV_ESTABLISHED);
-		if (c->flags & TF_FREE) {
-			rte_pktmbuf_free(m);
-			return 0;
-		}
+		if (c->flags & TF_FREE)
+			return closed_by_user(c, &s, m);
 	} else if (!process_ack(c, &s, &acked_new, now_us)) {
+		/* Refused (counted there), or the ACK of our FIN in LAST-ACK closed us. */
 		rte_pktmbuf_free(m);
 		return 0;
 	}
 	update_window(c, &s, now_us);
 	if (acked_new) {
 		tcp_event(c, TCP_EV_SENT_ACKED);
-		if (c->flags & TF_FREE) {
-			rte_pktmbuf_free(m);
-			return 0;
-		}
+		if (c->flags & TF_FREE)
+			return closed_by_user(c, &s, m);
 	}
 
 	if (c->state == TCP_TIME_WAIT) {
@@ -1008,6 +1060,8 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 			tcp_send_ack(c, now_us);
 			tcp_set_state(c, TCP_TIME_WAIT, now_us);
 		}
+		if (s.len > 0)
+			tcp_count(c, TCP_CNT_drop_data_after_fin);
 		rte_pktmbuf_free(m);
 		return 0;
 	}
@@ -1026,6 +1080,8 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 		/* CLOSE-WAIT, CLOSING, LAST-ACK: the peer already finished; re-ACK a FIN. */
 		if (s.flags & RTE_TCP_FIN_FLAG)
 			c->flags |= TF_ACKNOW;
+		if (s.len > 0)
+			tcp_count(c, TCP_CNT_drop_data_after_fin);
 		break;
 	}
 	if (m != NULL)
@@ -1039,6 +1095,7 @@ static int input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 int tcp_conn_input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us)
 {
 	if (c->flags & TF_FREE) {
+		tcp_count(c, TCP_CNT_drop_conn_closed);
 		rte_pktmbuf_free(m);
 		return 0;
 	}

@@ -28,6 +28,20 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+/* A known option of length olen is used only with its own length and, if SYN-only, on a SYN. */
+static bool known_ok(struct tcp_opts *out, uint8_t olen, uint8_t want, bool allowed_here)
+{
+	if (olen != want) {
+		out->ignored |= TCP_OPT_IGN_BAD_LEN;
+		return false;
+	}
+	if (!allowed_here) {
+		out->ignored |= TCP_OPT_IGN_SYN_ONLY;
+		return false;
+	}
+	return true;
+}
+
 int tcp_options_parse(const uint8_t *p, size_t len, bool syn, struct tcp_opts *out)
 {
 	size_t i = 0;
@@ -50,34 +64,36 @@ int tcp_options_parse(const uint8_t *p, size_t len, bool syn, struct tcp_opts *o
 		const uint8_t *v = p + i + 2;
 		switch (kind) {
 		case TCP_OPT_MSS:
-			if (olen == TCP_OPT_LEN_MSS && syn) {
-				uint16_t mss = get16(v);
-				out->mss = mss < TCP_MSS_MIN ? TCP_MSS_MIN : mss;
-				out->flags |= TCP_OPTF_MSS;
-			}
+			if (!known_ok(out, olen, TCP_OPT_LEN_MSS, syn))
+				break;
+			uint16_t mss = get16(v);
+			out->mss = mss < TCP_MSS_MIN ? TCP_MSS_MIN : mss;
+			out->flags |= TCP_OPTF_MSS;
 			break;
 		case TCP_OPT_WSCALE:
-			if (olen == TCP_OPT_LEN_WSCALE && syn) {
-				out->wscale = v[0] > TCP_WSCALE_MAX ? TCP_WSCALE_MAX : v[0];
-				out->flags |= TCP_OPTF_WSCALE;
-			}
+			if (!known_ok(out, olen, TCP_OPT_LEN_WSCALE, syn))
+				break;
+			out->wscale = v[0] > TCP_WSCALE_MAX ? TCP_WSCALE_MAX : v[0];
+			out->flags |= TCP_OPTF_WSCALE;
 			break;
 		case TCP_OPT_SACK_PERM:
-			if (olen == TCP_OPT_LEN_SACK_PERM && syn)
+			if (known_ok(out, olen, TCP_OPT_LEN_SACK_PERM, syn))
 				out->flags |= TCP_OPTF_SACK_PERM;
 			break;
 		case TCP_OPT_TS:
-			if (olen == TCP_OPT_LEN_TS) {
-				out->ts_val = get32(v);
-				out->ts_ecr = get32(v + 4);
-				out->flags |= TCP_OPTF_TS;
-			}
+			if (!known_ok(out, olen, TCP_OPT_LEN_TS, true))
+				break;
+			out->ts_val = get32(v);
+			out->ts_ecr = get32(v + 4);
+			out->flags |= TCP_OPTF_TS;
 			break;
 		case TCP_OPT_SACK: {
 			/* RFC 2018 3: length 2 + 8n; anything else is ignored as malformed. */
 			unsigned int n = (olen - 2u) / 8u;
-			if ((olen - 2u) % 8u != 0 || n == 0 || n > TCP_SACK_BLOCKS_MAX)
+			if ((olen - 2u) % 8u != 0 || n == 0 || n > TCP_SACK_BLOCKS_MAX) {
+				out->ignored |= TCP_OPT_IGN_BAD_LEN;
 				break;
+			}
 			for (unsigned int b = 0; b < n; b++) {
 				out->sack[b].start = get32(v + 8 * b);
 				out->sack[b].end = get32(v + 8 * b + 4);

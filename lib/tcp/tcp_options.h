@@ -47,6 +47,12 @@ enum tcp_opt_flags {
 	TCP_OPTF_SACK = 1u << 4,
 };
 
+/* What the parser ignored in an option list it accepted (struct tcp_opts.ignored). */
+enum tcp_opt_ignored {
+	TCP_OPT_IGN_BAD_LEN = 1u << 0,  /* a known option with the wrong length for its kind */
+	TCP_OPT_IGN_SYN_ONLY = 1u << 1, /* MSS, window scale or SACK-permitted off a SYN */
+};
+
 /* A SACK block: the octets [start, end) in sequence space (RFC 2018 3: end is one past). */
 struct tcp_sack_block {
 	uint32_t start;
@@ -58,6 +64,7 @@ struct tcp_opts {
 	uint16_t mss;   /* already floored to TCP_MSS_MIN */
 	uint8_t wscale; /* already capped to TCP_WSCALE_MAX */
 	uint8_t n_sack;
+	uint8_t ignored; /* enum tcp_opt_ignored: what was skipped, for the counters */
 	uint32_t ts_val;
 	uint32_t ts_ecr;
 	struct tcp_sack_block sack[TCP_SACK_BLOCKS_MAX];
@@ -65,7 +72,8 @@ struct tcp_opts {
 
 /*
  * Parse len option bytes (host order results in out). MSS, window scale and SACK-permitted are
- * only honoured on a SYN (RFC 7323 2.2 says window scale elsewhere is ignored).
+ * only honoured on a SYN (RFC 7323 2.2 says window scale elsewhere is ignored). Known options
+ * skipped for their length or for being off a SYN are reported in out->ignored.
  * Returns 0, or -EBADMSG when an option length is illegal (0, 1 or past the end), in which case
  * the caller drops the segment (STAT_drop_tcp_options).
  */

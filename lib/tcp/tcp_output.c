@@ -24,7 +24,7 @@ uint32_t tcp_rcv_window(const struct tcp_conn *c)
 /*
  * The window field for this segment. The offer never shrinks the right edge already advertised
  * (RFC 9293 3.8.6.2.1), and the 32-bit window is scaled first and only then clamped to 16
- * bits: clamping first would cap a scaled window at 64 KB (the mTCP #43 bug).
+ * bits: clamping first would cap a scaled window at 64 KB (a bug mTCP once had).
  */
 static uint16_t window_field(struct tcp_conn *c, bool syn)
 {
@@ -231,6 +231,7 @@ static int send_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flag
 		len = (uint32_t)(e->p.mtu - hlen);
 	char *p = rte_pktmbuf_append(m, (uint16_t)hlen);
 	if (p == NULL) {
+		/* Cannot happen: tcp_engine_create checked that the headers fit. */
 		rte_pktmbuf_free(m);
 		return -ENOMEM;
 	}
@@ -560,10 +561,7 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 			c->flags |= TF_PERSIST;
 			c->persist_shift = 0;
 			c->persist_start_us = now_us;
-			uint64_t t = tcp_rto_timeout_us(&c->rto);
-			if (t < TCP_PERSIST_MIN_US)
-				t = TCP_PERSIST_MIN_US;
-			tcp_timer_set(c, TCP_T_REXMT, now_us + t);
+			tcp_timer_set(c, TCP_T_REXMT, now_us + tcp_persist_interval_us(c));
 		}
 	} else if (c->snd_una != c->snd_max && !(c->flags & TF_PERSIST) &&
 	           !tcp_timer_armed(&c->timers[TCP_T_REXMT].t)) {

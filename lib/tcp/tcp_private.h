@@ -197,9 +197,26 @@ static inline struct tcp_mbuf_meta *tcp_meta(const struct tcp_engine *e, struct 
 	return RTE_MBUF_DYNFIELD(m, e->meta_off, struct tcp_mbuf_meta *);
 }
 
+/* lib/tcp's log type, pepgw.tcp (--log-level=pepgw.tcp:debug). */
+extern int tcp_logtype;
+#define TCP_LOG(level, fmt, ...)                                                                   \
+	rte_log(RTE_LOG_##level, tcp_logtype, "tcp: " fmt "\n", ##__VA_ARGS__)
+/* "a.b.c.d:p>a.b.c.d:p" of a connection, ours first, for log lines. */
+#define TCP_CONN_FMT "%u.%u.%u.%u:%u>%u.%u.%u.%u:%u"
+#define TCP_CONN_ARGS(c)                                                                           \
+	TCP_IP4_ARGS(rte_be_to_cpu_32((c)->tuple.laddr)), rte_be_to_cpu_16((c)->tuple.lport),      \
+	        TCP_IP4_ARGS(rte_be_to_cpu_32((c)->tuple.raddr)),                                  \
+	        rte_be_to_cpu_16((c)->tuple.rport)
+#define TCP_IP4_ARGS(ip) (ip) >> 24, ((ip) >> 16) & 0xff, ((ip) >> 8) & 0xff, (ip)&0xff
+
 static inline void tcp_count(struct tcp_conn *c, enum tcp_engine_counter n)
 {
 	c->eng->cnt[n]++;
+}
+
+static inline void tcp_count_n(struct tcp_conn *c, enum tcp_engine_counter n, uint64_t v)
+{
+	c->eng->cnt[n] += v;
 }
 
 /* Parsed view of a received segment. */
@@ -245,6 +262,8 @@ void tcp_conn_start_active(struct tcp_conn *c, uint64_t now_us); /* send the fir
 struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *p,
                                 const struct tcp_tuple *t, uint64_t now_us);
 void tcp_set_state(struct tcp_conn *c, enum tcp_state s, uint64_t now_us);
+/* The zero-window probe interval now: the RTO doubled persist_shift times, within bounds. */
+uint64_t tcp_persist_interval_us(const struct tcp_conn *c);
 void tcp_conn_close(struct tcp_conn *c, enum tcp_conn_event why);
 void tcp_timer_set(struct tcp_conn *c, enum tcp_timer_kind k, uint64_t expire_us);
 void tcp_timer_stop(struct tcp_conn *c, enum tcp_timer_kind k);

@@ -22,15 +22,24 @@ void tcp_sack_pool_init(struct tcp_sack_pool *p, struct tcp_sack_hole *mem, uint
 
 #define H(sb, i) ((sb)->pool->h[i])
 
+/* A block is left out for want of a hole: counted under its one cause. */
+static void count_no_hole(struct tcp_sack_sb *sb)
+{
+	if (sb->n_holes >= sb->cap) {
+		sb->ignored_cap++;
+	} else {
+		sb->pool->exhausted++;
+		sb->ignored_pool++;
+	}
+}
+
 /* A hole for this scoreboard, or TCP_SACK_NIL (counted) when its cap or the pool is full. */
 static uint32_t hole_alloc(struct tcp_sack_sb *sb)
 {
 	struct tcp_sack_pool *p = sb->pool;
 	uint32_t i = p->free_head;
 	if (sb->n_holes >= sb->cap || i == TCP_SACK_NIL) {
-		if (i == TCP_SACK_NIL)
-			p->exhausted++;
-		sb->ignored_cap++;
+		count_no_hole(sb);
 		return TCP_SACK_NIL;
 	}
 	p->free_head = p->h[i].next;
@@ -202,9 +211,7 @@ static uint32_t apply_block(struct tcp_sack_sb *sb, uint32_t start, uint32_t end
 		struct tcp_sack_hole *h = &H(sb, i);
 		if (tcp_seq_gt(start, h->start) && tcp_seq_lt(punch_end, h->end) &&
 		    !hole_available(sb)) {
-			if (sb->pool->free_head == TCP_SACK_NIL)
-				sb->pool->exhausted++;
-			sb->ignored_cap++;
+			count_no_hole(sb);
 			return 0;
 		}
 		if (tcp_seq_geq(h->start, punch_end))
@@ -332,6 +339,7 @@ int tcp_sack_sb_update(struct tcp_sack_sb *sb, uint32_t ack, const struct tcp_sa
 	if (info == NULL)
 		info = &dummy;
 	memset(info, 0, sizeof(*info));
+	uint32_t invalid0 = sb->ignored_invalid, cap0 = sb->ignored_cap, pool0 = sb->ignored_pool;
 	if (n > TCP_SACK_BLOCKS_MAX)
 		n = TCP_SACK_BLOCKS_MAX;
 	/* RFC 2883 4: the first block is a D-SACK when it lies below the cumulative ACK, or
@@ -360,6 +368,9 @@ int tcp_sack_sb_update(struct tcp_sack_sb *sb, uint32_t ack, const struct tcp_sa
 	}
 	find_lost_retransmissions(sb, smss);
 	recompute_lost(sb, smss);
+	info->ignored_invalid = (uint8_t)(sb->ignored_invalid - invalid0);
+	info->ignored_cap = (uint8_t)(sb->ignored_cap - cap0);
+	info->ignored_pool = (uint8_t)(sb->ignored_pool - pool0);
 	return 0;
 }
 

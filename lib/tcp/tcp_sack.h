@@ -72,7 +72,8 @@ struct tcp_sack_sb {
 	uint32_t rescue_rxt;  /* RescueRxt, meaningful when rescue_set */
 	uint32_t sacked_bytes;
 	uint32_t lost_bytes;
-	uint32_t ignored_cap;     /* blocks ignored: this scoreboard's cap or the pool was full */
+	uint32_t ignored_cap;     /* blocks not tracked: this scoreboard's cap was reached */
+	uint32_t ignored_pool;    /* blocks not tracked: the pool was empty */
 	uint32_t ignored_invalid; /* blocks ignored: empty, beyond snd_nxt, below snd_una */
 	uint32_t dsacks;          /* D-SACK reports seen */
 	uint32_t head, tail, n_holes;
@@ -89,6 +90,8 @@ struct tcp_sack_ack_info {
 	uint32_t newly_sacked; /* octets SACKed for the first time */
 	bool dsack;            /* the first block was a D-SACK (RFC 2883 4) */
 	struct tcp_sack_block dsack_block;
+	/* Blocks of this ACK left out, by cause (the scoreboard's ignored_* grew by as many). */
+	uint8_t ignored_invalid, ignored_cap, ignored_pool;
 };
 
 /* Empty scoreboard with everything below snd_una acknowledged, taking holes from pool. */

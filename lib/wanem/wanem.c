@@ -12,30 +12,25 @@
 #include <rte_errno.h>
 #include <rte_log.h>
 
-RTE_LOG_REGISTER_DEFAULT(wanem_logtype, INFO);
+RTE_LOG_REGISTER(wanem_logtype, pepgw.wanem, INFO);
 #define WANEM_LOG(level, fmt, ...)                                                                 \
 	rte_log(RTE_LOG_##level, wanem_logtype, "wanem: " fmt "\n", ##__VA_ARGS__)
 
-static const char *const counter_names[WANEM_C_MAX] = {
-#define WANEM_COUNTER_NAME(name, help) [WANEM_C_##name] = #name,
-        WANEM_COUNTERS(WANEM_COUNTER_NAME)
-#undef WANEM_COUNTER_NAME
-};
+static const struct stat_desc counter_descs[WANEM_C_MAX] = {WANEM_COUNTERS(STAT_DESC)};
 
-static const char *const counter_helps[WANEM_C_MAX] = {
-#define WANEM_COUNTER_HELP(name, help) [WANEM_C_##name] = help,
-        WANEM_COUNTERS(WANEM_COUNTER_HELP)
-#undef WANEM_COUNTER_HELP
-};
+const struct stat_desc *wanem_counter_descs(void)
+{
+	return counter_descs;
+}
 
 const char *wanem_counter_name(enum wanem_counter c)
 {
-	return (unsigned int)c < WANEM_C_MAX ? counter_names[c] : NULL;
+	return (unsigned int)c < WANEM_C_MAX ? counter_descs[c].name : NULL;
 }
 
 const char *wanem_counter_help(enum wanem_counter c)
 {
-	return (unsigned int)c < WANEM_C_MAX ? counter_helps[c] : NULL;
+	return (unsigned int)c < WANEM_C_MAX ? counter_descs[c].help : NULL;
 }
 
 void wanem_params_init(struct wanem_params *p)

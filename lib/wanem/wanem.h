@@ -38,6 +38,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "stat_desc.h"
+
 /* Defaults used by the config layer and by wanem_params_init(). */
 #define WANEM_DEFAULT_MAX_PACKETS      16384
 #define WANEM_DEFAULT_REORDER_DELAY_US 10000
@@ -128,21 +130,21 @@ static inline bool wanem_verdict_is_drop(enum wanem_verdict v)
  * in + duplicated = out + every drop_* + packets still held.
  */
 #define WANEM_COUNTERS(X)                                                                          \
-	X(in_packets, "packets offered (copies not included)")                                     \
-	X(in_bytes, "frame bytes offered")                                                         \
-	X(out_packets, "packets delivered")                                                        \
-	X(out_bytes, "frame bytes delivered")                                                      \
-	X(duplicated, "copies enqueued")                                                           \
-	X(reordered, "packets held back by the reorder probability")                               \
-	X(drop_loss, "dropped by the loss model")                                                  \
-	X(drop_queue_full, "tail drop: bottleneck FIFO byte limit reached")                        \
-	X(drop_mtu, "larger than the MTU")                                                         \
-	X(drop_blackhole, "direction down (on entry or in flight)")                                \
-	X(drop_delay_line_full, "max_packets held already")
+	X(in_packets, event, "packets offered (copies not included)")                              \
+	X(in_bytes, event, "frame bytes offered")                                                  \
+	X(out_packets, event, "packets delivered")                                                 \
+	X(out_bytes, event, "frame bytes delivered")                                               \
+	X(duplicated, event, "copies offered (each then delivered or dropped like any packet)")    \
+	X(reordered, event, "packets held back by the reorder probability")                        \
+	X(drop_loss, drop, "dropped by the loss model")                                            \
+	X(drop_queue_full, drop, "tail drop: bottleneck FIFO byte limit reached")                  \
+	X(drop_mtu, drop, "larger than the MTU")                                                   \
+	X(drop_blackhole, drop, "direction down (on entry or in flight)")                          \
+	X(drop_delay_line_full, drop, "max_packets held already")
 
 /* clang-format off: the X-macro list expands to the enumerators */
 enum wanem_counter {
-#define WANEM_COUNTER_ENUM(name, help) WANEM_C_##name,
+#define WANEM_COUNTER_ENUM(name, kind, help) WANEM_C_##name,
 	WANEM_COUNTERS(WANEM_COUNTER_ENUM)
 #undef WANEM_COUNTER_ENUM
 	        WANEM_C_MAX
@@ -224,5 +226,7 @@ void wanem_stats_get(const struct wanem *w, struct wanem_stats *s);
 const char *wanem_counter_name(enum wanem_counter c);
 /* One-line description of a counter, or NULL. */
 const char *wanem_counter_help(enum wanem_counter c);
+/* The descriptors of the counters, indexed by enum wanem_counter. */
+const struct stat_desc *wanem_counter_descs(void);
 
 #endif

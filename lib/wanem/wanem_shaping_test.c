@@ -421,6 +421,10 @@ static void params_out_of_range_rejected(void **state)
 	assert_string_equal(wanem_counter_name(WANEM_C_drop_loss), "drop_loss");
 	assert_null(wanem_counter_name(WANEM_C_MAX));
 	assert_non_null(wanem_counter_help(WANEM_C_in_packets));
+	/* The one shape of every counter list (stat_desc.h): drops are drop_ and kind drop. */
+	unsigned int bad_c = WANEM_C_MAX;
+	if (stat_desc_check(wanem_counter_descs(), WANEM_C_MAX, &bad_c) != 0)
+		fail_msg("counter %s breaks the rules of stat_desc.h", wanem_counter_name(bad_c));
 }
 
 int main(void)

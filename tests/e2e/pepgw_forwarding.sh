@@ -85,6 +85,32 @@ check_eq "drop rules: packets for TCP 9999 / UDP 9998 that reached the server" \
 	"$(lab_capture_read dropped | wc -l)" 0
 check_ge "rule no-9999 counted packets" "$(tel /pepgw/rules no_9999 packets)" 1
 check_ge "drop_rule counted" "$(tel /pepgw/counters drop_rule)" 2
+# Every key of /pepgw/counters, /pepgw/tcp and /pepgw/rules has a kind and a line of help in
+# /pepgw/counter_help; /pepgw/drops lists exactly the counters of kind drop.
+help_check() {
+	"$E2E_PEPGWCTL" -f "$LAB_PREFIX-gw" raw /pepgw/counters /pepgw/drops /pepgw/tcp \
+		/pepgw/rules /pepgw/counter_help,counters /pepgw/counter_help,tcp \
+		/pepgw/counter_help,rules | "$E2E_PY" -c '
+import json, sys
+a = [next(iter(json.loads(line).values())) for line in sys.stdin]
+counters, drops, tcp, rules, hc, ht, hr = a
+bad = []
+for keys, helps, what in ((set(counters), hc, "counters"),
+                          (set(tcp) - {"pairs_in_use", "pairs_max"}, ht, "tcp"),
+                          (set().union(*(set(r) - {"index", "action", "name"}
+                                         for r in rules.values())), hr, "rules")):
+    if keys != set(helps):
+        bad.append(f"{what}: keys without help {sorted(keys - set(helps))}, "
+                   f"help without key {sorted(set(helps) - keys)}")
+    bad += [f"{what}.{k}: {v}" for k, v in helps.items()
+            if v["kind"] not in ("event", "drop", "fallback") or not v["help"]]
+want = {k[len("drop_"):] for k, v in hc.items() if v["kind"] == "drop"}
+if set(drops) != want:
+    bad.append(f"/pepgw/drops {sorted(set(drops) ^ want)} differ from the drop kind")
+print("; ".join(bad) if bad else "ok")'
+}
+check_eq "/pepgw/counter_help: kind and help for every key; /pepgw/drops is the drop kind" \
+	"$(help_check)" ok
 
 # 7. A gateway route (10.99.0.0/24 via the server): the next hop's MAC comes from ARP into the
 #    per-lcore next-hop table; when the server changes its MAC and announces it with a

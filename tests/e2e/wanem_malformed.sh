@@ -60,19 +60,25 @@ check_ge "engine counted the 180 frames" "$(($(we_stat l1 a2b in_packets) - in0)
 
 # 2. Oversize malformed frames are dropped; only the valid DF one gets ICMP. -----------------
 we_ctl set l1 a2b mtu 1000 mtu_action icmp
-read -r mtu0 icmp0 supp0 < <(we_vals l1 a2b drop_mtu icmp_sent icmp_suppressed)
+read -r mtu0 icmp0 supp0 < <(we_vals l1 a2b drop_mtu icmp_sent icmp_not_due)
 send_set big oversize --count 5
 while read -r kind mac n; do
 	check_eq "$kind: arrived of $n (all dropped for the MTU)" "$(arrived big srv "$mac")" 0
 done < <(kinds big)
-read -r mtu1 icmp1 supp1 < <(we_vals l1 a2b drop_mtu icmp_sent icmp_suppressed)
+read -r mtu1 icmp1 supp1 < <(we_vals l1 a2b drop_mtu icmp_sent icmp_not_due)
 check_eq "drop_mtu counted" "$((mtu1 - mtu0))" 30
 # Five valid DF datagrams fit the ICMP burst (10); the 25 malformed ones are never answered.
 check_eq "ICMP frag-needed (mtu 1000) sent for the 5 valid DF datagrams only" \
 	"$((icmp1 - icmp0))" 5
 check_eq "ICMP frag-needed (mtu 1000) seen by the client" \
 	"$(capture_count big_cli 'icmp.type == 3 && icmp.code == 4 && icmp.mtu == 1000')" 5
-check_eq "ICMP suppressed for the 25 malformed ones" "$((supp1 - supp0))" 25
+check_eq "ICMP not due for the 25 malformed ones" "$((supp1 - supp0))" 25
+# Every key that stats prints has a kind and a line of help in counter_help.
+keys=$(we_ctl stats l1 |
+	awk '$2 == "a2b" { for (i = 3; i <= NF; i++) { split($i, kv, "="); print kv[1] } }' | sort)
+helped=$(we_ctl counter_help | awk 'NF >= 3 {print $1}' | sort)
+check_ge "stats lists keys" "$(grep -c . <<<"$keys")" 1
+check_eq "counter_help: kind and help for every key of stats" "$helped" "$keys"
 
 # 3. Random frames with the MTU check on. ----------------------------------------------------
 keys="in_packets out_packets drop_mtu drop_loss drop_queue_full drop_blackhole \
