@@ -22,24 +22,26 @@ static inline uint32_t rd32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-#define BOND_RESULT_NAME(name, help) #name,
-#define BOND_RESULT_HELP(name, help) help,
-static const char *const result_names[] = {BOND_RESULTS(BOND_RESULT_NAME)};
-static const char *const result_help[] = {BOND_RESULTS(BOND_RESULT_HELP)};
+static const struct stat_desc result_descs[BOND_R_MAX] = {BOND_RESULTS(STAT_DESC)};
+
+const struct stat_desc *bond_result_descs(void)
+{
+	return result_descs;
+}
 
 const char *bond_result_name(enum bond_result r)
 {
-	return (unsigned int)r < BOND_R_MAX ? result_names[r] : NULL;
+	return (unsigned int)r < BOND_R_MAX ? result_descs[r].name : NULL;
 }
 
 const char *bond_result_help(enum bond_result r)
 {
-	return (unsigned int)r < BOND_R_MAX ? result_help[r] : NULL;
+	return (unsigned int)r < BOND_R_MAX ? result_descs[r].help : NULL;
 }
 
 bool bond_result_is_drop(enum bond_result r)
 {
-	return (unsigned int)r < BOND_R_MAX && strncmp(result_names[r], "drop_", 5) == 0;
+	return (unsigned int)r < BOND_R_MAX && result_descs[r].kind == STAT_KIND_drop;
 }
 
 /* Flags each type may carry. */

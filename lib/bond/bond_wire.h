@@ -68,6 +68,8 @@
 
 #include <rte_mbuf.h>
 
+#include "stat_desc.h"
+
 #define BOND_WIRE_VERSION 1
 #define BOND_HDR_LEN      12
 #define BOND_TAG_LEN      16
@@ -113,41 +115,46 @@ struct bond_hdr {
 
 /*
  * Results of every lib/bond wire and security function that judges a packet: one X-macro list
- * generates enum bond_result, the telemetry keys (bond_result_name) and the help strings.
+ * in the shape of every counter list (stat_desc.h: name, kind, help) generates enum
+ * bond_result, the telemetry keys (bond_result_name), kinds and help strings.
  * lib/bond keeps its own list (the names are bond-specific and the app counts them per peer),
  * as lib/wanem does; the caller counts them, the library owns no counters.
  * 0 is success; keys starting with "drop_" are drops, each with one cause.
  */
 #define BOND_RESULTS(X)                                                                            \
-	X(ok, "packet accepted")                                                                   \
-	X(handshake, "handshake message: hand it to bond_hs_input")                                \
-	X(drop_truncated, "shorter than the pepgw header (+ GCM tag)")                             \
-	X(drop_version, "pepgw header version not 1")                                              \
-	X(drop_type, "unknown pepgw packet type")                                                  \
-	X(drop_flags, "reserved header bits set, or flags/key slot not allowed for the type")      \
-	X(drop_link, "link id beyond the peer's links")                                            \
-	X(drop_queue, "sender queue beyond the peer's queues")                                     \
-	X(drop_not_owner, "sequence stream owned by another receive lcore (steering error)")       \
-	X(drop_no_session, "no key installed in the header's key slot")                            \
-	X(drop_auth, "GCM tag check failed: forged, tampered, cut or sealed with another key")     \
-	X(drop_replayed, "link sequence already received (replay or network duplicate)")           \
-	X(drop_too_old, "link sequence behind the anti-replay window")                             \
-	X(drop_far_ahead, "link sequence implausibly far ahead of the anti-replay window")         \
-	X(drop_no_tx_key, "no session to send with yet (handshake in progress)")                   \
-	X(drop_key_exhausted, "send key at its usage limit, rekey not done yet")                   \
-	X(drop_too_big, "packet does not fit one mbuf with the tunnel overhead")                   \
-	X(drop_no_mbuf, "mbuf pool empty (copy of a shared or chained packet)")                    \
-	X(drop_crypto, "crypto device error")                                                      \
-	X(drop_hs_kind, "unknown handshake message kind")                                          \
-	X(drop_hs_len, "handshake message length wrong for its kind")                              \
-	X(drop_hs_field, "handshake field out of range (key slot, reserved bytes)")                \
-	X(drop_hs_mac, "handshake authentication failed (wrong key, forged, stale response)")      \
-	X(drop_hs_stale, "handshake initiation not newer than the last one accepted (replay)")     \
-	X(drop_hs_unexpected, "handshake response/confirmation/stale notice matching nothing")
+	X(ok, event, "packet accepted")                                                            \
+	X(handshake, event, "handshake message: hand it to bond_hs_input")                         \
+	X(drop_truncated, drop, "shorter than the pepgw header (+ GCM tag)")                       \
+	X(drop_version, drop, "pepgw header version not 1")                                        \
+	X(drop_type, drop, "unknown pepgw packet type")                                            \
+	X(drop_flags, drop,                                                                        \
+	  "reserved header bits set, or flags/key slot not allowed for the type")                  \
+	X(drop_link, drop, "link id beyond the peer's links")                                      \
+	X(drop_queue, drop, "sender queue beyond the peer's queues")                               \
+	X(drop_not_owner, drop, "sequence stream owned by another receive lcore (steering error)") \
+	X(drop_no_session, drop, "no key installed in the header's key slot")                      \
+	X(drop_auth, drop,                                                                         \
+	  "GCM tag check failed: forged, tampered, cut or sealed with another key")                \
+	X(drop_replayed, drop, "link sequence already received (replay or network duplicate)")     \
+	X(drop_too_old, drop, "link sequence behind the anti-replay window")                       \
+	X(drop_far_ahead, drop, "link sequence implausibly far ahead of the anti-replay window")   \
+	X(drop_no_tx_key, drop, "no session to send with yet (handshake in progress)")             \
+	X(drop_key_exhausted, drop, "send key at its usage limit, rekey not done yet")             \
+	X(drop_too_big, drop, "packet does not fit one mbuf with the tunnel overhead")             \
+	X(drop_no_mbuf, drop, "mbuf pool empty (copy of a shared or chained packet)")              \
+	X(drop_crypto, drop, "crypto device error")                                                \
+	X(drop_hs_kind, drop, "unknown handshake message kind")                                    \
+	X(drop_hs_len, drop, "handshake message length wrong for its kind")                        \
+	X(drop_hs_field, drop, "handshake field out of range (key slot, reserved bytes)")          \
+	X(drop_hs_mac, drop,                                                                       \
+	  "handshake authentication failed (wrong key, forged, stale response)")                   \
+	X(drop_hs_stale, drop,                                                                     \
+	  "handshake initiation not newer than the last one accepted (replay)")                    \
+	X(drop_hs_unexpected, drop, "handshake response/confirmation/stale notice matching nothing")
 
 /* clang-format off: the X-macro list expands to the enumerators */
 enum bond_result {
-#define BOND_RESULT_ENUM(name, help) BOND_R_##name,
+#define BOND_RESULT_ENUM(name, kind, help) BOND_R_##name,
 	BOND_RESULTS(BOND_RESULT_ENUM)
 #undef BOND_RESULT_ENUM
 	        BOND_R_MAX
@@ -158,8 +165,10 @@ enum bond_result {
 const char *bond_result_name(enum bond_result r);
 /* One-line description of a result, or NULL. */
 const char *bond_result_help(enum bond_result r);
-/* True when the result is a drop (its key starts with "drop_"). */
+/* True when the result is a drop (kind drop; its key starts with "drop_"). */
 bool bond_result_is_drop(enum bond_result r);
+/* The descriptors of the results (the counter list shape of stat_desc.h), by enum bond_result. */
+const struct stat_desc *bond_result_descs(void);
 
 /*
  * Encode h into out[0..BOND_HDR_LEN). Returns 0, or -EINVAL when a field is out of range

@@ -15,7 +15,7 @@
 #include "bond_wire.h"
 #include "test_eal.h"
 
-/* The figure the issue budgets: no more than IPsec ESP with AES-GCM on IPv4. */
+/* The overhead budget: no more than IPsec ESP with AES-GCM on IPv4. */
 _Static_assert(BOND_OVERHEAD == 56, "tunnel overhead is 56 bytes on IPv4");
 
 static const struct bond_hdr sample = {
@@ -340,6 +340,10 @@ static void result_names(void **state)
 	assert_true(bond_result_is_drop(BOND_R_drop_auth));
 	assert_null(bond_result_name(BOND_R_MAX));
 	assert_false(bond_result_is_drop(BOND_R_MAX));
+	/* The one shape of every counter list (stat_desc.h): drops are drop_ and kind drop. */
+	unsigned int bad = BOND_R_MAX;
+	if (stat_desc_check(bond_result_descs(), BOND_R_MAX, &bad) != 0)
+		fail_msg("result %s breaks the rules of stat_desc.h", bond_result_name(bad));
 	/* Distinct telemetry keys, each with a description. */
 	for (int a = 0; a < BOND_R_MAX; a++) {
 		assert_non_null(bond_result_help((enum bond_result)a));

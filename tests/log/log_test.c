@@ -19,6 +19,7 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
+#include "bond_wire.h"
 #include "flow.h"
 #include "frag.h"
 #include "mss.h"
@@ -35,11 +36,11 @@ static const void *volatile const linked[] = {
         (const void *)net_arp_tick,      (const void *)flow_table_create,
         (const void *)mss_clamp,         (const void *)frag_fragment,
         (const void *)tcp_engine_create, (const void *)wanem_params_init,
-        (const void *)port_open,
+        (const void *)port_open,         (const void *)bond_result_name,
 };
 
-static const char *const types[] = {"pepgw.net", "pepgw.flow",  "pepgw.mss", "pepgw.frag",
-                                    "pepgw.tcp", "pepgw.wanem", "pepgw.port"};
+static const char *const types[] = {"pepgw.net", "pepgw.flow",  "pepgw.mss",  "pepgw.frag",
+                                    "pepgw.tcp", "pepgw.wanem", "pepgw.port", "pepgw.bond"};
 
 /* What rte_log_dump says about the log types, in a malloc'd string. */
 static char *log_dump(void)
