@@ -5,8 +5,8 @@
 --   mode, flows, size, target_mpps (asked), offered_mpps (port 0 TX), forwarded_mpps (port 1
 --   RX), loss_pct ((port 0 TX - port 1 RX) / port 0 TX: the generator's own counts, taken
 --   SETTLE_MS after the step so packets in flight are counted), then pepgw's own counters for
---   the step read with pepgwctl: gw_rx, gw_forwarded, gw_drops (every drop reason but
---   flow_table_full, whose packets are forwarded), gw_tx_full, gw_flow_created, gw_table_full.
+--   the step read with pepgwctl: gw_rx, gw_forwarded, gw_drops (every drop_ reason),
+--   gw_tx_full, gw_flow_created, gw_table_full (packets forwarded without a flow entry).
 -- Loads are in Mpps and turned into pktgen's percent of the port's link speed, so a step means
 -- the same on any NIC. net_memif reports 100 Gb/s and has no wire: below what the two
 -- processes can move pktgen paces the step by its TSC; above it (and at 0 = 100 %) the step
@@ -46,7 +46,7 @@ local QUIT = false -- quit pktgen when done (unattended runs)
 
 local TX, RX = "0", "1"
 local GW_KEYS = {"rx_packets", "forwarded", "drops", "drop_tx_full", "flow_created",
-                 "drop_flow_table_full"}
+                 "flow_table_full"}
 
 local function printf(fmt, ...)
 	local s = string.format(fmt, ...)
@@ -76,8 +76,7 @@ local function gw_counters()
 	for k, v in string.gmatch(out, '"([%w_]+)"%s*:%s*(%d+)') do
 		c[k] = tonumber(v)
 		found = true
-		-- drop_flow_table_full counts packets forwarded without a flow entry, not drops.
-		if string.sub(k, 1, 5) == "drop_" and k ~= "drop_flow_table_full" then
+		if string.sub(k, 1, 5) == "drop_" then
 			c.drops = c.drops + c[k]
 		end
 	end

@@ -297,7 +297,7 @@ struct tcp_conn_info {
 	uint32_t ooo_bytes;        /* held out of order */
 	bool in_recovery;          /* fast recovery (RFC 6582 / RFC 6675 5) */
 	bool loss_recovery;        /* recovering from a retransmission timeout */
-	uint64_t pacing_rate_bps; /* bits/s on the wire; 0 = not paced */
+	uint64_t pacing_rate_bps;  /* bits/s on the wire; 0 = not paced */
 };
 
 void tcp_conn_get_info(const struct tcp_conn *c, struct tcp_conn_info *info);

@@ -1059,8 +1059,8 @@ int tcp_conn_info_format(const struct tcp_conn_info *i, char *buf, size_t len)
 	                (unsigned long long)i->retransmits, (unsigned long long)i->dsacks_rcvd,
 	                i->bytes_in_flight, i->sacked_bytes, i->lost_bytes, i->snd_wnd, i->rcv_wnd,
 	                i->send_queue_bytes, i->recv_unconsumed, i->ooo_bytes,
-	                (unsigned long long)i->pacing_rate_bps, i->in_recovery ? " recovery" : "", i->loss_recovery ? " loss" : "",
-	                i->persist ? " persist" : "");
+	                (unsigned long long)i->pacing_rate_bps, i->in_recovery ? " recovery" : "",
+	                i->loss_recovery ? " loss" : "", i->persist ? " persist" : "");
 }
 
 struct tcp_conn *tcp_engine_find(struct tcp_engine *e, const struct tcp_tuple *t)
