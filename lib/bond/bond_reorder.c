@@ -72,26 +72,22 @@ struct bond_reorder {
 	uint64_t c[BOND_REORDER_C_MAX];
 };
 
-static const char *const counter_names[BOND_REORDER_C_MAX] = {
-#define BOND_REORDER_COUNTER_NAME(name, help) [BOND_REORDER_C_##name] = #name,
-        BOND_REORDER_COUNTERS(BOND_REORDER_COUNTER_NAME)
-#undef BOND_REORDER_COUNTER_NAME
-};
-
-static const char *const counter_helps[BOND_REORDER_C_MAX] = {
-#define BOND_REORDER_COUNTER_HELP(name, help) [BOND_REORDER_C_##name] = help,
-        BOND_REORDER_COUNTERS(BOND_REORDER_COUNTER_HELP)
-#undef BOND_REORDER_COUNTER_HELP
-};
+static const struct stat_desc counter_descs[BOND_REORDER_C_MAX] = {
+        BOND_REORDER_COUNTERS(STAT_DESC)};
 
 const char *bond_reorder_counter_name(enum bond_reorder_counter c)
 {
-	return (unsigned int)c < BOND_REORDER_C_MAX ? counter_names[c] : NULL;
+	return (unsigned int)c < BOND_REORDER_C_MAX ? counter_descs[c].name : NULL;
 }
 
 const char *bond_reorder_counter_help(enum bond_reorder_counter c)
 {
-	return (unsigned int)c < BOND_REORDER_C_MAX ? counter_helps[c] : NULL;
+	return (unsigned int)c < BOND_REORDER_C_MAX ? counter_descs[c].help : NULL;
+}
+
+const struct stat_desc *bond_reorder_counter_descs(void)
+{
+	return counter_descs;
 }
 
 /* ---- rings ---- */

@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "bond_link.h"
+#include "stat_desc.h"
 
 /* 16 sender queues x 1024 flow buckets */
 #define BOND_REORDER_DEFAULT_BUCKETS     16384
@@ -72,26 +73,30 @@ enum bond_reorder_verdict {
 };
 
 /*
- * Counters, generated from one list (stable snake_case telemetry keys).
+ * Counters, generated from one list in the shape of every counter list (stat_desc.h: name,
+ * kind, help; stable snake_case telemetry keys).
  * in = in_order + held + drop_*; held = released + still held; skipped_* count sequence
- * numbers given up.
+ * numbers given up, not packets.
  */
 #define BOND_REORDER_COUNTERS(X)                                                                   \
-	X(in_packets, "packets offered")                                                           \
-	X(in_order, "packets ready at once")                                                       \
-	X(held, "packets held behind a hole")                                                      \
-	X(released, "held packets released in order")                                              \
-	X(skipped_expired, "sequence numbers given up after the hold time")                        \
-	X(skipped_passed, "sequence numbers given up because every link delivered later packets")  \
-	X(skipped_window, "sequence numbers given up: a packet came more than a window ahead")     \
-	X(skipped_memory, "sequence numbers given up: no window or no packet slot was free")       \
-	X(drop_duplicate, "packets dropped: their sequence was delivered already")                 \
-	X(drop_late, "packets dropped: their hole had been given up")                              \
-	X(drop_old, "packets dropped: too far behind to tell duplicate from late")
+	X(in_packets, event, "packets offered")                                                    \
+	X(in_order, event, "packets ready at once")                                                \
+	X(held, event, "packets held behind a hole")                                               \
+	X(released, event, "held packets released in order")                                       \
+	X(skipped_expired, event, "sequence numbers given up after the hold time")                 \
+	X(skipped_passed, event,                                                                   \
+	  "sequence numbers given up because every link delivered later packets")                  \
+	X(skipped_window, event,                                                                   \
+	  "sequence numbers given up: a packet came more than a window ahead")                     \
+	X(skipped_memory, event,                                                                   \
+	  "sequence numbers given up: no window or no packet slot was free")                       \
+	X(drop_duplicate, drop, "packets dropped: their sequence was delivered already")           \
+	X(drop_late, drop, "packets dropped: their hole had been given up")                        \
+	X(drop_old, drop, "packets dropped: too far behind to tell duplicate from late")
 
 /* clang-format off: the X-macro list expands to the enumerators */
 enum bond_reorder_counter {
-#define BOND_REORDER_COUNTER_ENUM(name, help) BOND_REORDER_C_##name,
+#define BOND_REORDER_COUNTER_ENUM(name, kind, help) BOND_REORDER_C_##name,
 	BOND_REORDER_COUNTERS(BOND_REORDER_COUNTER_ENUM)
 #undef BOND_REORDER_COUNTER_ENUM
 	        BOND_REORDER_C_MAX
@@ -181,6 +186,8 @@ void bond_reorder_stats_get(const struct bond_reorder *r, struct bond_reorder_st
 const char *bond_reorder_counter_name(enum bond_reorder_counter c);
 /* One-line description of a counter, or NULL. */
 const char *bond_reorder_counter_help(enum bond_reorder_counter c);
+/* The descriptors of the counters (name, kind, help), indexed by enum bond_reorder_counter. */
+const struct stat_desc *bond_reorder_counter_descs(void);
 
 /*
  * Sender side: the reorder sequence of each flow bucket. One per (peer, lcore) that sends; a

@@ -469,6 +469,11 @@ static void bad_input(void **state)
 	for (int c = 0; c < BOND_REORDER_C_MAX; c++)
 		assert_non_null(bond_reorder_counter_name(c));
 	assert_null(bond_reorder_counter_name(BOND_REORDER_C_MAX));
+	/* The one shape of every counter list (stat_desc.h): drops are drop_ and kind drop. */
+	unsigned int bad = 0;
+	if (stat_desc_check(bond_reorder_counter_descs(), BOND_REORDER_C_MAX, &bad) != 0)
+		fail_msg("counter %s breaks the rules of stat_desc.h",
+		         bond_reorder_counter_name(bad));
 }
 
 static void sender_sequences_per_bucket(void **state)
