@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pepgw's port counters when a net_memif peer goes away (issue 13):
+# pepgw's port counters when a net_memif peer goes away:
 #
 #   dpdk-testpmd: net_pcap (256 frames, read once) -> net_memif server ═ memif ═ lan0 [pepgw]
 #   wan0 net_null (static next hop)
