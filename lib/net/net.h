@@ -114,6 +114,23 @@ int net_parse(const uint8_t *frame, uint32_t len, struct net_hdrs *h);
 #define NET_PARSE_NO_IP_CSUM 0x1 /* the IPv4 header checksum was already checked (RX offload) */
 
 /*
+ * The TCP flag policy of every path (forward, accelerate): whether a segment with these flags
+ * (the header's flag byte: FIN 0x01 ... CWR 0x80) is one a TCP stack can accept. Returns 0,
+ * or the drop reason:
+ *   STAT_drop_tcp_syn_fin   SYN and FIN
+ *   STAT_drop_tcp_syn_rst   SYN and RST (without FIN)
+ *   STAT_drop_tcp_rst_fin   RST and FIN (without SYN)
+ *   STAT_drop_tcp_no_flags  no flag at all (a "null" segment)
+ *   STAT_drop_tcp_no_ack    none of SYN, RST, ACK, but FIN, PSH, URG, ECE or CWR
+ *   STAT_drop_tcp_urg       URG with SYN and ACK, or with RST
+ * The accepted set is netfilter's (nf_conntrack_proto_tcp.c, tcp_valid_flags): over FIN, SYN,
+ * RST, ACK and URG only SYN, SYN+URG, SYN+ACK, RST, RST+ACK, FIN+ACK, FIN+ACK+URG, ACK and
+ * ACK+URG; PSH, ECE and CWR never decide. It needs no state: after the handshake every segment
+ * carries ACK (RFC 9293 3.10.7.4), before it only SYN and RST may go without.
+ */
+int net_tcp_flags_check(uint8_t flags);
+
+/*
  * net_parse with options, for a frame whose first hdr_len bytes are contiguous in memory and
  * whose whole length is frame_len (>= hdr_len; a multi-segment mbuf). Headers must lie in
  * the contiguous part (else STAT_drop_runt / _ip_ihl / _l4_truncated as above).

@@ -68,6 +68,13 @@
 	X(drop_l4_truncated, drop, "TCP/UDP/ICMP header cut short")                                \
 	X(drop_tcp_doff, drop, "TCP data offset below 5 or past the segment")                      \
 	X(drop_tcp_options, drop, "TCP options malformed (length 0, 1 or past the header)")        \
+	X(drop_tcp_syn_fin, drop, "TCP SYN with FIN (flag policy)")                                \
+	X(drop_tcp_syn_rst, drop, "TCP SYN with RST (flag policy)")                                \
+	X(drop_tcp_rst_fin, drop, "TCP RST with FIN (flag policy)")                                \
+	X(drop_tcp_no_flags, drop, "TCP segment without any flag (flag policy)")                   \
+	X(drop_tcp_no_ack, drop,                                                                   \
+	  "TCP FIN, PSH, URG, ECE or CWR without ACK, SYN or RST (flag policy)")                   \
+	X(drop_tcp_urg, drop, "TCP URG on a SYN-ACK or an RST (flag policy)")                      \
 	X(drop_tcp_csum, drop, "TCP checksum wrong on a segment for the TCP engine")               \
 	X(drop_split_closed, drop, "segment for a leg of a split connection that has closed")      \
 	X(drop_frag_bad, drop, "IPv4 fragment malformed, overlapping or too small")                \
