@@ -104,10 +104,19 @@ struct flow_match_input {
 /* The packet is an IPv4 fragment with a non-zero offset (no L4 header, ports 0). */
 #define FLOW_MATCH_F_FRAG_NONFIRST 0x01
 
+/*
+ * flow_pkt_info.flags: what classification may do with a packet's state. A packet the caller
+ * may still refuse must leave no state behind: DEFER leaves a missing entry to flow_decide()
+ * (called once the packet is accepted), PEEK changes nothing at all.
+ */
+#define FLOW_PKT_F_DEFER 0x01 /* no entry created for it (out.undecided) */
+#define FLOW_PKT_F_PEEK  0x02 /* no entry created or touched, no counter moved */
+
 /* One packet of a burst to classify. */
 struct flow_pkt_info {
 	struct flow_match_input m;
 	uint32_t bytes; /* counted in entry and rule byte counters (the caller picks L2 or L3) */
+	uint8_t flags;  /* FLOW_PKT_F_* */
 };
 
 /* What the data path does with a flow's packets. */
@@ -130,6 +139,15 @@ enum flow_handshake {
 	FLOW_HANDSHAKE_IMMEDIATE, /* at once, while the server leg opens */
 };
 
+/* flow_action.flags */
+/*
+ * Classification never creates this rule's entries: the caller creates one with flow_decide()
+ * when a packet decides what the flow is (split TCP: a valid first segment), so that a packet
+ * it refuses leaves no entry.
+ */
+#define FLOW_ACT_F_DEFER          0x01
+#define FLOW_ACT_F_PASS_TCP_FLAGS 0x02 /* forward: TCP segments the flag policy refuses pass */
+
 /* What a flow does, copied from its rule (or the default) into the entry. */
 struct flow_action {
 	uint8_t action;     /* enum flow_action_type */
@@ -139,6 +157,7 @@ struct flow_action {
 	uint8_t handshake;  /* enum flow_handshake */
 	int8_t lan_profile; /* accelerate: the caller's TCP profile index, -1 = none */
 	int8_t wan_profile;
+	uint8_t flags; /* FLOW_ACT_F_* */
 };
 
 struct flow_prefix4 {
@@ -194,6 +213,7 @@ struct flow_result {
 	int16_t rule;                  /* rule index or FLOW_RULE_DEFAULT */
 	uint8_t dir;                   /* FLOW_DIR_ORIG or FLOW_DIR_REPLY */
 	uint8_t created;               /* 1 when this packet created the entry */
+	uint8_t undecided; /* 1: no entry and none created (deferred or peeked): see flow_decide */
 };
 
 /*
@@ -343,11 +363,31 @@ unsigned int flow_table_age(struct flow_table *t, uint64_t now_us, unsigned int 
  * never failed: the caller counts STAT_flow_table_full and acts by rule. A packet of unknown
  * family gets no entry and its rule's action, and is counted in neither (the parser should not
  * pass one).
+ * Packets flagged FLOW_PKT_F_DEFER, and packets of a rule with FLOW_ACT_F_DEFER, whose flow
+ * has no entry get none: out[i].entry = NULL, out[i].undecided = 1, their rule's action, and
+ * count toward the rule's packets and bytes (flow_decide creates the entry later). A packet
+ * flagged FLOW_PKT_F_PEEK is looked up and matched only: out[i] holds the entry if there is
+ * one (else undecided), and no entry, counter or time is changed.
  * Returns the number of entries created (STAT_flow_created).
  */
 unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *r,
                                  const struct flow_pkt_info *pkts, unsigned int n, uint64_t now_us,
                                  struct flow_result *out, struct flow_rule_counters *counters,
                                  unsigned int *n_full);
+
+/*
+ * The entry of an undecided packet (res from flow_classify_burst with res->undecided), once
+ * the caller accepted it: found if another packet created it since, else created with the
+ * packet's rule and its sender as the original side. The packet is counted in the entry
+ * (and, unless it was peeked, in nothing else twice: classification counted its rule's
+ * packets and bytes; a created entry adds to the rule's flows). res is updated as
+ * classification would have filled it (entry, act, dir, created; undecided 0).
+ * Returns the entry, or NULL with rte_errno: ENOSPC (table full: counted in the rule's
+ * table_full, res left undecided; act by rule as for a full table), EINVAL (res not
+ * undecided, or a packet of unknown family).
+ */
+struct flow_entry *flow_decide(struct flow_table *t, const struct flow_pkt_info *p,
+                               struct flow_result *res, struct flow_rule_counters *counters,
+                               uint64_t now_us);
 
 #endif

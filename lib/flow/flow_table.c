@@ -436,12 +436,31 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 			int created = 0;
 
 			res->created = 0;
+			res->undecided = 0;
 			if (k != UINT8_MAX && pos[k] >= 0) {
 				e = &t->entries[pos[k]];
+				if (unlikely(p->flags & FLOW_PKT_F_PEEK)) {
+					res->entry = e;
+					res->act = &e->act;
+					res->rule = e->rule;
+					res->dir = (uint8_t)side[k] ^ e->orig_side;
+					continue;
+				}
 			} else {
 				int rule = flow_rules_match(r, &p->m);
 				const struct flow_action *act = flow_rules_action(r, rule);
 
+				if (unlikely((p->flags & (FLOW_PKT_F_DEFER | FLOW_PKT_F_PEEK)) ||
+				             (act->flags & FLOW_ACT_F_DEFER))) {
+					res->entry = NULL;
+					res->act = act;
+					res->rule = (int16_t)rule;
+					res->dir = FLOW_DIR_ORIG;
+					res->undecided = 1;
+					if (!(p->flags & FLOW_PKT_F_PEEK))
+						count_packet(&acc, rule, p->bytes, 0, 0);
+					continue;
+				}
 				if (k != UINT8_MAX)
 					e = table_insert(t, &keys[k], sig[k], rule, act,
 					                 (uint8_t)side[k], now_us, &created);
@@ -466,6 +485,40 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 	if (n_full != NULL)
 		*n_full = full;
 	return created_total;
+}
+
+struct flow_entry *flow_decide(struct flow_table *t, const struct flow_pkt_info *p,
+                               struct flow_result *res, struct flow_rule_counters *counters,
+                               uint64_t now_us)
+{
+	struct flow_key key;
+	uint32_t sig;
+	int created;
+
+	if (t == NULL || p == NULL || res == NULL || !res->undecided) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	int side = flow_key_make_sig(&key, &p->m, &sig);
+	if (side < 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	struct flow_entry *e =
+	        table_insert(t, &key, sig, res->rule, res->act, (uint8_t)side, now_us, &created);
+	uint64_t *c = counters != NULL ? counters[flow_rule_slot(res->rule)].c : NULL;
+	if (e == NULL) {
+		if (c != NULL)
+			c[FLOW_RC_table_full]++;
+		rte_errno = ENOSPC;
+		return NULL;
+	}
+	entry_hit(e, res, side, p->bytes, now_us);
+	res->created = (uint8_t)created;
+	res->undecided = 0;
+	if (c != NULL && created)
+		c[FLOW_RC_flows]++;
+	return e;
 }
 
 /* A hit must touch one cache line of its entry (see struct flow_entry). */

@@ -449,6 +449,108 @@ static void ipv6_and_ipv4_entries_coexist(void **state)
 	flow_table_free(t);
 }
 
+/*
+ * Entries only from a deciding packet: a rule with FLOW_ACT_F_DEFER (split TCP) and a packet
+ * flagged DEFER get no entry from classification; PEEK changes nothing; flow_decide creates
+ * the entry once (a second packet of the burst finds it), counts it in the rule and the entry,
+ * and reports a full table.
+ */
+static void deferred_entries_only_from_decide(void **state)
+{
+	struct flow_table *t = make_table(8, NULL, NULL);
+	struct flow_rule_params c;
+	memset(&c, 0, sizeof(c));
+	c.protocol = TCP;
+	c.ingress_port = -1;
+	c.act.action = FLOW_ACTION_ACCELERATE;
+	c.act.flags = FLOW_ACT_F_DEFER;
+	c.act.lan_profile = c.act.wan_profile = -1;
+	struct flow_rules *r = flow_rules_create(&c, 1, FLOW_ACTION_FORWARD);
+	assert_non_null(r);
+	unsigned int slots = flow_rules_counter_slots(r);
+	struct flow_rule_counters rc[slots];
+	memset(rc, 0, sizeof(rc));
+	const uint64_t *r0 = rc[flow_rule_slot(0)].c;
+	const uint64_t *rd = rc[flow_rule_slot(FLOW_RULE_DEFAULT)].c;
+
+	/* A refused first segment and its retransmission: no entry, counted as matched only. */
+	struct flow_pkt_info syn = pk(IP4(10, 0, 0, 1), 1000, IP4(10, 0, 0, 2), 80, TCP, 60);
+	struct flow_pkt_info b[2] = {syn, syn};
+	struct flow_result out[2];
+	assert_int_equal(flow_classify_burst(t, r, b, 2, 10, out, rc, NULL), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_null(out[i].entry);
+		assert_int_equal(out[i].undecided, 1);
+		assert_int_equal(out[i].rule, 0);
+		assert_int_equal(out[i].act->action, FLOW_ACTION_ACCELERATE);
+	}
+	assert_int_equal(flow_table_count(t), 0);
+	assert_int_equal(r0[FLOW_RC_packets], 2);
+	assert_int_equal(r0[FLOW_RC_flows], 0);
+
+	/* Accepted: the first decide creates, the second finds it. */
+	struct flow_entry *e = flow_decide(t, &b[0], &out[0], rc, 11);
+	assert_non_null(e);
+	assert_int_equal(out[0].created, 1);
+	assert_int_equal(out[0].undecided, 0);
+	assert_int_equal(out[0].dir, FLOW_DIR_ORIG);
+	assert_ptr_equal(flow_decide(t, &b[1], &out[1], rc, 11), e);
+	assert_int_equal(out[1].created, 0);
+	assert_int_equal(e->packets[FLOW_DIR_ORIG], 2);
+	assert_int_equal(r0[FLOW_RC_flows], 1);
+	assert_int_equal(r0[FLOW_RC_packets], 2);
+	assert_int_equal(flow_table_count(t), 1);
+	/* Not undecided any more: refused. */
+	assert_null(flow_decide(t, &b[1], &out[1], rc, 11));
+	assert_int_equal(rte_errno, EINVAL);
+
+	/* Later packets of the flow hit the entry, in both directions. */
+	struct flow_pkt_info back = rev(syn, 60);
+	assert_int_equal(flow_classify_burst(t, r, &back, 1, 12, out, rc, NULL), 0);
+	assert_ptr_equal(out[0].entry, e);
+	assert_int_equal(out[0].dir, FLOW_DIR_REPLY);
+
+	/* PEEK: the entry is found, nothing moves; a miss stays a miss. */
+	uint64_t pk0 = r0[FLOW_RC_packets], seen = e->last_seen_us;
+	back.flags = FLOW_PKT_F_PEEK;
+	assert_int_equal(flow_classify_burst(t, r, &back, 1, 99, out, rc, NULL), 0);
+	assert_ptr_equal(out[0].entry, e);
+	assert_int_equal(out[0].dir, FLOW_DIR_REPLY);
+	assert_int_equal(e->packets[FLOW_DIR_REPLY], 1);
+	assert_int_equal(e->last_seen_us, seen);
+	assert_int_equal(r0[FLOW_RC_packets], pk0);
+	struct flow_pkt_info udp = pk(IP4(10, 0, 0, 1), 1000, IP4(10, 0, 0, 2), 53, UDP, 60);
+	udp.flags = FLOW_PKT_F_PEEK;
+	assert_int_equal(flow_classify_burst(t, r, &udp, 1, 99, out, rc, NULL), 0);
+	assert_null(out[0].entry);
+	assert_int_equal(out[0].undecided, 1);
+	assert_int_equal(rd[FLOW_RC_packets], 0);
+	assert_int_equal(flow_table_count(t), 1);
+
+	/* DEFER on a packet of an eager rule (the default here): same as a deferring rule. */
+	udp.flags = FLOW_PKT_F_DEFER;
+	assert_int_equal(flow_classify_burst(t, r, &udp, 1, 99, out, rc, NULL), 0);
+	assert_int_equal(out[0].undecided, 1);
+	assert_int_equal(rd[FLOW_RC_packets], 1);
+	assert_int_equal(flow_table_count(t), 1);
+
+	/* A full table: decide says ENOSPC and counts the rule's table_full. */
+	for (uint32_t i = 0; flow_table_count(t) < 8; i++) {
+		struct flow_pkt_info f = pk(IP4(10, 1, 0, i), 2000, IP4(10, 0, 0, 2), 80, TCP, 60);
+		struct flow_result fr;
+		assert_int_equal(flow_classify_burst(t, r, &f, 1, 13, &fr, rc, NULL), 0);
+		assert_non_null(flow_decide(t, &f, &fr, rc, 13));
+	}
+	struct flow_pkt_info f = pk(IP4(10, 2, 0, 1), 2000, IP4(10, 0, 0, 2), 80, TCP, 60);
+	assert_int_equal(flow_classify_burst(t, r, &f, 1, 14, out, rc, NULL), 0);
+	assert_null(flow_decide(t, &f, &out[0], rc, 14));
+	assert_int_equal(rte_errno, ENOSPC);
+	assert_int_equal(out[0].undecided, 1);
+	assert_int_equal(r0[FLOW_RC_table_full], 1);
+	flow_rules_free(r);
+	flow_table_free(t);
+}
+
 static int setup(void **state)
 {
 	return test_eal_init();
@@ -468,6 +570,7 @@ int main(void)
 	        cmocka_unit_test(churn_matches_model),
 	        cmocka_unit_test(flush_and_errors),
 	        cmocka_unit_test(ipv6_and_ipv4_entries_coexist),
+	        cmocka_unit_test(deferred_entries_only_from_decide),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
