@@ -145,8 +145,28 @@ static int flow_handshake(enum cfg_handshake h, enum flow_handshake *out)
 	return -EINVAL;
 }
 
+/*
+ * The flags of an action: split TCP creates its entries once a valid first segment decides
+ * (accel.c); a forward rule may pass what the TCP flag policy refuses.
+ */
+static int flow_action_flags(const struct cfg_rule *c, enum flow_action_type action, uint8_t *out)
+{
+	*out = action == FLOW_ACTION_ACCELERATE ? FLOW_ACT_F_DEFER : 0;
+	switch (c->invalid_tcp_flags) {
+	case CFG_TCP_FLAGS_DROP:
+		return 0;
+	case CFG_TCP_FLAGS_PASS:
+		if (action != FLOW_ACTION_FORWARD)
+			return -EPERM;
+		*out |= FLOW_ACT_F_PASS_TCP_FLAGS;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static int flow_rule(const struct cfg_rule *c, struct flow_rule_params *r, const char **field)
 {
+	uint8_t flags;
 	enum flow_action_type action;
 	enum flow_mss_mode mss_mode;
 	enum frag_policy fragment;
@@ -190,6 +210,10 @@ static int flow_rule(const struct cfg_rule *c, struct flow_rule_params *r, const
 		*field = "handshake";
 		return rc;
 	}
+	if ((rc = flow_action_flags(c, action, &flags)) < 0) {
+		*field = "invalid_tcp_flags";
+		return rc;
+	}
 	r->act = (struct flow_action){
 	        .action = (uint8_t)action,
 	        .mss_mode = (uint8_t)mss_mode,
@@ -198,6 +222,7 @@ static int flow_rule(const struct cfg_rule *c, struct flow_rule_params *r, const
 	        .handshake = (uint8_t)handshake,
 	        .lan_profile = (int8_t)c->lan_profile,
 	        .wan_profile = (int8_t)c->wan_profile,
+	        .flags = flags,
 	};
 	return 0;
 }
@@ -221,7 +246,9 @@ int gw_params_flow_rules(const struct pepgw_config *cfg, struct flow_rule_params
 	for (unsigned int i = 0; i < cfg->n_rules; i++) {
 		if ((rc = flow_rule(&cfg->rules[i], &rules[i], &field)) < 0) {
 			snprintf(err, errlen, "rules[%u].%s: %s", i, field,
-			         rc == -ENOTSUP ? "not in this build" : "unknown value");
+			         rc == -ENOTSUP ? "not in this build"
+			         : rc == -EPERM ? "not allowed with this action"
+			                        : "unknown value");
 			return rc;
 		}
 	}

@@ -32,7 +32,8 @@ int gw_params_tcp_profile(const struct cfg_tcp_profile *c, struct tcp_profile *t
  * The rules and the default action for lib/flow: rules[] receives cfg->n_rules entries (max
  * at least FLOW_RULES_MAX). Rule names point into cfg. Returns the number of rules, or
  * -EINVAL / -ENOTSUP with err naming the rule (an action, MSS mode or fragmentation policy this
- * build has no library value for).
+ * build has no library value for), or -EPERM (invalid_tcp_flags "pass" on a rule that does not
+ * forward: the loader refuses it first).
  */
 int gw_params_flow_rules(const struct pepgw_config *cfg, struct flow_rule_params *rules,
                          unsigned int max, enum flow_action_type *default_action, char *err,

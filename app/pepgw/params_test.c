@@ -182,6 +182,10 @@ static void rules_map_every_value(void **state)
 	assert_string_equal(r[1].name, "dicom");
 	assert_int_equal(r[1].act.action, FLOW_ACTION_ACCELERATE);
 	assert_int_equal(r[1].act.handshake, FLOW_HANDSHAKE_IMMEDIATE);
+	/* split TCP creates its entries once a valid first segment decides */
+	assert_int_equal(r[1].act.flags, FLOW_ACT_F_DEFER);
+	assert_int_equal(r[0].act.flags, 0);
+	assert_int_equal(r[2].act.flags, 0);
 	assert_int_equal(r[1].act.lan_profile, cfg->rules[1].lan_profile);
 	assert_int_equal(r[1].act.wan_profile, cfg->rules[1].wan_profile);
 	assert_int_equal(r[1].act.mss_mode, FLOW_MSS_AUTO);
@@ -202,6 +206,7 @@ static void rules_map_every_value(void **state)
 	assert_int_equal(r[3].act.mss, 1360);
 	assert_int_equal(r[3].act.handshake, FLOW_HANDSHAKE_DEFERRED);
 	assert_int_equal(r[3].act.lan_profile, -1);
+	assert_int_equal(r[3].act.flags, FLOW_ACT_F_PASS_TCP_FLAGS);
 	free(r);
 	pepgw_config_free(cfg);
 }
@@ -230,6 +235,10 @@ static void rules_this_build_cannot_carry_are_refused(void **state)
 	assert_string_equal(err, "default_action: \"tunnel\" is not in this build");
 	cfg->default_action = CFG_ACTION_FORWARD;
 	assert_int_equal(gw_params_flow_rules(cfg, r, 0, &def, err, sizeof(err)), -EINVAL);
+	/* The loader refuses passing invalid TCP flags on a rule that does not forward. */
+	cfg->rules[0].invalid_tcp_flags = CFG_TCP_FLAGS_PASS;
+	assert_int_equal(gw_params_flow_rules(cfg, r, 2, &def, err, sizeof(err)), -EPERM);
+	assert_string_equal(err, "rules[0].invalid_tcp_flags: not allowed with this action");
 	free(cfg);
 }
 

@@ -470,6 +470,9 @@ static void full_config_fills_every_field(void **state)
 	assert_int_equal(cfg->rules[2].fragment, CFG_FRAG_ALWAYS);
 	assert_int_equal(cfg->rules[3].mss_mode, CFG_MSS_FIXED);
 	assert_int_equal(cfg->rules[3].mss, 1360);
+	assert_int_equal(cfg->rules[3].invalid_tcp_flags, CFG_TCP_FLAGS_PASS);
+	assert_int_equal(r->invalid_tcp_flags, CFG_TCP_FLAGS_DROP);
+	assert_string_equal(cfg_tcp_flags_name(CFG_TCP_FLAGS_PASS), "pass");
 	assert_string_equal(cfg_action_name(r->action), "accelerate");
 	assert_true(cfg->logging.has_default);
 	assert_int_equal(cfg->logging.default_level, CFG_LOG_INFO);

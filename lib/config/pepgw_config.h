@@ -84,6 +84,9 @@ enum cfg_frag_policy { CFG_FRAG_RESPECT_DF, CFG_FRAG_ALWAYS, CFG_FRAG_OUTER };
 
 enum cfg_handshake { CFG_HANDSHAKE_DEFERRED, CFG_HANDSHAKE_IMMEDIATE };
 
+/* TCP segments the flag policy refuses (lib/net net_tcp_flags_check): dropped or passed. */
+enum cfg_tcp_flags { CFG_TCP_FLAGS_DROP, CFG_TCP_FLAGS_PASS };
+
 #define CFG_PROTO_ANY 0xffff
 
 struct cfg_rule {
@@ -103,11 +106,12 @@ struct cfg_rule {
 	int ingress_port; /* index into ports[], -1 = any */
 	/* action */
 	enum cfg_action action;
-	enum cfg_mss_mode mss_mode;    /* default auto */
-	uint16_t mss;                  /* with CFG_MSS_FIXED: 64..65495 */
-	enum cfg_frag_policy fragment; /* default respect_df */
-	enum cfg_handshake handshake;  /* accelerate only; default deferred */
-	int lan_profile;               /* accelerate: index into tcp_profiles[], else -1 */
+	enum cfg_mss_mode mss_mode;           /* default auto */
+	uint16_t mss;                         /* with CFG_MSS_FIXED: 64..65495 */
+	enum cfg_frag_policy fragment;        /* default respect_df */
+	enum cfg_handshake handshake;         /* accelerate only; default deferred */
+	enum cfg_tcp_flags invalid_tcp_flags; /* forward only; default drop */
+	int lan_profile;                      /* accelerate: index into tcp_profiles[], else -1 */
 	int wan_profile;
 };
 
@@ -247,6 +251,7 @@ const char *cfg_role_name(enum cfg_port_role r);
 const char *cfg_action_name(enum cfg_action a);
 const char *cfg_frag_name(enum cfg_frag_policy f);
 const char *cfg_handshake_name(enum cfg_handshake h);
+const char *cfg_tcp_flags_name(enum cfg_tcp_flags f);
 const char *cfg_cc_name(enum cfg_cc c);
 const char *cfg_log_level_name(enum cfg_log_level l);
 

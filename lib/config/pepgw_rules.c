@@ -15,6 +15,7 @@ static const char *const action_names[] = {"forward", "drop", "tunnel", "acceler
 static const char *const default_action_names[] = {"forward", "drop", "tunnel", NULL};
 static const char *const frag_names[] = {"respect_df", "always", "outer", NULL};
 static const char *const handshake_names[] = {"deferred", "immediate", NULL};
+static const char *const tcp_flags_names[] = {"drop", "pass", NULL};
 static const char *const mss_keywords[] = {"auto", "off", NULL};
 static const char *const proto_keywords[] = {"tcp", "udp", "icmp", "any", NULL};
 
@@ -33,12 +34,18 @@ const char *cfg_handshake_name(enum cfg_handshake h)
 	return (unsigned int)h <= CFG_HANDSHAKE_IMMEDIATE ? handshake_names[h] : "?";
 }
 
+const char *cfg_tcp_flags_name(enum cfg_tcp_flags f)
+{
+	return (unsigned int)f <= CFG_TCP_FLAGS_PASS ? tcp_flags_names[f] : "?";
+}
+
 static const char tunnel_later[] = "is not in this build yet: the bonded tunnel comes with a "
                                    "later release";
 
 static const char *const rule_keys[] = {"name",        "match",       "action",
                                         "mss",         "fragment",    "handshake",
-                                        "lan_profile", "wan_profile", NULL};
+                                        "lan_profile", "wan_profile", "invalid_tcp_flags",
+                                        NULL};
 static const char *const match_keys[] = {"src",       "dst",  "protocol",     "src_ports",
                                          "dst_ports", "dscp", "ingress_port", NULL};
 
@@ -131,6 +138,7 @@ static void parse_rule(struct pepgw_loader *L, const struct cfg_node *n, struct 
 	r->mss_mode = CFG_MSS_AUTO;
 	r->fragment = CFG_FRAG_RESPECT_DF;
 	r->handshake = CFG_HANDSHAKE_DEFERRED;
+	r->invalid_tcp_flags = CFG_TCP_FLAGS_DROP;
 	r->lan_profile = -1;
 	r->wan_profile = -1;
 	if (!cfg_node_object(n, rule_keys))
@@ -167,6 +175,18 @@ static void parse_rule(struct pepgw_loader *L, const struct cfg_node *n, struct 
 		if (r->fragment == CFG_FRAG_OUTER)
 			cfg_error(&m, "\"outer\" %s (allowed now: \"always\", \"respect_df\")",
 			          tunnel_later);
+	}
+
+	/*
+	 * Passing segments no stack accepts is for a transparent router: a rule that drops has
+	 * nothing to pass, and split TCP terminates the connection, so it never passes them.
+	 */
+	m = cfg_member(n, "invalid_tcp_flags");
+	if (cfg_present(&m) && (v = cfg_node_enum(&m, tcp_flags_names)) >= 0) {
+		r->invalid_tcp_flags = (enum cfg_tcp_flags)v;
+		if (have_action && r->action != CFG_ACTION_FORWARD)
+			cfg_error_key(&m, "only used with action \"forward\" (found action \"%s\")",
+			              action_names[r->action]);
 	}
 
 	bool accel = have_action && r->action == CFG_ACTION_ACCELERATE;
