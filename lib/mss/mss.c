@@ -106,7 +106,7 @@ enum mss_result mss_clamp(uint8_t *tcp, uint32_t tcp_len, uint16_t max_mss, unsi
 		return MSS_ABSENT;
 	if (old_mss)
 		*old_mss = (uint16_t)largest;
-	if (largest <= max_mss)
+	if (largest <= max_mss || (flags & MSS_F_CHECK_ONLY))
 		return MSS_UNCHANGED;
 
 	/* One MSS option (every sane SYN): rewrite it where the first pass saw it. */

@@ -62,6 +62,12 @@
  * TCP checksum field before TX.
  */
 #define MSS_F_CSUM_OFFLOAD (1u << 0)
+/*
+ * Only validate: the option list is walked as for a clamp and nothing is written (the result
+ * is MSS_UNCHANGED for a valid list with an MSS option). A caller checks a SYN this way before
+ * it creates any state for it.
+ */
+#define MSS_F_CHECK_ONLY   (1u << 1)
 
 enum mss_result {
 	MSS_NOT_SYN = 0, /* SYN flag clear: segment not looked at */

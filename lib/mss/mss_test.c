@@ -277,6 +277,23 @@ static void option_length_zero(void **state)
 	assert_true(mss_result_is_drop(MSS_MALFORMED));
 }
 
+/* MSS_F_CHECK_ONLY: the same verdicts as a clamp, and nothing written. */
+static void check_only_writes_nothing(void **state)
+{
+	uint8_t seg[SEG_MAX], before[SEG_MAX];
+	const uint8_t o[] = {O_MSS(1460), O_SACKOK, O_TS, O_NOP, O_WS(7)};
+	uint32_t len = build(seg, SYN, o, sizeof(o), 0);
+	memcpy(before, seg, len);
+	assert_int_equal(mss_clamp(seg, len, 1300, MSS_F_CHECK_ONLY, NULL), MSS_UNCHANGED);
+	assert_memory_equal(seg, before, len);
+	const uint8_t bad[] = {O_NOP, 8, 0, O_MSS(1460), 0};
+	len = build(seg, SYN, bad, sizeof(bad), 0);
+	assert_int_equal(mss_clamp(seg, len, 1300, MSS_F_CHECK_ONLY, NULL), MSS_MALFORMED);
+	const uint8_t none[] = {O_SACKOK, O_NOP, O_NOP};
+	len = build(seg, SYN, none, sizeof(none), 0);
+	assert_int_equal(mss_clamp(seg, len, 1300, MSS_F_CHECK_ONLY, NULL), MSS_ABSENT);
+}
+
 static void option_length_one(void **state)
 {
 	uint8_t seg[SEG_MAX];
@@ -414,6 +431,7 @@ int main(void)
 	        cmocka_unit_test(tiny_max_floored),
 	        cmocka_unit_test(auto_value),
 	        cmocka_unit_test(result_stats),
+	        cmocka_unit_test(check_only_writes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

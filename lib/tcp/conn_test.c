@@ -140,6 +140,38 @@ static void malformed_syn_is_ebadmsg(void **state)
 	tcp_engine_free(e);
 }
 
+/* tcp_segment_check: the verdict tcp_conn_input would give, with no connection touched. */
+static void segment_check_without_a_connection(void **state)
+{
+	struct tcp_engine *e = engine(4);
+	static const uint8_t bad[] = {2, 0, 0, 0};
+	static const uint8_t one[] = {8, 1, 0, 0};
+	static const uint8_t mss[] = {2, 4, 5, 0xb4};
+	static const struct {
+		uint8_t flags, doff, n_opts;
+		const uint8_t *opts;
+		uint16_t pad;
+		int want;
+	} cases[] = {
+	        {RTE_TCP_SYN_FLAG, 5, 0, NULL, 0, 0},
+	        {RTE_TCP_SYN_FLAG, 6, 4, mss, 0, 0},
+	        {RTE_TCP_SYN_FLAG, 6, 4, bad, 0, STAT_drop_tcp_options},
+	        {RTE_TCP_ACK_FLAG, 6, 4, one, 0, STAT_drop_tcp_options},
+	        {RTE_TCP_ACK_FLAG, 4, 0, NULL, 0, STAT_drop_tcp_doff},
+	        {RTE_TCP_SYN_FLAG, 15, 0, NULL, 0, STAT_drop_tcp_doff},
+	        {RTE_TCP_ACK_FLAG, 5, 0, NULL, 100, STAT_drop_ip_len},
+	};
+	for (unsigned int i = 0; i < RTE_DIM(cases); i++) {
+		struct rte_mbuf *m = seg(1, cases[i].flags, cases[i].doff, cases[i].n_opts,
+		                         cases[i].opts, cases[i].pad);
+		assert_int_equal(tcp_segment_check(m), cases[i].want);
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(tcp_engine_conns_in_use(e), 0);
+	assert_int_equal(tcp_engine_counter(e, TCP_CNT_segs_in), 0);
+	tcp_engine_free(e);
+}
+
 static void bad_segments_return_drop_codes(void **state)
 {
 	struct tcp_profile p;
@@ -402,6 +434,7 @@ int main(void)
 	        cmocka_unit_test(pool_bound_gives_enomem),
 	        cmocka_unit_test(malformed_syn_is_ebadmsg),
 	        cmocka_unit_test(bad_segments_return_drop_codes),
+	        cmocka_unit_test(segment_check_without_a_connection),
 	        cmocka_unit_test(syn_rcvd_gives_up_after_syn_retries),
 	        cmocka_unit_test(out_of_order_queue_is_capped),
 	        cmocka_unit_test(checksum_over_odd_offset_chunks),

@@ -243,6 +243,16 @@ struct tcp_conn *tcp_conn_connect(struct tcp_engine *e, const struct tcp_profile
 int tcp_conn_input(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us);
 
 /*
+ * Whether a segment (m starts at the IPv4 header) is one tcp_conn_input or tcp_conn_listen
+ * would parse: headers within the first mbuf segment, data offset, option lengths. Nothing is
+ * counted and no connection is looked at; Ethernet padding past the IP length is trimmed.
+ * Lets a caller refuse a segment before it creates any state for it. Returns 0, or the enum
+ * stat_id of the drop reason (STAT_drop_l4_truncated, STAT_drop_ip_ihl, STAT_drop_ip_len,
+ * STAT_drop_tcp_doff, STAT_drop_tcp_options).
+ */
+int tcp_segment_check(struct rte_mbuf *m);
+
+/*
  * Queue payload (a packet or chain holding only data; ownership passes) for sending.
  * Returns 0, -ENOBUFS when the send buffer is full (m not taken), -EPIPE after shutdown or
  * when the connection cannot send.

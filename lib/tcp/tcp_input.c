@@ -57,6 +57,12 @@ int tcp_parse_segment(struct rte_mbuf *m, struct tcp_seg *s)
 	return 0;
 }
 
+int tcp_segment_check(struct rte_mbuf *m)
+{
+	struct tcp_seg s;
+	return m != NULL ? tcp_parse_segment(m, &s) : STAT_drop_l4_truncated;
+}
+
 /* Remove n octets from the front of a (possibly chained) mbuf; returns the new head. */
 static struct rte_mbuf *mbuf_cut_front(struct rte_mbuf *m, uint32_t n)
 {
