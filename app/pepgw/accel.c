@@ -166,17 +166,79 @@ static bool tcp_csum_ok(const struct rte_mbuf *m, const struct net_hdrs *h)
 	       sum == 0xffff;
 }
 
-void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct flow_entry *e,
-                 const struct flow_result *fr, uint64_t now)
+/* Drop m, counted under why. */
+static void refuse(struct gw_lcore *lc, struct rte_mbuf *m, enum stat_id why)
+{
+	stats_inc(lc->stats, why);
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * A segment whose flow has no entry yet. It decides what the flow is only when it is one the
+ * engine would take (checksum, headers, options; flags were checked before classification):
+ * an invalid one is dropped and leaves nothing, so that a forged segment cannot decide for the
+ * real connection that follows on the same addresses and ports. Returns the flow's entry
+ * (created now, or by another packet of the burst), or NULL when m was taken.
+ */
+static struct flow_entry *first_segment(struct accel *a, struct rte_mbuf *m,
+                                        const struct net_hdrs *h, const struct flow_pkt_info *fi,
+                                        struct flow_result *fr, uint64_t now)
+{
+	struct gw_lcore *lc = a->lc;
+	if (!tcp_csum_ok(m, h)) {
+		refuse(lc, m, STAT_drop_tcp_csum);
+		return NULL;
+	}
+	rte_pktmbuf_adj(m, h->l2_len);
+	int why = tcp_segment_check(m);
+	rte_pktmbuf_prepend(m, h->l2_len);
+	if (why != 0) {
+		refuse(lc, m, (enum stat_id)why);
+		return NULL;
+	}
+	/* An RST ends a connection and shows none: forwarded, it decides nothing. */
+	if (h->tcp_flags & RTE_TCP_RST_FLAG) {
+		stats_inc(lc->stats, STAT_accel_stray_rst);
+		gw_forward(lc, m, (struct net_hdrs *)h, fr->act, now);
+		return NULL;
+	}
+	struct flow_entry *e = flow_decide(lc->flows, fi, fr, lc->rule_counters, now);
+	if (e == NULL) {
+		/* Table full: act by rule without an entry, as classification does. */
+		stats_inc(lc->stats, STAT_flow_table_full);
+		stats_inc(lc->stats, STAT_accel_fallback_no_entry);
+		gw_forward(lc, m, (struct net_hdrs *)h, fr->act, now);
+		return NULL;
+	}
+	if (fr->created)
+		stats_inc(lc->stats, STAT_flow_created);
+	return e;
+}
+
+void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h,
+                 const struct flow_pkt_info *fi, struct flow_result *fr, uint64_t now)
 {
 	struct gw_lcore *lc = a->lc;
 	a->now_us = now;
 
+	struct flow_entry *e = fr->entry;
+	if (e == NULL && (e = first_segment(a, m, h, fi, fr, now)) == NULL)
+		return;
+	bool created = fr->created;
+	/*
+	 * A client SYN on a pair whose legs all wait in TIME-WAIT may end them
+	 * (time_wait_recycle), once it is known good (flags and options were checked before
+	 * classification; the checksum here), so that a forged SYN ends nothing.
+	 */
 	if (e->conn < a->n_pairs && fr->dir == FLOW_DIR_ORIG &&
 	    (h->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) ==
-	            RTE_TCP_SYN_FLAG)
+	            RTE_TCP_SYN_FLAG) {
+		if (!tcp_csum_ok(m, h)) {
+			refuse(lc, m, STAT_drop_tcp_csum);
+			return;
+		}
 		recycle_time_wait(a, e, now);
-
+	}
 	if (e->conn == ACCEL_PASSTHRU) {
 		gw_forward(lc, m, h, &e->act, now);
 		return;
@@ -197,6 +259,11 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct
 			gw_forward(lc, m, h, &e->act, now);
 			return;
 		}
+		/* A new split after a closed one: its SYN is checked as a first segment is. */
+		if (!created && !tcp_csum_ok(m, h)) {
+			refuse(lc, m, STAT_drop_tcp_csum);
+			return;
+		}
 		rte_pktmbuf_adj(m, h->l2_len);
 		int rc = split_open(a, m, e, now);
 		if (rc == 0) {
@@ -204,16 +271,22 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct
 			return;
 		}
 		rte_pktmbuf_prepend(m, h->l2_len);
+		if (rc == -ENOMEM) {
+			/* No two free connections: the flow goes unsplit for its life. */
+			stats_inc(lc->stats, STAT_accel_fallback_engine_full);
+			e->conn = ACCEL_PASSTHRU;
+			gw_forward(lc, m, h, &e->act, now);
+			return;
+		}
 		/*
-		 * ENOMEM: no two free connections. EBADMSG: the engine refused the SYN, whose
-		 * flags were checked above and whose headers the parser checked: its options
-		 * are malformed. (EINVAL, no profile or an unknown congestion control, never
-		 * starts: the loader and main.c refuse such a configuration.)
+		 * EBADMSG: the engine refused the SYN (its options; a first segment was checked
+		 * before, so only the SYN of a new split after a closed one gets here). Dropped,
+		 * and the flow stays as it was. (EINVAL, no profile or an unknown congestion
+		 * control, never starts: the loader and main.c refuse such a configuration.)
 		 */
-		stats_inc(lc->stats, rc == -ENOMEM ? STAT_accel_fallback_engine_full
-		                                   : STAT_accel_fallback_syn_options);
-		e->conn = ACCEL_PASSTHRU;
-		gw_forward(lc, m, h, &e->act, now);
+		if (created)
+			flow_table_remove(lc->flows, e);
+		refuse(lc, m, STAT_drop_tcp_options);
 		return;
 	}
 

@@ -29,11 +29,15 @@ void accel_free(struct accel *a);
 
 /*
  * A transit TCP packet of a flow whose action is accelerate (m at the Ethernet header, parsed
- * into h, padding trimmed). Takes the packet in every case: into the engine, forwarded
- * unsplit (fallback/passthrough), or dropped and counted.
+ * into h, padding trimmed, its flags accepted by the flag policy), classified as fi into fr:
+ * with the flow's entry, or undecided (no entry yet). An undecided packet creates the entry
+ * only if it is a valid first segment (checksum, headers, options): the client's SYN splits,
+ * another segment makes the flow passthrough, an RST is forwarded without an entry; an
+ * invalid one is dropped and counted and leaves nothing. Takes the packet in every case: into
+ * the engine, forwarded unsplit (fallback/passthrough), or dropped and counted.
  */
-void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h, struct flow_entry *e,
-                 const struct flow_result *fr, uint64_t now_us);
+void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h,
+                 const struct flow_pkt_info *fi, struct flow_result *fr, uint64_t now_us);
 
 /* Run the engine's timers. */
 void accel_advance(struct accel *a, uint64_t now_us);

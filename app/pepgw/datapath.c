@@ -486,6 +486,44 @@ static void match_input(const struct net_hdrs *h, uint16_t port, struct flow_pkt
 	fi->m.dst.w[0] = h->dst;
 	fi->m.dst.w[1] = fi->m.dst.w[2] = fi->m.dst.w[3] = 0;
 	fi->bytes = bytes;
+	fi->flags = 0;
+}
+
+/*
+ * What the TCP checks refuse in a transit segment before it is classified: its flags (the
+ * policy of net_tcp_flags_check), and for a SYN or SYN-ACK its option list (the MSS clamp and
+ * the engine walk it and refuse a malformed one). 0 when nothing is refused; such a segment is
+ * classified without creating state, and its rule then decides (refused_by_rule).
+ */
+static inline int tcp_refusal(const struct rte_mbuf *m, const struct net_hdrs *h)
+{
+	if (h->proto != IPPROTO_TCP || !(h->flags & NET_F_L4))
+		return 0;
+	int r = net_tcp_flags_check(h->tcp_flags);
+	if (likely(r == 0) && unlikely(h->tcp_flags & RTE_TCP_SYN_FLAG)) {
+		uint32_t off = h->l2_len + h->l3_len;
+		uint32_t seg = rte_pktmbuf_data_len(m);
+		enum mss_result v =
+		        mss_clamp(rte_pktmbuf_mtod_offset(m, uint8_t *, off),
+		                  off < seg ? seg - off : 0, MSS_MAX, MSS_F_CHECK_ONLY, NULL);
+		if (mss_result_is_drop(v))
+			r = mss_result_stat(v);
+	}
+	return r;
+}
+
+/*
+ * Whether a refused segment (why, from tcp_refusal) is dropped under its rule: a forward rule
+ * passes refused flags when it says so, and a SYN's options only matter where they are walked
+ * (mss "off" forwards them unread, as without the check).
+ */
+static inline bool refused_by_rule(int why, const struct flow_action *act)
+{
+	if (act->action != FLOW_ACTION_FORWARD)
+		return true;
+	if (why == STAT_drop_tcp_options || why == STAT_drop_tcp_doff)
+		return act->mss_mode != FLOW_MSS_OFF;
+	return !(act->flags & FLOW_ACT_F_PASS_TCP_FLAGS);
 }
 
 /* The directed broadcast of p's network (RFC 919), or 255.255.255.255 for a /31 or /32. */
@@ -508,6 +546,8 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	struct rte_mbuf *transit[GW_BURST_MAX];
 	struct flow_pkt_info fi[GW_BURST_MAX];
 	struct flow_result fr[GW_BURST_MAX];
+	uint8_t refused[GW_BURST_MAX]; /* tcp_refusal's reason, 0 for none */
+	_Static_assert(STAT_MAX <= UINT8_MAX, "a drop reason must fit refused[]");
 	unsigned int nt = 0;
 	uint64_t rx_bytes = 0;
 
@@ -550,6 +590,10 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		if (m->pkt_len > frame_len)
 			rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - frame_len));
 		match_input(h, port, &fi[nt], m->pkt_len);
+		int why = tcp_refusal(m, h);
+		if (unlikely(why != 0))
+			fi[nt].flags = FLOW_PKT_F_PEEK;
+		refused[nt] = (uint8_t)why;
 		transit[nt++] = m;
 	}
 	stats_add(lc->stats, STAT_rx_packets, n);
@@ -569,6 +613,17 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	const struct flow_action *fwd_act[GW_BURST_MAX];
 	unsigned int nf = 0;
 	for (unsigned int i = 0; i < nt; i++) {
+		if (unlikely(refused[i] != 0)) {
+			/* Peeked: nothing was created or counted for it. */
+			if (refused_by_rule(refused[i], fr[i].act)) {
+				drop(lc, transit[i], (enum stat_id)refused[i]);
+				continue;
+			}
+			fwd[nf] = transit[i];
+			fwd_h[nf] = &hdrs[i];
+			fwd_act[nf++] = fr[i].act;
+			continue;
+		}
 		switch (fr[i].act->action) {
 		case FLOW_ACTION_DROP:
 			drop(lc, transit[i], STAT_drop_rule);
@@ -584,11 +639,12 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 				stats_inc(lc->stats, STAT_accel_fallback_fragment);
 				break;
 			}
-			if (unlikely(fr[i].entry == NULL)) {
+			if (unlikely(fr[i].entry == NULL && !fr[i].undecided)) {
 				stats_inc(lc->stats, STAT_accel_fallback_no_entry);
 				break;
 			}
-			accel_input(lc->accel, transit[i], &hdrs[i], fr[i].entry, &fr[i], now);
+			/* Undecided: the flow's entry waits for a valid first segment. */
+			accel_input(lc->accel, transit[i], &hdrs[i], &fi[i], &fr[i], now);
 			continue;
 		case FLOW_ACTION_FORWARD:
 		default:

@@ -47,11 +47,11 @@
 	  "packets handled by their rule without a flow entry: table full")                        \
 	X(accel_flows, event, "TCP connections split by the engine (accelerate)")                  \
 	X(accel_passthrough, fallback,                                                             \
-	  "accelerate flows forwarded unsplit: first segment seen was not the client's SYN")       \
+	  "accelerate flows forwarded unsplit: first valid segment seen was not the client's SYN") \
 	X(accel_fallback_engine_full, fallback,                                                    \
 	  "accelerate flows forwarded unsplit: the engine had no two free connections")            \
-	X(accel_fallback_syn_options, fallback,                                                    \
-	  "accelerate flows forwarded unsplit: the engine refused the SYN's malformed options")    \
+	X(accel_stray_rst, fallback,                                                               \
+	  "accelerate packets forwarded unsplit: an RST of a flow without an entry (none made)")   \
 	X(accel_fallback_no_entry, fallback,                                                       \
 	  "accelerate packets forwarded unsplit: no flow entry (flow table full)")                 \
 	X(accel_fallback_fragment, fallback,                                                       \
@@ -75,7 +75,8 @@
 	X(drop_tcp_no_ack, drop,                                                                   \
 	  "TCP FIN, PSH, URG, ECE or CWR without ACK, SYN or RST (flag policy)")                   \
 	X(drop_tcp_urg, drop, "TCP URG on a SYN-ACK or an RST (flag policy)")                      \
-	X(drop_tcp_csum, drop, "TCP checksum wrong on a segment for the TCP engine")               \
+	X(drop_tcp_csum, drop,                                                                     \
+	  "TCP checksum wrong on a split connection's segment or an accelerate flow's first one")  \
 	X(drop_split_closed, drop, "segment for a leg of a split connection that has closed")      \
 	X(drop_frag_bad, drop, "IPv4 fragment malformed, overlapping or too small")                \
 	X(drop_arp_bad, drop, "ARP malformed or not Ethernet/IPv4")                                \

@@ -43,8 +43,7 @@ static void kinds_say_what_is_counted(void **state)
 	assert_false(stats_is_drop(STAT_flow_table_full));
 	assert_int_equal(d[STAT_flow_table_full].kind, STAT_KIND_event);
 	const enum stat_id fallbacks[] = {STAT_accel_passthrough, STAT_accel_fallback_engine_full,
-	                                  STAT_accel_fallback_syn_options,
-	                                  STAT_accel_fallback_no_entry,
+	                                  STAT_accel_stray_rst, STAT_accel_fallback_no_entry,
 	                                  STAT_accel_fallback_fragment};
 	for (unsigned int i = 0; i < RTE_DIM(fallbacks); i++) {
 		assert_int_equal(d[fallbacks[i]].kind, STAT_KIND_fallback);
