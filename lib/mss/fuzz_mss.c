@@ -38,7 +38,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(seg, data + 2, len);
 
 	uint16_t old = 0;
+	/* Check only: never writes, and refuses exactly what the clamp refuses. */
+	enum mss_result c = mss_clamp(seg, (uint32_t)len, max_mss, flags | MSS_F_CHECK_ONLY, NULL);
+	if (memcmp(seg, data + 2, len) != 0 || c == MSS_CLAMPED)
+		__builtin_trap();
 	enum mss_result r = mss_clamp(seg, (uint32_t)len, max_mss, flags, &old);
+	if (mss_result_is_drop(r) != mss_result_is_drop(c))
+		__builtin_trap();
 	if (r != MSS_CLAMPED) {
 		if (memcmp(seg, data + 2, len) != 0)
 			__builtin_trap();
