@@ -29,7 +29,8 @@ def tcp_bytes(src, dst, sport, dport, flags, seq=1000, ack=0, opts=b"", payload=
               dataofs=None, csum=None):
     """An IPv4+TCP packet as bytes; opts raw (padded here), checksums right unless csum given."""
     pad = opts + b"\0" * (-len(opts) % 4)
-    tcp = TCP(sport=sport, dport=dport, flags=flags, seq=seq, ack=ack, window=64240,
+    tcp = TCP(sport=sport, dport=dport, flags=flags, seq=seq & 0xFFFFFFFF,
+              ack=ack & 0xFFFFFFFF, window=64240,
               dataofs=dataofs if dataofs is not None else 5 + len(pad) // 4)
     if csum is not None:
         tcp.chksum = csum
