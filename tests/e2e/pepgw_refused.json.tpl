@@ -14,6 +14,8 @@
 		{"name": "split", "match": {"protocol": "tcp", "dst_ports": ["7000-7010"]},
 		 "action": "accelerate", "lan_profile": "lan", "wan_profile": "wan"},
 		{"name": "transparent", "match": {"protocol": "tcp", "dst_ports": [8001]},
+		 "action": "forward", "invalid_tcp_flags": "pass"},
+		{"name": "transparent-back", "match": {"protocol": "tcp", "src_ports": [8001]},
 		 "action": "forward", "invalid_tcp_flags": "pass"}
 	]
 }

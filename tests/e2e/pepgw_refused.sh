@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Segments pepgw refuses leave no state, and every refused one is counted under its reason.
 # Topology (d) of tests/lab: client 10.10.0.2 ── lan0 [pepgw] wan0 ── server 10.20.0.2.
-# pepgw_refused.json.tpl splits 7000-7010, forwards 8001 passing refused TCP flags, forwards
-# the rest (default). Frames come from pepgw_refused.py (scapy in the client's namespace).
+# pepgw_refused.json.tpl splits 7000-7010, forwards 8001 passing refused TCP flags (both ways:
+# the server's RSTs, the first packets the other way, would otherwise make the flow's entry
+# under the default rule), forwards the rest (default). Frames come from pepgw_refused.py (scapy in the client's namespace).
 # 1. The barrage: one frame of every kind the parser, the TCP flag policy and the first-segment
 #    checks of split TCP refuse, all on one 4-tuple toward the split port. The drop counters
 #    (/pepgw/drops and the engine's /pepgw/tcp drop_*) move by exactly what was sent, reason by
