@@ -141,8 +141,9 @@ enum tcp_conn_event {
 	X(tx_no_mbuf, event, "segments not built: mbuf pool empty")                                \
 	X(drop_ooo_full, drop, "out-of-order segment: the connection holds as many as it may")     \
 	X(ecn_ce_received, event, "segments received with CE (ECN congestion experienced)")        \
-	X(ecn_cwnd_reductions, event, "congestion windows reduced for an ECN echo (RFC 3168 6.1.2)") \
-	X(metrics_cache_hits, event, "connections started from the congestion metrics cache")     \
+	X(ecn_cwnd_reductions, event,                                                              \
+	  "congestion windows reduced for an ECN echo (RFC 3168 6.1.2)")                           \
+	X(metrics_cache_hits, event, "connections started from the congestion metrics cache")      \
 	X(zero_window_timeouts, event,                                                             \
 	  "connections given up: the peer kept its window shut past zero_window_timeout_s")
 

@@ -15,26 +15,13 @@
 # 4. Forward rules: the refused flags are dropped by reason on the default forward rule without
 #    a flow entry, and reach the server unchanged on the rule with invalid_tcp_flags "pass"
 #    (no drop counted).
-# Under ASan+UBSan (suite e2e-asan, REF_EXPECT_ASAN=1) any sanitizer report fails the test.
+# Under ASan+UBSan (suite e2e-asan, E2E_EXPECT_ASAN=1) any sanitizer report fails the test.
 set -u
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-LAB_READY_TIMEOUT=${LAB_READY_TIMEOUT:-60}
-# shellcheck source=../lab/lab.sh
-. "$here/../lab/lab.sh"
 # shellcheck source=e2e_lib.sh
-. "$here/e2e_lib.sh"
-peers=$here/tcp_peers.py
-helper=$here/pepgw_refused.py
-PY=/usr/bin/python3 # python3-scapy lives in Debian's python
-bin=${LAB_PEPGW:-$LAB_BUILD/app/pepgw/pepgw}
-
-if [ "${REF_EXPECT_ASAN:-0}" = 1 ] && ! grep -q __asan_init "$bin" 2>/dev/null; then
-	echo "SKIP: $bin is not built with -Db_sanitize=address,undefined"
-	exit 77
-fi
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1:abort_on_error=0}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-SANITIZER_RE='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer'
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_lib.sh"
+helper=$E2E_HERE/pepgw_refused.py
+PY=$E2E_PY
+e2e_asan_mode
 
 # Every drop counter of the gateway (drop_NAME) and of its engines (tcp:drop_NAME), as JSON.
 drops() {
@@ -84,15 +71,14 @@ settle() {
 }
 
 lab_init
-lab_topo_gw --gw pepgw --config "$here/pepgw_refused.json.tpl" --cpu 1
+lab_topo_gw --gw pepgw --config "$E2E_HERE/pepgw_refused.json.tpl" --cpu 1
 server=$(lab_get SERVER_IP)
 client=$(lab_get CLIENT_IP)
 gwmac=$(lab_exec client ip -j neigh show "$(lab_get LAN_IP)" | $PY -c '
 import json, sys
 print(([n["lladdr"] for n in json.load(sys.stdin) if "lladdr" in n] + [""])[0])')
 [ -n "$gwmac" ] || lab_die "no ARP entry for pepgw's LAN address in the client"
-lab_bg server echo $PY "$peers" echo-server "$server" 7004
-lab_wait_listen server 7004
+peers_serve server echo echo-server "$server" 7004
 sport=40404
 
 # 1. The barrage on one 4-tuple toward the split port. ----------------------------------------
@@ -104,18 +90,15 @@ echo "   barrage: $sent"
 after=$(settle "$before" "$sent")
 d=$(delta "$before" "$after" "$sent")
 total=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["total"])' "$sent")
-[ "$d" = ok ] && pass "barrage of $total refused frames: the drop counters moved by exactly \
-what was sent, reason by reason" || fail "barrage: $d"
-flows=$(tel /pepgw/flows active)
-pairs=$(tel /pepgw/tcp pairs_in_use)
-[ "$flows" -eq "$flows0" ] && [ "$pairs" -eq "$pairs0" ] &&
-	pass "no flow entry and no split pair from refused frames ($flows entries, $pairs pairs)" ||
-	fail "refused frames left state: flow entries $flows0 -> $flows, pairs $pairs0 -> $pairs"
+check_eq "barrage of $total refused frames: the drop counters moved by exactly what was \
+sent, reason by reason" "$d" ok
+check_eq "refused frames left no flow entry" "$(tel /pepgw/flows active)" "$flows0"
+check_eq "refused frames left no split pair" "$(tel /pepgw/tcp pairs_in_use)" "$pairs0"
 
 # 2. A valid connection on the same 4-tuple afterwards is split. ------------------------------
 fl0=$(tel /pepgw/counters accel_flows)
 pt0=$(tel /pepgw/counters accel_passthrough)
-lab_bg client same $PY -c '
+pyrun_bg client same -c '
 import os, socket, sys, time
 s = socket.create_connection((sys.argv[2], 7004), timeout=10,
                              source_address=(sys.argv[1], int(sys.argv[3])))
@@ -127,21 +110,13 @@ while not os.path.exists(sys.argv[4]) and time.monotonic() < deadline:
     time.sleep(0.05)
 s.close()
 print("closed", flush=True)' "$client" "$server" "$sport" "$LAB_DIR/same.go"
-if lab_wait_log same "^echo " 15; then
-	conns=$("$E2E_PEPGWCTL" -f "$LAB_PREFIX-gw" raw /pepgw/tcp_conns)
-	fl=$(($(tel /pepgw/counters accel_flows) - fl0))
-	pt=$(($(tel /pepgw/counters accel_passthrough) - pt0))
-	if grep -q "^echo True" "$LAB_DIR/same.log" && [ "$fl" -eq 1 ] && [ "$pt" -eq 0 ] &&
-		[[ $conns == *"$client:$sport,$server:7004"* ]]; then
-		pass "a valid connection from $client:$sport afterwards is split (accel_flows +1, \
-listed in /pepgw/tcp_conns) and echoes"
-	else
-		fail "after the barrage: $(cat "$LAB_DIR/same.log"), accel_flows +$fl, \
-passthrough +$pt, tcp_conns $conns"
-	fi
-else
-	fail "the connection after the barrage did not echo: $(cat "$LAB_DIR/same.log")"
-fi
+check "a valid connection from $client:$sport afterwards echoes" \
+	lab_wait_log same "^echo True" 15
+check_eq "... and is split (accel_flows +1)" "$(($(tel /pepgw/counters accel_flows) - fl0))" 1
+check_eq "... not passed through" "$(($(tel /pepgw/counters accel_passthrough) - pt0))" 0
+check_match "... /pepgw/tcp_conns lists it" \
+	"$("$E2E_PEPGWCTL" -f "$LAB_PREFIX-gw" raw /pepgw/tcp_conns | tr ',"[]' '\n\n\n\n')" \
+	"^$client:$sport\$"
 touch "$LAB_DIR/same.go"
 lab_wait_log same "^closed" 10 || true
 
@@ -152,9 +127,9 @@ sent=$(lab_exec client $PY "$helper" live "$server" 7004 | tail -n 1) || rc=$?
 echo "   live: $sent"
 after=$(settle "$before" "$sent")
 d=$(delta "$before" "$after" "$sent")
-[ "$rc" -eq 0 ] && [ "$d" = ok ] &&
-	pass "on a live split connection each refused segment counted once under its reason, \
-and the connection still echoes" || fail "live: helper exit $rc, $d"
+check_eq "on a live split connection each refused segment counted once under its reason" \
+	"$d" ok
+check_eq "... and the connection still echoes (helper exit)" "$rc" 0
 
 # 4. Forward rules: dropped by reason, or passed unchanged. -----------------------------------
 flows0=$(tel /pepgw/flows active)
@@ -162,9 +137,8 @@ before=$(drops)
 sent=$(lab_exec client $PY "$helper" barrage "$gwmac" "$server" 8000 41000 flags)
 after=$(settle "$before" "$sent")
 d=$(delta "$before" "$after" "$sent")
-[ "$d" = ok ] && [ "$(tel /pepgw/flows active)" -eq "$flows0" ] &&
-	pass "forward rule: every refused flag combination dropped under its reason, no entry" ||
-	fail "forward rule: $d, flow entries $flows0 -> $(tel /pepgw/flows active)"
+check_eq "forward rule: every refused flag combination dropped under its reason" "$d" ok
+check_eq "forward rule: no flow entry from them" "$(tel /pepgw/flows active)" "$flows0"
 lab_capture_start passed server eth0
 before=$(drops)
 sent=$(lab_exec client $PY "$helper" barrage "$gwmac" "$server" 8001 41001 flags)
@@ -174,24 +148,15 @@ lab_poll 10 arrived || true
 lab_capture_stop passed
 got=$(lab_capture_read passed -Y "tcp.srcport==41001 && tcp.dstport==8001" | wc -l)
 moved=$(delta "$before" "$(drops)" '{"sent": {}, "total": 0}')
-[ "$got" -eq "$n" ] && [ "$moved" = ok ] &&
-	pass "invalid_tcp_flags pass: all $n frames reached the server, no drop counted" ||
-	fail "pass rule: $got of $n frames at the server, drops: $moved"
+check_eq "invalid_tcp_flags pass: all $n frames reached the server unchanged" "$got" "$n"
+check_eq "invalid_tcp_flags pass: no drop counted" "$moved" ok
 
 # 5. Clean stop; no sanitizer report. ---------------------------------------------------------
-gw_pid=${LAB_PID[gw]}
 if lab_running gw; then
-	kill -TERM "$gw_pid"
-	rc=0
-	wait "$gw_pid" || rc=$?
-	[ "$rc" -eq 0 ] && pass "SIGTERM: pepgw exited 0" || fail "SIGTERM: exit $rc"
+	check_sigterm gw "final counters:"
 else
 	fail "pepgw died; end of log: $(tail -n 5 "$LAB_DIR/gw.log")"
 fi
-if lab_log_has gw "$SANITIZER_RE"; then
-	fail "sanitizer report in pepgw's log: $(grep -E -m 3 "$SANITIZER_RE" "$LAB_DIR/gw.log")"
-elif grep -q __asan_init "$bin" 2>/dev/null; then
-	pass "no ASan/UBSan report in pepgw's log"
-fi
+check_no_sanitizer gw
 
 e2e_finish
