@@ -15,6 +15,7 @@
 #include <rte_tcp.h>
 
 #include "accel.h"
+#include "capture_gw.h"
 #include "net_csum.h"
 #include "tcp.h"
 
@@ -169,6 +170,7 @@ static bool tcp_csum_ok(const struct rte_mbuf *m, const struct net_hdrs *h)
 /* Drop m, counted under why. */
 static void refuse(struct gw_lcore *lc, struct rte_mbuf *m, enum stat_id why)
 {
+	gw_capture_drops(lc, &m, 1, why);
 	stats_inc(lc->stats, why);
 	rte_pktmbuf_free(m);
 }
