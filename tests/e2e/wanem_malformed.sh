@@ -74,9 +74,10 @@ check_eq "ICMP frag-needed (mtu 1000) seen by the client" \
 	"$(capture_count big_cli 'icmp.type == 3 && icmp.code == 4 && icmp.mtu == 1000')" 5
 check_eq "ICMP not due for the 25 malformed ones" "$((supp1 - supp0))" 25
 # Every key that stats prints has a kind and a line of help in counter_help.
-keys=$(we_ctl stats l1 |
+keys=$("$E2E_WANEMCTL" --file-prefix "$LAB_PREFIX-wanem" stats l1 |
 	awk '$2 == "a2b" { for (i = 3; i <= NF; i++) { split($i, kv, "="); print kv[1] } }' | sort)
-helped=$(we_ctl counter_help | awk 'NF >= 3 {print $1}' | sort)
+helped=$("$E2E_WANEMCTL" --file-prefix "$LAB_PREFIX-wanem" counter_help |
+	awk 'NF >= 3 {print $1}' | sort)
 check_ge "stats lists keys" "$(grep -c . <<<"$keys")" 1
 check_eq "counter_help: kind and help for every key of stats" "$helped" "$keys"
 
