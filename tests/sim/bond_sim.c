@@ -51,6 +51,7 @@
 #define WINDOW_US    100000ull
 #define MAX_SAMPLES  (1u << 20)
 #define HOLD_CAP_US  200000u
+#define TUNNEL_UP_US 1000000ull
 #define CLOCK_A_US   5000000ull
 #define CLOCK_B_US   4293000000ull /* B's 24-bit stamps wrap at other times than A's */
 
@@ -198,7 +199,7 @@ static void sample(struct sim *s, void *arg)
 	sim_get_totals(s, &t);
 	if (tr->n < MAX_SAMPLES)
 		tr->bytes[tr->n++] = t.bytes_up;
-	if (t.flows_open > 0 && tr->n < MAX_SAMPLES)
+	if ((t.flows_open > 0 || t.flows_opened == 0) && tr->n < MAX_SAMPLES)
 		sim_at(s, sim_now(s) + SAMPLE_US, sample, tr);
 }
 
@@ -411,6 +412,8 @@ int main(int argc, char **argv)
 	        .piece_bytes = PIECE,
 	};
 	clock_t c0 = clock();
+	/* The tunnel first: a gateway carries flows once its links are up (~0.3 s of probes). */
+	sim_run(s, TUNNEL_UP_US);
 	rc = sim_flow_open(c, &fs);
 	if (rc < 0) {
 		fprintf(stderr, "flow: %s (unknown --cc '%s'?)\n", strerror(-rc),
@@ -457,28 +460,37 @@ int main(int argc, char **argv)
 		ok = good;
 	}
 	if (P.cut_link >= 0) {
-		/* From the receiver's trace: the first 100 ms window after the cut whose goodput is
-		 * back to half of what the other links carry. */
+		/* From the receiver's trace (100 ms windows): the dip is the first window from the
+		 * cut on whose goodput is under half of what the other links carry, the resume the
+		 * first window after it that is back above; no dip: resume 0 (seamless). */
 		double left = sum_bps - P.rate_mbps[(unsigned int)P.cut_link] * 1e6;
-		uint64_t i0 = (uint64_t)(P.cut_at_s * 1e6 / SAMPLE_US);
 		uint64_t k = WINDOW_US / SAMPLE_US;
-		double resume_ms = -1;
-		for (uint64_t i = i0 + 1; i < tr.n; i++)
-			if (window_bps(&tr, i) >= left / 2) {
-				resume_ms = (double)((i - k > i0 ? i - k : i0) - i0) * SAMPLE_US / 1000;
+		uint64_t i0 = (uint64_t)(P.cut_at_s * 1e6 / SAMPLE_US);
+		struct sim_totals tt;
+		sim_get_totals(s, &tt);
+		uint64_t last = RTE_MIN(tr.n, tt.last_up_us / SAMPLE_US);
+		double resume_ms = 0, dip_ms = -1;
+		for (uint64_t i = i0 + k; i < last; i++) {
+			bool low = window_bps(&tr, i) < left / 2;
+			if (dip_ms < 0 && low) {
+				dip_ms = (double)(i - k - i0) * SAMPLE_US / 1000;
+				resume_ms = -1;
+			} else if (dip_ms >= 0 && !low) {
+				resume_ms = (double)(i - k - i0) * SAMPLE_US / 1000;
 				break;
 			}
-		/* the longest stretch without a byte at the server from the cut on */
+		}
+		/* the longest stretch without a byte at the server, from the cut to the last byte */
 		uint64_t stall = 0, run = 0;
-		for (uint64_t i = i0 + 1; i < tr.n; i++) {
+		for (uint64_t i = i0 + 1; i < last; i++) {
 			run = tr.bytes[i] == tr.bytes[i - 1] ? run + 1 : 0;
 			stall = RTE_MAX(stall, run);
 		}
 		double end_s = P.cut_for_s > 0 ? P.cut_at_s + P.cut_for_s : tr.n * SAMPLE_US / 1e6;
-		printf("failover link=%u dir=%s resume_ms=%.0f longest_stall_ms=%llu "
+		printf("failover link=%u dir=%s dip_ms=%.0f resume_ms=%.0f longest_stall_ms=%llu "
 		       "before_mbps=%.3f during_mbps=%.3f after_mbps=%.3f last_tx_on_cut_link_ms=%.0f\n",
 		       cut.link, P.cut_dir == CUT_BOTH ? "both" : P.cut_dir == CUT_AB ? "ab" : "ba",
-		       resume_ms, (unsigned long long)(stall * SAMPLE_US / 1000),
+		       dip_ms, resume_ms, (unsigned long long)(stall * SAMPLE_US / 1000),
 		       span_bps(&tr, RTE_MAX(P.cut_at_s - 5, 0.5), P.cut_at_s) / 1e6,
 		       span_bps(&tr, P.cut_at_s + 1, end_s) / 1e6,
 		       P.cut_for_s > 0 ? span_bps(&tr, end_s + 3, end_s + 8) / 1e6 : 0,
