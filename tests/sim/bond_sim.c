@@ -20,6 +20,7 @@
  *   --link-loss P         random loss on every link, each way (0.005)
  *   --wan-mtu N           the links' MTU (1440)
  *   --configured-rates    give the schedulers the links' rates (else they estimate them)
+ *   --no-small-copies     no second copy of pure ACKs (bond_sched's small_copy_bytes < 0)
  *   --cut-link K --cut-at-s T [--cut-for-s D] [--cut-dir both|ab|ba]
  *                         link K goes down at T for D seconds (default: to the end)
  *   --check-link-share F  goodput >= F x the sum of the links' rates
@@ -27,7 +28,8 @@
  *                         links left carry within MS; and after the link returns, it carries
  *                         data again
  * Output: "goodput ..." and "failover ..." lines, the harness's summary line last;
- * SIM_VERBOSE=1 adds engine, link and bond counters; SIM_TRACE_MS=N a trace.
+ * SIM_VERBOSE=1 adds engine, link and bond counters; SIM_TRACE_MS=N a trace of the last
+ * relay's server leg; BOND_SIM_GOODPUT=1 the server's goodput in 100 ms windows.
  * Exit 0 when every byte arrived intact, every connection closed cleanly, no mbuf is left,
  * nothing was refused by the AEAD and the checks asked for hold.
  */
@@ -46,14 +48,15 @@
 #include "sim_opts.h"
 #include "test_eal.h"
 
-#define PIECE        1399
-#define SAMPLE_US    10000ull
-#define WINDOW_US    100000ull
-#define MAX_SAMPLES  (1u << 20)
-#define HOLD_CAP_US  200000u
-#define TUNNEL_UP_US 1000000ull
-#define CLOCK_A_US   5000000ull
-#define CLOCK_B_US   4293000000ull /* B's 24-bit stamps wrap at other times than A's */
+#define PIECE         1399
+#define SAMPLE_US     10000ull
+#define WINDOW_US     100000ull
+#define MAX_SAMPLES   (1u << 20)
+#define HOLD_CAP_US   200000u
+#define TUNNEL_UP_US  1000000ull
+#define DIP_WITHIN_US 2000000ull
+#define CLOCK_A_US    5000000ull
+#define CLOCK_B_US    4293000000ull /* B's 24-bit stamps wrap at other times than A's */
 
 enum cut_dir { CUT_BOTH, CUT_AB, CUT_BA };
 
@@ -63,7 +66,7 @@ struct prog {
 	double rate_mbps[SIM_PATH_MAX_LINKS], delay_ms[SIM_PATH_MAX_LINKS];
 	double loss;
 	double wan_mtu;
-	bool single, configured_rates;
+	bool single, configured_rates, no_small_copies;
 	double cut_link, cut_at_s, cut_for_s;
 	enum cut_dir cut_dir;
 	double link_share, resume_ms;
@@ -88,6 +91,7 @@ static const struct option prog_options[] = {
         {"wan-mtu", required_argument, NULL, 'M'},
         {"single", no_argument, NULL, '1'},
         {"configured-rates", no_argument, NULL, 'C'},
+        {"no-small-copies", no_argument, NULL, 'N'},
         {"cut-link", required_argument, NULL, 'K'},
         {"cut-at-s", required_argument, NULL, 'T'},
         {"cut-for-s", required_argument, NULL, 'F'},
@@ -152,6 +156,9 @@ static int prog_option(void *arg, int val, const char *value)
 	case 'C':
 		P->configured_rates = true;
 		return 0;
+	case 'N':
+		P->no_small_copies = true;
+		return 0;
 	case 'K':
 		return sim_opt_double("bond_sim", "cut-link", value, 0, SIM_PATH_MAX_LINKS - 1,
 		                      &P->cut_link);
@@ -185,7 +192,8 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: bond_sim [--sched NAME] [--links R:D[,R:D..]] [--link-loss P] "
 	        "[--wan-mtu N] [--single]\n"
-	        "                [--configured-rates] [--cut-link K --cut-at-s T [--cut-for-s D]"
+	        "                [--configured-rates] [--no-small-copies] [--cut-link K --cut-at-s "
+	        "T [--cut-for-s D]"
 	        " [--cut-dir both|ab|ba]]\n"
 	        "                [--check-link-share F] [--check-resume-ms MS] [options]\n"
 	        "  (the options' WAN path settings only size the WAN profile's defaults)\n");
@@ -333,6 +341,7 @@ int main(int argc, char **argv)
 	struct sim_bond_params ba = {.n_links = (uint8_t)P.n_links,
 	                             .sched = P.sched,
 	                             .hold_cap_us = HOLD_CAP_US,
+	                             .small_copy_bytes = P.no_small_copies ? -1 : 0,
 	                             .clock_offset_us = CLOCK_A_US,
 	                             .dev = &dev,
 	                             .keys = &ka,
@@ -371,7 +380,8 @@ int main(int argc, char **argv)
 		wanem_params_init(w);
 		w->mtu = (uint32_t)P.wan_mtu;
 		w->rate_bps = (uint64_t)(P.rate_mbps[l] * 1e6);
-		w->queue_bytes = (uint32_t)RTE_MAX(w->rate_bps / 8 / 10, (uint64_t)WANEM_MIN_QUEUE_BYTES);
+		w->queue_bytes =
+		        (uint32_t)RTE_MAX(w->rate_bps / 8 / 10, (uint64_t)WANEM_MIN_QUEUE_BYTES);
 		w->delay_us = (uint32_t)(P.delay_ms[l] * 1000);
 		w->loss = P.loss;
 		w->max_packets = 8192;
@@ -393,8 +403,8 @@ int main(int argc, char **argv)
 	}
 	struct sim_path *wan_ab = sim_node_path(tA, 1), *wan_ba = sim_node_path(tB, 1);
 	struct trace tr = {.bytes = calloc(MAX_SAMPLES, sizeof(uint64_t))};
-	struct cut cut = {.ab = wan_ab, .ba = wan_ba, .link = (unsigned int)P.cut_link,
-	                  .dir = P.cut_dir};
+	struct cut cut = {
+	        .ab = wan_ab, .ba = wan_ba, .link = (unsigned int)P.cut_link, .dir = P.cut_dir};
 	if (tr.bytes == NULL || sim_at(s, 0, sample, &tr) != 0 ||
 	    (P.cut_link >= 0 && sim_at(s, (uint64_t)(P.cut_at_s * 1e6), cut_down, &cut) != 0) ||
 	    (P.cut_link >= 0 && P.cut_for_s > 0 &&
@@ -434,16 +444,17 @@ int main(int argc, char **argv)
 	sim_bond_get_stats(tA, &sa);
 	sim_bond_get_stats(tB, &sb);
 	if (sa.seal_drops + sa.open_drops + sb.seal_drops + sb.open_drops > 0) {
-		fprintf(stderr, "bond_sim: the tunnel refused packets (seal %llu+%llu, open "
-		                "%llu+%llu)\n",
+		fprintf(stderr,
+		        "bond_sim: the tunnel refused packets (seal %llu+%llu, open "
+		        "%llu+%llu)\n",
 		        (unsigned long long)sa.seal_drops, (unsigned long long)sb.seal_drops,
 		        (unsigned long long)sa.open_drops, (unsigned long long)sb.open_drops);
 		ok = 0;
 	}
 
 	double goodput = sim_goodput_bps(s);
-	printf("goodput sched=%s mbps=%.3f link_sum_mbps=%.3f share=%.3f", bond_sched_kind_name(P.sched),
-	       goodput / 1e6, sum_bps / 1e6, goodput / sum_bps);
+	printf("goodput sched=%s mbps=%.3f link_sum_mbps=%.3f share=%.3f",
+	       bond_sched_kind_name(P.sched), goodput / 1e6, sum_bps / 1e6, goodput / sum_bps);
 	for (unsigned int l = 0; l < P.n_links; l++)
 		printf(" data_tx%u=%llu", l, (unsigned long long)sa.data_tx[l]);
 	printf(" reorder_held=%llu reorder_late=%llu reorder_dup=%llu expired=%llu passed=%llu\n",
@@ -461,8 +472,9 @@ int main(int argc, char **argv)
 	}
 	if (P.cut_link >= 0) {
 		/* From the receiver's trace (100 ms windows): the dip is the first window from the
-		 * cut on whose goodput is under half of what the other links carry, the resume the
-		 * first window after it that is back above; no dip: resume 0 (seamless). */
+		 * cut on (within DIP_WITHIN_US) whose goodput is under half of what the other links
+		 * carry, the resume the first window after it that is back above; no dip: resume 0
+		 * (seamless). */
 		double left = sum_bps - P.rate_mbps[(unsigned int)P.cut_link] * 1e6;
 		uint64_t k = WINDOW_US / SAMPLE_US;
 		uint64_t i0 = (uint64_t)(P.cut_at_s * 1e6 / SAMPLE_US);
@@ -472,7 +484,7 @@ int main(int argc, char **argv)
 		double resume_ms = 0, dip_ms = -1;
 		for (uint64_t i = i0 + k; i < last; i++) {
 			bool low = window_bps(&tr, i) < left / 2;
-			if (dip_ms < 0 && low) {
+			if (dip_ms < 0 && low && (i - k - i0) * SAMPLE_US <= DIP_WITHIN_US) {
 				dip_ms = (double)(i - k - i0) * SAMPLE_US / 1000;
 				resume_ms = -1;
 			} else if (dip_ms >= 0 && !low) {
@@ -480,7 +492,8 @@ int main(int argc, char **argv)
 				break;
 			}
 		}
-		/* the longest stretch without a byte at the server, from the cut to the last byte */
+		/* the longest stretch without a byte at the server, from the cut to the last byte
+		 */
 		uint64_t stall = 0, run = 0;
 		for (uint64_t i = i0 + 1; i < last; i++) {
 			run = tr.bytes[i] == tr.bytes[i - 1] ? run + 1 : 0;
@@ -488,8 +501,12 @@ int main(int argc, char **argv)
 		}
 		double end_s = P.cut_for_s > 0 ? P.cut_at_s + P.cut_for_s : tr.n * SAMPLE_US / 1e6;
 		printf("failover link=%u dir=%s dip_ms=%.0f resume_ms=%.0f longest_stall_ms=%llu "
-		       "before_mbps=%.3f during_mbps=%.3f after_mbps=%.3f last_tx_on_cut_link_ms=%.0f\n",
-		       cut.link, P.cut_dir == CUT_BOTH ? "both" : P.cut_dir == CUT_AB ? "ab" : "ba",
+		       "before_mbps=%.3f during_mbps=%.3f after_mbps=%.3f "
+		       "last_tx_on_cut_link_ms=%.0f\n",
+		       cut.link,
+		       P.cut_dir == CUT_BOTH ? "both"
+		       : P.cut_dir == CUT_AB ? "ab"
+		                             : "ba",
 		       dip_ms, resume_ms, (unsigned long long)(stall * SAMPLE_US / 1000),
 		       span_bps(&tr, RTE_MAX(P.cut_at_s - 5, 0.5), P.cut_at_s) / 1e6,
 		       span_bps(&tr, P.cut_at_s + 1, end_s) / 1e6,
@@ -499,15 +516,21 @@ int main(int argc, char **argv)
 			bool good = resume_ms >= 0 && resume_ms <= P.resume_ms;
 			/* after the link came back it carries data again */
 			if (P.cut_for_s > 0 && P.cut_dir != CUT_BA &&
-			    sa.last_data_tx_us[cut.link] <= (uint64_t)((P.cut_at_s + P.cut_for_s) * 1e6))
+			    sa.last_data_tx_us[cut.link] <=
+			            (uint64_t)((P.cut_at_s + P.cut_for_s) * 1e6))
 				good = false;
 			printf("check resume resume_ms=%.0f max_ms=%.0f reused=%d %s\n", resume_ms,
 			       P.resume_ms,
-			       sa.last_data_tx_us[cut.link] > (uint64_t)((P.cut_at_s + P.cut_for_s) * 1e6),
+			       sa.last_data_tx_us[cut.link] >
+			               (uint64_t)((P.cut_at_s + P.cut_for_s) * 1e6),
 			       good ? "ok" : "FAILED");
 			ok = good;
 		}
 	}
+	if (getenv("BOND_SIM_GOODPUT") != NULL) /* the receiver's trace, 100 ms windows */
+		for (uint64_t i = WINDOW_US / SAMPLE_US; i < tr.n; i += WINDOW_US / SAMPLE_US)
+			printf("receiver t_s=%.2f goodput_mbps=%.3f\n", i * SAMPLE_US / 1e6,
+			       window_bps(&tr, i) / 1e6);
 	char label[160];
 	snprintf(label, sizeof(label), "mode=%s sched=%s cc=%s seed=%llu",
 	         P.single ? "bond-single" : "bond-paired", bond_sched_kind_name(P.sched),

@@ -162,8 +162,9 @@ static void tunnel_input(struct bond_node *b, struct rte_mbuf *m, uint64_t now)
 	uint8_t flat[64];
 	const uint8_t *ip = rte_pktmbuf_read(m, 0, RTE_MIN(len, (uint32_t)sizeof(flat)), flat);
 	struct bond_reorder_meta rm = {
-	        .bucket = (uint32_t)info.hdr.queue * BOND_WIRE_FLOW_BUCKETS +
-	                  (ip ? bond_wire_flow_bucket(ip, RTE_MIN(len, (uint32_t)sizeof(flat))) : 0),
+	        .bucket =
+	                (uint32_t)info.hdr.queue * BOND_WIRE_FLOW_BUCKETS +
+	                (ip ? bond_wire_flow_bucket(ip, RTE_MIN(len, (uint32_t)sizeof(flat))) : 0),
 	        .seq = info.hdr.flow_seq,
 	        .sender_ts = info.hdr.ts,
 	        .link = link};
@@ -272,7 +273,8 @@ struct sim_node *sim_bond_node_create(struct sim *s, const struct sim_bond_param
 		hp.link[l].rate_tx_bps = p->rate_bps[l];
 		hp.link[l].priority = p->priority[l];
 	}
-	struct bond_sched_params sp = {.kind = p->sched, .n_links = p->n_links};
+	struct bond_sched_params sp = {
+	        .kind = p->sched, .n_links = p->n_links, .small_copy_bytes = p->small_copy_bytes};
 	struct bond_reorder_params rp;
 	bond_reorder_params_init(&rp);
 	rp.hold_max_us = b->hold_cap_us;

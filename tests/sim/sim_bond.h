@@ -32,11 +32,12 @@
 #include "sim.h"
 
 struct sim_bond_params {
-	uint8_t n_links;            /* 1..SIM_PATH_MAX_LINKS */
-	enum bond_sched_kind sched; /* the bond profile's scheduler */
+	uint8_t n_links;                       /* 1..SIM_PATH_MAX_LINKS */
+	enum bond_sched_kind sched;            /* the bond profile's scheduler */
 	uint64_t rate_bps[SIM_PATH_MAX_LINKS]; /* configured tx rate per link; 0 = estimated */
 	uint8_t priority[SIM_PATH_MAX_LINKS];  /* active_backup */
 	uint32_t hold_cap_us;                  /* the profile's reorder hold cap; 0 = 200 ms */
+	int32_t small_copy_bytes;              /* bond_sched_params' (0 default, < 0 never) */
 	uint64_t clock_offset_us;              /* this gateway's clock minus the simulation's */
 	const struct bond_cryptodev *dev;      /* an open cryptodev (bond_cryptodev_open) */
 	const struct bond_session_keys *keys;  /* this side's session keys (tx_active set) */
