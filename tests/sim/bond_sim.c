@@ -520,8 +520,7 @@ int main(int argc, char **argv)
 			            (uint64_t)((P.cut_at_s + P.cut_for_s) * 1e6))
 				good = false;
 			printf("check resume longest_stall_ms=%llu max_ms=%.0f reused=%d %s\n",
-			       (unsigned long long)(stall * SAMPLE_US / 1000),
-			       P.resume_ms,
+			       (unsigned long long)(stall * SAMPLE_US / 1000), P.resume_ms,
 			       sa.last_data_tx_us[cut.link] >
 			               (uint64_t)((P.cut_at_s + P.cut_for_s) * 1e6),
 			       good ? "ok" : "FAILED");
