@@ -21,10 +21,15 @@
 #                           fast reference)
 #   pepgw-SCHED             pepgw A and B in paired accelerate mode (topology (b), templates
 #                           tests/bench/pepgw-bond-{a,b}.json.tpl: WAN profile "rate" at the
-#                           links' sum, 30 Mbit/s with the tunnel's 56 bytes) per scheduler;
+#                           links' sum, 30 Mbit/s with the tunnel's 56 bytes) per scheduler
+#                           (the peer's bond profile: the accelerate rule has none);
 #                           run only when `pepgw --check` accepts the paired configuration
 #                           (paired mode is issue 9's bond-app work), otherwise reported as
 #                           skipped with pepgw's reason
+#   pepgw-tunnel-{cubic,bbr}  the same pair with action "tunnel" only (the paired rule left
+#                           out), dynamic: the end hosts' own TCP across the bond (hosts at
+#                           MTU 1500, MSS clamped to the tunnel's); run when `pepgw --check`
+#                           takes that configuration
 # Failover (not with --no-failover): mptcp-bbr and pepgw-dynamic run again for 16 s with coax
 # cut at 6 s for 5 s, both ways and then client -> server only (wanemctl down coax
 # both|a2b). From the server's goodput trace (iperf3 -i 0.1): the longest stretch without a
@@ -231,22 +236,63 @@ openvpn_row() {
 }
 
 # pepgw paired: A and B over the same wanem template and seeds, one row per scheduler.
-pepgw_check() { # SCHED: 0 when this build takes the paired configuration
-	local d=$work/check t
+# tunnel-only templates: the paired rule left out
+sed '/"name": "paired"/,/"handshake": "deferred"},/d' "$here/pepgw-bond-a.json.tpl" \
+	>"$work/tunnel-a.json.tpl"
+sed '/"name": "paired"/,/"handshake": "deferred"},/d' "$here/pepgw-bond-b.json.tpl" \
+	>"$work/tunnel-b.json.tpl"
+
+pepgw_check() { # SCHED [DIR]: 0 when this build takes the pair's configuration (DIR/*.tpl)
+	local d=$work/check t src=${2:-$here}
 	mkdir -p "$d"
 	head -c 32 /dev/urandom | base64 >"$d/key" && chmod 600 "$d/key"
 	for t in a b; do
-		env LAN_DEV=x LAN_ADDR=10.10.0.1/24 WAN1_DEV=x WAN1_ADDR=172.16.1.1/24 WAN2_DEV=x \
-			WAN2_ADDR=172.16.2.1/24 BLAN_DEV=x BLAN_ADDR=10.20.0.1/24 BW1_DEV=x \
-			BW1_ADDR=172.16.1.2/24 BW2_DEV=x BW2_ADDR=172.16.2.2/24 BW1_IP=172.16.1.2 \
+		env LAN_DEV=d0 LAN_ADDR=10.10.0.1/24 WAN1_DEV=d1 WAN1_ADDR=172.16.1.1/24 WAN2_DEV=d2 \
+			WAN2_ADDR=172.16.2.1/24 BLAN_DEV=d0 BLAN_ADDR=10.20.0.1/24 BW1_DEV=d1 \
+			BW1_ADDR=172.16.1.2/24 BW2_DEV=d2 BW2_ADDR=172.16.2.2/24 BW1_IP=172.16.1.2 \
 			BW2_IP=172.16.2.2 TUN_KEY="$d/key" WAN_RATE_MBPS=30 BOND_SCHED="$1" \
-			envsubst <"$here/pepgw-bond-$t.json.tpl" >"$d/$t.json"
+			envsubst <"$src/pepgw-bond-$t.json.tpl" >"$d/$t.json"
 		"$pepgw_bin" --check --config "$d/$t.json" >"$d/$t.out" 2>&1 || return 1
 	done
 }
 
+# pepgw_pair RUN SCHED RATE TEMPLATE_A TEMPLATE_B: a lab with the pair over the bench's wanem.
+pepgw_pair() {
+	lab_init
+	lab_set SEED_COAX $((seed0 + $1 * 2))
+	lab_set SEED_LTE $((seed0 + $1 * 2 + 1))
+	head -c 32 /dev/urandom | base64 >"$LAB_DIR/tunnel.key"
+	chmod 600 "$LAB_DIR/tunnel.key"
+	lab_set TUN_KEY "$LAB_DIR/tunnel.key"
+	lab_set BOND_SCHED "$2"
+	lab_set WAN_RATE_MBPS "$3"
+	lab_topo_paired --links 2 --pepgw-a "$4" --pepgw-b "$5" --wanem "$wanem_tpl" --mtu 1500
+}
+
+pepgw_tunnel_rows() {
+	local r=$1 cc sip
+	want pepgw-tunnel-cubic || want pepgw-tunnel-bbr || return 0
+	mkdir -p "$work/tun"
+	cp "$work/tunnel-a.json.tpl" "$work/tun/pepgw-bond-a.json.tpl"
+	cp "$work/tunnel-b.json.tpl" "$work/tun/pepgw-bond-b.json.tpl"
+	if ! pepgw_check dynamic "$work/tun"; then
+		echo "# pepgw-tunnel rows skipped: $(head -c 300 "$work/check/a.out" | tr '\n' ' ')" >&2
+		return 0
+	fi
+	pepgw_pair "$r" dynamic 30 "$work/tunnel-a.json.tpl" "$work/tunnel-b.json.tpl"
+	sip=$(lab_get SERVER_IP)
+	for cc in cubic bbr; do
+		want "pepgw-tunnel-$cc" || continue
+		lab_exec client sysctl -qw net.ipv4.tcp_congestion_control=$cc
+		iperf_run "pepgw-tunnel-$cc-$r" client server "$sip" 5203
+		record "pepgw-tunnel-$cc" "$r" "pepgw-tunnel-$cc-$r"
+	done
+	lab_teardown 0
+}
+
 pepgw_rows() {
 	local r=$1 s
+	pepgw_tunnel_rows "$r"
 	if ! pepgw_check dynamic; then
 		echo "# pepgw rows skipped: this build refuses the paired configuration:" \
 			"$(head -c 400 "$work/check/a.out" "$work/check/b.out" | tr '\n' ' ')" >&2
@@ -255,17 +301,9 @@ pepgw_rows() {
 	fi
 	for s in "${scheds[@]}"; do
 		want "pepgw-$s" || continue
-		lab_init
-		lab_set SEED_COAX $((seed0 + r * 2))
-		lab_set SEED_LTE $((seed0 + r * 2 + 1))
-		head -c 32 /dev/urandom | base64 >"$LAB_DIR/tunnel.key"
-		chmod 600 "$LAB_DIR/tunnel.key"
-		lab_set TUN_KEY "$LAB_DIR/tunnel.key"
-		lab_set BOND_SCHED "$s"
 		# active_backup carries on coax alone: its rate is coax's
-		lab_set WAN_RATE_MBPS "$([ "$s" = active_backup ] && echo 20 || echo 30)"
-		lab_topo_paired --links 2 --pepgw-a "$here/pepgw-bond-a.json.tpl" \
-			--pepgw-b "$here/pepgw-bond-b.json.tpl" --wanem "$wanem_tpl" --mtu 1500
+		pepgw_pair "$r" "$s" "$([ "$s" = active_backup ] && echo 20 || echo 30)" \
+			"$here/pepgw-bond-a.json.tpl" "$here/pepgw-bond-b.json.tpl"
 		local sip
 		sip=$(lab_get SERVER_IP)
 		iperf_run "pepgw-$s-$r" client server "$sip" 5201

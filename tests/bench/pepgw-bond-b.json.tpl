@@ -27,7 +27,7 @@
 	"rules": [
 		{"name": "paired", "match": {"dst": ["10.20.0.0/24"], "protocol": "tcp"},
 		 "action": "accelerate", "lan_profile": "lan", "wan_profile": "wan-bond",
-		 "bond_profile": "bench", "handshake": "deferred"},
+		 "handshake": "deferred"},
 		{"name": "to-a", "match": {"dst": ["10.10.0.0/24"]}, "action": "tunnel"}
 	]
 }
