@@ -39,6 +39,7 @@
 # Output: one line per run on stderr, then markdown tables (medians over the runs) on stdout.
 # Env: LAB_BUILD (a build with app/pepgw/pepgw and app/wanem/wanem), as for the e2e tests.
 set -u
+CC=
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 # shellcheck source=../lab/lab.sh
@@ -123,7 +124,9 @@ EOF
 }
 
 # iperf_run NAME HOST SERVER_HOST SERVER_IP PORT [CLIENT_PREFIX...]: one upload; the server's
-# JSON in $work/NAME.json. With CUT="at dir" set, coax is cut as described above.
+# JSON in $work/NAME.json. With CUT="at dir" set, coax is cut as described above; CC (cubic,
+# bbr) is the sender's algorithm (iperf3 -C: a namespace may only pick the algorithms in the
+# root namespace's net.ipv4.tcp_allowed_congestion_control, a socket of root any loaded one).
 iperf_run() {
 	local name=$1 chost=$2 shost=$3 sip=$4 port=$5 wrap=() json=$work/$1.json t=$secs cutter=
 	shift 5
@@ -138,8 +141,8 @@ iperf_run() {
 			>/dev/null &
 		cutter=$!
 	fi
-	lab_exec "$chost" "${wrap[@]}" iperf3 -c "$sip" -p "$port" -t "$t" -J >"$work/$name.cli" ||
-		true
+	lab_exec "$chost" "${wrap[@]}" iperf3 -c "$sip" -p "$port" -t "$t" ${CC:+-C "$CC"} -J \
+		>"$work/$name.cli" || true
 	[ -z "$cutter" ] || wait "$cutter" || true
 	lab_poll 10 eval "! lab_running srv-$name" || lab_stop "srv-$name"
 	sed -n '/^{/,$p' "$LAB_DIR/srv-$name.log" >"$json"
@@ -173,9 +176,7 @@ refs() {
 	lab_wait_ping client 172.16.1.2
 	lab_wait_ping client 172.16.2.2
 	for cc in cubic bbr; do
-		for h in client server; do
-			lab_exec "$h" sysctl -qw net.ipv4.tcp_congestion_control=$cc
-		done
+		CC=$cc
 		for k in 1 2; do
 			row=linux-$cc-coax
 			[ $k = 1 ] || row=linux-$cc-lte
@@ -208,6 +209,7 @@ refs() {
 			openvpn_row "$cc" "$r"
 		fi
 	done
+	CC=
 	lab_teardown 0
 }
 
@@ -283,8 +285,7 @@ pepgw_tunnel_rows() {
 	sip=$(lab_get SERVER_IP)
 	for cc in cubic bbr; do
 		want "pepgw-tunnel-$cc" || continue
-		lab_exec client sysctl -qw net.ipv4.tcp_congestion_control=$cc
-		iperf_run "pepgw-tunnel-$cc-$r" client server "$sip" 5203
+		CC=$cc iperf_run "pepgw-tunnel-$cc-$r" client server "$sip" 5203
 		record "pepgw-tunnel-$cc" "$r" "pepgw-tunnel-$cc-$r"
 	done
 	lab_teardown 0
