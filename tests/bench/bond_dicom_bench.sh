@@ -93,7 +93,10 @@ except (ValueError, KeyError, OSError):
     print("0 -1" if len(sys.argv) < 3 else "-1 -1 0 0 0")
     sys.exit(0)
 rx = e["sum_received"]["bits_per_second"] / 1e6
-rtx = e.get("sum_sent", {}).get("retransmits", -1)
+try:  # the sender's retransmits are in the client's JSON
+    rtx = json.load(open(sys.argv[1][:-len(".json")] + ".cli"))["end"]["sum_sent"]["retransmits"]
+except (ValueError, KeyError, OSError):
+    rtx = -1
 if len(sys.argv) < 3:
     print("%.3f %d" % (rx, rtx))
     sys.exit(0)
@@ -124,6 +127,9 @@ EOF
 }
 
 # iperf_run NAME HOST SERVER_HOST SERVER_IP PORT [CLIENT_PREFIX...]: one upload; the server's
+# JSON in $work/NAME.json, the client's in $work/NAME.cli. The server binds to SERVER_IP,
+# except with a prefix (mptcpize): a join to its other address needs a listener there too.
+#
 # JSON in $work/NAME.json. With CUT="at dir" set, coax is cut as described above; CC (cubic,
 # bbr) is the sender's algorithm (iperf3 -C: a namespace may only pick the algorithms in the
 # root namespace's net.ipv4.tcp_allowed_congestion_control, a socket of root any loaded one).
@@ -131,7 +137,9 @@ iperf_run() {
 	local name=$1 chost=$2 shost=$3 sip=$4 port=$5 wrap=() json=$work/$1.json t=$secs cutter=
 	shift 5
 	wrap=("$@")
-	lab_bg "$shost" "srv-$name" "${wrap[@]}" iperf3 -s -1 -J -i 0.1 -B "$sip" -p "$port"
+	local bind=(-B "$sip")
+	[ ${#wrap[@]} -eq 0 ] || bind=()
+	lab_bg "$shost" "srv-$name" "${wrap[@]}" iperf3 -s -1 -J -i 0.1 "${bind[@]}" -p "$port"
 	lab_wait_listen "$shost" "$port"
 	[ -z "${CUT:-}" ] || t=16
 	if [ -n "${CUT:-}" ]; then
@@ -195,8 +203,8 @@ refs() {
 			tx0=$(lab_exec client cat /sys/class/net/c2/statistics/tx_bytes)
 			iperf_run "mptcp-$cc-$r" client server 172.16.1.2 5210 mptcpize run
 			record "mptcp-$cc" "$r" "mptcp-$cc-$r"
-			echo "# mptcp-$cc run $r: LTE (c2) sent $((($(lab_exec client cat \
-/sys/class/net/c2/statistics/tx_bytes) - tx0) / 1000000)) MB" >&2
+			echo "lte_share mptcp-$cc $r $((($(lab_exec client cat \
+/sys/class/net/c2/statistics/tx_bytes) - tx0) / 1000000))" | tee -a "$results" >&2
 			if [ "$failover" = 1 ] && [ $cc = bbr ] && [ "$r" = 1 ]; then
 				for d in both a2b; do
 					CUT="6 $d" iperf_run "mptcp-cut-$d-$r" client server 172.16.1.2 \
@@ -296,7 +304,8 @@ pepgw_rows() {
 	pepgw_tunnel_rows "$r"
 	if ! pepgw_check dynamic; then
 		echo "# pepgw rows skipped: this build refuses the paired configuration:" \
-			"$(head -c 400 "$work/check/a.out" "$work/check/b.out" | tr '\n' ' ')" >&2
+			"$(cat "$work/check/a.out" "$work/check/b.out" 2>/dev/null | head -c 400 |
+				tr '\n' ' ')" >&2
 		echo "skipped pepgw" >>"$results"
 		return 0
 	fi
@@ -326,7 +335,7 @@ done
 
 $PY - "$results" <<'EOF'
 import statistics, sys
-rows, cuts, skipped = {}, {}, False
+rows, cuts, skipped, lte = {}, {}, False, {}
 for line in open(sys.argv[1]):
     f = line.split()
     if f[0] == "goodput":
@@ -335,6 +344,8 @@ for line in open(sys.argv[1]):
         cuts.setdefault((f[1], f[2]), []).append(f[4:])
     elif f[0] == "skipped":
         skipped = True
+    elif f[0] == "lte_share":
+        lte.setdefault(f[1], []).append(f[3])
 med = statistics.median
 g = {k: med(m for m, _ in v) for k, v in rows.items()}
 print("| row | goodput Mbit/s (median) | runs | retransmits (median) |")
@@ -356,6 +367,8 @@ if cuts:
     for (k, d), v in cuts.items():
         for x in v:
             print("| %s | %s | %s | %s | %s | %s |" % (k, d, x[0], x[1], x[2], x[3]))
+for k, v in lte.items():
+    print("%s: MB sent on LTE per run: %s" % (k, " ".join(v)))
 if skipped:
     print("\npepgw rows skipped: this build does not take the paired configuration")
 EOF
