@@ -358,8 +358,10 @@ for cc in ("cubic", "bbr"):
     if a is not None and b is not None:
         ref = a + b
         print("\nreference linux-%s coax + lte = %.2f Mbit/s" % (cc, ref))
+        # the same algorithm's rows, and pepgw's (its WAN leg runs its own)
         for k in sorted(g):
-            if k.startswith(("mptcp", "openvpn", "pepgw")):
+            if k.startswith(("mptcp-" + cc, "openvpn-" + cc, "pepgw-tunnel-" + cc)) or (
+                    k.startswith("pepgw-") and not k.startswith("pepgw-tunnel-")):
                 print("  %s: %.1f %% of it" % (k, 100 * g[k] / ref))
 if cuts:
     print("\n| row | cut | longest stall ms | resume ms | before Mbit/s | during Mbit/s |")
