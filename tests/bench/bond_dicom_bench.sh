@@ -42,8 +42,8 @@ set -u
 CC=
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lab.sh
-. "$top/tests/lab/lab.sh"
+# shellcheck source=../e2e/e2e_lib.sh
+. "$top/tests/e2e/e2e_lib.sh"
 PY=/usr/bin/python3
 wanem_tpl=$here/wanem-dicom-bench.json.tpl
 pepgw_bin=${LAB_PEPGW:-$LAB_BUILD/app/pepgw/pepgw}
