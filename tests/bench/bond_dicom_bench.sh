@@ -300,7 +300,7 @@ pepgw_tunnel_rows() {
 }
 
 pepgw_rows() {
-	local r=$1 s
+	local r=$1 s g
 	pepgw_tunnel_rows "$r"
 	if ! pepgw_check dynamic; then
 		echo "# pepgw rows skipped: this build refuses the paired configuration:" \
@@ -318,6 +318,12 @@ pepgw_rows() {
 		sip=$(lab_get SERVER_IP)
 		iperf_run "pepgw-$s-$r" client server "$sip" 5201
 		record "pepgw-$s" "$r" "pepgw-$s-$r"
+		# which gateway split what: the connection counters of A and B
+		for g in gwa gwb; do
+			echo "# pepgw-$s run $r $g /pepgw/tcp: $(E2E_GW=$g tel_query /pepgw/tcp |
+				jq -c '.[] | with_entries(select(.key | test("conn|open|accept|relay|split")))' \
+				2>/dev/null)" >&2
+		done
 		if [ "$failover" = 1 ] && [ "$s" = dynamic ] && [ "$r" = 1 ]; then
 			for d in both a2b; do
 				CUT="6 $d" iperf_run "pepgw-cut-$d-$r" client server "$sip" 5202
