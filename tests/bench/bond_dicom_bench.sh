@@ -51,6 +51,7 @@ wanemctl=${LAB_WANEMCTL:-$LAB_BUILD/app/wanem/wanemctl}
 
 runs=3
 secs=20
+wan_rate=${BOND_WAN_RATE_MBPS:-30} # the pepgw WAN legs' rate (env), Mbit/s with 56 B a packet
 seed0=1
 failover=1
 only=()
@@ -312,7 +313,7 @@ pepgw_rows() {
 	for s in "${scheds[@]}"; do
 		want "pepgw-$s" || continue
 		# active_backup carries on coax alone: its rate is coax's
-		pepgw_pair "$r" "$s" "$([ "$s" = active_backup ] && echo 20 || echo 30)" \
+		pepgw_pair "$r" "$s" "$([ "$s" = active_backup ] && echo 20 || echo "$wan_rate")" \
 			"$here/pepgw-bond-a.json.tpl" "$here/pepgw-bond-b.json.tpl"
 		local sip
 		sip=$(lab_get SERVER_IP)
