@@ -43,6 +43,8 @@ static_assert(BOND_REORDER_DEFAULT_BUCKETS == BOND_MAX_QUEUES * BOND_WIRE_FLOW_B
 /* Reorder hold: delay spread + 2 x jitter + HOLD_MARGIN_US, at least HOLD_MIN_US. */
 #define HOLD_MARGIN_US             2000u
 #define HOLD_MIN_US                1000u
+/* A probe body built less than this before the newest one taken in is stale (see input). */
+#define STALE_US                   1000000u
 /* A delay sample differing from the previous one by more is a clock jump, not jitter. */
 #define JITTER_SAMPLE_MAX_US       1000000
 /*
@@ -120,6 +122,7 @@ struct bond_health {
 	bool urgent;    /* a state changed: probe every link at the next poll */
 	bool any_report;
 	uint64_t last_report_us;
+	uint32_t newest_built_us; /* peer clock: build time of the newest body taken in */
 	uint64_t generation;
 	struct bond_health_stats st;
 	struct hlink l[BOND_LINKS_MAX];
@@ -560,12 +563,19 @@ int bond_health_probe_build(struct bond_health *h, uint64_t now_us, void *buf, s
 }
 
 /* The peer's report on our sending direction of link i, arrived on link `via`. */
+static void rtt_sample(struct bond_health *h, unsigned int i, const struct bond_probe_report *r,
+                       unsigned int via, uint64_t now_us);
+
 static void tx_ingest(struct bond_health *h, unsigned int i, const struct bond_probe_report *r,
-                      unsigned int via, uint64_t now_us)
+                      unsigned int via, bool stale, uint64_t now_us)
 {
 	struct tx_dir *tx = &h->l[i].tx;
 	int32_t q;
 
+	if (stale) {
+		rtt_sample(h, i, r, via, now_us);
+		return;
+	}
 	tx->peer_rx_up = (r->flags & BOND_PROBE_F_RX_UP) != 0;
 	if ((r->flags & BOND_PROBE_F_SEEN) == 0)
 		return;
@@ -611,7 +621,15 @@ static void tx_ingest(struct bond_health *h, unsigned int i, const struct bond_p
 		tx->mark_us = r->rx_last_us;
 	}
 
-	/* The round trip only from a report that came back on the link it is about. */
+	rtt_sample(h, i, r, via, now_us);
+}
+
+/* The round trip only from a report that came back on the link it is about. */
+static void rtt_sample(struct bond_health *h, unsigned int i, const struct bond_probe_report *r,
+                       unsigned int via, uint64_t now_us)
+{
+	struct tx_dir *tx = &h->l[i].tx;
+
 	if (via == i) {
 		int64_t rtt =
 		        (int64_t)bond_stamp_diff(bond_stamp(now_us), r->echo_ts) - r->echo_hold_us;
@@ -646,10 +664,24 @@ int bond_health_probe_input(struct bond_health *h, uint8_t link, const void *bod
 		}
 	}
 	h->l[link].probes_rx++;
+	/*
+	 * The same body goes on every link of a round; a body built earlier than one already
+	 * taken in came by a slower link and says less than we know: applying it would take back
+	 * what the newer one said (a link just seen up, reported down again). Within STALE_US
+	 * only: a peer whose clock went back further (a restart) is believed.
+	 */
+	int32_t age = bond_diff32(h->newest_built_us, pr.built_us);
+	bool stale = h->any_report && age > 0 && age < (int32_t)STALE_US;
+
+	if (stale)
+		h->st.probes_stale++;
 	for (unsigned int k = 0; k < pr.n_reports; k++)
-		tx_ingest(h, pr.r[k].link, &pr.r[k], link, now_us);
+		tx_ingest(h, pr.r[k].link, &pr.r[k], link, stale, now_us);
+	if (stale)
+		return 0;
 	h->any_report = true;
 	h->last_report_us = now_us;
+	h->newest_built_us = pr.built_us;
 	for (unsigned int i = 0; i < h->n_links; i++)
 		tx_evaluate(h, i, now_us);
 	h->generation++;

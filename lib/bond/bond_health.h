@@ -158,6 +158,8 @@ struct bond_link_info {
 
 struct bond_health_stats {
 	uint64_t probes_bad;    /* probe bodies refused by the decoder */
+	uint64_t probes_stale;  /* bodies built before one already taken in (came by a slower
+	                           link): their link states and measurements are not applied */
 	uint64_t link_invalid;  /* packets for a link id out of range */
 	uint64_t rx_seq_resync; /* a link sequence jumped back: the peer started a session */
 };

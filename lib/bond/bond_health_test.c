@@ -670,6 +670,55 @@ static void probe_for_unknown_link_refused(void **state)
 	bond_health_free(h);
 }
 
+/*
+ * The same probe body goes on every link of a round; one built earlier that arrives after a
+ * newer one (by a slower link) must not take back what the newer one said: a link just
+ * reported up is not set down again by the older report. A body older than 1 s is a peer whose
+ * clock went back (restart) and is believed.
+ */
+static void stale_probe_does_not_undo_newer(void **state)
+{
+	struct bond_health_params p;
+	struct bond_health *h;
+	struct bond_health_stats st;
+	struct bond_probe older = {.built_us = 1000000, .n_reports = 2};
+	struct bond_probe newer = {.built_us = 1100000, .n_reports = 2};
+	uint8_t bo[BOND_PROBE_MAX_LEN], bn[BOND_PROBE_MAX_LEN];
+	int lo, ln;
+
+	bond_health_params_init(&p, 2);
+	h = bond_health_create("x", &p, 0);
+	assert_non_null(h);
+	for (uint8_t l = 0; l < 2; l++) {
+		older.r[l].link = newer.r[l].link = l;
+		older.r[l].flags = BOND_PROBE_F_SEEN; /* link 0 and 1 not yet up at the peer */
+		newer.r[l].flags = BOND_PROBE_F_ALL;  /* both up */
+	}
+	lo = bond_probe_encode(&older, bo, sizeof(bo));
+	ln = bond_probe_encode(&newer, bn, sizeof(bn));
+	assert_true(lo > 0 && ln > 0);
+	/* the newer report came by coax (link 0), the older one later by LTE (link 1) */
+	assert_int_equal(bond_health_probe_input(h, 0, bn, (size_t)ln, 2000), 0);
+	assert_int_equal(info_of(h, 0).tx_state, BOND_LINK_UP);
+	assert_int_equal(info_of(h, 1).tx_state, BOND_LINK_UP);
+	assert_int_equal(bond_health_probe_input(h, 1, bo, (size_t)lo, 2100), 0);
+	assert_int_equal(info_of(h, 0).tx_state, BOND_LINK_UP);
+	assert_int_equal(info_of(h, 1).tx_state, BOND_LINK_UP);
+	assert_int_equal(info_of(h, 0).tx_downs, 0);
+	bond_health_stats_get(h, &st);
+	assert_int_equal(st.probes_stale, 1);
+	/* the same body again (the round's copy on the other link) is not stale */
+	assert_int_equal(bond_health_probe_input(h, 1, bn, (size_t)ln, 2200), 0);
+	bond_health_stats_get(h, &st);
+	assert_int_equal(st.probes_stale, 1);
+	/* a peer that restarted: its clock 5 s behind, its report is taken in */
+	older.built_us = newer.built_us - 5000000;
+	lo = bond_probe_encode(&older, bo, sizeof(bo));
+	assert_int_equal(bond_health_probe_input(h, 0, bo, (size_t)lo, 3000), 0);
+	assert_int_equal(info_of(h, 0).tx_state, BOND_LINK_DOWN);
+	bond_health_free(h);
+}
+
 static void bad_params(void **state)
 {
 	struct bond_health_params p;
@@ -715,6 +764,7 @@ int main(void)
 	        cmocka_unit_test(silent_peer_stops_everything),
 	        cmocka_unit_test(probe_codec),
 	        cmocka_unit_test(probe_for_unknown_link_refused),
+	        cmocka_unit_test(stale_probe_does_not_undo_newer),
 	        cmocka_unit_test(bad_params),
 	};
 

@@ -68,7 +68,12 @@ struct bond_reorder {
 	bool links_moved;
 	bool link_seen[BOND_LINKS_MAX];
 	uint32_t link_ts[BOND_LINKS_MAX];
-	uint64_t link_last_us[BOND_LINKS_MAX];
+	uint64_t link_last_us[BOND_LINKS_MAX];      /* last arrival of anything */
+	uint64_t link_data_last_us[BOND_LINKS_MAX]; /* last data packet (insert) */
+	bool link_data_seen[BOND_LINKS_MAX];
+	bool data_seen;
+	uint64_t data_last_us;       /* last data packet on any link */
+	uint64_t data_busy_since_us; /* data without a pause of LINK_ACTIVE_MIN_US since then */
 	uint64_t c[BOND_REORDER_C_MAX];
 };
 
@@ -404,8 +409,16 @@ static int to_death_row(struct bond_reorder *r, void *pkt, enum bond_reorder_cou
 	return v;
 }
 
-static void note_link(struct bond_reorder *r, uint8_t link, uint32_t ts, uint64_t now_us)
+static void note_link(struct bond_reorder *r, uint8_t link, uint32_t ts, bool data, uint64_t now_us)
 {
+	if (data) {
+		if (!r->data_seen || now_us - r->data_last_us > LINK_ACTIVE_MIN_US)
+			r->data_busy_since_us = now_us;
+		r->data_seen = true;
+		r->data_last_us = now_us;
+		r->link_data_seen[link] = true;
+		r->link_data_last_us[link] = now_us;
+	}
 	if (!r->link_seen[link] || bond_stamp_diff(ts, r->link_ts[link]) > 0) {
 		r->link_ts[link] = ts;
 		r->links_moved = true;
@@ -418,7 +431,7 @@ void bond_reorder_link_seen(struct bond_reorder *r, uint8_t link, uint32_t sende
                             uint64_t now_us)
 {
 	if (link < BOND_LINKS_MAX)
-		note_link(r, link, sender_ts & BOND_STAMP_MASK, now_us);
+		note_link(r, link, sender_ts & BOND_STAMP_MASK, false, now_us);
 }
 
 int bond_reorder_insert(struct bond_reorder *r, void *pkt, const struct bond_reorder_meta *m,
@@ -433,7 +446,7 @@ int bond_reorder_insert(struct bond_reorder *r, void *pkt, const struct bond_reo
 	if (pkt == NULL || m->bucket > r->bucket_mask || m->link >= BOND_LINKS_MAX)
 		return -EINVAL;
 	b = &r->buckets[m->bucket];
-	note_link(r, m->link, ts, now_us);
+	note_link(r, m->link, ts, true, now_us);
 again:
 	d = bond_flow_seq_diff(seq, b->next);
 	if (d < 0) {
@@ -508,15 +521,29 @@ static uint32_t first_held_ts(struct bond_reorder *r, const struct bucket *b)
 
 /*
  * Every active link delivered something sent more than margin after ts: a packet sent before
- * ts is not on its way on any of them (each link keeps its order).
+ * ts is not on its way on any of them (each link keeps its order). Active: delivered anything
+ * within the last second; but once data has flowed for a second, only links that delivered
+ * DATA within it. A link the scheduler keeps avoiding (a slow one while a faster one has
+ * room) carries only probes, and would otherwise hold every hole for its delay difference
+ * plus up to a probe interval, since only its next probe can pass the hole: in bond_sim with
+ * LTE at 150 ms one way beside coax at 15 ms, each coax loss stalled the flow ~140 ms and the
+ * bond delivered 11 Mbit/s of coax's 18. At the start of a transfer every link counts (the
+ * scheduler spreads the first packets over all of them). The price: when the scheduler turns
+ * to a link it avoided for a second, the hole of its first packet can be given up before it
+ * arrives (counted late, resent by TCP).
  */
 static bool links_passed(const struct bond_reorder *r, uint32_t ts, uint64_t now_us)
 {
 	uint64_t active = RTE_MAX((uint64_t)r->p.hold_max_us, LINK_ACTIVE_MIN_US);
+	bool steady = r->data_seen && now_us - r->data_busy_since_us >= active;
 	bool any = false;
 
 	for (unsigned int l = 0; l < BOND_LINKS_MAX; l++) {
-		if (!r->link_seen[l] || now_us - r->link_last_us[l] > active)
+		bool counts =
+		        steady ? r->link_data_seen[l] && now_us - r->link_data_last_us[l] <= active
+		               : r->link_seen[l] && now_us - r->link_last_us[l] <= active;
+
+		if (!counts)
 			continue;
 		if (bond_stamp_diff(r->link_ts[l], ts) <= (int32_t)r->margin_us)
 			return false;

@@ -15,9 +15,13 @@
  * A hole is given up (its packets are skipped, the packets behind it released in order):
  *  - after the hold time: no packet waits longer than hold_us (bond_reorder_set_hold(): the
  *    links' delay spread and jitter, bond_health_reorder_hold_us(), capped by hold_max_us);
- *  - earlier, as soon as every link that delivered anything within hold_max_us has delivered
- *    a packet sent more than margin_us after the first packet waiting behind the hole: each
- *    link keeps its order, so the missing packet is lost, not late;
+ *  - earlier, as soon as every active link has delivered a packet (data or probe) sent more
+ *    than margin_us after the first packet waiting behind the hole: each link keeps its
+ *    order, so the missing packet is lost, not late. Active: delivered anything within the
+ *    last second (hold_max_us if longer); once data has flowed for that long, delivered DATA
+ *    within it: a link the scheduler keeps avoiding carries only probes and would hold every
+ *    hole for its delay difference. The first packet on a link avoided for a second may
+ *    thus come late;
  *  - when memory runs out (below), counted apart.
  * Packets behind the release point are never delivered: a duplicate (also the DUPLICATE
  * scheduler's second copy: one copy reaches the end host) or a late packet whose hole was
@@ -138,7 +142,8 @@ int bond_reorder_insert(struct bond_reorder *r, void *pkt, const struct bond_reo
 
 /*
  * A packet of any kind (a probe too) arrived on `link` with sender stamp sender_ts: the link
- * has delivered everything it carried that was sent before. Lets holes be given up early.
+ * has delivered everything it carried that was sent before. Lets holes be given up early (on
+ * links that carry data: bond_reorder_insert marks them).
  */
 void bond_reorder_link_seen(struct bond_reorder *r, uint8_t link, uint32_t sender_ts,
                             uint64_t now_us);

@@ -271,6 +271,54 @@ static void silent_link_does_not_block_early_give_up(void **state)
 	free_all(r);
 }
 
+/*
+ * A link that carries only probes while data has flowed on another for a second (the
+ * scheduler avoids it) does not hold a hole until its next probe: the hole is given up as
+ * soon as the data link passed it. At the start of a transfer it still counts, and once it
+ * carries data again it counts again.
+ */
+static void avoided_link_does_not_block_early_give_up(void **state)
+{
+	struct bond_reorder *r = make(64, 4, 256, 100000);
+
+	bond_reorder_set_hold(r, 80000, 0);
+	bond_reorder_link_seen(r, 1, 500, 1000); /* a probe on the slow link, sent at 500 */
+	put(r, 0, 0, 0, 1000, 2000);
+	/* start of the transfer: link 1 may carry the missing packet */
+	assert_int_equal(put(r, 0, 2, 0, 1200, 2200), BOND_REORDER_HELD);
+	bond_reorder_link_seen(r, 0, 1300, 2300);
+	bond_reorder_advance(r, 2300);
+	expect_ready(r, 0, (uint32_t[]){0}, 1);
+	bond_reorder_link_seen(r, 1, 1250, 3000); /* its probe passes the hole */
+	bond_reorder_advance(r, 3000);
+	expect_ready(r, 0, (uint32_t[]){2}, 1);
+	/* data on link 0 only for over a second, link 1 only probes */
+	for (uint32_t k = 3; k < 8; k++) {
+		put(r, 0, k, 0, 1300 + k * 300000, 3000 + k * 300000);
+		bond_reorder_link_seen(r, 1, 1300 + k * 300000, 3000 + k * 300000);
+	}
+	expect_ready(r, 0, (uint32_t[]){3, 4, 5, 6, 7}, 5);
+	uint64_t t = 3000 + 8 * 300000;
+	uint32_t ts = 1300 + 8 * 300000;
+	assert_int_equal(put(r, 0, 9, 0, ts, t), BOND_REORDER_HELD);
+	bond_reorder_link_seen(r, 0, ts + 100, t + 10);
+	bond_reorder_advance(r, t + 10);
+	expect_ready(r, 0, (uint32_t[]){9}, 1);
+	assert_int_equal(counter(r, BOND_REORDER_C_skipped_passed), 2);
+	/* link 1 carries data again: a hole waits for it */
+	put(r, 0, 10, 1, ts + 200, t + 100);
+	assert_int_equal(put(r, 0, 12, 0, ts + 400, t + 200), BOND_REORDER_HELD);
+	bond_reorder_link_seen(r, 0, ts + 500, t + 300);
+	bond_reorder_advance(r, t + 300);
+	expect_ready(r, 0, (uint32_t[]){10}, 1);
+	bond_reorder_link_seen(r, 1, ts + 450, t + 400); /* link 1 passed it too */
+	bond_reorder_advance(r, t + 400);
+	expect_ready(r, 0, (uint32_t[]){12}, 1);
+	assert_int_equal(counter(r, BOND_REORDER_C_skipped_passed), 3);
+	assert_int_equal(counter(r, BOND_REORDER_C_skipped_expired), 0);
+	free_all(r);
+}
+
 /* A packet further ahead than the window makes the bucket give up up to it. */
 static void beyond_window_skips(void **state)
 {
@@ -505,6 +553,7 @@ int main(void)
 	        cmocka_unit_test(every_link_past_hole_gives_up_early),
 	        cmocka_unit_test(early_give_up_across_stamp_wrap),
 	        cmocka_unit_test(silent_link_does_not_block_early_give_up),
+	        cmocka_unit_test(avoided_link_does_not_block_early_give_up),
 	        cmocka_unit_test(beyond_window_skips),
 	        cmocka_unit_test(memory_bound_packets),
 	        cmocka_unit_test(memory_bound_windows),

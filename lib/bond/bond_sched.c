@@ -18,6 +18,7 @@
 #define MODEL_SLACK_NS       25000000ull
 /* Probe above the estimate only while the modelled queue is shorter than this. */
 #define PROBE_BACKLOG_MAX_NS 10000000ull
+#define SMALL_COPY_MAX_BYTES 1500
 
 struct sched_link {
 	struct bond_link_view v;
@@ -34,6 +35,7 @@ struct bond_sched {
 	unsigned int n_links;
 	uint64_t default_rate_bps;
 	uint32_t probe_gain_pct;
+	uint32_t small_copy_bytes; /* 0: never */
 	unsigned int rr_next;
 	struct sched_link link[BOND_LINKS_MAX];
 	struct bond_sched_stats st;
@@ -71,7 +73,8 @@ struct bond_sched *bond_sched_create(const char *name, const struct bond_sched_p
 	if (p == NULL || (unsigned int)p->kind >= BOND_SCHED_KIND_MAX || p->n_links == 0 ||
 	    p->n_links > BOND_LINKS_MAX ||
 	    (p->probe_gain_pct != 0 &&
-	     (p->probe_gain_pct < PROBE_GAIN_MIN_PCT || p->probe_gain_pct > PROBE_GAIN_MAX_PCT))) {
+	     (p->probe_gain_pct < PROBE_GAIN_MIN_PCT || p->probe_gain_pct > PROBE_GAIN_MAX_PCT)) ||
+	    p->small_copy_bytes > SMALL_COPY_MAX_BYTES) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -88,6 +91,9 @@ struct bond_sched *bond_sched_create(const char *name, const struct bond_sched_p
 	        sane_rate(p->default_rate_bps ? p->default_rate_bps : BOND_SCHED_DEFAULT_RATE_BPS);
 	s->probe_gain_pct =
 	        p->probe_gain_pct ? p->probe_gain_pct : BOND_SCHED_DEFAULT_PROBE_GAIN_PCT;
+	s->small_copy_bytes = p->small_copy_bytes == 0  ? BOND_SCHED_DEFAULT_SMALL_COPY_BYTES
+	                      : p->small_copy_bytes < 0 ? 0
+	                                                : (uint32_t)p->small_copy_bytes;
 	BOND_LOG(DEBUG, "%s: %s scheduler over %u links", s->name, kind_names[s->kind], s->n_links);
 	return s;
 }
@@ -291,6 +297,16 @@ int bond_sched_pick(struct bond_sched *s, uint32_t bytes, uint64_t now_us,
 	if (n == 0) {
 		s->st.no_link++;
 		return -ENETDOWN;
+	}
+	if (n == 1 && bytes <= s->small_copy_bytes && s->kind != BOND_SCHED_ACTIVE_BACKUP &&
+	    s->kind != BOND_SCHED_DUPLICATE) {
+		/* the other of the two links DYNAMIC ranks first */
+		uint8_t best[BOND_SCHED_MAX_COPIES];
+		unsigned int k = rank_by_arrival(s, bytes, now_ns, UINT8_MAX, best, 2);
+
+		for (unsigned int i = 0; i < k && n == 1; i++)
+			if (best[i] != links[0])
+				links[n++] = best[i];
 	}
 	for (int k = 0; k < n; k++) {
 		/* Every scheduler keeps the model current, so switching profiles starts sane. */

@@ -318,6 +318,62 @@ static void duplicate_picks_two_best(void **state)
 
 /* No scheduler sends on a down link; with none usable every one refuses, and only DUPLICATE
  * ever sends two copies. */
+/* Pure ACKs also go on the second-ranked link, except with active_backup; big packets do not;
+ * one usable link: one copy; the copy can be turned off. */
+static void small_packets_get_a_second_copy(void **state)
+{
+	struct bond_link_view v[3] = {up(20 * MBIT, 0, 0), up(10 * MBIT, 15000, 1),
+	                              up(5 * MBIT, 40000, 2)};
+	const enum bond_sched_kind kinds[] = {BOND_SCHED_ROUND_ROBIN, BOND_SCHED_WEIGHTED,
+	                                      BOND_SCHED_DYNAMIC, BOND_SCHED_ACTIVE_BACKUP};
+	uint8_t l[BOND_SCHED_MAX_COPIES];
+	struct bond_sched_stats st;
+
+	for (unsigned int k = 0; k < RTE_DIM(kinds); k++) {
+		struct bond_sched *s = make(kinds[k], 3);
+		bool copies = kinds[k] != BOND_SCHED_ACTIVE_BACKUP;
+
+		set(s, v, 3);
+		for (unsigned int i = 0; i < 100; i++) {
+			int n = bond_sched_pick(s, BOND_SCHED_DEFAULT_SMALL_COPY_BYTES, i * 1000,
+			                        l);
+
+			assert_int_equal(n, copies ? 2 : 1);
+			if (n == 2) {
+				assert_int_not_equal(l[0], l[1]);
+				/* the copy takes the best other link by arrival: never the 40 ms
+				 * one */
+				assert_true(l[0] != 2 || l[1] != 2);
+				assert_true(l[1] < 2);
+			}
+			assert_int_equal(bond_sched_pick(s, BOND_SCHED_DEFAULT_SMALL_COPY_BYTES + 1,
+			                                 i * 1000 + 500, l),
+			                 1);
+		}
+		bond_sched_stats_get(s, &st);
+		assert_int_equal(st.copies, copies ? 100 : 0);
+		bond_sched_free(s);
+	}
+	/* one usable link: nothing to copy onto */
+	struct bond_sched *s = make(BOND_SCHED_DYNAMIC, 3);
+	v[1].usable = v[2].usable = false;
+	set(s, v, 3);
+	assert_int_equal(bond_sched_pick(s, 60, 0, l), 1);
+	assert_int_equal(l[0], 0);
+	bond_sched_free(s);
+	/* turned off */
+	struct bond_sched_params p = {
+	        .kind = BOND_SCHED_DYNAMIC, .n_links = 3, .small_copy_bytes = -1};
+	s = bond_sched_create("off", &p);
+	assert_non_null(s);
+	v[1].usable = v[2].usable = true;
+	set(s, v, 3);
+	assert_int_equal(bond_sched_pick(s, 60, 0, l), 1);
+	bond_sched_free(s);
+	p.small_copy_bytes = 1501;
+	assert_null(bond_sched_create("big", &p));
+}
+
 static void every_kind_skips_down_links(void **state)
 {
 	for (int k = 0; k < BOND_SCHED_KIND_MAX; k++) {
@@ -389,6 +445,7 @@ int main(void)
 	        cmocka_unit_test(active_backup_failover_and_failback),
 	        cmocka_unit_test(active_backup_equal_priorities_share),
 	        cmocka_unit_test(duplicate_picks_two_best),
+	        cmocka_unit_test(small_packets_get_a_second_copy),
 	        cmocka_unit_test(every_kind_skips_down_links),
 	        cmocka_unit_test(names_and_bad_params),
 	};
