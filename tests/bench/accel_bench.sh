@@ -39,37 +39,29 @@
 # doc/benchmarks.md).
 # Env: LAB_BUILD (a build with app/pepgw/pepgw and app/wanem/wanem), as for the e2e tests.
 set -u
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-# shellcheck source=../lab/lab.sh
-. "$top/tests/lab/lab.sh"
-PY=/usr/bin/python3
-pepgwctl=$top/app/pepgwctl/pepgwctl
-wanemctl=${LAB_BUILD:-$top/build}/app/wanem/wanemctl
-pepgw_tpl=$top/tests/e2e/pepgw-accel-wan-bench.json.tpl
+# shellcheck source=../e2e/e2e_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../e2e/e2e_lib.sh"
+here=$LAB_TOP/tests/bench
+pepgw_tpl=$LAB_TOP/tests/e2e/pepgw-accel-wan-bench.json.tpl
 
-runs=1
-secs=25
-only=()
 algos=reno,highspeed,scalable,vegas,vegas-cap,rate
 linux=cubic,bbr
 rmem=
 out=
 plots=
+rest=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--runs) runs=$2 && shift 2 ;;
-	--secs) secs=$2 && shift 2 ;;
-	--only) only+=("$2") && shift 2 ;;
 	--algos) algos=$2 && shift 2 ;;
 	--linux) linux=$2 && shift 2 ;;
 	--server-rmem) rmem=$2 && shift 2 ;;
 	--out) out=$2 && shift 2 ;;
 	--plots) plots=$2 && shift 2 ;;
-	*) echo "usage: $0 [--runs N] [--secs S] [--only PATH]... [--algos A,B] [--linux CC,CC]" \
-		"[--out DIR] [--plots DIR]" >&2 && exit 1 ;;
+	*) rest+=("$1") && shift ;;
 	esac
 done
+BENCH_RUNS=1 BENCH_SECS=25
+bench_args "runs secs only" "${rest[@]}"
 
 # name preset link-index host-mtu loss-override client-ws(1/0)
 paths=(
@@ -80,10 +72,7 @@ paths=(
 	"flaky-lte flaky-lte 0 1500 - 1"
 )
 
-if ! sysctl -n net.ipv4.tcp_available_congestion_control | grep -qw bbr; then
-	modprobe tcp_bbr 2>/dev/null || true
-fi
-
+bench_bbr || true
 work=$(mktemp -d)
 [ -n "$out" ] || out=$work
 mkdir -p "$out"
@@ -91,8 +80,8 @@ results=$out/results.txt
 series=$out/series.txt
 : >"$results"
 : >"$series"
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), tree $(git -C "$top" rev-parse --short \
-HEAD), $runs run(s) of $secs s per cell${rmem:+, server tcp_rmem $rmem}, load $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/head.txt" >&2
+bench_header "$BENCH_RUNS run(s) of $BENCH_SECS s per cell${rmem:+, server tcp_rmem $rmem}" \
+	2>&1 | tee "$out/head.txt" >&2
 
 IFS=, read -r -a pvs <<<"$algos"
 IFS=, read -r -a lvs <<<"$linux"
@@ -109,27 +98,17 @@ ttfb() {
 # wan_drops: "queue_full loss" drops so far in the data direction (wanem a2b: client side to
 # server side on both topologies).
 wan_drops() {
-	local link
-	link=$(jq -r '.links[0].name' "$LAB_DIR/wanem.json")
-	"$wanemctl" --file-prefix "$LAB_PREFIX-wanem" stats "$link" | awk '$2 == "a2b" {
-		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		print v["drop_queue_full"] + 0, v["drop_loss"] + 0 }'
-}
-
-tcp_retr() {
-	"$pepgwctl" -f "$LAB_PREFIX-gw" raw /pepgw/tcp | jq '."/pepgw/tcp".retransmits'
+	we_vals "$(jq -r '.links[0].name' "$LAB_DIR/wanem.json")" a2b drop_queue_full drop_loss
 }
 
 # run_one NAME VARIANT REP PORT CC TTFB: one iperf3 upload; appends to results and series.
 run_one() {
-	local name=$1 v=$2 r=$3 port=$4 cc=$5 t=$6 json rx0=0 d0 d1 line
-	json=$work/$name-$v-$r.json
-	[ "${v#linux-}" != "$v" ] || rx0=$(tcp_retr)
+	local name=$1 v=$2 r=$3 port=$4 cc=$5 t=$6 d0 d1 line
+	[ "${v#linux-}" != "$v" ] || tel_snap run /pepgw/tcp
 	read -r -a d0 < <(wan_drops)
-	lab_exec client iperf3 -c "$server" -p "$port" -t "$secs" -C "$cc" -J \
-		--get-server-output >"$json" || true
+	iperf3_run client "$server" "$port" -t "$BENCH_SECS" -C "$cc" --get-server-output
 	read -r -a d1 < <(wan_drops)
-	line=$($PY - "$json" "$name" "$v" "$r" "$series" <<'EOF'
+	line=$("$E2E_PY" - "$IPERF_JSON" "$name" "$v" "$r" "$series" <<'EOF'
 import json, sys
 path, name, v, r, series = sys.argv[1:]
 try:
@@ -146,17 +125,16 @@ except (ValueError, KeyError, TypeError):
 EOF
 )
 	read -r mbps bytes retr <<<"$line"
-	[ "${v#linux-}" != "$v" ] || retr=$(($(tcp_retr) - rx0))
+	# With pepgw the WAN sender is pepgw's WAN leg: its retransmits, not the client's.
+	[ "${v#linux-}" != "$v" ] || retr=$(tel_delta run /pepgw/tcp retransmits)
 	echo "$name $v $r $mbps $bytes $retr $((d1[0] - d0[0])) $((d1[1] - d0[1])) $t" |
 		tee -a "$results" >&2
 }
 
 for p in "${paths[@]}"; do
 	read -r name preset idx mtu loss ws <<<"$p"
-	if [ ${#only[@]} -gt 0 ] && ! printf '%s\n' "${only[@]}" | grep -qxF "$name"; then
-		continue
-	fi
-	rate=$(jq ".links[$idx].both.rate_mbps" "$top/config/wanem/$preset.json")
+	bench_selected "$name" || continue
+	rate=$(jq ".links[$idx].both.rate_mbps" "$LAB_TOP/config/wanem/$preset.json")
 	# pepgw: one WAN profile and one iperf3 port (5210 + i) per variant; 8080 (ttfb) on the
 	# template's wan-satellite.
 	ptpl=$work/$name-pepgw.json.tpl
@@ -173,16 +151,13 @@ for p in "${paths[@]}"; do
 				"dst_ports": [5210 + $i]}, "action": "accelerate", "lan_profile": "lan",
 				"wan_profile": ("wan-" + $v), "handshake": "deferred"}]) |
 		.rules[0].match.dst_ports = [8080]' "$pepgw_tpl" >"$ptpl"
-	for r in $(seq 1 "$runs"); do
-		# One link of the preset on the lab's link-1 ports; queue >= 2 x BDP (one way delay x
-		# 2 x rate); loss overridden for geo-sat-0; this repetition's seed.
+	for r in $(seq 1 "$BENCH_RUNS"); do
+		# One link of the preset on the lab's link-1 ports, queue >= 2 x BDP, loss overridden
+		# for geo-sat-0; this repetition's seed.
 		tpl=$work/$name-$r.json.tpl
-		jq --argjson i "$idx" --arg loss "$loss" --argjson seed "$r" '.links = [.links[$i] |
-			.a = "${E1A_DEV}" | .b = "${E1B_DEV}" | .both.seed = $seed * 100 + $i + 1 |
-			.both.queue_bytes = ([((.both.rate_mbps * 1e6 / 8 * .both.delay_ms * 2 / 1000 *
-			2) | floor), ((.both.rate_mbps * 1e6 / 8 / 10) | floor), 16384] | max) |
-			(if $loss != "-" then .both.loss = ($loss | tonumber) else . end)]' \
-			"$top/config/wanem/$preset.json" >"$tpl"
+		bench_wanem_tpl "$preset" "$idx" "$tpl.in" --loss "$loss" --queue-bdp
+		jq --argjson seed "$r" --argjson i "$idx" '.links[0].both.seed = $seed * 100 + $i + 1' \
+			"$tpl.in" >"$tpl"
 		for topo in linux pepgw; do
 			if [ "$topo" = linux ]; then
 				[ ${#lvs[@]} -gt 0 ] && [ -n "${lvs[0]}" ] || continue
@@ -200,20 +175,17 @@ for p in "${paths[@]}"; do
 			[ "$ws" = 1 ] || lab_exec client sysctl -qw net.ipv4.tcp_window_scaling=0
 			[ -z "$rmem" ] || lab_exec server sysctl -qw "net.ipv4.tcp_rmem=$rmem"
 			head -c 1000 /dev/urandom >"$LAB_DIR/1k.bin"
-			lab_bg server http bash -c "cd '$LAB_DIR' && exec python3 -m http.server --bind \
-$server 8080"
-			lab_wait_listen server 8080
+			http_serve server http "$server" 8080
 			t=$(ttfb client "$server")
 			if [ "$topo" = linux ]; then
-				lab_bg server iperf3 iperf3 -s -J -B "$server" -p 5201
-				lab_wait_listen server 5201
+				serve server iperf3 5201 iperf3 -s -J -B "$server" -p 5201
 				for cc in "${lvs[@]}"; do
 					run_one "$name" "linux-$cc" "$r" 5201 "$cc" "$t"
 				done
 			else
 				for i in "${!pvs[@]}"; do
-					lab_bg server "iperf3-$i" iperf3 -s -J -B "$server" -p $((5210 + i))
-					lab_wait_listen server $((5210 + i))
+					serve server "iperf3-$i" $((5210 + i)) iperf3 -s -J -B "$server" \
+						-p $((5210 + i))
 				done
 				for i in "${!pvs[@]}"; do
 					run_one "$name" "pepgw-${pvs[$i]}" "$r" $((5210 + i)) cubic "$t"
@@ -224,7 +196,7 @@ $server 8080"
 	done
 done
 
-$PY - "$results" "$series" <<'EOF'
+"$E2E_PY" - "$results" "$series" <<'EOF'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
@@ -254,6 +226,6 @@ for name, vs in rows.items():
 EOF
 if [ -n "$plots" ]; then
 	mkdir -p "$plots"
-	$PY "$here/plot_goodput.py" "$series" "$plots" "$(cat "$out/head.txt")"
+	"$E2E_PY" "$here/plot_goodput.py" "$series" "$plots" "$(cat "$out/head.txt")"
 fi
 rm -rf "$work"

@@ -12,21 +12,16 @@
 # WAN leg of that upload (the LAN legs use reno) while no other module's count moved.
 # Performance is doc/benchmarks.md's (tests/bench/accel_bench.sh), not this test's.
 set -u
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../lab/lab.sh
-. "$here/../lab/lab.sh"
 # shellcheck source=e2e_lib.sh
-. "$here/e2e_lib.sh"
-peers=$here/tcp_peers.py
-PY=/usr/bin/python3
+. "$(dirname "${BASH_SOURCE[0]}")/e2e_lib.sh"
 mb=${ACCEL_CC_MB:-3}
 algos=(reno highspeed scalable vegas rate)
 
 lab_init
-lab_topo_single --pepgw "$here/pepgw-accel-cc.json.tpl" \
-	--wanem "$here/pepgw-accel-wan-wanem.json.tpl" --pepgw-cpu 1 --wanem-cpu 0
+lab_topo_single --pepgw "$E2E_HERE/pepgw-accel-cc.json.tpl" \
+	--wanem "$E2E_HERE/pepgw-accel-wan-wanem.json.tpl" --pepgw-cpu 1 --wanem-cpu 0
 server=$(lab_get SERVER_IP)
-head -c $((mb * 1000000)) /dev/urandom >"$LAB_DIR/up.bin"
+random_file "$LAB_DIR/up.bin" $((mb * 1000000)) >/dev/null
 
 # opened: "reno=N highspeed=N ..." from /pepgw/tcp.
 opened() {
@@ -40,38 +35,21 @@ opened() {
 for i in "${!algos[@]}"; do
 	a=${algos[$i]}
 	port=$((7101 + i))
-	lab_bg server "sha-$a" $PY "$peers" sha-server "$server" "$port"
-	lab_wait_listen server "$port"
+	peers_serve server "sha-$a" sha-server "$server" "$port"
 	before=$(opened)
 	start=$SECONDS
-	rc=0
-	out=$(lab_exec client $PY "$peers" sha-client "$server" "$port" "$LAB_DIR/up.bin") || rc=$?
-	if [ "$rc" -eq 0 ]; then
-		pass "$a: $mb MB upload through the split over 1 % loss, the server read the same bytes \
-($((SECONDS - start)) s)"
-	else
-		fail "$a: upload: $out"
-	fi
-	after=$(opened)
+	check "$a: $mb MB upload through the split over 1 % loss, the server read the same bytes" \
+		peers client sha-client "$server" "$port" "$LAB_DIR/up.bin"
+	echo "   $a upload: $((SECONDS - start)) s"
 	# The WAN leg counts under its module; the LAN leg (profile lan: reno) under reno.
-	want=$($PY - "$before" "$a" <<'PYEOF'
-import sys
-before = dict(kv.split("=") for kv in sys.argv[1].split())
-before[sys.argv[2]] = str(int(before[sys.argv[2]]) + 1)
-before["reno"] = str(int(before["reno"]) + 1)
-print(" ".join("%s=%s" % kv for kv in before.items()))
-PYEOF
-)
-	if [ "$after" = "$want" ]; then
-		pass "$a: telemetry: the WAN leg ran $a (conn_opened_*: $after)"
-	else
-		fail "$a: telemetry conn_opened_* $after, expected $want (before: $before)"
-	fi
+	want=$(py "' '.join('%s=%d' % (k, int(v) + (k == '$a') + (k == 'reno'))
+		for k, v in (kv.split('=') for kv in '$before'.split()))")
+	check_eq "$a: telemetry: the WAN leg ran $a (conn_opened_* before: $before)" "$(opened)" \
+		"$want"
 	lab_stop "sha-$a"
 done
 
-[ "$(tel /pepgw/tcp retransmits)" -gt 0 ] && pass "the WAN legs retransmitted across the loss" ||
-	fail "no retransmits counted: was the loss applied?"
-[ "$(tel /pepgw/counters accel_fallback)" -eq 0 ] || fail "accel_fallback counted"
+check_gt "the WAN legs retransmitted across the loss" "$(tel /pepgw/tcp retransmits)" 0
+check_eq "no accelerated flow fell back (accel_fallback)" "$(tel /pepgw/counters accel_fallback)" 0
 
 e2e_finish
