@@ -14,6 +14,7 @@
 #include <rte_tcp.h>
 
 #include "tcp.h"
+#include "tcp_cc.h"
 #include "test_eal.h"
 
 static unsigned int n_tx;
@@ -118,6 +119,36 @@ static void pool_bound_gives_enomem(void **state)
 	rte_pktmbuf_free(third);
 	tcp_engine_free(e);
 	assert_int_equal(rte_mempool_avail_count(test_mbuf_pool()), avail);
+}
+
+/* Each connection counts once under conn_opened_<its module>, so telemetry can show which
+ * algorithm a profile really ran (tests/e2e/pepgw_accel_cc.sh reads it). */
+static void connections_counted_per_module(void **state)
+{
+	struct tcp_profile p;
+	tcp_profile_defaults(&p);
+	struct tcp_engine *e = engine(8);
+	const char *order[] = {"rate", "vegas", "rate"};
+	for (unsigned int i = 0; i < RTE_DIM(order); i++) {
+		snprintf(p.congestion_control, sizeof(p.congestion_control), "%s", order[i]);
+		p.rate_bps = 10000000;
+		struct rte_mbuf *m = seg((uint16_t)(10 + i), RTE_TCP_SYN_FLAG, 5, 0, NULL, 0);
+		assert_non_null(tcp_conn_listen(e, &p, m, false, 0));
+	}
+	unsigned int seen = 0;
+	for (int c = TCP_CNT_CC_FIRST; c < TCP_CNT_MAX; c++) {
+		const char *name = tcp_engine_counter_name((enum tcp_engine_counter)c);
+		const char *cc = tcp_cc_name((unsigned int)(c - TCP_CNT_CC_FIRST));
+		char want[32];
+		snprintf(want, sizeof(want), "conn_opened_%s", cc);
+		assert_string_equal(name, want);
+		uint64_t n = tcp_engine_counter(e, (enum tcp_engine_counter)c);
+		assert_int_equal(n, strcmp(cc, "rate") == 0 ? 2 : strcmp(cc, "vegas") == 0 ? 1 : 0);
+		seen++;
+	}
+	assert_int_equal(seen, tcp_cc_count());
+	assert_int_equal(tcp_engine_counter(e, TCP_CNT_conn_opened), 3);
+	tcp_engine_free(e);
 }
 
 static void malformed_syn_is_ebadmsg(void **state)
@@ -432,6 +463,7 @@ int main(void)
 	        cmocka_unit_test(create_rejects_bad_params),
 	        cmocka_unit_test(counter_list_follows_the_rules),
 	        cmocka_unit_test(pool_bound_gives_enomem),
+	        cmocka_unit_test(connections_counted_per_module),
 	        cmocka_unit_test(malformed_syn_is_ebadmsg),
 	        cmocka_unit_test(bad_segments_return_drop_codes),
 	        cmocka_unit_test(segment_check_without_a_connection),

@@ -12,6 +12,8 @@
  *       next_due T (the engine's next timer, absolute seconds) |
  *       dropped REASON N (segments tcp_conn_input refused with that gateway drop reason) |
  *       engine_drops N (the engine's drop_ counters summed)
+ *   stall T             the clock moves on T seconds without the engine being called (its
+ *                       lcore was away), then the engine runs once at the new time
  *   batch | flush       segments injected after "batch" form one receive burst: the engine is
  *                       flushed (tcp_engine_advance, as pepgw does after each burst) only at
  *                       "flush"; otherwise after every injected segment
@@ -765,6 +767,7 @@ static void run_line(char *line)
 		return;
 	}
 	unsigned int n;
+	double stall;
 	if (strncmp(p, "app connect", 11) == 0) {
 		struct tcp_tuple tu = {.laddr = rte_cpu_to_be_32(LOCAL_ADDR),
 		                       .raddr = rte_cpu_to_be_32(REMOTE_ADDR),
@@ -797,6 +800,11 @@ static void run_line(char *line)
 	} else if (strncmp(p, "app close", 9) == 0) {
 		if (tcp_conn_orphan(cur_conn(), S.now) != 0)
 			fail("close failed");
+	} else if (sscanf(p, "stall %lf", &stall) == 1) {
+		if (stall < 0)
+			fail("stall wants a time >= 0");
+		S.now += (uint64_t)(stall * 1e6 + 0.5);
+		tcp_engine_advance(S.eng, S.now);
 	} else if (strncmp(p, "batch", 5) == 0) {
 		S.batch = 1;
 	} else if (strncmp(p, "flush", 5) == 0) {

@@ -20,6 +20,7 @@
 #include <rte_mbuf.h>
 
 #include "stats.h"
+#include "tcp_cc_list.h"
 #include "tcp_defaults.h"
 
 struct tcp_engine;
@@ -152,7 +153,12 @@ enum tcp_engine_counter {
 #define TCP_CNT_ENUM(name, kind, help) TCP_CNT_##name,
 	TCP_ENGINE_COUNTERS(TCP_CNT_ENUM)
 #undef TCP_CNT_ENUM
-	        TCP_CNT_MAX
+	/* Then one per congestion-control module, in tcp_cc_list.h's order: connections opened
+	 * with it, named conn_opened_<module> (TCP_CNT_CC_FIRST + its tcp_cc_index()). */
+	TCP_CNT_CC_FIRST,
+#define TCP_CNT_CC_ONE(n) +1
+	TCP_CNT_MAX = TCP_CNT_CC_FIRST TCP_CC_LIST(TCP_CNT_CC_ONE)
+#undef TCP_CNT_CC_ONE
 };
 /* clang-format on */
 

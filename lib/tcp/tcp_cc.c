@@ -53,6 +53,14 @@ const char *tcp_cc_name(unsigned int i)
 	return i < CC_COUNT ? cc_modules[i]->name : NULL;
 }
 
+unsigned int tcp_cc_index(const struct tcp_cc_ops *ops)
+{
+	unsigned int i = 0;
+	while (i < CC_COUNT && cc_modules[i] != ops)
+		i++;
+	return i;
+}
+
 uint32_t tcp_cc_initial_window(uint32_t smss, uint32_t iw_segments)
 {
 	if (iw_segments != 0)

@@ -164,6 +164,10 @@ const struct tcp_cc_ops *tcp_cc_find(const char *name);
 unsigned int tcp_cc_count(void);
 const char *tcp_cc_name(unsigned int i);
 
+/* Position of ops in the list (the order of tcp_cc_name), or tcp_cc_count() for a module not
+ * in it. */
+unsigned int tcp_cc_index(const struct tcp_cc_ops *ops);
+
 /* ---- what the connection calls ---- */
 
 /*

@@ -34,7 +34,13 @@ const char *tcp_state_name(enum tcp_state s)
 	return "?";
 }
 
-static const struct stat_desc counter_descs[TCP_CNT_MAX] = {TCP_ENGINE_COUNTERS(STAT_DESC)};
+/* The engine's counters, then one per congestion-control module (tcp.h): connections opened
+ * with it. */
+#define TCP_CNT_CC_DESC(n)                                                                         \
+	{"conn_opened_" #n, "connections opened with congestion control " #n, STAT_KIND_event},
+static const struct stat_desc counter_descs[TCP_CNT_MAX] = {TCP_ENGINE_COUNTERS(STAT_DESC)
+                                                                    TCP_CC_LIST(TCP_CNT_CC_DESC)};
+#undef TCP_CNT_CC_DESC
 
 const struct stat_desc *tcp_engine_counter_descs(void)
 {
@@ -338,6 +344,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *
 	e->free_head = c->free_next;
 	e->in_use++;
 	e->cnt[TCP_CNT_conn_opened]++;
+	e->cnt[TCP_CNT_CC_FIRST + tcp_cc_index(ops)]++; /* ops came from the list */
 	memset(c, 0, sizeof(*c));
 	c->eng = e;
 	c->prof = p;

@@ -58,9 +58,10 @@ enum {
 	TF_LOSS = 1u << 20, /* with TF_RECOVERY: recovering from an RTO with the SACKs kept */
 	/* RFC 3168: offered (SYN-SENT) or negotiated (synchronized states) on this leg */
 	TF_ECN = 1u << 21,
-	TF_ECN_ECE = 1u << 22, /* receiver: CE seen, ECE on every ACK until the peer's CWR */
-	TF_ECN_CWR = 1u << 23, /* sender: reduced for an ECE, CWR on the next new data */
-	TF_METRICS = 1u << 24, /* the metrics cache had this host: mseed holds its values */
+	TF_ECN_ECE = 1u << 22,   /* receiver: CE seen, ECE on every ACK until the peer's CWR */
+	TF_ECN_CWR = 1u << 23,   /* sender: reduced for an ECE, CWR on the next new data */
+	TF_METRICS = 1u << 24,   /* the metrics cache had this host: mseed holds its values */
+	TF_PACE_HELD = 1u << 25, /* pacing held a segment: its lateness is owed (pace_debt_ns) */
 };
 
 /* IP ECN field (RFC 3168 5). */
@@ -121,6 +122,7 @@ struct tcp_conn {
 	uint32_t ts_recent;
 	uint64_t ts_recent_us;
 	uint32_t last_ack_sent;
+	uint32_t pace_debt_ns; /* pacing (tcp_output.c): what late releases still owe, ns */
 	uint64_t last_rx_us;
 	uint64_t last_tx_us;
 	uint64_t last_data_tx_us; /* 0 until data was sent; for RFC 5681 4.1 idle restart */

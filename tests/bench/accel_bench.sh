@@ -1,45 +1,90 @@
 #!/usr/bin/env bash
-# Split TCP benchmark (doc/benchmarks.md "Split TCP"): pepgw single-ended, topology (a)
-# client — pepgw — wanem — server, against Linux end to end over the same wanem path, topology
-# (c) client — wanem — server, in one invocation. Not part of the test suite.
+# Split TCP benchmark (issues 4 and 10, doc/benchmarks.md "Split TCP"): pepgw single-ended,
+# topology (a) client — pepgw — wanem — server, with each of pepgw's congestion controls on the
+# WAN leg, against Linux end to end over the same wanem path, topology (c) client — wanem —
+# server, in one invocation. Not part of the test suite.
 #
-#   tests/bench/accel_bench.sh [--runs N] [--secs S] [--only geo-sat-0|geo-sat|lfn|dicom-coax]...
+#   tests/bench/accel_bench.sh [--runs N] [--secs S] [--only PATH]... [--algos A,B,...]
+#                              [--linux CC,CC] [--server-rmem "MIN DEFAULT MAX"] [--out DIR]
+#                              [--plots DIR]
 #
 # Every run is one iperf3 flow client → server (upload), so that across the WAN the sender is
-# pepgw's WAN leg (NewReno + SACK, profile wan-satellite of tests/e2e/pepgw-accel-wan-bench
-# .json.tpl) with pepgw, and the client's own TCP without it.
+# pepgw's WAN leg with pepgw, and the client's own TCP without it.
 #  geo-sat-0   geo-sat.json with loss 0 (10 Mbit/s, 600 ms RTT), client with window scaling off
-#              (64 KB window): pepgw vs end to end (the classic PEP win: >= 80 % of
-#              10 Mbit/s vs ~0.9). Ratio printed.
+#              (64 KB window): the classic PEP case.
 #  geo-sat, lfn, dicom-coax (link 1 of dicom-branch.json, hosts at MTU 1440 as in the baseline
-#              section): pepgw vs Linux cubic and bbr end to end.
+#              section), flaky-lte.
+# pepgw variants (--algos, default all): reno, highspeed, scalable, vegas (profile
+# wan-satellite with that congestion_control), vegas-cap (vegas with max_rate_mbps = the link's
+# rate: the PEP FAQ's combination for shared capacity), rate (congestion_control "rate" at the
+# link's rate). Both capped variants set overhead_bytes 14: wanem's rate counts Ethernet frames.
+# One pepgw serves every variant, each on its own iperf3 port and WAN profile, so one
+# repetition starts pepgw and wanem once. Linux variants (--linux, default cubic,bbr): the
+# client's own congestion control end to end (iperf3 -C).
+# Repetition r (1..N) runs every variant over a wanem whose loss seed is r (links seed r*100 +
+# index): repetitions see different loss patterns; variants of one repetition see the same
+# random stream from different points.
 # Per run: goodput (iperf3 end.sum_received, server side), retransmits (iperf3 sum_sent for
-# Linux; /pepgw/tcp retransmits delta, the WAN leg's, for pepgw) and time to first byte (curl
-# time_starttransfer of a 1 kB file from python3 -m http.server, median of 3).
+# Linux; /pepgw/tcp retransmits delta, the WAN leg's, for pepgw) as a count and as a share of
+# the segments delivered, wanem's queue-full and random-loss drops in the data direction, and
+# time to first byte (curl time_starttransfer of a 1 kB file from python3 -m http.server,
+# median of 3, once per topology and repetition). The server's 1 s intervals go to
+# DIR/series.txt; with --plots, tests/bench/plot_goodput.py draws goodput over time per path
+# (DIR/accel-PATH.png).
 # wanem's queue is raised to 2x the path's BDP (at least the preset's default) on both
 # topologies, so that a full window fits (see doc/benchmarks.md).
+# --server-rmem sets net.ipv4.tcp_rmem in the server's namespace for every variant (Linux's
+# default "4096 131072 6291456" autotunes the receive window to about twice what the
+# application read in an RTT, which under 1 % loss on 600 ms is what bounds a sender: see
+# doc/benchmarks.md).
 # Env: LAB_BUILD (a build with app/pepgw/pepgw and app/wanem/wanem), as for the e2e tests.
 set -u
 # shellcheck source=../e2e/e2e_lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../e2e/e2e_lib.sh"
+here=$LAB_TOP/tests/bench
 pepgw_tpl=$LAB_TOP/tests/e2e/pepgw-accel-wan-bench.json.tpl
 
+algos=reno,highspeed,scalable,vegas,vegas-cap,rate
+linux=cubic,bbr
+rmem=
+out=
+plots=
+rest=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--algos) algos=$2 && shift 2 ;;
+	--linux) linux=$2 && shift 2 ;;
+	--server-rmem) rmem=$2 && shift 2 ;;
+	--out) out=$2 && shift 2 ;;
+	--plots) plots=$2 && shift 2 ;;
+	*) rest+=("$1") && shift ;;
+	esac
+done
 BENCH_RUNS=1 BENCH_SECS=25
-bench_args "runs secs only" "$@"
+bench_args "runs secs only" "${rest[@]}"
 
-# name preset link-index host-mtu loss-override client-ws(1/0) variants
+# name preset link-index host-mtu loss-override client-ws(1/0)
 paths=(
-	"geo-sat-0 geo-sat 0 1500 0 0 linux-cubic,pepgw"
-	"geo-sat geo-sat 0 1500 - 1 linux-cubic,linux-bbr,pepgw"
-	"lfn lfn 0 1500 - 1 linux-cubic,linux-bbr,pepgw"
-	"dicom-coax dicom-branch 0 1440 - 1 linux-cubic,linux-bbr,pepgw"
+	"geo-sat-0 geo-sat 0 1500 0 0"
+	"geo-sat geo-sat 0 1500 - 1"
+	"lfn lfn 0 1500 - 1"
+	"dicom-coax dicom-branch 0 1440 - 1"
+	"flaky-lte flaky-lte 0 1500 - 1"
 )
 
 bench_bbr || true
 work=$(mktemp -d)
-results=$work/results
+[ -n "$out" ] || out=$work
+mkdir -p "$out"
+results=$out/results.txt
+series=$out/series.txt
 : >"$results"
-bench_header "$BENCH_RUNS run(s) of $BENCH_SECS s per cell"
+: >"$series"
+bench_header "$BENCH_RUNS run(s) of $BENCH_SECS s per cell${rmem:+, server tcp_rmem $rmem}" \
+	2>&1 | tee "$out/head.txt" >&2
+
+IFS=, read -r -a pvs <<<"$algos"
+IFS=, read -r -a lvs <<<"$linux"
 
 # ttfb HOST SERVER: median curl time_starttransfer (s) of 3 GETs of the 1 kB file.
 ttfb() {
@@ -50,57 +95,137 @@ ttfb() {
 	done | sort -n | sed -n 2p
 }
 
+# wan_drops: "queue_full loss" drops so far in the data direction (wanem a2b: client side to
+# server side on both topologies).
+wan_drops() {
+	we_vals "$(jq -r '.links[0].name' "$LAB_DIR/wanem.json")" a2b drop_queue_full drop_loss
+}
+
+# run_one NAME VARIANT REP PORT CC TTFB: one iperf3 upload; appends to results and series.
+run_one() {
+	local name=$1 v=$2 r=$3 port=$4 cc=$5 t=$6 d0 d1 line
+	[ "${v#linux-}" != "$v" ] || tel_snap run /pepgw/tcp
+	read -r -a d0 < <(wan_drops)
+	iperf3_run client "$server" "$port" -t "$BENCH_SECS" -C "$cc" --get-server-output
+	read -r -a d1 < <(wan_drops)
+	line=$("$E2E_PY" - "$IPERF_JSON" "$name" "$v" "$r" "$series" <<'EOF'
+import json, sys
+path, name, v, r, series = sys.argv[1:]
+try:
+    j = json.load(open(path))
+    e = j["end"]
+    print(e["sum_received"]["bits_per_second"] / 1e6, e["sum_received"]["bytes"],
+          e["sum_sent"]["retransmits"])
+    with open(series, "a") as f:
+        for i in j.get("server_output_json", {}).get("intervals", []):
+            s = i["sum"]
+            f.write("%s %s %s %.3f %.4f\n" % (name, v, r, s["end"], s["bits_per_second"] / 1e6))
+except (ValueError, KeyError, TypeError):
+    print("0 0 -1")
+EOF
+)
+	read -r mbps bytes retr <<<"$line"
+	# With pepgw the WAN sender is pepgw's WAN leg: its retransmits, not the client's.
+	[ "${v#linux-}" != "$v" ] || retr=$(tel_delta run /pepgw/tcp retransmits)
+	echo "$name $v $r $mbps $bytes $retr $((d1[0] - d0[0])) $((d1[1] - d0[1])) $t" |
+		tee -a "$results" >&2
+}
+
 for p in "${paths[@]}"; do
-	read -r name preset idx mtu loss ws variants <<<"$p"
+	read -r name preset idx mtu loss ws <<<"$p"
 	bench_selected "$name" || continue
-	tpl=$work/$name.json.tpl
-	bench_wanem_tpl "$preset" "$idx" "$tpl" --loss "$loss" --queue-bdp
-	IFS=, read -r -a vs <<<"$variants"
-	for v in "${vs[@]}"; do
-		lab_init
-		if [ "$v" = pepgw ]; then
-			lab_topo_single --pepgw "$pepgw_tpl" --wanem "$tpl" --pepgw-cpu 1 --wanem-cpu 0 \
-				--mtu "$mtu" --wan-mtu "$mtu"
-		else
-			lab_topo_baseline --wanem "$tpl" --cpu 0 --mtu "$mtu"
-		fi
-		server=$(lab_get SERVER_IP)
-		[ "$ws" = 1 ] || lab_exec client sysctl -qw net.ipv4.tcp_window_scaling=0
-		head -c 1000 /dev/urandom >"$LAB_DIR/1k.bin"
-		http_serve server http "$server" 8080
-		iperf3_serve server iperf3 "$server" 5201
-		cc=${v#linux-}
-		[ "$v" = pepgw ] && cc=cubic
-		for r in $(seq 1 "$BENCH_RUNS"); do
-			[ "$v" != pepgw ] || tel_snap run /pepgw/tcp
-			iperf3_run client "$server" 5201 -t "$BENCH_SECS" -C "$cc"
-			retr=$IPERF_RETR
-			# With pepgw the WAN sender is pepgw's WAN leg: its retransmits, not the client's.
-			[ "$v" != pepgw ] || retr=$(tel_delta run /pepgw/tcp retransmits)
-			echo "$name $v $r $IPERF_MBPS $retr $(ttfb client "$server")" |
-				tee -a "$results" >&2
+	rate=$(jq ".links[$idx].both.rate_mbps" "$LAB_TOP/config/wanem/$preset.json")
+	# pepgw: one WAN profile and one iperf3 port (5210 + i) per variant; 8080 (ttfb) on the
+	# template's wan-satellite.
+	ptpl=$work/$name-pepgw.json.tpl
+	jq --arg algos "$algos" --argjson rate "$rate" '
+		($algos | split(",")) as $a | .tcp_profiles["wan-satellite"] as $base |
+		reduce range(0; $a | length) as $i (.;
+			($a[$i]) as $v |
+			.tcp_profiles["wan-" + $v] = ($base + {"congestion_control":
+				(if $v == "vegas-cap" then "vegas" else $v end)} +
+				(if $v == "rate" then {"rate_mbps": $rate, "overhead_bytes": 14}
+				 elif $v == "vegas-cap" then {"max_rate_mbps": $rate, "overhead_bytes": 14}
+				 else {} end)) |
+			.rules += [{"name": ("split-" + $v), "match": {"protocol": "tcp",
+				"dst_ports": [5210 + $i]}, "action": "accelerate", "lan_profile": "lan",
+				"wan_profile": ("wan-" + $v), "handshake": "deferred"}]) |
+		.rules[0].match.dst_ports = [8080]' "$pepgw_tpl" >"$ptpl"
+	for r in $(seq 1 "$BENCH_RUNS"); do
+		# One link of the preset on the lab's link-1 ports, queue >= 2 x BDP, loss overridden
+		# for geo-sat-0; this repetition's seed.
+		tpl=$work/$name-$r.json.tpl
+		bench_wanem_tpl "$preset" "$idx" "$tpl.in" --loss "$loss" --queue-bdp
+		jq --argjson seed "$r" --argjson i "$idx" '.links[0].both.seed = $seed * 100 + $i + 1' \
+			"$tpl.in" >"$tpl"
+		for topo in linux pepgw; do
+			if [ "$topo" = linux ]; then
+				[ ${#lvs[@]} -gt 0 ] && [ -n "${lvs[0]}" ] || continue
+			else
+				[ ${#pvs[@]} -gt 0 ] && [ -n "${pvs[0]}" ] || continue
+			fi
+			lab_init
+			if [ "$topo" = pepgw ]; then
+				lab_topo_single --pepgw "$ptpl" --wanem "$tpl" --pepgw-cpu 1 --wanem-cpu 0 \
+					--mtu "$mtu" --wan-mtu "$mtu"
+			else
+				lab_topo_baseline --wanem "$tpl" --cpu 0 --mtu "$mtu"
+			fi
+			server=$(lab_get SERVER_IP)
+			[ "$ws" = 1 ] || lab_exec client sysctl -qw net.ipv4.tcp_window_scaling=0
+			[ -z "$rmem" ] || lab_exec server sysctl -qw "net.ipv4.tcp_rmem=$rmem"
+			head -c 1000 /dev/urandom >"$LAB_DIR/1k.bin"
+			http_serve server http "$server" 8080
+			t=$(ttfb client "$server")
+			if [ "$topo" = linux ]; then
+				serve server iperf3 5201 iperf3 -s -J -B "$server" -p 5201
+				for cc in "${lvs[@]}"; do
+					run_one "$name" "linux-$cc" "$r" 5201 "$cc" "$t"
+				done
+			else
+				for i in "${!pvs[@]}"; do
+					serve server "iperf3-$i" $((5210 + i)) iperf3 -s -J -B "$server" \
+						-p $((5210 + i))
+				done
+				for i in "${!pvs[@]}"; do
+					run_one "$name" "pepgw-${pvs[$i]}" "$r" $((5210 + i)) cubic "$t"
+				done
+			fi
+			lab_teardown 0
 		done
-		lab_teardown 0
 	done
 done
 
-"$E2E_PY" - "$results" <<'EOF'
+"$E2E_PY" - "$results" "$series" <<'EOF'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    name, v, _, mbps, retr, ttfb = line.split()
-    rows.setdefault(name, {}).setdefault(v, []).append((float(mbps), int(retr), float(ttfb)))
-med = lambda xs: statistics.median(xs)
-print("| path | variant | goodput Mbit/s | retransmits | time to first byte ms |")
-print("|---|---|---|---|---|")
+    name, v, run, mbps, nbytes, retr, qdrop, ldrop, ttfb = line.split()
+    rows.setdefault(name, {}).setdefault(v, []).append(
+        (float(mbps), int(retr), int(retr) * 1448 / max(int(nbytes), 1) * 100, int(qdrop),
+         int(ldrop), float(ttfb), run))
+# From 10 s on (server intervals): what a variant holds once every start-up is over.
+late = {}
+for line in open(sys.argv[2]):
+    name, v, run, t, mbps = line.split()
+    if float(t) > 10.5:
+        late.setdefault((name, v, run), []).append(float(mbps))
+med = statistics.median
+print("| path | variant | goodput Mbit/s, median (range) | from 10 s on | retransmits "
+      "(% of segments) | wanem queue drops | random-loss drops | time to first byte ms |")
+print("|---|---|---|---|---|---|---|---|")
 for name, vs in rows.items():
     for v, runs in vs.items():
-        print("| %s | %s | %.2f | %d | %.0f |" % (name, v, med(m for m, _, _ in runs),
-              med(r for _, r, _ in runs), 1000 * med(t for _, _, t in runs)))
-if "geo-sat-0" in rows and {"pepgw", "linux-cubic"} <= rows["geo-sat-0"].keys():
-    p = med(m for m, _, _ in rows["geo-sat-0"]["pepgw"])
-    l = med(m for m, _, _ in rows["geo-sat-0"]["linux-cubic"])
-    print("\ngeo-sat-0 (64 KB client window): pepgw %.2f Mbit/s = %.0f %% of 10 Mbit/s, "
-          "%.1fx end to end (%.2f Mbit/s)" % (p, p * 10, p / l if l else float("inf"), l))
+        g = [x[0] for x in runs]
+        rng = " (%.2f–%.2f)" % (min(g), max(g)) if len(g) > 1 else ""
+        lt = [statistics.mean(late[(name, v, x[6])]) for x in runs if (name, v, x[6]) in late]
+        print("| %s | %s | %.2f%s | %s | %d (%.2f %%) | %d | %d | %.0f |" % (
+            name, v, med(g), rng, "%.2f" % med(lt) if lt else "-", med(x[1] for x in runs),
+            med(x[2] for x in runs), med(x[3] for x in runs), med(x[4] for x in runs),
+            1000 * med(x[5] for x in runs)))
 EOF
+if [ -n "$plots" ]; then
+	mkdir -p "$plots"
+	"$E2E_PY" "$here/plot_goodput.py" "$series" "$plots" "$(cat "$out/head.txt")"
+fi
 rm -rf "$work"
