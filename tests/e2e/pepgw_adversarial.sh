@@ -154,7 +154,7 @@ flood_accounted() { # split + fallback (the legitimate SYN is one of them) = SYN
 	e2e__int "$rx" && e2e__int "$fl" && e2e__int "$fb" && [ $((fl + fb - 1)) -eq $((rx - legit)) ]
 }
 read -r tx0 txd0 < <(client_tx)
-tel_snap flood /pepgw/counters /pepgw/ports
+tel_snap flood /pepgw/counters /pepgw/ports /pepgw/tcp
 pyrun_bg client flood "$helper" flood "$server" 7004 5000 2500 "$LAB_DIR/flood.go"
 lab_wait_log flood '"paused": 2500' 60
 maxp=$(tel /pepgw/tcp pairs_in_use)
@@ -182,6 +182,16 @@ echo "   flood: $(tail -n 1 "$LAB_DIR/flood.log"); lan0 rx $rx (imissed \
 $(tel_delta flood /pepgw/ports "$lan" imissed)), legitimate frames $legit, split $fl, fallback \
 $fb, flow entries created $(tel_delta flood /pepgw/counters flow_created), pairs at most $maxp \
 of $pmax"
+# Every counter the flood moved, so that a failed account says where the SYNs went.
+for c in /pepgw/counters /pepgw/tcp; do
+	moved=$({
+		cat "$LAB_DIR/tel-flood.json"
+		tel_query $c
+	} | jq -rs --arg c $c 'map(select(has($c)) | .[$c]) as $s |
+		[$s[1] | keys[] | select(($s[1][.] | type) == "number" and
+		 $s[1][.] != ($s[0][.] // 0)) | "\(.) \($s[1][.] - ($s[0][.] // 0))"] | join(", ")')
+	echo "   $c moved during the flood: $moved"
+done
 check_ge "the flood ran pepgw out of pairs (accel_fallback_engine_full)" \
 	"$(tel_delta flood /pepgw/counters accel_fallback_engine_full)" 1
 check_poll "the flood's half-open pairs drained" 60 tel_le 1 /pepgw/tcp pairs_in_use
