@@ -192,6 +192,8 @@ for c in /pepgw/counters /pepgw/tcp; do
 		 $s[1][.] != ($s[0][.] // 0)) | "\(.) \($s[1][.] - ($s[0][.] // 0))"] | join(", ")')
 	echo "   $c moved during the flood: $moved"
 done
+echo "   $lan moved during the flood: pepgw's rx_packets $(tel_delta flood /pepgw/ports "$lan" \
+rx_packets), the PMD's ipackets $(tel_delta flood /pepgw/ports "$lan" ipackets)"
 check_ge "the flood ran pepgw out of pairs (accel_fallback_engine_full)" \
 	"$(tel_delta flood /pepgw/counters accel_fallback_engine_full)" 1
 check_poll "the flood's half-open pairs drained" 60 tel_le 1 /pepgw/tcp pairs_in_use
