@@ -121,6 +121,37 @@ static void pool_bound_gives_enomem(void **state)
 	assert_int_equal(rte_mempool_avail_count(test_mbuf_pool()), avail);
 }
 
+/*
+ * A relay that cannot open both legs refuses before it takes anything: the SYN stays the
+ * caller's (it forwards the flow unsplit) and nothing is sent. The server side's own
+ * max_connections counts here: one connection left under it is not enough for a pair.
+ */
+static void relay_refusal_leaves_syn(void **state)
+{
+	struct tcp_profile client, server;
+	tcp_profile_defaults(&client);
+	tcp_profile_defaults(&server);
+	server.max_connections = 2;
+	struct tcp_engine *e = engine(8);
+	unsigned int avail = rte_mempool_avail_count(test_mbuf_pool());
+	assert_non_null(
+	        tcp_conn_listen(e, &client, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), true, 0));
+	n_tx = 0;
+	struct rte_mbuf *syn = seg(2, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0);
+	for (int deferred = 0; deferred < 2; deferred++) {
+		assert_null(tcp_relay_open(e, &client, &server, syn, deferred, 0));
+		assert_int_equal(rte_errno, ENOMEM);
+		/* Still ours: the listener's conn and this SYN are the only mbufs out. */
+		assert_int_equal(rte_mempool_avail_count(test_mbuf_pool()), avail - 1);
+		assert_int_equal(n_tx, 0);
+		assert_int_equal(tcp_engine_conns_in_use(e), 1);
+	}
+	assert_int_equal(tcp_engine_counter(e, TCP_CNT_conn_no_memory), 2);
+	rte_pktmbuf_free(syn);
+	tcp_engine_free(e);
+	assert_int_equal(rte_mempool_avail_count(test_mbuf_pool()), avail);
+}
+
 /* Each connection counts once under conn_opened_<its module>, so telemetry can show which
  * algorithm a profile really ran (tests/e2e/pepgw_accel_cc.sh reads it). */
 static void connections_counted_per_module(void **state)
@@ -463,6 +494,7 @@ int main(void)
 	        cmocka_unit_test(create_rejects_bad_params),
 	        cmocka_unit_test(counter_list_follows_the_rules),
 	        cmocka_unit_test(pool_bound_gives_enomem),
+	        cmocka_unit_test(relay_refusal_leaves_syn),
 	        cmocka_unit_test(connections_counted_per_module),
 	        cmocka_unit_test(malformed_syn_is_ebadmsg),
 	        cmocka_unit_test(bad_segments_return_drop_codes),

@@ -327,15 +327,21 @@ uint64_t tcp_engine_next_due_us(const struct tcp_engine *e, uint64_t until_us)
 	return tcp_wheel_next_due_us(&e->wheel, until_us);
 }
 
+const struct tcp_cc_ops *tcp_profile_cc(const struct tcp_profile *p)
+{
+	const struct tcp_cc_ops *ops = tcp_cc_find(p->congestion_control);
+	return ops == NULL || (ops->needs_rate && p->rate_bps == 0) ? NULL : ops;
+}
+
 struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *p,
                                 const struct tcp_tuple *t, uint64_t now_us)
 {
-	const struct tcp_cc_ops *ops = tcp_cc_find(p->congestion_control);
-	if (ops == NULL || (ops->needs_rate && p->rate_bps == 0)) {
+	const struct tcp_cc_ops *ops = tcp_profile_cc(p);
+	if (ops == NULL) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	if (e->free_head == POOL_NIL || (p->max_connections && e->in_use >= p->max_connections)) {
+	if (e->free_head == POOL_NIL || !tcp_engine_room(e, p, 1)) {
 		e->cnt[TCP_CNT_conn_no_memory]++;
 		rte_errno = ENOMEM;
 		return NULL;
@@ -769,15 +775,20 @@ void tcp_conn_start_active(struct tcp_conn *c, uint64_t now_us)
 	tcp_arm_rexmt(c, now_us);
 }
 
+void tcp_conn_answer_syn(struct tcp_conn *c, uint64_t now_us)
+{
+	c->flags &= ~TF_SYNACK_DEFER;
+	tcp_send_syn(c, true, now_us);
+	tcp_arm_rexmt(c, now_us);
+}
+
 int tcp_conn_accept(struct tcp_conn *c, uint64_t now_us)
 {
 	if (c != NULL)
 		c->eng->now_us = now_us;
 	if (c == NULL || c->state != TCP_SYN_RCVD || !(c->flags & TF_SYNACK_DEFER))
 		return -EINVAL;
-	c->flags &= ~TF_SYNACK_DEFER;
-	tcp_send_syn(c, true, now_us);
-	tcp_arm_rexmt(c, now_us);
+	tcp_conn_answer_syn(c, now_us);
 	tcp_finish(c);
 	return 0;
 }

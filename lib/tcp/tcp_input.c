@@ -751,14 +751,10 @@ static void take_syn_options(struct tcp_conn *c, const struct tcp_seg *s, bool a
 	tcp_sack_sb_set_cap(&c->sb, p->send_buffer / (2u * mss) + 1);
 }
 
-struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile *p,
-                                 struct rte_mbuf *syn, bool defer, uint64_t now_us)
+struct tcp_conn *tcp_conn_take_syn(struct tcp_engine *e, const struct tcp_profile *p,
+                                   struct rte_mbuf *syn, uint64_t now_us)
 {
 	struct tcp_seg s;
-	if (e == NULL || p == NULL || syn == NULL) {
-		rte_errno = EINVAL;
-		return NULL;
-	}
 	/* Refused, not dropped: the SYN stays the caller's, who decides what becomes of it. */
 	if (tcp_parse_segment(syn, &s) != 0 ||
 	    (s.flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG |
@@ -783,13 +779,23 @@ struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile 
 	c->snd_wl2 = c->iss;
 	take_syn_options(c, &s, false);
 	c->state = TCP_SYN_RCVD;
-	rte_pktmbuf_free(syn);
-	if (defer) {
-		c->flags |= TF_SYNACK_DEFER;
-	} else {
-		tcp_send_syn(c, true, now_us);
-		tcp_arm_rexmt(c, now_us);
+	c->flags |= TF_SYNACK_DEFER;
+	return c;
+}
+
+struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile *p,
+                                 struct rte_mbuf *syn, bool defer, uint64_t now_us)
+{
+	if (e == NULL || p == NULL || syn == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
 	}
+	struct tcp_conn *c = tcp_conn_take_syn(e, p, syn, now_us);
+	if (c == NULL)
+		return NULL;
+	rte_pktmbuf_free(syn);
+	if (!defer)
+		tcp_conn_answer_syn(c, now_us);
 	return c;
 }
 

@@ -255,14 +255,41 @@ int tcp_send_segment(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t fla
 uint32_t tcp_rcv_window(const struct tcp_conn *c);
 void tcp_arm_rexmt(struct tcp_conn *c, uint64_t now_us);
 
+/* tcp_input.c */
+/*
+ * A passive connection in SYN-RCVD from a client's SYN, its SYN-ACK held (TF_SYNACK_DEFER):
+ * syn stays the caller's. NULL + rte_errno as tcp_conn_listen.
+ */
+struct tcp_conn *tcp_conn_take_syn(struct tcp_engine *e, const struct tcp_profile *p,
+                                   struct rte_mbuf *syn, uint64_t now_us);
+
 /* tcp_relay.c */
 void tcp_relay_recv(struct tcp_conn *c, struct rte_mbuf *m);
 void tcp_relay_event(struct tcp_conn *c, enum tcp_conn_event ev);
 
 /* tcp_conn.c */
 void tcp_conn_start_active(struct tcp_conn *c, uint64_t now_us); /* send the first SYN */
+/* Send the SYN-ACK held by TF_SYNACK_DEFER, and arm its retransmission. */
+void tcp_conn_answer_syn(struct tcp_conn *c, uint64_t now_us);
+/*
+ * A connection of profile p: NULL and rte_errno EINVAL when p cannot start one (its congestion
+ * control is unknown, or needs a rate the profile lacks), ENOMEM when tcp_engine_room(e, p, 1)
+ * is false.
+ */
 struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *p,
                                 const struct tcp_tuple *t, uint64_t now_us);
+/* p's congestion control, or NULL when p cannot start a connection (see tcp_conn_alloc). */
+const struct tcp_cc_ops *tcp_profile_cc(const struct tcp_profile *p);
+/*
+ * Whether n more connections of profile p fit now: the engine's pool, and p's
+ * max_connections, which bounds every connection of the engine when one of p opens.
+ */
+static inline bool tcp_engine_room(const struct tcp_engine *e, const struct tcp_profile *p,
+                                   uint32_t n)
+{
+	return e->in_use + n <= e->p.max_conns &&
+	       (p->max_connections == 0 || e->in_use + n <= p->max_connections);
+}
 void tcp_set_state(struct tcp_conn *c, enum tcp_state s, uint64_t now_us);
 /* The zero-window probe interval now: the RTO doubled persist_shift times, within bounds. */
 uint64_t tcp_persist_interval_us(const struct tcp_conn *c);

@@ -220,24 +220,37 @@ struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_profile 
                                  bool deferred, uint64_t now_us)
 {
 	if (e == NULL || client_side == NULL || server_side == NULL || syn == NULL ||
-	    tcp_cc_find(client_side->congestion_control) == NULL ||
-	    tcp_cc_find(server_side->congestion_control) == NULL) {
+	    tcp_profile_cc(client_side) == NULL || tcp_profile_cc(server_side) == NULL) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
 	e->now_us = now_us;
-	if (e->relay_free == POOL_NIL || e->in_use + 2 > e->p.max_conns) {
+	/*
+	 * Both legs must fit before the first opens (each against its own profile's
+	 * max_connections, as tcp_conn_alloc checks it), and nothing leaves or is taken until
+	 * both exist: a refusal leaves the SYN to the caller, who forwards it unsplit.
+	 */
+	if (e->relay_free == POOL_NIL || !tcp_engine_room(e, client_side, 1) ||
+	    !tcp_engine_room(e, server_side, 2)) {
 		e->cnt[TCP_CNT_conn_no_memory]++;
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	struct tcp_conn *a = tcp_conn_listen(e, client_side, syn, deferred, now_us);
+	struct tcp_conn *a = tcp_conn_take_syn(e, client_side, syn, now_us);
 	if (a == NULL)
 		return NULL;
 	struct tcp_tuple t = {.laddr = a->tuple.raddr,
 	                      .raddr = a->tuple.laddr,
 	                      .lport = a->tuple.rport,
 	                      .rport = a->tuple.lport};
+	struct tcp_conn *b = tcp_conn_alloc(e, server_side, &t, now_us);
+	if (b == NULL) {
+		/* Not after the checks above; were it to happen, a has sent nothing yet. */
+		close_silently(a);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	rte_pktmbuf_free(syn);
 	struct tcp_relay *r = &e->relays[e->relay_free];
 	e->relay_free = r->free_next;
 	memset(r, 0, sizeof(*r));
@@ -246,17 +259,12 @@ struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_profile 
 	r->leg[0] = a;
 	a->relay = r;
 	a->relay_side = 0;
-	struct tcp_conn *b = tcp_conn_alloc(e, server_side, &t, now_us);
-	if (b == NULL) {
-		/* Cannot happen after the checks above; undo quietly if it does. */
-		close_silently(a);
-		rte_errno = ENOMEM;
-		return NULL;
-	}
 	/* A leg before its first segment, so that the tx callback can tell the sides apart. */
 	r->leg[1] = b;
 	b->relay = r;
 	b->relay_side = 1;
+	if (!deferred)
+		tcp_conn_answer_syn(a, now_us);
 	tcp_conn_start_active(b, now_us);
 	return r;
 }
