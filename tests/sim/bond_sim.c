@@ -46,7 +46,6 @@
 #include "sim.h"
 #include "sim_bond.h"
 #include "sim_opts.h"
-#include "test_eal.h"
 
 #define PIECE         1399
 #define SAMPLE_US     10000ull
@@ -267,22 +266,12 @@ int main(int argc, char **argv)
 	                 .wan_mtu = 1440,
 	                 .cut_link = -1};
 	struct sim_opts o;
-	int rc = sim_opts_parse(&o, argc, argv, prog_options, prog_option, &P);
-	if (rc > 0) {
-		usage();
-		return 0;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "bond_sim --help lists the options\n");
-		return 2;
-	}
+	int rc = sim_opts_start(&o, argc, argv, "bond_sim", prog_options, prog_option, &P, usage);
+	if (rc >= 0)
+		return rc;
 	if (P.cut_link >= P.n_links || (P.cut_link >= 0 && P.cut_at_s <= 0)) {
 		fprintf(stderr, "bond_sim: --cut-link needs a link below %u and --cut-at-s\n",
 		        P.n_links);
-		return 2;
-	}
-	if (test_eal_init() != 0) {
-		fprintf(stderr, "EAL init failed\n");
 		return 2;
 	}
 	struct bond_cryptodev dev;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test_eal.h"
+
 #define MAX_OPTS  64
 #define OPT_BASE  1000        /* getopt values of this file's options: OPT_BASE + index in opts[] */
 #define MIN_QUEUE (64 * 1500) /* a shallow path still buffers a few dozen frames */
@@ -342,4 +344,24 @@ int sim_opts_schedule(struct sim_opts *o, struct sim *s, struct sim_path *up, st
 	    sim_at(s, t + (uint64_t)(o->down_for_s * 1e6), outage_set, &o->outage[1]) != 0)
 		return -ENOSPC;
 	return 0;
+}
+
+int sim_opts_start(struct sim_opts *o, int argc, char **argv, const char *prog,
+                   const struct option *extra, int (*cb)(void *arg, int val, const char *value),
+                   void *arg, void (*usage)(void))
+{
+	int rc = sim_opts_parse(o, argc, argv, extra, cb, arg);
+	if (rc > 0) {
+		usage();
+		return 0;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "%s --help lists the options\n", prog);
+		return 2;
+	}
+	if (test_eal_init() != 0) {
+		fprintf(stderr, "%s: EAL init failed\n", prog);
+		return 2;
+	}
+	return -1;
 }

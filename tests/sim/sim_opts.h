@@ -47,6 +47,14 @@ struct sim_opts {
 int sim_opts_parse(struct sim_opts *o, int argc, char **argv, const struct option *extra,
                    int (*cb)(void *arg, int val, const char *value), void *arg);
 
+/*
+ * A sim program's start: sim_opts_parse, then the EAL. Returns -1 to go on, else the status
+ * main returns (0 after --help printed usage(), 2 after a message on stderr naming prog).
+ */
+int sim_opts_start(struct sim_opts *o, int argc, char **argv, const char *prog,
+                   const struct option *extra, int (*cb)(void *arg, int val, const char *value),
+                   void *arg, void (*usage)(void));
+
 /* The options this file handles, one per line, for a program's usage text. */
 void sim_opts_usage(FILE *out);
 

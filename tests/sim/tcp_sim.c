@@ -42,7 +42,6 @@
 #include "sim.h"
 #include "sim_model.h"
 #include "sim_opts.h"
-#include "test_eal.h"
 
 #define PIECE       1399
 #define IP_TCP_HDRS 40
@@ -280,19 +279,9 @@ int main(int argc, char **argv)
 {
 	struct prog P = {.retransmit_share = -1, .spurious_share = -1};
 	struct sim_opts o;
-	int rc = sim_opts_parse(&o, argc, argv, prog_options, prog_option, &P);
-	if (rc > 0) {
-		usage();
-		return 0;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "tcp_sim --help lists the options\n");
-		return 2;
-	}
-	if (test_eal_init() != 0) {
-		fprintf(stderr, "EAL init failed\n");
-		return 2;
-	}
+	int rc = sim_opts_start(&o, argc, argv, "tcp_sim", prog_options, prog_option, &P, usage);
+	if (rc >= 0)
+		return rc;
 	struct sim *s = sim_create(&(struct sim_params){.seed = o.seed});
 	if (s == NULL) {
 		fprintf(stderr, "sim: %s\n", strerror(rte_errno));
