@@ -92,7 +92,8 @@ fi
 lab_exec client sysctl -qw net.ipv4.tcp_ecn=1
 
 # 3. A forwarded flow keeps its ECN field end to end: the server's ECT(0) data reaches the
-#    client as ECT(0), the client's ACKs as Not-ECT, and both ends negotiated ECN through pepgw.
+#    client as ECT(0), the client's ACKs as Not-ECT, and both ends negotiated ECN through pepgw
+#    (the ECN-setup SYN-ACK counted at least once: a loaded lab may retransmit it).
 lab_capture_start f3 client eth0 "tcp port 9000"
 got=$(fetch 9000)
 lab_capture_stop f3
@@ -100,7 +101,7 @@ all=$(count f3 "ip.src==$server && tcp.len>0")
 ect=$(count f3 "ip.src==$server && tcp.len>0 && ip.dsfield.ecn==2")
 neg=$(count f3 "$synack && tcp.flags.ece==1 && ip.src==$server")
 if [ "$got" = "$want" ] && [ "$all" -ge 1000 ] && [ $((ect * 100)) -ge $((all * 99)) ] &&
-	[ "$neg" -eq 1 ]; then
+	[ "$neg" -ge 1 ]; then
 	pass "forwarded flow: the server's ECN-setup SYN-ACK and $ect of its $all data segments arrive ECT(0) (sha256 ok)"
 else
 	fail "forwarded flow: sha256 '$got', ECT(0) $ect of $all, ECN-setup SYN-ACKs $neg"
