@@ -41,40 +41,16 @@ int gw_params_tcp_profile(const struct cfg_tcp_profile *c, struct tcp_profile *t
 		return -ENOTSUP;
 	}
 	snprintf(t->congestion_control, sizeof(t->congestion_control), "%s", cc);
-	t->send_buffer = c->send_buffer;
-	t->receive_window = c->receive_window;
-	t->proxy_buffer_high = c->proxy_buffer_high;
-	t->proxy_buffer_low = c->proxy_buffer_low;
-	t->sack = c->sack;
-	t->window_scale = c->window_scale;
-	t->timestamps = c->timestamps;
-	t->initial_window = c->initial_window;
-	t->min_rto_ms = c->min_rto_ms;
-	t->max_rto_ms = c->max_rto_ms;
-	t->initial_rto_ms = c->initial_rto_ms;
-	t->delayed_ack_ms = c->delayed_ack_ms;
-	t->ack_every_segments = c->ack_every_segments;
-	t->keepalive_s = c->keepalive_s;
-	t->idle_timeout_s = c->idle_timeout_s;
-	t->fin_wait_timeout_s = c->fin_wait_timeout_s;
-	t->time_wait_ms = c->time_wait_ms;
-	t->syn_retries = c->syn_retries;
-	t->max_connections = c->max_connections;
-	t->pacing = c->pacing;
-	t->max_rate_bps = (uint64_t)llround(c->max_rate_mbps * 1e6);
-	t->rate_bps = (uint64_t)llround(c->rate_mbps * 1e6);
-	t->overhead_bytes = c->overhead_bytes;
-	t->ecn = c->ecn;
-	t->congestion_metrics_cache = c->congestion_metrics_cache;
-	t->congestion_metrics_cache_timeout_s = c->congestion_metrics_cache_timeout_s;
-	t->congestion_metrics_cache_entries = c->congestion_metrics_cache_entries;
-	t->nagle = c->nagle;
-	t->ack_on_push = c->ack_on_push;
-	t->limited_transmit = c->limited_transmit;
-	t->reset_on_timeout = c->reset_on_timeout;
-	t->ip_tos = c->ip_tos;
-	t->zero_window_timeout_s = c->zero_window_timeout_s;
-	t->time_wait_recycle = c->time_wait_recycle;
+	/* Every other key of lib/tcp's list (tcp_defaults.h): rates from Mbit/s to bit/s. */
+#define COPY_BOOL(n)                                   t->n = c->n;
+#define COPY_U32(n)                                    t->n = c->n;
+#define COPY_U16(n)                                    t->n = c->n;
+#define COPY_U8(n)                                     t->n = c->n;
+#define COPY_RATE(n)                                   t->n##_bps = (uint64_t)llround(c->n##_mbps * 1e6);
+#define COPY_CC(n)                                     /* above */
+#define COPY_KEY(kind, name, def, min, max, unit, doc) COPY_##kind(name)
+	TCP_PROFILE_KEYS(COPY_KEY)
+#undef COPY_KEY
 	/* mss stays the library's: the MSS follows the engine's MTU. */
 	return 0;
 }

@@ -6,6 +6,7 @@
  * path. Runs from the source root (the shipped example is read from config/).
  */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,78 +72,34 @@ static void tcp_profile_copies_every_key(void **state)
 	char err[256] = "";
 
 	pepgw_config_tcp_profile_defaults(&c);
-	c.send_buffer += 1;
-	c.receive_window += 2;
-	c.proxy_buffer_high += 3;
-	c.proxy_buffer_low += 4;
-	c.sack = !c.sack;
-	c.window_scale = !c.window_scale;
-	c.timestamps = !c.timestamps;
-	c.initial_window += 5;
-	c.min_rto_ms += 6;
-	c.max_rto_ms += 7;
-	c.initial_rto_ms += 8;
-	c.delayed_ack_ms += 9;
-	c.ack_every_segments += 10;
-	c.keepalive_s += 11;
-	c.idle_timeout_s += 12;
-	c.fin_wait_timeout_s += 13;
-	c.time_wait_ms += 14;
-	c.syn_retries += 15;
-	c.max_connections += 16;
-	c.pacing = !c.pacing;
-	c.max_rate_mbps = 1.544;
-	c.rate_mbps = 0.25;
-	c.overhead_bytes += 17;
-	c.ecn = !c.ecn;
-	c.congestion_metrics_cache = !c.congestion_metrics_cache;
-	c.congestion_metrics_cache_timeout_s += 17;
-	c.congestion_metrics_cache_entries += 18;
-	c.nagle = !c.nagle;
-	c.ack_on_push = !c.ack_on_push;
-	c.limited_transmit = !c.limited_transmit;
-	c.reset_on_timeout = !c.reset_on_timeout;
-	c.ip_tos = 184;
-	c.zero_window_timeout_s += 19;
-	c.time_wait_recycle = !c.time_wait_recycle;
+	/* Each key of the list away from its default: booleans flipped, integers moved by their
+	 * position in the list (so that two fields swapped would show), rates to 1.544 Mbit/s
+	 * and up. */
+	unsigned int k = 1;
+#define SET_BOOL(n) c.n = !c.n;
+#define SET_INT(n)  c.n += k;
+#define SET_RATE(n) c.n##_mbps = 1.544 * k;
+#define SET_CC(n)   /* congestion_control_is_lib_tcps */
+#define SET_KEY(kind, name, def, min, max, unit, doc)                                              \
+	SET_##kind(name);                                                                          \
+	k++;
+#define SET_U32 SET_INT
+#define SET_U16 SET_INT
+#define SET_U8  SET_INT
+	TCP_PROFILE_KEYS(SET_KEY)
 	assert_int_equal(gw_params_tcp_profile(&c, &t, err, sizeof(err)), 0);
 	assert_string_equal(t.congestion_control, "reno");
-	assert_int_equal(t.send_buffer, c.send_buffer);
-	assert_int_equal(t.receive_window, c.receive_window);
-	assert_int_equal(t.proxy_buffer_high, c.proxy_buffer_high);
-	assert_int_equal(t.proxy_buffer_low, c.proxy_buffer_low);
-	assert_int_equal(t.sack, c.sack);
-	assert_int_equal(t.window_scale, c.window_scale);
-	assert_int_equal(t.timestamps, c.timestamps);
-	assert_int_equal(t.initial_window, c.initial_window);
-	assert_int_equal(t.min_rto_ms, c.min_rto_ms);
-	assert_int_equal(t.max_rto_ms, c.max_rto_ms);
-	assert_int_equal(t.initial_rto_ms, c.initial_rto_ms);
-	assert_int_equal(t.delayed_ack_ms, c.delayed_ack_ms);
-	assert_int_equal(t.ack_every_segments, c.ack_every_segments);
-	assert_int_equal(t.keepalive_s, c.keepalive_s);
-	assert_int_equal(t.idle_timeout_s, c.idle_timeout_s);
-	assert_int_equal(t.fin_wait_timeout_s, c.fin_wait_timeout_s);
-	assert_int_equal(t.time_wait_ms, c.time_wait_ms);
-	assert_int_equal(t.syn_retries, c.syn_retries);
-	assert_int_equal(t.max_connections, c.max_connections);
-	assert_int_equal(t.ecn, c.ecn);
-	assert_int_equal(t.congestion_metrics_cache, c.congestion_metrics_cache);
-	assert_int_equal(t.congestion_metrics_cache_timeout_s,
-	                 c.congestion_metrics_cache_timeout_s);
-	assert_int_equal(t.congestion_metrics_cache_entries, c.congestion_metrics_cache_entries);
-	assert_int_equal(t.nagle, c.nagle);
-	assert_int_equal(t.ack_on_push, c.ack_on_push);
-	assert_int_equal(t.limited_transmit, c.limited_transmit);
-	assert_int_equal(t.reset_on_timeout, c.reset_on_timeout);
-	assert_int_equal(t.ip_tos, c.ip_tos);
-	assert_int_equal(t.zero_window_timeout_s, c.zero_window_timeout_s);
-	assert_int_equal(t.time_wait_recycle, c.time_wait_recycle);
-	assert_int_equal(t.mss, 0); /* from the engine's MTU */
-	assert_int_equal(t.pacing, c.pacing);
-	assert_int_equal(t.max_rate_bps, 1544000); /* Mbit/s to bit/s */
-	assert_int_equal(t.rate_bps, 250000);
-	assert_int_equal(t.overhead_bytes, c.overhead_bytes);
+#define CHECK_INT(n)  assert_int_equal(t.n, c.n);
+#define CHECK_RATE(n) assert_int_equal(t.n##_bps, (uint64_t)llround(c.n##_mbps * 1e6));
+#define CHECK_CC(n)
+#define CHECK_KEY(kind, name, def, min, max, unit, doc) CHECK_##kind(name)
+#define CHECK_BOOL                                      CHECK_INT
+#define CHECK_U32                                       CHECK_INT
+#define CHECK_U16                                       CHECK_INT
+#define CHECK_U8                                        CHECK_INT
+	TCP_PROFILE_KEYS(CHECK_KEY)
+	assert_int_equal(t.max_rate_bps % 1544000, 0); /* Mbit/s to bit/s */
+	assert_int_equal(t.mss, 0);                    /* from the engine's MTU */
 }
 
 /* Every value of enum cfg_cc (lib/tcp's list) is a module of lib/tcp by the same name; a

@@ -293,52 +293,86 @@ static void defaults_are_applied(void **state)
 	cfg_errors_free(errs);
 }
 
-/* The loader has no TCP defaults of its own: an absent key holds lib/tcp's value. */
+/* The loader has no TCP defaults of its own: an absent key holds the value of lib/tcp's list. */
 static void tcp_profile_defaults_are_lib_tcps(void **state)
 {
 	struct cfg_errors *errs;
 	struct pepgw_config *cfg = load("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {}}\n}", &errs);
 	assert_non_null(cfg);
 	const struct cfg_tcp_profile *p = &cfg->tcp_profiles[0];
-	assert_string_equal(cfg_cc_name(p->congestion_control), TCP_DEFAULT_CONGESTION_CONTROL);
-	assert_int_equal(p->send_buffer, TCP_DEFAULT_SEND_BUFFER);
-	assert_int_equal(p->receive_window, TCP_DEFAULT_RECEIVE_WINDOW);
-	assert_int_equal(p->proxy_buffer_high, TCP_DEFAULT_PROXY_BUFFER_HIGH);
-	assert_int_equal(p->proxy_buffer_low, TCP_DEFAULT_PROXY_BUFFER_LOW);
-	assert_int_equal(p->sack, TCP_DEFAULT_SACK);
-	assert_int_equal(p->window_scale, TCP_DEFAULT_WINDOW_SCALE);
-	assert_int_equal(p->timestamps, TCP_DEFAULT_TIMESTAMPS);
-	assert_int_equal(p->initial_window, TCP_DEFAULT_INITIAL_WINDOW);
-	assert_int_equal(p->min_rto_ms, TCP_DEFAULT_MIN_RTO_MS);
-	assert_int_equal(p->max_rto_ms, TCP_DEFAULT_MAX_RTO_MS);
-	assert_int_equal(p->initial_rto_ms, TCP_DEFAULT_INITIAL_RTO_MS);
-	assert_int_equal(p->delayed_ack_ms, TCP_DEFAULT_DELAYED_ACK_MS);
-	assert_int_equal(p->ack_every_segments, TCP_DEFAULT_ACK_EVERY_SEGMENTS);
-	assert_int_equal(p->keepalive_s, TCP_DEFAULT_KEEPALIVE_S);
-	assert_int_equal(p->idle_timeout_s, TCP_DEFAULT_IDLE_TIMEOUT_S);
-	assert_int_equal(p->fin_wait_timeout_s, TCP_DEFAULT_FIN_WAIT_TIMEOUT_S);
-	assert_int_equal(p->time_wait_ms, TCP_DEFAULT_TIME_WAIT_MS);
-	assert_int_equal(p->syn_retries, TCP_DEFAULT_SYN_RETRIES);
-	assert_int_equal(p->max_connections, TCP_DEFAULT_MAX_CONNECTIONS);
-	assert_int_equal(p->pacing, TCP_DEFAULT_PACING);
-	assert_true(p->max_rate_mbps == TCP_DEFAULT_MAX_RATE_MBPS);
-	assert_true(p->rate_mbps == TCP_DEFAULT_RATE_MBPS);
-	assert_int_equal(p->overhead_bytes, TCP_DEFAULT_OVERHEAD_BYTES);
-	assert_int_equal(p->ecn, TCP_DEFAULT_ECN);
-	assert_int_equal(p->congestion_metrics_cache, TCP_DEFAULT_CONGESTION_METRICS_CACHE);
-	assert_int_equal(p->congestion_metrics_cache_timeout_s,
-	                 TCP_DEFAULT_CONGESTION_METRICS_CACHE_TIMEOUT_S);
-	assert_int_equal(p->congestion_metrics_cache_entries,
-	                 TCP_DEFAULT_CONGESTION_METRICS_CACHE_ENTRIES);
-	assert_int_equal(p->nagle, TCP_DEFAULT_NAGLE);
-	assert_int_equal(p->ack_on_push, TCP_DEFAULT_ACK_ON_PUSH);
-	assert_int_equal(p->limited_transmit, TCP_DEFAULT_LIMITED_TRANSMIT);
-	assert_int_equal(p->reset_on_timeout, TCP_DEFAULT_RESET_ON_TIMEOUT);
-	assert_int_equal(p->ip_tos, TCP_DEFAULT_IP_TOS);
-	assert_int_equal(p->zero_window_timeout_s, TCP_DEFAULT_ZERO_WINDOW_TIMEOUT_S);
-	assert_int_equal(p->time_wait_recycle, TCP_DEFAULT_TIME_WAIT_RECYCLE);
+#define IS_BOOL(n, d)                                assert_int_equal(p->n, d);
+#define IS_U32(n, d)                                 assert_int_equal(p->n, d);
+#define IS_U16(n, d)                                 assert_int_equal(p->n, d);
+#define IS_U8(n, d)                                  assert_int_equal(p->n, d);
+#define IS_RATE(n, d)                                assert_true(p->n##_mbps == (d));
+#define IS_CC(n, d)                                  assert_string_equal(cfg_cc_name(p->n), d);
+#define IS_KEY(kind, name, def, min, max, unit, doc) IS_##kind(name, def)
+	TCP_PROFILE_KEYS(IS_KEY)
 	pepgw_config_free(cfg);
 	cfg_errors_free(errs);
+}
+
+/* The F5 keys of issue 10 and Vegas's minimum rate: their values, ranges and cross checks. */
+static void f5_keys_and_min_rate(void **state)
+{
+	struct cfg_errors *errs;
+	struct pepgw_config *cfg =
+	        load("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"abc\": false, "
+	             "\"deferred_accept\": true, \"deferred_accept_timeout_s\": 3, "
+	             "\"bandwidth_delay\": false, \"close_wait_timeout_s\": 5, "
+	             "\"proxy_mss\": true, \"proxy_options\": true, "
+	             "\"congestion_control\": \"vegas\", \"min_rate_mbps\": 2, "
+	             "\"max_rate_mbps\": 8}}\n}",
+	             &errs);
+	if (cfg == NULL)
+		cfg_errors_print(errs, stderr);
+	assert_non_null(cfg);
+	const struct cfg_tcp_profile *p = &cfg->tcp_profiles[0];
+	assert_false(p->abc);
+	assert_true(p->deferred_accept);
+	assert_int_equal(p->deferred_accept_timeout_s, 3);
+	assert_false(p->bandwidth_delay);
+	assert_int_equal(p->close_wait_timeout_s, 5);
+	assert_true(p->proxy_mss);
+	assert_true(p->proxy_options);
+	assert_true(p->min_rate_mbps == 2);
+	pepgw_config_free(cfg);
+	cfg_errors_free(errs);
+	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"abc\": 1, "
+	              "\"deferred_accept_timeout_s\": 0, \"close_wait_timeout_s\": 86401, "
+	              "\"proxy_mss\": \"yes\"}}\n}",
+	              "t.json:5:33: tcp_profiles.p.abc: found integer 1 (allowed: true, false)",
+	              "t.json:5:65: tcp_profiles.p.deferred_accept_timeout_s: 0 is out of range "
+	              "(allowed: 1..3600)",
+	              "t.json:5:92: tcp_profiles.p.close_wait_timeout_s: 86401 is out of range "
+	              "(allowed: 0..86400)",
+	              "t.json:5:112: tcp_profiles.p.proxy_mss: found string \"yes\" (allowed: "
+	              "true, false)",
+	              NULL);
+	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"min_rate_mbps\": 2}}\n}",
+	              "t.json:5:43: tcp_profiles.p.min_rate_mbps: 2 needs congestion_control "
+	              "\"vegas\" (allowed: 0 with \"reno\"; \"rate\" sends at rate_mbps, "
+	              "max_rate_mbps caps any algorithm)",
+	              NULL);
+	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"congestion_control\": "
+	              "\"vegas\", \"min_rate_mbps\": 20, \"max_rate_mbps\": 10}}\n}",
+	              "t.json:5:74: tcp_profiles.p.min_rate_mbps: 20 is above max_rate_mbps 10 "
+	              "(allowed: 0..10)",
+	              NULL);
+	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"congestion_control\": "
+	              "\"vegas\", \"min_rate_mbps\": 100001}}\n}",
+	              "t.json:5:74: tcp_profiles.p.min_rate_mbps: 100001 is out of range "
+	              "(allowed: 0..100000)",
+	              NULL);
+	/* deferred_accept waits for the client, a deferred handshake for the server. */
+	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"l\": {\"deferred_accept\": true}, "
+	              "\"w\": {}},\n  \"rules\": [{\"name\": \"r\", \"match\": "
+	              "{\"protocol\": \"tcp\"}, \"action\": \"accelerate\", "
+	              "\"lan_profile\": \"l\", \"wan_profile\": \"w\"}]\n}",
+	              "t.json:6:13: rules[0]: handshake \"deferred\" (the default) cannot wait for "
+	              "the server while lan_profile \"l\" has deferred_accept waiting for the "
+	              "client's data (allowed: handshake \"immediate\" with deferred_accept)",
+	              NULL);
 }
 
 static void logging_levels_by_pattern_in_file_order(void **state)
@@ -571,6 +605,7 @@ int main(void)
 	        cmocka_unit_test(pacing_and_rates),
 	        cmocka_unit_test(defaults_are_applied),
 	        cmocka_unit_test(tcp_profile_defaults_are_lib_tcps),
+	        cmocka_unit_test(f5_keys_and_min_rate),
 	        cmocka_unit_test(logging_levels_by_pattern_in_file_order),
 	        cmocka_unit_test(logging_errors),
 	        cmocka_unit_test(full_config_fills_every_field),

@@ -21,6 +21,7 @@
 
 /* lib/tcp's one list of congestion-control modules (a macro, no DPDK), by its path: */
 #include "../tcp/tcp_cc_list.h"
+#include "../tcp/tcp_defaults.h"
 
 #include "cfg.h"
 
@@ -120,39 +121,22 @@ struct cfg_rule {
 enum cfg_cc { TCP_CC_LIST(CFG_CC_ENUM) CFG_CC_COUNT };
 #undef CFG_CC_ENUM
 
-/* F5-style TCP profile. Sizes in bytes, times as named. */
+/* F5-style TCP profile: one field per key of lib/tcp's list (tcp_defaults.h), NAME_mbps for a
+ * rate. Sizes in bytes, times as named. */
+/* clang-format off */
+#define CFG_TCP_FIELD_BOOL(n) bool n;
+#define CFG_TCP_FIELD_U32(n)  uint32_t n;
+#define CFG_TCP_FIELD_U16(n)  uint16_t n;
+#define CFG_TCP_FIELD_U8(n)   uint8_t n;
+#define CFG_TCP_FIELD_RATE(n) double n##_mbps;
+#define CFG_TCP_FIELD_CC(n)   enum cfg_cc n;
+#define CFG_TCP_FIELD(kind, name, def, min, max, unit, doc) CFG_TCP_FIELD_##kind(name)
 struct cfg_tcp_profile {
 	char name[CFG_NAME_MAX];
-	enum cfg_cc congestion_control;
-	uint32_t send_buffer;
-	uint32_t receive_window;
-	uint32_t proxy_buffer_high;
-	uint32_t proxy_buffer_low;
-	bool sack, window_scale, timestamps;
-	uint16_t initial_window; /* segments */
-	uint32_t min_rto_ms, max_rto_ms, initial_rto_ms;
-	uint32_t delayed_ack_ms;
-	uint16_t ack_every_segments;
-	uint32_t keepalive_s; /* 0 = off */
-	uint32_t idle_timeout_s;
-	uint32_t fin_wait_timeout_s;
-	uint32_t time_wait_ms;
-	uint16_t syn_retries;
-	uint32_t max_connections;
-	bool pacing;
-	double max_rate_mbps; /* 0 = no cap */
-	double rate_mbps;     /* congestion_control "rate" only */
-	uint16_t overhead_bytes;
-	/* ECN, the congestion metrics cache and the rest of F5's profile */
-	bool ecn;
-	bool congestion_metrics_cache;
-	uint32_t congestion_metrics_cache_timeout_s;
-	uint32_t congestion_metrics_cache_entries;
-	bool nagle, ack_on_push, limited_transmit, reset_on_timeout;
-	uint8_t ip_tos; /* DSCP << 2 */
-	uint32_t zero_window_timeout_s;
-	bool time_wait_recycle;
+	TCP_PROFILE_KEYS(CFG_TCP_FIELD)
 };
+#undef CFG_TCP_FIELD
+/* clang-format on */
 
 struct cfg_lcores {
 	uint16_t workers[CFG_MAX_LCORES]; /* EAL lcore ids of worker loops; empty = all */

@@ -216,6 +216,17 @@ static void parse_rule(struct pepgw_loader *L, const struct cfg_node *n, struct 
 	else
 		cfg_error(n, "missing required key \"wan_profile\" (action \"accelerate\" needs a "
 		             "LAN and a WAN TCP profile)");
+	/* F5's deferred accept waits for the client's data before the server's SYN; a deferred
+	 * handshake waits for the server before answering the client: one excludes the other. */
+	if (r->lan_profile >= 0 && r->handshake == CFG_HANDSHAKE_DEFERRED &&
+	    L->cfg->tcp_profiles[r->lan_profile].deferred_accept) {
+		m = cfg_member(n, "handshake");
+		cfg_error(cfg_present(&m) ? &m : n,
+		          "handshake \"deferred\" (the default) cannot wait for the server while "
+		          "lan_profile \"%s\" has deferred_accept waiting for the client's data "
+		          "(allowed: handshake \"immediate\" with deferred_accept)",
+		          L->cfg->tcp_profiles[r->lan_profile].name);
+	}
 	if (r->protocol != IPPROTO_NUM_TCP) {
 		struct cfg_node mt = cfg_member(n, "match");
 		m = cfg_member(&mt, "protocol");

@@ -27,8 +27,9 @@ struct tcp_engine;
 struct tcp_conn;
 
 /*
- * F5-style TCP profile. app/pepgw/params.c fills it from the configuration's tcp_profiles; the
- * defaults are tcp_defaults.h's, shared with the configuration loader.
+ * F5-style TCP profile. app/pepgw/params.c fills it from the configuration's tcp_profiles; its
+ * keys, defaults and ranges are tcp_defaults.h's list, shared with the configuration loader
+ * (every key there is a field here: NAME, or NAME_bps for a rate).
  */
 struct tcp_profile {
 	char congestion_control[16]; /* a name in tcp_cc_list.h (tcp_cc_find) */
@@ -52,6 +53,7 @@ struct tcp_profile {
 	bool pacing;             /* window-based modules pace at gain x cwnd / SRTT */
 	uint64_t max_rate_bps;   /* cap on any pacing rate; 0 = none */
 	uint64_t rate_bps;       /* "rate": the rate to send at (none: opens fail, EINVAL) */
+	uint64_t min_rate_bps;   /* "vegas": never pace below, nor a window below it x BaseRTT */
 	uint16_t overhead_bytes; /* per packet, added after us (tunnel, encryptor) */
 	/* ECN, the congestion metrics cache and the rest of F5's profile */
 	bool ecn;                      /* RFC 3168 on this leg: offer on our SYN, accept a peer's */
@@ -65,9 +67,20 @@ struct tcp_profile {
 	uint8_t ip_tos;        /* TOS byte of every segment (DSCP << 2); ECN owns the low 2 bits */
 	uint32_t zero_window_timeout_s; /* give up on a zero window after this (0 = never) */
 	bool time_wait_recycle; /* pepgw: a client SYN ends its flow's TIME-WAIT legs at once */
+	bool abc;               /* RFC 3465 byte counting (else per-ACK growth) */
+	bool bandwidth_delay;   /* a metrics cache hit starts cwnd from the cached window */
+	uint32_t close_wait_timeout_s; /* give up CLOSE-WAIT/LAST-ACK after this (0 = never) */
+	/* Relay, client-side profile: the server leg's SYN waits for the client's first data,
+	 * at most deferred_accept_timeout_s after the client's SYN. */
+	bool deferred_accept;
+	uint32_t deferred_accept_timeout_s;
+	/* Relay, server-side profile: its SYN announces the client's MSS (proxy_mss) and offers
+	 * only the options the client's leg negotiated (proxy_options). */
+	bool proxy_mss, proxy_options;
 };
 
-/* Defaults fit for a LAN leg (profile ready to use): the values of tcp_defaults.h. */
+/* Defaults fit for a LAN leg (profile ready to use): the values of tcp_defaults.h's list;
+ * mss 0 (from the engine's MTU). */
 void tcp_profile_defaults(struct tcp_profile *p);
 
 enum tcp_state {
@@ -177,8 +190,9 @@ struct tcp_engine_params {
 	/* Challenge ACKs per second at most (RFC 5961 7), randomized up to twice that. */
 	uint32_t challenge_ack_limit;
 	bool deterministic; /* tests/sim: no randomization (ISN still keyed by the secret) */
-	/* Congestion metrics cache entries (0: TCP_DEFAULT_CONGESTION_METRICS_CACHE_ENTRIES);
-	 * pepgw gives the largest congestion_metrics_cache_entries of its profiles. */
+	/* Congestion metrics cache entries (0: the profile default of
+	 * congestion_metrics_cache_entries); pepgw gives the largest
+	 * congestion_metrics_cache_entries of its profiles. */
 	uint32_t metrics_entries;
 	uint32_t fixed_isn; /* tests/sim only: non-zero = every connection starts here */
 	/* Callbacks: a segment to send (ownership passes), in-order data (ownership passes;

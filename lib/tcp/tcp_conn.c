@@ -62,46 +62,27 @@ uint32_t tcp_engine_conns_in_use(const struct tcp_engine *e)
 	return e->in_use;
 }
 
+/* clang-format off: the list expands to one assignment per key */
+#define DEF_BOOL(n, d)                                p->n = (d);
+#define DEF_U32(n, d)                                 p->n = (d);
+#define DEF_U16(n, d)                                 p->n = (d);
+#define DEF_U8(n, d)                                  p->n = (d);
+#define DEF_RATE(n, d)                                p->n##_bps = (uint64_t)(d)*1000000;
+#define DEF_CC(n, d)                                  snprintf(p->n, sizeof(p->n), "%s", (d));
+#define DEF_KEY(kind, name, def, min, max, unit, doc) DEF_##kind(name, def)
 void tcp_profile_defaults(struct tcp_profile *p)
 {
 	memset(p, 0, sizeof(*p));
-	snprintf(p->congestion_control, sizeof(p->congestion_control), "%s",
-	         TCP_DEFAULT_CONGESTION_CONTROL);
-	p->send_buffer = TCP_DEFAULT_SEND_BUFFER;
-	p->receive_window = TCP_DEFAULT_RECEIVE_WINDOW;
-	p->proxy_buffer_high = TCP_DEFAULT_PROXY_BUFFER_HIGH;
-	p->proxy_buffer_low = TCP_DEFAULT_PROXY_BUFFER_LOW;
-	p->sack = TCP_DEFAULT_SACK;
-	p->window_scale = TCP_DEFAULT_WINDOW_SCALE;
-	p->timestamps = TCP_DEFAULT_TIMESTAMPS;
-	p->initial_window = TCP_DEFAULT_INITIAL_WINDOW;
-	p->min_rto_ms = TCP_DEFAULT_MIN_RTO_MS;
-	p->max_rto_ms = TCP_DEFAULT_MAX_RTO_MS;
-	p->initial_rto_ms = TCP_DEFAULT_INITIAL_RTO_MS;
-	p->delayed_ack_ms = TCP_DEFAULT_DELAYED_ACK_MS;
-	p->ack_every_segments = TCP_DEFAULT_ACK_EVERY_SEGMENTS;
-	p->keepalive_s = TCP_DEFAULT_KEEPALIVE_S;
-	p->idle_timeout_s = TCP_DEFAULT_IDLE_TIMEOUT_S;
-	p->fin_wait_timeout_s = TCP_DEFAULT_FIN_WAIT_TIMEOUT_S;
-	p->time_wait_ms = TCP_DEFAULT_TIME_WAIT_MS;
-	p->syn_retries = TCP_DEFAULT_SYN_RETRIES;
-	p->max_connections = TCP_DEFAULT_MAX_CONNECTIONS;
-	p->pacing = TCP_DEFAULT_PACING;
-	p->max_rate_bps = (uint64_t)TCP_DEFAULT_MAX_RATE_MBPS * 1000000;
-	p->rate_bps = (uint64_t)TCP_DEFAULT_RATE_MBPS * 1000000;
-	p->overhead_bytes = TCP_DEFAULT_OVERHEAD_BYTES;
-	p->ecn = TCP_DEFAULT_ECN;
-	p->congestion_metrics_cache = TCP_DEFAULT_CONGESTION_METRICS_CACHE;
-	p->congestion_metrics_cache_timeout_s = TCP_DEFAULT_CONGESTION_METRICS_CACHE_TIMEOUT_S;
-	p->congestion_metrics_cache_entries = TCP_DEFAULT_CONGESTION_METRICS_CACHE_ENTRIES;
-	p->nagle = TCP_DEFAULT_NAGLE;
-	p->ack_on_push = TCP_DEFAULT_ACK_ON_PUSH;
-	p->limited_transmit = TCP_DEFAULT_LIMITED_TRANSMIT;
-	p->reset_on_timeout = TCP_DEFAULT_RESET_ON_TIMEOUT;
-	p->ip_tos = TCP_DEFAULT_IP_TOS;
-	p->zero_window_timeout_s = TCP_DEFAULT_ZERO_WINDOW_TIMEOUT_S;
-	p->time_wait_recycle = TCP_DEFAULT_TIME_WAIT_RECYCLE;
+	TCP_PROFILE_KEYS(DEF_KEY)
 }
+#undef DEF_KEY
+#undef DEF_BOOL
+#undef DEF_U32
+#undef DEF_U16
+#undef DEF_U8
+#undef DEF_RATE
+#undef DEF_CC
+/* clang-format on */
 
 /* ---- RFC 6528 ISN: M + F(4-tuple, secret), F = SipHash-2-4, M a 4 us clock ---- */
 
@@ -222,8 +203,10 @@ struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_p
 	}
 	tcp_sack_pool_init(&e->holes, holes, (uint32_t)n_holes);
 	e->push_list = rte_zmalloc(name, sizeof(uint32_t) * p->max_conns, RTE_CACHE_LINE_SIZE);
-	uint32_t m_entries = p->metrics_entries ? p->metrics_entries
-	                                        : TCP_DEFAULT_CONGESTION_METRICS_CACHE_ENTRIES;
+	struct tcp_profile dp;
+	tcp_profile_defaults(&dp);
+	uint32_t m_entries =
+	        p->metrics_entries ? p->metrics_entries : dp.congestion_metrics_cache_entries;
 	struct tcp_metrics_entry *m_slots = rte_zmalloc(
 	        name, sizeof(*m_slots) * tcp_metrics_slots(m_entries), RTE_CACHE_LINE_SIZE);
 	if (e->push_list == NULL || m_slots == NULL) {
