@@ -98,6 +98,37 @@ static void congestion_avoidance_one_smss_per_window(void **state)
 	assert_int_equal(cc.bytes_acked, SMSS);
 }
 
+/* The profile's abc false: RFC 5681 without RFC 3465. Slow start grows min(acked, SMSS) per ACK
+ * (a stretch ACK of 5 segments: one), avoidance SMSS x SMSS / cwnd per ACK whatever it acks. */
+static void without_abc_growth_is_per_ack(void **state)
+{
+	struct tcp_cc cc;
+	const struct tcp_cc_params p = {
+	        .smss = SMSS, .iw_segments = 10, .ssthresh = 1u << 30, .per_ack = true};
+	assert_int_equal(tcp_cc_init(&cc, tcp_cc_find("reno"), &p, 0), 0);
+	ack(&cc, 5 * SMSS);
+	assert_int_equal(tcp_cc_cwnd(&cc), 11 * SMSS);
+	ack(&cc, 2 * SMSS); /* a delayed ACK of two segments: one, where ABC gives two */
+	assert_int_equal(tcp_cc_cwnd(&cc), 12 * SMSS);
+	ack(&cc, 500);
+	assert_int_equal(tcp_cc_cwnd(&cc), 12 * SMSS + 500);
+	/* Avoidance at 10 segments: 22 ACKs of 2 segments each count 22 SMSS, two steps (10
+	 * then 11); with ABC the 44 segments they acknowledge make three (10, 11, 12). */
+	const struct tcp_cc_params q = {.smss = SMSS,
+	                                .iw_segments = 10,
+	                                .ssthresh = 10 * SMSS,
+	                                .cwnd = 10 * SMSS,
+	                                .per_ack = true};
+	assert_int_equal(tcp_cc_init(&cc, tcp_cc_find("reno"), &q, 0), 0);
+	for (int i = 0; i < 22; i++)
+		ack(&cc, 2 * SMSS);
+	assert_int_equal(tcp_cc_cwnd(&cc), 12 * SMSS);
+	cc_start(&cc, "reno", 10 * SMSS, 10 * SMSS);
+	for (int i = 0; i < 22; i++)
+		ack(&cc, 2 * SMSS);
+	assert_int_equal(tcp_cc_cwnd(&cc), 13 * SMSS);
+}
+
 /* The connection says whether cwnd limited it; the module does not grow when it did not. */
 static void grows_only_when_cwnd_limited(void **state)
 {
@@ -430,6 +461,7 @@ int main(void)
 	        cmocka_unit_test(initial_window),
 	        cmocka_unit_test(initial_values_from_params),
 	        cmocka_unit_test(slow_start_abc_limit),
+	        cmocka_unit_test(without_abc_growth_is_per_ack),
 	        cmocka_unit_test(congestion_avoidance_one_smss_per_window),
 	        cmocka_unit_test(grows_only_when_cwnd_limited),
 	        cmocka_unit_test(fast_retransmit_halves_flight),

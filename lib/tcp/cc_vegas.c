@@ -13,6 +13,14 @@
  * A round with fewer than 3 samples (no timestamps: Karn allows one per RTT) runs the next as
  * Reno; a loss halves the window as Reno does. Vegas reads any RTT growth as its own queue:
  * on a path whose RTT varies by itself (radio, shared queues) it backs off for nothing.
+ *
+ * With a minimum rate (the profile's min_rate_mbps; the PEP FAQ's Vegas between a minimum and
+ * the rate cap, for capacity shared with others but with a share of it assured) neither a
+ * round's decrease nor a loss or ECN reduction (nor the end of its recovery, nor an idle
+ * restart) takes cwnd below the minimum rate times BaseRTT,
+ * and pacing never goes below it; the connection's max_rate cap stays above both. A timeout
+ * still falls to one segment (the path may be down); the next round's decision restores the
+ * floor once ACKs return.
  */
 #include "tcp_cc.h"
 
@@ -34,6 +42,7 @@ struct vegas_priv {
 	uint32_t round_end;   /* the round ends once this is acknowledged */
 	bool in_round;        /* round_end is set */
 	bool reno;            /* the last round had too few samples */
+	uint64_t min_rate;    /* octets/s on the wire never paced below; 0: none */
 };
 TCP_CC_PRIV_CHECK(struct vegas_priv);
 
@@ -51,6 +60,21 @@ static void vegas_init(struct tcp_cc *cc, const struct tcp_cc_params *p, uint64_
 	memset(v, 0, sizeof(*v));
 	v->base_rtt_us = UINT32_MAX;
 	v->reno = true;
+	v->min_rate = p->min_rate_bps / 8;
+}
+
+/* The minimum rate's window: min_rate x BaseRTT (once measured), at least 2 segments. */
+static void vegas_floor(struct tcp_cc *cc, const struct vegas_priv *v)
+{
+	if (v->min_rate == 0 || v->base_rtt_us == UINT32_MAX)
+		return;
+	uint64_t w = v->min_rate * v->base_rtt_us / 1000000;
+	if (w < VEGAS_MIN_CWND * cc->smss)
+		w = VEGAS_MIN_CWND * cc->smss;
+	if (w > UINT32_MAX / 2)
+		w = UINT32_MAX / 2;
+	if (cc->cwnd < w)
+		cc->cwnd = (uint32_t)w;
 }
 
 static void vegas_on_rtt_sample(struct tcp_cc *cc, uint32_t rtt_us, uint64_t now_us)
@@ -86,6 +110,7 @@ static void vegas_decide(struct tcp_cc *cc, struct vegas_priv *v, bool cwnd_limi
 				cc->cwnd = (uint32_t)fits;
 			if (cc->cwnd < VEGAS_MIN_CWND * cc->smss)
 				cc->cwnd = VEGAS_MIN_CWND * cc->smss;
+			vegas_floor(cc, v);
 			cc->ssthresh = cc->cwnd;
 		}
 		return;
@@ -96,6 +121,7 @@ static void vegas_decide(struct tcp_cc *cc, struct vegas_priv *v, bool cwnd_limi
 	} else if (diff < (uint64_t)VEGAS_ALPHA * cc->smss && cwnd_limited) {
 		cc->cwnd += cc->smss;
 	}
+	vegas_floor(cc, v);
 	if (cc->ssthresh > cc->cwnd)
 		cc->ssthresh = cc->cwnd; /* stay out of slow start */
 }
@@ -118,14 +144,34 @@ static void vegas_on_ack(struct tcp_cc *cc, const struct tcp_cc_ack *ack)
 static void vegas_on_congestion(struct tcp_cc *cc, const struct tcp_cc_cong *e)
 {
 	/* Reno halving; the round that saw the loss says nothing about the queue. */
-	TCP_CC_PRIV(cc, struct vegas_priv)->in_round = false;
+	struct vegas_priv *v = TCP_CC_PRIV(cc, struct vegas_priv);
+	v->in_round = false;
 	tcp_cc_reno_congestion(cc, e, tcp_cc_reno_ssthresh(e->flight_size, cc->smss));
+	if (e->ev == TCP_CC_EV_FAST_RETRANSMIT || e->ev == TCP_CC_EV_ECN)
+		vegas_floor(cc, v);
+}
+
+/* RFC 6582's exit, then the minimum rate's window. */
+static void vegas_on_recovery_exit(struct tcp_cc *cc, uint32_t flight_size, uint64_t now_us)
+{
+	tcp_cc_reno_recovery_exit(cc, flight_size);
+	vegas_floor(cc, TCP_CC_PRIV(cc, struct vegas_priv));
+}
+
+/* The window's pacing rate, never below the minimum rate (when pacing at all). */
+static uint64_t vegas_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t flight_size)
+{
+	const struct vegas_priv *v = TCP_CC_PRIV(cc, const struct vegas_priv);
+	uint64_t r = tcp_cc_window_pacing_rate(cc, srtt_us, flight_size);
+	return r != 0 && r < v->min_rate ? v->min_rate : r;
 }
 
 static void vegas_on_idle_restart(struct tcp_cc *cc, uint64_t now_us)
 {
-	TCP_CC_PRIV(cc, struct vegas_priv)->in_round = false;
+	struct vegas_priv *v = TCP_CC_PRIV(cc, struct vegas_priv);
+	v->in_round = false;
 	tcp_cc_reno_idle_restart(cc);
+	vegas_floor(cc, v);
 }
 
 const struct tcp_cc_ops tcp_cc_vegas = {
@@ -136,4 +182,6 @@ const struct tcp_cc_ops tcp_cc_vegas = {
         .on_rtt_sample = vegas_on_rtt_sample,
         .on_congestion = vegas_on_congestion,
         .on_idle_restart = vegas_on_idle_restart,
+        .on_recovery_exit = vegas_on_recovery_exit,
+        .pacing_rate = vegas_pacing_rate,
 };

@@ -145,6 +145,48 @@ static void loss_halves_as_reno(void **state)
 	assert_int_equal(tcp_cc_cwnd(&f.cc), SMSS);
 }
 
+/* Vegas between a minimum and the rate cap: with min_rate_bps 1.6 Mbit/s (200 000 octets/s)
+ * and BaseRTT 100 ms the window never goes below 20 segments, whatever the RTT or a loss says,
+ * and pacing never below 200 000 octets/s; a timeout still falls to one segment. */
+static void min_rate_floor(void **state)
+{
+	struct flow f;
+	const struct tcp_cc_params p = {.smss = SMSS,
+	                                .iw_segments = 10,
+	                                .ssthresh = SEGS(22),
+	                                .cwnd = SEGS(22),
+	                                .pacing = true,
+	                                .min_rate_bps = 1600000};
+	assert_int_equal(tcp_cc_init(&f.cc, tcp_cc_find("vegas"), &p, 0), 0);
+	f.una = 1000;
+	f.nxt = f.una + SEGS(22);
+	round_trip(&f, BASE_US, 3, true); /* Reno's first round: +1 */
+	round_trip(&f, BASE_US, 3, true); /* Diff 0 < alpha: +1 */
+	assert_int_equal(tcp_cc_cwnd(&f.cc), SEGS(24));
+	/* Diff far above beta, round after round: 24 -> 23 -> ... -> 20, then held at 20. */
+	for (int i = 0; i < 6; i++)
+		round_trip(&f, 400000, 3, true);
+	assert_int_equal(tcp_cc_cwnd(&f.cc), SEGS(20));
+	/* Pacing: 1.2 x 20 000 / 400 ms = 60 000 octets/s by the window; the floor wins. */
+	assert_int_equal(tcp_cc_pacing_rate(&f.cc, 400000, SEGS(20)), 200000);
+	/* Above the floor the window's rate stands: 1.2 x 20 000 / 100 ms. */
+	assert_int_equal(tcp_cc_pacing_rate(&f.cc, BASE_US, SEGS(20)), 240000);
+	/* A loss halves 20 segments to 10: the floor brings cwnd back to 20, ssthresh stays. */
+	cc_event(&f.cc, TCP_CC_EV_FAST_RETRANSMIT, SEGS(20), true);
+	assert_int_equal(tcp_cc_ssthresh(&f.cc), SEGS(10));
+	assert_int_equal(tcp_cc_cwnd(&f.cc), SEGS(20));
+	tcp_cc_on_recovery_exit(&f.cc, SEGS(5), 0); /* RFC 6582 would leave 6 segments */
+	assert_int_equal(tcp_cc_cwnd(&f.cc), SEGS(20));
+	cc_event(&f.cc, TCP_CC_EV_RTO, SEGS(20), false);
+	assert_int_equal(tcp_cc_cwnd(&f.cc), SMSS);
+	/* Without a minimum the same rounds go on down. */
+	avoiding(&f);
+	for (int i = 0; i < 6; i++)
+		round_trip(&f, 400000, 3, true);
+	assert_int_equal(tcp_cc_cwnd(&f.cc), SEGS(14));
+	assert_int_equal(tcp_cc_pacing_rate(&f.cc, 400000, SEGS(14)), 0); /* not pacing */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +195,7 @@ int main(void)
 	        cmocka_unit_test(slow_start_exit),
 	        cmocka_unit_test(slow_start_exit_at_the_latest_rtt),
 	        cmocka_unit_test(loss_halves_as_reno),
+	        cmocka_unit_test(min_rate_floor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,9 +24,10 @@
  * inbound ACKs relative to our ISS. Options: mss N, wscale N, sackOK, nop, eol, TS val N ecr N,
  * sack A:B C:D. On '>' lines only what is written is compared (options when a <...> list is given,
  * window when "win" is given); a trailing "* N" expects N segments of LEN octets one after the
- * other from SEQ. Header lines "profile KEY VALUE" set the profile before the first event ("profile
- * congestion_control NAME" picks the module by its name in tcp_cc_list.h; rates in Mbit/s as in
- * the configuration: "profile max_rate_mbps 1.2").
+ * other from SEQ. Header lines "profile KEY VALUE" set the profile before the first event: any key
+ * of tcp_defaults.h's list by its configuration name, and mss ("profile congestion_control NAME"
+ * picks the module by its name in tcp_cc_list.h; rates in Mbit/s as in the configuration:
+ * "profile max_rate_mbps 1.2").
  * Relay mode (header line "relay [deferred]"): the first client SYN opens a tcp_relay; lines
  * prefixed with "s" ("s<", "s>", "s app", "s expect") are the server side (ISN "server_isn"),
  * the others the client side. Payload patterns are by stream position, so relayed bytes
@@ -615,59 +616,39 @@ static void set_profile(const char *key, const char *val)
 {
 	unsigned long v = strtoul(val, NULL, 10);
 	struct tcp_profile *p = &S.prof;
-	if (strcmp(key, "max_rate_mbps") == 0 || strcmp(key, "rate_mbps") == 0) {
-		uint64_t bps = (uint64_t)(strtod(val, NULL) * 1e6 + 0.5);
-		if (key[0] == 'm')
-			p->max_rate_bps = bps;
-		else
-			p->rate_bps = bps;
-		return;
-	}
 	if (strcmp(key, "congestion_control") == 0) {
 		if (strlen(val) >= sizeof(p->congestion_control))
 			fail("congestion_control %s: name too long", val);
 		snprintf(p->congestion_control, sizeof(p->congestion_control), "%s", val);
 		return;
 	}
+	/* Every key of lib/tcp's list by its configuration name (rates in Mbit/s), and mss. */
 #define NUM(f)                                                                                     \
 	do {                                                                                       \
 		if (strcmp(key, #f) == 0) {                                                        \
 			p->f = v;                                                                  \
 			return;                                                                    \
 		}                                                                                  \
-	} while (0)
-	NUM(send_buffer);
-	NUM(receive_window);
-	NUM(sack);
-	NUM(window_scale);
-	NUM(timestamps);
-	NUM(initial_window);
-	NUM(min_rto_ms);
-	NUM(max_rto_ms);
-	NUM(initial_rto_ms);
-	NUM(delayed_ack_ms);
-	NUM(ack_every_segments);
-	NUM(keepalive_s);
-	NUM(idle_timeout_s);
-	NUM(fin_wait_timeout_s);
-	NUM(time_wait_ms);
-	NUM(syn_retries);
-	NUM(mss);
-	NUM(proxy_buffer_high);
-	NUM(proxy_buffer_low);
-	NUM(max_connections);
-	NUM(pacing);
-	NUM(overhead_bytes);
-	NUM(ecn);
-	NUM(congestion_metrics_cache);
-	NUM(congestion_metrics_cache_timeout_s);
-	NUM(nagle);
-	NUM(ack_on_push);
-	NUM(limited_transmit);
-	NUM(reset_on_timeout);
-	NUM(ip_tos);
-	NUM(zero_window_timeout_s);
+	} while (0);
+#define RATE(f)                                                                                    \
+	do {                                                                                       \
+		if (strcmp(key, #f "_mbps") == 0) {                                                \
+			p->f##_bps = (uint64_t)(strtod(val, NULL) * 1e6 + 0.5);                    \
+			return;                                                                    \
+		}                                                                                  \
+	} while (0);
+#define SET_BOOL(n) NUM(n)
+#define SET_U32(n)  NUM(n)
+#define SET_U16(n)  NUM(n)
+#define SET_U8(n)   NUM(n)
+#define SET_RATE(n) RATE(n)
+#define SET_CC(n)
+#define SET_KEY(kind, name, def, min, max, unit, doc) SET_##kind(name)
+	TCP_PROFILE_KEYS(SET_KEY)
+	NUM(mss)
+#undef SET_KEY
 #undef NUM
+#undef RATE
 	fail("unknown profile key %s", key);
 }
 

@@ -86,6 +86,7 @@ int tcp_cc_init(struct tcp_cc *cc, const struct tcp_cc_ops *ops, const struct tc
 	cc->ssthresh = p->ssthresh;
 	cc->prior_ssthresh = p->ssthresh;
 	cc->window_pacing = p->pacing;
+	cc->per_ack = p->per_ack;
 	cc->hs.phase = TCP_CC_HS_SS;
 	cc->hs.last_round_min = UINT32_MAX;
 	cc->hs.cur_round_min = UINT32_MAX;
@@ -253,6 +254,11 @@ uint64_t tcp_cc_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t 
 {
 	if (cc->ops->pacing_rate != NULL)
 		return cc->ops->pacing_rate(cc, srtt_us, flight_size);
+	return tcp_cc_window_pacing_rate(cc, srtt_us, flight_size);
+}
+
+uint64_t tcp_cc_window_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t flight_size)
+{
 	if (!cc->window_pacing || srtt_us == 0)
 		return 0;
 	/* Linux (tcp_update_pacing_rate): twice the window per RTT in the first half of slow
@@ -273,7 +279,8 @@ uint32_t tcp_cc_reno_ssthresh(uint32_t flight_size, uint32_t smss)
 
 uint32_t tcp_cc_reno_slow_start(struct tcp_cc *cc, uint32_t acked)
 {
-	uint32_t limit = cc->after_rto ? cc->smss : 2 * cc->smss;
+	/* RFC 3465 2.2-2.3: L = 2 SMSS, 1 after an RTO; without ABC, RFC 5681 3.1 eqn (2). */
+	uint32_t limit = cc->after_rto || cc->per_ack ? cc->smss : 2 * cc->smss;
 	uint32_t inc = acked < limit ? acked : limit;
 	if (cc->hs.phase == TCP_CC_HS_CSS)
 		inc /= HS_CSS_GROWTH_DIVISOR; /* RFC 9406 4.3 */
@@ -292,7 +299,7 @@ uint32_t tcp_cc_reno_slow_start(struct tcp_cc *cc, uint32_t acked)
 
 void tcp_cc_reno_cong_avoid(struct tcp_cc *cc, uint32_t acked)
 {
-	cc->bytes_acked += acked;
+	cc->bytes_acked += cc->per_ack && acked > cc->smss ? cc->smss : acked;
 	if (cc->bytes_acked >= cc->cwnd) {
 		cc->bytes_acked -= cc->cwnd;
 		if (cc->cwnd <= UINT32_MAX - cc->smss)

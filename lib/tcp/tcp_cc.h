@@ -66,6 +66,7 @@ struct tcp_cc {
 	uint32_t bytes_acked;    /* RFC 3465 2.1 byte counter in congestion avoidance */
 	uint32_t prior_ssthresh; /* RFC 4015 pipe_prev: what tcp_cc_undo gives back */
 	bool after_rto;          /* RFC 3465 2.3: L = 1*SMSS in the slow start after an RTO */
+	bool per_ack;            /* RFC 3465 off (profile abc false): growth counted per ACK */
 	bool window_pacing;      /* pace at gain x cwnd / SRTT (tcp_cc_pacing_rate) */
 	struct tcp_cc_hystart hs;
 	/* module state; bytes (not words) so that a module's struct may live here */
@@ -119,6 +120,11 @@ struct tcp_cc_params {
 	uint32_t cwnd;        /* 0: the initial window; else bytes to start from (>= 1 SMSS) */
 	bool pacing;          /* pace window-based modules at gain x cwnd / SRTT */
 	uint64_t rate_bps;    /* a rate-based module's rate, bits/s on the wire; 0: none */
+	/* The profile's abc false: RFC 5681 without RFC 3465, slow start one SMSS per ACK at
+	 * most, congestion avoidance SMSS x SMSS / cwnd per ACK (zero keeps ABC on). */
+	bool per_ack;
+	/* A floor on the rate, bits/s on the wire, for modules that read it (vegas); 0: none. */
+	uint64_t min_rate_bps;
 };
 
 /*
@@ -219,6 +225,9 @@ void tcp_cc_on_idle_restart(struct tcp_cc *cc, uint64_t now_us);
  */
 uint64_t tcp_cc_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t flight_size);
 
+/* The default of the pacing_rate op (Linux's rule above), for modules that extend it. */
+uint64_t tcp_cc_window_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t flight_size);
+
 /* The MSS changed (after the handshake): rescale the windows kept in segments. */
 void tcp_cc_set_smss(struct tcp_cc *cc, uint32_t smss);
 
@@ -236,12 +245,14 @@ uint32_t tcp_cc_reno_ssthresh(uint32_t flight_size, uint32_t smss);
 
 /*
  * RFC 5681 3.1 slow start with RFC 3465 ABC (L = 2*SMSS, 1*SMSS after an RTO), up to ssthresh;
- * in HyStart++'s Conservative Slow Start a quarter of that (RFC 9406 4.3). Returns the acked
- * octets left over once cwnd reached ssthresh (for congestion avoidance).
+ * without ABC (params.per_ack) RFC 5681's min(acked, SMSS) per ACK; in HyStart++'s
+ * Conservative Slow Start a quarter of that (RFC 9406 4.3). Returns the acked octets left over
+ * once cwnd reached ssthresh (for congestion avoidance).
  */
 uint32_t tcp_cc_reno_slow_start(struct tcp_cc *cc, uint32_t acked);
 
-/* RFC 5681 3.1 / RFC 3465 2.1: one SMSS per cwnd octets acknowledged. */
+/* RFC 5681 3.1 / RFC 3465 2.1: one SMSS per cwnd octets acknowledged; without ABC
+ * (per_ack) at most one SMSS counted per ACK, i.e. RFC 5681 eqn (3), SMSS*SMSS/cwnd per ACK. */
 void tcp_cc_reno_cong_avoid(struct tcp_cc *cc, uint32_t acked);
 
 /* Reno's on_ack: when cwnd-limited, slow start then congestion avoidance. */

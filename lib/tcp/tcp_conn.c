@@ -316,6 +316,21 @@ const struct tcp_cc_ops *tcp_profile_cc(const struct tcp_profile *p)
 	return ops == NULL || (ops->needs_rate && p->rate_bps == 0) ? NULL : ops;
 }
 
+/* How a connection's congestion control starts: the profile's, with ssthresh and cwnd (0: the
+ * initial window) given. */
+static struct tcp_cc_params cc_params(const struct tcp_conn *c, uint32_t ssthresh, uint32_t cwnd)
+{
+	const struct tcp_profile *p = c->prof;
+	return (struct tcp_cc_params){.smss = c->smss,
+	                              .iw_segments = p->initial_window,
+	                              .ssthresh = ssthresh,
+	                              .cwnd = cwnd,
+	                              .pacing = p->pacing,
+	                              .rate_bps = p->rate_bps,
+	                              .per_ack = !p->abc,
+	                              .min_rate_bps = p->min_rate_bps};
+}
+
 struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *p,
                                 const struct tcp_tuple *t, uint64_t now_us)
 {
@@ -371,11 +386,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *
 			tcp_rto_seed(&c->rto, c->mseed.srtt_us, c->mseed.rttvar_us);
 		}
 	}
-	const struct tcp_cc_params ccp = {.smss = c->smss,
-	                                  .iw_segments = p->initial_window,
-	                                  .ssthresh = TCP_DEFAULT_SSTHRESH,
-	                                  .pacing = p->pacing,
-	                                  .rate_bps = p->rate_bps};
+	const struct tcp_cc_params ccp = cc_params(c, TCP_DEFAULT_SSTHRESH, 0);
 	tcp_cc_init(&c->cc, ops, &ccp, now_us);
 	tcp_sack_sb_init(&c->sb, &e->holes, c->iss);
 	tcp_sack_rcv_init(&c->sr);
@@ -413,33 +424,34 @@ void tcp_event(struct tcp_conn *c, enum tcp_conn_event ev)
 
 /*
  * The windows of a connection whose host the metrics cache knew, once the handshake set the
- * MSS. ssthresh is the cached one. cwnd starts at half the cached window, at most ssthresh and
- * at least the initial window: F5 starts from the cached window ("congestion metrics cache"),
- * Linux only from ssthresh (tcp_init_metrics); half of it is what a loss would have left, so
- * a path that has since lost capacity sees at most the burst of one multiplicative decrease
- * (RFC 9040 7 warns that shared state may be stale). A 600 ms satellite path so skips the
- * slow start that held its first transfer for many RTTs.
+ * MSS. ssthresh is the cached one. With the profile's bandwidth_delay (F5's knob) cwnd starts
+ * from the cached bandwidth-delay estimate: half the cached window, at most ssthresh and the
+ * send buffer, at least the initial window. F5 starts from the cached window, Linux only from
+ * ssthresh (tcp_init_metrics; bandwidth_delay false); half of it is what a loss would have
+ * left, so a path that has since lost capacity sees at most the burst of one multiplicative
+ * decrease (RFC 9040 7 warns that shared state may be stale). A 600 ms satellite path so
+ * skips the slow start that held its first transfer for many RTTs.
  */
 void tcp_metrics_start(struct tcp_conn *c)
 {
 	if (!(c->flags & TF_METRICS))
 		return;
+	const struct tcp_profile *p = c->prof;
 	const struct tcp_metrics_val *v = &c->mseed;
 	uint32_t start = v->cwnd_segs / 2;
 	if (v->ssthresh_segs != 0 && start > v->ssthresh_segs)
 		start = v->ssthresh_segs;
 	uint64_t cwnd = (uint64_t)start * c->smss;
+	if (cwnd > p->send_buffer)
+		cwnd = p->send_buffer;
+	if (!p->bandwidth_delay || cwnd <= tcp_cc_initial_window(c->smss, p->initial_window) ||
+	    cwnd >= TCP_DEFAULT_SSTHRESH)
+		cwnd = 0; /* the initial window */
 	uint64_t ssthresh = (uint64_t)v->ssthresh_segs * c->smss;
-	const struct tcp_cc_params ccp = {
-	        .smss = c->smss,
-	        .iw_segments = c->prof->initial_window,
-	        .ssthresh = ssthresh != 0 && ssthresh < TCP_DEFAULT_SSTHRESH ? (uint32_t)ssthresh
-	                                                                     : TCP_DEFAULT_SSTHRESH,
-	        .cwnd = cwnd > tcp_cc_initial_window(c->smss, c->prof->initial_window) &&
-	                                cwnd < TCP_DEFAULT_SSTHRESH
-	                        ? (uint32_t)cwnd
-	                        : 0};
-	tcp_cc_init(&c->cc, tcp_cc_find(c->prof->congestion_control), &ccp, c->eng->now_us);
+	if (ssthresh == 0 || ssthresh >= TCP_DEFAULT_SSTHRESH)
+		ssthresh = TCP_DEFAULT_SSTHRESH;
+	const struct tcp_cc_params ccp = cc_params(c, (uint32_t)ssthresh, (uint32_t)cwnd);
+	tcp_cc_init(&c->cc, tcp_cc_find(p->congestion_control), &ccp, c->eng->now_us);
 }
 
 /* What this connection learnt goes to the metrics cache (Linux's tcp_update_metrics): only
