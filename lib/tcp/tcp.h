@@ -159,7 +159,12 @@ enum tcp_conn_event {
 	  "congestion windows reduced for an ECN echo (RFC 3168 6.1.2)")                           \
 	X(metrics_cache_hits, event, "connections started from the congestion metrics cache")      \
 	X(zero_window_timeouts, event,                                                             \
-	  "connections given up: the peer kept its window shut past zero_window_timeout_s")
+	  "connections given up: the peer kept its window shut past zero_window_timeout_s")        \
+	X(close_wait_timeouts, event,                                                              \
+	  "connections given up: still closing close_wait_timeout_s after the peer's FIN")         \
+	X(deferred_accept_timeouts, event,                                                         \
+	  "clients given up: no data within deferred_accept_timeout_s (the server never saw "      \
+	  "them)")
 
 /* clang-format off: the X-macro list expands to the enumerators */
 enum tcp_engine_counter {

@@ -360,6 +360,8 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *
 	}
 	uint16_t mtu_mss = (uint16_t)(e->p.mtu - 40);
 	c->rcv_mss = p->mss && p->mss < mtu_mss ? p->mss : mtu_mss;
+	c->syn_offer = (p->window_scale ? TCP_OPTF_WSCALE : 0) |
+	               (p->sack ? TCP_OPTF_SACK_PERM : 0) | (p->timestamps ? TCP_OPTF_TS : 0);
 	c->ooo_max = 2 * (p->receive_window / c->rcv_mss);
 	if (c->ooo_max < TCP_OOO_MIN_SEGS)
 		c->ooo_max = TCP_OOO_MIN_SEGS;
@@ -503,6 +505,17 @@ void tcp_finish(struct tcp_conn *c)
 		conn_release(c);
 }
 
+/* F5's Close Wait: when a leg the peer closed (CLOSE-WAIT, then LAST-ACK) is given up, or
+ * UINT64_MAX. */
+static uint64_t close_wait_due(const struct tcp_conn *c)
+{
+	uint32_t t = c->prof->close_wait_timeout_s;
+	if (t == 0 || c->peer_fin_us == 0 ||
+	    (c->state != TCP_CLOSE_WAIT && c->state != TCP_LAST_ACK))
+		return UINT64_MAX;
+	return c->peer_fin_us + (uint64_t)t * 1000000;
+}
+
 void tcp_arm_keep(struct tcp_conn *c, uint64_t now_us)
 {
 	const struct tcp_profile *p = c->prof;
@@ -534,6 +547,10 @@ void tcp_arm_keep(struct tcp_conn *c, uint64_t now_us)
 			if (k < due)
 				due = k;
 		}
+		if (close_wait_due(c) < due)
+			due = close_wait_due(c);
+		if (c->defer_until_us != 0 && c->defer_until_us < due)
+			due = c->defer_until_us;
 		break;
 	default:
 		break;
@@ -556,6 +573,10 @@ void tcp_set_state(struct tcp_conn *c, enum tcp_state s, uint64_t now_us)
 		tcp_timer_stop(c, TCP_T_DELACK);
 		tcp_timer_stop(c, TCP_T_PACE);
 		tcp_timer_set(c, TCP_T_KEEP, now_us + (uint64_t)c->prof->time_wait_ms * 1000);
+		break;
+	case TCP_CLOSE_WAIT:
+		c->peer_fin_us = now_us;
+		tcp_arm_keep(c, now_us);
 		break;
 	case TCP_ESTABLISHED:
 	case TCP_FIN_WAIT_2:
@@ -699,6 +720,17 @@ static void on_keep(struct tcp_conn *c, uint64_t now_us)
 			return;
 		}
 		tcp_arm_keep(c, now_us);
+		return;
+	}
+	if (now_us >= close_wait_due(c)) {
+		tcp_count(c, TCP_CNT_close_wait_timeouts);
+		give_up(c, TCP_EV_TIMEOUT, now_us);
+		return;
+	}
+	if (c->defer_until_us != 0 && now_us >= c->defer_until_us) {
+		/* Deferred accept: the client never sent; the server leg was never opened. */
+		tcp_count(c, TCP_CNT_deferred_accept_timeouts);
+		give_up(c, TCP_EV_TIMEOUT, now_us);
 		return;
 	}
 	if (p->idle_timeout_s && now_us >= c->last_rx_us + (uint64_t)p->idle_timeout_s * 1000000) {

@@ -714,8 +714,11 @@ static void take_syn_options(struct tcp_conn *c, const struct tcp_seg *s, bool a
 	const struct tcp_opts *o = &s->opts;
 	uint16_t peer_mss = (o->flags & TCP_OPTF_MSS) ? o->mss : TCP_MSS_DEFAULT;
 	uint16_t mtu_mss = (uint16_t)(c->eng->p.mtu - 40);
+	c->peer_mss = peer_mss;
 	c->flags &= ~(uint32_t)(TF_WS | TF_SACK | TF_TS);
-	if (p->window_scale && (o->flags & TCP_OPTF_WSCALE)) {
+	/* What we offer (active) or accept (passive): the profile's, less what proxy_options
+	 * left out; a SYN-ACK's option we did not offer is not taken (RFC 7323 2.2, RFC 2018 2). */
+	if ((c->syn_offer & TCP_OPTF_WSCALE) && (o->flags & TCP_OPTF_WSCALE)) {
 		c->flags |= TF_WS;
 		c->snd_wscale = o->wscale;
 	} else {
@@ -723,9 +726,9 @@ static void take_syn_options(struct tcp_conn *c, const struct tcp_seg *s, bool a
 		/* Without scaling we can offer 64 KB at most. */
 		c->rcv_wscale = 0;
 	}
-	if (p->sack && (o->flags & TCP_OPTF_SACK_PERM))
+	if ((c->syn_offer & TCP_OPTF_SACK_PERM) && (o->flags & TCP_OPTF_SACK_PERM))
 		c->flags |= TF_SACK;
-	if (p->timestamps && (o->flags & TCP_OPTF_TS)) {
+	if ((c->syn_offer & TCP_OPTF_TS) && (o->flags & TCP_OPTF_TS)) {
 		c->flags |= TF_TS;
 		c->ts_recent = o->ts_val;
 	}

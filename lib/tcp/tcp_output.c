@@ -184,13 +184,13 @@ static size_t build_options(struct tcp_conn *c, uint8_t *buf, bool syn, uint64_t
 		bool active = c->state == TCP_SYN_SENT;
 		/* Offer on our SYN what the profile allows; on a SYN-ACK only what the peer
 		 * offered (RFC 7323 2.2 / 3.2, RFC 2018 2). */
-		if (c->prof->window_scale && (active || (c->flags & TF_WS))) {
+		if ((c->syn_offer & TCP_OPTF_WSCALE) && (active || (c->flags & TF_WS))) {
 			o.flags |= TCP_OPTF_WSCALE;
 			o.wscale = c->rcv_wscale;
 		}
-		if (c->prof->sack && (active || (c->flags & TF_SACK)))
+		if ((c->syn_offer & TCP_OPTF_SACK_PERM) && (active || (c->flags & TF_SACK)))
 			o.flags |= TCP_OPTF_SACK_PERM;
-		if (c->prof->timestamps && (active || (c->flags & TF_TS)))
+		if ((c->syn_offer & TCP_OPTF_TS) && (active || (c->flags & TF_TS)))
 			o.flags |= TCP_OPTF_TS;
 	} else {
 		if (c->flags & TF_TS)

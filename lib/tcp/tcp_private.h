@@ -99,6 +99,9 @@ struct tcp_conn {
 	uint8_t snd_wscale, rcv_wscale;
 	uint16_t smss;     /* what we send: min(peer MSS, our MTU) */
 	uint16_t rcv_mss;  /* what we announced */
+	uint16_t peer_mss; /* what the peer's SYN announced (536 without the option) */
+	uint8_t syn_offer; /* TCP_OPTF_WSCALE|SACK_PERM|TS we offer/accept (profile, proxy_options)
+	                    */
 	uint32_t recover;  /* RFC 6582 recover */
 	uint32_t eifel_ts; /* RFC 3522 RetransmitTS: TSval of the first RTO retransmission */
 	uint32_t dupacks;
@@ -110,6 +113,8 @@ struct tcp_conn {
 	uint8_t persist_shift;
 	uint8_t keep_probes;
 	uint64_t persist_start_us; /* zero-window probing since (zero_window_timeout_s) */
+	uint64_t peer_fin_us;      /* the peer's FIN put us in CLOSE-WAIT (close_wait_timeout_s) */
+	uint64_t defer_until_us;   /* relay client leg: give up without data by then (0: none) */
 	uint32_t ecn_recover;      /* RFC 3168 6.1.2: snd_max at the last ECE response */
 
 	/* receive sequence space */
@@ -169,6 +174,7 @@ struct tcp_relay {
 	struct tcp_conn *leg[2];
 	struct tcp_relay_dir dir[2]; /* dir[i]: from leg[i] to leg[1 - i] */
 	bool deferred;
+	bool await_data; /* deferred_accept: the server leg's SYN waits for the client's data */
 	bool in_use;
 	uint32_t free_next;
 };

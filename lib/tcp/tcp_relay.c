@@ -127,6 +127,13 @@ void tcp_relay_recv(struct tcp_conn *c, struct rte_mbuf *m)
 	struct tcp_relay_dir *dir = &r->dir[d];
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	uint64_t now_us = c->eng->now_us;
+	if (r->await_data && d == 0 && r->leg[1] != NULL) {
+		/* Deferred accept: the client's first data opens the server leg. */
+		r->await_data = false;
+		c->defer_until_us = 0;
+		tcp_arm_keep(c, now_us);
+		tcp_conn_start_active(r->leg[1], now_us);
+	}
 
 	dir->buffered += len;
 	if (dir->buffered > dir->max_buffered)
@@ -175,6 +182,15 @@ void tcp_relay_event(struct tcp_conn *c, enum tcp_conn_event ev)
 		acked(r, 1 - side, now_us);
 		break;
 	case TCP_EV_PEER_FIN:
+		if (r->await_data && side == 0 && other != NULL) {
+			/* Deferred accept and the client closed without a byte: the server never
+			 * needs to know. The server leg goes silently; its close orphans the client
+			 * leg, which answers the FIN with its own. */
+			r->await_data = false;
+			c->defer_until_us = 0;
+			close_silently(other);
+			break;
+		}
 		r->dir[side].fin_pending = true;
 		push(r, side, now_us);
 		break;
@@ -212,6 +228,31 @@ void tcp_relay_event(struct tcp_conn *c, enum tcp_conn_event ev)
 		if (r->leg[0] == NULL && r->leg[1] == NULL && r->in_use)
 			relay_free(e, r);
 		break;
+	}
+}
+
+/*
+ * F5's Proxy MSS and Proxy Options, read from the server leg's profile: its SYN announces the
+ * MSS the client announced (at most what the leg's MTU and profile allow) and offers only the
+ * options the client's leg negotiated.
+ */
+static void proxy_syn(struct tcp_conn *b, const struct tcp_conn *a)
+{
+	const struct tcp_profile *p = b->prof;
+	if (p->proxy_mss && a->peer_mss < b->rcv_mss) {
+		b->rcv_mss = a->peer_mss < TCP_MSS_MIN ? TCP_MSS_MIN : a->peer_mss;
+		/* as tcp_conn_alloc sizes it: twice the segments of a full window */
+		b->ooo_max = 2 * (p->receive_window / b->rcv_mss);
+		if (b->ooo_max < TCP_OOO_MIN_SEGS)
+			b->ooo_max = TCP_OOO_MIN_SEGS;
+	}
+	if (p->proxy_options) {
+		uint8_t had = ((a->flags & TF_WS) ? TCP_OPTF_WSCALE : 0) |
+		              ((a->flags & TF_SACK) ? TCP_OPTF_SACK_PERM : 0) |
+		              ((a->flags & TF_TS) ? TCP_OPTF_TS : 0);
+		b->syn_offer &= had;
+		if (!(b->syn_offer & TCP_OPTF_WSCALE))
+			b->rcv_wscale = 0;
 	}
 }
 
@@ -263,8 +304,19 @@ struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_profile 
 	r->leg[1] = b;
 	b->relay = r;
 	b->relay_side = 1;
+	proxy_syn(b, a);
 	if (!deferred)
 		tcp_conn_answer_syn(a, now_us);
+	if (!deferred && client_side->deferred_accept) {
+		/* F5's deferred accept: the client is answered now, the server only once the
+		 * client has sent data (tcp_relay_recv); a client that stays silent is given up
+		 * by the client leg's keep timer (deferred_accept_timeouts). The server leg is
+		 * allocated already, so that the data never waits for a free connection. */
+		r->await_data = true;
+		a->defer_until_us =
+		        now_us + (uint64_t)client_side->deferred_accept_timeout_s * 1000000;
+		return r;
+	}
 	tcp_conn_start_active(b, now_us);
 	return r;
 }
