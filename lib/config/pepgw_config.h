@@ -123,20 +123,18 @@ enum cfg_cc { TCP_CC_LIST(CFG_CC_ENUM) CFG_CC_COUNT };
 
 /* F5-style TCP profile: one field per key of lib/tcp's list (tcp_defaults.h), NAME_mbps for a
  * rate. Sizes in bytes, times as named. */
-/* clang-format off */
-#define CFG_TCP_FIELD_BOOL(n) bool n;
-#define CFG_TCP_FIELD_U32(n)  uint32_t n;
-#define CFG_TCP_FIELD_U16(n)  uint16_t n;
-#define CFG_TCP_FIELD_U8(n)   uint8_t n;
-#define CFG_TCP_FIELD_RATE(n) double n##_mbps;
-#define CFG_TCP_FIELD_CC(n)   enum cfg_cc n;
+#define CFG_TCP_FIELD_BOOL(n)                               bool n;
+#define CFG_TCP_FIELD_U32(n)                                uint32_t n;
+#define CFG_TCP_FIELD_U16(n)                                uint16_t n;
+#define CFG_TCP_FIELD_U8(n)                                 uint8_t n;
+#define CFG_TCP_FIELD_RATE(n)                               double n##_mbps;
+#define CFG_TCP_FIELD_CC(n)                                 enum cfg_cc n;
 #define CFG_TCP_FIELD(kind, name, def, min, max, unit, doc) CFG_TCP_FIELD_##kind(name)
 struct cfg_tcp_profile {
 	char name[CFG_NAME_MAX];
 	TCP_PROFILE_KEYS(CFG_TCP_FIELD)
 };
 #undef CFG_TCP_FIELD
-/* clang-format on */
 
 struct cfg_lcores {
 	uint16_t workers[CFG_MAX_LCORES]; /* EAL lcore ids of worker loops; empty = all */

@@ -79,7 +79,7 @@ static enum cfg_cc default_cc(const char *name)
 	return (enum cfg_cc)0;
 }
 
-/* clang-format off: the list expands to one statement per key */
+/* The list expands to one statement per key. */
 #define DEF_BOOL(n, d)                                p->n = (d);
 #define DEF_U32(n, d)                                 p->n = (d);
 #define DEF_U16(n, d)                                 p->n = (d);
@@ -104,7 +104,6 @@ void pepgw_config_tcp_profile_defaults(struct cfg_tcp_profile *p)
 #define GET_CC(n, lo, hi) get_cc(node, #n, d.n, &p->n)
 #define GET_KEY(kind, name, def, min, max, unit, doc)                                              \
 	ok[TCP_KEY_##name] = GET_##kind(name, min, max);
-/* clang-format on */
 
 static bool get_cc(const struct cfg_node *node, const char *key, enum cfg_cc def, enum cfg_cc *out)
 {

@@ -24,13 +24,18 @@ struct key {
 	const char *def_str;  /* CC */
 };
 
-/* clang-format off */
-#define NUM_DEF(d)     _Generic((d), char *: 0.0, default: (d))
-#define STR_DEF(d)     _Generic((d), char *: (d), default: (const char *)0)
-#define KEY(kind, name, def, min, max, unit, doc)                                                  \
-	{K_##kind, TCP_KEY_STR(kind, name), unit, doc, NUM_DEF(def), (double)(min), (double)(max),  \
-	 STR_DEF(def)},
-/* clang-format on */
+/* A default as a number (booleans 0/1) or, for the module's name, as a string. */
+#define NUM_DEF(d) _Generic((d), char * : 0.0, default : (d))
+#define STR_DEF(d) _Generic((d), char * : (d), default : (const char *)0)
+#define KEY(k, n, d, lo, hi, u, txt)                                                               \
+	{.kind = K_##k,                                                                            \
+	 .name = TCP_KEY_STR(k, n),                                                                \
+	 .unit = u,                                                                                \
+	 .doc = txt,                                                                               \
+	 .def = NUM_DEF(d),                                                                        \
+	 .min = (double)(lo),                                                                      \
+	 .max = (double)(hi),                                                                      \
+	 .def_str = STR_DEF(d)},
 static const struct key keys[] = {TCP_PROFILE_KEYS(KEY)};
 #undef KEY
 

@@ -62,7 +62,7 @@ uint32_t tcp_engine_conns_in_use(const struct tcp_engine *e)
 	return e->in_use;
 }
 
-/* clang-format off: the list expands to one assignment per key */
+/* The list expands to one assignment per key. */
 #define DEF_BOOL(n, d)                                p->n = (d);
 #define DEF_U32(n, d)                                 p->n = (d);
 #define DEF_U16(n, d)                                 p->n = (d);
@@ -82,7 +82,6 @@ void tcp_profile_defaults(struct tcp_profile *p)
 #undef DEF_U8
 #undef DEF_RATE
 #undef DEF_CC
-/* clang-format on */
 
 /* ---- RFC 6528 ISN: M + F(4-tuple, secret), F = SipHash-2-4, M a 4 us clock ---- */
 

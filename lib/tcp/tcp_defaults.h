@@ -25,7 +25,7 @@
 
 #define TCP_KEY_GIB (1u << 30) /* RFC 7323 section 2.3: shift 14 caps the window at 1 GiB */
 
-/* clang-format off: one key per entry, the doc strings as the table shows them */
+/* One key per entry, the doc strings as the table shows them. */
 #define TCP_PROFILE_KEYS(X)                                                                        \
 	X(CC, congestion_control, "reno", 0, 0, "",                                                \
 	  "`\"reno\"` (NewReno, RFC 5681/6582), `\"highspeed\"` (RFC 3649), `\"scalable\"` "       \
@@ -142,7 +142,6 @@
 	  "read from the server-side profile: the server leg's SYN offers SACK, timestamps and "   \
 	  "window scaling only where the client's leg negotiated them (and this profile allows "   \
 	  "them)")
-/* clang-format on */
 
 /* The configuration's name of a key: NAME, or NAME_mbps for a RATE. */
 #define TCP_KEY_STR_BOOL(n)  #n
