@@ -18,10 +18,14 @@
 # forwarder).
 #
 # usage: tests/bench/forward_bench.sh [--pepgw PATH] [--modes "pcap memif"] [--sizes "64 1500"]
-#          [--reps N] [--warmup S] [--window S] [--no-huge] [--profile] [--keep DIR]
+#          [--mix] [--reps N] [--warmup S] [--window S] [--no-huge] [--profile] [--keep DIR]
 #          [--capture PARAMS]
-#   --profile  also sample pepgw's forwarding CPU with perf (cpu-clock) in pcap mode, 64 B, and
-#              print the top symbols (hardware counters are not available in this VM)
+#   --sizes    frame sizes of the fixed pcaps (64, 1500) and/or "mix"
+#   --mix      the realistic mix of issue 11 instead of the fixed sizes (= --sizes mix): IMIX
+#              64/576/1500 B in 7:4:1 over ~1000 flows, SYNs with full options, ACKs, data, UDP,
+#              1 % fragments (tests/bench/make_pcap.py)
+#   --profile  also sample pepgw's forwarding CPU with perf (cpu-clock) in pcap mode, first
+#              size, and print the top symbols (hardware counters are not available in this VM)
 #   --keep DIR keep configs, logs, raw results and profiles in DIR (default: a temp dir, removed)
 #   --capture P  pcap mode: run pepgw with a capture started through telemetry
 #              (/pepgw/capture/start parameters without file=, e.g. "points=rx;filter=udp port 9")
@@ -58,6 +62,7 @@ while [ $# -gt 0 ]; do
 	--pepgw) PEPGW=$2; shift 2 ;;
 	--modes) MODES=$2; shift 2 ;;
 	--sizes) SIZES=$2; shift 2 ;;
+	--mix) SIZES=mix; shift ;;
 	--reps) REPS=$2; shift 2 ;;
 	--warmup) WARMUP=$2; shift 2 ;;
 	--window) WINDOW=$2; shift 2 ;;
@@ -181,8 +186,9 @@ run_pcap() { # run_pcap SIZE FWD REP
 		start_capture "$FWD_PREFIX"
 	fi
 	measure pcap "$size" "$fwd" "$rep" "$FWD_PREFIX" "$FWD_PID"
-	if [ "$PROFILE" = 1 ] && [ "$fwd" = pepgw ] && [ "$size" = 64 ] && [ "$rep" = 1 ]; then
-		profile "$FWD_PID"
+	if [ "$PROFILE" = 1 ] && [ "$fwd" = pepgw ] && [ "$size" = "${SIZES%% *}" ] &&
+		[ "$rep" = 1 ]; then
+		profile "$FWD_PID" "$size"
 	fi
 	stop "$FWD_PID"
 }
@@ -215,21 +221,21 @@ run_memif() { # run_memif SIZE FWD REP
 	rm -f "$sock"
 }
 
-profile() { # profile PID: where pepgw's forwarding thread spends CPU 1
+profile() { # profile PID SIZE: where pepgw's forwarding thread spends CPU 1
 	if ! command -v perf >/dev/null; then
 		echo "  (no perf: profile skipped)"
 		return 0
 	fi
-	local data=$WORK/perf-pepgw-64.data
+	local data=$WORK/perf-pepgw-$2.data out=$WORK/profile-pepgw-$2.txt
 	if ! perf record -q -e cpu-clock -F 4000 -C 1 -o "$data" -- sleep "$WINDOW" \
 		>/dev/null 2>&1; then
 		echo "  (perf record failed: profile skipped)"
 		return 0
 	fi
-	echo "  pepgw pcap 64 B: top symbols of the forwarding thread (perf cpu-clock samples)"
-	perf report -i "$data" --comms rte-worker-1 --percentage relative --no-children --sort dso,symbol --stdio \
-		-g none 2>/dev/null >"$WORK/profile-pepgw-64.txt" || true
-	grep '%' "$WORK/profile-pepgw-64.txt" | head -30 || true
+	echo "  pepgw pcap $2: top symbols of the forwarding thread (perf cpu-clock samples)"
+	perf report -i "$data" --comms rte-worker-1 --percentage relative --no-children \
+		--sort dso,symbol --stdio -g none 2>/dev/null >"$out" || true
+	grep '%' "$out" | head -30 || true
 }
 
 tsc_hz() { # TSC rate as EAL measured it (testpmd's debug log), else /proc/cpuinfo
@@ -269,21 +275,32 @@ import json, statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
     mode, size, fwd, rep, js = line.split(" ", 4)
-    rows.setdefault((mode, int(size)), {}).setdefault(fwd, []).append(json.loads(js))
+    rows.setdefault((mode, size), {}).setdefault(fwd, []).append(json.loads(js))
 tsc = int(sys.argv[2])
-print(f"\nTSC {tsc / 1e9:.3f} GHz ({sys.argv[3]}); medians of the repetitions\n")
+print(f"\nTSC {tsc / 1e9:.3f} GHz ({sys.argv[3]}); medians of the repetitions; pepgw's own work ="
+      " pepgw cyc/pkt - testpmd io cyc/pkt\n")
 print("| mode | frame | testpmd io Mpps | pepgw Mpps | pepgw/testpmd | testpmd cyc/pkt "
-      "| pepgw cyc/pkt | testpmd/pepgw cycles | CPU share tp/gw | reps |")
+      "| pepgw cyc/pkt | pepgw own cyc/pkt | CPU share tp/gw | reps |")
 print("|---|---|---|---|---|---|---|---|---|---|")
-for (mode, size), r in sorted(rows.items()):
+targets = []
+order = lambda k: (k[0], int(k[1]) if k[1].isdigit() else 1 << 30)
+for (mode, size) in sorted(rows, key=order):
+    r = rows[(mode, size)]
     def med(fwd, f):
         return statistics.median(f(s) for s in r[fwd]) if fwd in r else float("nan")
     tp, gw = med("testpmd", lambda s: s["pps"]), med("pepgw", lambda s: s["pps"])
     cyc = lambda s: tsc * s["cpu"] / s["pps"] if s["pps"] else float("nan")
-    print(f"| {mode} | {size} B | {tp / 1e6:.2f} | {gw / 1e6:.2f} | {gw / tp:.2f} "
-          f"| {med('testpmd', cyc):.0f} | {med('pepgw', cyc):.0f} "
-          f"| {med('testpmd', cyc) / med('pepgw', cyc):.2f} "
+    own = med("pepgw", cyc) - med("testpmd", cyc)
+    label = f"{size} B" if size.isdigit() else size
+    print(f"| {mode} | {label} | {tp / 1e6:.2f} | {gw / 1e6:.2f} | {gw / tp:.2f} "
+          f"| {med('testpmd', cyc):.0f} | {med('pepgw', cyc):.0f} | {own:.0f} "
           f"| {med('testpmd', lambda s: s['cpu']):.2f} / {med('pepgw', lambda s: s['cpu']):.2f} "
           f"| {len(r.get('testpmd', []))}/{len(r.get('pepgw', []))} |")
+    if size == "mix" and mode == "pcap":
+        targets.append(f"pcap mix: pepgw's own work {own:.0f} cycles/packet (target <= 100)")
+    if size == "mix" and mode == "memif":
+        targets.append(f"memif mix: pepgw/testpmd io {gw / tp:.2f} (target >= 0.9)")
+if targets:
+    print("\nissue 11 targets: " + "; ".join(targets))
 EOF
 [ -z "$KEEP" ] || echo "forward_bench: configs, logs, raw results in $WORK"
