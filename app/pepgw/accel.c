@@ -56,7 +56,7 @@ static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 	        (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
 	if (eth == NULL) {
 		stats_inc(a->lc->stats, STAT_drop_no_headroom);
-		rte_pktmbuf_free(m);
+		gw_free(a->lc, m);
 		return;
 	}
 	memset(eth, 0, sizeof(*eth));
@@ -71,7 +71,7 @@ static void on_recv(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 {
 	struct accel *a = arg;
 	tcp_conn_recv_consumed(c, m->pkt_len, a->now_us);
-	rte_pktmbuf_free(m);
+	gw_free(a->lc, m);
 }
 
 static void pair_release(struct accel *a, struct accel_pair *p)
@@ -172,7 +172,7 @@ static void refuse(struct gw_lcore *lc, struct rte_mbuf *m, enum stat_id why)
 {
 	gw_capture_drops(lc, &m, 1, why);
 	stats_inc(lc->stats, why);
-	rte_pktmbuf_free(m);
+	gw_free(lc, m);
 }
 
 /*
@@ -251,7 +251,7 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h,
 		                            RTE_TCP_FIN_FLAG)) == RTE_TCP_SYN_FLAG;
 		if (e->conn == ACCEL_CLOSED && !syn) {
 			stats_inc(lc->stats, STAT_drop_split_closed);
-			rte_pktmbuf_free(m);
+			gw_free(lc, m);
 			return;
 		}
 		if (!syn || fr->dir != FLOW_DIR_ORIG) {
@@ -297,12 +297,12 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h,
 	if (leg == NULL) {
 		/* This direction's leg closed while the other one finishes. */
 		stats_inc(lc->stats, STAT_drop_split_closed);
-		rte_pktmbuf_free(m);
+		gw_free(lc, m);
 		return;
 	}
 	if (!tcp_csum_ok(m, h)) {
 		stats_inc(lc->stats, STAT_drop_tcp_csum);
-		rte_pktmbuf_free(m);
+		gw_free(lc, m);
 		return;
 	}
 	rte_pktmbuf_adj(m, h->l2_len);

@@ -8,15 +8,18 @@
  *            → MSS clamp → fragmentation policy → next-hop MAC (per-lcore next-hop array
  *            for gateways, else ARP with packets held while resolving) → per-port TX buffer
  *   counters of the common path are summed per burst and added once
- *   once per iteration: flush TX buffers, ARP learnings from other lcores, timers
- *   idle: after GW_IDLE_POLLS empty polls sleep idle_sleep_us, or less when the TCP engine
- *         has a timer due sooner (a paced segment to release)
+ *   once per iteration: flush TX buffers (when no RX queue returned a full burst, else on a
+ *   TSC deadline: lcore_sched.h), ARP learnings from other lcores, timers, then free the
+ *   iteration's dropped and consumed mbufs in bulk (the death row, gw_free)
+ *   idle: after GW_IDLE_POLLS empty polls sleep idle_sleep_us, or less when a timer (the TCP
+ *         engine's, the ARP tick) is due sooner
  *
  * Everything here touches only this lcore's context and read-only shared state.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 
 #include <rte_cycles.h>
 #include <rte_arp.h>
@@ -31,6 +34,7 @@
 #include "flow.h"
 #include "frag.h"
 #include "gw.h"
+#include "lcore_sched.h"
 #include "mss.h"
 #include "net.h"
 #include "net_arp.h"
@@ -95,7 +99,7 @@ static inline void drop(struct gw_lcore *lc, struct rte_mbuf *m, enum stat_id wh
 {
 	gw_capture_drops(lc, &m, 1, why);
 	stats_inc(lc->stats, why);
-	rte_pktmbuf_free(m);
+	gw_free(lc, m);
 }
 
 /* Queue a frame whose Ethernet header is complete for transmission on port. */
@@ -252,7 +256,7 @@ static void arp_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m,
 		tx(lc, port, m);
 		return;
 	}
-	rte_pktmbuf_free(m);
+	gw_free(lc, m);
 }
 
 static void local_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m, struct net_hdrs *h,
@@ -685,17 +689,21 @@ static void timers(struct gw_lcore *lc, uint64_t now)
 }
 
 /*
- * Nothing arrived for a while: sleep idle_sleep_us, but no later than the engine's next timer,
- * or paced split-TCP segments would leave up to a whole sleep late (and a flow paced at a few
- * Mbit/s would crawl). A timer already due means no sleep at all this time.
+ * Nothing arrived for a while: sleep idle_sleep_us, but no later than the next due timer (the
+ * engine's: a paced segment, a retransmission, a delayed ACK; the ARP tick: requests to
+ * repeat, held packets to time out), or paced split-TCP segments would leave up to a whole
+ * sleep late. The clock is read again here: the iteration's own time is stale by its work.
+ * Flow aging (every FLOW_AGE_US, expiry in seconds) does not shorten the sleep.
  */
-static void idle_sleep(struct gw_lcore *lc, uint64_t now)
+static void idle_sleep(struct gw_lcore *lc)
 {
-	uint64_t until = now + lc->gw->idle_sleep_us;
+	uint64_t now = gw_now_us();
+	uint64_t due = lc->next_arp_tick_us;
 	if (lc->accel != NULL)
-		until = accel_next_due_us(lc->accel, until);
-	if (until > now)
-		rte_delay_us_sleep((unsigned int)(until - now));
+		due = accel_next_due_us(lc->accel, due);
+	uint32_t us = gw_idle_sleep_us(now, lc->gw->idle_sleep_us, due);
+	if (us != 0)
+		rte_delay_us_sleep(us);
 }
 
 int gw_lcore_main(void *arg)
@@ -704,10 +712,23 @@ int gw_lcore_main(void *arg)
 	struct gw *gw = lc->gw;
 	struct rte_mbuf *pkts[GW_BURST_MAX];
 	unsigned int idle = 0;
+	uint64_t drain_tsc;
 
+	/*
+	 * A sleeping thread wakes up to its timer slack late (50 us by default for normal
+	 * threads, prctl(2)): far more than the sleep bound above allows. The worker asks for
+	 * exact wake-ups; a refusal only costs that precision.
+	 */
+	if (gw->idle_sleep_us != 0)
+		(void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	(void)gw_now_us(); /* sets tsc_per_us */
+	drain_tsc = tsc_per_us * GW_TX_DRAIN_US;
+	lc->tx_drain_tsc = rte_rdtsc() + drain_tsc;
 	while (!gw->quit) {
-		uint64_t now = gw_now_us();
+		uint64_t tsc = rte_rdtsc();
+		uint64_t now = tsc / tsc_per_us;
 		unsigned int got = 0;
+		bool rx_full = false;
 		for (unsigned int p = 0; p < gw->n_ports; p++) {
 			if (lc->idx >= gw->ports[p].info.n_rxq)
 				continue;
@@ -716,6 +737,7 @@ int gw_lcore_main(void *arg)
 			if (n == 0)
 				continue;
 			got += n;
+			rx_full |= n == gw->burst;
 			lc->port_rx[p] += n;
 			gw_capture_rx(lc, (uint16_t)p, pkts, n);
 			rx_burst(lc, (uint16_t)p, pkts, n, now);
@@ -724,16 +746,25 @@ int gw_lcore_main(void *arg)
 		 * timers here, so what it sends leaves with this iteration's flush. */
 		if (lc->accel != NULL)
 			accel_advance(lc->accel, now);
-		for (unsigned int p = 0; p < gw->n_ports; p++)
-			lc->port_tx[p] += gw_tx_flush(lc, (uint16_t)p);
+		if (gw_tx_flush_due(rx_full, tsc, lc->tx_drain_tsc)) {
+			for (unsigned int p = 0; p < gw->n_ports; p++)
+				lc->port_tx[p] += gw_tx_flush(lc, (uint16_t)p);
+			lc->tx_drain_tsc = tsc + drain_tsc;
+		}
 		timers(lc, now);
 		settle_tx(lc);
+		gw_free_flush(lc);
 		if (got != 0) {
 			idle = 0;
 		} else if (++idle >= GW_IDLE_POLLS && gw->idle_sleep_us != 0) {
-			idle_sleep(lc, now);
+			idle_sleep(lc);
 		}
 	}
+	/* What the last iterations left buffered (full RX bursts until quit) leaves now. */
+	for (unsigned int p = 0; p < gw->n_ports; p++)
+		lc->port_tx[p] += gw_tx_flush(lc, (uint16_t)p);
+	settle_tx(lc);
+	gw_free_flush(lc);
 	return 0;
 }
 
@@ -896,6 +927,7 @@ void gw_lcores_free(struct gw *gw)
 		rte_free(lc->nh);
 		rte_free(lc->icmp_limit);
 		rte_ring_free(lc->arp_notes);
+		gw_free_flush(lc);
 	}
 	flow_rules_free(gw->rules);
 	net_route_free(gw->routes);

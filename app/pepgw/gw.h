@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <rte_ethdev.h>
+#include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
@@ -25,6 +26,9 @@
 #define GW_BURST_MAX  64
 /* Empty polls in a row before an idle lcore sleeps idle_sleep_us. */
 #define GW_IDLE_POLLS 64
+/* Mbufs dropped or consumed in one loop iteration, freed together (a full row is freed at
+ * once). */
+#define GW_DEAD_MAX   64
 
 struct flow_table;
 struct flow_rules;
@@ -102,6 +106,12 @@ struct gw_lcore {
 	/* Packets (and their bytes) the TX queues refused since the last loop iteration: taken
 	 * out of tx_packets/tx_bytes at its end, once the burst's own counts are in. */
 	uint64_t tx_refused, tx_refused_bytes;
+	/* TSC by which the TX buffers are flushed at the latest (lcore_sched.h). */
+	uint64_t tx_drain_tsc;
+	/* Death row (as DPDK ip_frag's): mbufs dropped or consumed this iteration, freed in one
+	 * rte_pktmbuf_free_bulk at its end (gw_free, gw_free_flush). */
+	unsigned int n_dead;
+	struct rte_mbuf *dead[GW_DEAD_MAX];
 } __rte_cache_aligned;
 
 struct gw {
@@ -146,6 +156,27 @@ static inline uint16_t gw_tx_buffer(struct gw_lcore *lc, uint16_t port, struct r
 	if (b->length < b->size)
 		return 0;
 	return gw_tx_flush(lc, port);
+}
+
+/* Free the mbufs on lc's death row now (one rte_pktmbuf_free_bulk). */
+static inline void gw_free_flush(struct gw_lcore *lc)
+{
+	if (lc->n_dead == 0)
+		return;
+	rte_pktmbuf_free_bulk(lc->dead, lc->n_dead);
+	lc->n_dead = 0;
+}
+
+/*
+ * Free m, an mbuf dropped or consumed on lc (m may be a chain or indirect): it joins the
+ * death row, freed in bulk at the end of the loop iteration or when the row is full. Nothing
+ * may touch m afterwards.
+ */
+static inline void gw_free(struct gw_lcore *lc, struct rte_mbuf *m)
+{
+	lc->dead[lc->n_dead++] = m;
+	if (unlikely(lc->n_dead == GW_DEAD_MAX))
+		gw_free_flush(lc);
 }
 
 /* Build the per-lcore contexts (flow tables, ARP tables, tx buffers); 0 or -errno. */
