@@ -20,6 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <rte_cycles.h>
 #include <rte_arp.h>
@@ -196,11 +199,23 @@ static void send_icmp_error(struct gw_lcore *lc, const struct rte_mbuf *orig,
 
 static inline bool is_our_address(const struct gw_lcore *lc, uint32_t ip)
 {
-	/* The lcore's packed copy of the port addresses: one cache line, no port_info strides. */
+	/*
+	 * The lcore's packed copy of the port addresses: one cache line, no port_info strides,
+	 * every slot filled (past n_addrs with the first address again), so that all of them are
+	 * compared at once: two vector compares instead of a loop exit per address.
+	 */
+#if defined(__SSE2__)
+	_Static_assert(CFG_MAX_PORTS == 8, "two 4-address compares");
+	__m128i v = _mm_set1_epi32((int)ip);
+	__m128i lo = _mm_loadu_si128((const __m128i *)&lc->addrs[0]);
+	__m128i hi = _mm_loadu_si128((const __m128i *)&lc->addrs[4]);
+	return _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi32(v, lo), _mm_cmpeq_epi32(v, hi))) != 0;
+#else
 	for (unsigned int i = 0; i < lc->n_addrs; i++)
 		if (lc->addrs[i] == ip)
 			return true;
 	return false;
+#endif
 }
 
 static void arp_note_others(struct gw_lcore *lc, uint16_t port, uint32_t ip,
@@ -502,6 +517,10 @@ static void match_input(const struct net_hdrs *h, uint16_t port, struct flow_pkt
 static inline int tcp_refusal(const struct rte_mbuf *m, const struct net_hdrs *h)
 {
 	if (h->proto != IPPROTO_TCP || !(h->flags & NET_F_L4))
+		return 0;
+	/* Most segments are plain ACKs (PSH, ECE, CWR never decide): no call for them. */
+	if (likely((h->tcp_flags & (RTE_TCP_FIN_FLAG | RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG |
+	                            RTE_TCP_ACK_FLAG | RTE_TCP_URG_FLAG)) == RTE_TCP_ACK_FLAG))
 		return 0;
 	int r = net_tcp_flags_check(h->tcp_flags);
 	if (likely(r == 0) && unlikely(h->tcp_flags & RTE_TCP_SYN_FLAG)) {
@@ -834,6 +853,9 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen)
 			lc->addrs[p] = gw->ports[p].ipv4;
 			lc->bcast[p] = directed_broadcast(&gw->ports[p]);
 		}
+		/* is_our_address compares every slot: the unused ones repeat an address. */
+		for (unsigned int p = gw->n_ports; p < CFG_MAX_PORTS; p++)
+			lc->addrs[p] = gw->ports[0].ipv4;
 		lc->stats = &gw->stats[l];
 		for (unsigned int p = 0; p < gw->n_ports; p++) {
 			lc->txb[p] = rte_zmalloc_socket("txb", RTE_ETH_TX_BUFFER_SIZE(GW_BURST_MAX),

@@ -88,7 +88,8 @@ struct gw_lcore {
 	struct gw_nh *nh; /* net_route_nh_slots() entries */
 	uint32_t n_nh;
 	uint32_t n_addrs;
-	uint32_t addrs[CFG_MAX_PORTS]; /* the ports' IPv4 addresses (host order), packed */
+	uint32_t addrs[CFG_MAX_PORTS]; /* the ports' IPv4 addresses (host order), packed; the
+	                                * slots past n_addrs repeat addrs[0] */
 	uint32_t bcast[CFG_MAX_PORTS]; /* per port: its network's directed broadcast */
 	struct net_ratelimit *icmp_limit;
 	struct rte_ring *arp_notes; /* gw_arp_note by value from other lcores (multi-producer) */

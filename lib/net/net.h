@@ -273,15 +273,18 @@ static inline int net_ipv4_dec_ttl(struct rte_ipv4_hdr *ip)
 	if (ip->time_to_live <= 1)
 		return STAT_drop_ttl_exceeded;
 	/*
-	 * TTL is the high byte of the 16-bit word it shares with the protocol (RFC 1624 4). The
-	 * new word is computed, not re-read after the byte store: a 2-byte load overlapping a
-	 * fresh 1-byte store stalls store-to-load forwarding on every forwarded packet.
+	 * TTL is the high byte of the 16-bit word it shares with the protocol: one less TTL is
+	 * 0x0100 less in that word, i.e. 0x0100 more in the stored (complemented) checksum, with
+	 * the end-around carry. Counting 0xffff as a carry too turns the only -0 this can make
+	 * into +0, so the result is exactly RFC 1624 eqn. 3's (and a full recomputation's; Linux's
+	 * ip_decrease_ttl does the same). One's-complement sums do not depend on byte order
+	 * (RFC 1071 2.B), so the addition works on the host-order view of the field. The TTL
+	 * byte and the checksum do not overlap: no store-to-load stall.
 	 */
-	uint16_t old_w, new_w;
-	memcpy(&old_w, &ip->time_to_live, 2);
-	new_w = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(old_w) - 0x0100));
-	memcpy(&ip->time_to_live, &new_w, 2);
-	ip->hdr_checksum = net_csum_update16(ip->hdr_checksum, old_w, new_w);
+	uint32_t check = ip->hdr_checksum;
+	check += rte_cpu_to_be_16(0x0100);
+	ip->hdr_checksum = (uint16_t)(check + (check >= 0xffff));
+	ip->time_to_live--;
 	return 0;
 }
 

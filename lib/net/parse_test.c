@@ -489,6 +489,28 @@ static void dec_ttl_keeps_checksum_right(void **state)
 	assert_int_equal(net_ipv4_dec_ttl(ip), STAT_drop_ttl_exceeded);
 }
 
+/*
+ * The incremental update equals a full recomputation for every checksum value the header can
+ * have (the IP ID sweeps it through all 65536), the -0 corner (old checksum 0xfeff in wire
+ * view) included.
+ */
+static void dec_ttl_matches_full_checksum(void **state)
+{
+	(void)state;
+	struct tpkt o = {.ttl = 64};
+	tpkt_build(buf, &o);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(buf + IP);
+	for (uint32_t id = 0; id < 65536; id++) {
+		ip->time_to_live = (uint8_t)(2 + id % 254);
+		ip->packet_id = rte_cpu_to_be_16((uint16_t)id);
+		net_csum_ipv4_set(ip);
+		assert_int_equal(net_ipv4_dec_ttl(ip), 0);
+		uint16_t incremental = ip->hdr_checksum;
+		net_csum_ipv4_set(ip);
+		assert_int_equal(incremental, ip->hdr_checksum);
+	}
+}
+
 static void address_classes(void **state)
 {
 	assert_true(net_ipv4_is_multicast(0xe0000001));
@@ -571,6 +593,7 @@ int main(int argc, char **argv)
 	        cmocka_unit_test(mbuf_parse_uses_rx_offload_flags),
 	        cmocka_unit_test(mbuf_fast_path_matches_full_parser),
 	        cmocka_unit_test(dec_ttl_keeps_checksum_right),
+	        cmocka_unit_test(dec_ttl_matches_full_checksum),
 	        cmocka_unit_test(address_classes),
 	        cmocka_unit_test(scapy_frames),
 	};
