@@ -18,12 +18,15 @@
 # forwarder).
 #
 # usage: tests/bench/forward_bench.sh [--pepgw PATH] [--modes "pcap memif"] [--sizes "64 1500"]
-#          [--mix] [--reps N] [--warmup S] [--window S] [--no-huge] [--profile] [--keep DIR]
+#          [--mix] [--ref PATH] [--reps N] [--warmup S] [--window S] [--no-huge] [--profile] [--keep DIR]
 #          [--capture PARAMS]
 #   --sizes    frame sizes of the fixed pcaps (64, 1500) and/or "mix"
 #   --mix      the realistic mix of issue 11 instead of the fixed sizes (= --sizes mix): IMIX
 #              64/576/1500 B in 7:4:1 over ~1000 flows, SYNs with full options, ACKs, data, UDP,
 #              1 % fragments (tests/bench/make_pcap.py)
+#   --ref PATH a second pepgw binary (e.g. built from the tree before a change), run in the same
+#              repetitions after testpmd and pepgw and shown as "ref" (its own work and the
+#              difference to pepgw): a before/after on the same machine state
 #   --profile  also sample pepgw's forwarding CPU with perf (cpu-clock) in pcap mode, first
 #              size, and print the top symbols (hardware counters are not available in this VM)
 #   --keep DIR keep configs, logs, raw results and profiles in DIR (default: a temp dir, removed)
@@ -37,6 +40,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 PEPGW=$LAB_TOP/build/app/pepgw/pepgw
+REF=""
 TESTPMD=${TESTPMD:-dpdk-testpmd}
 PYTHON=${PYTHON:-/usr/bin/python3}
 MODES="pcap"
@@ -60,6 +64,7 @@ usage() {
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--pepgw) PEPGW=$2; shift 2 ;;
+	--ref) REF=$2; shift 2 ;;
 	--modes) MODES=$2; shift 2 ;;
 	--sizes) SIZES=$2; shift 2 ;;
 	--mix) SIZES=mix; shift ;;
@@ -78,6 +83,8 @@ done
 die() { echo "forward_bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (hugepages, /var/run/dpdk)"
 [ -x "$PEPGW" ] || die "no pepgw at $PEPGW (build it, or pass --pepgw PATH)"
+[ -z "$REF" ] || [ -x "$REF" ] || die "no pepgw at $REF (--ref)"
+FWDS="testpmd pepgw${REF:+ ref}"
 command -v "$TESTPMD" >/dev/null || die "no $TESTPMD (Debian package dpdk)"
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs"
 
@@ -173,7 +180,9 @@ start_fwd() {
 		start "$log" "${CMD[@]}"
 	else
 		pepgw_config "$dev" "$WORK/pepgw-$mode-$size.json"
-		start "$log" "$PEPGW" -l 0,1 --file-prefix "$FWD_PREFIX" --no-pci "${MEM_ARGS[@]}" -- \
+		local bin=$PEPGW
+		[ "$fwd" = pepgw ] || bin=$REF
+		start "$log" "$bin" -l 0,1 --file-prefix "$FWD_PREFIX" --no-pci "${MEM_ARGS[@]}" -- \
 			--config "$WORK/pepgw-$mode-$size.json"
 	fi
 	FWD_PID=$STARTED_PID
@@ -254,11 +263,13 @@ for size in $SIZES; do
 done
 
 bench_header "$(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), \
-pepgw $PEPGW, memory: ${MEM_ARGS[*]}, warm-up ${WARMUP} s, window ${WINDOW} s, $REPS reps"
+pepgw $PEPGW${REF:+, ref $REF}, memory: ${MEM_ARGS[*]}, warm-up ${WARMUP} s, window ${WINDOW} s, $REPS reps"
 for mode in $MODES; do
 	for size in $SIZES; do
 		for ((rep = 1; rep <= REPS; rep++)); do
-			for fwd in testpmd pepgw; do
+			fwds=$FWDS # pepgw and ref swap places every other repetition
+			[ -z "$REF" ] || [ $((rep % 2)) = 1 ] || fwds="testpmd ref pepgw"
+			for fwd in $fwds; do
 				case "$mode" in
 				pcap) run_pcap "$size" "$fwd" "$rep" ;;
 				memif) run_memif "$size" "$fwd" "$rep" ;;
@@ -296,6 +307,12 @@ for (mode, size) in sorted(rows, key=order):
           f"| {med('testpmd', cyc):.0f} | {med('pepgw', cyc):.0f} | {own:.0f} "
           f"| {med('testpmd', lambda s: s['cpu']):.2f} / {med('pepgw', lambda s: s['cpu']):.2f} "
           f"| {len(r.get('testpmd', []))}/{len(r.get('pepgw', []))} |")
+    if "ref" in r:
+        rf = med("ref", lambda s: s["pps"])
+        ref_own = med("ref", cyc) - med("testpmd", cyc)
+        print(f"| {mode} | {label} ref | | {rf / 1e6:.2f} | {rf / tp:.2f} | | {med('ref', cyc):.0f} "
+              f"| {ref_own:.0f} (pepgw {own - ref_own:+.0f}) "
+              f"| {med('ref', lambda s: s['cpu']):.2f} | {len(r['ref'])} |")
     if size == "mix" and mode == "pcap":
         targets.append(f"pcap mix: pepgw's own work {own:.0f} cycles/packet (target <= 100)")
     if size == "mix" and mode == "memif":
