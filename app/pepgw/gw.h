@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -178,6 +179,24 @@ static inline void gw_free(struct gw_lcore *lc, struct rte_mbuf *m)
 	lc->dead[lc->n_dead++] = m;
 	if (unlikely(lc->n_dead == GW_DEAD_MAX))
 		gw_free_flush(lc);
+}
+
+/* gw_tx_buffer for n packets at once (in order); returns the packets the PMD took. */
+static inline uint16_t gw_tx_buffer_bulk(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **m,
+                                         unsigned int n)
+{
+	struct rte_eth_dev_tx_buffer *b = lc->txb[port];
+	uint16_t sent = 0;
+	while (n != 0) {
+		unsigned int k = RTE_MIN(n, (unsigned int)(b->size - b->length));
+		memcpy(&b->pkts[b->length], m, k * sizeof(*m));
+		b->length = (uint16_t)(b->length + k);
+		m += k;
+		n -= k;
+		if (b->length == b->size)
+			sent = (uint16_t)(sent + gw_tx_flush(lc, port));
+	}
+	return sent;
 }
 
 /* Build the per-lcore contexts (flow tables, ARP tables, tx buffers); 0 or -errno. */
