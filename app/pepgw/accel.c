@@ -3,6 +3,17 @@
  * Split-TCP glue between the data path, the flow table and lib/tcp: one engine per lcore; each
  * split flow is one tcp_relay (client leg + server leg, the relay between them lives in
  * lib/tcp), found from the flow entry's conn slot through a fixed array of pairs.
+ *
+ * The gateway's role in a split flow (enum accel_role) says which leg faces the WAN:
+ *   single       client — [LAN leg | WAN leg] — server: the server's leg leaves by the route;
+ *   client side  client — [LAN leg | WAN leg] = tunnel = B — server (gateway A, paired): the
+ *                server's leg goes into the tunnel marked BOND_F_TERMINATE;
+ *   server side  A = tunnel = [WAN leg | LAN leg] — server (gateway B, paired): the client's
+ *                leg is the one A's WAN leg opened through the tunnel, the server's leg opens
+ *                toward the real server.
+ * The WAN leg takes the rule's wan_profile and its egress's MTU (the tunnel's: the link MTU
+ * less the encapsulation) with MSS auto; the LAN leg the lan_profile, its port's MTU and the
+ * rule's mss. Both legs keep the client's and the server's addresses and ports.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,11 +27,13 @@
 
 #include "accel.h"
 #include "capture_gw.h"
+#include "bond_wire.h"
+#include "tunnel.h"
 #include "net_csum.h"
 #include "tcp.h"
 
-#define LEG_LAN        0                    /* the relay's side 0: faces the client */
-#define LEG_WAN        1                    /* side 1: faces the server */
+#define LEG_CLIENT     0                    /* the relay's side 0: faces the client */
+#define LEG_SERVER     1                    /* side 1: faces the server */
 #define ACCEL_PASSTHRU (FLOW_CONN_NONE - 1) /* entry.conn: accelerate refused, forward as is */
 /*
  * entry.conn: the split connection of this flow has closed. Stray segments (a late ACK or RST
@@ -29,12 +42,32 @@
  */
 #define ACCEL_CLOSED   (FLOW_CONN_NONE - 2)
 
+enum accel_role {
+	ACCEL_SINGLE,      /* no peer: the server's leg is the WAN leg, by the route */
+	ACCEL_CLIENT_SIDE, /* paired, gateway A: the server's leg is the WAN leg, into the tunnel */
+	ACCEL_SERVER_SIDE, /* paired, gateway B: the client's leg is the WAN leg, from the tunnel */
+};
+
+static const char *const accel_role_names[] = {
+        [ACCEL_SINGLE] = "single",
+        [ACCEL_CLIENT_SIDE] = "client_side",
+        [ACCEL_SERVER_SIDE] = "server_side",
+};
+
+/* The relay side of the WAN leg in a role. */
+static inline unsigned int wan_side(enum accel_role role)
+{
+	return role == ACCEL_SERVER_SIDE ? LEG_CLIENT : LEG_SERVER;
+}
+
 struct accel_pair {
 	struct tcp_relay *relay;
 	struct tcp_conn *leg[2]; /* until each leg's TCP_EV_CLOSED */
 	struct flow_entry *entry;
 	bool in_use;
+	enum accel_role role;
 	uint32_t next_free;
+	struct gw_egress egress[2]; /* where each leg's segments leave (its MTU came from it) */
 };
 
 struct accel {
@@ -45,6 +78,8 @@ struct accel {
 	uint32_t free_head;
 	uint32_t in_use;
 	uint64_t now_us; /* time of the current call, for callbacks */
+	/* The legs' egresses while tcp_relay_open sends their first segments (no pair yet). */
+	const struct gw_egress *opening;
 };
 
 /* ---- engine callbacks ---- */
@@ -52,6 +87,12 @@ struct accel {
 static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 {
 	struct accel *a = arg;
+	const struct accel_pair *p = tcp_conn_user(c);
+	const struct gw_egress *egress = p != NULL ? p->egress : a->opening;
+	/* The client's leg is not a relay leg yet while it sends its SYN-ACK from inside
+	 * tcp_relay_open: side 0 then. */
+	unsigned int side = LEG_CLIENT;
+	tcp_conn_relay(c, &side);
 	struct rte_ether_hdr *eth =
 	        (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(struct rte_ether_hdr));
 	if (eth == NULL) {
@@ -61,9 +102,9 @@ static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 	}
 	memset(eth, 0, sizeof(*eth));
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
 	stats_inc(a->lc->stats, STAT_accel_segs_out);
-	gw_ip_output(a->lc, m, rte_be_to_cpu_32(ip->dst_addr), a->now_us);
+	/* The engine sized the segment for this egress: only the output step is left. */
+	gw_egress_send(a->lc, &egress[side], m, a->now_us);
 }
 
 /* Relay legs deliver their data to the relay, never here; nothing else is opened. */
@@ -93,32 +134,87 @@ static void on_event(void *arg, struct tcp_conn *c, enum tcp_conn_event ev)
 	struct accel_pair *p = tcp_conn_user(c);
 	if (ev != TCP_EV_CLOSED || p == NULL)
 		return;
-	p->leg[p->leg[LEG_WAN] == c ? LEG_WAN : LEG_LAN] = NULL;
-	if (p->leg[LEG_LAN] == NULL && p->leg[LEG_WAN] == NULL)
+	p->leg[p->leg[LEG_SERVER] == c ? LEG_SERVER : LEG_CLIENT] = NULL;
+	if (p->leg[LEG_CLIENT] == NULL && p->leg[LEG_SERVER] == NULL)
 		pair_release(a, p);
 }
 
 /* ---- the data path side ---- */
 
-/* Split the flow at the client's SYN m (at the IPv4 header). 0, or -errno with m untouched. */
-static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e, uint64_t now)
+/*
+ * The legs' egresses, paths and the gateway's role for a split at the SYN syn. The client's leg
+ * leaves the way the client is reached: back into the tunnel it came from (server side), or
+ * its route (a plain forward). The server's leg leaves by the rule's action's egress as the
+ * flow would unsplit: the tunnel toward a peer's networks (client side), else the route's
+ * port; out of a tunnel never into one again. The WAN leg (wan_side) announces the MSS auto
+ * from its egress; the LAN leg the rule's fixed mss, or auto (mss off leaves nothing to clamp:
+ * auto too). Either MTU is the egress's effective one: the link's less any encapsulation.
+ * Tunnel egresses mark their packets BOND_F_TERMINATE: a split leg the peer terminates; the
+ * leg over one takes the tunnel's slowest link round trip as its RTT floor (in-order delivery).
+ * 0, or -ENETUNREACH when either end has no egress.
+ */
+static int split_paths(struct accel *a, const struct rte_mbuf *syn, const struct flow_action *act,
+                       bool from_tunnel, struct gw_egress egress[2], struct tcp_leg_params legs[2],
+                       enum accel_role *role)
 {
 	const struct gw *gw = a->lc->gw;
-	/* The loader requires both profiles on an accelerate rule. */
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(syn, const struct rte_ipv4_hdr *);
+	uint32_t client = rte_be_to_cpu_32(ip->src_addr), server = rte_be_to_cpu_32(ip->dst_addr);
+	if (gw_egress_find(a->lc, from_tunnel ? FLOW_ACTION_TUNNEL : FLOW_ACTION_FORWARD, act,
+	                   client, &egress[LEG_CLIENT]) != 0 ||
+	    gw_egress_find(a->lc, from_tunnel ? FLOW_ACTION_FORWARD : act->action, act, server,
+	                   &egress[LEG_SERVER]) != 0)
+		return -ENETUNREACH;
+	*role = from_tunnel                                ? ACCEL_SERVER_SIDE
+	        : gw_egress_is_tunnel(&egress[LEG_SERVER]) ? ACCEL_CLIENT_SIDE
+	                                                   : ACCEL_SINGLE;
+	unsigned int wan = wan_side(*role), lan = 1 - wan;
+	legs[lan] = (struct tcp_leg_params){
+	        .profile = &gw->tcp_profiles[act->lan_profile],
+	        .mtu = gw_egress_mtu(&egress[lan]),
+	        .mss = act->mss_mode == FLOW_MSS_FIXED ? act->mss : 0,
+	};
+	legs[wan] = (struct tcp_leg_params){
+	        .profile = &gw->tcp_profiles[act->wan_profile],
+	        .mtu = gw_egress_mtu(&egress[wan]),
+	};
+	for (unsigned int side = 0; side < 2; side++)
+		if (gw_egress_is_tunnel(&egress[side])) {
+			egress[side].tunnel_flags = BOND_F_TERMINATE;
+			legs[side].rtt_floor_us = gw_tunnel_path_rtt_us(a->lc, egress[side].peer);
+		}
+	return 0;
+}
+
+/* Split the flow at the client's SYN m (at the IPv4 header). 0, or -errno with m untouched. */
+static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e, bool from_tunnel,
+                      uint64_t now)
+{
 	const struct flow_action *act = &e->act;
+	struct gw_egress egress[2];
+	struct tcp_leg_params legs[2];
+	enum accel_role role;
+	/* The loader requires both profiles on an accelerate rule. */
 	if (a->free_head == UINT32_MAX)
 		return -ENOMEM;
-	struct tcp_relay *r = tcp_relay_open(a->engine, &gw->tcp_profiles[act->lan_profile],
-	                                     &gw->tcp_profiles[act->wan_profile], m,
+	int rc = split_paths(a, m, act, from_tunnel, egress, legs, &role);
+	if (rc < 0)
+		return rc;
+	a->opening = egress;
+	struct tcp_relay *r = tcp_relay_open(a->engine, &legs[LEG_CLIENT], &legs[LEG_SERVER], m,
 	                                     act->handshake == FLOW_HANDSHAKE_DEFERRED, now);
+	a->opening = NULL;
 	if (r == NULL)
 		return -rte_errno;
 	struct accel_pair *p = &a->pairs[a->free_head];
 	a->free_head = p->next_free;
 	memset(p, 0, sizeof(*p));
 	p->in_use = true;
+	p->role = role;
 	p->relay = r;
 	p->entry = e;
+	p->egress[LEG_CLIENT] = egress[LEG_CLIENT];
+	p->egress[LEG_SERVER] = egress[LEG_SERVER];
 	for (unsigned int side = 0; side < 2; side++) {
 		p->leg[side] = tcp_relay_leg(r, side);
 		if (p->leg[side] != NULL)
@@ -127,6 +223,9 @@ static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e,
 	a->in_use++;
 	e->conn = (uint32_t)(p - a->pairs);
 	stats_inc(a->lc->stats, STAT_accel_flows);
+	if (role != ACCEL_SINGLE)
+		stats_inc(a->lc->stats, role == ACCEL_CLIENT_SIDE ? STAT_accel_paired_client_side
+		                                                  : STAT_accel_paired_server_side);
 	return 0;
 }
 
@@ -180,11 +279,13 @@ static void refuse(struct gw_lcore *lc, struct rte_mbuf *m, enum stat_id why)
  * engine would take (checksum, headers, options; flags were checked before classification):
  * an invalid one is dropped and leaves nothing, so that a forged segment cannot decide for the
  * real connection that follows on the same addresses and ports. Returns the flow's entry
- * (created now, or by another packet of the burst), or NULL when m was taken.
+ * (created now, or by another packet of the burst), or NULL when m was taken. fwd: the
+ * action a packet forwarded unsplit goes by (the rule's, or the routes' out of a tunnel).
  */
 static struct flow_entry *first_segment(struct accel *a, struct rte_mbuf *m,
                                         const struct net_hdrs *h, const struct flow_pkt_info *fi,
-                                        struct flow_result *fr, uint64_t now)
+                                        struct flow_result *fr, const struct flow_action *fwd,
+                                        uint64_t now)
 {
 	struct gw_lcore *lc = a->lc;
 	if (!tcp_csum_ok(m, h)) {
@@ -201,7 +302,7 @@ static struct flow_entry *first_segment(struct accel *a, struct rte_mbuf *m,
 	/* An RST ends a connection and shows none: forwarded, it decides nothing. */
 	if (h->tcp_flags & RTE_TCP_RST_FLAG) {
 		stats_inc(lc->stats, STAT_accel_stray_rst);
-		gw_forward(lc, m, (struct net_hdrs *)h, fr->act, now);
+		gw_forward(lc, m, (struct net_hdrs *)h, fwd, now);
 		return NULL;
 	}
 	struct flow_entry *e = flow_decide(lc->flows, fi, fr, lc->rule_counters, now);
@@ -209,7 +310,7 @@ static struct flow_entry *first_segment(struct accel *a, struct rte_mbuf *m,
 		/* Table full: act by rule without an entry, as classification does. */
 		stats_inc(lc->stats, STAT_flow_table_full);
 		stats_inc(lc->stats, STAT_accel_fallback_no_entry);
-		gw_forward(lc, m, (struct net_hdrs *)h, fr->act, now);
+		gw_forward(lc, m, (struct net_hdrs *)h, fwd, now);
 		return NULL;
 	}
 	if (fr->created)
@@ -217,15 +318,79 @@ static struct flow_entry *first_segment(struct accel *a, struct rte_mbuf *m,
 	return e;
 }
 
+/*
+ * A segment of a leg a peer split and marked (BOND_F_TERMINATE) for a connection we do not
+ * have: we are that leg's endpoint and lost it (restarted, or the split timed out), so, as a
+ * TCP in CLOSED state (RFC 9293 3.10.7.1), we answer a reset back through the tunnel, and the
+ * peer's relay resets its client: the connection ends at once instead of hanging on
+ * retransmissions. m (at the Ethernet header, checksum not verified: a forged segment only
+ * resets what it could reset anyway) becomes the reset. A reset is never answered. Takes m.
+ */
+static void reset_closed_leg(struct accel *a, struct rte_mbuf *m, const struct net_hdrs *h,
+                             const struct flow_action *act, uint64_t now)
+{
+	struct gw_lcore *lc = a->lc;
+	struct gw_egress eg;
+	if ((h->tcp_flags & RTE_TCP_RST_FLAG) || m->nb_segs != 1 ||
+	    gw_egress_find(lc, FLOW_ACTION_TUNNEL, act, h->src, &eg) != 0) {
+		stats_inc(lc->stats, STAT_drop_split_closed);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, h->l2_len);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)((uint8_t *)ip + h->l3_len);
+	uint32_t seq = rte_be_to_cpu_32(th->sent_seq);
+	uint32_t seg_len = h->payload_len + ((h->tcp_flags & RTE_TCP_SYN_FLAG) ? 1 : 0) +
+	                   ((h->tcp_flags & RTE_TCP_FIN_FLAG) ? 1 : 0);
+	if (h->tcp_flags & RTE_TCP_ACK_FLAG) {
+		th->sent_seq = th->recv_ack; /* <SEQ=SEG.ACK><CTL=RST> */
+		th->recv_ack = 0;
+		th->tcp_flags = RTE_TCP_RST_FLAG;
+	} else {
+		th->sent_seq = 0; /* <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> */
+		th->recv_ack = rte_cpu_to_be_32(seq + seg_len);
+		th->tcp_flags = RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG;
+	}
+	uint16_t port = th->src_port;
+	th->src_port = th->dst_port;
+	th->dst_port = port;
+	th->data_off = (uint8_t)((sizeof(*th) / 4) << 4);
+	th->rx_win = 0;
+	th->tcp_urp = 0;
+	uint32_t addr = ip->src_addr;
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = addr;
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(*th));
+	ip->fragment_offset = 0;
+	ip->time_to_live = 64;
+	/* The IPv4 options, if any, go: the TCP header moves up behind the 20-byte header. */
+	if (h->l3_len != sizeof(*ip))
+		memmove((uint8_t *)ip + sizeof(*ip), th, sizeof(*th));
+	th = (struct rte_tcp_hdr *)(ip + 1);
+	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - h->l2_len - sizeof(*ip) - sizeof(*th)));
+	net_csum_ipv4_set(ip);
+	th->cksum = 0;
+	th->cksum = net_csum_l4(ip, IPPROTO_TCP, th, sizeof(*th));
+	stats_inc(lc->stats, STAT_accel_paired_resets);
+	eg.tunnel_flags = BOND_F_TERMINATE;
+	gw_egress_send(lc, &eg, m, now);
+}
+
 void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h,
-                 const struct flow_pkt_info *fi, struct flow_result *fr, uint64_t now)
+                 const struct flow_pkt_info *fi, struct flow_result *fr,
+                 const struct flow_action *tunnel_fwd, uint64_t now)
 {
 	struct gw_lcore *lc = a->lc;
 	a->now_us = now;
 
+	/* Unsplit packets go by the rule's action, or out of a tunnel by the routes. */
 	struct flow_entry *e = fr->entry;
-	if (e == NULL && (e = first_segment(a, m, h, fi, fr, now)) == NULL)
+	if (e == NULL &&
+	    (e = first_segment(a, m, h, fi, fr, tunnel_fwd != NULL ? tunnel_fwd : fr->act, now)) ==
+	            NULL)
 		return;
+	const struct flow_action *fwd = tunnel_fwd != NULL ? tunnel_fwd : &e->act;
 	bool created = fr->created;
 	/*
 	 * A client SYN on a pair whose legs all wait in TIME-WAIT may end them
@@ -242,7 +407,7 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h,
 		recycle_time_wait(a, e, now);
 	}
 	if (e->conn == ACCEL_PASSTHRU) {
-		gw_forward(lc, m, h, &e->act, now);
+		gw_forward(lc, m, h, fwd, now);
 		return;
 	}
 	if (e->conn == FLOW_CONN_NONE || e->conn == ACCEL_CLOSED) {
@@ -254,11 +419,18 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h,
 			gw_free(lc, m);
 			return;
 		}
-		if (!syn || fr->dir != FLOW_DIR_ORIG) {
+		/* Out of a tunnel, only the leg a peer split and marked is ours to terminate;
+		 * any other flow crosses as it is (the peer forwards or tunnels it). */
+		bool marked = tunnel_fwd != NULL && (m->hash.usr & BOND_F_TERMINATE);
+		if (marked && !syn) {
+			reset_closed_leg(a, m, h, &e->act, now);
+			return;
+		}
+		if (!syn || fr->dir != FLOW_DIR_ORIG || (tunnel_fwd != NULL && !marked)) {
 			/* A connection we did not see open (e.g. older than the gateway). */
 			stats_inc(lc->stats, STAT_accel_passthrough);
 			e->conn = ACCEL_PASSTHRU;
-			gw_forward(lc, m, h, &e->act, now);
+			gw_forward(lc, m, h, fwd, now);
 			return;
 		}
 		/* A new split after a closed one: its SYN is checked as a first segment is. */
@@ -267,7 +439,7 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h,
 			return;
 		}
 		rte_pktmbuf_adj(m, h->l2_len);
-		int rc = split_open(a, m, e, now);
+		int rc = split_open(a, m, e, tunnel_fwd != NULL, now);
 		if (rc == 0) {
 			stats_inc(lc->stats, STAT_accel_segs_in);
 			return;
@@ -277,7 +449,7 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h,
 			/* No two free connections: the flow goes unsplit for its life. */
 			stats_inc(lc->stats, STAT_accel_fallback_engine_full);
 			e->conn = ACCEL_PASSTHRU;
-			gw_forward(lc, m, h, &e->act, now);
+			gw_forward(lc, m, h, fwd, now);
 			return;
 		}
 		/*
@@ -293,7 +465,7 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h,
 	}
 
 	struct accel_pair *p = &a->pairs[e->conn];
-	struct tcp_conn *leg = p->leg[fr->dir == FLOW_DIR_ORIG ? LEG_LAN : LEG_WAN];
+	struct tcp_conn *leg = p->leg[fr->dir == FLOW_DIR_ORIG ? LEG_CLIENT : LEG_SERVER];
 	if (leg == NULL) {
 		/* This direction's leg closed while the other one finishes. */
 		stats_inc(lc->stats, STAT_drop_split_closed);
@@ -358,7 +530,6 @@ struct accel *accel_create(struct gw_lcore *lc, char *err, size_t errlen)
 	        .max_conns = 2 * a->n_pairs,
 	        .hdr_pool = gw->pool,
 	        .clone_pool = gw->indirect_pool,
-	        .mtu = gw->accel_mtu,
 	        .timer_tick_us = 1000,
 	        .now_us = gw_now_us(),
 	        .challenge_ack_limit = 100,
@@ -406,12 +577,14 @@ void accel_engine_counters(const struct accel *a, uint64_t *counters)
 static bool pair_tuple(const struct accel_pair *p, struct accel_tuple *t)
 {
 	struct tcp_tuple tt;
-	const struct tcp_conn *c = p->leg[LEG_WAN] != NULL ? p->leg[LEG_WAN] : p->leg[LEG_LAN];
+	const struct tcp_conn *c =
+	        p->leg[LEG_SERVER] != NULL ? p->leg[LEG_SERVER] : p->leg[LEG_CLIENT];
 	if (!p->in_use || c == NULL)
 		return false;
 	tcp_conn_tuple(c, &tt);
-	/* The WAN leg is the client's side of the server connection; the LAN leg the reverse. */
-	bool wan = c == p->leg[LEG_WAN];
+	/* The server's leg is the client's side of the server connection; the client's leg the
+	 * reverse. */
+	bool wan = c == p->leg[LEG_SERVER];
 	t->client_ip = rte_be_to_cpu_32(wan ? tt.laddr : tt.raddr);
 	t->server_ip = rte_be_to_cpu_32(wan ? tt.raddr : tt.laddr);
 	t->client_port = rte_be_to_cpu_16(wan ? tt.lport : tt.rport);
@@ -430,7 +603,7 @@ unsigned int accel_list(const struct accel *a, struct accel_tuple *out, unsigned
 
 int accel_conn_info(const struct accel *a, uint32_t client_ip, uint16_t client_port,
                     uint32_t server_ip, uint16_t server_port, struct tcp_conn_info *lan,
-                    struct tcp_conn_info *wan)
+                    struct tcp_conn_info *wan, const char **role)
 {
 	for (uint32_t i = 0; i < a->n_pairs; i++) {
 		const struct accel_pair *p = &a->pairs[i];
@@ -441,10 +614,12 @@ int accel_conn_info(const struct accel *a, uint32_t client_ip, uint16_t client_p
 		memset(lan, 0, sizeof(*lan));
 		memset(wan, 0, sizeof(*wan));
 		lan->state = wan->state = TCP_CLOSED;
-		if (p->leg[LEG_LAN] != NULL)
-			tcp_conn_get_info(p->leg[LEG_LAN], lan);
-		if (p->leg[LEG_WAN] != NULL)
-			tcp_conn_get_info(p->leg[LEG_WAN], wan);
+		unsigned int w = wan_side(p->role);
+		if (p->leg[1 - w] != NULL)
+			tcp_conn_get_info(p->leg[1 - w], lan);
+		if (p->leg[w] != NULL)
+			tcp_conn_get_info(p->leg[w], wan);
+		*role = accel_role_names[p->role];
 		return 0;
 	}
 	return -ENOENT;

@@ -4,9 +4,11 @@
  *
  *   rx_burst per queue → parse → ARP / to us (ICMP echo) / transit
  *   transit: classify the burst (flow table + first-match rules)
- *            → drop | forward: routes of the burst at once (rte_lpm bulk) → TTL decrement
- *            → MSS clamp → fragmentation policy → next-hop MAC (per-lcore next-hop array
- *            for gateways, else ARP with packets held while resolving) → per-port TX buffer
+ *            → accelerate: split TCP (accel.c) | the rest: routes of the burst at once
+ *            (rte_lpm bulk) → the action's egress (gw_actions: MTU, overhead, output; none
+ *            for drop) → TTL decrement → MSS clamp → fragmentation policy → the egress's
+ *            output (a port: next-hop MAC from the per-lcore next-hop array for gateways,
+ *            else ARP with packets held while resolving → per-port TX buffer)
  *   counters of the common path are summed per burst and added once
  *   once per iteration: flush TX buffers (when no RX queue returned a full burst, else on a
  *   TSC deadline: lcore_sched.h), ARP learnings from other lcores, timers, then free the
@@ -44,12 +46,13 @@
 #include "net_icmp.h"
 #include "net_route.h"
 #include "params.h"
+#include "tunnel.h"
 
 #define ARP_TICK_US   10000
 #define FLOW_AGE_US   1000
 #define FLOW_AGE_SCAN 64
 #define ARP_NOTE_RING 1024
-#define FRAG_MAX_OUT  64
+#define FRAG_MAX_OUT  GW_FRAG_MAX_OUT
 /* Packets ahead whose headers are prefetched while the current one is parsed. */
 #define GW_PREFETCH   8
 
@@ -168,6 +171,12 @@ static void l2_output(struct gw_lcore *lc, uint16_t port, uint32_t next_hop, str
 	drop(lc, m, rc == -ENOSPC ? STAT_drop_arp_table_full : STAT_drop_arp_unresolved);
 }
 
+void gw_port_send(struct gw_lcore *lc, uint16_t port, uint32_t next_hop, struct rte_mbuf *m,
+                  uint64_t now)
+{
+	l2_output(lc, port, next_hop, m, now);
+}
+
 /*
  * Send an ICMP error about orig (parsed into h) back toward its source, rate limited.
  * orig stays the caller's.
@@ -278,6 +287,9 @@ static void local_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m, 
                         uint64_t now)
 {
 	stats_inc(lc->stats, STAT_local_in);
+	/* Tunnel packets to a link's local endpoint (and their fragments). */
+	if (unlikely(lc->tun != NULL) && gw_tunnel_input(lc, port, m, h, now))
+		return;
 	if (h->proto == IPPROTO_ICMP && (h->flags & NET_F_L4) &&
 	    h->icmp_type == NET_ICMP_ECHO_REQUEST && !(h->flags & NET_F_FRAG)) {
 		if (net_icmp_echo_reply(m, h) == 0) {
@@ -297,25 +309,6 @@ static void local_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m, 
 		send_icmp_error(lc, m, h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_PORT_UNREACH, 0,
 		                now);
 	drop(lc, m, STAT_drop_not_for_us);
-}
-
-static uint16_t effective_mss(const struct flow_action *act, uint16_t mtu)
-{
-	if (act->mss_mode == FLOW_MSS_FIXED)
-		return act->mss;
-	int mss = mss_auto(mtu, 0);
-	return mss > 0 ? (uint16_t)mss : MSS_MIN;
-}
-
-void gw_ip_output(struct gw_lcore *lc, struct rte_mbuf *m, uint32_t dst_ip, uint64_t now)
-{
-	uint16_t port;
-	uint32_t nh;
-	if (net_route_lookup(lc->gw->routes, dst_ip, &port, &nh) < 0) {
-		drop(lc, m, STAT_drop_no_route);
-		return;
-	}
-	l2_output(lc, port, nh, m, now);
 }
 
 /*
@@ -384,10 +377,16 @@ static bool nh_fill(struct gw_lcore *lc, struct gw_nh *c, const struct net_route
 	return true;
 }
 
-/* Send m (its IPv4 header final) to hop: the next-hop array for gateways, else ARP. */
-static __rte_always_inline void nh_output(struct gw_lcore *lc, const struct net_route_hop *hop,
-                                          struct rte_mbuf *m, struct fwd_acc *acc, uint64_t now)
+/*
+ * ---- Egresses: how each action's packets leave ----
+ *
+ * A port egress sends to the route's next hop on the route's port: the next-hop array for
+ * gateways, else ARP (which may hold the packet while it resolves).
+ */
+static void port_output(struct gw_lcore *lc, const struct gw_egress *eg, struct rte_mbuf *m,
+                        struct fwd_acc *acc, uint64_t now)
 {
+	const struct net_route_hop *hop = &eg->hop;
 	if (likely(hop->nh_id < lc->n_nh)) {
 		struct gw_nh *c = &lc->nh[hop->nh_id];
 		if (likely((c->ip == hop->next_hop && c->port == hop->port &&
@@ -407,83 +406,253 @@ static __rte_always_inline void nh_output(struct gw_lcore *lc, const struct net_
 	l2_output(lc, hop->port, hop->next_hop, m, now);
 }
 
-/* Forward a transit packet whose route is hop. Takes m. */
+/* The route's port: its MTU, no encapsulation. */
+static int egress_route(struct gw_lcore *lc, const struct flow_action *act, uint32_t dst,
+                        const struct net_route_hop *hop, struct gw_egress *eg)
+{
+	if (unlikely(hop->port == NET_ROUTE_NO_PORT))
+		return STAT_drop_no_route;
+	eg->output = port_output;
+	eg->mtu = lc->gw->ports[hop->port].mtu;
+	eg->overhead = 0;
+	eg->hop = *hop;
+	return 0;
+}
+
+/* A drop rule's packets have no way out. */
+static int egress_none(struct gw_lcore *lc, const struct flow_action *act, uint32_t dst,
+                       const struct net_route_hop *hop, struct gw_egress *eg)
+{
+	return STAT_drop_rule;
+}
+
+/* A tunnel egress seals the packet for the peer and sends it on the link its scheduler picks. */
+static void tunnel_output(struct gw_lcore *lc, const struct gw_egress *eg, struct rte_mbuf *m,
+                          struct fwd_acc *acc, uint64_t now)
+{
+	gw_tunnel_output(lc, m, sizeof(struct rte_ether_hdr), eg->peer, eg->bond_profile,
+	                 eg->tunnel_flags, now);
+}
+
+/*
+ * The peer whose remote networks hold the destination: its smallest link MTU, less the
+ * encapsulation (mss auto, fragmentation policy and fragmentation-needed follow from it).
+ */
+static int egress_tunnel(struct gw_lcore *lc, const struct flow_action *act, uint32_t dst,
+                         const struct net_route_hop *hop, struct gw_egress *eg)
+{
+	uint16_t link_mtu;
+	int peer = gw_tunnel_peer_of(lc->gw, dst, &link_mtu);
+
+	if (peer < 0)
+		return STAT_drop_tunnel_no_peer;
+	eg->output = tunnel_output;
+	eg->mtu = link_mtu;
+	eg->overhead = CFG_TUNNEL_OVERHEAD;
+	eg->peer = (uint8_t)peer;
+	eg->bond_profile = act->bond_profile;
+	eg->tunnel_flags = 0;
+	return 0;
+}
+
+/*
+ * Accelerate: toward a peer's remote networks through the tunnel (paired mode: the peer
+ * terminates the split's server leg, accel.c), anywhere else by the route's port.
+ */
+static int egress_accel(struct gw_lcore *lc, const struct flow_action *act, uint32_t dst,
+                        const struct net_route_hop *hop, struct gw_egress *eg)
+{
+	if (lc->gw->tun != NULL && egress_tunnel(lc, act, dst, hop, eg) == 0)
+		return 0;
+	return egress_route(lc, act, dst, hop, eg);
+}
+
+/*
+ * The egress of each action (l3fwd's lookup ops, grout's nodes): every packet that is not
+ * split goes through the same forwarding steps against the egress its action chose here, and
+ * the split-TCP legs take their MTU and MSS from the same choice (accel.c). Accelerate leaves
+ * by the route's port single-ended (the flows it does not split, and the server's leg). The
+ * tunnel (lib/bond) is one more entry: an egress with the bond's link MTU, the encapsulation
+ * as overhead and an output that encapsulates and schedules onto a link; accelerate's entry
+ * picks it toward a peer's remote networks (paired mode).
+ */
+struct gw_action_ops {
+	const char *name;
+	/* Fill eg for a packet whose route is hop (looked up for every packet of a burst);
+	 * 0, or the drop reason. */
+	int (*egress)(struct gw_lcore *lc, const struct flow_action *act, uint32_t dst,
+	              const struct net_route_hop *hop, struct gw_egress *eg);
+};
+
+static const struct gw_action_ops gw_actions[FLOW_ACTION_MAX] = {
+        [FLOW_ACTION_FORWARD] = {.name = "forward", .egress = egress_route},
+        [FLOW_ACTION_DROP] = {.name = "drop", .egress = egress_none},
+        [FLOW_ACTION_ACCELERATE] = {.name = "accelerate", .egress = egress_accel},
+        [FLOW_ACTION_TUNNEL] = {.name = "tunnel", .egress = egress_tunnel},
+};
+
+const char *gw_action_name(enum flow_action_type action)
+{
+	return action < RTE_DIM(gw_actions) ? gw_actions[action].name : "unknown";
+}
+
+int gw_egress_find(struct gw_lcore *lc, enum flow_action_type action, const struct flow_action *act,
+                   uint32_t dst_ip, struct gw_egress *eg)
+{
+	struct net_route_hop hop;
+	net_route_lookup_bulk(lc->gw->routes, &dst_ip, 1, &hop);
+	return gw_actions[action].egress(lc, act, dst_ip, &hop, eg);
+}
+
+void gw_egress_send(struct gw_lcore *lc, const struct gw_egress *eg, struct rte_mbuf *m,
+                    uint64_t now)
+{
+	struct fwd_acc acc;
+	fwd_acc_init(lc, &acc);
+	eg->output(lc, eg, m, &acc, now);
+	fwd_acc_flush(lc, &acc);
+}
+
+/*
+ * ---- The forwarding steps ----
+ *
+ * Each takes the packet's egress; a step that drops the packet (and counts it) returns false.
+ */
+
+/* The packet could not be given an egress. */
+static void forward_refused(struct gw_lcore *lc, struct rte_mbuf *m, const struct net_hdrs *h,
+                            int why, uint64_t now)
+{
+	if (why == STAT_drop_no_route || why == STAT_drop_tunnel_no_peer)
+		send_icmp_error(lc, m, h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_HOST_UNREACH, 0,
+		                now);
+	drop(lc, m, (enum stat_id)why);
+}
+
+/* RFC 1812 5.3.1: decrement TTL (checksum fixed incrementally), or time exceeded. */
+static __rte_always_inline bool step_ttl(struct gw_lcore *lc, struct rte_mbuf *m,
+                                         const struct net_hdrs *h, uint64_t now)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, h->l2_len);
+	if (likely(net_ipv4_dec_ttl(ip) == 0))
+		return true;
+	send_icmp_error(lc, m, h, NET_ICMP_TIME_EXCEEDED, NET_ICMP_CODE_TTL_EXCEEDED, 0, now);
+	drop(lc, m, STAT_drop_ttl_exceeded);
+	return false;
+}
+
+/* The MSS a SYN or SYN-ACK leaving through eg is clamped to: the rule's, or auto. */
+static uint16_t clamp_mss(const struct flow_action *act, const struct gw_egress *eg)
+{
+	if (act->mss_mode == FLOW_MSS_FIXED)
+		return act->mss;
+	int mss = mss_auto(eg->mtu, eg->overhead);
+	return mss > 0 ? (uint16_t)mss : MSS_MIN;
+}
+
+/* Clamp the MSS option of a SYN or SYN-ACK (lib/mss; malformed options are dropped). */
+static __rte_always_inline bool step_mss(struct gw_lcore *lc, struct rte_mbuf *m,
+                                         const struct net_hdrs *h, const struct flow_action *act,
+                                         const struct gw_egress *eg)
+{
+	if (likely(h->proto != IPPROTO_TCP || !(h->flags & NET_F_L4) ||
+	           !(h->tcp_flags & RTE_TCP_SYN_FLAG) || act->mss_mode == FLOW_MSS_OFF))
+		return true;
+	uint32_t off = h->l2_len + h->l3_len;
+	uint32_t seg = rte_pktmbuf_data_len(m);
+	enum mss_result r = mss_clamp(rte_pktmbuf_mtod_offset(m, uint8_t *, off),
+	                              off < seg ? seg - off : 0, clamp_mss(act, eg), 0, NULL);
+	enum stat_id s = mss_result_stat(r);
+	if (mss_result_is_drop(r)) {
+		drop(lc, m, s);
+		return false;
+	}
+	if (s != STAT_MAX)
+		stats_inc(lc->stats, s);
+	return true;
+}
+
+/*
+ * A packet larger than the egress's effective MTU: the rule's fragmentation policy (lib/frag).
+ * Sends what it decides to send (the fragments, through the egress's output) and returns
+ * false; returns true when the packet is to go on as it is.
+ */
+static bool step_frag(struct gw_lcore *lc, struct rte_mbuf *m, const struct net_hdrs *h,
+                      const struct flow_action *act, const struct gw_egress *eg,
+                      struct fwd_acc *acc, uint64_t now)
+{
+	struct gw *gw = lc->gw;
+	uint16_t mtu = gw_egress_mtu(eg);
+	enum frag_verdict v = frag_decide((enum frag_policy)act->fragment, h->ip_total_len,
+	                                  h->flags & NET_F_DF, mtu);
+	switch (v) {
+	case FRAG_SEND:
+		return true;
+	case FRAG_DROP_NEED_FRAG:
+		/* RFC 1191 4: the next-hop MTU is what fits the egress, encapsulation included. */
+		send_icmp_error(lc, m, h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_FRAG_NEEDED, mtu,
+		                now);
+		drop(lc, m, STAT_drop_df_mtu);
+		return false;
+	case FRAG_FRAGMENT:
+	case FRAG_FRAGMENT_CLEAR_DF: {
+		struct rte_mbuf *frags[FRAG_MAX_OUT];
+		enum stat_id why = STAT_drop_frag_failed;
+		m->l2_len = h->l2_len;
+		int n = frag_fragment(m, mtu, v == FRAG_FRAGMENT_CLEAR_DF, frags, RTE_DIM(frags),
+		                      gw->pool, gw->indirect_pool, &why);
+		if (n < 0) {
+			drop(lc, m, why);
+			return false;
+		}
+		stats_inc(lc->stats, STAT_frag_packets);
+		stats_add(lc->stats, STAT_frag_fragments, (uint64_t)n);
+		if (v == FRAG_FRAGMENT_CLEAR_DF)
+			stats_inc(lc->stats, STAT_frag_df_cleared);
+		acc->forwarded++;
+		for (int i = 0; i < n; i++)
+			eg->output(lc, eg, frags[i], acc, now);
+		return false;
+	}
+	case FRAG_OUTER:
+		/* Encapsulate whole: the tunnel's output fragments the tunnel packet to its link
+		 * MTU. The loader allows the policy only with the tunnel action. */
+		if (eg->overhead != 0)
+			return true;
+		break;
+	}
+	drop(lc, m, STAT_drop_frag_failed);
+	return false;
+}
+
+/*
+ * Call f, directly when it is f1 (Linux's INDIRECT_CALL_1, include/linux/indirect_call_wrapper.h):
+ * the common egress inlines and costs no indirect branch; any other goes through the pointer.
+ */
+#define GW_CALL_EXPECT(f, f1, ...) (likely((f) == (f1)) ? f1(__VA_ARGS__) : (f)(__VA_ARGS__))
+
+/* Forward a transit packet whose route is hop through the steps. Takes m. */
 static __rte_always_inline void forward_one(struct gw_lcore *lc, struct rte_mbuf *m,
                                             struct net_hdrs *h, const struct flow_action *act,
                                             const struct net_route_hop *hop, struct fwd_acc *acc,
                                             uint64_t now)
 {
-	struct gw *gw = lc->gw;
-
-	if (unlikely(hop->port == NET_ROUTE_NO_PORT)) {
-		send_icmp_error(lc, m, h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_HOST_UNREACH, 0,
-		                now);
-		drop(lc, m, STAT_drop_no_route);
+	struct gw_egress eg;
+	int why = GW_CALL_EXPECT(gw_actions[act->action].egress, egress_route, lc, act, h->dst, hop,
+	                         &eg);
+	if (unlikely(why != 0)) {
+		forward_refused(lc, m, h, why, now);
 		return;
 	}
-	uint16_t port = hop->port;
-	const struct gw_port *out = &gw->ports[port];
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, h->l2_len);
-
-	if (unlikely(net_ipv4_dec_ttl(ip) != 0)) {
-		send_icmp_error(lc, m, h, NET_ICMP_TIME_EXCEEDED, NET_ICMP_CODE_TTL_EXCEEDED, 0,
-		                now);
-		drop(lc, m, STAT_drop_ttl_exceeded);
+	if (unlikely(!step_ttl(lc, m, h, now)))
 		return;
-	}
-
-	if (unlikely(h->proto == IPPROTO_TCP && (h->flags & NET_F_L4) &&
-	             (h->tcp_flags & RTE_TCP_SYN_FLAG) && act->mss_mode != FLOW_MSS_OFF)) {
-		uint32_t off = h->l2_len + h->l3_len;
-		uint32_t seg = rte_pktmbuf_data_len(m);
-		enum mss_result r =
-		        mss_clamp(rte_pktmbuf_mtod_offset(m, uint8_t *, off),
-		                  off < seg ? seg - off : 0, effective_mss(act, out->mtu), 0, NULL);
-		enum stat_id s = mss_result_stat(r);
-		if (mss_result_is_drop(r)) {
-			drop(lc, m, s);
-			return;
-		}
-		if (s != STAT_MAX)
-			stats_inc(lc->stats, s);
-	}
-
-	if (unlikely(h->ip_total_len > out->mtu)) {
-		enum frag_verdict v = frag_decide((enum frag_policy)act->fragment, h->ip_total_len,
-		                                  h->flags & NET_F_DF, out->mtu);
-		if (v == FRAG_DROP_NEED_FRAG) {
-			send_icmp_error(lc, m, h, NET_ICMP_DEST_UNREACH, NET_ICMP_CODE_FRAG_NEEDED,
-			                out->mtu, now);
-			drop(lc, m, STAT_drop_df_mtu);
-			return;
-		}
-		if (v == FRAG_FRAGMENT || v == FRAG_FRAGMENT_CLEAR_DF) {
-			struct rte_mbuf *frags[FRAG_MAX_OUT];
-			enum stat_id why = STAT_drop_frag_failed;
-			m->l2_len = h->l2_len;
-			int n = frag_fragment(m, out->mtu, v == FRAG_FRAGMENT_CLEAR_DF, frags,
-			                      RTE_DIM(frags), gw->pool, gw->indirect_pool, &why);
-			if (n < 0) {
-				drop(lc, m, why);
-				return;
-			}
-			stats_inc(lc->stats, STAT_frag_packets);
-			stats_add(lc->stats, STAT_frag_fragments, (uint64_t)n);
-			if (v == FRAG_FRAGMENT_CLEAR_DF)
-				stats_inc(lc->stats, STAT_frag_df_cleared);
-			acc->forwarded++;
-			for (int i = 0; i < n; i++)
-				nh_output(lc, hop, frags[i], acc, now);
-			return;
-		}
-		/* FRAG_OUTER needs the tunnel: the config loader refuses it, so never here. */
-		if (v != FRAG_SEND) {
-			drop(lc, m, STAT_drop_frag_failed);
-			return;
-		}
-	}
+	if (unlikely(!step_mss(lc, m, h, act, &eg)))
+		return;
+	if (unlikely(h->ip_total_len > gw_egress_mtu(&eg)) &&
+	    !step_frag(lc, m, h, act, &eg, acc, now))
+		return;
 	acc->forwarded++;
-	nh_output(lc, hop, m, acc, now);
+	GW_CALL_EXPECT(eg.output, port_output, lc, &eg, m, acc, now);
 }
 
 void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
@@ -589,14 +758,149 @@ static inline bool is_broadcast_for(const struct gw_lcore *lc, uint16_t port, ui
 	return net_ipv4_is_broadcast(dst) || net_ipv4_is_multicast(dst) || dst == lc->bcast[port];
 }
 
-static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
-                     uint64_t now)
+/*
+ * Transit packets (parsed, padding trimmed, classification input filled) to their action:
+ * split TCP, the tunnel, or the forwarding steps. Packets out of a tunnel (from_tunnel) are
+ * never tunneled again: forwarded by the routes, or (accelerate) to the split TCP engine,
+ * which splits only the flows the peer marked BOND_F_TERMINATE (paired mode, accel.c). The
+ * answers to a flow that came out of a tunnel (its reply direction, toward a peer's remote
+ * networks) go back into the tunnel.
+ */
+static void transit_burst(struct gw_lcore *lc, struct rte_mbuf **transit, struct net_hdrs *hdrs,
+                          struct flow_pkt_info *fi, const uint8_t *refused, unsigned int nt,
+                          uint64_t now, bool from_tunnel)
 {
 	struct gw *gw = lc->gw;
+	struct flow_result fr[GW_BURST_MAX];
+
+	if (nt == 0)
+		return;
+	unsigned int n_full = 0;
+	unsigned int created = flow_classify_burst(lc->flows, gw->rules, fi, nt, now, fr,
+	                                           lc->rule_counters, &n_full);
+	stats_add(lc->stats, STAT_flow_created, created);
+	stats_add(lc->stats, STAT_flow_table_full, n_full);
+
+	/* The packets that take the forwarding steps, in arrival order, for one bulk route
+	 * lookup. */
+	struct rte_mbuf *fwd[GW_BURST_MAX];
+	struct net_hdrs *fwd_h[GW_BURST_MAX];
+	const struct flow_action *fwd_act[GW_BURST_MAX];
+	struct flow_action routed[GW_BURST_MAX];
+	unsigned int nf = 0;
+	uint16_t peer_mtu;
+	for (unsigned int i = 0; i < nt; i++) {
+		const struct flow_action *act = fr[i].act;
+		if (unlikely(from_tunnel) &&
+		    (act->action == FLOW_ACTION_TUNNEL || act->action == FLOW_ACTION_ACCELERATE)) {
+			/* Out of a tunnel: never into one again. */
+			routed[i] = *act;
+			routed[i].action = FLOW_ACTION_FORWARD;
+			if (act->action == FLOW_ACTION_TUNNEL) {
+				stats_inc(lc->stats, STAT_tunnel_not_retunneled);
+				act = &routed[i];
+			}
+		} else if (unlikely(lc->tun != NULL) && fr[i].dir == FLOW_DIR_REPLY &&
+		           act->action == FLOW_ACTION_FORWARD &&
+		           gw_tunnel_peer_of(gw, hdrs[i].dst, &peer_mtu) >= 0) {
+			/* The answer to a flow that came out of a tunnel (its first packet
+			 * matched a rule, or the default, toward our side) goes back in. */
+			routed[i] = *act;
+			routed[i].action = FLOW_ACTION_TUNNEL;
+			act = &routed[i];
+		}
+		if (unlikely(refused[i] != 0)) {
+			/* Peeked: nothing was created or counted for it. A forward rule that
+			 * passes it sends it on as the flow goes (back into a tunnel included). */
+			if (refused_by_rule(refused[i], fr[i].act)) {
+				drop(lc, transit[i], (enum stat_id)refused[i]);
+				continue;
+			}
+		} else if (act->action == FLOW_ACTION_ACCELERATE) {
+			/*
+			 * The loader lets accelerate match TCP only, and every lcore has an engine
+			 * when a rule accelerates: a packet that is not a fragment has the TCP
+			 * header the engine needs. Fragments and packets without a flow entry to
+			 * hold the split are forwarded as they are (out of a tunnel: by the
+			 * routes). Every other packet, drop rules included, goes through its
+			 * action's egress (gw_actions).
+			 */
+			if (unlikely(hdrs[i].flags & NET_F_FRAG)) {
+				stats_inc(lc->stats, STAT_accel_fallback_fragment);
+			} else if (unlikely(fr[i].entry == NULL && !fr[i].undecided)) {
+				stats_inc(lc->stats, STAT_accel_fallback_no_entry);
+			} else {
+				/* Undecided: the flow's entry waits for a valid first segment. */
+				accel_input(lc->accel, transit[i], &hdrs[i], &fi[i], &fr[i],
+				            from_tunnel ? &routed[i] : NULL, now);
+				continue;
+			}
+			if (from_tunnel)
+				act = &routed[i];
+		}
+		fwd[nf] = transit[i];
+		fwd_h[nf] = &hdrs[i];
+		fwd_act[nf++] = act;
+	}
+	forward_burst(lc, fwd, fwd_h, fwd_act, nf, now);
+}
+
+void gw_tunnel_deliver(struct gw_lcore *lc, struct rte_mbuf **pkts, unsigned int n, uint64_t now)
+{
 	struct net_hdrs hdrs[GW_BURST_MAX];
 	struct rte_mbuf *transit[GW_BURST_MAX];
 	struct flow_pkt_info fi[GW_BURST_MAX];
-	struct flow_result fr[GW_BURST_MAX];
+	uint8_t refused[GW_BURST_MAX]; /* tcp_refusal's reason, 0 for none */
+	unsigned int nt = 0;
+
+	RTE_ASSERT(n <= GW_BURST_MAX);
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct net_hdrs *h = &hdrs[nt];
+		struct rte_ether_hdr *eth =
+		        (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, sizeof(*eth));
+		if (unlikely(eth == NULL)) {
+			drop(lc, m, STAT_drop_tunnel_too_big);
+			continue;
+		}
+		memset(eth, 0, 2 * RTE_ETHER_ADDR_LEN);
+		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+		int rc = net_parse_mbuf(m, h);
+		if (unlikely(rc != 0)) {
+			drop(lc, m, rc);
+			continue;
+		}
+		if (unlikely(net_ipv4_is_martian_src(h->src))) {
+			drop(lc, m, STAT_drop_martian);
+			continue;
+		}
+		if (unlikely(is_our_address(lc, h->dst))) {
+			local_input(lc, GW_TUNNEL_INGRESS, m, h, now);
+			continue;
+		}
+		if (unlikely(net_ipv4_is_broadcast(h->dst) || net_ipv4_is_multicast(h->dst))) {
+			drop(lc, m, STAT_drop_broadcast);
+			continue;
+		}
+		match_input(h, GW_TUNNEL_INGRESS, &fi[nt], m->pkt_len);
+		/* Inner TCP meets the same flag and option checks as a port's. */
+		int why = tcp_refusal(m, h);
+		if (unlikely(why != 0))
+			fi[nt].flags = FLOW_PKT_F_PEEK;
+		refused[nt] = (uint8_t)why;
+		transit[nt++] = m;
+	}
+	transit_burst(lc, transit, hdrs, fi, refused, nt, now, true);
+}
+
+static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
+                     uint64_t now, bool handed_off)
+{
+	/* Tunnel-bound TCP is steered to the worker its packets out of the tunnel reach. */
+	bool steer = lc->gw->n_lcores > 1 && lc->tun != NULL && lc->accel != NULL && !handed_off;
+	struct net_hdrs hdrs[GW_BURST_MAX];
+	struct rte_mbuf *transit[GW_BURST_MAX];
+	struct flow_pkt_info fi[GW_BURST_MAX];
 	uint8_t refused[GW_BURST_MAX]; /* tcp_refusal's reason, 0 for none */
 	_Static_assert(STAT_MAX <= UINT8_MAX, "a drop reason must fit refused[]");
 	unsigned int nt = 0;
@@ -640,6 +944,8 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		uint32_t frame_len = (uint32_t)h->l2_len + h->ip_total_len;
 		if (m->pkt_len > frame_len)
 			rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - frame_len));
+		if (steer && h->proto == IPPROTO_TCP && gw_tunnel_steer(lc, port, m, h))
+			continue;
 		match_input(h, port, &fi[nt], m->pkt_len);
 		int why = tcp_refusal(m, h);
 		if (unlikely(why != 0))
@@ -647,65 +953,16 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		refused[nt] = (uint8_t)why;
 		transit[nt++] = m;
 	}
-	stats_add(lc->stats, STAT_rx_packets, n);
-	stats_add(lc->stats, STAT_rx_bytes, rx_bytes);
-	if (nt == 0)
-		return;
-
-	unsigned int n_full = 0;
-	unsigned int created = flow_classify_burst(lc->flows, gw->rules, fi, nt, now, fr,
-	                                           lc->rule_counters, &n_full);
-	stats_add(lc->stats, STAT_flow_created, created);
-	stats_add(lc->stats, STAT_flow_table_full, n_full);
-
-	/* The packets to forward, in arrival order, for one bulk route lookup. */
-	struct rte_mbuf *fwd[GW_BURST_MAX];
-	struct net_hdrs *fwd_h[GW_BURST_MAX];
-	const struct flow_action *fwd_act[GW_BURST_MAX];
-	unsigned int nf = 0;
-	for (unsigned int i = 0; i < nt; i++) {
-		if (unlikely(refused[i] != 0)) {
-			/* Peeked: nothing was created or counted for it. */
-			if (refused_by_rule(refused[i], fr[i].act)) {
-				drop(lc, transit[i], (enum stat_id)refused[i]);
-				continue;
-			}
-			fwd[nf] = transit[i];
-			fwd_h[nf] = &hdrs[i];
-			fwd_act[nf++] = fr[i].act;
-			continue;
-		}
-		switch (fr[i].act->action) {
-		case FLOW_ACTION_DROP:
-			drop(lc, transit[i], STAT_drop_rule);
-			continue;
-		case FLOW_ACTION_ACCELERATE:
-			/*
-			 * The loader lets accelerate match TCP only, and every lcore has an engine
-			 * when a rule accelerates: a packet that is not a fragment has the TCP
-			 * header the engine needs. Fragments and packets without a flow entry to
-			 * hold the split are forwarded as they are.
-			 */
-			if (unlikely(hdrs[i].flags & NET_F_FRAG)) {
-				stats_inc(lc->stats, STAT_accel_fallback_fragment);
-				break;
-			}
-			if (unlikely(fr[i].entry == NULL && !fr[i].undecided)) {
-				stats_inc(lc->stats, STAT_accel_fallback_no_entry);
-				break;
-			}
-			/* Undecided: the flow's entry waits for a valid first segment. */
-			accel_input(lc->accel, transit[i], &hdrs[i], &fi[i], &fr[i], now);
-			continue;
-		case FLOW_ACTION_FORWARD:
-		default:
-			break;
-		}
-		fwd[nf] = transit[i];
-		fwd_h[nf] = &hdrs[i];
-		fwd_act[nf++] = fr[i].act;
+	if (!handed_off) {
+		stats_add(lc->stats, STAT_rx_packets, n);
+		stats_add(lc->stats, STAT_rx_bytes, rx_bytes);
 	}
-	forward_burst(lc, fwd, fwd_h, fwd_act, nf, now);
+	transit_burst(lc, transit, hdrs, fi, refused, nt, now, false);
+}
+
+void gw_handoff_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m, uint64_t now)
+{
+	rx_burst(lc, port, &m, 1, now, true);
 }
 
 static void timers(struct gw_lcore *lc, uint64_t now)
@@ -739,7 +996,8 @@ static void timers(struct gw_lcore *lc, uint64_t now)
  * Nothing arrived for a while: sleep idle_sleep_us, but no later than the next due timer (the
  * engine's: a paced segment, a retransmission, a delayed ACK; the ARP tick: requests to
  * repeat, held packets to time out), or paced split-TCP segments would leave up to a whole
- * sleep late. The clock is read again here: the iteration's own time is stale by its work.
+ * sleep late, reorder holds would outlast their limit and probes would go late (the tunnel's
+ * timers). The clock is read again here: the iteration's own time is stale by its work.
  * Flow aging (every FLOW_AGE_US, expiry in seconds) does not shorten the sleep.
  */
 static void idle_sleep(struct gw_lcore *lc)
@@ -748,6 +1006,9 @@ static void idle_sleep(struct gw_lcore *lc)
 	uint64_t due = lc->next_arp_tick_us;
 	if (lc->accel != NULL)
 		due = accel_next_due_us(lc->accel, due);
+	/* Never past the tunnel's next timer (reorder holds, probes, handshake). */
+	if (lc->tun != NULL)
+		due = RTE_MIN(due, gw_tunnel_next_deadline_us(lc));
 	uint32_t us = gw_idle_sleep_us(now, lc->gw->idle_sleep_us, due);
 	if (us != 0)
 		rte_delay_us_sleep(us);
@@ -787,8 +1048,14 @@ int gw_lcore_main(void *arg)
 			rx_full |= n == gw->burst;
 			lc->port_rx[p] += n;
 			gw_capture_rx(lc, (uint16_t)p, pkts, n);
-			rx_burst(lc, (uint16_t)p, pkts, n, now);
+			rx_burst(lc, (uint16_t)p, pkts, n, now, false);
+			/* The burst's tunnel packets are sealed and opened together. */
+			if (lc->tun != NULL)
+				gw_tunnel_flush(lc, now);
 		}
+		/* Hand-offs from other workers, the peers' timers, the reorder buffers. */
+		if (lc->tun != NULL)
+			got += gw_tunnel_poll(lc, now);
 		/* Split TCP first: the engine segments the burst's relayed data and runs its
 		 * timers here, so what it sends leaves with this iteration's flush. */
 		if (lc->accel != NULL)

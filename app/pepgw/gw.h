@@ -18,18 +18,22 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include "flow.h"
+#include "net_route.h"
 #include "pepgw_config.h"
 #include "port.h"
 #include "stats.h"
 #include "tcp.h"
 
-#define GW_MAX_LCORES CFG_MAX_LCORES
-#define GW_BURST_MAX  64
+#define GW_MAX_LCORES   CFG_MAX_LCORES
+#define GW_BURST_MAX    64
 /* Empty polls in a row before an idle lcore sleeps idle_sleep_us. */
-#define GW_IDLE_POLLS 64
+#define GW_IDLE_POLLS   64
 /* Mbufs dropped or consumed in one loop iteration, freed together (a full row is freed at
  * once). */
-#define GW_DEAD_MAX   64
+#define GW_DEAD_MAX     64
+/* Fragments one packet may become. */
+#define GW_FRAG_MAX_OUT 64
 
 struct flow_table;
 struct flow_rules;
@@ -38,9 +42,49 @@ struct net_arp_table;
 struct net_route_table;
 struct net_ratelimit;
 struct net_hdrs;
-struct flow_action;
 struct accel;
 struct gw_capture;
+struct gw_tun;
+struct gw_tun_lcore;
+struct gw_lcore;
+struct gw_egress;
+struct fwd_acc; /* datapath.c: a burst's forwarding counters */
+
+/*
+ * An egress's output: send m (its IPv4 header final, room for the output's headers in front,
+ * no larger than the egress's effective MTU unless the output fragments what it adds) and
+ * count it on acc. Takes m.
+ */
+typedef void (*gw_output_fn)(struct gw_lcore *lc, const struct gw_egress *eg, struct rte_mbuf *m,
+                             struct fwd_acc *acc, uint64_t now_us);
+
+/*
+ * Where a packet leaves and what that costs it. Every action's packets go through the same
+ * steps (TTL, MSS clamp, fragmentation policy, output) against the egress the action chose
+ * (datapath.c, gw_actions), and the split-TCP legs take their MTU and MSS from theirs: a port
+ * (the route's, overhead 0) or the tunnel (its smallest link MTU, the encapsulation's 56 bytes).
+ */
+struct gw_egress {
+	gw_output_fn output;
+	uint16_t mtu;      /* IP MTU of the link the packet leaves on */
+	uint16_t overhead; /* bytes the output puts in front of the IP packet (encapsulation) */
+	struct net_route_hop hop; /* a port output: the route's port and next hop */
+	uint8_t peer;             /* a tunnel output: the peer (tunnel.h) */
+	int8_t bond_profile;      /* a tunnel output: the rule's bond profile, -1 = the peer's */
+	uint8_t tunnel_flags;     /* a tunnel output: the header's data flags (BOND_F_TERMINATE) */
+};
+
+/* An egress that encapsulates (the tunnel); a port's has no overhead. */
+static inline bool gw_egress_is_tunnel(const struct gw_egress *eg)
+{
+	return eg->overhead != 0;
+}
+
+/* The largest IP packet the egress carries as it is: its link MTU less the encapsulation. */
+static inline uint16_t gw_egress_mtu(const struct gw_egress *eg)
+{
+	return (uint16_t)(eg->mtu - eg->overhead);
+}
 
 struct gw_port {
 	struct port_info info;
@@ -95,6 +139,7 @@ struct gw_lcore {
 	struct net_ratelimit *icmp_limit;
 	struct rte_ring *arp_notes; /* gw_arp_note by value from other lcores (multi-producer) */
 	struct accel *accel;        /* split TCP; NULL when no rule accelerates */
+	struct gw_tun_lcore *tun;   /* the bonded tunnel's part (tunnel.h); NULL without peers */
 	uint64_t next_age_us;
 	uint64_t next_arp_tick_us;
 	/* Per port, this lcore's packets received and packets the PMD took for transmit (what
@@ -127,12 +172,12 @@ struct gw {
 	struct gw_lcore lcores[GW_MAX_LCORES];
 	unsigned int n_lcores;
 	struct stats_block stats[GW_MAX_LCORES];
-	/* Split TCP: profiles converted from the config, pairs per lcore, leg MTU. */
+	/* Split TCP: profiles converted from the config, pairs per lcore. */
 	struct tcp_profile tcp_profiles[CFG_MAX_TCP_PROFILES];
 	uint32_t accel_max_pairs;
 	uint32_t
 	        accel_metrics_entries; /* congestion metrics cache per engine (largest profile's) */
-	uint16_t accel_mtu;
+	struct gw_tun *tun;            /* the bonded tunnel (tunnel.h); NULL without peers */
 	uint32_t burst;
 	uint32_t idle_sleep_us;
 	struct gw_capture *capture; /* capture_gw.c */
@@ -204,10 +249,43 @@ int gw_lcores_init(struct gw *gw, char *err, size_t errlen);
 void gw_lcores_free(struct gw *gw);
 
 /*
- * Route a locally generated IPv4 packet (m at a 14-byte Ethernet header whose addresses are
- * filled here) to dst_ip and send it. Takes m.
+ * The egress of a packet to dst_ip under action, with act's parameters: the same choice
+ * forwarding makes (datapath.c, gw_actions). Returns 0, or the drop reason (STAT_drop_no_route,
+ * STAT_drop_rule, STAT_drop_tunnel_no_peer) when there is none.
  */
-void gw_ip_output(struct gw_lcore *lc, struct rte_mbuf *m, uint32_t dst_ip, uint64_t now_us);
+int gw_egress_find(struct gw_lcore *lc, enum flow_action_type action, const struct flow_action *act,
+                   uint32_t dst_ip, struct gw_egress *eg);
+
+/* The name of an action ("forward"), or "unknown". */
+const char *gw_action_name(enum flow_action_type action);
+
+/*
+ * The output step alone, for a packet generated here that fits gw_egress_mtu(eg) (the TCP
+ * engine's segments): m at a 14-byte Ethernet header whose addresses the output fills. Takes m.
+ */
+void gw_egress_send(struct gw_lcore *lc, const struct gw_egress *eg, struct rte_mbuf *m,
+                    uint64_t now_us);
+
+/*
+ * Send m (at an Ethernet header whose addresses are filled here, IPv4 header final) to
+ * next_hop on port, resolving it with ARP (which may hold m). Takes m.
+ */
+void gw_port_send(struct gw_lcore *lc, uint16_t port, uint32_t next_hop, struct rte_mbuf *m,
+                  uint64_t now_us);
+
+/*
+ * Packets out of the tunnel, in order (m at the inner IPv4 header, the header flags in
+ * m->hash.usr): parsed and classified as transit (ingress GW_TUNNEL_INGRESS), never tunneled
+ * again. Takes them.
+ */
+void gw_tunnel_deliver(struct gw_lcore *lc, struct rte_mbuf **pkts, unsigned int n,
+                       uint64_t now_us);
+
+/*
+ * A frame another worker received on port and handed to this one, which owns its flow
+ * (gw_tunnel_steer): processed as if received here (not counted again). Takes m.
+ */
+void gw_handoff_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m, uint64_t now_us);
 
 /* Forward a transit packet (m at the Ethernet header, parsed into h) by action act. Takes m. */
 void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,

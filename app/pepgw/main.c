@@ -30,6 +30,7 @@
 #include "gw.h"
 #include "journal.h"
 #include "params.h"
+#include "tunnel.h"
 
 #define EXIT_CONFIG   2
 #define MEMPOOL_CACHE 256
@@ -177,8 +178,9 @@ static void print_summary(const struct gw *gw)
 		       t->initial_rto_ms);
 	}
 	if (gw->lcores[0].accel != NULL)
-		printf("split TCP: %u connection pairs per lcore, leg MTU %u\n",
-		       gw->accel_max_pairs, gw->accel_mtu);
+		printf("split TCP: %u connection pairs per lcore, each leg's MTU from its "
+		       "egress\n",
+		       gw->accel_max_pairs);
 	printf("lcores: main %u, workers", rte_get_main_lcore());
 	for (unsigned int i = 0; i < gw->n_lcores; i++)
 		printf(" %u", gw->lcores[i].lcore_id);
@@ -254,6 +256,9 @@ static int open_ports(struct gw *gw, char *err, size_t errlen)
 		            gw->n_lcores * (p->tx_desc ? p->tx_desc : 1024u);
 	}
 	nb_mbufs += gw->n_lcores * (MEMPOOL_CACHE + 4 * GW_BURST_MAX) + cfg->arp.queue_len * 256u;
+	/* The tunnel: what the reorder buffers may hold, and batches and hand-offs in flight. */
+	if (cfg->n_peers > 0)
+		nb_mbufs += gw->n_lcores * (cfg->n_peers * GW_TUN_REORDER_PACKETS + 1024u);
 	nb_mbufs = RTE_MAX(nb_mbufs, (unsigned int)MEMPOOL_MIN);
 	gw->pool = rte_pktmbuf_pool_create("pepgw_pool", nb_mbufs, MEMPOOL_CACHE, 0,
 	                                   RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
@@ -301,14 +306,11 @@ static int open_ports(struct gw *gw, char *err, size_t errlen)
 	return 0;
 }
 
-/* TCP profiles of the config as lib/tcp's params; pair and MTU bounds of the engines. */
+/* TCP profiles of the config as lib/tcp's params; the pair bound of the engines. */
 static int tcp_setup(struct gw *gw, char *err, size_t errlen)
 {
 	const struct pepgw_config *cfg = gw->cfg;
 	uint32_t max_conns = 0;
-	gw->accel_mtu = UINT16_MAX;
-	for (unsigned int i = 0; i < gw->n_ports; i++)
-		gw->accel_mtu = RTE_MIN(gw->accel_mtu, gw->ports[i].mtu);
 	for (unsigned int i = 0; i < cfg->n_tcp_profiles; i++) {
 		int rc = gw_params_tcp_profile(&cfg->tcp_profiles[i], &gw->tcp_profiles[i], err,
 		                               errlen);
@@ -435,6 +437,12 @@ int main(int argc, char **argv)
 	if (cfg == NULL)
 		return EXIT_CONFIG;
 	if (args.check) {
+		/* The key files too: a start would refuse them. */
+		if (gw_tunnel_check_keys(cfg, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s\n", args.config, err);
+			pepgw_config_free((struct pepgw_config *)cfg);
+			return EXIT_CONFIG;
+		}
 		printf("%s: configuration is valid (%u ports, %u routes, %u rules, %u tcp "
 		       "profiles)\n",
 		       args.config, cfg->n_ports, cfg->n_routes, cfg->n_rules, cfg->n_tcp_profiles);
@@ -469,7 +477,8 @@ int main(int argc, char **argv)
 
 	int exit_code = 0;
 	if (choose_lcores(gw, err, sizeof(err)) < 0 || open_ports(gw, err, sizeof(err)) < 0 ||
-	    tcp_setup(gw, err, sizeof(err)) < 0 || gw_lcores_init(gw, err, sizeof(err)) < 0) {
+	    tcp_setup(gw, err, sizeof(err)) < 0 || gw_lcores_init(gw, err, sizeof(err)) < 0 ||
+	    gw_tunnel_create(gw, err, sizeof(err)) < 0) {
 		fprintf(stderr, "pepgw: %s\n", err);
 		exit_code = 1;
 		goto out;
@@ -478,6 +487,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pepgw: telemetry commands not registered\n");
 	if (gw_capture_init(gw) < 0)
 		fprintf(stderr, "pepgw: capture not available (/pepgw/capture/ not registered)\n");
+	else
+		gw_tunnel_capture_names(gw);
 	/* dpdk-dumpcap (a secondary process) attaches through rte_pdump; it needs the shared
 	 * runtime directory of a file prefix, so --in-memory and --no-shconf have none. */
 	if (rte_pdump_init() != 0)
@@ -513,6 +524,7 @@ out:
 	print_final_counters(gw);
 	for (unsigned int i = 0; i < gw->n_ports; i++)
 		port_close(&gw->ports[i].info);
+	gw_tunnel_free(gw);
 	gw_lcores_free(gw);
 	pepgw_config_free((struct pepgw_config *)cfg);
 	rte_free(gw);

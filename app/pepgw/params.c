@@ -12,6 +12,7 @@
 #include <rte_cycles.h>
 #include <rte_log.h>
 
+#include "bond_crypto.h"
 #include "params.h"
 #include "tcp_cc.h"
 
@@ -23,6 +24,10 @@ _Static_assert(CFG_MAX_PREFIXES <= FLOW_RULE_PREFIXES_MAX, "prefix lists fit lib
 _Static_assert(CFG_MAX_PORT_RANGES <= FLOW_RULE_PORT_RANGES_MAX, "port lists fit lib/flow");
 _Static_assert(CFG_MAX_DSCP <= FLOW_RULE_DSCP_MAX, "DSCP lists fit lib/flow");
 _Static_assert(CFG_MAX_TCP_PROFILES <= INT8_MAX, "a profile index fits flow_action");
+_Static_assert(CFG_MAX_BOND_PROFILES <= INT8_MAX, "a bond profile index fits flow_action");
+_Static_assert(CFG_TUNNEL_OVERHEAD == BOND_OVERHEAD, "the configuration's tunnel overhead");
+_Static_assert(CFG_MAX_PEER_LINKS <= BOND_MAX_LINKS, "a peer's links fit lib/bond's link ids");
+_Static_assert(CFG_MAX_LCORES <= BOND_MAX_QUEUES, "every worker is a sender queue");
 
 /* ---- TCP profiles ---- */
 
@@ -51,7 +56,7 @@ int gw_params_tcp_profile(const struct cfg_tcp_profile *c, struct tcp_profile *t
 #define COPY_KEY(kind, name, def, min, max, unit, doc) COPY_##kind(name)
 	TCP_PROFILE_KEYS(COPY_KEY)
 #undef COPY_KEY
-	/* mss stays the library's: the MSS follows the engine's MTU. */
+	/* The MSS is not the profile's: each leg's comes from its egress and the rule. */
 	return 0;
 }
 
@@ -71,7 +76,8 @@ static int flow_action_type(enum cfg_action a, enum flow_action_type *out)
 		*out = FLOW_ACTION_ACCELERATE;
 		return 0;
 	case CFG_ACTION_TUNNEL:
-		return -ENOTSUP;
+		*out = FLOW_ACTION_TUNNEL;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -199,6 +205,7 @@ static int flow_rule(const struct cfg_rule *c, struct flow_rule_params *r, const
 	        .lan_profile = (int8_t)c->lan_profile,
 	        .wan_profile = (int8_t)c->wan_profile,
 	        .flags = flags,
+	        .bond_profile = (int8_t)c->bond_profile,
 	};
 	return 0;
 }
@@ -275,6 +282,88 @@ void gw_params_port(const struct cfg_port *c, uint16_t n_workers, struct rte_mem
 	        .tx_desc = c->tx_desc,
 	        .pool = pool,
 	};
+}
+
+/* ---- bonded tunnel ---- */
+
+int gw_params_bond_sched_kind(enum cfg_scheduler s, enum bond_sched_kind *out)
+{
+	switch (s) {
+	case CFG_SCHED_ROUND_ROBIN:
+		*out = BOND_SCHED_ROUND_ROBIN;
+		return 0;
+	case CFG_SCHED_WEIGHTED:
+		*out = BOND_SCHED_WEIGHTED;
+		return 0;
+	case CFG_SCHED_DYNAMIC:
+		*out = BOND_SCHED_DYNAMIC;
+		return 0;
+	case CFG_SCHED_ACTIVE_BACKUP:
+		*out = BOND_SCHED_ACTIVE_BACKUP;
+		return 0;
+	case CFG_SCHED_DUPLICATE:
+		*out = BOND_SCHED_DUPLICATE;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+void gw_params_peer_profile(const struct pepgw_config *cfg, unsigned int peer,
+                            struct cfg_bond_profile *out)
+{
+	int b = cfg->peers[peer].bond_profile;
+
+	if (b >= 0)
+		*out = cfg->bond_profiles[b];
+	else
+		pepgw_config_bond_profile_defaults(out);
+}
+
+int gw_params_bond_health(const struct pepgw_config *cfg, unsigned int peer,
+                          struct bond_health_params *p, char *err, size_t errlen)
+{
+	const struct cfg_peer *c = &cfg->peers[peer];
+	struct cfg_bond_profile b;
+	const char *why = NULL;
+
+	gw_params_peer_profile(cfg, peer, &b);
+	bond_health_params_init(p, c->n_links);
+	for (unsigned int i = 0; i < c->n_links; i++) {
+		const struct cfg_link *k = &cfg->links[c->links[i]];
+		p->link[i] = (struct bond_health_link_params){
+		        .rate_tx_bps = (uint64_t)k->rate_up_kbps * 1000,
+		        .rate_rx_bps = (uint64_t)k->rate_down_kbps * 1000,
+		        .priority = k->priority,
+		};
+	}
+	p->probe_interval_us = b.probe_interval_ms * US_PER_MS;
+	p->down_after_min_us = b.down_after_min_ms * US_PER_MS;
+	p->down_after_max_us = b.down_after_max_ms * US_PER_MS;
+	p->up_after_us = b.up_after_ms * US_PER_MS;
+	p->up_after_max_us = b.up_after_max_ms * US_PER_MS;
+	/* The first recovery is quicker (lib/bond's default), never slower than the others. */
+	p->first_up_after_us = RTE_MIN(p->first_up_after_us, p->up_after_us);
+	if (bond_health_params_check(p, &why) < 0) {
+		snprintf(err, errlen, "peers.%s: bond profile out of lib/bond's range: %s", c->name,
+		         why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void gw_params_bond_reorder(const struct pepgw_config *cfg, unsigned int peer,
+                            struct bond_reorder_params *p)
+{
+	struct cfg_bond_profile b;
+
+	gw_params_peer_profile(cfg, peer, &b);
+	bond_reorder_params_init(p);
+	/* Buckets per key slot, sender queue and inner flow bucket: every session of every
+	 * sender queue numbers its flows apart, so a new session never meets an old one's
+	 * sequence numbers. */
+	p->n_buckets = BOND_KEY_SLOTS * BOND_MAX_QUEUES * BOND_WIRE_FLOW_BUCKETS;
+	p->max_packets = GW_TUN_REORDER_PACKETS;
+	p->hold_max_us = b.reorder_max_hold_ms * US_PER_MS;
 }
 
 /* ---- logging ---- */

@@ -14,6 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bond_health.h"
+#include "bond_reorder.h"
+#include "bond_sched.h"
 #include "flow.h"
 #include "net_arp.h"
 #include "pepgw_config.h"
@@ -49,6 +52,35 @@ void gw_params_arp(const struct cfg_arp *c, int socket_id, struct net_arp_params
 /* A port for drivers/port: one RX queue per worker unless configured, one TX queue each. */
 void gw_params_port(const struct cfg_port *c, uint16_t n_workers, struct rte_mempool *pool,
                     struct port_params *p);
+
+/* A scheduler of lib/bond for a bond profile's. Returns 0 or -EINVAL (not a scheduler). */
+int gw_params_bond_sched_kind(enum cfg_scheduler s, enum bond_sched_kind *out);
+
+/* The bond profile of a peer: its own, or the defaults when it names none. */
+void gw_params_peer_profile(const struct pepgw_config *cfg, unsigned int peer,
+                            struct cfg_bond_profile *out);
+
+/*
+ * Link health of a peer for lib/bond (rates in bit/s, times in microseconds, links in link-id
+ * order) from its links and its bond profile. Returns 0, or -EINVAL with err naming the peer
+ * when lib/bond refuses the values (bond_health_params_check).
+ */
+int gw_params_bond_health(const struct pepgw_config *cfg, unsigned int peer,
+                          struct bond_health_params *p, char *err, size_t errlen);
+
+/*
+ * Packets one worker's reorder buffer holds for one peer (a hole at 1 Gbit/s held 50 ms); the
+ * mbuf pool is sized for it (main.c).
+ */
+#define GW_TUN_REORDER_PACKETS 4096
+
+/*
+ * The receiver's reorder buffer of a peer: lib/bond's sizes, one bucket per (key slot, sender
+ * queue, inner flow bucket), GW_TUN_REORDER_PACKETS held at most, the hold cap of the peer's
+ * bond profile.
+ */
+void gw_params_bond_reorder(const struct pepgw_config *cfg, unsigned int peer,
+                            struct bond_reorder_params *p);
 
 /* A log level for rte_log: a type pattern and an RTE_LOG_* level. */
 struct gw_log_level {

@@ -16,6 +16,7 @@
 
 #include <rte_log.h>
 
+#include "bond_wire.h"
 #include "params.h"
 #include "tcp_cc.h"
 
@@ -99,7 +100,6 @@ static void tcp_profile_copies_every_key(void **state)
 #define CHECK_U8                                        CHECK_INT
 	TCP_PROFILE_KEYS(CHECK_KEY)
 	assert_int_equal(t.max_rate_bps % 1544000, 0); /* Mbit/s to bit/s */
-	assert_int_equal(t.mss, 0);                    /* from the engine's MTU */
 }
 
 /* Every value of enum cfg_cc (lib/tcp's list) is a module of lib/tcp by the same name; a
@@ -168,7 +168,7 @@ static void rules_map_every_value(void **state)
 	pepgw_config_free(cfg);
 }
 
-static void rules_this_build_cannot_carry_are_refused(void **state)
+static void rules_out_of_range_are_refused(void **state)
 {
 	struct pepgw_config *cfg = calloc(1, sizeof(*cfg));
 	struct flow_rule_params r[2];
@@ -181,15 +181,14 @@ static void rules_this_build_cannot_carry_are_refused(void **state)
 	cfg->rules[0].protocol = CFG_PROTO_ANY;
 	cfg->rules[0].ingress_port = -1;
 	cfg->rules[1] = cfg->rules[0];
-	cfg->rules[1].action = CFG_ACTION_TUNNEL;
-	assert_int_equal(gw_params_flow_rules(cfg, r, 2, &def, err, sizeof(err)), -ENOTSUP);
-	assert_string_equal(err, "rules[1].action: not in this build");
+	cfg->rules[1].action = (enum cfg_action)99;
+	assert_int_equal(gw_params_flow_rules(cfg, r, 2, &def, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "rules[1].action: unknown value");
 	assert_int_equal(r[0].protocol, FLOW_PROTO_ANY);
 	assert_int_equal(r[0].ingress_port, FLOW_INGRESS_ANY);
 	cfg->n_rules = 1;
-	cfg->default_action = CFG_ACTION_TUNNEL;
-	assert_int_equal(gw_params_flow_rules(cfg, r, 2, &def, err, sizeof(err)), -ENOTSUP);
-	assert_string_equal(err, "default_action: \"tunnel\" is not in this build");
+	cfg->default_action = (enum cfg_action)99;
+	assert_int_equal(gw_params_flow_rules(cfg, r, 2, &def, err, sizeof(err)), -EINVAL);
 	cfg->default_action = CFG_ACTION_FORWARD;
 	assert_int_equal(gw_params_flow_rules(cfg, r, 0, &def, err, sizeof(err)), -EINVAL);
 	/* The loader refuses passing invalid TCP flags on a rule that does not forward. */
@@ -197,6 +196,64 @@ static void rules_this_build_cannot_carry_are_refused(void **state)
 	assert_int_equal(gw_params_flow_rules(cfg, r, 2, &def, err, sizeof(err)), -EPERM);
 	assert_string_equal(err, "rules[0].invalid_tcp_flags: not allowed with this action");
 	free(cfg);
+}
+
+/* The shipped branch example: tunnel rules, their bond profiles, the peer's health and reorder. */
+static void tunnel_maps_to_lib_bond(void **state)
+{
+	struct pepgw_config *cfg = load_file("config/pepgw-tunnel-branch.json");
+	struct flow_rule_params *r = calloc(FLOW_RULES_MAX, sizeof(*r));
+	enum flow_action_type def = FLOW_ACTION_DROP;
+	struct bond_health_params hp;
+	struct bond_reorder_params rp;
+	enum bond_sched_kind k;
+	char err[256] = "";
+
+	assert_non_null(r);
+	assert_int_equal(gw_params_flow_rules(cfg, r, FLOW_RULES_MAX, &def, err, sizeof(err)), 3);
+	assert_int_equal(r[0].act.action, FLOW_ACTION_TUNNEL);
+	assert_int_equal(r[0].act.bond_profile, 1); /* voice */
+	assert_int_equal(r[1].act.bond_profile, -1);
+	assert_int_equal(r[2].act.fragment, FRAG_POLICY_OUTER);
+	free(r);
+
+	assert_int_equal(gw_params_bond_health(cfg, 0, &hp, err, sizeof(err)), 0);
+	assert_int_equal(hp.n_links, 2);
+	assert_int_equal(hp.link[0].rate_tx_bps, 20000000);
+	assert_int_equal(hp.link[0].rate_rx_bps, 100000000);
+	assert_int_equal(hp.link[1].rate_tx_bps, 0);
+	assert_int_equal(hp.link[1].priority, 1);
+	assert_int_equal(hp.probe_interval_us, 100000);
+	assert_int_equal(hp.down_after_min_us, 300000);
+	assert_int_equal(hp.down_after_max_us, 900000);
+	assert_int_equal(hp.up_after_us, 1000000);
+	assert_int_equal(hp.up_after_max_us, 8000000);
+	assert_int_equal(bond_health_params_check(&hp, NULL), 0);
+	/* A profile lib/bond refuses is an error naming the peer. */
+	cfg->bond_profiles[0].up_after_ms = 70000;
+	assert_int_equal(gw_params_bond_health(cfg, 0, &hp, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "peers.dc:"));
+
+	gw_params_bond_reorder(cfg, 0, &rp);
+	assert_int_equal(rp.hold_max_us, 150000);
+	assert_int_equal(rp.n_buckets, BOND_KEY_SLOTS * BOND_MAX_QUEUES * BOND_WIRE_FLOW_BUCKETS);
+
+	static const struct {
+		enum cfg_scheduler c;
+		enum bond_sched_kind b;
+	} kinds[] = {{CFG_SCHED_ROUND_ROBIN, BOND_SCHED_ROUND_ROBIN},
+	             {CFG_SCHED_WEIGHTED, BOND_SCHED_WEIGHTED},
+	             {CFG_SCHED_DYNAMIC, BOND_SCHED_DYNAMIC},
+	             {CFG_SCHED_ACTIVE_BACKUP, BOND_SCHED_ACTIVE_BACKUP},
+	             {CFG_SCHED_DUPLICATE, BOND_SCHED_DUPLICATE}};
+	for (unsigned int i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		assert_int_equal(gw_params_bond_sched_kind(kinds[i].c, &k), 0);
+		assert_int_equal(k, kinds[i].b);
+		/* The configuration spells each scheduler as lib/bond names it. */
+		assert_string_equal(cfg_scheduler_name(kinds[i].c), bond_sched_kind_name(k));
+	}
+	assert_int_equal(gw_params_bond_sched_kind((enum cfg_scheduler)99, &k), -EINVAL);
+	pepgw_config_free(cfg);
 }
 
 static void tables_and_ports(void **state)
@@ -271,7 +328,8 @@ int main(void)
 	        cmocka_unit_test(tcp_profile_copies_every_key),
 	        cmocka_unit_test(congestion_control_is_lib_tcps),
 	        cmocka_unit_test(rules_map_every_value),
-	        cmocka_unit_test(rules_this_build_cannot_carry_are_refused),
+	        cmocka_unit_test(rules_out_of_range_are_refused),
+	        cmocka_unit_test(tunnel_maps_to_lib_bond),
 	        cmocka_unit_test(tables_and_ports),
 	        cmocka_unit_test(log_levels_default_first_then_file_order),
 	};

@@ -18,6 +18,7 @@
 #include "accel.h"
 #include "flow.h"
 #include "gw.h"
+#include "tunnel_private.h"
 
 static struct gw *tel_gw;
 static uint64_t tel_start_tsc; /* gw_telemetry_init's TSC: the gateway's uptime origin */
@@ -89,16 +90,6 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
 	return 0;
 }
 
-static const char *action_str(uint8_t a)
-{
-	static const char *const names[] = {
-	        [FLOW_ACTION_FORWARD] = "forward",
-	        [FLOW_ACTION_DROP] = "drop",
-	        [FLOW_ACTION_ACCELERATE] = "accelerate",
-	};
-	return a < RTE_DIM(names) ? names[a] : "unknown";
-}
-
 /* Telemetry names allow only [A-Za-z0-9_/]: rule "web-mss" is listed as "web_mss". */
 static void tel_name(const char *in, char *out, size_t len)
 {
@@ -128,7 +119,7 @@ static int cmd_rules(const char *cmd, const char *params, struct rte_tel_data *d
 		rte_tel_data_start_dict(rd);
 		rte_tel_data_add_dict_int(rd, "index", i);
 		rte_tel_data_add_dict_string(rd, "action",
-		                             action_str(flow_rules_action(r, i)->action));
+		                             gw_action_name(flow_rules_action(r, i)->action));
 		const struct stat_desc *rcd = flow_rule_counter_descs();
 		for (unsigned int k = 0; k < FLOW_RC_MAX; k++)
 			rte_tel_data_add_dict_u64(rd, rcd[k].name, c->c[k]);
@@ -300,8 +291,9 @@ static int cmd_tcp_conn(const char *cmd, const char *params, struct rte_tel_data
 		return -EINVAL;
 	for (unsigned int l = 0; l < tel_gw->n_lcores; l++) {
 		struct tcp_conn_info lan, wan;
+		const char *role;
 		const struct accel *a = tel_gw->lcores[l].accel;
-		if (a == NULL || accel_conn_info(a, cip, cport, sip, sport, &lan, &wan) < 0)
+		if (a == NULL || accel_conn_info(a, cip, cport, sip, sport, &lan, &wan, &role) < 0)
 			continue;
 		rte_tel_data_start_dict(d);
 		struct rte_tel_data *ld = conn_info_dict(&lan), *wd = conn_info_dict(&wan);
@@ -313,6 +305,7 @@ static int cmd_tcp_conn(const char *cmd, const char *params, struct rte_tel_data
 		rte_tel_data_add_dict_container(d, "lan", ld, 0);
 		rte_tel_data_add_dict_container(d, "wan", wd, 0);
 		rte_tel_data_add_dict_int(d, "lcore", (int)tel_gw->lcores[l].lcore_id);
+		rte_tel_data_add_dict_string(d, "role", role);
 		return 0;
 	}
 	return -ENOENT;
@@ -377,6 +370,8 @@ static int cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_int(d, "workers", (int)tel_gw->n_lcores);
 	rte_tel_data_add_dict_int(d, "ports", (int)tel_gw->n_ports);
 	rte_tel_data_add_dict_int(d, "rules", (int)tel_gw->cfg->n_rules);
+	/* Mbufs out of the pool (rings, held packets, in flight): a leak shows as growth. */
+	rte_tel_data_add_dict_u64(d, "mbufs_in_use", rte_mempool_in_use_count(tel_gw->pool));
 	return 0;
 }
 
@@ -408,10 +403,192 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
 		rte_tel_data_add_dict_u64(ld, "flows_capacity", flow_table_capacity(lc->flows));
 		rte_tel_data_add_dict_u64(ld, "tcp_pairs_in_use",
 		                          lc->accel != NULL ? accel_pairs_in_use(lc->accel) : 0);
+		rte_tel_data_add_dict_u64(ld, "accel_flows", s->c[STAT_accel_flows]);
+		if (lc->tun != NULL) {
+			rte_tel_data_add_dict_u64(ld, "tunnel_encap", s->c[STAT_tunnel_encap]);
+			rte_tel_data_add_dict_u64(ld, "tunnel_decap", s->c[STAT_tunnel_decap]);
+			rte_tel_data_add_dict_u64(ld, "tunnel_handoffs",
+			                          s->c[STAT_tunnel_handoffs]);
+		}
 		snprintf(key, sizeof(key), "%u", l);
 		rte_tel_data_add_dict_container(d, key, ld, 0);
 	}
 	return 0;
+}
+
+/* ---- the bonded tunnel ---- */
+
+static const char *link_state(enum bond_link_state s)
+{
+	return s == BOND_LINK_UP ? "up" : "down";
+}
+
+/* Per-link counters of a peer summed over the workers. */
+static void tun_link_sum(const struct gw *gw, unsigned int peer, unsigned int link,
+                         struct tun_link_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned int l = 0; l < gw->n_lcores; l++) {
+		const struct tun_link_counters *c = &gw->lcores[l].tun->peers[peer].link[link];
+		out->tx_packets += c->tx_packets;
+		out->tx_bytes += c->tx_bytes;
+		out->rx_packets += c->rx_packets;
+		out->rx_bytes += c->rx_bytes;
+	}
+}
+
+/*
+ * /pepgw/links: every link of every peer, both directions: state, one-way delays, jitter, loss
+ * and rate (the home's last publication), and the workers' packet and byte counts.
+ */
+static int cmd_links(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct gw_tun *t = tel_gw->tun;
+	struct tun_pub_data pd;
+
+	rte_tel_data_start_dict(d);
+	for (unsigned int i = 0; i < t->n_peers; i++) {
+		const struct tun_peer *p = &t->peers[i];
+		tun_pub_read(&p->pub, &pd);
+		for (unsigned int k = 0; k < p->n_links; k++) {
+			const struct tun_link *l = &p->links[k];
+			const struct bond_link_info *in = &pd.info[k];
+			struct tun_link_counters c;
+			struct rte_tel_data *ld = rte_tel_data_alloc();
+			char buf[32], key[CFG_NAME_MAX];
+			if (ld == NULL)
+				return -ENOMEM;
+			tun_link_sum(tel_gw, i, k, &c);
+			uint64_t ep = __atomic_load_n(&l->endpoint, __ATOMIC_RELAXED);
+			rte_tel_data_start_dict(ld);
+			rte_tel_data_add_dict_string(ld, "peer", p->name);
+			rte_tel_data_add_dict_int(ld, "id", (int)k);
+			rte_tel_data_add_dict_string(ld, "port", tel_gw->ports[l->port].info.name);
+			format_ep(buf, sizeof(buf), l->local_ip, l->local_port);
+			rte_tel_data_add_dict_string(ld, "local", buf);
+			if (ep != 0)
+				format_ep(buf, sizeof(buf), (uint32_t)(ep >> 16), (uint16_t)ep);
+			rte_tel_data_add_dict_string(ld, "endpoint", ep != 0 ? buf : "unknown");
+			rte_tel_data_add_dict_string(ld, "endpoint_from",
+			                             l->configured ? "configuration" : "learned");
+			rte_tel_data_add_dict_int(ld, "mtu", l->mtu);
+			rte_tel_data_add_dict_string(ld, "tx_state", link_state(in->tx_state));
+			rte_tel_data_add_dict_string(ld, "rx_state", link_state(in->rx_state));
+			rte_tel_data_add_dict_u64(ld, "rtt_us", in->rtt_us);
+			rte_tel_data_add_dict_int(ld, "owd_tx_us", in->owd_tx_us);
+			rte_tel_data_add_dict_int(ld, "owd_rx_us", in->owd_rx_us);
+			rte_tel_data_add_dict_u64(ld, "owd_tx_rel_us", in->owd_tx_rel_us);
+			rte_tel_data_add_dict_u64(ld, "queue_tx_us", in->queue_tx_us);
+			rte_tel_data_add_dict_u64(ld, "jitter_tx_us", in->jitter_tx_us);
+			rte_tel_data_add_dict_u64(ld, "jitter_rx_us", in->jitter_rx_us);
+			rte_tel_data_add_dict_u64(ld, "loss_tx_ppm", in->loss_tx_ppm);
+			rte_tel_data_add_dict_u64(ld, "loss_rx_ppm", in->loss_rx_ppm);
+			rte_tel_data_add_dict_u64(ld, "rate_tx_est_bps", in->rate_tx_est_bps);
+			rte_tel_data_add_dict_u64(ld, "rate_rx_bps", in->rate_rx_bps);
+			rte_tel_data_add_dict_u64(ld, "tx_packets", c.tx_packets);
+			rte_tel_data_add_dict_u64(ld, "tx_bytes", c.tx_bytes);
+			rte_tel_data_add_dict_u64(ld, "rx_packets", c.rx_packets);
+			rte_tel_data_add_dict_u64(ld, "rx_bytes", c.rx_bytes);
+			rte_tel_data_add_dict_u64(ld, "probes_rx", in->probes_rx);
+			rte_tel_data_add_dict_u64(ld, "tx_downs", in->tx_downs);
+			rte_tel_data_add_dict_u64(ld, "tx_ups", in->tx_ups);
+			rte_tel_data_add_dict_u64(ld, "rx_downs", in->rx_downs);
+			rte_tel_data_add_dict_u64(ld, "rx_ups", in->rx_ups);
+			tel_name(l->name, key, sizeof(key));
+			rte_tel_data_add_dict_container(d, key, ld, 0);
+		}
+	}
+	return 0;
+}
+
+/*
+ * /pepgw/peers: per peer its session, its links' states, the reorder buffers and every drop
+ * reason of lib/bond (summed over the workers).
+ */
+static int cmd_peers(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct gw_tun *t = tel_gw->tun;
+	struct tun_pub_data pd;
+	uint64_t now = gw_now_us();
+
+	rte_tel_data_start_dict(d);
+	for (unsigned int i = 0; i < t->n_peers; i++) {
+		const struct tun_peer *p = &t->peers[i];
+		struct rte_tel_data *pdict = rte_tel_data_alloc();
+		uint64_t results[BOND_R_MAX] = {0}, reorder[BOND_REORDER_C_MAX] = {0};
+		uint64_t tx = 0, rx = 0, held = 0;
+		unsigned int up_tx = 0, up_rx = 0;
+		char key[CFG_NAME_MAX];
+		if (pdict == NULL)
+			return -ENOMEM;
+		tun_pub_read(&p->pub, &pd);
+		for (unsigned int l = 0; l < tel_gw->n_lcores; l++) {
+			const struct tun_lc_peer *lp = &tel_gw->lcores[l].tun->peers[i];
+			struct bond_reorder_stats rs;
+			for (unsigned int r = 0; r < BOND_R_MAX; r++)
+				results[r] += lp->results[r];
+			bond_reorder_stats_get(lp->reorder, &rs);
+			for (unsigned int c = 0; c < BOND_REORDER_C_MAX; c++)
+				reorder[c] += rs.c[c];
+			held += rs.held_packets;
+		}
+		for (unsigned int k = 0; k < p->n_links; k++) {
+			struct tun_link_counters c;
+			tun_link_sum(tel_gw, i, k, &c);
+			tx += c.tx_packets;
+			rx += c.rx_packets;
+			up_tx += pd.info[k].tx_state == BOND_LINK_UP;
+			up_rx += pd.info[k].rx_state == BOND_LINK_UP;
+		}
+		rte_tel_data_start_dict(pdict);
+		rte_tel_data_add_dict_string(pdict, "state",
+		                             !pd.hs.established ? "handshake"
+		                             : up_tx == 0       ? "down"
+		                                                : "up");
+		rte_tel_data_add_dict_int(pdict, "home_worker", (int)p->home);
+		rte_tel_data_add_dict_int(pdict, "links", p->n_links);
+		rte_tel_data_add_dict_int(pdict, "links_up_tx", (int)up_tx);
+		rte_tel_data_add_dict_int(pdict, "links_up_rx", (int)up_rx);
+		rte_tel_data_add_dict_int(pdict, "tunnel_mtu", p->link_mtu - BOND_OVERHEAD);
+		rte_tel_data_add_dict_u64(pdict, "sessions", pd.hs.sessions);
+		rte_tel_data_add_dict_u64(pdict, "session_age_s",
+		                          pd.hs.established && now > pd.hs.session_since_us
+		                                  ? (now - pd.hs.session_since_us) / US_PER_S
+		                                  : 0);
+		rte_tel_data_add_dict_u64(pdict, "handshake_inits_sent", pd.hs.inits_sent);
+		rte_tel_data_add_dict_u64(pdict, "reorder_hold_us", pd.hold_us);
+		rte_tel_data_add_dict_u64(pdict, "reorder_held", held);
+		rte_tel_data_add_dict_u64(pdict, "tx_packets", tx);
+		rte_tel_data_add_dict_u64(pdict, "rx_packets", rx);
+		rte_tel_data_add_dict_u64(pdict, "probes_bad", pd.health.probes_bad);
+		for (unsigned int c = 0; c < BOND_REORDER_C_MAX; c++) {
+			char name[64];
+			snprintf(name, sizeof(name), "reorder_%s",
+			         bond_reorder_counter_name((enum bond_reorder_counter)c));
+			rte_tel_data_add_dict_u64(pdict, name, reorder[c]);
+		}
+		for (unsigned int r = 0; r < BOND_R_MAX; r++)
+			if (bond_result_is_drop((enum bond_result)r))
+				rte_tel_data_add_dict_u64(
+				        pdict, bond_result_name((enum bond_result)r), results[r]);
+		tel_name(p->name, key, sizeof(key));
+		rte_tel_data_add_dict_container(d, key, pdict, 0);
+	}
+	return 0;
+}
+
+int gw_tunnel_telemetry_init(struct gw *gw)
+{
+	int rc = 0;
+	if (gw->tun == NULL)
+		return 0;
+	rc |= rte_telemetry_register_cmd(
+	        "/pepgw/links", cmd_links,
+	        "Tunnel links: state, delay, loss, jitter, rate each way, packets. No parameters");
+	rc |= rte_telemetry_register_cmd(
+	        "/pepgw/peers", cmd_peers,
+	        "Tunnel peers: session, links up, reorder, drops by reason. No parameters");
+	return rc;
 }
 
 int gw_telemetry_init(struct gw *gw)
@@ -449,5 +626,6 @@ int gw_telemetry_init(struct gw *gw)
 	rc |= rte_telemetry_register_cmd(
 	        "/pepgw/lcores", cmd_lcores,
 	        "Per worker: lcore, packets, drops, flows, split pairs. No parameters");
+	rc |= gw_tunnel_telemetry_init(gw);
 	return rc;
 }

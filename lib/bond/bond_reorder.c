@@ -608,6 +608,22 @@ void bond_reorder_reset(struct bond_reorder *r)
 	}
 }
 
+int bond_reorder_reset_buckets(struct bond_reorder *r, uint32_t first, uint32_t n)
+{
+	if (first >= r->p.n_buckets || n > r->p.n_buckets - first)
+		return -EINVAL;
+	for (uint32_t i = first; i < first + n; i++) {
+		struct bucket *b = &r->buckets[i];
+
+		/* Each pass gives up one hole and releases the run behind it. */
+		while (b->win != NO_WINDOW)
+			give_up_hole(r, b, BOND_REORDER_C_skipped_expired);
+		b->next = 0;
+		b->skipped = 0;
+	}
+	return 0;
+}
+
 unsigned int bond_reorder_flush(struct bond_reorder *r, void **pkts, unsigned int n)
 {
 	unsigned int k = ring_take(&r->dead, pkts, n);

@@ -180,6 +180,13 @@ void bond_reorder_set_hold(struct bond_reorder *r, uint32_t hold_us, uint32_t ma
 void bond_reorder_reset(struct bond_reorder *r);
 
 /*
+ * A new session in part of the buckets: the n buckets from first (e.g. one key slot's) release
+ * what they hold (in order, holes skipped and counted as skipped_expired) and expect sequence
+ * 0 again; the other buckets are untouched. Returns 0, or -EINVAL (range beyond n_buckets).
+ */
+int bond_reorder_reset_buckets(struct bond_reorder *r, uint32_t first, uint32_t n);
+
+/*
  * Hand back up to n packets of any kind still inside (held, ready, death row), without
  * counting them, e.g. before bond_reorder_free(). Returns how many; 0 when empty.
  */

@@ -463,6 +463,31 @@ static void reset_releases_and_restarts(void **state)
 	free_all(r);
 }
 
+/* Resetting some buckets releases and restarts only those. */
+static void reset_buckets_touches_only_its_range(void **state)
+{
+	struct bond_reorder *r = make(64, 4, 256, 50000);
+
+	put(r, 2, 0, 0, 0, 0);
+	put(r, 2, 2, 0, 0, 0);
+	put(r, 2, 4, 0, 0, 0);
+	expect_ready(r, 2, (uint32_t[]){0}, 1);
+	put(r, 5, 0, 0, 0, 0);
+	put(r, 5, 2, 0, 0, 0);
+	expect_ready(r, 5, (uint32_t[]){0}, 1);
+	assert_int_equal(bond_reorder_reset_buckets(r, 0, 4), 0);
+	expect_ready(r, 2, (uint32_t[]){2, 4}, 2);
+	assert_int_equal(counter(r, BOND_REORDER_C_skipped_expired), 2);
+	/* Bucket 2 starts again at 0; bucket 5 still waits for its 1. */
+	assert_int_equal(put(r, 2, 0, 0, 0, 0), BOND_REORDER_READY);
+	expect_ready(r, 2, (uint32_t[]){0}, 1);
+	assert_int_equal(put(r, 5, 1, 0, 0, 0), BOND_REORDER_READY);
+	expect_ready(r, 5, (uint32_t[]){1, 2}, 2);
+	assert_int_equal(bond_reorder_reset_buckets(r, 15, 2), -EINVAL);
+	assert_int_equal(bond_reorder_reset_buckets(r, 16, 0), -EINVAL);
+	free_all(r);
+}
+
 static void flush_returns_everything(void **state)
 {
 	struct bond_reorder *r = make(8, 4, 256, 50000);
@@ -561,6 +586,7 @@ int main(void)
 	        cmocka_unit_test(sequence_wraps),
 	        cmocka_unit_test(hold_is_capped),
 	        cmocka_unit_test(reset_releases_and_restarts),
+	        cmocka_unit_test(reset_buckets_touches_only_its_range),
 	        cmocka_unit_test(flush_returns_everything),
 	        cmocka_unit_test(bad_input),
 	        cmocka_unit_test(sender_sequences_per_bucket),

@@ -167,6 +167,8 @@ bool cfg_node_prefix(const struct cfg_node *n, unsigned int flags, uint32_t *add
 bool cfg_node_mac(const struct cfg_node *n, uint8_t mac[6]);
 /* A port number 0..65535 or a string "lo-hi" with lo <= hi. */
 bool cfg_node_port_range(const struct cfg_node *n, uint16_t *lo, uint16_t *hi);
+/* A UDP/TCP endpoint "a.b.c.d:port" with port 1..65535. */
+bool cfg_node_endpoint(const struct cfg_node *n, uint32_t *addr, uint16_t *port);
 
 /* ---- member getters (cfg_get.c) ---------------------------------------------------------- */
 
@@ -205,6 +207,8 @@ int cfg_parse_prefix(const char *s, bool bare_ok, uint32_t *addr, uint8_t *len);
 int cfg_parse_mac(const char *s, uint8_t mac[6]);
 /* "lo-hi" or a single number as a string. */
 int cfg_parse_port_range(const char *s, uint16_t *lo, uint16_t *hi);
+/* "a.b.c.d:port", port 1..65535. */
+int cfg_parse_endpoint(const char *s, uint32_t *addr, uint16_t *port);
 /* Netmask of a prefix length 0..32, host byte order. */
 uint32_t cfg_prefix_mask(uint8_t len);
 /* "a.b.c.d" into buf (at least 16 bytes). */

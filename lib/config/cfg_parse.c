@@ -113,6 +113,23 @@ bool cfg_node_port_range(const struct cfg_node *n, uint16_t *lo, uint16_t *hi)
 	return true;
 }
 
+bool cfg_node_endpoint(const struct cfg_node *n, uint32_t *addr, uint16_t *port)
+{
+	static const char allowed[] = "\"a.b.c.d:port\", port 1..65535";
+	char q[64];
+
+	if (!json_is_string(n->json)) {
+		cfg_wrong_type(n, allowed);
+		return false;
+	}
+	if (cfg_parse_endpoint(json_string_value(n->json), addr, port) != 0) {
+		cfg_error(n, "%s is not an endpoint (allowed: %s)",
+		          cfg_quote(n->json, q, sizeof(q)), allowed);
+		return false;
+	}
+	return true;
+}
+
 /* ---- plain string parsers ---------------------------------------------------------------- */
 
 /* Decimal 0..max with 1..maxdigits digits and no sign or leading zeros; advances *s. */
@@ -228,6 +245,21 @@ int cfg_parse_port_range(const char *s, uint16_t *lo, uint16_t *hi)
 		return -EINVAL;
 	*lo = (uint16_t)a;
 	*hi = (uint16_t)b;
+	return 0;
+}
+
+int cfg_parse_endpoint(const char *s, uint32_t *addr, uint16_t *port)
+{
+	uint32_t a;
+	unsigned int p;
+
+	if (parse_ipv4_prefix(&s, &a) != 0 || *s != ':')
+		return -EINVAL;
+	s++;
+	if (parse_dec(&s, 65535, 5, &p) != 0 || *s != '\0' || p == 0)
+		return -EINVAL;
+	*addr = a;
+	*port = (uint16_t)p;
 	return 0;
 }
 

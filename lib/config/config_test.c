@@ -160,15 +160,121 @@ static void semantic_checks(void **state)
 	              NULL);
 }
 
-static void tunnel_is_not_in_this_build(void **state)
+/* A tunnel: two links toward one peer, the peer's and a rule's bond profile. */
+#define TUNNEL                                                                                     \
+	"\"bond_profiles\": {\"bulk\": {\"reorder_max_hold_ms\": 150}, \"voice\": "                \
+	"{\"scheduler\": \"duplicate\"}},\n"                                                       \
+	"  \"links\": [{\"name\": \"coax\", \"port\": \"wan0\", \"peer_endpoint\": "               \
+	"\"192.0.2.9:7000\", \"rate_up_kbps\": 20000, \"priority\": 1, \"mtu\": 1440},\n"          \
+	"    {\"name\": \"lte\", \"port\": \"wan0\", \"local_port\": 6401, \"gateway\": "          \
+	"\"192.0.2.254\"}],\n"                                                                     \
+	"  \"peers\": [{\"name\": \"dc\", \"links\": [\"lte\", \"coax\"], \"key_file\": "          \
+	"\"dc.key\", \"remote_networks\": [\"10.20.0.0/16\", \"10.30.0.9\"], "                     \
+	"\"bond_profile\": \"bulk\"}]"
+
+static void tunnel_sections_fill_every_field(void **state)
 {
-	expect_errors("{" PORTS ",\n  \"rules\": [{\"name\": \"t\", \"action\": \"tunnel\"}],\n"
-	              "  \"peers\": []\n}",
-	              "t.json:5:37: rules[0].action: \"tunnel\" is not in this build yet: the "
-	              "bonded tunnel comes with a later release (allowed now: \"forward\", "
-	              "\"drop\", \"accelerate\")",
-	              "t.json:6:3: peers: the bonded tunnel is not in this build yet (the key is "
-	              "reserved; allowed now: leave \"peers\" out)",
+	struct cfg_errors *errs;
+	struct pepgw_config *cfg =
+	        load("{" PORTS ",\n  " TUNNEL ",\n  \"default_action\": \"tunnel\",\n"
+	             "  \"rules\": [{\"name\": \"v\", \"action\": \"tunnel\", \"bond_profile\": "
+	             "\"voice\", \"fragment\": \"outer\"}, {\"name\": \"t\", \"action\": "
+	             "\"tunnel\"}]\n}",
+	             &errs);
+	if (cfg == NULL)
+		cfg_errors_print(errs, stderr);
+	assert_non_null(cfg);
+	assert_int_equal(cfg->n_bond_profiles, 2);
+	const struct cfg_bond_profile *b = &cfg->bond_profiles[0];
+	assert_string_equal(b->name, "bulk");
+	assert_int_equal(b->scheduler, CFG_SCHED_DYNAMIC);
+	assert_int_equal(b->reorder_max_hold_ms, 150);
+	assert_int_equal(b->probe_interval_ms, 100);
+	assert_int_equal(b->down_after_min_ms, 300);
+	assert_int_equal(b->down_after_max_ms, 900);
+	assert_int_equal(b->up_after_ms, 1000);
+	assert_int_equal(b->up_after_max_ms, 8000);
+	assert_int_equal(cfg->bond_profiles[1].scheduler, CFG_SCHED_DUPLICATE);
+	assert_string_equal(cfg_scheduler_name(cfg->bond_profiles[1].scheduler), "duplicate");
+	assert_int_equal(cfg->n_links, 2);
+	const struct cfg_link *coax = &cfg->links[0], *lte = &cfg->links[1];
+	assert_int_equal(coax->port, 1);
+	assert_int_equal(coax->local_port, 6400);
+	assert_true(coax->has_peer_endpoint);
+	assert_int_equal(coax->peer_ip, 0xc0000209);
+	assert_int_equal(coax->peer_port, 7000);
+	assert_int_equal(coax->gateway, 0);
+	assert_int_equal(coax->rate_up_kbps, 20000);
+	assert_int_equal(coax->rate_down_kbps, 0);
+	assert_int_equal(coax->priority, 1);
+	assert_int_equal(coax->mtu, 1440);
+	assert_false(lte->has_peer_endpoint);
+	assert_int_equal(lte->local_port, 6401);
+	assert_int_equal(lte->gateway, 0xc00002fe);
+	assert_int_equal(lte->mtu, 1500);
+	/* Link ids follow the peer's list, not the links section. */
+	assert_int_equal(lte->peer, 0);
+	assert_int_equal(lte->id, 0);
+	assert_int_equal(coax->id, 1);
+	assert_int_equal(cfg->n_peers, 1);
+	const struct cfg_peer *p = &cfg->peers[0];
+	assert_int_equal(p->n_links, 2);
+	assert_int_equal(p->links[0], 1);
+	assert_int_equal(p->links[1], 0);
+	assert_string_equal(p->key_file, "dc.key");
+	assert_int_equal(p->n_remote, 2);
+	assert_int_equal(p->remote[1].len, 32);
+	assert_int_equal(p->bond_profile, 0);
+	assert_int_equal(cfg->default_action, CFG_ACTION_TUNNEL);
+	assert_int_equal(cfg->rules[0].action, CFG_ACTION_TUNNEL);
+	assert_int_equal(cfg->rules[0].bond_profile, 1);
+	assert_int_equal(cfg->rules[0].fragment, CFG_FRAG_OUTER);
+	assert_int_equal(cfg->rules[1].bond_profile, -1);
+	pepgw_config_free(cfg);
+	cfg_errors_free(errs);
+}
+
+static void tunnel_needs_a_peer(void **state)
+{
+	expect_errors("{" PORTS ",\n  \"default_action\": \"tunnel\",\n"
+	              "  \"rules\": [{\"name\": \"t\", \"action\": \"tunnel\"}]\n}",
+	              "t.json:5:21: default_action: \"tunnel\" needs a peer to tunnel to "
+	              "(allowed: define \"peers\", or another action)",
+	              "t.json:6:37: rules[0].action: \"tunnel\" needs a peer to tunnel to "
+	              "(allowed: define \"peers\", or another action)",
+	              NULL);
+}
+
+static void tunnel_only_keys(void **state)
+{
+	expect_errors("{" PORTS ",\n  " TUNNEL ",\n"
+	              "  \"rules\": [{\"name\": \"f\", \"action\": \"forward\", \"fragment\": "
+	              "\"outer\", \"bond_profile\": \"bulk\"}]\n}",
+	              "t.json:9:60: rules[0].fragment: \"outer\" fragments the tunnel packet "
+	              "(allowed with action \"forward\": \"always\", \"respect_df\")",
+	              "t.json:9:69: rules[0].bond_profile: only used with action \"tunnel\" "
+	              "(found action \"forward\")",
+	              NULL);
+}
+
+/* Links and peers refer to each other: every link in one peer, an endpoint per peer. */
+static void link_and_peer_references(void **state)
+{
+	expect_errors("{" PORTS ",\n"
+	              "  \"links\": [{\"name\": \"a\", \"port\": \"wan0\"}, {\"name\": \"b\", "
+	              "\"port\": \"wan0\"}, {\"name\": \"c\", \"port\": \"wan0\"}],\n"
+	              "  \"peers\": [{\"name\": \"x\", \"links\": [\"a\", \"a\"], \"key_file\": "
+	              "\"k\", \"remote_networks\": [\"10.20.0.0/16\"]},\n"
+	              "    {\"name\": \"y\", \"links\": [\"b\"], \"key_file\": \"k\", "
+	              "\"remote_networks\": [\"10.20.1.0/24\"]}]\n}",
+	              "t.json:5:44: links[1]: port \"wan0\" UDP 6400 is already link \"a\" of "
+	              "peer \"x\" (allowed: one peer per local endpoint: another local_port)",
+	              "t.json:5:75: links[2]: link \"c\" is in no peer's \"links\" (allowed: "
+	              "every link used by one peer)",
+	              "t.json:6:42: peers[0].links[1]: link \"a\" already belongs to peer \"x\" "
+	              "(allowed: each link in one peer, once)",
+	              "t.json:7:72: peers[1].remote_networks[0]: overlaps 10.20.0.0/16 of peer "
+	              "\"x\" (allowed: disjoint remote networks: each address has one peer)",
 	              NULL);
 }
 
@@ -565,6 +671,13 @@ static void string_parsers(void **state)
 	assert_int_equal(hi, 2000);
 	assert_int_not_equal(cfg_parse_port_range("2000-1000", &lo, &hi), 0);
 	assert_int_not_equal(cfg_parse_port_range("1-65536", &lo, &hi), 0);
+	assert_int_equal(cfg_parse_endpoint("192.0.2.1:6400", &a, &lo), 0);
+	assert_int_equal(a, 0xc0000201);
+	assert_int_equal(lo, 6400);
+	assert_int_not_equal(cfg_parse_endpoint("192.0.2.1:0", &a, &lo), 0);
+	assert_int_not_equal(cfg_parse_endpoint("192.0.2.1:65536", &a, &lo), 0);
+	assert_int_not_equal(cfg_parse_endpoint("192.0.2.1", &a, &lo), 0);
+	assert_int_not_equal(cfg_parse_endpoint("192.0.2.1:80x", &a, &lo), 0);
 	assert_int_equal(cfg_prefix_mask(0), 0);
 	assert_int_equal(cfg_prefix_mask(24), 0xffffff00);
 	assert_int_equal(cfg_prefix_mask(32), 0xffffffff);
@@ -600,7 +713,10 @@ int main(void)
 	        cmocka_unit_test(missing_file_says_why),
 	        cmocka_unit_test(every_error_is_reported_in_one_run),
 	        cmocka_unit_test(semantic_checks),
-	        cmocka_unit_test(tunnel_is_not_in_this_build),
+	        cmocka_unit_test(tunnel_sections_fill_every_field),
+	        cmocka_unit_test(tunnel_needs_a_peer),
+	        cmocka_unit_test(tunnel_only_keys),
+	        cmocka_unit_test(link_and_peer_references),
 	        cmocka_unit_test(congestion_control_from_the_list),
 	        cmocka_unit_test(pacing_and_rates),
 	        cmocka_unit_test(defaults_are_applied),

@@ -17,22 +17,16 @@ static const struct pepgw_section *const sections[] = {PEPGW_CONFIG_SECTIONS(PEP
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
-/* Reserved for the bonded tunnel (DESIGN.md): known keys that this build refuses. */
-static const char *const reserved_keys[] = {"links", "peers", "bond_profiles"};
-#define N_RESERVED (sizeof(reserved_keys) / sizeof(reserved_keys[0]))
-
 static void parse_root(struct pepgw_loader *L, const struct cfg_node *root)
 {
-	/* "$schema", every section, the reserved keys, NULL */
-	const char *top_keys[1 + N_SECTIONS + N_RESERVED + 1];
+	/* "$schema", every section, NULL */
+	const char *top_keys[1 + N_SECTIONS + 1];
 	unsigned int k = 0;
 	struct cfg_node m;
 
 	top_keys[k++] = "$schema";
 	for (size_t i = 0; i < N_SECTIONS; i++)
 		top_keys[k++] = sections[i]->key;
-	for (size_t i = 0; i < N_RESERVED; i++)
-		top_keys[k++] = reserved_keys[i];
 	top_keys[k] = NULL;
 	if (!cfg_node_object(root, top_keys))
 		return;
@@ -45,14 +39,6 @@ static void parse_root(struct pepgw_loader *L, const struct cfg_node *root)
 	for (size_t i = 0; i < N_SECTIONS; i++) {
 		struct cfg_node sec = cfg_member(root, sections[i]->key);
 		sections[i]->parse(L, &sec);
-	}
-	for (size_t i = 0; i < N_RESERVED; i++) {
-		m = cfg_member(root, reserved_keys[i]);
-		if (cfg_present(&m))
-			cfg_error_key(&m,
-			              "the bonded tunnel is not in this build yet (the key is "
-			              "reserved; allowed now: leave \"%s\" out)",
-			              reserved_keys[i]);
 	}
 }
 

@@ -39,6 +39,14 @@
 #define CFG_ARP_QUEUE_LEN_MAX 1024 /* packets held per unresolved next hop */
 #define CFG_MAX_LOG_LEVELS    32
 #define CFG_LOG_PATTERN_MAX   64
+#define CFG_MAX_LINKS         32 /* in all; one peer has at most CFG_MAX_PEER_LINKS */
+#define CFG_MAX_PEER_LINKS    16 /* lib/bond's link ids 0..15 */
+#define CFG_MAX_PEERS         8
+#define CFG_MAX_REMOTE_NETS   16 /* per peer */
+#define CFG_MAX_BOND_PROFILES 16
+#define CFG_PATH_MAX          256
+/* Bytes the bonded tunnel adds to an inner IPv4 packet (lib/bond's BOND_OVERHEAD). */
+#define CFG_TUNNEL_OVERHEAD   56
 
 enum cfg_port_role { CFG_ROLE_LAN, CFG_ROLE_WAN };
 
@@ -90,6 +98,59 @@ enum cfg_tcp_flags { CFG_TCP_FLAGS_DROP, CFG_TCP_FLAGS_PASS };
 
 #define CFG_PROTO_ANY 0xffff
 
+/* Bonded tunnel schedulers, as lib/bond names them. */
+enum cfg_scheduler {
+	CFG_SCHED_ROUND_ROBIN,
+	CFG_SCHED_WEIGHTED,
+	CFG_SCHED_DYNAMIC,
+	CFG_SCHED_ACTIVE_BACKUP,
+	CFG_SCHED_DUPLICATE,
+};
+
+/*
+ * A bond profile. A rule's profile chooses the scheduler of its traffic (a sub-tunnel); the
+ * peer's profile also sets what is per peer: the probe interval, the failover thresholds and
+ * the receiver's reorder hold cap.
+ */
+struct cfg_bond_profile {
+	char name[CFG_NAME_MAX];
+	enum cfg_scheduler scheduler; /* default dynamic */
+	uint32_t reorder_max_hold_ms; /* 0..10000, default 200 */
+	uint32_t probe_interval_ms;   /* 10..1000, default 100 */
+	uint32_t down_after_min_ms;   /* silence before a link is down, floor; default 300 */
+	uint32_t down_after_max_ms;   /* ... ceiling; default 900 */
+	uint32_t up_after_ms;         /* clean arrivals before a link is up again; default 1000 */
+	uint32_t up_after_max_ms;     /* that hold after repeated failures at most; default 8000 */
+};
+
+/* One WAN link of the tunnel: a UDP endpoint of ours on a port, toward one peer. */
+struct cfg_link {
+	char name[CFG_NAME_MAX];
+	int port;               /* index into ports[] (a wan port); its address is the source */
+	uint16_t local_port;    /* UDP port we send from and receive on, default 6400 */
+	bool has_peer_endpoint; /* false: learned from the peer's authenticated packets */
+	uint32_t peer_ip;       /* the peer's endpoint, when configured */
+	uint16_t peer_port;
+	uint32_t gateway;        /* next hop toward the peer on port; 0 = the peer is on-link */
+	uint32_t rate_up_kbps;   /* what we may send on it, 0 = estimated */
+	uint32_t rate_down_kbps; /* what the peer sends on it (telemetry), 0 = unknown */
+	uint8_t priority;        /* active_backup: lower first, default 0 */
+	uint16_t mtu;            /* IP MTU of the tunnel packets on it, default the port's */
+	int peer;                /* index into peers[] (the peer that lists it), -1 = none */
+	uint8_t id;              /* its position in that peer's links: the link id on the wire */
+};
+
+/* A pepgw at the other end of the tunnel. */
+struct cfg_peer {
+	char name[CFG_NAME_MAX];
+	uint8_t links[CFG_MAX_PEER_LINKS]; /* indices into links[], in link-id order */
+	uint8_t n_links;
+	char key_file[CFG_PATH_MAX]; /* pre-shared key, base64 of 32 bytes, mode 0600 */
+	struct cfg_prefix remote[CFG_MAX_REMOTE_NETS];
+	uint8_t n_remote;
+	int bond_profile; /* index into bond_profiles[], -1 = the defaults */
+};
+
 struct cfg_rule {
 	char name[CFG_NAME_MAX];
 	/* match: an empty list means "any" */
@@ -114,6 +175,7 @@ struct cfg_rule {
 	enum cfg_tcp_flags invalid_tcp_flags; /* forward only; default drop */
 	int lan_profile;                      /* accelerate: index into tcp_profiles[], else -1 */
 	int wan_profile;
+	int bond_profile; /* tunnel: index into bond_profiles[], -1 = the peer's */
 };
 
 /* The congestion-control modules, from lib/tcp's one list: CFG_CC_reno, CFG_CC_highspeed, ... */
@@ -202,6 +264,12 @@ struct pepgw_config {
 	struct cfg_arp arp;
 	struct cfg_icmp icmp;
 	struct cfg_logging logging;
+	struct cfg_bond_profile bond_profiles[CFG_MAX_BOND_PROFILES];
+	uint8_t n_bond_profiles;
+	struct cfg_link links[CFG_MAX_LINKS];
+	uint8_t n_links;
+	struct cfg_peer peers[CFG_MAX_PEERS];
+	uint8_t n_peers;
 	/* Traffic that matches no rule: default forward. */
 	enum cfg_action default_action;
 };
@@ -226,6 +294,10 @@ int pepgw_config_port_index(const struct pepgw_config *cfg, const char *name);
 
 /* Index of the TCP profile named name, or -1. */
 int pepgw_config_tcp_profile_index(const struct pepgw_config *cfg, const char *name);
+/* Index of the bond profile named name, or -1. */
+int pepgw_config_bond_profile_index(const struct pepgw_config *cfg, const char *name);
+/* Fill p with the defaults of every bond profile key (name left empty). */
+void pepgw_config_bond_profile_defaults(struct cfg_bond_profile *p);
 /* Fill p with the defaults of every profile key (lib/tcp's tcp_defaults.h; name left empty). */
 void pepgw_config_tcp_profile_defaults(struct cfg_tcp_profile *p);
 /* JSON spelling of enum values, for start-up summaries and telemetry ("?" when invalid). */
@@ -236,5 +308,6 @@ const char *cfg_handshake_name(enum cfg_handshake h);
 const char *cfg_tcp_flags_name(enum cfg_tcp_flags f);
 const char *cfg_cc_name(enum cfg_cc c);
 const char *cfg_log_level_name(enum cfg_log_level l);
+const char *cfg_scheduler_name(enum cfg_scheduler s);
 
 #endif

@@ -39,13 +39,13 @@ const char *cfg_tcp_flags_name(enum cfg_tcp_flags f)
 	return (unsigned int)f <= CFG_TCP_FLAGS_PASS ? tcp_flags_names[f] : "?";
 }
 
-static const char tunnel_later[] = "is not in this build yet: the bonded tunnel comes with a "
-                                   "later release";
+static const char tunnel_no_peer[] = "needs a peer to tunnel to (allowed: define \"peers\", or "
+                                     "another action)";
 
-static const char *const rule_keys[] = {"name",        "match",       "action",
-                                        "mss",         "fragment",    "handshake",
-                                        "lan_profile", "wan_profile", "invalid_tcp_flags",
-                                        NULL};
+static const char *const rule_keys[] = {"name",         "match",       "action",
+                                        "mss",          "fragment",    "handshake",
+                                        "lan_profile",  "wan_profile", "invalid_tcp_flags",
+                                        "bond_profile", NULL};
 static const char *const match_keys[] = {"src",       "dst",  "protocol",     "src_ports",
                                          "dst_ports", "dscp", "ingress_port", NULL};
 
@@ -141,6 +141,7 @@ static void parse_rule(struct pepgw_loader *L, const struct cfg_node *n, struct 
 	r->invalid_tcp_flags = CFG_TCP_FLAGS_DROP;
 	r->lan_profile = -1;
 	r->wan_profile = -1;
+	r->bond_profile = -1;
 	if (!cfg_node_object(n, rule_keys))
 		return;
 	cfg_get_name(n, "name", CFG_REQUIRED, NULL, r->name, sizeof(r->name));
@@ -151,11 +152,8 @@ static void parse_rule(struct pepgw_loader *L, const struct cfg_node *n, struct 
 	if (cfg_require(n, "action", &m) && (v = cfg_node_enum(&m, action_names)) >= 0) {
 		r->action = (enum cfg_action)v;
 		have_action = true;
-		if (r->action == CFG_ACTION_TUNNEL)
-			cfg_error(&m,
-			          "\"tunnel\" %s (allowed now: \"forward\", \"drop\", "
-			          "\"accelerate\")",
-			          tunnel_later);
+		if (r->action == CFG_ACTION_TUNNEL && L->cfg->n_peers == 0)
+			cfg_error(&m, "\"tunnel\" %s", tunnel_no_peer);
 	}
 	m = cfg_member(n, "mss");
 	if (cfg_present(&m)) {
@@ -172,9 +170,20 @@ static void parse_rule(struct pepgw_loader *L, const struct cfg_node *n, struct 
 	m = cfg_member(n, "fragment");
 	if (cfg_present(&m) && (v = cfg_node_enum(&m, frag_names)) >= 0) {
 		r->fragment = (enum cfg_frag_policy)v;
-		if (r->fragment == CFG_FRAG_OUTER)
-			cfg_error(&m, "\"outer\" %s (allowed now: \"always\", \"respect_df\")",
-			          tunnel_later);
+		/* Only a tunnel has an outer packet to fragment. */
+		if (r->fragment == CFG_FRAG_OUTER && have_action && r->action != CFG_ACTION_TUNNEL)
+			cfg_error(&m,
+			          "\"outer\" fragments the tunnel packet (allowed with action "
+			          "\"%s\": \"always\", \"respect_df\")",
+			          action_names[r->action]);
+	}
+	m = cfg_member(n, "bond_profile");
+	if (cfg_present(&m)) {
+		if (have_action && r->action != CFG_ACTION_TUNNEL)
+			cfg_error_key(&m, "only used with action \"tunnel\" (found action \"%s\")",
+			              action_names[r->action]);
+		else
+			r->bond_profile = pepgw_bond_profile_ref(L, &m);
 	}
 
 	/*
@@ -271,9 +280,8 @@ static void parse_default_action(struct pepgw_loader *L, const struct cfg_node *
 	L->cfg->default_action = CFG_ACTION_FORWARD;
 	if (cfg_present(n) && (v = cfg_node_enum(n, default_action_names)) >= 0) {
 		L->cfg->default_action = (enum cfg_action)v;
-		if (v == CFG_ACTION_TUNNEL)
-			cfg_error(n, "\"tunnel\" %s (allowed now: \"forward\", \"drop\")",
-			          tunnel_later);
+		if (v == CFG_ACTION_TUNNEL && L->cfg->n_peers == 0)
+			cfg_error(n, "\"tunnel\" %s", tunnel_no_peer);
 	}
 }
 

@@ -6,7 +6,8 @@
  * Internals of pepgw's configuration vocabulary: one file per top-level section
  * (pepgw_<section>.c), each exporting a struct pepgw_section, all named once in
  * PEPGW_CONFIG_SECTIONS. pepgw_config.c walks the list in its order, which is the order
- * references need: ports before what names a port, tcp_profiles before the rules.
+ * references need: ports before what names a port, profiles before what names them, links
+ * before peers, peers before the rules and the default action (tunnel needs a peer).
  *
  * Adding a section: write pepgw_<name>.c with its parse function and a
  *   const struct pepgw_section pepgw_section_<name> = {"<key>", parse_<name>};
@@ -28,8 +29,11 @@
 	X(lcores)                                                                                  \
 	X(flows)                                                                                   \
 	X(logging)                                                                                 \
-	X(default_action)                                                                          \
 	X(tcp_profiles)                                                                            \
+	X(bond_profiles)                                                                           \
+	X(links)                                                                                   \
+	X(peers)                                                                                   \
+	X(default_action)                                                                          \
 	X(rules)
 
 /* State of one load, shared by the sections. */
@@ -58,6 +62,10 @@ PEPGW_CONFIG_SECTIONS(PEPGW_SECTION_DECLARE)
 int pepgw_port_ref(struct pepgw_loader *L, const struct cfg_node *n);
 /* pepgw_tcp_profiles.c: the index of the TCP profile n names, or -1 after reporting. */
 int pepgw_profile_ref(struct pepgw_loader *L, const struct cfg_node *n);
+/* pepgw_bond_profiles.c: the index of the bond profile n names, or -1 after reporting. */
+int pepgw_bond_profile_ref(struct pepgw_loader *L, const struct cfg_node *n);
+/* pepgw_links.c: the index of the link n names, or -1 after reporting. */
+int pepgw_link_ref(struct pepgw_loader *L, const struct cfg_node *n);
 
 static inline bool pepgw_in_subnet(uint32_t addr, uint32_t net, uint8_t len)
 {

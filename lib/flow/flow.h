@@ -124,6 +124,8 @@ enum flow_action_type {
 	FLOW_ACTION_FORWARD,
 	FLOW_ACTION_DROP,
 	FLOW_ACTION_ACCELERATE, /* split TCP: the flow's SYN opens two legs in the TCP engine */
+	FLOW_ACTION_TUNNEL,     /* the bonded tunnel to the peer that serves the destination */
+	FLOW_ACTION_MAX,        /* the number of actions */
 };
 
 /* MSS clamping of the flow's SYN and SYN-ACK. */
@@ -157,7 +159,8 @@ struct flow_action {
 	uint8_t handshake;  /* enum flow_handshake */
 	int8_t lan_profile; /* accelerate: the caller's TCP profile index, -1 = none */
 	int8_t wan_profile;
-	uint8_t flags; /* FLOW_ACT_F_* */
+	uint8_t flags;       /* FLOW_ACT_F_* */
+	int8_t bond_profile; /* tunnel: the caller's bond profile index, -1 = the peer's */
 };
 
 struct flow_prefix4 {

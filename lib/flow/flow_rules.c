@@ -87,9 +87,9 @@ static int check_ranges(const struct flow_port_range *pr, uint8_t n)
 
 static int check_action(const struct flow_action *a)
 {
-	if (a->action > FLOW_ACTION_ACCELERATE || a->mss_mode > FLOW_MSS_OFF ||
+	if (a->action >= FLOW_ACTION_MAX || a->mss_mode > FLOW_MSS_OFF ||
 	    a->fragment > FRAG_POLICY_OUTER || a->handshake > FLOW_HANDSHAKE_IMMEDIATE ||
-	    a->lan_profile < -1 || a->wan_profile < -1)
+	    a->lan_profile < -1 || a->wan_profile < -1 || a->bond_profile < -1)
 		return -EINVAL;
 	return 0;
 }
@@ -143,8 +143,7 @@ struct flow_rules *flow_rules_create(const struct flow_rule_params *rules, unsig
 {
 	struct flow_rules *r;
 
-	if ((rules == NULL && n > 0) || n > FLOW_RULES_MAX ||
-	    default_action > FLOW_ACTION_ACCELERATE) {
+	if ((rules == NULL && n > 0) || n > FLOW_RULES_MAX || default_action >= FLOW_ACTION_MAX) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -171,6 +170,7 @@ struct flow_rules *flow_rules_create(const struct flow_rule_params *rules, unsig
 	        .handshake = FLOW_HANDSHAKE_DEFERRED,
 	        .lan_profile = -1,
 	        .wan_profile = -1,
+	        .bond_profile = -1,
 	};
 	for (unsigned int i = 0; i < n; i++) {
 		if (compile_rule(&r->hot[i], &r->lists[i], &r->act[i + 1], &rules[i]) < 0) {

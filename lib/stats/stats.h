@@ -56,8 +56,32 @@
 	  "accelerate packets forwarded unsplit: no flow entry (flow table full)")                 \
 	X(accel_fallback_fragment, fallback,                                                       \
 	  "accelerate packets forwarded unsplit: IPv4 fragments")                                  \
+	X(accel_paired_client_side, event,                                                         \
+	  "splits whose server leg goes into the tunnel to a peer that terminates it (paired)")    \
+	X(accel_paired_server_side, event,                                                         \
+	  "splits of a peer's leg out of the tunnel (BOND_F_TERMINATE) toward the server "         \
+	  "(paired)")                                                                              \
+	X(accel_paired_resets, event,                                                              \
+	  "resets sent back into the tunnel for a peer's split leg we have no connection for")     \
 	X(accel_segs_in, event, "TCP segments handed to the engine")                               \
 	X(accel_segs_out, event, "TCP segments sent by the engine")                                \
+	X(tunnel_encap, event,                                                                     \
+	  "inner packets sealed into the bonded tunnel (duplicate copies apart)")                  \
+	X(tunnel_dup_copies, event, "second copies sent by the duplicate scheduler")               \
+	X(tunnel_decap, event, "inner packets out of the tunnel, in order, handed to forwarding")  \
+	X(tunnel_rx_authentic, event, "tunnel packets that authenticated (data and probes)")       \
+	X(tunnel_probes_out, event, "link probes sent")                                            \
+	X(tunnel_probes_in, event, "link probes received and taken in")                            \
+	X(tunnel_handshakes_out, event, "handshake messages sent")                                 \
+	X(tunnel_handshakes_in, event, "handshake messages accepted")                              \
+	X(tunnel_handoffs, event, "tunnel packets handed to the worker that owns them (rings)")    \
+	X(tunnel_endpoint_learned, event,                                                          \
+	  "a link's peer endpoint learned or changed (NAT, new address)")                          \
+	X(tunnel_outer_fragmented, event,                                                          \
+	  "tunnel packets fragmented to the link MTU (policy outer)")                              \
+	X(tunnel_reassembled, event, "tunnel packets reassembled from outer fragments")            \
+	X(tunnel_not_retunneled, fallback,                                                         \
+	  "packets out of a tunnel matching a tunnel action: forwarded")                           \
 	X(drop_runt, drop, "frame shorter than its headers")                                       \
 	X(drop_not_ip, drop, "unsupported ethertype")                                              \
 	X(drop_vlan, drop, "802.1Q-tagged frame (ports are untagged)")                             \
@@ -96,7 +120,53 @@
 	X(drop_not_for_us, drop, "addressed to the gateway but no service")                        \
 	X(drop_broadcast, drop,                                                                    \
 	  "broadcast or multicast (L2 or IPv4) not for the gateway: not routed")                   \
-	X(drop_martian, drop, "martian source address (0/8, 127/8, 224/4, 240/4)")
+	X(drop_martian, drop, "martian source address (0/8, 127/8, 224/4, 240/4)")                 \
+	X(drop_tunnel_truncated, drop, "tunnel: shorter than the pepgw header (+ GCM tag)")        \
+	X(drop_tunnel_version, drop, "tunnel: pepgw header version not 1")                         \
+	X(drop_tunnel_type, drop, "tunnel: unknown pepgw packet type")                             \
+	X(drop_tunnel_flags, drop,                                                                 \
+	  "tunnel: reserved header bits, or flags/key slot not for the type")                      \
+	X(drop_tunnel_link, drop, "tunnel: link id beyond the peer's links")                       \
+	X(drop_tunnel_queue, drop, "tunnel: sender queue beyond the peer's queues")                \
+	X(drop_tunnel_not_owner, drop, "tunnel: stream opened on a worker that does not own it")   \
+	X(drop_tunnel_no_session, drop, "tunnel: no key in the header's key slot")                 \
+	X(drop_tunnel_auth, drop, "tunnel: GCM tag wrong (forged, tampered, cut, other key)")      \
+	X(drop_tunnel_replayed, drop,                                                              \
+	  "tunnel: link sequence already received (replay or duplicate)")                          \
+	X(drop_tunnel_too_old, drop, "tunnel: link sequence behind the anti-replay window")        \
+	X(drop_tunnel_far_ahead, drop,                                                             \
+	  "tunnel: link sequence implausibly far ahead of the window")                             \
+	X(drop_tunnel_no_tx_key, drop,                                                             \
+	  "tunnel: no session to send with yet (handshake in progress)")                           \
+	X(drop_tunnel_key_exhausted, drop, "tunnel: send key at its usage limit, rekey not done")  \
+	X(drop_tunnel_too_big, drop,                                                               \
+	  "tunnel: packet does not fit one mbuf with the encapsulation")                           \
+	X(drop_tunnel_no_mbuf, drop, "tunnel: no mbuf to copy a shared or chained packet into")    \
+	X(drop_tunnel_crypto, drop, "tunnel: crypto device error")                                 \
+	X(drop_tunnel_hs_kind, drop, "tunnel handshake: unknown message kind")                     \
+	X(drop_tunnel_hs_len, drop, "tunnel handshake: length wrong for its kind")                 \
+	X(drop_tunnel_hs_field, drop, "tunnel handshake: field out of range")                      \
+	X(drop_tunnel_hs_mac, drop, "tunnel handshake: authentication failed (wrong key, forged)") \
+	X(drop_tunnel_hs_stale, drop,                                                              \
+	  "tunnel handshake: initiation not newer than the last (replay)")                         \
+	X(drop_tunnel_hs_unexpected, drop,                                                         \
+	  "tunnel handshake: answer matching nothing outstanding")                                 \
+	X(drop_tunnel_no_peer, drop,                                                               \
+	  "tunnel action: no peer's remote networks hold the destination")                         \
+	X(drop_tunnel_no_link, drop, "tunnel: no link of the peer is usable (all down)")           \
+	X(drop_tunnel_no_endpoint, drop, "tunnel: the link's peer endpoint is not known yet")      \
+	X(drop_tunnel_inner_bad, drop, "tunnel: decrypted payload is not a valid IPv4 packet")     \
+	X(drop_tunnel_inner_src, drop, "tunnel: inner source outside the peer's remote networks")  \
+	X(drop_tunnel_probe_bad, drop, "tunnel: authentic probe with a malformed body")            \
+	X(drop_tunnel_handoff_full, drop, "tunnel: ring to the owning worker full")                \
+	X(drop_tunnel_stale_session, drop, "tunnel: packet of a session the reorder buffer left")  \
+	X(drop_tunnel_duplicate, drop,                                                             \
+	  "tunnel: inner sequence delivered already (duplicate copy)")                             \
+	X(drop_tunnel_late, drop, "tunnel: inner packet after its hole was given up")              \
+	X(drop_tunnel_old, drop,                                                                   \
+	  "tunnel: inner sequence too far behind to tell duplicate from late")                     \
+	X(drop_tunnel_reasm, drop,                                                                 \
+	  "tunnel: outer fragments given up (timeout, overlap, table full)")
 
 /* clang-format off: the X-macro list expands to the enumerators */
 enum stat_id {

@@ -71,6 +71,30 @@ static void no_back_off(void **state)
 	assert_int_equal(tcp_cc_pacing_rate(&cc, 100000, w), RATE_BPS / 8);
 }
 
+/* Over a bonded tunnel the smallest sample is the fastest link's, but data is acknowledged after
+ * the slowest one's round trip: the window is sized from the path's floor until the samples
+ * are larger. */
+static void window_never_below_the_path_floor(void **state)
+{
+	struct tcp_cc cc;
+	const struct tcp_cc_params p = {.smss = SMSS,
+	                                .iw_segments = 10,
+	                                .ssthresh = 1u << 30,
+	                                .rate_bps = RATE_BPS,
+	                                .rtt_floor_us = 30000};
+	assert_int_equal(tcp_cc_init(&cc, tcp_cc_find("rate"), &p, 0), 0);
+	tcp_cc_on_established(&cc, 10000, 0);      /* the fastest link's round trip */
+	assert_int_equal(tcp_cc_cwnd(&cc), 60000); /* 2 x 1 MB/s x 30 ms, not x 10 ms */
+	tcp_cc_on_rtt_sample(&cc, 8000, 0);
+	assert_int_equal(tcp_cc_cwnd(&cc), 60000);
+	struct tcp_cc plain; /* without a floor: the smallest sample */
+	rate_start(&plain);
+	tcp_cc_on_established(&plain, 10000, 0);
+	assert_int_equal(tcp_cc_cwnd(&plain), 20000);
+	tcp_cc_on_rtt_sample(&plain, 8000, 0);
+	assert_int_equal(tcp_cc_cwnd(&plain), 16000);
+}
+
 /* Back-to-back timeouts: the link is down; one segment per timeout until an ACK returns. */
 static void repeated_timeout_probes(void **state)
 {
@@ -96,6 +120,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(needs_a_rate),
 	        cmocka_unit_test(window_from_rate_and_min_rtt),
+	        cmocka_unit_test(window_never_below_the_path_floor),
 	        cmocka_unit_test(no_back_off),
 	        cmocka_unit_test(repeated_timeout_probes),
 	};

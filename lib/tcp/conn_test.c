@@ -19,6 +19,9 @@
 
 static unsigned int n_tx;
 
+/* The leg every test opens: profile p on a 1500-byte path. */
+#define LEG(p) (&(struct tcp_leg_params){.profile = (p), .mtu = 1500})
+
 static void on_tx(void *arg, struct tcp_conn *c, struct rte_mbuf *m)
 {
 	n_tx++;
@@ -52,11 +55,8 @@ static struct rte_mbuf *seg(uint16_t sport, uint8_t flags, uint8_t doff_words, s
 
 static struct tcp_engine *engine(uint32_t max)
 {
-	struct tcp_engine_params ep = {.max_conns = max,
-	                               .hdr_pool = test_mbuf_pool(),
-	                               .mtu = 1500,
-	                               .tx = on_tx,
-	                               .deterministic = true};
+	struct tcp_engine_params ep = {
+	        .max_conns = max, .hdr_pool = test_mbuf_pool(), .tx = on_tx, .deterministic = true};
 	struct tcp_engine *e = tcp_engine_create("t", &ep);
 	assert_non_null(e);
 	return e;
@@ -64,18 +64,14 @@ static struct tcp_engine *engine(uint32_t max)
 
 static void create_rejects_bad_params(void **state)
 {
-	struct tcp_engine_params ep = {
-	        .max_conns = 0, .hdr_pool = test_mbuf_pool(), .mtu = 1500, .tx = on_tx};
+	struct tcp_engine_params ep = {.max_conns = 0, .hdr_pool = test_mbuf_pool(), .tx = on_tx};
 	assert_null(tcp_engine_create("t", &ep));
 	assert_int_equal(rte_errno, EINVAL);
 	ep.max_conns = 1;
-	ep.mtu = 60;
-	assert_null(tcp_engine_create("t", &ep));
 	/* Header mbufs too small for IPv4 + TCP + 40 bytes of options past the headroom. */
 	struct rte_mempool *small = rte_pktmbuf_pool_create(
 	        "tcp_small", 63, 0, 0, RTE_PKTMBUF_HEADROOM + 60, SOCKET_ID_ANY);
 	assert_non_null(small);
-	ep.mtu = 1500;
 	ep.hdr_pool = small;
 	assert_null(tcp_engine_create("t", &ep));
 	assert_int_equal(rte_errno, EINVAL);
@@ -95,16 +91,46 @@ static void counter_list_follows_the_rules(void **state)
 	assert_int_equal(tcp_engine_counter_descs()[TCP_CNT_sack_invalid].kind, STAT_KIND_event);
 }
 
+/* A leg's path MTU must carry the headers and the IPv4 minimum; no profile is no leg. */
+static void open_rejects_bad_leg(void **state)
+{
+	struct tcp_profile p;
+	tcp_profile_defaults(&p);
+	struct tcp_engine *e = engine(4);
+	struct tcp_leg_params small = {.profile = &p, .mtu = TCP_LEG_MTU_MIN - 1};
+	struct tcp_leg_params none = {.profile = NULL, .mtu = 1500};
+	struct rte_mbuf *m = seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0);
+	assert_null(tcp_conn_listen(e, &small, m, false, 0));
+	assert_int_equal(rte_errno, EINVAL);
+	assert_null(tcp_conn_listen(e, &none, m, false, 0));
+	assert_int_equal(rte_errno, EINVAL);
+	assert_null(tcp_relay_open(e, LEG(&p), &small, m, false, 0));
+	assert_int_equal(rte_errno, EINVAL);
+	assert_null(tcp_relay_open(e, &small, LEG(&p), m, false, 0));
+	assert_int_equal(rte_errno, EINVAL);
+	rte_pktmbuf_free(m); /* left to the caller each time */
+	struct tcp_tuple t = {.laddr = 1, .raddr = 2, .lport = 3, .rport = 4};
+	assert_null(tcp_conn_connect(e, &small, &t, 0));
+	assert_int_equal(rte_errno, EINVAL);
+	assert_int_equal(tcp_engine_conns_in_use(e), 0);
+	small.mtu = TCP_LEG_MTU_MIN;
+	m = seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0);
+	assert_non_null(tcp_conn_listen(e, &small, m, false, 0));
+	tcp_engine_free(e);
+}
+
 static void pool_bound_gives_enomem(void **state)
 {
 	struct tcp_profile p;
 	tcp_profile_defaults(&p);
 	struct tcp_engine *e = engine(2);
 	unsigned int avail = rte_mempool_avail_count(test_mbuf_pool());
-	assert_non_null(tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0));
-	assert_non_null(tcp_conn_listen(e, &p, seg(2, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0));
+	assert_non_null(
+	        tcp_conn_listen(e, LEG(&p), seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0));
+	assert_non_null(
+	        tcp_conn_listen(e, LEG(&p), seg(2, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0));
 	struct rte_mbuf *third = seg(3, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0);
-	assert_null(tcp_conn_listen(e, &p, third, false, 0));
+	assert_null(tcp_conn_listen(e, LEG(&p), third, false, 0));
 	assert_int_equal(rte_errno, ENOMEM);
 	rte_pktmbuf_free(third); /* left to the caller, who forwards it unaccelerated */
 	assert_int_equal(tcp_engine_conns_in_use(e), 2);
@@ -113,9 +139,10 @@ static void pool_bound_gives_enomem(void **state)
 	tcp_engine_free(e);
 	e = engine(8);
 	p.max_connections = 1;
-	assert_non_null(tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0));
+	assert_non_null(
+	        tcp_conn_listen(e, LEG(&p), seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0));
 	third = seg(2, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0);
-	assert_null(tcp_conn_listen(e, &p, third, false, 0));
+	assert_null(tcp_conn_listen(e, LEG(&p), third, false, 0));
 	rte_pktmbuf_free(third);
 	tcp_engine_free(e);
 	assert_int_equal(rte_mempool_avail_count(test_mbuf_pool()), avail);
@@ -135,11 +162,11 @@ static void relay_refusal_leaves_syn(void **state)
 	struct tcp_engine *e = engine(8);
 	unsigned int avail = rte_mempool_avail_count(test_mbuf_pool());
 	assert_non_null(
-	        tcp_conn_listen(e, &client, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), true, 0));
+	        tcp_conn_listen(e, LEG(&client), seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), true, 0));
 	n_tx = 0;
 	struct rte_mbuf *syn = seg(2, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0);
 	for (int deferred = 0; deferred < 2; deferred++) {
-		assert_null(tcp_relay_open(e, &client, &server, syn, deferred, 0));
+		assert_null(tcp_relay_open(e, LEG(&client), LEG(&server), syn, deferred, 0));
 		assert_int_equal(rte_errno, ENOMEM);
 		/* Still ours: the listener's conn and this SYN are the only mbufs out. */
 		assert_int_equal(rte_mempool_avail_count(test_mbuf_pool()), avail - 1);
@@ -164,7 +191,7 @@ static void connections_counted_per_module(void **state)
 		snprintf(p.congestion_control, sizeof(p.congestion_control), "%s", order[i]);
 		p.rate_bps = 10000000;
 		struct rte_mbuf *m = seg((uint16_t)(10 + i), RTE_TCP_SYN_FLAG, 5, 0, NULL, 0);
-		assert_non_null(tcp_conn_listen(e, &p, m, false, 0));
+		assert_non_null(tcp_conn_listen(e, LEG(&p), m, false, 0));
 	}
 	unsigned int seen = 0;
 	for (int c = TCP_CNT_CC_FIRST; c < TCP_CNT_MAX; c++) {
@@ -189,14 +216,14 @@ static void malformed_syn_is_ebadmsg(void **state)
 	struct tcp_engine *e = engine(4);
 	const uint8_t bad[] = {2, 0, 0, 0}; /* MSS with length 0 */
 	struct rte_mbuf *m = seg(1, RTE_TCP_SYN_FLAG, 6, 4, bad, 0);
-	assert_null(tcp_conn_listen(e, &p, m, false, 0));
+	assert_null(tcp_conn_listen(e, LEG(&p), m, false, 0));
 	assert_int_equal(rte_errno, EBADMSG);
 	rte_pktmbuf_free(m);
 	m = seg(1, RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG, 5, 0, NULL, 0);
-	assert_null(tcp_conn_listen(e, &p, m, false, 0));
+	assert_null(tcp_conn_listen(e, LEG(&p), m, false, 0));
 	rte_pktmbuf_free(m);
 	m = seg(1, RTE_TCP_SYN_FLAG, 15, 0, NULL, 0); /* data offset past the segment */
-	assert_null(tcp_conn_listen(e, &p, m, false, 0));
+	assert_null(tcp_conn_listen(e, LEG(&p), m, false, 0));
 	rte_pktmbuf_free(m);
 	assert_int_equal(tcp_engine_conns_in_use(e), 0);
 	tcp_engine_free(e);
@@ -241,7 +268,7 @@ static void bad_segments_return_drop_codes(void **state)
 	struct tcp_engine *e = engine(4);
 	unsigned int avail = rte_mempool_avail_count(test_mbuf_pool());
 	struct tcp_conn *c =
-	        tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	        tcp_conn_listen(e, LEG(&p), seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
 	assert_non_null(c);
 	assert_int_equal(tcp_conn_input(c, seg(1, RTE_TCP_ACK_FLAG, 4, 0, NULL, 0), 0),
 	                 STAT_drop_tcp_doff);
@@ -268,7 +295,7 @@ static void syn_rcvd_gives_up_after_syn_retries(void **state)
 	struct tcp_engine *e = engine(4);
 	n_tx = 0;
 	struct tcp_conn *c =
-	        tcp_conn_listen(e, &p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	        tcp_conn_listen(e, LEG(&p), seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
 	assert_non_null(c);
 	assert_int_equal(n_tx, 1);
 	/* 1 s, then 2 s: two retries; the third expiry (4 s later) gives up with an RST. */
@@ -320,7 +347,7 @@ static struct tcp_conn *established(struct tcp_engine *e, const struct tcp_profi
                                     uint32_t *ack)
 {
 	struct tcp_conn *c =
-	        tcp_conn_listen(e, p, seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	        tcp_conn_listen(e, LEG(p), seg(1, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
 	assert_non_null(c);
 	*ack = last_seq_out + 1;
 	tcp_conn_input(c, data_seg(1, *ack, 0), 1000);
@@ -335,7 +362,6 @@ static void out_of_order_queue_is_capped(void **state)
 	p.receive_window = 1 << 20;
 	struct tcp_engine_params ep = {.max_conns = 1,
 	                               .hdr_pool = test_mbuf_pool(),
-	                               .mtu = 1500,
 	                               .tx = on_tx_seq,
 	                               .deterministic = true};
 	struct tcp_engine *e = tcp_engine_create("t", &ep);
@@ -412,7 +438,6 @@ static void checksum_over_odd_offset_chunks(void **state)
 	tcp_profile_defaults(&p);
 	struct tcp_engine_params ep = {.max_conns = 1,
 	                               .hdr_pool = test_mbuf_pool(),
-	                               .mtu = 1500,
 	                               .tx = on_tx_check_csum,
 	                               .deterministic = true};
 	struct tcp_engine *e = tcp_engine_create("t", &ep);
@@ -463,7 +488,6 @@ static void refill_from_acked_event_respects_new_window(void **state)
 	p.window_scale = false;
 	struct tcp_engine_params ep = {.max_conns = 1,
 	                               .hdr_pool = test_mbuf_pool(),
-	                               .mtu = 1500,
 	                               .tx = on_tx_check_csum,
 	                               .event = refill_on_acked,
 	                               .deterministic = true};
@@ -493,6 +517,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(create_rejects_bad_params),
 	        cmocka_unit_test(counter_list_follows_the_rules),
+	        cmocka_unit_test(open_rejects_bad_leg),
 	        cmocka_unit_test(pool_bound_gives_enomem),
 	        cmocka_unit_test(relay_refusal_leaves_syn),
 	        cmocka_unit_test(connections_counted_per_module),

@@ -123,10 +123,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		prof.delayed_ack_ms = (data[0] & 8) ? 0 : 40;
 	}
 	bool relay = size > 0 && (data[0] & 16);
+	/* The legs' paths: the server's leg may be narrower, as behind a tunnel. */
+	struct tcp_leg_params legs[2] = {{.profile = &prof, .mtu = 1500},
+	                                 {.profile = &prof, .mtu = 1500}};
+	if (size > 0 && (data[0] & 64))
+		legs[1].mtu = 576;
+	if (size > 0 && (data[0] & 128))
+		legs[0].mss = 536;
 	struct tcp_engine_params ep = {
 	        .max_conns = relay ? 2 : 1,
 	        .hdr_pool = pool,
-	        .mtu = 1500,
 	        .isn_secret = {9},
 	        .deterministic = true,
 	        .tx = on_tx,
@@ -146,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rte_mbuf *syn =
 	        segment(RTE_TCP_SYN_FLAG, peer_seq[0], 0, 65535, synopts, sizeof(synopts), 0);
 	if (relay) {
-		rel = tcp_relay_open(e, &prof, &prof, syn, data[0] & 32, now);
+		rel = tcp_relay_open(e, &legs[0], &legs[1], syn, data[0] & 32, now);
 		if (rel == NULL)
 			abort();
 		/* The server accepts. */
@@ -155,7 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		peer_seq[1]++;
 		tcp_conn_input(leg(1), sa, now);
 	} else {
-		conn = tcp_conn_listen(e, &prof, syn, false, now);
+		conn = tcp_conn_listen(e, &legs[0], syn, false, now);
 		if (conn == NULL)
 			abort();
 	}

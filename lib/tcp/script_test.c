@@ -27,7 +27,8 @@
  * other from SEQ. Header lines "profile KEY VALUE" set the profile before the first event: any key
  * of tcp_defaults.h's list by its configuration name, and mss ("profile congestion_control NAME"
  * picks the module by its name in tcp_cc_list.h; rates in Mbit/s as in the configuration:
- * "profile max_rate_mbps 1.2").
+ * "profile max_rate_mbps 1.2"); "leg mtu|mss N" the path of our (first) leg, "server_leg mtu|mss N"
+ * that of a relay's server leg (struct tcp_leg_params; mtu 1500 and mss 0 unless set).
  * Relay mode (header line "relay [deferred]"): the first client SYN opens a tcp_relay; lines
  * prefixed with "s" ("s<", "s>", "s app", "s expect") are the server side (ISN "server_isn"),
  * the others the client side. Payload patterns are by stream position, so relayed bytes
@@ -74,6 +75,7 @@ static struct {
 	struct tcp_engine *eng;
 	struct tcp_conn *conn;
 	struct tcp_profile prof;
+	struct tcp_leg_params leg[2]; /* per side; both use prof */
 	struct tcp_engine_params params;
 	uint64_t now;
 	/* Per side: 0 = the peer of our (first) leg, 1 = the server behind a relay. */
@@ -353,7 +355,7 @@ static void inject(struct seg_spec *sp)
 	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
 
 	if (S.relay_mode && S.rel == NULL && S.side == 0 && !S.closed) {
-		S.rel = tcp_relay_open(S.eng, &S.prof, &S.prof, m, S.relay_defer, S.now);
+		S.rel = tcp_relay_open(S.eng, &S.leg[0], &S.leg[1], m, S.relay_defer, S.now);
 		if (S.rel == NULL) {
 			rte_pktmbuf_free(m);
 			fail("relay open failed: %s", strerror(rte_errno));
@@ -364,7 +366,7 @@ static void inject(struct seg_spec *sp)
 	if (!S.relay_mode && S.conn == NULL) {
 		if (!(sp->flags & RTE_TCP_SYN_FLAG) || S.closed)
 			fail("segment for no connection");
-		S.conn = tcp_conn_listen(S.eng, &S.prof, m, S.listen_defer, S.now);
+		S.conn = tcp_conn_listen(S.eng, &S.leg[0], m, S.listen_defer, S.now);
 		if (S.conn == NULL) {
 			rte_pktmbuf_free(m);
 			fail("listen failed: %s", strerror(rte_errno));
@@ -645,11 +647,23 @@ static void set_profile(const char *key, const char *val)
 #define SET_CC(n)
 #define SET_KEY(kind, name, def, min, max, unit, doc) SET_##kind(name)
 	TCP_PROFILE_KEYS(SET_KEY)
-	NUM(mss)
 #undef SET_KEY
 #undef NUM
 #undef RATE
 	fail("unknown profile key %s", key);
+}
+
+static void set_leg(struct tcp_leg_params *leg, const char *key, const char *val)
+{
+	unsigned long v = strtoul(val, NULL, 10);
+	if (v > UINT16_MAX)
+		fail("%s %s: out of range", key, val);
+	if (strcmp(key, "mtu") == 0)
+		leg->mtu = (uint16_t)v;
+	else if (strcmp(key, "mss") == 0)
+		leg->mss = (uint16_t)v;
+	else
+		fail("unknown leg key %s", key);
 }
 
 static void run_line(char *line)
@@ -662,6 +676,14 @@ static void run_line(char *line)
 	char key[48], val[32];
 	if (sscanf(p, "profile %47s %31s", key, val) == 2) {
 		set_profile(key, val);
+		return;
+	}
+	if (sscanf(p, "leg %31s %31s", key, val) == 2) {
+		set_leg(&S.leg[0], key, val);
+		return;
+	}
+	if (sscanf(p, "server_leg %31s %31s", key, val) == 2) {
+		set_leg(&S.leg[1], key, val);
 		return;
 	}
 	if (sscanf(p, "local_isn %31s", val) == 1) {
@@ -761,7 +783,7 @@ static void run_line(char *line)
 		S.iss_known[0] = 0;
 		S.sent_bytes = 0;
 		S.recv_bytes = 0;
-		S.conn = tcp_conn_connect(S.eng, &S.prof, &tu, S.now);
+		S.conn = tcp_conn_connect(S.eng, &S.leg[0], &tu, S.now);
 		if (S.relay_mode)
 			fail("connect in relay mode");
 		if (S.conn == NULL)
@@ -822,10 +844,11 @@ int main(int argc, char **argv)
 	}
 	unsigned int avail0 = rte_mempool_avail_count(test_mbuf_pool());
 	tcp_profile_defaults(&S.prof);
+	for (int sd = 0; sd < 2; sd++)
+		S.leg[sd] = (struct tcp_leg_params){.profile = &S.prof, .mtu = 1500};
 	struct tcp_engine_params ep = {
 	        .max_conns = 4,
 	        .hdr_pool = test_mbuf_pool(),
-	        .mtu = 1500,
 	        .timer_tick_us = 1000,
 	        .now_us = 0,
 	        .isn_secret = {1, 2, 3, 4},

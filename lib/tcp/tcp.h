@@ -48,7 +48,6 @@ struct tcp_profile {
 	uint32_t time_wait_ms;
 	uint16_t syn_retries;
 	uint32_t max_connections; /* 0 = only the engine's pool limits them */
-	uint16_t mss;             /* our MSS to announce; 0 = from the MTU the engine was given */
 	/* Pacing and rates. Rates are bits/s on the wire: IP packets plus overhead_bytes each. */
 	bool pacing;             /* window-based modules pace at gain x cwnd / SRTT */
 	uint64_t max_rate_bps;   /* cap on any pacing rate; 0 = none */
@@ -79,9 +78,34 @@ struct tcp_profile {
 	bool proxy_mss, proxy_options;
 };
 
-/* Defaults fit for a LAN leg (profile ready to use): the values of tcp_defaults.h's list;
- * mss 0 (from the engine's MTU). */
+/* Defaults fit for a LAN leg (profile ready to use): the values of tcp_defaults.h's list. (The
+ * MSS is not the profile's: each leg's path gives it, struct tcp_leg_params.) */
 void tcp_profile_defaults(struct tcp_profile *p);
+
+/* Smallest leg MTU: the IPv4 minimum (RFC 791) plus the 40 octets of IPv4 and TCP headers. */
+#define TCP_LEG_MTU_MIN (68 + 40)
+
+/*
+ * What one connection (a leg) is opened with: its profile and the path its segments take.
+ * Each leg has its own: pepgw gives the leg toward the client the MTU of the egress toward the
+ * client and the rule's fixed MSS, the leg toward the server the MTU of its egress (a port, or
+ * a tunnel: the link MTU less the encapsulation).
+ */
+struct tcp_leg_params {
+	const struct tcp_profile *profile; /* kept by reference: must outlive the connection */
+	uint16_t mtu; /* IP MTU of the leg's path, >= TCP_LEG_MTU_MIN: no segment is larger */
+	/* The MSS the leg announces and the largest it sends whatever the peer announces (the
+	 * clamp a forwarding gateway applies to both SYN and SYN-ACK); 0 = mtu - 40. */
+	uint16_t mss;
+	/*
+	 * The round trip the path takes at least, whatever the smallest RTT sample says; 0 =
+	 * none. A bonded tunnel delivers in order: a segment waits for those sent before it on a
+	 * slower link, so data is acknowledged after the slowest link's round trip while a
+	 * segment alone on the fastest one shows much less. The rate module sizes its window from
+	 * it (tcp_cc_params.rtt_floor_us).
+	 */
+	uint32_t rtt_floor_us;
+};
 
 enum tcp_state {
 	TCP_CLOSED,
@@ -187,8 +211,7 @@ struct tcp_engine_params {
 	uint32_t sack_holes;
 	struct rte_mempool *hdr_pool;   /* direct mbufs for headers (headroom for Ethernet) */
 	struct rte_mempool *clone_pool; /* mbufs to attach to payload (may be hdr_pool) */
-	uint16_t mtu;           /* IP MTU of the legs (MSS = mtu - 40 unless profile says) */
-	uint32_t timer_tick_us; /* wheel granularity, default 1000 */
+	uint32_t timer_tick_us;         /* wheel granularity, default 1000 */
 	uint64_t now_us;
 	/* RFC 6528 secret; all zero = drawn from arc4random_buf at create. */
 	uint8_t isn_secret[16];
@@ -245,20 +268,25 @@ struct tcp_tuple {
 
 /*
  * Passive open from a received SYN (m starts at the IPv4 header; consumed on success, left to
- * the caller on failure so that it can forward the SYN unaccelerated). When defer is true the
- * SYN-ACK waits for tcp_conn_accept() (deferred handshake policy), else it goes at once.
- * Returns the connection, or NULL + rte_errno: ENOMEM (no free connection), EBADMSG (not a
- * valid SYN: truncated, bad data offset, bad options, other flags), EINVAL (bad arguments).
+ * the caller on failure so that it can forward the SYN unaccelerated), with leg's profile and
+ * path. When defer is true the SYN-ACK waits for tcp_conn_accept() (deferred handshake
+ * policy), else it goes at once. Returns the connection, or NULL + rte_errno: ENOMEM (no free
+ * connection), EBADMSG (not a valid SYN: truncated, bad data offset, bad options, other
+ * flags), EINVAL (bad arguments: no profile, an unknown congestion control, mtu below
+ * TCP_LEG_MTU_MIN).
  */
-struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile *p,
+struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_leg_params *leg,
                                  struct rte_mbuf *syn, bool defer, uint64_t now_us);
 /* Deferred passive open: the far side accepted; send the SYN-ACK. 0 or -EINVAL. */
 int tcp_conn_accept(struct tcp_conn *c, uint64_t now_us);
 /* Deferred passive open: the far side refused; answer the SYN with RST and close. */
 int tcp_conn_refuse(struct tcp_conn *c, uint64_t now_us);
 
-/* Active open: send a SYN. NULL + rte_errno (ENOMEM, EINVAL). */
-struct tcp_conn *tcp_conn_connect(struct tcp_engine *e, const struct tcp_profile *p,
+/*
+ * Active open with leg's profile and path: send a SYN. NULL + rte_errno: ENOMEM (no free
+ * connection), EINVAL (bad arguments, as for tcp_conn_listen).
+ */
+struct tcp_conn *tcp_conn_connect(struct tcp_engine *e, const struct tcp_leg_params *leg,
                                   const struct tcp_tuple *t, uint64_t now_us);
 
 /*
@@ -366,18 +394,21 @@ void tcp_engine_get_summary(const struct tcp_engine *e, struct tcp_engine_summar
 struct tcp_relay;
 
 /*
- * Split a flow: a passive leg answers the client's SYN (m, consumed on success) and an
- * active leg opens toward the original destination with the same addresses and ports
- * (transparent). deferred: the client's SYN-ACK waits until the server accepted; a refusing
- * server (RST) makes the client get an RST, an unreachable one (SYN retries exhausted) makes
- * the client's SYN go unanswered, as without the gateway. Data crosses by mbuf reference;
+ * Split a flow: a passive leg (client_side: its profile and path) answers the client's SYN
+ * (m, consumed on success) and an active leg (server_side) opens toward the original
+ * destination with the same addresses and ports (transparent). Each leg announces and sends
+ * the MSS of its own path, so the two ends of a split may see different ones. deferred: the
+ * client's SYN-ACK waits until the server accepted; a refusing server (RST) makes the client
+ * get an RST, an unreachable one (SYN retries exhausted) makes the client's SYN go
+ * unanswered, as without the gateway. Data crosses by mbuf reference;
  * the relay closes a leg's receive window when proxy_buffer_high octets from it are waiting
  * and reopens below proxy_buffer_low (the receiving leg's profile). FIN and RST cross.
  * Returns NULL + rte_errno: ENOMEM (no two free connections: forward the flow
- * unaccelerated, the SYN is left to the caller), EBADMSG, EINVAL.
+ * unaccelerated, the SYN is left to the caller), EBADMSG, EINVAL (as for tcp_conn_listen,
+ * for either leg).
  */
-struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_profile *client_side,
-                                 const struct tcp_profile *server_side, struct rte_mbuf *syn,
+struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_leg_params *client_side,
+                                 const struct tcp_leg_params *server_side, struct rte_mbuf *syn,
                                  bool deferred, uint64_t now_us);
 
 /* Leg 0 faces the client (passive), leg 1 the server (active); NULL once closed. */

@@ -125,6 +125,9 @@ struct tcp_cc_params {
 	bool per_ack;
 	/* A floor on the rate, bits/s on the wire, for modules that read it (vegas); 0: none. */
 	uint64_t min_rate_bps;
+	/* The path's round trip is at least this (tcp_leg_params), for modules that read it
+	 * (rate); 0: none. */
+	uint32_t rtt_floor_us;
 };
 
 /*

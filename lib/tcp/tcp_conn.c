@@ -156,7 +156,6 @@ struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_p
 	/* A header mbuf holds IPv4 + TCP + options past its headroom: a segment never fails
 	 * for want of room, only for want of mbufs (tx_no_mbuf). */
 	if (p == NULL || p->max_conns == 0 || p->hdr_pool == NULL || p->tx == NULL ||
-	    p->mtu < 68 + 40 ||
 	    rte_pktmbuf_data_room_size(p->hdr_pool) <
 	            RTE_PKTMBUF_HEADROOM + sizeof(struct rte_ipv4_hdr) +
 	                    sizeof(struct rte_tcp_hdr) + TCP_OPTIONS_MAX) {
@@ -236,8 +235,8 @@ struct tcp_engine *tcp_engine_create(const char *name, const struct tcp_engine_p
 	for (uint32_t i = 0; i < p->max_conns; i++)
 		e->conns[i].free_next = i + 1 < p->max_conns ? i + 1 : POOL_NIL;
 	e->free_head = 0;
-	TCP_LOG(DEBUG, "engine %s: %u connections, %u SACK holes, MTU %u", name, p->max_conns,
-	        e->holes.size, p->mtu);
+	TCP_LOG(DEBUG, "engine %s: %u connections, %u SACK holes", name, p->max_conns,
+	        e->holes.size);
 	return e;
 }
 
@@ -327,14 +326,16 @@ static struct tcp_cc_params cc_params(const struct tcp_conn *c, uint32_t ssthres
 	                              .pacing = p->pacing,
 	                              .rate_bps = p->rate_bps,
 	                              .per_ack = !p->abc,
-	                              .min_rate_bps = p->min_rate_bps};
+	                              .min_rate_bps = p->min_rate_bps,
+	                              .rtt_floor_us = c->rtt_floor_us};
 }
 
-struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *p,
+struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_leg_params *leg,
                                 const struct tcp_tuple *t, uint64_t now_us)
 {
-	const struct tcp_cc_ops *ops = tcp_profile_cc(p);
-	if (ops == NULL) {
+	const struct tcp_profile *p = leg->profile;
+	const struct tcp_cc_ops *ops = p != NULL ? tcp_profile_cc(p) : NULL;
+	if (ops == NULL || leg->mtu < TCP_LEG_MTU_MIN) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -357,8 +358,12 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *
 		tcp_timer_init(&c->timers[k].t);
 		c->timers[k].kind = (uint8_t)k;
 	}
-	uint16_t mtu_mss = (uint16_t)(e->p.mtu - 40);
-	c->rcv_mss = p->mss && p->mss < mtu_mss ? p->mss : mtu_mss;
+	c->mtu = leg->mtu;
+	c->rtt_floor_us = leg->rtt_floor_us;
+	uint16_t mtu_mss = (uint16_t)(leg->mtu - 40);
+	c->rcv_mss = leg->mss && leg->mss < mtu_mss ? leg->mss : mtu_mss;
+	if (c->rcv_mss < TCP_MSS_MIN)
+		c->rcv_mss = TCP_MSS_MIN;
 	c->syn_offer = (p->window_scale ? TCP_OPTF_WSCALE : 0) |
 	               (p->sack ? TCP_OPTF_SACK_PERM : 0) | (p->timestamps ? TCP_OPTF_TS : 0);
 	c->ooo_max = 2 * (p->receive_window / c->rcv_mss);
@@ -778,15 +783,15 @@ static void on_timer(struct tcp_timer *t, uint64_t now_us, void *arg)
 
 /* ---- application calls ---- */
 
-struct tcp_conn *tcp_conn_connect(struct tcp_engine *e, const struct tcp_profile *p,
+struct tcp_conn *tcp_conn_connect(struct tcp_engine *e, const struct tcp_leg_params *leg,
                                   const struct tcp_tuple *t, uint64_t now_us)
 {
-	if (e == NULL || p == NULL || t == NULL) {
+	if (e == NULL || leg == NULL || t == NULL) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
 	e->now_us = now_us;
-	struct tcp_conn *c = tcp_conn_alloc(e, p, t, now_us);
+	struct tcp_conn *c = tcp_conn_alloc(e, leg, t, now_us);
 	if (c == NULL)
 		return NULL;
 	tcp_conn_start_active(c, now_us);

@@ -713,7 +713,6 @@ static void take_syn_options(struct tcp_conn *c, const struct tcp_seg *s, bool a
 	const struct tcp_profile *p = c->prof;
 	const struct tcp_opts *o = &s->opts;
 	uint16_t peer_mss = (o->flags & TCP_OPTF_MSS) ? o->mss : TCP_MSS_DEFAULT;
-	uint16_t mtu_mss = (uint16_t)(c->eng->p.mtu - 40);
 	c->peer_mss = peer_mss;
 	c->flags &= ~(uint32_t)(TF_WS | TF_SACK | TF_TS);
 	/* What we offer (active) or accept (passive): the profile's, less what proxy_options
@@ -741,7 +740,8 @@ static void take_syn_options(struct tcp_conn *c, const struct tcp_seg *s, bool a
 	c->flags &= ~(uint32_t)TF_ECN;
 	if (ecn_ok)
 		c->flags |= TF_ECN;
-	uint16_t mss = peer_mss < mtu_mss ? peer_mss : mtu_mss;
+	/* The leg's MSS bounds both ways, as a clamp on the SYN and SYN-ACK would. */
+	uint16_t mss = peer_mss < c->rcv_mss ? peer_mss : c->rcv_mss;
 	/* Payload per segment leaves room for the timestamp option (as Linux's mss_cache). */
 	if (c->flags & TF_TS)
 		mss = (uint16_t)(mss - 12);
@@ -754,7 +754,7 @@ static void take_syn_options(struct tcp_conn *c, const struct tcp_seg *s, bool a
 	tcp_sack_sb_set_cap(&c->sb, p->send_buffer / (2u * mss) + 1);
 }
 
-struct tcp_conn *tcp_conn_take_syn(struct tcp_engine *e, const struct tcp_profile *p,
+struct tcp_conn *tcp_conn_take_syn(struct tcp_engine *e, const struct tcp_leg_params *leg,
                                    struct rte_mbuf *syn, uint64_t now_us)
 {
 	struct tcp_seg s;
@@ -768,7 +768,7 @@ struct tcp_conn *tcp_conn_take_syn(struct tcp_engine *e, const struct tcp_profil
 	struct tcp_tuple t = {
 	        .laddr = s.daddr, .raddr = s.saddr, .lport = s.dport, .rport = s.sport};
 	e->now_us = now_us;
-	struct tcp_conn *c = tcp_conn_alloc(e, p, &t, now_us);
+	struct tcp_conn *c = tcp_conn_alloc(e, leg, &t, now_us);
 	if (c == NULL)
 		return NULL;
 	e->cnt[TCP_CNT_segs_in]++;
@@ -786,14 +786,14 @@ struct tcp_conn *tcp_conn_take_syn(struct tcp_engine *e, const struct tcp_profil
 	return c;
 }
 
-struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_profile *p,
+struct tcp_conn *tcp_conn_listen(struct tcp_engine *e, const struct tcp_leg_params *leg,
                                  struct rte_mbuf *syn, bool defer, uint64_t now_us)
 {
-	if (e == NULL || p == NULL || syn == NULL) {
+	if (e == NULL || leg == NULL || syn == NULL) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	struct tcp_conn *c = tcp_conn_take_syn(e, p, syn, now_us);
+	struct tcp_conn *c = tcp_conn_take_syn(e, leg, syn, now_us);
 	if (c == NULL)
 		return NULL;
 	rte_pktmbuf_free(syn);

@@ -245,8 +245,8 @@ static int send_raw(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flag
 	uint8_t opts[TCP_OPTIONS_MAX];
 	size_t olen = build_options(c, opts, syn, now_us);
 	size_t hlen = sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_tcp_hdr) + olen;
-	if (len > e->p.mtu - hlen)
-		len = (uint32_t)(e->p.mtu - hlen);
+	if (len > c->mtu - hlen)
+		len = (uint32_t)(c->mtu - hlen);
 	char *p = rte_pktmbuf_append(m, (uint16_t)hlen);
 	if (p == NULL) {
 		/* Cannot happen: tcp_engine_create checked that the headers fit. */

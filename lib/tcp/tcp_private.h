@@ -97,8 +97,8 @@ struct tcp_conn {
 	uint32_t snd_wnd, max_snd_wnd, snd_wl1, snd_wl2;
 	uint32_t fin_seq; /* sequence number of our FIN, valid with TF_FIN_SENT */
 	uint8_t snd_wscale, rcv_wscale;
-	uint16_t smss;     /* what we send: min(peer MSS, our MTU) */
-	uint16_t rcv_mss;  /* what we announced */
+	uint16_t smss;     /* what we send: min(peer MSS, rcv_mss), less the timestamps */
+	uint16_t rcv_mss;  /* what we announced: the leg's MSS (tcp_leg_params) */
 	uint16_t peer_mss; /* what the peer's SYN announced (536 without the option) */
 	uint8_t syn_offer; /* TCP_OPTF_WSCALE|SACK_PERM|TS we offer/accept (profile, proxy_options)
 	                    */
@@ -154,6 +154,8 @@ struct tcp_conn {
 
 	struct tcp_relay *relay; /* when this connection is a relay leg */
 	uint8_t relay_side;
+	uint16_t mtu;          /* the leg's path MTU (tcp_leg_params): no segment is larger */
+	uint32_t rtt_floor_us; /* tcp_leg_params: the path's smallest round trip, 0 = unknown */
 
 	/* telemetry */
 	uint64_t bytes_acked, bytes_received, segs_in, segs_out, retransmits;
@@ -266,7 +268,7 @@ void tcp_arm_rexmt(struct tcp_conn *c, uint64_t now_us);
  * A passive connection in SYN-RCVD from a client's SYN, its SYN-ACK held (TF_SYNACK_DEFER):
  * syn stays the caller's. NULL + rte_errno as tcp_conn_listen.
  */
-struct tcp_conn *tcp_conn_take_syn(struct tcp_engine *e, const struct tcp_profile *p,
+struct tcp_conn *tcp_conn_take_syn(struct tcp_engine *e, const struct tcp_leg_params *leg,
                                    struct rte_mbuf *syn, uint64_t now_us);
 
 /* tcp_relay.c */
@@ -278,11 +280,11 @@ void tcp_conn_start_active(struct tcp_conn *c, uint64_t now_us); /* send the fir
 /* Send the SYN-ACK held by TF_SYNACK_DEFER, and arm its retransmission. */
 void tcp_conn_answer_syn(struct tcp_conn *c, uint64_t now_us);
 /*
- * A connection of profile p: NULL and rte_errno EINVAL when p cannot start one (its congestion
- * control is unknown, or needs a rate the profile lacks), ENOMEM when tcp_engine_room(e, p, 1)
- * is false.
+ * A connection of leg's profile p and path: NULL and rte_errno EINVAL when it cannot start one
+ * (no profile, its congestion control unknown or needing a rate p lacks, the leg's mtu below
+ * TCP_LEG_MTU_MIN), ENOMEM when tcp_engine_room(e, p, 1) is false.
  */
-struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_profile *p,
+struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_leg_params *leg,
                                 const struct tcp_tuple *t, uint64_t now_us);
 /* p's congestion control, or NULL when p cannot start a connection (see tcp_conn_alloc). */
 const struct tcp_cc_ops *tcp_profile_cc(const struct tcp_profile *p);

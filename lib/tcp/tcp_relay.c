@@ -256,12 +256,18 @@ static void proxy_syn(struct tcp_conn *b, const struct tcp_conn *a)
 	}
 }
 
-struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_profile *client_side,
-                                 const struct tcp_profile *server_side, struct rte_mbuf *syn,
+static bool leg_params_ok(const struct tcp_leg_params *leg)
+{
+	return leg != NULL && leg->profile != NULL && leg->mtu >= TCP_LEG_MTU_MIN &&
+	       tcp_profile_cc(leg->profile) != NULL;
+}
+
+struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_leg_params *client_side,
+                                 const struct tcp_leg_params *server_side, struct rte_mbuf *syn,
                                  bool deferred, uint64_t now_us)
 {
-	if (e == NULL || client_side == NULL || server_side == NULL || syn == NULL ||
-	    tcp_profile_cc(client_side) == NULL || tcp_profile_cc(server_side) == NULL) {
+	if (e == NULL || syn == NULL || !leg_params_ok(client_side) ||
+	    !leg_params_ok(server_side)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -271,8 +277,8 @@ struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_profile 
 	 * max_connections, as tcp_conn_alloc checks it), and nothing leaves or is taken until
 	 * both exist: a refusal leaves the SYN to the caller, who forwards it unsplit.
 	 */
-	if (e->relay_free == POOL_NIL || !tcp_engine_room(e, client_side, 1) ||
-	    !tcp_engine_room(e, server_side, 2)) {
+	if (e->relay_free == POOL_NIL || !tcp_engine_room(e, client_side->profile, 1) ||
+	    !tcp_engine_room(e, server_side->profile, 2)) {
 		e->cnt[TCP_CNT_conn_no_memory]++;
 		rte_errno = ENOMEM;
 		return NULL;
@@ -307,14 +313,15 @@ struct tcp_relay *tcp_relay_open(struct tcp_engine *e, const struct tcp_profile 
 	proxy_syn(b, a);
 	if (!deferred)
 		tcp_conn_answer_syn(a, now_us);
-	if (!deferred && client_side->deferred_accept) {
+	if (!deferred && client_side->profile->deferred_accept) {
 		/* F5's deferred accept: the client is answered now, the server only once the
 		 * client has sent data (tcp_relay_recv); a client that stays silent is given up
 		 * by the client leg's keep timer (deferred_accept_timeouts). The server leg is
 		 * allocated already, so that the data never waits for a free connection. */
 		r->await_data = true;
 		a->defer_until_us =
-		        now_us + (uint64_t)client_side->deferred_accept_timeout_s * 1000000;
+		        now_us +
+		        (uint64_t)client_side->profile->deferred_accept_timeout_s * 1000000;
 		return r;
 	}
 	tcp_conn_start_active(b, now_us);

@@ -6,6 +6,9 @@ Every config/**/*.json outside config/broken/ and config/wanem/ (wanem's own fil
 vocabulary), except the schema itself, must pass
 config/pepgw.schema.json and `PEPGW --check --config FILE` (exit 0).
 
+An example with "peers" is checked as a copy whose key files are fresh keys (mode 0600) in a
+scratch directory: pepgw --check reads the key files, and no key is committed.
+
 Every config/broken/NAME.json must make `PEPGW --check --config NAME.json` (run inside
 config/broken/) exit 2 and print every line of config/broken/NAME.expect that follows its
 first line; that first line is `schema: rejects` or `schema: accepts` and says what the JSON
@@ -15,10 +18,12 @@ Usage: check_examples.py --pepgw PATH [--config-dir DIR]
 Prints one line per file and exits 1 if any check failed.
 """
 import argparse
+import base64
 import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import jsonschema
 
@@ -39,6 +44,62 @@ def run_check(pepgw, name, cwd):
     p = subprocess.run([pepgw, "--check", "--config", name], cwd=cwd, capture_output=True,
                        text=True, timeout=60)
     return p.returncode, p.stdout + p.stderr
+
+
+def write_key(path, mode=0o600, text=None):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w") as f:
+        f.write(text if text is not None else base64.b64encode(os.urandom(32)).decode() + "\n")
+    os.chmod(path, mode)
+
+
+def with_scratch_keys(path, scratch):
+    """(dir, name) to run --check on: path itself, or a copy with fresh key files."""
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    if not doc.get("peers"):
+        return os.path.dirname(path), os.path.basename(path)
+    for i, peer in enumerate(doc["peers"]):
+        key = os.path.join(scratch, "peer%d.key" % i)
+        write_key(key)
+        peer["key_file"] = key
+    copy = os.path.join(scratch, os.path.basename(path))
+    with open(copy, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    return scratch, os.path.basename(copy)
+
+
+KEY_CASES = [
+    # (what, mode, key text or None for a good key, message part --check must print)
+    ("a key file others can read", 0o644, None, "chmod 600"),
+    ("a key file that is not a key", 0o600, "not a key\n", "key"),
+    ("no key file", None, None, "No such file"),
+]
+
+
+def check_key_files(pepgw, scratch):
+    """pepgw --check refuses each bad key file of a peer with a message naming the file."""
+    failures = 0
+    for what, mode, text, part in KEY_CASES:
+        key = os.path.join(scratch, "case.key")
+        if os.path.exists(key):
+            os.unlink(key)
+        if mode is not None:
+            write_key(key, mode, text)
+        doc = {"ports": [{"name": "wan0", "device": "net_null0", "role": "wan",
+                          "ipv4": "192.0.2.1/24"}],
+               "links": [{"name": "a", "port": "wan0", "peer_endpoint": "192.0.2.2:6400"}],
+               "peers": [{"name": "dc", "links": ["a"], "key_file": key,
+                          "remote_networks": ["10.20.0.0/16"]}]}
+        with open(os.path.join(scratch, "keycase.json"), "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        rc, out = run_check(pepgw, "keycase.json", scratch)
+        ok = rc == 2 and key in out and part.lower() in out.lower()
+        print("%s --check refuses %s" % ("ok  " if ok else "FAIL", what))
+        if not ok:
+            print("     exit %d, printed:\n%s" % (rc, out.rstrip()))
+        failures += not ok
+    return failures
 
 
 def main():
@@ -71,7 +132,8 @@ def main():
     for path in good:
         rel = os.path.relpath(path, cdir)
         problems = ["schema: " + m for m in schema_errors(validator, path)]
-        rc, out = run_check(pepgw, os.path.basename(path), os.path.dirname(path))
+        with tempfile.TemporaryDirectory() as scratch:
+            rc, out = run_check(pepgw, *reversed(with_scratch_keys(path, scratch)))
         if rc != 0:
             problems.append("--check exited %d:\n%s" % (rc, out.rstrip()))
         print("%s %s" % ("FAIL" if problems else "ok  ", rel))
@@ -116,6 +178,9 @@ def main():
         for p in problems:
             print("     " + p)
         failures += bool(problems)
+
+    with tempfile.TemporaryDirectory() as scratch:
+        failures += check_key_files(pepgw, scratch)
 
     print("%d failed" % failures)
     return 1 if failures else 0

@@ -110,8 +110,7 @@ static void level_decides_what_is_printed(void **state)
 	assert_non_null(f);
 	assert_int_equal(rte_openlog_stream(f), 0);
 
-	struct tcp_engine_params ep = {
-	        .max_conns = 2, .hdr_pool = mp, .mtu = 1500, .tx = on_tx, .now_us = 1};
+	struct tcp_engine_params ep = {.max_conns = 2, .hdr_pool = mp, .tx = on_tx, .now_us = 1};
 	struct tcp_engine *a = tcp_engine_create("log_debug", &ep);
 	assert_non_null(a);
 	assert_int_equal(rte_log_set_level_pattern("pepgw.tcp", RTE_LOG_INFO), 0);

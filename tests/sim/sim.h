@@ -170,7 +170,8 @@ struct sim_tcp_params {
 	enum sim_tcp_role role;
 	uint32_t max_conns;  /* 0 = 4 */
 	uint32_t sack_holes; /* engine's shared SACK holes; 0 = the engine's default */
-	uint16_t mtu;        /* 0 = 1500 */
+	uint16_t mtu;        /* IP MTU of the node's paths (relay: leg 0's); 0 = 1500 */
+	uint16_t server_mtu; /* relay only: leg 1's IP MTU; 0 = mtu */
 	uint32_t fixed_isn;  /* 0 = keyed ISNs; else every connection starts here */
 	uint8_t isn_key;     /* first byte of the engine's ISN secret (engines differ) */
 	bool count_cycles;   /* charge rdtsc cycles of this engine's entry points (benchmarks) */

@@ -24,6 +24,7 @@ struct tcp_node {
 	struct tcp_engine *eng;
 	/* Connections keep a pointer to their profile: the node owns copies. */
 	struct tcp_profile prof, server_prof;
+	struct tcp_leg_params leg, server_leg; /* the profiles on their paths (MTU) */
 	bool deferred, count_cycles;
 	unsigned int hop; /* relay: index of this gateway in a flow's relay[] */
 	uint64_t cycles;
@@ -250,7 +251,7 @@ int sim_flow_open(struct sim_node *client, const struct sim_flow_spec *spec)
 	f->end[0].may_send = true;
 	f->end[1].to_send = spec->down_bytes;
 	struct tcp_conn *c;
-	ENGINE_CALL(tn, c = tcp_conn_connect(tn->eng, &tn->prof, &spec->tuple, s->now));
+	ENGINE_CALL(tn, c = tcp_conn_connect(tn->eng, &tn->leg, &spec->tuple, s->now));
 	if (c == NULL) {
 		sim_flush_node(client);
 		return rte_errno ? -rte_errno : -ENOMEM;
@@ -457,7 +458,7 @@ static void relay_input(struct tcp_node *tn, unsigned int port, struct rte_mbuf 
 	unsigned int h = tn->hop;
 	if (port == 0 && !f->relay_opened[h] && is_syn(&id)) {
 		struct tcp_relay *r;
-		ENGINE_CALL(tn, r = tcp_relay_open(tn->eng, &tn->prof, &tn->server_prof, m,
+		ENGINE_CALL(tn, r = tcp_relay_open(tn->eng, &tn->leg, &tn->server_leg, m,
 		                                   tn->deferred, now));
 		if (r != NULL) {
 			f->relay[h] = r;
@@ -491,7 +492,7 @@ static void end_input(struct tcp_node *tn, struct rte_mbuf *m, uint64_t now)
 	struct sim_end *x = &f->end[e];
 	if (e == 1 && !x->opened && is_syn(&id)) {
 		struct tcp_conn *c;
-		ENGINE_CALL(tn, c = tcp_conn_listen(tn->eng, &tn->prof, m, false, now));
+		ENGINE_CALL(tn, c = tcp_conn_listen(tn->eng, &tn->leg, m, false, now));
 		if (c != NULL) {
 			x->opened = true;
 			x->conn = c;
@@ -594,7 +595,6 @@ void sim_tcp_engine_params(struct tcp_engine_params *ep, struct rte_mempool *poo
 	        .max_conns = max_conns ? max_conns : 4,
 	        .sack_holes = sack_holes,
 	        .hdr_pool = pool,
-	        .mtu = 1500,
 	        .timer_tick_us = TICK_US,
 	        .isn_secret = {isn_key, 1, 2, 3},
 	        .deterministic = true,
@@ -618,14 +618,17 @@ struct sim_node *sim_tcp_node_create(struct sim *s, const char *name,
 		return NULL;
 	tn->role = p->role;
 	tn->prof = *p->profile;
-	if (relay)
+	uint16_t mtu = p->mtu ? p->mtu : 1500;
+	tn->leg = (struct tcp_leg_params){.profile = &tn->prof, .mtu = mtu};
+	if (relay) {
 		tn->server_prof = *p->server_profile;
+		tn->server_leg = (struct tcp_leg_params){
+		        .profile = &tn->server_prof, .mtu = p->server_mtu ? p->server_mtu : mtu};
+	}
 	tn->deferred = p->deferred;
 	tn->count_cycles = p->count_cycles;
 	struct tcp_engine_params ep;
 	sim_tcp_engine_params(&ep, s->pool, p->max_conns, p->sack_holes, p->isn_key);
-	if (p->mtu)
-		ep.mtu = p->mtu;
 	ep.fixed_isn = p->fixed_isn;
 	ep.now_us = s->now;
 	ep.cb_arg = tn;

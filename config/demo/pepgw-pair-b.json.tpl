@@ -1,0 +1,29 @@
+{
+	"ports": [
+		{"name": "lan0", "device": "${BLAN_DEV}", "role": "lan", "ipv4": "${BLAN_ADDR}"},
+		{"name": "coax", "device": "${BW1_DEV}", "role": "wan", "ipv4": "${BW1_ADDR}"},
+		{"name": "lte", "device": "${BW2_DEV}", "role": "wan", "ipv4": "${BW2_ADDR}"}
+	],
+	"lcores": {"idle_sleep_us": 100},
+	"tcp_profiles": {
+		"lan": {"min_rto_ms": 20, "initial_rto_ms": 200, "max_connections": 256},
+		"wan": {"min_rto_ms": 50, "initial_rto_ms": 1000, "max_connections": 256,
+			"send_buffer": 2097152, "receive_window": 2097152,
+			"proxy_buffer_high": 2097152, "proxy_buffer_low": 1572864}
+	},
+	"bond_profiles": {"bulk": {"scheduler": "dynamic", "reorder_max_hold_ms": 150}},
+	"links": [
+		{"name": "coax", "port": "coax", "mtu": 1440},
+		{"name": "lte", "port": "lte", "mtu": 1440}
+	],
+	"peers": [
+		{"name": "branch", "links": ["coax", "lte"], "key_file": "${TUN_KEY}",
+		 "remote_networks": ["10.10.0.0/24"], "bond_profile": "bulk"}
+	],
+	"rules": [
+		{"name": "paired", "match": {"dst": ["10.20.0.0/24"], "protocol": "tcp",
+		 "dst_ports": [5202, 104, 11112]}, "action": "accelerate", "lan_profile": "lan",
+		 "wan_profile": "wan"},
+		{"name": "to-branch", "match": {"dst": ["10.10.0.0/24"]}, "action": "tunnel"}
+	]
+}
