@@ -80,14 +80,14 @@ check_eq "the tunnel capture is done" "$(gwctl --json capture list | jq -r ".\"$
 cap_n() { # DISPLAY_FILTER: frames of the capture that match
 	tshark -r "$cap" -n -Y "$1" -T fields -e frame.number 2>/dev/null | wc -l
 }
-check_ge "inner, out: the echo requests before sealing" "$(cap_n 'frame.interface_name matches \
-	"^tunnel:l[12]:inner$" && frame.packet_flags_direction == 2 && icmp.type == 8')" 5
-check_ge "inner, in: the echo replies after opening" "$(cap_n 'frame.interface_name matches \
-	"^tunnel:l[12]:inner$" && frame.packet_flags_direction == 1 && icmp.type == 0')" 5
-check_ge "outer, out: sealed packets sent to B's tunnel port" "$(cap_n 'frame.interface_name \
-	matches "^tunnel:l[12]:outer$" && frame.packet_flags_direction == 2 && udp.dstport == 6400')" 5
-check_ge "outer, in: sealed packets from B" "$(cap_n 'frame.interface_name matches \
-	"^tunnel:l[12]:outer$" && frame.packet_flags_direction == 1 && udp.srcport == 6400')" 5
+inner='frame.interface_name matches "^tunnel:l[12]:inner$"'
+outer='frame.interface_name matches "^tunnel:l[12]:outer$"'
+to='frame.packet_flags_direction == 2' from='frame.packet_flags_direction == 1'
+check_ge "inner, out: the echo requests before sealing" "$(cap_n "$inner && $to && icmp.type == 8")" 5
+check_ge "inner, in: the echo replies after opening" "$(cap_n "$inner && $from && icmp.type == 0")" 5
+check_ge "outer, out: sealed packets sent to B's tunnel port" \
+	"$(cap_n "$outer && $to && udp.dstport == 6400")" 5
+check_ge "outer, in: sealed packets from B" "$(cap_n "$outer && $from && udp.srcport == 6400")" 5
 
 # 2. MSS clamp on the wire, iperf3 TCP both ways and UDP; both links carry data. -----------
 iperf3_serve server iperf "$server" 5201
