@@ -102,12 +102,14 @@ for line in open(sys.argv[1]):
     rows.setdefault(name, {}).setdefault(v, []).append(
         (float(mbps), int(retr), int(retr) * 1448 / max(int(nbytes), 1) * 100, int(qdrop),
          int(ldrop), float(ttfb), run, int(rdrop)))
-# From 10 s on (server intervals): what a variant holds once every start-up is over.
-late = {}
+# From 10 s on (server intervals): what a variant holds once every start-up is over; each
+# interval weighted by its length (iperf3's last one is a few ms, its rate meaningless).
+late, prev = {}, {}
 for line in open(sys.argv[2]):
     name, v, run, t, mbps = line.split()
+    t0, prev[(name, v, run)] = prev.get((name, v, run), 0.0), float(t)
     if float(t) > 10.5:
-        late.setdefault((name, v, run), []).append(float(mbps))
+        late.setdefault((name, v, run), []).append((float(mbps), float(t) - t0))
 med = statistics.median
 print("| path | variant | goodput Mbit/s, median (range) | from 10 s on | retransmits "
       "(% of segments) | wanem queue drops | random-loss drops | ring drops | time to first byte ms |")
@@ -116,7 +118,8 @@ for name, vs in rows.items():
     for v, runs in vs.items():
         g = [x[0] for x in runs]
         rng = " (%.2f–%.2f)" % (min(g), max(g)) if len(g) > 1 else ""
-        lt = [statistics.mean(late[(name, v, x[6])]) for x in runs if (name, v, x[6]) in late]
+        lt = [sum(m * d for m, d in late[k]) / sum(d for m, d in late[k])
+              for k in ((name, v, x[6]) for x in runs) if k in late]
         print("| %s | %s | %.2f%s | %s | %d (%.2f %%) | %d | %d | %d | %.0f |" % (
             name, v, med(g), rng, "%.2f" % med(lt) if lt else "-", med(x[1] for x in runs),
             med(x[2] for x in runs), med(x[3] for x in runs), med(x[4] for x in runs),
