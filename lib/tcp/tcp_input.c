@@ -546,6 +546,7 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 	/* New data acknowledged. */
 	uint32_t acked = ack - c->snd_una;
 	uint32_t flight = c->snd_max - c->snd_una;
+	uint32_t una = c->snd_una;
 	/* An ECN-Echo that asks for a reduction: not for data sent before the last response
 	 * (ECE or loss) had effect, and never during a loss recovery, which already reduced
 	 * (RFC 3168 6.1.2: at most once per window of data). */
@@ -652,10 +653,17 @@ static bool process_ack(struct tcp_conn *c, const struct tcp_seg *s, bool *acked
 		 * was in flight, in congestion avoidance while it was (nearly) full. A leg fed
 		 * slower than its path, or held by the peer's window, would otherwise grow cwnd
 		 * without bound and later burst it into a path it never probed. The module
-		 * decides what to do with it (FreeBSD's CCF_CWND_LIMITED).
+		 * decides what to do with it (FreeBSD's CCF_CWND_LIMITED). As in Linux
+		 * (tcp_cwnd_validate), the window a send found full counts until its last octet
+		 * is acknowledged: ACKs that arrive together, before the sender (held by pacing
+		 * or by the burst being processed) refills the window, would otherwise see the
+		 * flight shrink below cwnd and most of them would not grow it.
 		 */
-		if (tcp_cc_is_cwnd_limited(&c->cc, flight))
+		bool full = (c->flags & TF_CWND_FULL) && tcp_seq_lt(una, c->cwnd_full_seq);
+		if (full || tcp_cc_is_cwnd_limited(&c->cc, flight))
 			cc_ack.flags = TCP_CC_ACKF_CWND_LIMITED;
+		if ((c->flags & TF_CWND_FULL) && tcp_seq_geq(ack, c->cwnd_full_seq))
+			c->flags &= ~TF_CWND_FULL;
 		tcp_cc_on_ack(&c->cc, &cc_ack);
 	}
 	/* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart it. */

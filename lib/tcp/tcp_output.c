@@ -536,6 +536,14 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 				wnd = c->snd_wnd;
 			uint32_t in_flight = c->snd_nxt - c->snd_una;
 			if (tcp_seq_lt(c->snd_nxt, data_end)) {
+				/* cwnd, not the peer's window, leaves no room for a full segment
+				 * (SWS avoidance below waits for one): the ACKs of this flight
+				 * may grow it (tcp_input.c). */
+				if ((uint64_t)tcp_cc_cwnd(&c->cc) + c->lt_extra <
+				    in_flight + c->smss) {
+					c->flags |= TF_CWND_FULL;
+					c->cwnd_full_seq = c->snd_nxt;
+				}
 				if (wnd <= in_flight)
 					break;
 				uint32_t avail = data_end - c->snd_nxt;

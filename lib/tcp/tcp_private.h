@@ -62,6 +62,7 @@ enum {
 	TF_ECN_CWR = 1u << 23,   /* sender: reduced for an ECE, CWR on the next new data */
 	TF_METRICS = 1u << 24,   /* the metrics cache had this host: mseed holds its values */
 	TF_PACE_HELD = 1u << 25, /* pacing held a segment: its lateness is owed (pace_debt_ns) */
+	TF_CWND_FULL = 1u << 26, /* a send found cwnd full; valid until cwnd_full_seq is acked */
 };
 
 /* IP ECN field (RFC 3168 5). */
@@ -95,7 +96,8 @@ struct tcp_conn {
 	/* send sequence space (RFC 9293 3.3.1) */
 	uint32_t iss, snd_una, snd_nxt, snd_max;
 	uint32_t snd_wnd, max_snd_wnd, snd_wl1, snd_wl2;
-	uint32_t fin_seq; /* sequence number of our FIN, valid with TF_FIN_SENT */
+	uint32_t fin_seq;       /* sequence number of our FIN, valid with TF_FIN_SENT */
+	uint32_t cwnd_full_seq; /* snd_nxt when a send last found cwnd full (TF_CWND_FULL) */
 	uint8_t snd_wscale, rcv_wscale;
 	uint16_t smss;     /* what we send: min(peer MSS, rcv_mss), less the timestamps */
 	uint16_t rcv_mss;  /* what we announced: the leg's MSS (tcp_leg_params) */

@@ -6,7 +6,8 @@
 #
 #   tests/bench/accel_bench.sh [--runs N] [--secs S] [--only PATH]... [--algos A,B,...]
 #                              [--linux CC,CC] [--server-rmem "MIN DEFAULT MAX"] [--out DIR]
-#                              [--plots DIR]
+#                              [--plots DIR] [--first-rep R] [--sample MS]
+#   tests/bench/accel_bench.sh --table DIR... [--plots DIR]
 #
 # Every run is one iperf3 flow client → server (upload), so that across the WAN the sender is
 # pepgw's WAN leg with pepgw, and the client's own TCP without it.
@@ -37,6 +38,13 @@
 # default "4096 131072 6291456" autotunes the receive window to about twice what the
 # application read in an RTT, which under 1 % loss on 600 ms is what bounds a sender: see
 # doc/benchmarks.md).
+# Kernel-side drops of the lab's af_packet receive rings (ring_drops.py; DPDK 22.11's PMD never
+# reports them, imissed stays 0) are a column of their own: a loss that wanem did not make.
+# --first-rep R numbers the repetitions R..R+N-1 (their seeds), so that the repetitions of one
+# table can run in separate invocations (each a short hold of the lab lock); --table DIR...
+# prints the table (and with --plots the plots) of the --out DIRs of such invocations together.
+# --sample MS writes the WAN leg of each pepgw run (wan_sampler.py: /pepgw/tcp_conn, its "wan"
+# object) every MS ms to DIR/samples.txt as "PATH VARIANT REP T_MS PAIR JSON" (diagnosis).
 # Env: LAB_BUILD (a build with app/pepgw/pepgw and app/wanem/wanem), as for the e2e tests.
 set -u
 # shellcheck source=../e2e/e2e_lib.sh
@@ -49,6 +57,9 @@ linux=cubic,bbr
 rmem=
 out=
 plots=
+first=1
+sample=
+tables=()
 rest=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -57,6 +68,14 @@ while [ $# -gt 0 ]; do
 	--server-rmem) rmem=$2 && shift 2 ;;
 	--out) out=$2 && shift 2 ;;
 	--plots) plots=$2 && shift 2 ;;
+	--first-rep) first=$2 && shift 2 ;;
+	--sample) sample=$2 && shift 2 ;;
+	--table)
+		shift
+		while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do
+			tables+=("$1") && shift
+		done
+		;;
 	*) rest+=("$1") && shift ;;
 	esac
 done
@@ -72,6 +91,59 @@ paths=(
 	"flaky-lte flaky-lte 0 1500 - 1"
 )
 
+# report RESULTS SERIES HEAD: the table of RESULTS on stdout; with --plots the plots of SERIES,
+# headed HEAD.
+report() {
+	"$E2E_PY" - "$1" "$2" <<'EOF'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, v, run, mbps, nbytes, retr, qdrop, ldrop, rdrop, ttfb = line.split()
+    rows.setdefault(name, {}).setdefault(v, []).append(
+        (float(mbps), int(retr), int(retr) * 1448 / max(int(nbytes), 1) * 100, int(qdrop),
+         int(ldrop), float(ttfb), run, int(rdrop)))
+# From 10 s on (server intervals): what a variant holds once every start-up is over; each
+# interval weighted by its length (iperf3's last one is a few ms, its rate meaningless).
+late, prev = {}, {}
+for line in open(sys.argv[2]):
+    name, v, run, t, mbps = line.split()
+    t0, prev[(name, v, run)] = prev.get((name, v, run), 0.0), float(t)
+    if float(t) > 10.5:
+        late.setdefault((name, v, run), []).append((float(mbps), float(t) - t0))
+med = statistics.median
+print("| path | variant | goodput Mbit/s, median (range) | from 10 s on | retransmits "
+      "(% of segments) | wanem queue drops | random-loss drops | ring drops | time to first byte ms |")
+print("|---|---|---|---|---|---|---|---|---|")
+for name, vs in rows.items():
+    for v, runs in vs.items():
+        g = [x[0] for x in runs]
+        rng = " (%.2f–%.2f)" % (min(g), max(g)) if len(g) > 1 else ""
+        lt = [sum(m * d for m, d in late[k]) / sum(d for m, d in late[k])
+              for k in ((name, v, x[6]) for x in runs) if k in late]
+        print("| %s | %s | %.2f%s | %s | %d (%.2f %%) | %d | %d | %d | %.0f |" % (
+            name, v, med(g), rng, "%.2f" % med(lt) if lt else "-", med(x[1] for x in runs),
+            med(x[2] for x in runs), med(x[3] for x in runs), med(x[4] for x in runs),
+            med(x[7] for x in runs), 1000 * med(x[5] for x in runs)))
+EOF
+	if [ -n "$plots" ]; then
+		mkdir -p "$plots"
+		"$E2E_PY" "$here/plot_goodput.py" "$2" "$plots" "$3"
+	fi
+}
+
+if [ ${#tables[@]} -gt 0 ]; then
+	work=$(mktemp -d)
+	for d in "${tables[@]}"; do
+		cat "$d/results.txt" >>"$work/results.txt"
+		cat "$d/series.txt" >>"$work/series.txt"
+		sed 's/^# //' "$d/head.txt" >>"$work/head.txt"
+	done
+	report "$work/results.txt" "$work/series.txt" "# $(paste -sd '|' "$work/head.txt" |
+		sed 's/|/; /g')"
+	rm -rf "$work"
+	exit 0
+fi
+
 bench_bbr || true
 work=$(mktemp -d)
 [ -n "$out" ] || out=$work
@@ -80,7 +152,8 @@ results=$out/results.txt
 series=$out/series.txt
 : >"$results"
 : >"$series"
-bench_header "$BENCH_RUNS run(s) of $BENCH_SECS s per cell${rmem:+, server tcp_rmem $rmem}" \
+bench_header "$BENCH_RUNS run(s) of $BENCH_SECS s per cell${rmem:+, server tcp_rmem $rmem}$(
+	[ "$first" = 1 ] || echo ", repetitions $first-$((first + BENCH_RUNS - 1))")" \
 	2>&1 | tee "$out/head.txt" >&2
 
 IFS=, read -r -a pvs <<<"$algos"
@@ -101,13 +174,34 @@ wan_drops() {
 	we_vals "$(jq -r '.links[0].name' "$LAB_DIR/wanem.json")" a2b drop_queue_full drop_loss
 }
 
+# ring_drops: "IFNAME packets drops" per lab interface since the previous call: frames the kernel
+# could not put in a DPDK process's af_packet receive ring (wanem's or pepgw's; in no ethdev
+# counter, see ring_drops.py).
+ring_drops() {
+	local ifs
+	mapfile -t ifs <"$LAB_DIR/links"
+	"$E2E_PY" "$here/ring_drops.py" "${ifs[@]}"
+}
+
 # run_one NAME VARIANT REP PORT CC TTFB: one iperf3 upload; appends to results and series.
 run_one() {
-	local name=$1 v=$2 r=$3 port=$4 cc=$5 t=$6 d0 d1 line
+	local name=$1 v=$2 r=$3 port=$4 cc=$5 t=$6 d0 d1 line rd
 	[ "${v#linux-}" != "$v" ] || tel_snap run /pepgw/tcp
 	read -r -a d0 < <(wan_drops)
+	ring_drops >/dev/null
+	local spid=
+	if [ -n "$sample" ] && [ "${v#linux-}" = "$v" ]; then
+		"$E2E_PY" "$here/wan_sampler.py" "$LAB_PREFIX-gw" "$port" "$sample" "$name $v $r" \
+			>>"$out/samples.txt" &
+		spid=$!
+	fi
 	iperf3_run client "$server" "$port" -t "$BENCH_SECS" -C "$cc" --get-server-output
+	if [ -n "$spid" ]; then
+		kill "$spid" 2>/dev/null || true
+		wait "$spid" 2>/dev/null || true
+	fi
 	read -r -a d1 < <(wan_drops)
+	rd=$(ring_drops | tee -a "$out/ring-drops.txt" | awk '{ s += $3 } END { print s + 0 }')
 	line=$("$E2E_PY" - "$IPERF_JSON" "$name" "$v" "$r" "$series" <<'EOF'
 import json, sys
 path, name, v, r, series = sys.argv[1:]
@@ -127,7 +221,7 @@ EOF
 	read -r mbps bytes retr <<<"$line"
 	# With pepgw the WAN sender is pepgw's WAN leg: its retransmits, not the client's.
 	[ "${v#linux-}" != "$v" ] || retr=$(tel_delta run /pepgw/tcp retransmits)
-	echo "$name $v $r $mbps $bytes $retr $((d1[0] - d0[0])) $((d1[1] - d0[1])) $t" |
+	echo "$name $v $r $mbps $bytes $retr $((d1[0] - d0[0])) $((d1[1] - d0[1])) $rd $t" |
 		tee -a "$results" >&2
 }
 
@@ -151,7 +245,7 @@ for p in "${paths[@]}"; do
 				"dst_ports": [5210 + $i]}, "action": "accelerate", "lan_profile": "lan",
 				"wan_profile": ("wan-" + $v), "handshake": "deferred"}]) |
 		.rules[0].match.dst_ports = [8080]' "$pepgw_tpl" >"$ptpl"
-	for r in $(seq 1 "$BENCH_RUNS"); do
+	for r in $(seq "$first" $((first + BENCH_RUNS - 1))); do
 		# One link of the preset on the lab's link-1 ports, queue >= 2 x BDP, loss overridden
 		# for geo-sat-0; this repetition's seed.
 		tpl=$work/$name-$r.json.tpl
@@ -196,36 +290,5 @@ for p in "${paths[@]}"; do
 	done
 done
 
-"$E2E_PY" - "$results" "$series" <<'EOF'
-import statistics, sys
-rows = {}
-for line in open(sys.argv[1]):
-    name, v, run, mbps, nbytes, retr, qdrop, ldrop, ttfb = line.split()
-    rows.setdefault(name, {}).setdefault(v, []).append(
-        (float(mbps), int(retr), int(retr) * 1448 / max(int(nbytes), 1) * 100, int(qdrop),
-         int(ldrop), float(ttfb), run))
-# From 10 s on (server intervals): what a variant holds once every start-up is over.
-late = {}
-for line in open(sys.argv[2]):
-    name, v, run, t, mbps = line.split()
-    if float(t) > 10.5:
-        late.setdefault((name, v, run), []).append(float(mbps))
-med = statistics.median
-print("| path | variant | goodput Mbit/s, median (range) | from 10 s on | retransmits "
-      "(% of segments) | wanem queue drops | random-loss drops | time to first byte ms |")
-print("|---|---|---|---|---|---|---|---|")
-for name, vs in rows.items():
-    for v, runs in vs.items():
-        g = [x[0] for x in runs]
-        rng = " (%.2f–%.2f)" % (min(g), max(g)) if len(g) > 1 else ""
-        lt = [statistics.mean(late[(name, v, x[6])]) for x in runs if (name, v, x[6]) in late]
-        print("| %s | %s | %.2f%s | %s | %d (%.2f %%) | %d | %d | %.0f |" % (
-            name, v, med(g), rng, "%.2f" % med(lt) if lt else "-", med(x[1] for x in runs),
-            med(x[2] for x in runs), med(x[3] for x in runs), med(x[4] for x in runs),
-            1000 * med(x[5] for x in runs)))
-EOF
-if [ -n "$plots" ]; then
-	mkdir -p "$plots"
-	"$E2E_PY" "$here/plot_goodput.py" "$series" "$plots" "$(cat "$out/head.txt")"
-fi
+report "$results" "$series" "$(cat "$out/head.txt")"
 rm -rf "$work"
