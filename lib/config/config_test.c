@@ -418,7 +418,7 @@ static void tcp_profile_defaults_are_lib_tcps(void **state)
 	cfg_errors_free(errs);
 }
 
-/* The F5 keys of issue 10 and Vegas's minimum rate: their values, ranges and cross checks. */
+/* The later F5 keys and Vegas's minimum rate: their values, ranges and cross checks. */
 static void f5_keys_and_min_rate(void **state)
 {
 	struct cfg_errors *errs;

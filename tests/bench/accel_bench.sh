@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Split TCP benchmark (issues 4 and 10, doc/benchmarks.md "Split TCP"): pepgw single-ended,
+# Split TCP benchmark (doc/benchmarks.md "Split TCP"): pepgw single-ended,
 # topology (a) client — pepgw — wanem — server, with each of pepgw's congestion controls on the
 # WAN leg, against Linux end to end over the same wanem path, topology (c) client — wanem —
 # server, in one invocation. Not part of the test suite.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bonded tunnel benchmark on dicom-branch (issue 9, doc/benchmarks.md "Bonded tunnel"): one TCP
+# Bonded tunnel benchmark on dicom-branch (doc/benchmarks.md "Bonded tunnel"): one TCP
 # flow client -> server over coax 20 Mbit/s 15 ms + LTE 10 Mbit/s 30 ms one way (MTU 1440 drop,
 # 0.5 % loss each way, tests/bench/wanem-dicom-bench.json.tpl = config/wanem/dicom-branch.json
 # with a loss seed per link), and the references over the same wanem links in the same
@@ -23,8 +23,8 @@
 #                           tests/bench/pepgw-bond-{a,b}.json.tpl: WAN profile "rate" at the
 #                           links' sum, 30 Mbit/s with the tunnel's 56 bytes) per scheduler
 #                           (the peer's bond profile: the accelerate rule has none);
-#                           run only when `pepgw --check` accepts the paired configuration
-#                           (paired mode is issue 9's bond-app work), otherwise reported as
+#                           run only when `pepgw --check` accepts the paired configuration,
+#                           otherwise (a build without paired mode) reported as
 #                           skipped with pepgw's reason
 #   pepgw-tunnel-{cubic,bbr}  the same pair with action "tunnel" only (the paired rule left
 #                           out), dynamic: the end hosts' own TCP across the bond (hosts at

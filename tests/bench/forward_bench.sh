@@ -21,7 +21,7 @@
 #          [--mix] [--ref PATH] [--reps N] [--warmup S] [--window S] [--no-huge] [--profile] [--keep DIR]
 #          [--capture PARAMS]
 #   --sizes    frame sizes of the fixed pcaps (64, 1500) and/or "mix"
-#   --mix      the realistic mix of issue 11 instead of the fixed sizes (= --sizes mix): IMIX
+#   --mix      the realistic mix (doc/benchmarks.md) instead of the fixed sizes (= --sizes mix): IMIX
 #              64/576/1500 B in 7:4:1 over ~1000 flows, SYNs with full options, ACKs, data, UDP,
 #              1 % fragments (tests/bench/make_pcap.py)
 #   --ref PATH a second pepgw binary (e.g. built from the tree before a change), run in the same
@@ -318,6 +318,6 @@ for (mode, size) in sorted(rows, key=order):
     if size == "mix" and mode == "memif":
         targets.append(f"memif mix: pepgw/testpmd io {gw / tp:.2f} (target >= 0.9)")
 if targets:
-    print("\nissue 11 targets: " + "; ".join(targets))
+    print("\ntargets: " + "; ".join(targets))
 EOF
 [ -z "$KEEP" ] || echo "forward_bench: configs, logs, raw results in $WORK"

@@ -6,7 +6,7 @@ the LAN side toward hosts behind the WAN port.
 usage: make_pcap.py OUT.pcap SIZE [DST_MAC]
   SIZE 64 or 1500: frame size of the data packets, FCS counted; SYN/ACK packets keep their
   natural sizes, >= 64. 256 packets, one per flow.
-  SIZE mix: the realistic mix of issue 11, 1200 packets over 1000 flows: IMIX frame sizes
+  SIZE mix: the realistic mix (doc/benchmarks.md, Forwarding), 1200 packets over 1000 flows: IMIX frame sizes
   64/576/1500 in 7:4:1 (FCS counted; a SYN with its full option set is 78 B, in the 64 B
   class), per 12 packets 1 SYN (MSS, SACK-permitted, timestamps, NOP, window scale), 4 pure
   ACKs, 4 TCP data (PSH+ACK), 2 UDP, and 1 % fragments (6 UDP datagrams of 1000 B in two

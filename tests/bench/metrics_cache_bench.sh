@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Congestion metrics cache benchmark (issue 10, doc/benchmarks.md "Congestion metrics cache"):
+# Congestion metrics cache benchmark (doc/benchmarks.md "Congestion metrics cache"):
 # two 5 MB uploads, one after the other, from the client to the same server over a geo-sat
 # wanem path; the second's completion time against the first's. Not part of the test suite.
 #
