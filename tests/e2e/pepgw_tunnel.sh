@@ -88,6 +88,20 @@ check_ge "inner, in: the echo replies after opening" "$(cap_n "$inner && $from &
 check_ge "outer, out: sealed packets sent to B's tunnel port" \
 	"$(cap_n "$outer && $to && udp.dstport == 6400")" 5
 check_ge "outer, in: sealed packets from B" "$(cap_n "$outer && $from && udp.srcport == 6400")" 5
+# The shipped dissector (dist/wireshark/pepgw.lua) on this lab capture: the sealed pings are
+# encrypted data packets on links 0 and 1 (l1, l2) in both directions; probes too.
+lua=$LAB_TOP/dist/wireshark/pepgw.lua
+dis_n() { # DISPLAY_FILTER: outer frames the dissector decodes and that match
+	tshark -X "lua_script:$lua" -r "$cap" -n -Y "$outer && pepgw && $1" -T fields \
+		-e frame.number 2>/dev/null | wc -l
+}
+check_ge "dissector on the lab capture: encrypted data packets A -> B" \
+	"$(dis_n "$to && pepgw.type == 1 && pepgw.encrypted")" 5
+check_ge "dissector on the lab capture: encrypted data packets B -> A" \
+	"$(dis_n "$from && pepgw.type == 1 && pepgw.encrypted")" 5
+check_ge "dissector on the lab capture: probes on the links" "$(dis_n "pepgw.type == 2 || pepgw.type == 3")" 1
+check_eq "dissector on the lab capture: every outer frame decodes as pepgw" "$(dis_n frame)" \
+	"$(cap_n "$outer")"
 
 # 2. MSS clamp on the wire, iperf3 TCP both ways and UDP; both links carry data. -----------
 iperf3_serve server iperf "$server" 5201
