@@ -402,33 +402,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sim: too many scheduled events\n");
 		return 2;
 	}
-	struct sim_flow_spec fs = {
-	        .tuple = {.laddr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 1)),
-	                  .raddr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 2)),
-	                  .lport = rte_cpu_to_be_16(40000),
-	                  .rport = rte_cpu_to_be_16(5001)},
-	        .up_bytes = o.bytes,
-	        .piece_bytes = PIECE,
-	};
-	clock_t c0 = clock();
+	struct sim_flow_spec fs = {.up_bytes = o.bytes, .piece_bytes = PIECE};
 	/* The tunnel first: a gateway carries flows once its links are up (~0.3 s of probes). */
 	sim_run(s, TUNNEL_UP_US);
-	rc = sim_flow_open(c, &fs);
-	if (rc < 0) {
-		fprintf(stderr, "flow: %s (unknown --cc '%s'?)\n", strerror(-rc),
-		        o.wan_profile.congestion_control);
+	double cpu;
+	rc = sim_opts_run_flow(&o, s, c, &fs, "bond_sim", &cpu);
+	if (rc < 0)
 		return 2;
-	}
-	bool idle = sim_run_until_idle(s, (uint64_t)(o.timeout_s * 1e6));
-	double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+	bool idle = rc == 1;
 	if (o.verbose) {
 		sim_print_counters(s, stdout);
 		sim_bond_print(tA, stdout);
 		sim_bond_print(tB, stdout);
 	}
 	int ok = idle && sim_verify(s, stderr) == 0;
-	if (!idle)
-		fprintf(stderr, "bond_sim: still running at the timeout (%.0f s)\n", o.timeout_s);
 	struct sim_bond_stats sa, sb;
 	sim_bond_get_stats(tA, &sa);
 	sim_bond_get_stats(tB, &sb);

@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
 
 #include "test_eal.h"
 
@@ -364,4 +368,25 @@ int sim_opts_start(struct sim_opts *o, int argc, char **argv, const char *prog,
 		return 2;
 	}
 	return -1;
+}
+
+int sim_opts_run_flow(const struct sim_opts *o, struct sim *s, struct sim_node *c,
+                      struct sim_flow_spec *spec, const char *prog, double *cpu_s)
+{
+	spec->tuple = (struct tcp_tuple){.laddr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 1)),
+	                                 .raddr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 2)),
+	                                 .lport = rte_cpu_to_be_16(40000),
+	                                 .rport = rte_cpu_to_be_16(5001)};
+	clock_t c0 = clock();
+	int rc = sim_flow_open(c, spec);
+	if (rc < 0) {
+		fprintf(stderr, "%s: flow: %s (unknown --cc '%s'?)\n", prog, strerror(-rc),
+		        o->wan_profile.congestion_control);
+		return -1;
+	}
+	bool idle = sim_run_until_idle(s, (uint64_t)(o->timeout_s * 1e6));
+	*cpu_s = (double)(clock() - c0) / CLOCKS_PER_SEC;
+	if (!idle)
+		fprintf(stderr, "%s: still running at the timeout (%.0f s)\n", prog, o->timeout_s);
+	return idle ? 1 : 0;
 }

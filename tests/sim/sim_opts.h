@@ -55,6 +55,15 @@ int sim_opts_start(struct sim_opts *o, int argc, char **argv, const char *prog,
                    const struct option *extra, int (*cb)(void *arg, int val, const char *value),
                    void *arg, void (*usage)(void));
 
+/*
+ * A sim program's one measured flow: open spec from client c, its tuple set to the programs'
+ * common one (10.0.0.1:40000 -> 10.0.0.2:5001), and run until every node is idle or
+ * o->timeout_s. Returns 1 when idle, 0 at the timeout, -1 when the flow did not open (both
+ * with a message on stderr naming prog); *cpu_s is the CPU time the run took.
+ */
+int sim_opts_run_flow(const struct sim_opts *o, struct sim *s, struct sim_node *c,
+                      struct sim_flow_spec *spec, const char *prog, double *cpu_s);
+
 /* The options this file handles, one per line, for a program's usage text. */
 void sim_opts_usage(FILE *out);
 

@@ -364,29 +364,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct sim_flow_spec fs = {
-	        .tuple = {.laddr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 1)),
-	                  .raddr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 2)),
-	                  .lport = rte_cpu_to_be_16(40000),
-	                  .rport = rte_cpu_to_be_16(5001)},
 	        .up_bytes = o.duration_s > 0 ? SIM_BYTES_UNTIL_STOP : o.bytes,
 	        .piece_bytes = PIECE,
 	        .server_read_bps = P.server_kbps * 1000,
 	};
-	clock_t c0 = clock();
-	rc = sim_flow_open(c, &fs);
-	if (rc < 0) {
-		fprintf(stderr, "flow: %s (unknown --cc '%s'?)\n", strerror(-rc),
-		        o.wan_profile.congestion_control);
+	double cpu;
+	rc = sim_opts_run_flow(&o, s, c, &fs, "tcp_sim", &cpu);
+	if (rc < 0)
 		return 2;
-	}
-	bool idle = sim_run_until_idle(s, (uint64_t)(o.timeout_s * 1e6));
-	double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+	bool idle = rc == 1;
 	if (o.verbose)
 		sim_print_counters(s, stdout);
 
 	int ok = idle && sim_verify(s, stderr) == 0;
-	if (!idle)
-		fprintf(stderr, "tcp_sim: still running at the timeout (%.0f s)\n", o.timeout_s);
 	struct sim_totals t;
 	sim_get_totals(s, &t);
 	/* At most proxy_buffer_high, plus the rest of the segment that crossed it (accepted
