@@ -69,6 +69,16 @@ check_eq "B learned A's l1 endpoint" "$(tb /pepgw/links l1 endpoint)" "$(lab_get
 check_eq "B learned A's l2 endpoint" "$(tb /pepgw/links l2 endpoint)" "$(lab_get WAN2_IP):6400"
 check_eq "... from authenticated packets" "$(tb /pepgw/links l1 endpoint_from)" learned
 check_eq "tunnel MTU (1440 - 56)" "$(ta /pepgw/peers b tunnel_mtu)" 1384
+# pepgwctl metrics with a tunnel: per-link and per-peer families, read by prometheus-client.
+E2E_GW=gwa gwctl metrics >"$LAB_DIR/metrics.txt"
+check "metrics with a tunnel parse (prometheus-client), each family with HELP and TYPE" \
+	out_to "$LAB_DIR/samples.txt" "$E2E_PY" "$E2E_HERE/pepgwctl_metrics.py" "$LAB_DIR/metrics.txt"
+msample() { awk -v k="$1" '$1 == k {print $2}' "$LAB_DIR/samples.txt"; }
+check_eq "metrics: pepgw_link_up of l1 and l2, pepgw_peer_up, the peer's tunnel MTU" \
+	"$(msample 'pepgw_link_up{link=l1,peer=b}') $(msample 'pepgw_link_up{link=l2,peer=b}') \
+$(msample 'pepgw_peer_up{peer=b}') $(msample 'pepgw_peer_tunnel_mtu_bytes{peer=b}')" "1 1 1 1384"
+check_gt "metrics: pepgw_link_rx_packets_total{link=l1} (probes)" \
+	"$(msample 'pepgw_link_rx_packets_total{link=l1,peer=b}')" 0
 
 # 1b. pepgw's capture at the tunnel's points: a ping's inner packets before sealing and after
 # opening, and the sealed ones per link, on interfaces named after the links.
