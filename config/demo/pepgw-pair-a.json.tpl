@@ -7,7 +7,8 @@
 	"lcores": {"idle_sleep_us": 100},
 	"tcp_profiles": {
 		"lan": {"min_rto_ms": 20, "initial_rto_ms": 200, "max_connections": 256},
-		"wan": {"min_rto_ms": 50, "initial_rto_ms": 1000, "max_connections": 256,
+		"wan": {"congestion_control": "rate", "rate_mbps": 28, "overhead_bytes": 56,
+			"min_rto_ms": 50, "initial_rto_ms": 1000, "max_connections": 256,
 			"send_buffer": 2097152, "receive_window": 2097152,
 			"proxy_buffer_high": 2097152, "proxy_buffer_low": 1572864}
 	},
