@@ -79,6 +79,11 @@ check_eq "metrics: pepgw_link_up of l1 and l2, pepgw_peer_up, the peer's tunnel 
 $(msample 'pepgw_peer_up{peer=b}') $(msample 'pepgw_peer_tunnel_mtu_bytes{peer=b}')" "1 1 1 1384"
 check_gt "metrics: pepgw_link_rx_packets_total{link=l1} (probes)" \
 	"$(msample 'pepgw_link_rx_packets_total{link=l1,peer=b}')" 0
+# pepgwctl watch with a tunnel: its links, their state and what they carry.
+check_eq "watch --json: A's links and their state in the second frame" \
+	"$(E2E_GW=gwa gwctl --json watch --count 2 --interval 0.3 | tail -n 1 |
+		jq -r '[.links[] | "\(.link)=\(.state)"] | join(" ")')" "l1=up/up l2=up/up"
+check "watch (table): a LINK table" eval 'E2E_GW=gwa gwctl watch --count 1 | grep -q "^LINK "'
 
 # 1b. pepgw's capture at the tunnel's points: a ping's inner packets before sealing and after
 # opening, and the sealed ones per link, on interfaces named after the links.
