@@ -17,13 +17,14 @@
 # from estimated rates. The WAN legs of the pair send with the "rate" congestion control at
 # 18 Mbit/s (the bond's capacity less a margin, counted with the tunnel's 56 bytes): a
 # loss-based one would be held to a few Mbit/s by the loss, which one link carries alone, and
-# the download must use every link.
+# the download must use more than one link.
 #
 # The story: the session comes up with every link up both ways; B's l3 endpoint is the NAT's;
-# ping and iperf3 TCP (4 streams, up and down) cross the tunnel and l3 carries data both
-# ways; on both gateways both workers sealed and delivered tunnel packets and packets were
-# handed between workers (stream owners, inner flow owners, the peer's home), and nothing was
-# dropped for a steering error, a full hand-off ring or a session mix-up.
+# ping and iperf3 TCP (4 streams, up and down) cross the tunnel; on both gateways both workers
+# sealed and delivered tunnel packets and packets were handed between workers (stream owners,
+# inner flow owners, the peer's home), and nothing was dropped for a steering error, a full
+# hand-off ring or a session mix-up; with l1 and l2 cut, iperf3 up and down cross l3 alone,
+# through the NAT, and the cut links come back up.
 #
 # Then paired accelerate (rule "paired" on both gateways: TCP to 5202, 8080 and 11112): A
 # splits each connection and sends its WAN leg through the tunnel to B, which splits it again
@@ -115,6 +116,31 @@ for g in gwa gwb; do
 		check_eq "$g: drop_tunnel_$c" "$(E2E_GW=$g tel /pepgw/counters "drop_tunnel_$c")" 0
 	done
 done
+
+# l3 alone: l1 and l2 cut both ways, so iperf3 up and down must cross the NAT (the schedulers
+# use l3 under load only when l1 and l2 are full, which a loaded two-CPU box does not always
+# reach: this phase makes l3's traffic certain).
+we_ctl down l1 both
+we_ctl down l2 both
+l12_down() {
+	for g in gwa gwb; do
+		for l in l1 l2; do
+			[ "$(E2E_GW=$g tel /pepgw/links $l tx_state)" = down ] || return 1
+		done
+	done
+}
+check_poll "l1 and l2 cut: down on both gateways" 5 l12_down
+tel_snap n0 /pepgw/links
+E2E_GW=gwb tel_snap nb0 /pepgw/links
+iperf3_run client "$server" 5201 -t 2
+check_gt "iperf3 up over l3 alone (bit/s)" "$IPERF_BPS" 1000000
+iperf3_run client "$server" 5201 -t 2 -R
+check_gt "iperf3 down over l3 alone (bit/s)" "$IPERF_BPS" 1000000
+check_gt "l3 carried data A -> B through the NAT" "$(tel_delta n0 /pepgw/links l3 tx_packets)" 100
+check_gt "l3 carried data B -> A through the NAT" "$(E2E_GW=gwb tel_delta nb0 /pepgw/links l3 tx_packets)" 100
+we_ctl up l1 both
+we_ctl up l2 both
+check_poll "l1 and l2 back: every link up both ways on both gateways" 5 all_up
 lab_stop iperf
 
 # Paired accelerate across three lossy links and two workers. ------------------------------
@@ -129,9 +155,8 @@ check_gt "paired iperf3 -P 4 up (bit/s)" "$IPERF_BPS" 1000000
 iperf3_run client "$server" 5202 -P 4 -b 4M -t 3 -R
 check_gt "paired iperf3 -P 4 down (bit/s)" "$IPERF_BPS" 1000000
 lab_stop iperf5202
-# 16 Mbit/s each way: more than l1 and l2 carry (15), so l3 too, through the NAT.
-check_gt "l3 carried data A -> B through the NAT" "$(tel_delta p0 /pepgw/links l3 tx_packets)" 100
-check_gt "l3 carried data B -> A through the NAT" "$(E2E_GW=gwb tel_delta pb0 /pepgw/links l3 tx_packets)" 100
+echo "# l3's packets during the paired iperf3 (used only when l1 and l2 are full): A -> B" \
+	"$(tel_delta p0 /pepgw/links l3 tx_packets), B -> A $(E2E_GW=gwb tel_delta pb0 /pepgw/links l3 tx_packets)"
 
 # 40 MB by default (suite time: ~20 s at 16 Mbit/s; the suite's 20 minutes hold no more);
 # PAIRED_HTTP_MB=200 for the issue's full size.
@@ -158,10 +183,13 @@ lab_stop http
 rm -f "$LAB_DIR/big.bin"
 check_eq "$mb MB over HTTP through the pair, 0.5 % loss + 1 % reordering per link: sha256 ($took s)" \
 	"$got" "$want"
-for l in l1 l2 l3; do
+# More than l1 carries (10 Mbit/s), so l2 too; l3 only when l1 and l2 are full (load-dependent,
+# reported; l3 alone was proven above).
+for l in l1 l2; do
 	check_gt "the download used $l (packets B sent on it)" \
 		"$(E2E_GW=gwb tel_delta h0 /pepgw/links $l tx_packets)" 1000
 done
+echo "# l3's packets during the download: $(E2E_GW=gwb tel_delta h0 /pepgw/links l3 tx_packets)"
 
 # A DICOM study: three 1200x1000 RGB secondary-capture images of random pixels (3.6 MB each).
 mkdir -p "$LAB_DIR/study" "$LAB_DIR/received"
