@@ -132,6 +132,15 @@ const char *cfg_describe(const json_t *v, char *buf, size_t size);
 bool cfg_node_object(const struct cfg_node *n, const char *const *allowed);
 /* n must be an array of at most max items; *count receives its size. */
 bool cfg_node_array(const struct cfg_node *n, size_t max, size_t *count);
+/*
+ * A map of names to objects ("name": {...}, as the profile sections are): n must be an object of
+ * at most max members, each key a valid name (cfg_name_valid with size). Calls each(ctx, name,
+ * member) for every valid member in document order and reports the others ("what" names one
+ * member in messages, e.g. "TCP profile"). Returns the number of calls.
+ */
+typedef void (*cfg_named_fn)(void *ctx, const char *name, const struct cfg_node *member);
+size_t cfg_node_named_objects(const struct cfg_node *n, const char *what, size_t max, size_t size,
+                              cfg_named_fn each, void *ctx);
 /* Member key of obj; reports "missing required key" when absent. */
 bool cfg_require(const struct cfg_node *obj, const char *key, struct cfg_node *out);
 

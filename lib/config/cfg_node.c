@@ -297,6 +297,40 @@ bool cfg_node_object(const struct cfg_node *n, const char *const *allowed)
 	return true;
 }
 
+size_t cfg_node_named_objects(const struct cfg_node *n, const char *what, size_t max, size_t size,
+                              cfg_named_fn each, void *ctx)
+{
+	const char *key;
+	json_t *v;
+	size_t calls = 0, seen = 0;
+
+	if (!json_is_object(n->json)) {
+		char d[64];
+		cfg_error(n, "found %s (allowed: object of name -> %s)",
+		          cfg_describe(n->json, d, sizeof(d)), what);
+		return 0;
+	}
+	json_object_foreach(n->json, key, v)
+	{
+		struct cfg_node m = cfg_member(n, key);
+		if (seen++ >= max) {
+			cfg_error_key(&m, "too many %ss (allowed: at most %zu)", what, max);
+			break;
+		}
+		if (!cfg_name_valid(key, size)) {
+			cfg_error_key(
+			        &m,
+			        "\"%s\" is not a valid %s name (allowed: 1..%zu characters from "
+			        "A-Z a-z 0-9 _ - .)",
+			        key, what, size - 1);
+			continue;
+		}
+		each(ctx, key, &m);
+		calls++;
+	}
+	return calls;
+}
+
 bool cfg_node_array(const struct cfg_node *n, size_t max, size_t *count)
 {
 	char t[32];

@@ -686,7 +686,7 @@ static void string_parsers(void **state)
 static void odd_keys_are_quoted_in_paths(void **state)
 {
 	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"a b\": {\"sack\": 1}}\n}",
-	              "t.json:5:20: tcp_profiles[\"a b\"]: \"a b\" is not a valid profile name "
+	              "t.json:5:20: tcp_profiles[\"a b\"]: \"a b\" is not a valid TCP profile name "
 	              "(allowed: 1..31 characters from A-Z a-z 0-9 _ - .)",
 	              NULL);
 }

@@ -204,40 +204,21 @@ static void parse_profile(const struct cfg_node *node, struct cfg_tcp_profile *p
 	cross_checks(node, ok, p);
 }
 
+static void add_profile(void *ctx, const char *name, const struct cfg_node *m)
+{
+	struct pepgw_config *cfg = ctx;
+	struct cfg_tcp_profile *p = &cfg->tcp_profiles[cfg->n_tcp_profiles++];
+
+	pepgw_config_tcp_profile_defaults(p);
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	parse_profile(m, p);
+}
+
 static void parse_profiles(struct pepgw_loader *L, const struct cfg_node *sec)
 {
-	const struct cfg_node n = *sec;
-	const char *key;
-	json_t *v;
-
-	if (!cfg_present(&n))
-		return;
-	if (!json_is_object(n.json)) {
-		char d[64];
-		cfg_error(&n, "found %s (allowed: object of name -> TCP profile)",
-		          cfg_describe(n.json, d, sizeof(d)));
-		return;
-	}
-	json_object_foreach(n.json, key, v)
-	{
-		struct cfg_node m = cfg_member(&n, key);
-		if (L->cfg->n_tcp_profiles >= CFG_MAX_TCP_PROFILES) {
-			cfg_error_key(&m, "too many TCP profiles (allowed: at most %d)",
-			              CFG_MAX_TCP_PROFILES);
-			break;
-		}
-		if (!cfg_name_valid(key, CFG_NAME_MAX)) {
-			cfg_error_key(&m,
-			              "\"%s\" is not a valid profile name (allowed: 1..%d "
-			              "characters from A-Z a-z 0-9 _ - .)",
-			              key, CFG_NAME_MAX - 1);
-			continue;
-		}
-		struct cfg_tcp_profile *p = &L->cfg->tcp_profiles[L->cfg->n_tcp_profiles++];
-		pepgw_config_tcp_profile_defaults(p);
-		snprintf(p->name, sizeof(p->name), "%s", key);
-		parse_profile(&m, p);
-	}
+	if (cfg_present(sec))
+		cfg_node_named_objects(sec, "TCP profile", CFG_MAX_TCP_PROFILES, CFG_NAME_MAX,
+		                       add_profile, L->cfg);
 }
 
 const struct pepgw_section pepgw_section_tcp_profiles = {"tcp_profiles", parse_profiles};
