@@ -383,8 +383,8 @@ static bool nh_fill(struct gw_lcore *lc, struct gw_nh *c, const struct net_route
  * A port egress sends to the route's next hop on the route's port: the next-hop array for
  * gateways, else ARP (which may hold the packet while it resolves).
  */
-static void port_output(struct gw_lcore *lc, const struct gw_egress *eg, struct rte_mbuf *m,
-                        struct fwd_acc *acc, uint64_t now)
+static __rte_always_inline void port_output(struct gw_lcore *lc, const struct gw_egress *eg,
+                                            struct rte_mbuf *m, struct fwd_acc *acc, uint64_t now)
 {
 	const struct net_route_hop *hop = &eg->hop;
 	if (likely(hop->nh_id < lc->n_nh)) {
@@ -407,8 +407,9 @@ static void port_output(struct gw_lcore *lc, const struct gw_egress *eg, struct 
 }
 
 /* The route's port: its MTU, no encapsulation. */
-static int egress_route(struct gw_lcore *lc, const struct flow_action *act, uint32_t dst,
-                        const struct net_route_hop *hop, struct gw_egress *eg)
+static __rte_always_inline int egress_route(struct gw_lcore *lc, const struct flow_action *act,
+                                            uint32_t dst, const struct net_route_hop *hop,
+                                            struct gw_egress *eg)
 {
 	if (unlikely(hop->port == NET_ROUTE_NO_PORT))
 		return STAT_drop_no_route;
