@@ -520,6 +520,10 @@ void gw_egress_send(struct gw_lcore *lc, const struct gw_egress *eg, struct rte_
  * Each takes the packet's egress; a step that drops the packet (and counts it) returns false.
  */
 
+/* mss_where.n_mss of a segment whose options were not scanned before classification. */
+#define GW_MSS_UNSCANNED UINT8_MAX
+_Static_assert(GW_BURST_MAX <= UINT8_MAX + 1, "a burst index must fit uint8_t");
+
 /* The packet could not be given an egress. */
 static void forward_refused(struct gw_lcore *lc, struct rte_mbuf *m, const struct net_hdrs *h,
                             int why, uint64_t now)
@@ -551,18 +555,27 @@ static uint16_t clamp_mss(const struct flow_action *act, const struct gw_egress 
 	return mss > 0 ? (uint16_t)mss : MSS_MIN;
 }
 
-/* Clamp the MSS option of a SYN or SYN-ACK (lib/mss; malformed options are dropped). */
+/*
+ * Clamp the MSS option of a SYN or SYN-ACK (lib/mss; malformed options are dropped). w: where
+ * tcp_refusal's scan found the options (n_mss GW_MSS_UNSCANNED, or w NULL: not scanned, walk
+ * them here).
+ */
 static __rte_always_inline bool step_mss(struct gw_lcore *lc, struct rte_mbuf *m,
                                          const struct net_hdrs *h, const struct flow_action *act,
-                                         const struct gw_egress *eg)
+                                         const struct gw_egress *eg, const struct mss_where *w)
 {
 	if (likely(h->proto != IPPROTO_TCP || !(h->flags & NET_F_L4) ||
 	           !(h->tcp_flags & RTE_TCP_SYN_FLAG) || act->mss_mode == FLOW_MSS_OFF))
 		return true;
 	uint32_t off = h->l2_len + h->l3_len;
-	uint32_t seg = rte_pktmbuf_data_len(m);
-	enum mss_result r = mss_clamp(rte_pktmbuf_mtod_offset(m, uint8_t *, off),
-	                              off < seg ? seg - off : 0, clamp_mss(act, eg), 0, NULL);
+	uint8_t *tcp = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
+	enum mss_result r;
+	if (w != NULL && w->n_mss != GW_MSS_UNSCANNED) {
+		r = mss_clamp_where(tcp, w, clamp_mss(act, eg), 0);
+	} else {
+		uint32_t seg = rte_pktmbuf_data_len(m);
+		r = mss_clamp(tcp, off < seg ? seg - off : 0, clamp_mss(act, eg), 0, NULL);
+	}
 	enum stat_id s = mss_result_stat(r);
 	if (mss_result_is_drop(r)) {
 		drop(lc, m, s);
@@ -632,10 +645,14 @@ static bool step_frag(struct gw_lcore *lc, struct rte_mbuf *m, const struct net_
  */
 #define GW_CALL_EXPECT(f, f1, ...) (likely((f) == (f1)) ? f1(__VA_ARGS__) : (f)(__VA_ARGS__))
 
-/* Forward a transit packet whose route is hop through the steps. Takes m. */
+/*
+ * Forward a transit packet whose route is hop through the steps. Takes m. w: where its SYN
+ * options are (step_mss), or NULL.
+ */
 static __rte_always_inline void forward_one(struct gw_lcore *lc, struct rte_mbuf *m,
                                             struct net_hdrs *h, const struct flow_action *act,
-                                            const struct net_route_hop *hop, struct fwd_acc *acc,
+                                            const struct net_route_hop *hop,
+                                            const struct mss_where *w, struct fwd_acc *acc,
                                             uint64_t now)
 {
 	struct gw_egress eg;
@@ -647,7 +664,7 @@ static __rte_always_inline void forward_one(struct gw_lcore *lc, struct rte_mbuf
 	}
 	if (unlikely(!step_ttl(lc, m, h, now)))
 		return;
-	if (unlikely(!step_mss(lc, m, h, act, &eg)))
+	if (unlikely(!step_mss(lc, m, h, act, &eg, w)))
 		return;
 	if (unlikely(h->ip_total_len > gw_egress_mtu(&eg)) &&
 	    !step_frag(lc, m, h, act, &eg, acc, now))
@@ -663,12 +680,16 @@ void gw_forward(struct gw_lcore *lc, struct rte_mbuf *m, struct net_hdrs *h,
 	struct fwd_acc acc;
 	fwd_acc_init(lc, &acc);
 	net_route_lookup_bulk(lc->gw->routes, &h->dst, 1, &hop);
-	forward_one(lc, m, h, act, &hop, &acc, now);
+	forward_one(lc, m, h, act, &hop, NULL, &acc, now);
 	fwd_acc_flush(lc, &acc);
 }
 
-/* Forward n transit packets: their routes in one bulk lookup, then each in turn. */
-static void forward_burst(struct gw_lcore *lc, struct rte_mbuf **m, struct net_hdrs **h,
+/*
+ * Forward n of a burst's transit packets (m, h, w: the burst's arrays; idx: which, in order;
+ * act: their actions): their routes in one bulk lookup, then each in turn.
+ */
+static void forward_burst(struct gw_lcore *lc, struct rte_mbuf **m, struct net_hdrs *h,
+                          const struct mss_where *w, const uint8_t *idx,
                           const struct flow_action **act, unsigned int n, uint64_t now)
 {
 	uint32_t dst[GW_BURST_MAX];
@@ -677,12 +698,14 @@ static void forward_burst(struct gw_lcore *lc, struct rte_mbuf **m, struct net_h
 
 	if (n == 0)
 		return;
-	for (unsigned int i = 0; i < n; i++)
-		dst[i] = h[i]->dst;
+	for (unsigned int k = 0; k < n; k++)
+		dst[k] = h[idx[k]].dst;
 	net_route_lookup_bulk(lc->gw->routes, dst, n, hop);
 	fwd_acc_init(lc, &acc);
-	for (unsigned int i = 0; i < n; i++)
-		forward_one(lc, m[i], h[i], act[i], &hop[i], &acc, now);
+	for (unsigned int k = 0; k < n; k++) {
+		unsigned int i = idx[k];
+		forward_one(lc, m[i], &h[i], act[k], &hop[k], &w[i], &acc, now);
+	}
 	fwd_acc_flush(lc, &acc);
 }
 
@@ -710,10 +733,14 @@ static void match_input(const struct net_hdrs *h, uint16_t port, struct flow_pkt
  * What the TCP checks refuse in a transit segment before it is classified: its flags (the
  * policy of net_tcp_flags_check), and for a SYN or SYN-ACK its option list (the MSS clamp and
  * the engine walk it and refuse a malformed one). 0 when nothing is refused; such a segment is
- * classified without creating state, and its rule then decides (refused_by_rule).
+ * classified without creating state, and its rule then decides (refused_by_rule). *w: where a
+ * valid SYN's MSS options are, for the clamp (step_mss) to rewrite them without a second walk;
+ * n_mss GW_MSS_UNSCANNED for every other segment.
  */
-static inline int tcp_refusal(const struct rte_mbuf *m, const struct net_hdrs *h)
+static inline int tcp_refusal(const struct rte_mbuf *m, const struct net_hdrs *h,
+                              struct mss_where *w)
 {
+	w->n_mss = GW_MSS_UNSCANNED;
 	if (h->proto != IPPROTO_TCP || !(h->flags & NET_F_L4))
 		return 0;
 	/* Most segments are plain ACKs (PSH, ECE, CWR never decide): no call for them. */
@@ -724,11 +751,12 @@ static inline int tcp_refusal(const struct rte_mbuf *m, const struct net_hdrs *h
 	if (likely(r == 0) && unlikely(h->tcp_flags & RTE_TCP_SYN_FLAG)) {
 		uint32_t off = h->l2_len + h->l3_len;
 		uint32_t seg = rte_pktmbuf_data_len(m);
-		enum mss_result v =
-		        mss_clamp(rte_pktmbuf_mtod_offset(m, uint8_t *, off),
-		                  off < seg ? seg - off : 0, MSS_MAX, MSS_F_CHECK_ONLY, NULL);
-		if (mss_result_is_drop(v))
+		enum mss_result v = mss_scan(rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
+		                             off < seg ? seg - off : 0, w);
+		if (mss_result_is_drop(v)) {
+			w->n_mss = GW_MSS_UNSCANNED;
 			r = mss_result_stat(v);
+		}
 	}
 	return r;
 }
@@ -768,8 +796,9 @@ static inline bool is_broadcast_for(const struct gw_lcore *lc, uint16_t port, ui
  * networks) go back into the tunnel.
  */
 static void transit_burst(struct gw_lcore *lc, struct rte_mbuf **transit, struct net_hdrs *hdrs,
-                          struct flow_pkt_info *fi, const uint8_t *refused, unsigned int nt,
-                          uint64_t now, bool from_tunnel)
+                          struct flow_pkt_info *fi, const uint8_t *refused,
+                          const struct mss_where *mss_at, unsigned int nt, uint64_t now,
+                          bool from_tunnel)
 {
 	struct gw *gw = lc->gw;
 	struct flow_result fr[GW_BURST_MAX];
@@ -784,8 +813,7 @@ static void transit_burst(struct gw_lcore *lc, struct rte_mbuf **transit, struct
 
 	/* The packets that take the forwarding steps, in arrival order, for one bulk route
 	 * lookup. */
-	struct rte_mbuf *fwd[GW_BURST_MAX];
-	struct net_hdrs *fwd_h[GW_BURST_MAX];
+	uint8_t fwd[GW_BURST_MAX];
 	const struct flow_action *fwd_act[GW_BURST_MAX];
 	struct flow_action routed[GW_BURST_MAX];
 	unsigned int nf = 0;
@@ -839,11 +867,10 @@ static void transit_burst(struct gw_lcore *lc, struct rte_mbuf **transit, struct
 			if (from_tunnel)
 				act = &routed[i];
 		}
-		fwd[nf] = transit[i];
-		fwd_h[nf] = &hdrs[i];
+		fwd[nf] = (uint8_t)i;
 		fwd_act[nf++] = act;
 	}
-	forward_burst(lc, fwd, fwd_h, fwd_act, nf, now);
+	forward_burst(lc, transit, hdrs, mss_at, fwd, fwd_act, nf, now);
 }
 
 void gw_tunnel_deliver(struct gw_lcore *lc, struct rte_mbuf **pkts, unsigned int n, uint64_t now)
@@ -852,6 +879,7 @@ void gw_tunnel_deliver(struct gw_lcore *lc, struct rte_mbuf **pkts, unsigned int
 	struct rte_mbuf *transit[GW_BURST_MAX];
 	struct flow_pkt_info fi[GW_BURST_MAX];
 	uint8_t refused[GW_BURST_MAX]; /* tcp_refusal's reason, 0 for none */
+	struct mss_where mss_at[GW_BURST_MAX];
 	unsigned int nt = 0;
 
 	RTE_ASSERT(n <= GW_BURST_MAX);
@@ -885,13 +913,13 @@ void gw_tunnel_deliver(struct gw_lcore *lc, struct rte_mbuf **pkts, unsigned int
 		}
 		match_input(h, GW_TUNNEL_INGRESS, &fi[nt], m->pkt_len);
 		/* Inner TCP meets the same flag and option checks as a port's. */
-		int why = tcp_refusal(m, h);
+		int why = tcp_refusal(m, h, &mss_at[nt]);
 		if (unlikely(why != 0))
 			fi[nt].flags = FLOW_PKT_F_PEEK;
 		refused[nt] = (uint8_t)why;
 		transit[nt++] = m;
 	}
-	transit_burst(lc, transit, hdrs, fi, refused, nt, now, true);
+	transit_burst(lc, transit, hdrs, fi, refused, mss_at, nt, now, true);
 }
 
 static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
@@ -903,6 +931,7 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	struct rte_mbuf *transit[GW_BURST_MAX];
 	struct flow_pkt_info fi[GW_BURST_MAX];
 	uint8_t refused[GW_BURST_MAX]; /* tcp_refusal's reason, 0 for none */
+	struct mss_where mss_at[GW_BURST_MAX];
 	_Static_assert(STAT_MAX <= UINT8_MAX, "a drop reason must fit refused[]");
 	unsigned int nt = 0;
 	uint64_t rx_bytes = 0;
@@ -948,7 +977,7 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		if (steer && h->proto == IPPROTO_TCP && gw_tunnel_steer(lc, port, m, h))
 			continue;
 		match_input(h, port, &fi[nt], m->pkt_len);
-		int why = tcp_refusal(m, h);
+		int why = tcp_refusal(m, h, &mss_at[nt]);
 		if (unlikely(why != 0))
 			fi[nt].flags = FLOW_PKT_F_PEEK;
 		refused[nt] = (uint8_t)why;
@@ -958,7 +987,7 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		stats_add(lc->stats, STAT_rx_packets, n);
 		stats_add(lc->stats, STAT_rx_bytes, rx_bytes);
 	}
-	transit_burst(lc, transit, hdrs, fi, refused, nt, now, false);
+	transit_burst(lc, transit, hdrs, fi, refused, mss_at, nt, now, false);
 }
 
 void gw_handoff_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m, uint64_t now)

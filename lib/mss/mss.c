@@ -56,9 +56,11 @@ static enum mss_result malformed(uint32_t off, const char *why)
 	return MSS_MALFORMED;
 }
 
-enum mss_result mss_clamp(uint8_t *tcp, uint32_t tcp_len, uint16_t max_mss, unsigned int flags,
-                          uint16_t *old_mss)
+enum mss_result mss_scan(const uint8_t *tcp, uint32_t tcp_len, struct mss_where *w)
 {
+	w->n_mss = 0;
+	w->first_off = 0;
+	w->largest = 0;
 	if (tcp_len < MSS_TCP_HDR_MIN)
 		return MSS_BAD_HEADER;
 	if (!(tcp[TCP_OFF_FLAGS] & TCP_FLAG_SYN))
@@ -66,14 +68,12 @@ enum mss_result mss_clamp(uint8_t *tcp, uint32_t tcp_len, uint16_t max_mss, unsi
 	uint32_t hdr_len = (uint32_t)(tcp[TCP_OFF_DOFF] >> 4) * 4;
 	if (hdr_len < MSS_TCP_HDR_MIN || hdr_len > tcp_len)
 		return MSS_BAD_HEADER;
-	if (max_mss < MSS_MIN)
-		max_mss = MSS_MIN;
 
 	/*
-	 * First pass: validate the whole list before writing anything, so a malformed list is
-	 * dropped untouched and a valid one is rewritten completely (RFC 9293 3.1: EOL ends the
-	 * list, NOP is one byte, every other option is kind, length >= 2, data; RFC 1122
-	 * 4.2.2.5: an illegal length must not hurt us). Every step advances by >= 1 byte.
+	 * Validate the whole list before anything is written, so a malformed list is dropped
+	 * untouched and a valid one is rewritten completely (RFC 9293 3.1: EOL ends the list, NOP
+	 * is one byte, every other option is kind, length >= 2, data; RFC 1122 4.2.2.5: an illegal
+	 * length must not hurt us). Every step advances by >= 1 byte.
 	 */
 	uint32_t largest = 0, first_mss = 0;
 	unsigned int n_mss = 0;
@@ -104,21 +104,35 @@ enum mss_result mss_clamp(uint8_t *tcp, uint32_t tcp_len, uint16_t max_mss, unsi
 	}
 	if (n_mss == 0)
 		return MSS_ABSENT;
-	if (old_mss)
-		*old_mss = (uint16_t)largest;
-	if (largest <= max_mss || (flags & MSS_F_CHECK_ONLY))
+	/* At most 40 bytes of options hold at most 10 MSS options. */
+	w->n_mss = (uint8_t)n_mss;
+	w->first_off = (uint16_t)first_mss;
+	w->largest = (uint16_t)largest;
+	return MSS_UNCHANGED;
+}
+
+enum mss_result mss_clamp_where(uint8_t *tcp, const struct mss_where *w, uint16_t max_mss,
+                                unsigned int flags)
+{
+	if (w->n_mss == 0)
+		return MSS_ABSENT;
+	if (max_mss < MSS_MIN)
+		max_mss = MSS_MIN;
+	if (w->largest <= max_mss || (flags & MSS_F_CHECK_ONLY))
 		return MSS_UNCHANGED;
 
-	/* One MSS option (every sane SYN): rewrite it where the first pass saw it. */
-	if (n_mss == 1) {
-		put_be16(tcp + first_mss + 2, max_mss);
+	/* One MSS option (every sane SYN): rewrite it where the scan saw it. */
+	if (w->n_mss == 1) {
+		put_be16(tcp + w->first_off + 2, max_mss);
 		if (!(flags & MSS_F_CSUM_OFFLOAD))
-			csum_replace_at(tcp, first_mss + 2, (uint16_t)largest, max_mss);
+			csum_replace_at(tcp, w->first_off + 2, w->largest, max_mss);
 		return MSS_CLAMPED;
 	}
 
-	/* Second pass: the list is known valid up to hdr_len, lower every MSS above max_mss. */
-	off = MSS_TCP_HDR_MIN;
+	/* Several: the scan found the list valid up to the data offset; lower every MSS above
+	 * max_mss. */
+	uint32_t hdr_len = (uint32_t)(tcp[TCP_OFF_DOFF] >> 4) * 4;
+	uint32_t off = w->first_off;
 	while (off < hdr_len) {
 		uint8_t kind = tcp[off];
 		if (kind == MSS_TCPOPT_EOL)
@@ -139,6 +153,18 @@ enum mss_result mss_clamp(uint8_t *tcp, uint32_t tcp_len, uint16_t max_mss, unsi
 		off += len;
 	}
 	return MSS_CLAMPED;
+}
+
+enum mss_result mss_clamp(uint8_t *tcp, uint32_t tcp_len, uint16_t max_mss, unsigned int flags,
+                          uint16_t *old_mss)
+{
+	struct mss_where w;
+	enum mss_result r = mss_scan(tcp, tcp_len, &w);
+	if (r != MSS_UNCHANGED)
+		return r;
+	if (old_mss)
+		*old_mss = w.largest;
+	return mss_clamp_where(tcp, &w, max_mss, flags);
 }
 
 enum stat_id mss_result_stat(enum mss_result r)

@@ -100,6 +100,35 @@ enum mss_result mss_clamp(uint8_t *tcp_hdr, uint32_t tcp_len, uint16_t max_mss, 
                           uint16_t *old_mss);
 
 /*
+ * Where a SYN's MSS options are: what mss_scan() found, for mss_clamp_where() to rewrite them
+ * without walking the option list a second time (a caller that validates a SYN before it
+ * classifies it, and clamps it once the egress is known).
+ */
+struct mss_where {
+	uint16_t first_off; /* byte offset of the first MSS option from the TCP header */
+	uint16_t largest;   /* the largest MSS value found */
+	uint8_t n_mss;      /* MSS options in the list; 0: none (or the segment was refused) */
+};
+
+/*
+ * mss_clamp()'s validation alone: walk the option list of the SYN or SYN-ACK at tcp_hdr
+ * (tcp_len bytes readable, as for mss_clamp) and record where its MSS options are in *w.
+ * Nothing is written to the segment.
+ * Returns MSS_UNCHANGED (a valid list with an MSS option), MSS_ABSENT, MSS_NOT_SYN,
+ * MSS_MALFORMED or MSS_BAD_HEADER (drop); w->n_mss is 0 for every result but MSS_UNCHANGED.
+ */
+enum mss_result mss_scan(const uint8_t *tcp_hdr, uint32_t tcp_len, struct mss_where *w);
+
+/*
+ * mss_clamp() of a segment that mss_scan() validated into *w and that has not changed since:
+ * lower its MSS options above max_mss (flags as for mss_clamp). Returns MSS_CLAMPED,
+ * MSS_UNCHANGED or MSS_ABSENT (w->n_mss 0). Nothing is modified unless MSS_CLAMPED is
+ * returned.
+ */
+enum mss_result mss_clamp_where(uint8_t *tcp_hdr, const struct mss_where *w, uint16_t max_mss,
+                                unsigned int flags);
+
+/*
  * The counter for a result: STAT_mss_clamped, STAT_mss_unchanged, STAT_mss_absent,
  * STAT_drop_tcp_options (MSS_MALFORMED), STAT_drop_tcp_doff (MSS_BAD_HEADER), or STAT_MAX for
  * MSS_NOT_SYN (nothing to count).

@@ -360,6 +360,49 @@ static void two_mss_options_both_clamped(void **state)
 	assert_true(csum_valid(seg, len));
 }
 
+/* The data path's split: scan before classification (nothing written), clamp once routed. */
+static void scan_then_clamp_where(void **state)
+{
+	uint8_t seg[SEG_MAX], before[SEG_MAX];
+	struct mss_where w;
+	const uint8_t o[] = {O_NOP, O_MSS(1460), O_SACKOK, O_TS, O_WS(7)};
+	uint32_t len = build(seg, SYN, o, sizeof(o), 0);
+	memcpy(before, seg, len);
+	assert_int_equal(mss_scan(seg, len, &w), MSS_UNCHANGED);
+	assert_memory_equal(seg, before, len);
+	assert_int_equal(w.n_mss, 1);
+	assert_int_equal(w.first_off, 21);
+	assert_int_equal(w.largest, 1460);
+	assert_int_equal(mss_clamp_where(seg, &w, 1460, 0), MSS_UNCHANGED);
+	assert_memory_equal(seg, before, len);
+	assert_int_equal(mss_clamp_where(seg, &w, 1300, 0), MSS_CLAMPED);
+	assert_int_equal(be16_at(seg + 23), 1300);
+	assert_true(csum_valid(seg, len));
+
+	/* Two MSS options: both checked, the larger lowered where the list says. */
+	const uint8_t two[] = {O_MSS(1000), O_NOP, O_MSS(9000)};
+	len = build(seg, SYN, two, sizeof(two), 0);
+	assert_int_equal(mss_scan(seg, len, &w), MSS_UNCHANGED);
+	assert_int_equal(w.n_mss, 2);
+	assert_int_equal(w.largest, 9000);
+	assert_int_equal(mss_clamp_where(seg, &w, 1300, 0), MSS_CLAMPED);
+	assert_int_equal(be16_at(seg + 22), 1000);
+	assert_int_equal(be16_at(seg + 27), 1300);
+	assert_true(csum_valid(seg, len));
+
+	/* Refused and absent lists leave nothing for the clamp to do. */
+	const uint8_t bad[] = {O_NOP, 8, 0, O_MSS(1460), 0};
+	len = build(seg, SYN, bad, sizeof(bad), 0);
+	assert_int_equal(mss_scan(seg, len, &w), MSS_MALFORMED);
+	assert_int_equal(w.n_mss, 0);
+	const uint8_t none[] = {O_SACKOK, O_NOP, O_NOP};
+	len = build(seg, SYN, none, sizeof(none), 0);
+	memcpy(before, seg, len);
+	assert_int_equal(mss_scan(seg, len, &w), MSS_ABSENT);
+	assert_int_equal(mss_clamp_where(seg, &w, 1300, 0), MSS_ABSENT);
+	assert_memory_equal(seg, before, len);
+}
+
 static void csum_offload_leaves_checksum(void **state)
 {
 	uint8_t seg[SEG_MAX];
@@ -427,6 +470,7 @@ int main(void)
 	        cmocka_unit_test(mss_wrong_length),
 	        cmocka_unit_test(bad_header),
 	        cmocka_unit_test(two_mss_options_both_clamped),
+	        cmocka_unit_test(scan_then_clamp_where),
 	        cmocka_unit_test(csum_offload_leaves_checksum),
 	        cmocka_unit_test(tiny_max_floored),
 	        cmocka_unit_test(auto_value),
