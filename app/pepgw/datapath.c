@@ -322,6 +322,7 @@ struct fwd_acc {
 	uint32_t tx_packets;
 	uint64_t tx_bytes;
 	uint32_t arp_gen; /* net_arp_generation(lc->arp) when the burst started */
+	uint32_t nh_ok;   /* the next-hop slot this burst last found valid, or UINT32_MAX */
 	unsigned int n_out;
 	struct rte_mbuf *out[GW_BURST_MAX];
 	uint16_t out_port[GW_BURST_MAX];
@@ -348,6 +349,7 @@ static inline void fwd_acc_init(struct gw_lcore *lc, struct fwd_acc *acc)
 	acc->tx_packets = 0;
 	acc->tx_bytes = 0;
 	acc->n_out = 0;
+	acc->nh_ok = UINT32_MAX;
 	/* Only learn, static add and removal change it: none happens while a burst forwards. */
 	acc->arp_gen = net_arp_generation(lc->arp);
 }
@@ -389,9 +391,13 @@ static __rte_always_inline void port_output(struct gw_lcore *lc, const struct gw
 	const struct net_route_hop *hop = &eg->hop;
 	if (likely(hop->nh_id < lc->n_nh)) {
 		struct gw_nh *c = &lc->nh[hop->nh_id];
-		if (likely((c->ip == hop->next_hop && c->port == hop->port &&
+		/* A burst's hops come from one route lookup, and its time and ARP generation are
+		 * the burst's: a slot found valid once stays valid for the rest of the burst. */
+		if (likely(hop->nh_id == acc->nh_ok ||
+		           (c->ip == hop->next_hop && c->port == hop->port &&
 		            c->arp_gen == acc->arp_gen && now < c->valid_until_us) ||
 		           nh_fill(lc, c, hop, acc, now))) {
+			acc->nh_ok = hop->nh_id;
 			memcpy(rte_pktmbuf_mtod(m, void *), &c->dst, 2 * RTE_ETHER_ADDR_LEN);
 			acc->tx_packets++;
 			acc->tx_bytes += m->pkt_len;
@@ -709,15 +715,20 @@ static void forward_burst(struct gw_lcore *lc, struct rte_mbuf **m, struct net_h
 	fwd_acc_flush(lc, &acc);
 }
 
-/* A packet that passed the parser and is not for us: fill its classification input. */
-static void match_input(const struct net_hdrs *h, uint16_t port, struct flow_pkt_info *fi,
-                        uint32_t bytes)
+/*
+ * A packet that passed the parser and is not for us: fill its classification input, its flow
+ * key and hash included (built here from the parsed fields, not copied from fi->m again in
+ * lib/flow).
+ */
+static __rte_always_inline void match_input(const struct net_hdrs *h, uint16_t port,
+                                            struct flow_pkt_info *fi, uint32_t bytes)
 {
 	/* Every field is written (no memset): the IPv4 address unions' other words are zero. */
+	bool tail = h->flags & NET_F_FRAG_TAIL;
 	fi->m.family = FLOW_FAMILY_IPV4;
 	fi->m.proto = h->proto;
 	fi->m.dscp = h->dscp;
-	fi->m.flags = (h->flags & NET_F_FRAG_TAIL) ? FLOW_MATCH_F_FRAG_NONFIRST : 0;
+	fi->m.flags = tail ? FLOW_MATCH_F_FRAG_NONFIRST : 0;
 	fi->m.ingress_port = port;
 	fi->m.sport = h->sport;
 	fi->m.dport = h->dport;
@@ -727,6 +738,9 @@ static void match_input(const struct net_hdrs *h, uint16_t port, struct flow_pkt
 	fi->m.dst.w[1] = fi->m.dst.w[2] = fi->m.dst.w[3] = 0;
 	fi->bytes = bytes;
 	fi->flags = 0;
+	/* A non-first fragment has no ports (the parser leaves them 0): its flow is the
+	 * datagram's addresses and protocol (flow_key_make). */
+	flow_pkt_key_v4(fi, h->proto, h->src, h->dst, tail ? 0 : h->sport, tail ? 0 : h->dport);
 }
 
 /*
@@ -796,7 +810,7 @@ static inline bool is_broadcast_for(const struct gw_lcore *lc, uint16_t port, ui
  * networks) go back into the tunnel.
  */
 static void transit_burst(struct gw_lcore *lc, struct rte_mbuf **transit, struct net_hdrs *hdrs,
-                          struct flow_pkt_info *fi, const uint8_t *refused,
+                          struct flow_pkt_info *fi, const uint8_t *refused, bool any_refused,
                           const struct mss_where *mss_at, unsigned int nt, uint64_t now,
                           bool from_tunnel)
 {
@@ -818,7 +832,15 @@ static void transit_burst(struct gw_lcore *lc, struct rte_mbuf **transit, struct
 	struct flow_action routed[GW_BURST_MAX];
 	unsigned int nf = 0;
 	uint16_t peer_mtu;
-	for (unsigned int i = 0; i < nt; i++) {
+	if (likely(!from_tunnel && lc->tun == NULL && lc->accel == NULL && !any_refused)) {
+		/* No tunnel, no split TCP, nothing refused: every packet takes its action's
+		 * egress as classified (the loop below would decide the same, per packet). */
+		for (; nf < nt; nf++) {
+			fwd[nf] = (uint8_t)nf;
+			fwd_act[nf] = fr[nf].act;
+		}
+	}
+	for (unsigned int i = nf; i < nt; i++) {
 		const struct flow_action *act = fr[i].act;
 		if (unlikely(from_tunnel) &&
 		    (act->action == FLOW_ACTION_TUNNEL || act->action == FLOW_ACTION_ACCELERATE)) {
@@ -879,6 +901,7 @@ void gw_tunnel_deliver(struct gw_lcore *lc, struct rte_mbuf **pkts, unsigned int
 	struct rte_mbuf *transit[GW_BURST_MAX];
 	struct flow_pkt_info fi[GW_BURST_MAX];
 	uint8_t refused[GW_BURST_MAX]; /* tcp_refusal's reason, 0 for none */
+	int any_refused = 0;
 	struct mss_where mss_at[GW_BURST_MAX];
 	unsigned int nt = 0;
 
@@ -915,11 +938,12 @@ void gw_tunnel_deliver(struct gw_lcore *lc, struct rte_mbuf **pkts, unsigned int
 		/* Inner TCP meets the same flag and option checks as a port's. */
 		int why = tcp_refusal(m, h, &mss_at[nt]);
 		if (unlikely(why != 0))
-			fi[nt].flags = FLOW_PKT_F_PEEK;
+			fi[nt].flags |= FLOW_PKT_F_PEEK;
 		refused[nt] = (uint8_t)why;
+		any_refused |= why;
 		transit[nt++] = m;
 	}
-	transit_burst(lc, transit, hdrs, fi, refused, mss_at, nt, now, true);
+	transit_burst(lc, transit, hdrs, fi, refused, any_refused != 0, mss_at, nt, now, true);
 }
 
 static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
@@ -931,6 +955,7 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	struct rte_mbuf *transit[GW_BURST_MAX];
 	struct flow_pkt_info fi[GW_BURST_MAX];
 	uint8_t refused[GW_BURST_MAX]; /* tcp_refusal's reason, 0 for none */
+	int any_refused = 0;
 	struct mss_where mss_at[GW_BURST_MAX];
 	_Static_assert(STAT_MAX <= UINT8_MAX, "a drop reason must fit refused[]");
 	unsigned int nt = 0;
@@ -979,15 +1004,16 @@ static void rx_burst(struct gw_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		match_input(h, port, &fi[nt], m->pkt_len);
 		int why = tcp_refusal(m, h, &mss_at[nt]);
 		if (unlikely(why != 0))
-			fi[nt].flags = FLOW_PKT_F_PEEK;
+			fi[nt].flags |= FLOW_PKT_F_PEEK;
 		refused[nt] = (uint8_t)why;
+		any_refused |= why;
 		transit[nt++] = m;
 	}
 	if (!handed_off) {
 		stats_add(lc->stats, STAT_rx_packets, n);
 		stats_add(lc->stats, STAT_rx_bytes, rx_bytes);
 	}
-	transit_burst(lc, transit, hdrs, fi, refused, mss_at, nt, now, false);
+	transit_burst(lc, transit, hdrs, fi, refused, any_refused != 0, mss_at, nt, now, false);
 }
 
 void gw_handoff_input(struct gw_lcore *lc, uint16_t port, struct rte_mbuf *m, uint64_t now)

@@ -33,6 +33,13 @@
  */
 
 #include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_hash_crc.h>
+#if defined(__SSE4_2__)
+#include <nmmintrin.h>
+#endif
 
 #include "frag.h"
 #include "stat_desc.h"
@@ -111,12 +118,17 @@ struct flow_match_input {
  */
 #define FLOW_PKT_F_DEFER 0x01 /* no entry created for it (out.undecided) */
 #define FLOW_PKT_F_PEEK  0x02 /* no entry created or touched, no counter moved */
+/* key, sig and side are filled (flow_pkt_key_v4): classification does not build them from m. */
+#define FLOW_PKT_F_KEYED 0x04
 
 /* One packet of a burst to classify. */
 struct flow_pkt_info {
+	struct flow_key key; /* with FLOW_PKT_F_KEYED: the key flow_key_make() builds from m */
 	struct flow_match_input m;
 	uint32_t bytes; /* counted in entry and rule byte counters (the caller picks L2 or L3) */
+	uint32_t sig;   /* with FLOW_PKT_F_KEYED: flow_key_hash(&key, sizeof(key), 0) */
 	uint8_t flags;  /* FLOW_PKT_F_* */
+	int8_t side; /* with FLOW_PKT_F_KEYED: flow_key_make()'s result (the source's endpoint) */
 };
 
 /* What the data path does with a flow's packets. */
@@ -392,5 +404,86 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 struct flow_entry *flow_decide(struct flow_table *t, const struct flow_pkt_info *p,
                                struct flow_result *res, struct flow_rule_counters *counters,
                                uint64_t now_us);
+
+/* ---- keys built where the packet is parsed ---- */
+
+/*
+ * CRC32C steps of flow_key_hash. With SSE4.2 known at compile time (the DPDK flags give
+ * -march=corei7) the instruction is used directly; rte_hash_crc_* would first load and test
+ * its run-time algorithm choice on every call. Both compute the same CRC32C.
+ */
+static inline uint32_t flow_crc8(uint64_t v, uint32_t init)
+{
+#if defined(__SSE4_2__)
+	return (uint32_t)_mm_crc32_u64(init, v);
+#else
+	return rte_hash_crc_8byte(v, init);
+#endif
+}
+
+static inline uint32_t flow_crc4(uint32_t v, uint32_t init)
+{
+#if defined(__SSE4_2__)
+	return _mm_crc32_u32(init, v);
+#else
+	return rte_hash_crc_4byte(v, init);
+#endif
+}
+
+/* flow_key_hash of an IPv4 key: its first 8 bytes and the two addresses (the rest is zero). */
+static inline uint32_t flow_key_hash_v4(uint64_t head, uint32_t a0, uint32_t a1, uint32_t init)
+{
+	return flow_crc4(a1, flow_crc4(a0, flow_crc8(head, init)));
+}
+
+/* An IPv4 endpoint as one comparable number (the canonical order of struct flow_key). */
+static inline uint64_t flow_endpoint4(uint32_t addr, uint16_t port)
+{
+	return ((uint64_t)addr << 16) | port;
+}
+
+/*
+ * flow_key_make() and flow_key_hash() of an IPv4 packet, from its fields (host order; ports 0
+ * for a non-first fragment, the ICMP echo identifier in both for echo): fills *key and *sig and
+ * returns the side (0 or 1) of the source. Inline, so a parser that holds the fields in
+ * registers builds the key without a copy of them in between.
+ */
+static inline int flow_key_make_v4(struct flow_key *key, uint8_t proto, uint32_t src, uint32_t dst,
+                                   uint16_t sport, uint16_t dport, uint32_t *sig)
+{
+	int side = flow_endpoint4(src, sport) > flow_endpoint4(dst, dport);
+	uint32_t a0 = side ? dst : src, a1 = side ? src : dst;
+	uint16_t p0 = side ? dport : sport, p1 = side ? sport : dport;
+	/* family, proto, port[0], port[1], reserved: the key's first 8 bytes. */
+	uint64_t head;
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	head = (uint64_t)FLOW_FAMILY_IPV4 | (uint64_t)proto << 8 | (uint64_t)p0 << 16 |
+	       (uint64_t)p1 << 32;
+#else
+	head = (uint64_t)FLOW_FAMILY_IPV4 << 56 | (uint64_t)proto << 48 | (uint64_t)p0 << 32 |
+	       (uint64_t)p1 << 16;
+#endif
+	uint64_t w[6] = {head, a0, 0, a1, 0, 0};
+#if RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN
+	/* addr[i].v4 is the union's first 4 bytes: the high half of a big-endian word. */
+	w[1] = (uint64_t)a0 << 32;
+	w[3] = (uint64_t)a1 << 32;
+#endif
+	_Static_assert(sizeof(w) == sizeof(*key), "flow_key is six 8-byte words");
+	memcpy(key, w, sizeof(w));
+	*sig = flow_key_hash_v4(head, a0, a1, 0);
+	return side;
+}
+
+/*
+ * Give p (whose m the caller filled for an IPv4 packet) its key, hash and side from the same
+ * fields, and mark it FLOW_PKT_F_KEYED.
+ */
+static inline void flow_pkt_key_v4(struct flow_pkt_info *p, uint8_t proto, uint32_t src,
+                                   uint32_t dst, uint16_t sport, uint16_t dport)
+{
+	p->side = (int8_t)flow_key_make_v4(&p->key, proto, src, dst, sport, dport, &p->sig);
+	p->flags |= FLOW_PKT_F_KEYED;
+}
 
 #endif

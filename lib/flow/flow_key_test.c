@@ -170,7 +170,8 @@ static uint32_t reference_hash(const struct flow_key *k)
 }
 
 /*
- * The data path's key builder (wide stores, hash from registers) gives byte for byte the key
+ * The data path's key builders (wide stores, hash from registers; lib/flow's and the parser's)
+ * give byte for byte the key
  * of flow_key_make and the hash the table computes with flow_key_hash: otherwise lookups with
  * the precomputed hash would miss entries added through flow_table_add.
  */
@@ -204,6 +205,19 @@ static void key_make_sig_matches_make_and_hash(void **state)
 		assert_memory_equal(&a, &b, sizeof(a));
 		assert_int_equal(sig, flow_key_hash(&a, sizeof(a), 0));
 		assert_int_equal(sig, reference_hash(&a));
+		if (m.family == FLOW_FAMILY_IPV4) {
+			/* The parser's builder (flow_pkt_key_v4): the same key, hash and side. */
+			bool tail = m.flags & FLOW_MATCH_F_FRAG_NONFIRST;
+			struct flow_pkt_info p;
+			memset(&p, 0xee, sizeof(p));
+			p.flags = FLOW_PKT_F_PEEK;
+			flow_pkt_key_v4(&p, m.proto, m.src.v4, m.dst.v4, tail ? 0 : m.sport,
+			                tail ? 0 : m.dport);
+			assert_int_equal(p.flags, FLOW_PKT_F_PEEK | FLOW_PKT_F_KEYED);
+			assert_int_equal(p.side, sa);
+			assert_memory_equal(&p.key, &a, sizeof(a));
+			assert_int_equal(p.sig, sig);
+		}
 	}
 }
 

@@ -377,6 +377,7 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
                                  unsigned int *n_full)
 {
 	struct flow_key keys[FLOW_BULK];
+	const struct flow_key *kp[FLOW_BULK]; /* the packet's own key (KEYED) or keys[] */
 	uint32_t sig[FLOW_BULK];
 	int32_t pos[FLOW_BULK];
 	int8_t side[FLOW_BULK];
@@ -390,7 +391,16 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 
 		/* Keys and hashes; start loading every home slot. */
 		for (unsigned int i = 0; i < m; i++) {
-			int s = flow_key_make_sig(&keys[nk], &pkts[base + i].m, &sig[nk]);
+			const struct flow_pkt_info *p = &pkts[base + i];
+			int s;
+			if (likely(p->flags & FLOW_PKT_F_KEYED)) {
+				kp[nk] = &p->key;
+				sig[nk] = p->sig;
+				s = p->side;
+			} else {
+				s = flow_key_make_sig(&keys[nk], &p->m, &sig[nk]);
+				kp[nk] = &keys[nk];
+			}
 			if (s < 0) {
 				ki[i] = UINT8_MAX;
 				continue;
@@ -420,11 +430,11 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 			const struct flow_slot *sl = &t->slots[cand[k]];
 			if (sl->idx1 == 0) {
 				pos[k] = -1;
-			} else if (likely(key_eq(&t->entries[sl->idx1 - 1].key, &keys[k]))) {
+			} else if (likely(key_eq(&t->entries[sl->idx1 - 1].key, kp[k]))) {
 				pos[k] = (int32_t)(sl->idx1 - 1);
 			} else {
 				/* Same 32-bit hash, another key: walk the rest of the run. */
-				pos[k] = index_lookup(t, &keys[k], sig[k]);
+				pos[k] = index_lookup(t, kp[k], sig[k]);
 			}
 		}
 
@@ -462,7 +472,7 @@ unsigned int flow_classify_burst(struct flow_table *t, const struct flow_rules *
 					continue;
 				}
 				if (k != UINT8_MAX)
-					e = table_insert(t, &keys[k], sig[k], rule, act,
+					e = table_insert(t, kp[k], sig[k], rule, act,
 					                 (uint8_t)side[k], now_us, &created);
 				if (e == NULL) {
 					/* No entry: act by rule, never fail the packet. */
