@@ -2,7 +2,7 @@
 """Measure the forwarding rate of a running DPDK process: the TX port's opackets read through
 telemetry at two instants WINDOW seconds apart, after WARMUP seconds.
 
-usage: fwd_sample.py FILE_PREFIX PID TX_PORT_NAME WARMUP WINDOW
+usage: fwd_sample.py FILE_PREFIX PID TX_PORT_NAME WARMUP WINDOW [GEN_PREFIX GEN_PID]
 
 TX_PORT_NAME is the ethdev name of the transmitting port (net_null0); its port id is looked up
 through /ethdev/info. Prints one JSON object:
@@ -10,6 +10,12 @@ through /ethdev/info. Prints one JSON object:
   cpu        share of one CPU the forwarding thread (rte-worker-*) got in the window, from
              /proc/PID/task/*/stat utime+stime; < 1.0 when other work ran on its CPU
   packets, seconds
+With GEN_PREFIX GEN_PID (memif mode: the generator, testpmd io net_pcap0 -> net_memif0), the
+generator is read at the same instants:
+  gen_rx_pps what it read from its pcap (net_pcap0 ipackets): the rate it offered
+  gen_tx_pps what the memif ring took (net_memif0 opackets); testpmd io frees what its TX
+             refuses, so gen_rx_pps - gen_tx_pps is what the forwarder could not take
+  gen_cpu    the generator's forwarding thread's CPU share
 Exit 1 when the process or its telemetry socket is gone.
 """
 import json
@@ -71,11 +77,17 @@ def sample(prefix, pid, port):
     return t, stats["opackets"], worker_ticks(pid)
 
 
+def gen_sample(prefix, pid, rx_port, tx_port):
+    rx, tx = query(prefix, [f"/ethdev/stats,{rx_port}", f"/ethdev/stats,{tx_port}"])
+    return rx["/ethdev/stats"]["ipackets"], tx["/ethdev/stats"]["opackets"], worker_ticks(pid)
+
+
 def main():
-    if len(sys.argv) != 6:
+    if len(sys.argv) not in (6, 8):
         print(__doc__, file=sys.stderr)
         return 2
     prefix, pid, name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    gen = (sys.argv[6], int(sys.argv[7])) if len(sys.argv) == 8 else None
     warmup, window = float(sys.argv[4]), float(sys.argv[5])
     deadline = time.monotonic() + SOCKET_WAIT_S
     while True:
@@ -88,16 +100,24 @@ def main():
                 return 1
             time.sleep(0.2)
     try:
+        if gen:
+            gports = (port_id(gen[0], "net_pcap0"), port_id(gen[0], "net_memif0"))
         time.sleep(warmup)
         t0, p0, c0 = sample(prefix, pid, port)
+        g0 = gen_sample(*gen, *gports) if gen else None
         time.sleep(window)
         t1, p1, c1 = sample(prefix, pid, port)
+        g1 = gen_sample(*gen, *gports) if gen else None
     except (OSError, KeyError, ValueError) as e:
         print(f"fwd_sample: {prefix}: {e}", file=sys.stderr)
         return 1
     dt = t1 - t0
-    print(json.dumps({"pps": (p1 - p0) / dt, "cpu": (c1 - c0) / CLK_TCK / dt,
-                      "packets": p1 - p0, "seconds": dt}))
+    out = {"pps": (p1 - p0) / dt, "cpu": (c1 - c0) / CLK_TCK / dt, "packets": p1 - p0,
+           "seconds": dt}
+    if gen:
+        out.update({"gen_rx_pps": (g1[0] - g0[0]) / dt, "gen_tx_pps": (g1[1] - g0[1]) / dt,
+                    "gen_cpu": (g1[2] - g0[2]) / CLK_TCK / dt})
+    print(json.dumps(out))
     return 0
 
 
