@@ -180,11 +180,15 @@ static inline int net_parse_mbuf(const struct rte_mbuf *m, struct net_hdrs *h)
 		const uint8_t *ip = f + RTE_ETHER_HDR_LEN;
 		const uint8_t *l4 = ip + NET_IPV4_MIN_HLEN;
 		uint32_t total = net_rd16(ip + 2);
-		uint16_t frag = net_rd16(ip + 6);
+		/* Ethertype and fragment field compared in network order: no byte swap. */
+		uint16_t ethertype_be, frag_be;
+		memcpy(&ethertype_be, f + 12, 2);
+		memcpy(&frag_be, ip + 6, 2);
 		uint8_t proto = ip[9];
-		if (likely(net_rd16(f + 12) == RTE_ETHER_TYPE_IPV4 && ip[0] == 0x45 &&
+		if (likely(ethertype_be == RTE_BE16(RTE_ETHER_TYPE_IPV4) && ip[0] == 0x45 &&
 		           total >= NET_IPV4_MIN_HLEN && total <= len - RTE_ETHER_HDR_LEN &&
-		           (frag & 0x3fff) == 0 && (proto == IPPROTO_TCP || proto == IPPROTO_UDP) &&
+		           (frag_be & RTE_BE16(0x3fff)) == 0 &&
+		           (proto == IPPROTO_TCP || proto == IPPROTO_UDP) &&
 		           (ipck == RTE_MBUF_F_RX_IP_CKSUM_GOOD ||
 		            net_csum_ipv4_hdr_ok(ip, NET_IPV4_MIN_HLEN)))) {
 			uint32_t ip_payload = total - NET_IPV4_MIN_HLEN, l4_len, payload;
@@ -213,7 +217,8 @@ static inline int net_parse_mbuf(const struct rte_mbuf *m, struct net_hdrs *h)
 			h->payload_off = (uint16_t)(RTE_ETHER_HDR_LEN + NET_IPV4_MIN_HLEN + l4_len);
 			h->payload_len = (uint16_t)payload;
 			h->ethertype = RTE_ETHER_TYPE_IPV4;
-			h->flags = NET_F_IPV4 | NET_F_L4 | ((frag & 0x4000) ? NET_F_DF : 0) |
+			h->flags = NET_F_IPV4 | NET_F_L4 |
+			           ((frag_be & RTE_BE16(0x4000)) ? NET_F_DF : 0) |
 			           ((f[0] & 1) ? NET_F_L2_MCAST : 0);
 			h->ip_total_len = (uint16_t)total;
 			h->ip_id = net_rd16(ip + 4);
