@@ -320,11 +320,14 @@ for (mode, size) in sorted(rows, key=order):
         targets.append(f"pcap mix: pepgw's own work {own:.0f} cycles/packet (target <= 100)")
 memif = [k for k in sorted(rows, key=order) if k[0] == "memif"]
 if memif:
-    # A repetition is forwarder-bound when the generator offered more than the memif ring took
-    # (testpmd io frees what its TX refuses); else the generator was the limit and the
-    # forwarder's rate is only a lower bound of what it can do.
-    print("\nmemif: who limited each repetition (forwarder-bound: the generator offered more"
-          " than the ring took, by > 1 %); medians")
+    # A repetition is forwarder-bound when the memif ring refused more than FWD_BOUND of what
+    # the generator read (testpmd io frees what its TX refuses); below that the refusals are
+    # bursts the forwarder absorbs on average (testpmd io showed 1-6 % at rates it kept up
+    # with), the generator was the limit and the forwarder's rate is only a lower bound of
+    # what it can do.
+    FWD_BOUND = 0.10
+    print("\nmemif: who limited each repetition (forwarder-bound: the ring refused more than"
+          f" {FWD_BOUND:.0%} of what the generator read); medians")
     print("| frame | forwarder | reps fwd-bound / gen-bound | offered Mpps (gen rx) "
           "| forwarded Mpps, all reps | forwarded Mpps, fwd-bound reps | generator CPU |")
     print("|---|---|---|---|---|---|---|")
@@ -335,7 +338,7 @@ if memif:
         for fwd in FWD_ORDER:
             if fwd not in r or "gen_rx_pps" not in r[fwd][0]:
                 continue
-            fb = [s for s in r[fwd] if s["gen_tx_pps"] < 0.99 * s["gen_rx_pps"]]
+            fb = [s for s in r[fwd] if s["gen_tx_pps"] < (1 - FWD_BOUND) * s["gen_rx_pps"]]
             gb = [s for s in r[fwd] if s not in fb]
             bound[fwd] = (fb, gb)
             m = lambda l, k: f"{statistics.median(s[k] for s in l) / 1e6:.2f}" if l else "-"
@@ -352,12 +355,12 @@ if memif:
                 targets.append(f"memif mix, forwarder-bound repetitions: pepgw/testpmd io "
                                f"{med(pf, 'pps') / med(tf, 'pps'):.2f} (target >= 0.9)")
             else:
+                # testpmd io's capacity is at least the most it forwarded.
+                best = max(s["pps"] for s in tg)
                 targets.append(f"memif mix: testpmd io kept up with the generator in every "
-                               f"repetition; pepgw (forwarder-bound, {med(pf, 'pps') / 1e6:.2f} "
-                               f"Mpps) / what testpmd io was offered "
-                               f"({med(tg, 'gen_rx_pps') / 1e6:.2f}): "
-                               f"{med(pf, 'pps') / med(tg, 'gen_rx_pps'):.2f}, an upper bound "
-                               f"of the ratio (target >= 0.9)")
+                               f"repetition (at most {best / 1e6:.2f} Mpps); pepgw "
+                               f"forwarder-bound at {med(pf, 'pps') / 1e6:.2f} Mpps: "
+                               f"pepgw/testpmd io <= {med(pf, 'pps') / best:.2f} (target >= 0.9)")
 if targets:
     print("\ntargets: " + "; ".join(targets))
 EOF
