@@ -7,7 +7,9 @@
  *
  * Invariants checked beyond memory safety: only a clamp changes bytes; a clamp never raises a
  * value; without offload it keeps the one's-complement sum of the segment (checksum included)
- * unchanged, i.e. the checksum stays as valid as it was (RFC 1624).
+ * unchanged, i.e. the checksum stays as valid as it was (RFC 1624). The data path's split,
+ * mss_scan then mss_clamp_where, writes nothing in the scan and gives mss_clamp's result and
+ * bytes.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +38,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (seg == NULL)
 		return 0;
 	memcpy(seg, data + 2, len);
+	uint8_t *split = malloc(len ? len : 1);
+	if (split == NULL) {
+		free(seg);
+		return 0;
+	}
+	memcpy(split, data + 2, len);
 
 	uint16_t old = 0;
 	/* Check only: never writes, and refuses exactly what the clamp refuses. */
@@ -44,6 +52,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	enum mss_result r = mss_clamp(seg, (uint32_t)len, max_mss, flags, &old);
 	if (mss_result_is_drop(r) != mss_result_is_drop(c))
+		__builtin_trap();
+	struct mss_where w;
+	enum mss_result s = mss_scan(split, (uint32_t)len, &w);
+	if (memcmp(split, data + 2, len) != 0)
+		__builtin_trap();
+	if (s == MSS_UNCHANGED)
+		s = mss_clamp_where(split, &w, max_mss, flags);
+	if (s != r || memcmp(split, seg, len) != 0)
 		__builtin_trap();
 	if (r != MSS_CLAMPED) {
 		if (memcmp(seg, data + 2, len) != 0)
@@ -59,6 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (memcmp(seg + hdr, data + 2 + hdr, len - hdr) != 0)
 			__builtin_trap();
 	}
+	free(split);
 	free(seg);
 	return 0;
 }
