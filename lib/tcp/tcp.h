@@ -148,6 +148,8 @@ enum tcp_conn_event {
 	X(spurious_rto, event, "timeouts undone: the ACK echoed the original (RFC 3522)")          \
 	X(sack_reneging, event, "cumulative ACKs stopping on SACKed data: SACKs forgotten")        \
 	X(fast_retransmits, event, "recoveries entered by duplicate ACKs or SACK")                 \
+	X(window_copies, event,                                                                    \
+	  "second copies sent while the peer's window held a rate-mode sender back")               \
 	X(challenge_acks, event, "challenge ACKs sent (RFC 5961)")                                 \
 	X(challenge_acks_suppressed, event, "challenge ACKs not sent: rate limit (RFC 5961 7)")    \
 	X(resets_in, event, "RSTs accepted: connection reset by the peer")                         \
