@@ -29,11 +29,11 @@
 # Linux; /pepgw/tcp retransmits delta, the WAN leg's, for pepgw) as a count and as a share of
 # the segments delivered, wanem's queue-full and random-loss drops in the data direction, and
 # time to first byte (curl time_starttransfer of a 1 kB file from python3 -m http.server,
-# median of 3, once per topology and repetition), the sender's retransmission timeouts
-# (pepgw's rto_expired delta; for Linux the client namespace's TcpExtTCPTimeouts) listed per
-# run, and pepgw's window_copies (the rate module's second copies while the server's window
-# held it back). The server's 1 s intervals go to
-# DIR/series.txt; with --plots, tests/bench/plot_goodput.py draws goodput over time per path
+# median of 3, once per topology and repetition), the sender's retransmission timeouts and
+# how many of them were undone as spurious (pepgw's rto_expired/spurious_rto deltas; for Linux
+# the client namespace's TcpExtTCPTimeouts/TcpExtTCPSpuriousRTOs) listed per run, and pepgw's
+# window_copies (the rate module's second copies while the server's window held it back).
+# The server's 1 s intervals go to DIR/series.txt; with --plots, tests/bench/plot_goodput.py draws goodput over time per path
 # (DIR/accel-PATH.png).
 # wanem's queue is raised to 2x the path's BDP (at least the preset's default) on both
 # topologies, so that a full window fits (see doc/benchmarks.md).
@@ -120,7 +120,7 @@ med = statistics.median
 extra = any(x[8] != "-" for vs in rows.values() for runs in vs.values() for x in runs)
 print("| path | variant | goodput Mbit/s, median (range) | from 10 s on | retransmits "
       "(% of segments) | wanem queue drops | random-loss drops | ring drops | time to first byte ms |"
-      + (" timeouts per run | window copies |" if extra else ""))
+      + (" timeouts/spurious per run | window copies |" if extra else ""))
 print("|---|---|---|---|---|---|---|---|---|" + ("---|---|" if extra else ""))
 for name, vs in rows.items():
     for v, runs in vs.items():
@@ -194,17 +194,20 @@ ring_drops() {
 	"$E2E_PY" "$here/ring_drops.py" "${ifs[@]}"
 }
 
-# The client namespace's TCP retransmission timeouts so far (Linux end to end: its sender).
+# The client namespace's TCP retransmission timeouts and spurious ones (F-RTO, Eifel) so far,
+# "TO SPURIOUS" (Linux end to end: the client is the sender).
 timeouts() {
-	lab_exec client nstat -asz TcpExtTCPTimeouts | awk '$1 == "TcpExtTCPTimeouts" { print $2 }'
+	lab_exec client nstat -asz TcpExtTCPTimeouts TcpExtTCPSpuriousRTOs |
+		awk '$1 == "TcpExtTCPTimeouts" { t = $2 } $1 == "TcpExtTCPSpuriousRTOs" { s = $2 }
+			END { print t + 0, s + 0 }'
 }
 
 # run_one NAME VARIANT REP PORT CC TTFB: one iperf3 upload; appends to results and series.
 run_one() {
 	local name=$1 v=$2 r=$3 port=$4 cc=$5 t=$6 d0 d1 line rd
-	local to0=
+	local to0=()
 	if [ "${v#linux-}" != "$v" ]; then
-		to0=$(timeouts)
+		read -r -a to0 < <(timeouts)
 	else
 		tel_snap run /pepgw/tcp
 	fi
@@ -243,12 +246,13 @@ EOF
 	# With pepgw the WAN sender is pepgw's WAN leg: its retransmits, not the client's.
 	# Timeouts: the sender's (pepgw's engine, or the client kernel's TCPTimeouts); copies:
 	# what pepgw's rate module sent twice while the server's window held it back.
-	local rto copies=-
+	local rto copies=- to1=()
 	if [ "${v#linux-}" != "$v" ]; then
-		rto=$(($(timeouts) - to0))
+		read -r -a to1 < <(timeouts)
+		rto=$((to1[0] - to0[0]))/$((to1[1] - to0[1]))
 	else
 		retr=$(tel_delta run /pepgw/tcp retransmits)
-		rto=$(tel_delta run /pepgw/tcp rto_expired)
+		rto=$(tel_delta run /pepgw/tcp rto_expired)/$(tel_delta run /pepgw/tcp spurious_rto)
 		copies=$(tel_delta run /pepgw/tcp window_copies)
 	fi
 	echo "$name $v $r $mbps $bytes $retr $((d1[0] - d0[0])) $((d1[1] - d0[1])) $rd $t $rto $copies" |
