@@ -503,7 +503,8 @@ static bool sack_recovery_output(struct tcp_conn *c, uint32_t data_end, uint64_t
 }
 
 /*
- * Second copies (a module with window_copies: the rate module, on reserved capacity). While
+ * Second copies (profile window_copies, for a module with window_copies: the rate module, on
+ * reserved capacity; off by default: over a shared or bonded link the idle time is not ours). While
  * the peer's window, not the data or cwnd, holds the next new segment back, the rate leaves the
  * link idle until an ACK moves the window: that time carries a second copy of each
  * unacknowledged, un-SACKed segment, oldest first, once (copy_nxt), at the same paced rate. A
@@ -517,8 +518,9 @@ static bool sack_recovery_output(struct tcp_conn *c, uint32_t data_end, uint64_t
  */
 static bool copy_output(struct tcp_conn *c, uint32_t data_end, uint64_t now_us)
 {
-	if (!tcp_cc_window_copies(&c->cc) || c->pace_rate == 0 || c->snd_wnd == 0 ||
-	    (c->flags & (TF_LOSS | TF_PERSIST)) || !tcp_seq_lt(c->snd_max, data_end))
+	if (!c->prof->window_copies || !tcp_cc_window_copies(&c->cc) || c->pace_rate == 0 ||
+	    c->snd_wnd == 0 || (c->flags & (TF_LOSS | TF_PERSIST)) ||
+	    !tcp_seq_lt(c->snd_max, data_end))
 		return false;
 	uint32_t next = data_end - c->snd_max < c->smss ? data_end - c->snd_max : c->smss;
 	if (tcp_seq_leq(c->snd_max + next, c->snd_una + c->snd_wnd))

@@ -272,7 +272,8 @@ for p in "${paths[@]}"; do
 			($a[$i]) as $v |
 			.tcp_profiles["wan-" + $v] = ($base + {"congestion_control":
 				(if $v == "vegas-cap" then "vegas" else $v end)} +
-				(if $v == "rate" then {"rate_mbps": $rate, "overhead_bytes": 14}
+				(if $v == "rate" then {"rate_mbps": $rate, "overhead_bytes": 14,
+					"window_copies": true}
 				 elif $v == "vegas-cap" then {"max_rate_mbps": $rate, "overhead_bytes": 14}
 				 else {} end)) |
 			.rules += [{"name": ("split-" + $v), "match": {"protocol": "tcp",

@@ -52,6 +52,7 @@ struct prog {
 	bool relay, deferred;
 	double server_kbps;
 	double server_window; /* the server's receive window alone, octets; 0: the WAN profile's */
+	bool window_copies;   /* the WAN profile's window_copies */
 	double mathis_tolerance; /* 0: no check */
 	double highspeed_tolerance, scalable_tolerance, rate_fraction, link_share;
 	double retransmit_share; /* < 0: no check */
@@ -97,6 +98,7 @@ static const struct option prog_options[] = {
         {"deferred", no_argument, NULL, 'D'},
         {"server-kbps", required_argument, NULL, 'K'},
         {"server-window-bytes", required_argument, NULL, 'W'},
+        {"window-copies", no_argument, NULL, 'C'},
         {"check-mathis", required_argument, NULL, 'M'},
         {"check-highspeed", required_argument, NULL, 'H'},
         {"check-scalable", required_argument, NULL, 'S'},
@@ -120,6 +122,9 @@ static int prog_option(void *arg, int val, const char *value)
 		return 0;
 	case 'K':
 		return sim_opt_double("tcp_sim", "server-kbps", value, 0, 1e9, &p->server_kbps);
+	case 'C':
+		p->window_copies = true;
+		return 0;
 	case 'W':
 		return sim_opt_double("tcp_sim", "server-window-bytes", value, 1024, 1 << 30,
 		                      &p->server_window);
@@ -159,7 +164,7 @@ static int prog_option(void *arg, int val, const char *value)
 static void usage(void)
 {
 	fprintf(stderr, "usage: tcp_sim [--relay [--deferred]] [--server-kbps K] "
-	                "[--server-window-bytes N]\n               "
+	                "[--server-window-bytes N] [--window-copies]\n               "
 	                "[--check-mathis|highspeed|scalable TOLERANCE] [--check-rate FRACTION]\n"
 	                "               [--check-queue LO:HI] [--check-link-share FRACTION]\n"
 	                "               [--check-retransmits FRACTION] [--check-spurious FRACTION]"
@@ -316,6 +321,7 @@ int main(int argc, char **argv)
 	                            .deferred = P.deferred};
 	/* --server-window-bytes: a receiver whose window, not the sender's buffer, holds the WAN
 	 * sender back (a Linux server early in its receive-window autotuning). */
+	o.wan_profile.window_copies = P.window_copies;
 	struct tcp_profile srv = o.wan_profile;
 	if (P.server_window > 0)
 		srv.receive_window = (uint32_t)P.server_window;
