@@ -15,6 +15,10 @@
  * smallest sample is the fastest link's, but in-order delivery acknowledges data only after the
  * slowest link in use carried its share, and a window of the fastest link's RTT held a 18 Mbit/s
  * rate to 11 over links of 5, 10 and 15 ms (tests/e2e/pepgw_tunnel_nat.sh).
+ * While the peer's window holds new data back (a receiver still autotuning its window, early in
+ * a transfer), the rate's idle time carries a second copy of each unacknowledged segment
+ * (window_copies, tcp_output.c): a random loss then seldom leaves a hole, which would stop the
+ * window's left edge for the two round trips its repair takes.
  * A repeated timeout means the link is down: one segment per (backed-off) timeout until an ACK
  * comes back, then the full window again.
  */
@@ -130,6 +134,7 @@ const struct tcp_cc_ops tcp_cc_rate = {
         .name = "rate",
         .priv_size = sizeof(struct rate_priv),
         .needs_rate = true,
+        .window_copies = true,
         .init = rate_init,
         .on_ack = rate_on_ack,
         .on_recovery_ack = rate_keep,

@@ -489,6 +489,35 @@ static void receiver_dsack_reported_once(void **state)
 	assert_int_equal(out[2].start, 600);
 }
 
+/* The first un-SACKed octet at or after a point and the run it starts (window copies). */
+static void unsacked_runs(void **state)
+{
+	uint32_t end;
+	sb_init(1000);
+	/* Nothing SACKed: everything from snd_una to snd_nxt is one run. */
+	assert_int_equal(tcp_sack_sb_unsacked(&sb, 900, 2000, &end), 1000);
+	assert_int_equal(end, 2000);
+	sack1(1000, 1100, 1200, 2000);
+	sack1(1000, 1300, 1400, 2000);
+	assert_int_equal(tcp_sack_sb_unsacked(&sb, 1000, 2000, &end), 1000);
+	assert_int_equal(end, 1100);
+	assert_int_equal(tcp_sack_sb_unsacked(&sb, 1050, 2000, &end), 1050);
+	assert_int_equal(end, 1100);
+	/* Inside a SACKed block: the next hole. */
+	assert_int_equal(tcp_sack_sb_unsacked(&sb, 1150, 2000, &end), 1200);
+	assert_int_equal(end, 1300);
+	/* In the last block: above it, up to snd_nxt. */
+	assert_int_equal(tcp_sack_sb_unsacked(&sb, 1300, 2000, &end), 1400);
+	assert_int_equal(end, 2000);
+	assert_int_equal(tcp_sack_sb_unsacked(&sb, 1500, 2000, &end), 1500);
+	assert_int_equal(end, 2000);
+	/* At or past snd_nxt, or SACKed up to it: nothing. */
+	assert_int_equal(tcp_sack_sb_unsacked(&sb, 2000, 2000, &end), 2000);
+	sack1(1000, 1400, 2000, 2000);
+	assert_int_equal(tcp_sack_sb_unsacked(&sb, 1300, 2000, &end), 2000);
+	assert_int_equal(end, 2000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +537,7 @@ int main(void)
 	        cmocka_unit_test(clear_on_rto_forgets_sacks),
 	        cmocka_unit_test(receiver_blocks_newest_first),
 	        cmocka_unit_test(receiver_dsack_reported_once),
+	        cmocka_unit_test(unsacked_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

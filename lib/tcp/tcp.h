@@ -54,6 +54,7 @@ struct tcp_profile {
 	uint64_t rate_bps;       /* "rate": the rate to send at (none: opens fail, EINVAL) */
 	uint64_t min_rate_bps;   /* "vegas": never pace below, nor a window below it x BaseRTT */
 	uint16_t overhead_bytes; /* per packet, added after us (tunnel, encryptor) */
+	bool window_copies;      /* rate module: second copies while the peer's window holds it */
 	/* ECN, the congestion metrics cache and the rest of F5's profile */
 	bool ecn;                      /* RFC 3168 on this leg: offer on our SYN, accept a peer's */
 	bool congestion_metrics_cache; /* start from what closed legs to the same host learnt */
@@ -148,6 +149,8 @@ enum tcp_conn_event {
 	X(spurious_rto, event, "timeouts undone: the ACK echoed the original (RFC 3522)")          \
 	X(sack_reneging, event, "cumulative ACKs stopping on SACKed data: SACKs forgotten")        \
 	X(fast_retransmits, event, "recoveries entered by duplicate ACKs or SACK")                 \
+	X(window_copies, event,                                                                    \
+	  "second copies sent while the peer's window held a rate-mode sender back")               \
 	X(challenge_acks, event, "challenge ACKs sent (RFC 5961)")                                 \
 	X(challenge_acks_suppressed, event, "challenge ACKs not sent: rate limit (RFC 5961 7)")    \
 	X(resets_in, event, "RSTs accepted: connection reset by the peer")                         \

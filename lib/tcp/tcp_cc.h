@@ -138,6 +138,9 @@ struct tcp_cc_ops {
 	const char *name; /* as in tcp_cc_list.h */
 	size_t priv_size;
 	bool needs_rate; /* sends at tcp_cc_params.rate_bps, which must then be set */
+	/* Reserved capacity: while the peer's window holds new data back, the idle part of the
+	 * rate carries a second copy of each unacknowledged segment (tcp_output.c copy_output). */
+	bool window_copies;
 	/* After the shared fields are set from params (optional). */
 	void (*init)(struct tcp_cc *cc, const struct tcp_cc_params *p, uint64_t now_us);
 	/* New data acknowledged outside fast recovery, including the slow start after an RTO:
@@ -196,6 +199,11 @@ static inline uint32_t tcp_cc_cwnd(const struct tcp_cc *cc)
 static inline uint32_t tcp_cc_ssthresh(const struct tcp_cc *cc)
 {
 	return cc->ssthresh;
+}
+
+static inline bool tcp_cc_window_copies(const struct tcp_cc *cc)
+{
+	return cc->ops->window_copies;
 }
 
 static inline const char *tcp_cc_module_name(const struct tcp_cc *cc)

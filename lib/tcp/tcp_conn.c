@@ -371,7 +371,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_leg_param
 		c->ooo_max = TCP_OOO_MIN_SEGS;
 	c->smss = TCP_MSS_DEFAULT; /* until the peer's SYN says (RFC 9293 3.7.1) */
 	c->iss = make_isn(e, t, now_us);
-	c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+	c->snd_una = c->snd_nxt = c->snd_max = c->copy_nxt = c->iss;
 	c->sq_seq = c->iss + 1;
 	c->recover = c->iss;
 	c->ecn_recover = c->iss;

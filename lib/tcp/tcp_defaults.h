@@ -79,6 +79,11 @@
 	X(U16, overhead_bytes, 0u, 0u, 1024u, "bytes",                                             \
 	  "what the path adds to each packet after pepgw (tunnel headers, an encryptor's ESP "     \
 	  "header, IV, padding and tag), counted in every rate and in pacing")                     \
+	X(BOOL, window_copies, false, 0, 0, "",                                                    \
+	  "with `congestion_control` `\"rate\"` on a link of its own: while the peer's window "    \
+	  "holds the sender below its rate, the idle time carries a second copy of each "          \
+	  "unacknowledged segment, so that a loss does not stop the window for two round trips "   \
+	  "(a receiver still growing its window); not on a shared or bonded link")                 \
 	X(BOOL, ecn, false, 0, 0, "",                                                              \
 	  "RFC 3168 on this leg: offer ECN on the SYN, accept a peer's offer; each leg "           \
 	  "negotiates on its own (see \"ECN\" below)")                                             \

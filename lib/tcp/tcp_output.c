@@ -502,6 +502,52 @@ static bool sack_recovery_output(struct tcp_conn *c, uint32_t data_end, uint64_t
 	return sent;
 }
 
+/*
+ * Second copies (profile window_copies, for a module with window_copies: the rate module, on
+ * reserved capacity; off by default: over a shared or bonded link the idle time is not ours). While
+ * the peer's window, not the data or cwnd, holds the next new segment back, the rate leaves the
+ * link idle until an ACK moves the window: that time carries a second copy of each
+ * unacknowledged, un-SACKed segment, oldest first, once (copy_nxt), at the same paced rate. A
+ * random loss of either copy then leaves no hole: with a hole at its left edge the window
+ * cannot move for the two round trips that detecting and repairing it take, and a receiver
+ * that autotunes its window from what its application read (Linux) grows it less. New data
+ * and retransmissions go first (they are sent before this is reached); a copy that arrives
+ * after its original is a duplicate the receiver D-SACKs, which is no sign of loss (RFC 6675
+ * counts only ACKs that SACK new data). Not after a timeout (the lost flight is being resent)
+ * nor into a closed window (persist probes it). Returns whether a copy left.
+ */
+static bool copy_output(struct tcp_conn *c, uint32_t data_end, uint64_t now_us)
+{
+	if (!c->prof->window_copies || !tcp_cc_window_copies(&c->cc) || c->pace_rate == 0 ||
+	    c->snd_wnd == 0 || (c->flags & (TF_LOSS | TF_PERSIST)) ||
+	    !tcp_seq_lt(c->snd_max, data_end))
+		return false;
+	uint32_t next = data_end - c->snd_max < c->smss ? data_end - c->snd_max : c->smss;
+	if (tcp_seq_leq(c->snd_max + next, c->snd_una + c->snd_wnd))
+		return false; /* the window has room: what held the data back was not the peer */
+	uint32_t top = c->snd_max;
+	if ((c->flags & TF_FIN_SENT) && tcp_seq_lt(c->fin_seq, top))
+		top = c->fin_seq;
+	bool sent = false;
+	for (int guard = 0; guard < 1024; guard++) {
+		uint32_t end;
+		uint32_t seq = tcp_sack_sb_unsacked(&c->sb, c->copy_nxt, top, &end);
+		if (!tcp_seq_lt(seq, top) || !pace_allows(c, now_us))
+			break;
+		uint32_t len = end - seq < c->smss ? end - seq : c->smss;
+		int n = send_raw(c, seq, len, RTE_TCP_ACK_FLAG, now_us);
+		if (n <= 0)
+			break;
+		/* Karn (RFC 6298 3): the timed segment went twice, its ACK is ambiguous. */
+		if ((c->flags & TF_RTT_TIMING) && tcp_seq_in(c->rtt_seq, seq, seq + (uint32_t)n))
+			c->flags &= ~TF_RTT_TIMING;
+		tcp_count(c, TCP_CNT_window_copies);
+		c->copy_nxt = seq + (uint32_t)n;
+		sent = true;
+	}
+	return sent;
+}
+
 void tcp_output(struct tcp_conn *c, uint64_t now_us)
 {
 	bool sent = false;
@@ -581,6 +627,8 @@ void tcp_output(struct tcp_conn *c, uint64_t now_us)
 	}
 	if (tcp_seq_gt(c->snd_nxt, c->snd_max))
 		c->snd_max = c->snd_nxt;
+	if (copy_output(c, data_end, now_us))
+		sent = true;
 	/* Zero window with data waiting and nothing in flight: probe (RFC 9293 3.8.6.1). */
 	if (c->snd_wnd == 0 && tcp_seq_lt(c->snd_nxt, data_end) && c->snd_una == c->snd_max) {
 		if (!(c->flags & TF_PERSIST)) {

@@ -108,6 +108,7 @@ struct tcp_conn {
 	uint32_t eifel_ts; /* RFC 3522 RetransmitTS: TSval of the first RTO retransmission */
 	uint32_t dupacks;
 	uint32_t lt_extra; /* RFC 3042 limited transmit allowance */
+	uint32_t copy_nxt; /* next octet to send a second copy of (tcp_output.c copy_output) */
 	uint32_t rtt_seq;  /* timed segment (no timestamps) */
 	uint64_t rtt_start_us;
 	uint8_t syn_tries;

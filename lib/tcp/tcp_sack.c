@@ -402,6 +402,29 @@ bool tcp_sack_sb_is_sacked(const struct tcp_sack_sb *sb, uint32_t seq)
 	return find_hole(sb, seq) == NULL;
 }
 
+uint32_t tcp_sack_sb_unsacked(const struct tcp_sack_sb *sb, uint32_t seq, uint32_t snd_nxt,
+                              uint32_t *end)
+{
+	if (tcp_seq_lt(seq, sb->snd_una))
+		seq = sb->snd_una;
+	*end = snd_nxt;
+	if (tcp_seq_geq(seq, snd_nxt))
+		return snd_nxt;
+	if (!sb->has_sack || tcp_seq_geq(seq, sb->high_sacked))
+		return seq;
+	for (uint32_t i = sb->head; i != TCP_SACK_NIL; i = H(sb, i).next) {
+		const struct tcp_sack_hole *h = &H(sb, i);
+		if (tcp_seq_gt(h->end, seq)) {
+			*end = h->end;
+			return tcp_seq_max(seq, h->start);
+		}
+	}
+	/* SACKed from seq up to high_sacked; un-SACKed above it. */
+	if (tcp_seq_geq(sb->high_sacked, snd_nxt))
+		return snd_nxt;
+	return sb->high_sacked;
+}
+
 /* Octets of [s, e) below high_rxt (already retransmitted). */
 static uint32_t rxmit_overlap(const struct tcp_sack_sb *sb, uint32_t s, uint32_t e)
 {

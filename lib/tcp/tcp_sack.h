@@ -135,6 +135,14 @@ bool tcp_sack_sb_is_lost(const struct tcp_sack_sb *sb, uint32_t seq);
 bool tcp_sack_sb_is_sacked(const struct tcp_sack_sb *sb, uint32_t seq);
 
 /*
+ * The first octet at or after seq (at least snd_una) that the peer has not SACKed, with *end
+ * one past the run of un-SACKed octets it starts (snd_nxt above the highest SACK). Returns
+ * snd_nxt, *end snd_nxt, when everything from seq up to snd_nxt is SACKed.
+ */
+uint32_t tcp_sack_sb_unsacked(const struct tcp_sack_sb *sb, uint32_t seq, uint32_t snd_nxt,
+                              uint32_t *end);
+
+/*
  * RFC 6675 SetPipe(): octets in flight between snd_una and snd_nxt (snd_nxt counts a sent
  * FIN, so the FIN is in the pipe). Un-SACKed octets not lost count once; octets retransmitted
  * (below HighRxt) count once more.

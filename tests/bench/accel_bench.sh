@@ -29,8 +29,11 @@
 # Linux; /pepgw/tcp retransmits delta, the WAN leg's, for pepgw) as a count and as a share of
 # the segments delivered, wanem's queue-full and random-loss drops in the data direction, and
 # time to first byte (curl time_starttransfer of a 1 kB file from python3 -m http.server,
-# median of 3, once per topology and repetition). The server's 1 s intervals go to
-# DIR/series.txt; with --plots, tests/bench/plot_goodput.py draws goodput over time per path
+# median of 3, once per topology and repetition), the sender's retransmission timeouts and
+# how many of them were undone as spurious (pepgw's rto_expired/spurious_rto deltas; for Linux
+# the client namespace's TcpExtTCPTimeouts/TcpExtTCPSpuriousRTOs) listed per run, and pepgw's
+# window_copies (the rate module's second copies while the server's window held it back).
+# The server's 1 s intervals go to DIR/series.txt; with --plots, tests/bench/plot_goodput.py draws goodput over time per path
 # (DIR/accel-PATH.png).
 # wanem's queue is raised to 2x the path's BDP (at least the preset's default) on both
 # topologies, so that a full window fits (see doc/benchmarks.md).
@@ -98,10 +101,13 @@ report() {
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    name, v, run, mbps, nbytes, retr, qdrop, ldrop, rdrop, ttfb = line.split()
+    f = line.split()
+    name, v, run, mbps, nbytes, retr, qdrop, ldrop, rdrop, ttfb = f[:10]
+    # Then (runs recorded since they were added) the sender's timeouts and pepgw's copies.
+    rto, copies = (f[10:12] + ["-", "-"])[:2]
     rows.setdefault(name, {}).setdefault(v, []).append(
         (float(mbps), int(retr), int(retr) * 1448 / max(int(nbytes), 1) * 100, int(qdrop),
-         int(ldrop), float(ttfb), run, int(rdrop)))
+         int(ldrop), float(ttfb), run, int(rdrop), rto, copies))
 # From 10 s on (server intervals): what a variant holds once every start-up is over; each
 # interval weighted by its length (iperf3's last one is a few ms, its rate meaningless).
 late, prev = {}, {}
@@ -111,19 +117,24 @@ for line in open(sys.argv[2]):
     if float(t) > 10.5:
         late.setdefault((name, v, run), []).append((float(mbps), float(t) - t0))
 med = statistics.median
+extra = any(x[8] != "-" for vs in rows.values() for runs in vs.values() for x in runs)
 print("| path | variant | goodput Mbit/s, median (range) | from 10 s on | retransmits "
-      "(% of segments) | wanem queue drops | random-loss drops | ring drops | time to first byte ms |")
-print("|---|---|---|---|---|---|---|---|---|")
+      "(% of segments) | wanem queue drops | random-loss drops | ring drops | time to first byte ms |"
+      + (" timeouts/spurious per run | window copies |" if extra else ""))
+print("|---|---|---|---|---|---|---|---|---|" + ("---|---|" if extra else ""))
 for name, vs in rows.items():
     for v, runs in vs.items():
         g = [x[0] for x in runs]
         rng = " (%.2f–%.2f)" % (min(g), max(g)) if len(g) > 1 else ""
         lt = [sum(m * d for m, d in late[k]) / sum(d for m, d in late[k])
               for k in ((name, v, x[6]) for x in runs) if k in late]
+        cp = [int(x[9]) for x in runs if x[9] != "-"]
         print("| %s | %s | %.2f%s | %s | %d (%.2f %%) | %d | %d | %d | %.0f |" % (
             name, v, med(g), rng, "%.2f" % med(lt) if lt else "-", med(x[1] for x in runs),
             med(x[2] for x in runs), med(x[3] for x in runs), med(x[4] for x in runs),
-            med(x[7] for x in runs), 1000 * med(x[5] for x in runs)))
+            med(x[7] for x in runs), 1000 * med(x[5] for x in runs)) +
+            (" %s | %s |" % (", ".join(x[8] for x in runs), "%d" % med(cp) if cp else "-")
+             if extra else ""))
 EOF
 	if [ -n "$plots" ]; then
 		mkdir -p "$plots"
@@ -183,10 +194,23 @@ ring_drops() {
 	"$E2E_PY" "$here/ring_drops.py" "${ifs[@]}"
 }
 
+# The client namespace's TCP retransmission timeouts and spurious ones (F-RTO, Eifel) so far,
+# "TO SPURIOUS" (Linux end to end: the client is the sender).
+timeouts() {
+	lab_exec client nstat -asz TcpExtTCPTimeouts TcpExtTCPSpuriousRTOs |
+		awk '$1 == "TcpExtTCPTimeouts" { t = $2 } $1 == "TcpExtTCPSpuriousRTOs" { s = $2 }
+			END { print t + 0, s + 0 }'
+}
+
 # run_one NAME VARIANT REP PORT CC TTFB: one iperf3 upload; appends to results and series.
 run_one() {
 	local name=$1 v=$2 r=$3 port=$4 cc=$5 t=$6 d0 d1 line rd
-	[ "${v#linux-}" != "$v" ] || tel_snap run /pepgw/tcp
+	local to0=()
+	if [ "${v#linux-}" != "$v" ]; then
+		read -r -a to0 < <(timeouts)
+	else
+		tel_snap run /pepgw/tcp
+	fi
 	read -r -a d0 < <(wan_drops)
 	ring_drops >/dev/null
 	local spid=
@@ -220,8 +244,18 @@ EOF
 )
 	read -r mbps bytes retr <<<"$line"
 	# With pepgw the WAN sender is pepgw's WAN leg: its retransmits, not the client's.
-	[ "${v#linux-}" != "$v" ] || retr=$(tel_delta run /pepgw/tcp retransmits)
-	echo "$name $v $r $mbps $bytes $retr $((d1[0] - d0[0])) $((d1[1] - d0[1])) $rd $t" |
+	# Timeouts: the sender's (pepgw's engine, or the client kernel's TCPTimeouts); copies:
+	# what pepgw's rate module sent twice while the server's window held it back.
+	local rto copies=- to1=()
+	if [ "${v#linux-}" != "$v" ]; then
+		read -r -a to1 < <(timeouts)
+		rto=$((to1[0] - to0[0]))/$((to1[1] - to0[1]))
+	else
+		retr=$(tel_delta run /pepgw/tcp retransmits)
+		rto=$(tel_delta run /pepgw/tcp rto_expired)/$(tel_delta run /pepgw/tcp spurious_rto)
+		copies=$(tel_delta run /pepgw/tcp window_copies)
+	fi
+	echo "$name $v $r $mbps $bytes $retr $((d1[0] - d0[0])) $((d1[1] - d0[1])) $rd $t $rto $copies" |
 		tee -a "$results" >&2
 }
 
@@ -238,7 +272,8 @@ for p in "${paths[@]}"; do
 			($a[$i]) as $v |
 			.tcp_profiles["wan-" + $v] = ($base + {"congestion_control":
 				(if $v == "vegas-cap" then "vegas" else $v end)} +
-				(if $v == "rate" then {"rate_mbps": $rate, "overhead_bytes": 14}
+				(if $v == "rate" then {"rate_mbps": $rate, "overhead_bytes": 14,
+					"window_copies": true}
 				 elif $v == "vegas-cap" then {"max_rate_mbps": $rate, "overhead_bytes": 14}
 				 else {} end)) |
 			.rules += [{"name": ("split-" + $v), "match": {"protocol": "tcp",

@@ -5,7 +5,7 @@
 #
 #   tests/bench/metrics_cache_bench.sh [--runs N] [--mb M] [--only geo-sat-0|geo-sat]...
 #                                      [--variants pepgw,pepgw-nocache,linux-cubic]
-#                                      [--server-initrwnd SEGMENTS]
+#                                      [--server-initrwnd SEGMENTS] [--server-rmem "MIN DEF MAX"]
 #
 # Topology (a) client — pepgw — wanem — server for pepgw (profile wan-satellite of
 # tests/bench/pepgw-metrics-bench.json.tpl, congestion_metrics_cache true or false), (c) client —
@@ -19,6 +19,9 @@
 # queue raised to 2 x BDP as in accel_bench.sh. Run r uses wanem seed r (different losses).
 # --server-initrwnd sets the server's routes' initrwnd: Linux opens a receive window of 10
 # segments and widens it as data arrives, which bounds how much faster any sender can start.
+# Linux takes the smaller of initrwnd and what tcp_rmem's default buffer allows (~64 KB with
+# the default 131072), so initrwnd alone cannot open it wider: --server-rmem sets the server's
+# net.ipv4.tcp_rmem too (e.g. "4096 2097152 16777216" with --server-initrwnd 600).
 # Env: LAB_BUILD (a build with app/pepgw/pepgw and app/wanem/wanem), as for the e2e tests.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,6 +37,7 @@ mb=5
 only=()
 variants=pepgw,pepgw-nocache,linux-cubic
 initrwnd=
+rmem=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) runs=$2 && shift 2 ;;
@@ -41,7 +45,8 @@ while [ $# -gt 0 ]; do
 	--only) only+=("$2") && shift 2 ;;
 	--variants) variants=$2 && shift 2 ;;
 	--server-initrwnd) initrwnd=$2 && shift 2 ;;
-	*) echo "usage: $0 [--runs N] [--mb M] [--only PATH]... [--variants LIST] [--server-initrwnd N]" >&2 && exit 1 ;;
+	--server-rmem) rmem=$2 && shift 2 ;;
+	*) echo "usage: $0 [--runs N] [--mb M] [--only PATH]... [--variants LIST] [--server-initrwnd N] [--server-rmem \"MIN DEF MAX\"]" >&2 && exit 1 ;;
 	esac
 done
 bytes=$((mb * 1000000))
@@ -89,7 +94,7 @@ work=$(mktemp -d)
 results=$work/results
 : >"$results"
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), tree $(git -C "$top" rev-parse --short \
-HEAD), $runs run(s) of 2 x $mb MB, server initrwnd ${initrwnd:-default}, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+HEAD), $runs run(s) of 2 x $mb MB, server initrwnd ${initrwnd:-default} rmem ${rmem:-default}, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 for p in "geo-sat-0 0" "geo-sat -"; do
 	read -r name loss <<<"$p"
@@ -115,6 +120,7 @@ for p in "geo-sat-0 0" "geo-sat -"; do
 					--wanem-cpu 0
 			fi
 			server=$(lab_get SERVER_IP)
+			[ -z "$rmem" ] || lab_exec server sysctl -qw "net.ipv4.tcp_rmem=$rmem"
 			[ -z "$initrwnd" ] || lab_exec server sh -c "ip route show | while read -r rt; do
 				ip route change \$rt initrwnd $initrwnd; done"
 			lab_bg server sink $PY -c "$sink_py" "$server" "$bytes"

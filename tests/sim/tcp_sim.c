@@ -51,6 +51,8 @@
 struct prog {
 	bool relay, deferred;
 	double server_kbps;
+	double server_window; /* the server's receive window alone, octets; 0: the WAN profile's */
+	bool window_copies;   /* the WAN profile's window_copies */
 	double mathis_tolerance; /* 0: no check */
 	double highspeed_tolerance, scalable_tolerance, rate_fraction, link_share;
 	double retransmit_share; /* < 0: no check */
@@ -95,6 +97,8 @@ static const struct option prog_options[] = {
         {"relay", no_argument, NULL, 'R'},
         {"deferred", no_argument, NULL, 'D'},
         {"server-kbps", required_argument, NULL, 'K'},
+        {"server-window-bytes", required_argument, NULL, 'W'},
+        {"window-copies", no_argument, NULL, 'C'},
         {"check-mathis", required_argument, NULL, 'M'},
         {"check-highspeed", required_argument, NULL, 'H'},
         {"check-scalable", required_argument, NULL, 'S'},
@@ -118,6 +122,12 @@ static int prog_option(void *arg, int val, const char *value)
 		return 0;
 	case 'K':
 		return sim_opt_double("tcp_sim", "server-kbps", value, 0, 1e9, &p->server_kbps);
+	case 'C':
+		p->window_copies = true;
+		return 0;
+	case 'W':
+		return sim_opt_double("tcp_sim", "server-window-bytes", value, 1024, 1 << 30,
+		                      &p->server_window);
 	case 'M':
 		return sim_opt_double("tcp_sim", "check-mathis", value, 0.001, 1,
 		                      &p->mathis_tolerance);
@@ -154,6 +164,7 @@ static int prog_option(void *arg, int val, const char *value)
 static void usage(void)
 {
 	fprintf(stderr, "usage: tcp_sim [--relay [--deferred]] [--server-kbps K] "
+	                "[--server-window-bytes N] [--window-copies]\n               "
 	                "[--check-mathis|highspeed|scalable TOLERANCE] [--check-rate FRACTION]\n"
 	                "               [--check-queue LO:HI] [--check-link-share FRACTION]\n"
 	                "               [--check-retransmits FRACTION] [--check-spurious FRACTION]"
@@ -308,11 +319,17 @@ int main(int argc, char **argv)
 	                            .profile = &lan,
 	                            .server_profile = &o.wan_profile,
 	                            .deferred = P.deferred};
+	/* --server-window-bytes: a receiver whose window, not the sender's buffer, holds the WAN
+	 * sender back (a Linux server early in its receive-window autotuning). */
+	o.wan_profile.window_copies = P.window_copies;
+	struct tcp_profile srv = o.wan_profile;
+	if (P.server_window > 0)
+		srv.receive_window = (uint32_t)P.server_window;
 	struct sim_tcp_params sp = {.role = SIM_TCP_SERVER,
 	                            .fixed_isn = o.isn,
 	                            .isn_key = 3,
 	                            .sack_holes = 4 * 1024,
-	                            .profile = &o.wan_profile};
+	                            .profile = &srv};
 	struct sim_node *c = sim_tcp_node_create(s, "client", &cp);
 	struct sim_node *g = P.relay ? sim_tcp_node_create(s, "gateway", &gp) : NULL;
 	struct sim_node *v = sim_tcp_node_create(s, "server", &sp);
