@@ -11,13 +11,15 @@
 #
 # usage: sudo tests/bench/pktgen_memif.sh --pktgen PATH [--fwd "pepgw testpmd"] [--reps N]
 #        [--mode data|syn|pcap] [--sizes "64 1500"] [--loads "0"] [--step-ms MS] [--keep DIR]
+#   --mode pcap replays tests/bench/make_pcap.py's pcap of each size in --sizes (64, 1500, mix)
+#   with pktgen -s, one pktgen run per size.
 # Run it under the heavy lock: flock /tmp/pepgw-heavy.lock tests/bench/pktgen_memif.sh ...
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../e2e/e2e_lib.sh
 . "$HERE/../e2e/e2e_lib.sh"
 ROOT=$LAB_TOP
-PKTGEN= FWDS="pepgw testpmd" REPS=1 MODE=data SIZES="64 1500" LOADS=0 STEP_MS=5000 KEEP=
+PKTGEN='' FWDS="pepgw testpmd" REPS=1 MODE=data SIZES="64 1500" LOADS=0 STEP_MS=5000 KEEP=''
 PEPGW=$E2E_PEPGW
 SOCKDIR=/run/pepgw-pktgen # config/pktgen/pepgw-memif.json names the sockets there
 HUGEPAGES=4096 # pktgen ~3072 x 2 MiB for two ports, pepgw or testpmd the rest
@@ -70,8 +72,9 @@ cpu_share() {
 
 lua_list() { echo "{$(echo "$1" | sed 's/ \+/, /g')}"; }
 
-run() { # run FWD REP
-	local fwd=$1 rep=$2 lua=$WORK/sweep-$1-$2.lua gen=gen-$1-$2 fw=$1-$2
+run() { # run FWD REP [PCAP]
+	local fwd=$1 rep=$2 pcap=${3:-} tag=$1-$2${3:+-$(basename "${3%.pcap}")}
+	local lua=$WORK/sweep-$tag.lua gen=gen-$tag fw=$tag
 	local ctl="$E2E_PEPGWCTL -f $LAB_PREFIX-$fw --json"
 	[ "$fwd" = pepgw ] || ctl=
 	sed -e "s|^local MODE = .*|local MODE = \"$MODE\"|" \
@@ -80,6 +83,7 @@ run() { # run FWD REP
 		-e "s|^local STEP_MS = .*|local STEP_MS = $STEP_MS|" \
 		-e "s|^local PEPGWCTL = .*|local PEPGWCTL = \"$ctl\"|" \
 		-e "s|^local CSV = .*|local CSV = \"$WORK/$fw.csv\"|" \
+		-e "s|^local PCAP_FILE = .*|local PCAP_FILE = \"$pcap\"|" \
 		-e "s|^local QUIT = .*|local QUIT = true|" "$ROOT/config/pktgen/sweep.lua" >"$lua"
 	rm -f "$SOCKDIR"/lan.sock "$SOCKDIR"/wan.sock
 	# pktgen wants a terminal: script(1) gives it one. All of it on CPU 0 (its main lcore and
@@ -88,7 +92,7 @@ run() { # run FWD REP
 		--in-memory --no-pci \
 		--vdev net_memif0,role=server,id=0,socket=$SOCKDIR/lan.sock,socket-abstract=no,mac=02:00:00:00:00:aa \
 		--vdev net_memif1,role=server,id=0,socket=$SOCKDIR/wan.sock,socket-abstract=no,mac=02:00:00:00:02:fe \
-		-- -P -m 1.[0-1] -f $lua" /dev/null
+		-- -P -m 1.[0-1] ${pcap:+-s 0:$pcap} -f $lua" /dev/null
 	# The memif sockets exist from EAL start-up, but pktgen's ports (the memif servers) refuse
 	# a client until they are started ("ID 0 not found"), and DPDK 22.11's memif client never
 	# retries: start the forwarder once pktgen's CLI is up (its ports are started by then).
@@ -127,9 +131,21 @@ echo "# pktgen_memif: $(date -u '+%F %T UTC'), load $(cut -d' ' -f1-3 /proc/load
 echo "fwd,rep,mode,flows,size,target_mpps,offered_mpps,forwarded_mpps,loss_pct,gw_rx," \
 	"gw_forwarded,gw_drops,gw_tx_full,gw_flow_created,gw_table_full,fwd_cpu,gen_cpu" |
 	tr -d ' '
+PCAPS=
+if [ "$MODE" = pcap ]; then
+	for size in $SIZES; do # make_pcap.py's frames go to pepgw lan0's MAC (pepgw-memif.json)
+		"$E2E_PY" "$ROOT/tests/bench/make_pcap.py" "$WORK/pcap$size.pcap" "$size" >/dev/null ||
+			lab_die "make_pcap.py $size failed"
+		PCAPS="$PCAPS $WORK/pcap$size.pcap"
+	done
+fi
 for rep in $(seq "$REPS"); do
 	for fwd in $FWDS; do
-		run "$fwd" "$rep"
+		if [ -n "$PCAPS" ]; then
+			for pcap in $PCAPS; do run "$fwd" "$rep" "$pcap"; done
+		else
+			run "$fwd" "$rep"
+		fi
 	done
 done
 echo "# end: $(date -u '+%T UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"
