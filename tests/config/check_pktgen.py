@@ -19,7 +19,8 @@ go, continuing where the previous start stopped, and then cycles those packets. 
   each config must pass `pepgw --check`;
 - config/pktgen/sweep.lua's FLOW_FILES must name these files with the same counts, its
   SYN_FILE the SYN flood with SYN_CHUNK = POOL, SYN_CHUNK x SYN_CHUNKS must exceed the memif
-  config's flow table, and doc/benchmarks.md must list each file as "`NAME` (N flows)".
+  config's flow table, and doc/benchmarks.md must list each file as "`NAME` (N flows)";
+- sweep.lua must parse as Lua 5.3 (pktgen 23.06's Lua), with luac5.3 -p (skipped without luac).
 
 Usage: check_pktgen.py [--pepgw PATH] [--top DIR] [--pkt FILE]...
 Prints one line per check and exits 1 if any failed.
@@ -30,6 +31,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -265,8 +267,16 @@ def main():
 
     if args.pkt:
         return 1 if failures else 0
-    lua = open(os.path.join(pdir, "sweep.lua"), encoding="utf-8").read()
+    lua_path = os.path.join(pdir, "sweep.lua")
+    lua = open(lua_path, encoding="utf-8").read()
     problems = []
+    luac = next((shutil.which(n) for n in ("luac5.3", "luac") if shutil.which(n)), None)
+    if luac is None:
+        print("skip sweep.lua: Lua syntax (no luac5.3)")
+    else:
+        p = subprocess.run([luac, "-p", lua_path], capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            problems.append("%s -p: %s" % (os.path.basename(luac), (p.stdout + p.stderr).strip()))
     listed = re.findall(r'\{"config/pktgen/([\w.-]+\.pkt)",\s*(\d+)\}', lua)
     if not listed:
         problems.append("no FLOW_FILES entries")
