@@ -64,10 +64,16 @@ cpu_ticks() {
 	echo $((${12} + ${13}))
 }
 
-# cpu_share FILE: "fwd gen" CPU shares of the two pollers between the first and last sample.
-cpu_share() {
-	awk -v hz="$(getconf CLK_TCK)" 'NR == 1 { t0 = $1; f0 = $2; g0 = $3 } { t = $1; f = $2; g = $3 }
-		END { d = t - t0; if (d > 0) printf "%.2f,%.2f", (f - f0) / hz / d, (g - g0) / hz / d }' "$1"
+# step_shares SAMPLES: per CSV line, "fwd,gen" CPU shares of the two pollers while that step
+# ran. SAMPLES: "time fwd_ticks gen_ticks csv_lines" every second; step k (the k-th data line,
+# after the header) spans the samples from the first with k csv lines to the first with k + 1.
+step_shares() {
+	awk -v hz="$(getconf CLK_TCK)" '
+		!($4 in t) { t[$4] = $1; f[$4] = $2; g[$4] = $3; if ($4 > last) last = $4 }
+		END { for (k = 1; k < last; k++) {
+			if (!(k in t) || !((k + 1) in t) || t[k + 1] <= t[k]) { print ","; continue }
+			d = t[k + 1] - t[k]
+			printf "%.2f,%.2f\n", (f[k + 1] - f[k]) / hz / d, (g[k + 1] - g[k]) / hz / d } }' "$1"
 }
 
 lua_list() { echo "{$(echo "$1" | sed 's/ \+/, /g')}"; }
@@ -109,18 +115,18 @@ run() { # run FWD REP [PCAP]
 	fi
 	local fpid=${LAB_PID[$fw]} ppid
 	ppid=$(pgrep -n -f -- "^$PKTGEN --lcores .*--file-prefix $LAB_PREFIX-$gen ") || ppid=0 # under script(1)
-	# Each poller's share of its CPU over the run, sampled every second (other work on the
-	# machine takes CPU from both; the share says how much each got).
+	# Each poller's share of its CPU per step, sampled every second with the CSV's line count
+	# (other work on the machine takes CPU from both; the share says how much each got).
 	while lab_running "$gen"; do
-		echo "$(date +%s.%N) $(cpu_ticks "$fpid") $(cpu_ticks "$ppid")"
+		echo "$(date +%s.%N) $(cpu_ticks "$fpid") $(cpu_ticks "$ppid")" \
+			"$(cat "$WORK/$fw.csv" 2>/dev/null | wc -l)"
 		sleep 1
 	done >"$WORK/cpu-$fw.txt"
 	lab_stop "$fw"
-	local share
-	head -n -1 "$WORK/cpu-$fw.txt" | tail -n +3 >"$WORK/cpu-$fw.use"
-	share=$(cpu_share "$WORK/cpu-$fw.use")
 	if [ -s "$WORK/$fw.csv" ]; then
-		grep -v '^mode,' "$WORK/$fw.csv" | sed "s/^/$fwd,$rep,/; s/\$/,$share/"
+		step_shares "$WORK/cpu-$fw.txt" >"$WORK/cpu-$fw.steps"
+		grep -v '^mode,' "$WORK/$fw.csv" | paste -d, - "$WORK/cpu-$fw.steps" |
+			sed "s/^/$fwd,$rep,/"
 	else
 		echo "pktgen_memif: $fwd rep $rep: no results (see $WORK)" >&2
 	fi
