@@ -66,11 +66,14 @@ cpu_ticks() {
 
 # step_shares SAMPLES: per CSV line, "fwd,gen" CPU shares of the two pollers while that step
 # ran. SAMPLES: "time fwd_ticks gen_ticks csv_lines" every second; step k (the k-th data line,
-# after the header) spans the samples from the first with k csv lines to the first with k + 1.
+# after the header) spans the samples from the first with k csv lines to the first with k + 1
+# (the last step: to the last sample, pktgen quits right after it). N: the data lines.
 step_shares() {
-	awk -v hz="$(getconf CLK_TCK)" '
-		!($4 in t) { t[$4] = $1; f[$4] = $2; g[$4] = $3; if ($4 > last) last = $4 }
-		END { for (k = 1; k < last; k++) {
+	awk -v hz="$(getconf CLK_TCK)" -v n="$2" '
+		!($4 in t) { t[$4] = $1; f[$4] = $2; g[$4] = $3 }
+		{ lt = $1; lf = $2; lg = $3 }
+		END { if (!((n + 1) in t)) { t[n + 1] = lt; f[n + 1] = lf; g[n + 1] = lg }
+			for (k = 1; k <= n; k++) {
 			if (!(k in t) || !((k + 1) in t) || t[k + 1] <= t[k]) { print ","; continue }
 			d = t[k + 1] - t[k]
 			printf "%.2f,%.2f\n", (f[k + 1] - f[k]) / hz / d, (g[k + 1] - g[k]) / hz / d } }' "$1"
@@ -124,7 +127,8 @@ run() { # run FWD REP [PCAP]
 	done >"$WORK/cpu-$fw.txt"
 	lab_stop "$fw"
 	if [ -s "$WORK/$fw.csv" ]; then
-		step_shares "$WORK/cpu-$fw.txt" >"$WORK/cpu-$fw.steps"
+		step_shares "$WORK/cpu-$fw.txt" "$(grep -vc '^mode,' "$WORK/$fw.csv")" \
+			>"$WORK/cpu-$fw.steps"
 		grep -v '^mode,' "$WORK/$fw.csv" | paste -d, - "$WORK/cpu-$fw.steps" |
 			sed "s/^/$fwd,$rep,/"
 	else
