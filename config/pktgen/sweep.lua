@@ -17,7 +17,8 @@
 -- own Lua files:
 --   pktgen [EAL] -- -P -m "1.[0-1]" -f config/pktgen/sweep.lua          (memif, one lcore)
 --   pktgen [EAL] -- -P -m "[1:2].0, [3:4].1" -f config/pktgen/sweep.lua  (two NIC ports)
---   pcap mode: add -s 0:FILE.pcap (tests/bench/make_pcap.py) and set MODE = "pcap".
+--   pcap mode: add -s 0:FILE.pcap (tests/bench/make_pcap.py), set MODE = "pcap" and
+--   PCAP_FILE = "FILE.pcap" (the loads are turned into pktgen's rate with its average frame).
 -- Checked by tests/config/check_pktgen.py (flow files and counts, SYN chunk size).
 
 -- Edit here -----------------------------------------------------------------------------
@@ -33,6 +34,7 @@ local SYN_FILE = "config/pktgen/pepgw-syn.pkt" -- 1048576 flows, a new one per S
 local SYN_CHUNK = 24576
 local SYN_CHUNKS = 3 -- per step: 73728 SYNs, past pepgw-memif.json's 65536-flow table
 local SIZES = {64, 1500} -- frame sizes with FCS; the SYN flood is 64 B, pcap its own
+local PCAP_FILE = "" -- pcap mode: the file given to pktgen with -s 0:FILE (read for its sizes)
 local LOADS = {0.5, 1, 2, 4, 0} -- offered load per step, Mpps; 0 = 100 % of the link
 local STEP_MS = 10000 -- send time per step
 local SETTLE_MS = 2000 -- before reading the counters (pktgen updates them once a second)
@@ -105,6 +107,44 @@ local function rate_pct(mpps, size)
 		return 100
 	end
 	return pct
+end
+
+-- The average frame size of a pcap with FCS, as pktgen 23.06 paces it (each frame's captured
+-- length clamped to 60..1514 B, integer mean, + 4 B FCS); nil, message when it is unreadable.
+local function pcap_frame_size(path)
+	local f = io.open(path, "rb")
+	if f == nil then
+		return nil, "cannot open " .. path
+	end
+	local hdr = f:read(24)
+	local e = nil
+	if hdr and #hdr == 24 then
+		local magic = string.unpack("<I4", hdr)
+		e = (magic == 0xa1b2c3d4 or magic == 0xa1b23c4d) and "<" or
+		    ((magic == 0xd4c3b2a1 or magic == 0x4d3cb2a1) and ">" or nil)
+	end
+	if e == nil then
+		f:close()
+		return nil, path .. " is not a pcap file"
+	end
+	local n, sum = 0, 0
+	while true do
+		local rec = f:read(16)
+		if rec == nil or #rec < 16 then
+			break
+		end
+		local len = string.unpack(e .. "I4", rec, 9)
+		if f:seek("cur", len) == nil then
+			break
+		end
+		n = n + 1
+		sum = sum + math.min(math.max(len, 60), 1514)
+	end
+	f:close()
+	if n == 0 then
+		return nil, path .. " holds no packets"
+	end
+	return sum // n + 4
 end
 
 -- Wall clock in ms (pktgen's Lua has none finer than os.time's second).
@@ -206,10 +246,15 @@ pktgen.screen("off")
 printf("mode,flows,size,target_mpps,offered_mpps,forwarded_mpps,loss_pct," ..
        "gw_rx,gw_forwarded,gw_drops,gw_tx_full,gw_flow_created,gw_table_full\n")
 if MODE == "pcap" then
-	pktgen.set_range(TX, "off")
-	pktgen.pcap(TX, "on")
-	for _, l in ipairs(LOADS) do
-		step(0, 0, l) -- size 0: the pcap's own mix
+	local size, err = pcap_frame_size(PCAP_FILE)
+	if size == nil then
+		printf("sweep.lua: pcap mode needs PCAP_FILE, the -s file: %s\n", err)
+	else
+		pktgen.set_range(TX, "off")
+		pktgen.pcap(TX, "on")
+		for _, l in ipairs(LOADS) do
+			step(0, size, l) -- flows 0: the pcap's own; size: its average frame
+		end
 	end
 elseif MODE == "syn" then
 	pktgen.load(SYN_FILE)

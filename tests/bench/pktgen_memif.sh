@@ -11,13 +11,15 @@
 #
 # usage: sudo tests/bench/pktgen_memif.sh --pktgen PATH [--fwd "pepgw testpmd"] [--reps N]
 #        [--mode data|syn|pcap] [--sizes "64 1500"] [--loads "0"] [--step-ms MS] [--keep DIR]
+#   --mode pcap replays tests/bench/make_pcap.py's pcap of each size in --sizes (64, 1500, mix)
+#   with pktgen -s, one pktgen run per size.
 # Run it under the heavy lock: flock /tmp/pepgw-heavy.lock tests/bench/pktgen_memif.sh ...
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../e2e/e2e_lib.sh
 . "$HERE/../e2e/e2e_lib.sh"
 ROOT=$LAB_TOP
-PKTGEN= FWDS="pepgw testpmd" REPS=1 MODE=data SIZES="64 1500" LOADS=0 STEP_MS=5000 KEEP=
+PKTGEN='' FWDS="pepgw testpmd" REPS=1 MODE=data SIZES="64 1500" LOADS=0 STEP_MS=5000 KEEP=''
 PEPGW=$E2E_PEPGW
 SOCKDIR=/run/pepgw-pktgen # config/pktgen/pepgw-memif.json names the sockets there
 HUGEPAGES=4096 # pktgen ~3072 x 2 MiB for two ports, pepgw or testpmd the rest
@@ -62,16 +64,26 @@ cpu_ticks() {
 	echo $((${12} + ${13}))
 }
 
-# cpu_share FILE: "fwd gen" CPU shares of the two pollers between the first and last sample.
-cpu_share() {
-	awk -v hz="$(getconf CLK_TCK)" 'NR == 1 { t0 = $1; f0 = $2; g0 = $3 } { t = $1; f = $2; g = $3 }
-		END { d = t - t0; if (d > 0) printf "%.2f,%.2f", (f - f0) / hz / d, (g - g0) / hz / d }' "$1"
+# step_shares SAMPLES: per CSV line, "fwd,gen" CPU shares of the two pollers while that step
+# ran. SAMPLES: "time fwd_ticks gen_ticks csv_lines" every second; step k (the k-th data line,
+# after the header) spans the samples from the first with k csv lines to the first with k + 1
+# (the last step: to the last sample, pktgen quits right after it). N: the data lines.
+step_shares() {
+	awk -v hz="$(getconf CLK_TCK)" -v n="$2" '
+		!($4 in t) { t[$4] = $1; f[$4] = $2; g[$4] = $3 }
+		{ lt = $1; lf = $2; lg = $3 }
+		END { if (!((n + 1) in t)) { t[n + 1] = lt; f[n + 1] = lf; g[n + 1] = lg }
+			for (k = 1; k <= n; k++) {
+			if (!(k in t) || !((k + 1) in t) || t[k + 1] <= t[k]) { print ","; continue }
+			d = t[k + 1] - t[k]
+			printf "%.2f,%.2f\n", (f[k + 1] - f[k]) / hz / d, (g[k + 1] - g[k]) / hz / d } }' "$1"
 }
 
 lua_list() { echo "{$(echo "$1" | sed 's/ \+/, /g')}"; }
 
-run() { # run FWD REP
-	local fwd=$1 rep=$2 lua=$WORK/sweep-$1-$2.lua gen=gen-$1-$2 fw=$1-$2
+run() { # run FWD REP [PCAP]
+	local fwd=$1 rep=$2 pcap=${3:-} tag=$1-$2${3:+-$(basename "${3%.pcap}")}
+	local lua=$WORK/sweep-$tag.lua gen=gen-$tag fw=$tag
 	local ctl="$E2E_PEPGWCTL -f $LAB_PREFIX-$fw --json"
 	[ "$fwd" = pepgw ] || ctl=
 	sed -e "s|^local MODE = .*|local MODE = \"$MODE\"|" \
@@ -80,6 +92,7 @@ run() { # run FWD REP
 		-e "s|^local STEP_MS = .*|local STEP_MS = $STEP_MS|" \
 		-e "s|^local PEPGWCTL = .*|local PEPGWCTL = \"$ctl\"|" \
 		-e "s|^local CSV = .*|local CSV = \"$WORK/$fw.csv\"|" \
+		-e "s|^local PCAP_FILE = .*|local PCAP_FILE = \"$pcap\"|" \
 		-e "s|^local QUIT = .*|local QUIT = true|" "$ROOT/config/pktgen/sweep.lua" >"$lua"
 	rm -f "$SOCKDIR"/lan.sock "$SOCKDIR"/wan.sock
 	# pktgen wants a terminal: script(1) gives it one. All of it on CPU 0 (its main lcore and
@@ -88,7 +101,7 @@ run() { # run FWD REP
 		--in-memory --no-pci \
 		--vdev net_memif0,role=server,id=0,socket=$SOCKDIR/lan.sock,socket-abstract=no,mac=02:00:00:00:00:aa \
 		--vdev net_memif1,role=server,id=0,socket=$SOCKDIR/wan.sock,socket-abstract=no,mac=02:00:00:00:02:fe \
-		-- -P -m 1.[0-1] -f $lua" /dev/null
+		-- -P -m 1.[0-1] ${pcap:+-s 0:$pcap} -f $lua" /dev/null
 	# The memif sockets exist from EAL start-up, but pktgen's ports (the memif servers) refuse
 	# a client until they are started ("ID 0 not found"), and DPDK 22.11's memif client never
 	# retries: start the forwarder once pktgen's CLI is up (its ports are started by then).
@@ -105,18 +118,19 @@ run() { # run FWD REP
 	fi
 	local fpid=${LAB_PID[$fw]} ppid
 	ppid=$(pgrep -n -f -- "^$PKTGEN --lcores .*--file-prefix $LAB_PREFIX-$gen ") || ppid=0 # under script(1)
-	# Each poller's share of its CPU over the run, sampled every second (other work on the
-	# machine takes CPU from both; the share says how much each got).
+	# Each poller's share of its CPU per step, sampled every second with the CSV's line count
+	# (other work on the machine takes CPU from both; the share says how much each got).
 	while lab_running "$gen"; do
-		echo "$(date +%s.%N) $(cpu_ticks "$fpid") $(cpu_ticks "$ppid")"
+		echo "$(date +%s.%N) $(cpu_ticks "$fpid") $(cpu_ticks "$ppid")" \
+			"$(cat "$WORK/$fw.csv" 2>/dev/null | wc -l)"
 		sleep 1
 	done >"$WORK/cpu-$fw.txt"
 	lab_stop "$fw"
-	local share
-	head -n -1 "$WORK/cpu-$fw.txt" | tail -n +3 >"$WORK/cpu-$fw.use"
-	share=$(cpu_share "$WORK/cpu-$fw.use")
 	if [ -s "$WORK/$fw.csv" ]; then
-		grep -v '^mode,' "$WORK/$fw.csv" | sed "s/^/$fwd,$rep,/; s/\$/,$share/"
+		step_shares "$WORK/cpu-$fw.txt" "$(grep -vc '^mode,' "$WORK/$fw.csv")" \
+			>"$WORK/cpu-$fw.steps"
+		grep -v '^mode,' "$WORK/$fw.csv" | paste -d, - "$WORK/cpu-$fw.steps" |
+			sed "s/^/$fwd,$rep,/"
 	else
 		echo "pktgen_memif: $fwd rep $rep: no results (see $WORK)" >&2
 	fi
@@ -127,9 +141,21 @@ echo "# pktgen_memif: $(date -u '+%F %T UTC'), load $(cut -d' ' -f1-3 /proc/load
 echo "fwd,rep,mode,flows,size,target_mpps,offered_mpps,forwarded_mpps,loss_pct,gw_rx," \
 	"gw_forwarded,gw_drops,gw_tx_full,gw_flow_created,gw_table_full,fwd_cpu,gen_cpu" |
 	tr -d ' '
+PCAPS=
+if [ "$MODE" = pcap ]; then
+	for size in $SIZES; do # make_pcap.py's frames go to pepgw lan0's MAC (pepgw-memif.json)
+		"$E2E_PY" "$ROOT/tests/bench/make_pcap.py" "$WORK/pcap$size.pcap" "$size" >/dev/null ||
+			lab_die "make_pcap.py $size failed"
+		PCAPS="$PCAPS $WORK/pcap$size.pcap"
+	done
+fi
 for rep in $(seq "$REPS"); do
 	for fwd in $FWDS; do
-		run "$fwd" "$rep"
+		if [ -n "$PCAPS" ]; then
+			for pcap in $PCAPS; do run "$fwd" "$rep" "$pcap"; done
+		else
+			run "$fwd" "$rep"
+		fi
 	done
 done
 echo "# end: $(date -u '+%T UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"

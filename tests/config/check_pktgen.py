@@ -19,7 +19,13 @@ go, continuing where the previous start stopped, and then cycles those packets. 
   each config must pass `pepgw --check`;
 - config/pktgen/sweep.lua's FLOW_FILES must name these files with the same counts, its
   SYN_FILE the SYN flood with SYN_CHUNK = POOL, SYN_CHUNK x SYN_CHUNKS must exceed the memif
-  config's flow table, and doc/benchmarks.md must list each file as "`NAME` (N flows)".
+  config's flow table, and doc/benchmarks.md must list each file as "`NAME` (N flows)";
+- the memif wiring: every route's next hop in each config has a static ARP entry (pktgen answers
+  no ARP), the .pkt files send to pepgw-memif.json's lan0 MAC, and the pktgen memif servers in
+  doc/benchmarks.md and tests/bench/pktgen_memif.sh use pepgw-memif.json's sockets, port 1's MAC
+  being the static entry's (else pepgw drops everything as arp_unresolved or pktgen counts
+  nothing);
+- sweep.lua must parse as Lua 5.3 (pktgen 23.06's Lua), with luac5.3 -p (skipped without luac).
 
 Usage: check_pktgen.py [--pepgw PATH] [--top DIR] [--pkt FILE]...
 Prints one line per check and exits 1 if any failed.
@@ -30,6 +36,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -199,6 +206,47 @@ def covered(lo, hi, nets):
     return any(int(n.network_address) <= lo and hi <= int(n.broadcast_address) for n in nets)
 
 
+def devargs(device):
+    """net_memifN,k=v,... -> {k: v}."""
+    return dict(kv.split("=", 1) for kv in device.split(",")[1:] if "=" in kv)
+
+
+def memif_wiring(cfg, pkts, texts):
+    """Problems of the memif set-up: cfg is pepgw-memif.json, pkts {name: state}, texts
+    {name: text holding pktgen's --vdev net_memifN,role=server,... lines}."""
+    problems = []
+    ports = {p["name"]: p for p in cfg.get("ports", [])}
+    roles = {p.get("role"): p for p in ports.values()}
+    lan, wan = devargs(roles["lan"]["device"]), devargs(roles["wan"]["device"])
+    static = {e["ipv4"]: e for e in cfg.get("arp", {}).get("static", [])}
+    hop_macs = {static[r["via"]]["mac"].lower() for r in cfg.get("routes", [])
+                if r.get("via") in static}
+    for name, st in pkts.items():
+        if (st["dst mac"]["start"] or "").lower() != lan.get("mac", "").lower():
+            problems.append("%s sends to %s, pepgw-memif.json's lan0 is %s" %
+                            (name, st["dst mac"]["start"], lan.get("mac")))
+    for tname, text in texts.items():
+        servers = [devargs(m) for m in re.findall(r"--vdev (net_memif\S*role=server\S*)", text)]
+        by_sock = {os.path.basename(d.get("socket", "")): d for d in servers}
+        for side, client in (("lan", lan), ("wan", wan)):
+            sock = os.path.basename(client.get("socket", ""))
+            if sock not in by_sock:
+                problems.append("%s: no pktgen memif server on %s (pepgw's %s socket)" %
+                                (tname, sock, side))
+        wan_srv = by_sock.get(os.path.basename(wan.get("socket", "")), {})
+        if wan_srv and wan_srv.get("mac", "").lower() not in hop_macs:
+            problems.append("%s: pktgen port 1's MAC %s is not the next hop's static entry %s" %
+                            (tname, wan_srv.get("mac"), sorted(hop_macs)))
+    return problems
+
+
+def next_hops_static(cfg):
+    static = {e["ipv4"] for e in cfg.get("arp", {}).get("static", [])}
+    return ["route %s via %s: no static ARP entry (pktgen answers no ARP)" %
+            (r.get("prefix"), r["via"]) for r in cfg.get("routes", [])
+            if "via" in r and r["via"] not in static]
+
+
 def lua_value(text, name):
     m = re.search(r"^local %s = (.*?)(?:\s*--.*)?$" % name, text, re.M)
     return m.group(1).strip() if m else None
@@ -228,7 +276,8 @@ def main():
     rules = {}
     for c in configs:
         problems = []
-        rule, _ = bench_rule(c)
+        rule, cfg = bench_rule(c)
+        problems += next_hops_static(cfg)
         if rule is None:
             problems.append('no rule named "bench"')
         else:
@@ -265,8 +314,26 @@ def main():
 
     if args.pkt:
         return 1 if failures else 0
-    lua = open(os.path.join(pdir, "sweep.lua"), encoding="utf-8").read()
+    memif = os.path.join(pdir, "pepgw-memif.json")
+    if os.path.exists(memif):
+        with open(memif, encoding="utf-8") as f:
+            mcfg = json.load(f)
+        texts = {"doc/benchmarks.md": doc}
+        bench = os.path.join(top, "tests", "bench", "pktgen_memif.sh")
+        with open(bench, encoding="utf-8") as f:
+            texts["tests/bench/pktgen_memif.sh"] = f.read().replace("$SOCKDIR/", "/")
+        report("memif wiring (pepgw-memif.json, the .pkt MACs, pktgen's servers)",
+               memif_wiring(mcfg, {n: c[1] for n, c in counts.items()}, texts))
+    lua_path = os.path.join(pdir, "sweep.lua")
+    lua = open(lua_path, encoding="utf-8").read()
     problems = []
+    luac = next((shutil.which(n) for n in ("luac5.3", "luac") if shutil.which(n)), None)
+    if luac is None:
+        print("skip sweep.lua: Lua syntax (no luac5.3)")
+    else:
+        p = subprocess.run([luac, "-p", lua_path], capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            problems.append("%s -p: %s" % (os.path.basename(luac), (p.stdout + p.stderr).strip()))
     listed = re.findall(r'\{"config/pktgen/([\w.-]+\.pkt)",\s*(\d+)\}', lua)
     if not listed:
         problems.append("no FLOW_FILES entries")
@@ -291,7 +358,6 @@ def main():
             problems.append("SYN_CHUNK %s: must be %d and the SYN file's count" % (chunk, POOL))
         elif chunks and int(chunk) * int(chunks) > counts[syn_name][0]:
             problems.append("a SYN step (%s x %s) repeats flows" % (chunk, chunks))
-    memif = os.path.join(pdir, "pepgw-memif.json")
     if os.path.exists(memif) and chunk and chunks:
         with open(memif, encoding="utf-8") as f:
             table = json.load(f).get("flows", {}).get("table_size", 65536)
