@@ -68,6 +68,7 @@ struct accel_pair {
 	enum accel_role role;
 	uint32_t next_free;
 	struct gw_egress egress[2]; /* where each leg's segments leave (its MTU came from it) */
+	bool rate_auto; /* the WAN leg goes into the tunnel at its capacity (rate_mbps "auto") */
 };
 
 struct accel {
@@ -80,6 +81,9 @@ struct accel {
 	uint64_t now_us; /* time of the current call, for callbacks */
 	/* The legs' egresses while tcp_relay_open sends their first segments (no pair yet). */
 	const struct gw_egress *opening;
+	/* Pairs with rate_auto, and the tunnel capacity per peer they were last given. */
+	uint32_t n_rate_auto;
+	uint64_t rate_auto_bps[CFG_MAX_PEERS];
 };
 
 /* ---- engine callbacks ---- */
@@ -122,6 +126,8 @@ static void pair_release(struct accel *a, struct accel_pair *p)
 	p->entry = NULL;
 	p->relay = NULL;
 	p->in_use = false;
+	a->n_rate_auto -= p->rate_auto;
+	p->rate_auto = false;
 	p->next_free = a->free_head;
 	a->free_head = (uint32_t)(p - a->pairs);
 	a->in_use--;
@@ -183,6 +189,10 @@ static int split_paths(struct accel *a, const struct rte_mbuf *syn, const struct
 			egress[side].tunnel_flags = BOND_F_TERMINATE;
 			legs[side].rtt_floor_us = gw_tunnel_path_rtt_us(a->lc, egress[side].peer);
 		}
+	/* rate_mbps "auto": the WAN leg starts at the tunnel's capacity (0 before any is known:
+	 * the profile's stand-in rate, params.c) and follows it (accel_advance). */
+	if (gw_egress_is_tunnel(&egress[wan]) && gw->cfg->tcp_profiles[act->wan_profile].rate_auto)
+		legs[wan].rate_bps = gw_tunnel_capacity_bps(a->lc, egress[wan].peer);
 	return 0;
 }
 
@@ -215,6 +225,9 @@ static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e,
 	p->entry = e;
 	p->egress[LEG_CLIENT] = egress[LEG_CLIENT];
 	p->egress[LEG_SERVER] = egress[LEG_SERVER];
+	p->rate_auto = gw_egress_is_tunnel(&egress[wan_side(role)]) &&
+	               a->lc->gw->cfg->tcp_profiles[act->wan_profile].rate_auto;
+	a->n_rate_auto += p->rate_auto;
 	for (unsigned int side = 0; side < 2; side++) {
 		p->leg[side] = tcp_relay_leg(r, side);
 		if (p->leg[side] != NULL)
@@ -484,9 +497,36 @@ void accel_input(struct accel *a, struct rte_mbuf *m, struct net_hdrs *h,
 		stats_inc(lc->stats, (enum stat_id)rc);
 }
 
+/*
+ * WAN legs with rate_mbps "auto" follow their tunnel's capacity: when a peer's moved by 1 % or
+ * more since they were last given it (a link went down or came back, an estimate grew), every
+ * such leg of that peer gets the new rate. No link usable (0): the legs keep theirs, and the
+ * rate module's repeated timeouts hold them to one segment until the path answers.
+ */
+static void rate_auto_follow(struct accel *a)
+{
+	const struct gw *gw = a->lc->gw;
+	unsigned int n_peers = gw->cfg->n_peers;
+	for (unsigned int peer = 0; peer < n_peers && peer < CFG_MAX_PEERS; peer++) {
+		uint64_t cap = gw_tunnel_capacity_bps(a->lc, peer), last = a->rate_auto_bps[peer];
+		if (cap == 0 || (cap * 100 > last * 99 && cap * 100 < last * 101))
+			continue;
+		a->rate_auto_bps[peer] = cap;
+		for (uint32_t i = 0; i < a->n_pairs; i++) {
+			struct accel_pair *p = &a->pairs[i];
+			unsigned int wan = wan_side(p->role);
+			if (p->in_use && p->rate_auto && p->egress[wan].peer == peer &&
+			    p->leg[wan] != NULL)
+				tcp_conn_set_rate(p->leg[wan], cap);
+		}
+	}
+}
+
 void accel_advance(struct accel *a, uint64_t now)
 {
 	a->now_us = now;
+	if (a->n_rate_auto != 0)
+		rate_auto_follow(a);
 	tcp_engine_advance(a->engine, now);
 }
 

@@ -56,6 +56,10 @@ int gw_params_tcp_profile(const struct cfg_tcp_profile *c, struct tcp_profile *t
 #define COPY_KEY(kind, name, def, min, max, unit, doc) COPY_##kind(name)
 	TCP_PROFILE_KEYS(COPY_KEY)
 #undef COPY_KEY
+	/* rate_mbps "auto": each WAN leg gets the tunnel's capacity (accel.c); this stands in
+	 * until one is measured, and on a leg that does not go into a tunnel. */
+	if (c->rate_auto)
+		t->rate_bps = GW_RATE_AUTO_DEFAULT_BPS;
 	/* The MSS is not the profile's: each leg's comes from its egress and the rule. */
 	return 0;
 }

@@ -72,7 +72,10 @@ int gw_params_bond_health(const struct pepgw_config *cfg, unsigned int peer,
  * Packets one worker's reorder buffer holds for one peer (a hole at 1 Gbit/s held 50 ms); the
  * mbuf pool is sized for it (main.c).
  */
-#define GW_TUN_REORDER_PACKETS 4096
+#define GW_TUN_REORDER_PACKETS   4096
+/* A rate profile's rate_mbps "auto" before the tunnel's capacity is known, and on a leg that
+ * does not go into a tunnel: bond_sched's rate for a link it knows nothing of. */
+#define GW_RATE_AUTO_DEFAULT_BPS 10000000ull
 
 /*
  * The receiver's reorder buffer of a peer: lib/bond's sizes, one bucket per (key slot, sender

@@ -78,6 +78,32 @@ uint32_t gw_tunnel_path_rtt_us(const struct gw_lcore *lc, unsigned int peer)
 	                                                      : 0;
 }
 
+uint64_t gw_tunnel_capacity_bps(const struct gw_lcore *lc, unsigned int peer)
+{
+	return lc->tun != NULL && peer < lc->gw->tun->n_peers ? lc->tun->peers[peer].capacity_bps
+	                                                      : 0;
+}
+
+/* gw_tunnel_capacity_bps from a publication's views of the links (our sending direction). */
+static uint64_t tun_capacity_bps(const struct bond_link_view *views, unsigned int n)
+{
+	uint64_t sum = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct bond_link_view *v = &views[i];
+		if (!v->usable)
+			continue;
+		if (v->rate_bps != 0)
+			sum += v->rate_bps;
+		else if (v->rate_est_bps == 0)
+			sum += BOND_SCHED_DEFAULT_RATE_BPS;
+		else if (v->saturated)
+			sum += v->rate_est_bps;
+		else
+			sum += v->rate_est_bps * BOND_SCHED_DEFAULT_PROBE_GAIN_PCT / 100;
+	}
+	return sum / 100 * (100 - GW_TUNNEL_CAPACITY_HEADROOM_PCT);
+}
+
 /* ---- publication (seqcount: the home writes, workers and telemetry read) ---- */
 
 static void tun_pub_write(struct tun_pub *pub, const struct tun_pub_data *d)
@@ -379,6 +405,7 @@ static void tun_apply_pub(struct gw_lcore *lc, struct tun_peer *p)
 	for (unsigned int i = 0; i < p->n_links; i++)
 		if (d.views[i].usable)
 			lp->path_rtt_us = RTE_MAX(lp->path_rtt_us, d.info[i].rtt_min_us);
+	lp->capacity_bps = tun_capacity_bps(d.views, p->n_links);
 	for (unsigned int s = 0; s < TUN_N_SCHED; s++)
 		if (lp->sched[s] != NULL)
 			bond_sched_set_links(lp->sched[s], d.views, p->n_links);

@@ -76,6 +76,20 @@ int gw_tunnel_peer_of(const struct gw *gw, uint32_t dst, uint16_t *link_mtu);
 uint32_t gw_tunnel_path_rtt_us(const struct gw_lcore *lc, unsigned int peer);
 
 /*
+ * The tunnel's capacity toward peer in bits/s of tunnel packets (outer IP bytes: the inner
+ * packet plus BOND_OVERHEAD, the unit of a rate profile with overhead_bytes 56), as this worker
+ * last took it from the peer's home: over the links usable in our sending direction, each
+ * link's configured rate, else its estimated delivery rate (raised by the schedulers' probing
+ * gain while the peer sees no standing queue on it, so that an estimate taken from what the
+ * link was given can grow), else BOND_SCHED_DEFAULT_RATE_BPS; the sum less
+ * GW_TUNNEL_CAPACITY_HEADROOM_PCT (probes, link-layer framing a configured rate leaves out).
+ * 0 when no link is usable or peer is not a peer. A paired WAN leg whose profile has rate_mbps
+ * "auto" sends at it (app/pepgw/accel.c).
+ */
+uint64_t gw_tunnel_capacity_bps(const struct gw_lcore *lc, unsigned int peer);
+#define GW_TUNNEL_CAPACITY_HEADROOM_PCT 2
+
+/*
  * Send an inner IPv4 packet (m at its Ethernet header of l2_len bytes, TTL, MSS and the
  * fragmentation policy already applied) into the tunnel to peer with the scheduler of bond
  * profile `profile` (-1: the peer's). flags are the header's data flags: BOND_F_TERMINATE

@@ -162,6 +162,7 @@ struct tun_lc_peer {
 	uint64_t pub_version;                 /* the home's publication last applied */
 	uint32_t
 	        path_rtt_us; /* the slowest usable link's base round trip (gw_tunnel_path_rtt_us) */
+	uint64_t capacity_bps; /* gw_tunnel_capacity_bps */
 	bool rekey_asked;
 	bool reorder_dirty; /* inserted since the last advance */
 	/* Seals and opens queued by the current burst. */

@@ -6,16 +6,19 @@
 	],
 	"lcores": {"idle_sleep_us": 100},
 	"tcp_profiles": {
-		"lan": {"min_rto_ms": 20, "initial_rto_ms": 200, "max_connections": 256},
-		"wan": {"congestion_control": "rate", "rate_mbps": 28, "overhead_bytes": 56,
+		"lan": {"min_rto_ms": 20, "initial_rto_ms": 200, "max_connections": 256,
+			"proxy_buffer_high": 2097152, "proxy_buffer_low": 1572864},
+		"wan": {"congestion_control": "rate", "rate_mbps": "auto", "overhead_bytes": 56,
 			"min_rto_ms": 50, "initial_rto_ms": 1000, "max_connections": 256,
 			"send_buffer": 2097152, "receive_window": 2097152,
 			"proxy_buffer_high": 2097152, "proxy_buffer_low": 1572864}
 	},
 	"bond_profiles": {"bulk": {"scheduler": "dynamic", "reorder_max_hold_ms": 150}},
 	"links": [
-		{"name": "coax", "port": "coax", "mtu": 1440},
-		{"name": "lte", "port": "lte", "mtu": 1440}
+		{"name": "coax", "port": "coax", "mtu": 1440,
+		 "rate_up_kbps": 20000, "rate_down_kbps": 20000},
+		{"name": "lte", "port": "lte", "mtu": 1440,
+		 "rate_up_kbps": 10000, "rate_down_kbps": 10000}
 	],
 	"peers": [
 		{"name": "branch", "links": ["coax", "lte"], "key_file": "${TUN_KEY}",

@@ -172,6 +172,50 @@ static void semantic_checks(void **state)
 	"\"dc.key\", \"remote_networks\": [\"10.20.0.0/16\", \"10.30.0.9\"], "                     \
 	"\"bond_profile\": \"bulk\"}]"
 
+/* rate_mbps "auto": a paired WAN leg at the tunnel's capacity; only with the rate module, only
+ * as a wan_profile, only with peers. */
+#define AUTO_PROFILES                                                                              \
+	"\"tcp_profiles\": {\"lan\": {}, \"wan\": {\"congestion_control\": \"rate\", "             \
+	"\"rate_mbps\": \"auto\", \"overhead_bytes\": 56}}"
+#define AUTO_RULE(lan, wan)                                                                        \
+	"\"rules\": [{\"name\": \"p\", \"match\": {\"protocol\": \"tcp\"}, \"action\": "           \
+	"\"accelerate\", \"lan_profile\": \"" lan "\", \"wan_profile\": \"" wan "\"}]"
+static void rate_auto_in_paired_mode(void **state)
+{
+	struct cfg_errors *errs;
+	struct pepgw_config *cfg = load("{" PORTS ",\n  " TUNNEL ",\n  " AUTO_PROFILES
+	                                ",\n  " AUTO_RULE("lan", "wan") "\n}",
+	                                &errs);
+	if (cfg == NULL)
+		cfg_errors_print(errs, stderr);
+	assert_non_null(cfg);
+	assert_true(cfg->tcp_profiles[1].rate_auto);
+	assert_true(cfg->tcp_profiles[1].rate_mbps == 0);
+	assert_false(cfg->tcp_profiles[0].rate_auto);
+	pepgw_config_free(cfg);
+	cfg_errors_free(errs);
+	expect_errors("{" PORTS ",\n  " AUTO_PROFILES ",\n  " AUTO_RULE("lan", "wan") "\n}",
+	              "t.json:6:118: rules[0].wan_profile: \"wan\" has rate_mbps \"auto\", the "
+	              "bonded tunnel's measured capacity, but no peers are configured (allowed: "
+	              "\"auto\" in paired mode; a rate in Mbit/s otherwise)",
+	              NULL);
+	expect_errors("{" PORTS ",\n  " TUNNEL ",\n  " AUTO_PROFILES
+	              ",\n  " AUTO_RULE("wan", "lan") "\n}",
+	              "t.json:10:96: rules[0].lan_profile: \"wan\" has rate_mbps \"auto\", the "
+	              "bonded tunnel's capacity (allowed: only as a wan_profile, whose leg goes "
+	              "into the tunnel)",
+	              NULL);
+	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"rate_mbps\": \"auto\"}, "
+	              "\"q\": {\"congestion_control\": \"rate\", \"rate_mbps\": \"fast\"}}\n}",
+	              "t.json:5:39: tcp_profiles.p.rate_mbps: \"auto\" needs congestion_control "
+	              "\"rate\" (found \"reno\"; \"auto\" is the rate module's rate at the bonded "
+	              "tunnel's measured capacity)",
+	              "t.json:5:97: tcp_profiles.q.rate_mbps: \"fast\" is not a rate (allowed: "
+	              "0..100000 Mbit/s, or \"auto\": the bonded tunnel's measured capacity, on a "
+	              "paired WAN leg)",
+	              NULL);
+}
+
 static void tunnel_sections_fill_every_field(void **state)
 {
 	struct cfg_errors *errs;
@@ -341,7 +385,7 @@ static void pacing_and_rates(void **state)
 	              "\"rate\"}}\n}",
 	              "t.json:5:48: tcp_profiles.p.congestion_control: \"rate\" needs rate_mbps "
 	              "(allowed: a rate above 0 and up to 100000 Mbit/s to send at, each packet "
-	              "counted with overhead_bytes)",
+	              "counted with overhead_bytes, or \"auto\" on a paired WAN leg)",
 	              NULL);
 	expect_errors("{" PORTS ",\n  \"tcp_profiles\": {\"p\": {\"rate_mbps\": 2.5, "
 	              "\"max_rate_mbps\": -1}}\n}",
@@ -719,6 +763,7 @@ int main(void)
 	        cmocka_unit_test(link_and_peer_references),
 	        cmocka_unit_test(congestion_control_from_the_list),
 	        cmocka_unit_test(pacing_and_rates),
+	        cmocka_unit_test(rate_auto_in_paired_mode),
 	        cmocka_unit_test(defaults_are_applied),
 	        cmocka_unit_test(tcp_profile_defaults_are_lib_tcps),
 	        cmocka_unit_test(f5_keys_and_min_rate),

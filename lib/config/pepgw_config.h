@@ -195,6 +195,9 @@ enum cfg_cc { TCP_CC_LIST(CFG_CC_ENUM) CFG_CC_COUNT };
 struct cfg_tcp_profile {
 	char name[CFG_NAME_MAX];
 	TCP_PROFILE_KEYS(CFG_TCP_FIELD)
+	/* rate_mbps "auto" (rate_mbps is then 0): a paired WAN leg sends at the tunnel's
+	 * measured capacity. */
+	bool rate_auto;
 };
 #undef CFG_TCP_FIELD
 

@@ -219,12 +219,28 @@ static void parse_rule(struct pepgw_loader *L, const struct cfg_node *n, struct 
 	else
 		cfg_error(n, "missing required key \"lan_profile\" (action \"accelerate\" needs a "
 		             "LAN and a WAN TCP profile)");
+	if (r->lan_profile >= 0 && L->cfg->tcp_profiles[r->lan_profile].rate_auto) {
+		m = cfg_member(n, "lan_profile");
+		cfg_error(&m,
+		          "\"%s\" has rate_mbps \"auto\", the bonded tunnel's capacity (allowed: "
+		          "only as a wan_profile, whose leg goes into the tunnel)",
+		          L->cfg->tcp_profiles[r->lan_profile].name);
+	}
 	m = cfg_member(n, "wan_profile");
 	if (cfg_present(&m))
 		r->wan_profile = pepgw_profile_ref(L, &m);
 	else
 		cfg_error(n, "missing required key \"wan_profile\" (action \"accelerate\" needs a "
 		             "LAN and a WAN TCP profile)");
+	if (r->wan_profile >= 0 && L->cfg->tcp_profiles[r->wan_profile].rate_auto &&
+	    L->cfg->n_peers == 0) {
+		m = cfg_member(n, "wan_profile");
+		cfg_error(&m,
+		          "\"%s\" has rate_mbps \"auto\", the bonded tunnel's measured capacity, "
+		          "but no peers are configured (allowed: \"auto\" in paired mode; a rate "
+		          "in Mbit/s otherwise)",
+		          L->cfg->tcp_profiles[r->wan_profile].name);
+	}
 	/* F5's deferred accept waits for the client's data before the server's SYN; a deferred
 	 * handshake waits for the server before answering the client: one excludes the other. */
 	if (r->lan_profile >= 0 && r->handshake == CFG_HANDSHAKE_DEFERRED &&

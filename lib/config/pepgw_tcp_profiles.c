@@ -100,10 +100,31 @@ void pepgw_config_tcp_profile_defaults(struct cfg_tcp_profile *p)
 #define GET_U16(n, lo, hi)  cfg_get_u16(node, #n, CFG_OPTIONAL, lo, hi, d.n, &p->n)
 #define GET_U8(n, lo, hi)   cfg_get_u8(node, #n, CFG_OPTIONAL, lo, hi, d.n, &p->n)
 #define GET_RATE(n, lo, hi)                                                                        \
-	cfg_get_number(node, #n "_mbps", CFG_OPTIONAL, lo, hi, d.n##_mbps, &p->n##_mbps)
+	get_rate(node, #n "_mbps", lo, hi, d.n##_mbps, &p->n##_mbps,                               \
+	         strcmp(#n, "rate") == 0 ? &p->rate_auto : NULL)
 #define GET_CC(n, lo, hi) get_cc(node, #n, d.n, &p->n)
 #define GET_KEY(kind, name, def, min, max, unit, doc)                                              \
 	ok[TCP_KEY_##name] = GET_##kind(name, min, max);
+
+/* A rate in Mbit/s; rate_mbps (is_auto given) may also be "auto": the tunnel's capacity. */
+static bool get_rate(const struct cfg_node *node, const char *key, double lo, double hi, double def,
+                     double *out, bool *is_auto)
+{
+	struct cfg_node m = cfg_member(node, key);
+	if (is_auto != NULL && cfg_present(&m) && json_is_string(m.json)) {
+		if (strcmp(json_string_value(m.json), "auto") == 0) {
+			*out = 0;
+			*is_auto = true;
+			return true;
+		}
+		cfg_error(&m,
+		          "\"%s\" is not a rate (allowed: %g..%g Mbit/s, or \"auto\": the bonded "
+		          "tunnel's measured capacity, on a paired WAN leg)",
+		          json_string_value(m.json), lo, hi);
+		return false;
+	}
+	return cfg_get_number(node, key, CFG_OPTIONAL, lo, hi, def, out);
+}
 
 static bool get_cc(const struct cfg_node *node, const char *key, enum cfg_cc def, enum cfg_cc *out)
 {
@@ -139,11 +160,19 @@ static void cross_checks(const struct cfg_node *node, const bool *ok,
 	}
 	/* The rate module sends at rate_mbps, and only it does. */
 	bool rate_cc = p->congestion_control == CFG_CC_rate;
-	if (ok[TCP_KEY_rate] && rate_cc && p->rate_mbps == 0) {
+	if (ok[TCP_KEY_rate] && p->rate_auto && !rate_cc) {
+		m = cfg_member(node, "rate_mbps");
+		cfg_error(
+		        &m,
+		        "\"auto\" needs congestion_control \"rate\" (found \"%s\"; \"auto\" is the "
+		        "rate module's rate at the bonded tunnel's measured capacity)",
+		        cfg_cc_name(p->congestion_control));
+	} else if (ok[TCP_KEY_rate] && rate_cc && p->rate_mbps == 0 && !p->rate_auto) {
 		m = cfg_member(node, "congestion_control");
 		cfg_error(&m,
 		          "\"rate\" needs rate_mbps (allowed: a rate above 0 and up to %g Mbit/s "
-		          "to send at, each packet counted with overhead_bytes)",
+		          "to send at, each packet counted with overhead_bytes, or \"auto\" on a "
+		          "paired WAN leg)",
 		          TCP_RATE_MBPS_MAX);
 	} else if (ok[TCP_KEY_rate] && !rate_cc && p->rate_mbps != 0) {
 		m = cfg_member(node, "rate_mbps");

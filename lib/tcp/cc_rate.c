@@ -130,6 +130,14 @@ static uint64_t rate_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us, uint
 	return TCP_CC_PRIV(cc, const struct rate_priv)->rate;
 }
 
+/* The path's capacity changed (a bonded tunnel's link went down or came back). */
+static void rate_set_rate(struct tcp_cc *cc, uint64_t rate_bps)
+{
+	struct rate_priv *r = TCP_CC_PRIV(cc, struct rate_priv);
+	r->rate = rate_bps / 8 ? rate_bps / 8 : 1;
+	rate_window(cc);
+}
+
 const struct tcp_cc_ops tcp_cc_rate = {
         .name = "rate",
         .priv_size = sizeof(struct rate_priv),
@@ -145,4 +153,5 @@ const struct tcp_cc_ops tcp_cc_rate = {
         .undo = rate_undo,
         .on_idle_restart = rate_on_idle_restart,
         .pacing_rate = rate_pacing_rate,
+        .set_rate = rate_set_rate,
 };

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The rate module (cc_rate.c) without packets: its window, its pacing rate, no back-off. */
+#include <errno.h>
+
 #include "cc_test_util.h"
 
 #define RATE_BPS 8000000u /* 1 000 000 octets per second */
@@ -115,6 +117,26 @@ static void repeated_timeout_probes(void **state)
 	assert_int_equal(tcp_cc_cwnd(&cc), 180000);
 }
 
+/* The path's capacity moves (a bonded tunnel's link cut, then back): the pacing rate and the
+ * window follow the new rate at once, the path floor still applies. */
+static void rate_follows_set_rate(void **state)
+{
+	struct tcp_cc cc;
+	rate_start(&cc);
+	tcp_cc_on_established(&cc, 100000, 0);
+	assert_int_equal(tcp_cc_cwnd(&cc), 200000); /* 2 x 1 MB/s x 0.1 s */
+	assert_int_equal(tcp_cc_set_rate(&cc, RATE_BPS / 4), 0);
+	assert_int_equal(tcp_cc_pacing_rate(&cc, 100000, 0), RATE_BPS / 8 / 4);
+	assert_int_equal(tcp_cc_cwnd(&cc), 50000);
+	assert_int_equal(tcp_cc_set_rate(&cc, RATE_BPS * 2), 0);
+	assert_int_equal(tcp_cc_pacing_rate(&cc, 100000, 0), RATE_BPS / 8 * 2);
+	assert_int_equal(tcp_cc_cwnd(&cc), 400000);
+	struct tcp_cc reno; /* only a rate-based module has a rate */
+	const struct tcp_cc_params p = {.smss = SMSS, .iw_segments = 10, .ssthresh = 1u << 30};
+	assert_int_equal(tcp_cc_init(&reno, tcp_cc_find("reno"), &p, 0), 0);
+	assert_int_equal(tcp_cc_set_rate(&reno, RATE_BPS), -ENOTSUP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +145,7 @@ int main(void)
 	        cmocka_unit_test(window_never_below_the_path_floor),
 	        cmocka_unit_test(no_back_off),
 	        cmocka_unit_test(repeated_timeout_probes),
+	        cmocka_unit_test(rate_follows_set_rate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

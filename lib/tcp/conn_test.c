@@ -209,6 +209,28 @@ static void connections_counted_per_module(void **state)
 	tcp_engine_free(e);
 }
 
+/* A gateway that measures the path's capacity changes a rate connection's rate while it runs;
+ * a module without a rate refuses. */
+static void set_rate_on_rate_connections_only(void **state)
+{
+	struct tcp_profile p;
+	tcp_profile_defaults(&p);
+	struct tcp_engine *e = engine(8);
+	struct tcp_conn *reno =
+	        tcp_conn_listen(e, LEG(&p), seg(10, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	assert_non_null(reno);
+	assert_int_equal(tcp_conn_set_rate(reno, 10000000), -ENOTSUP);
+	snprintf(p.congestion_control, sizeof(p.congestion_control), "rate");
+	p.rate_bps = 10000000;
+	struct tcp_leg_params leg = {.profile = &p, .mtu = 1500, .rate_bps = 20000000};
+	struct tcp_conn *rate =
+	        tcp_conn_listen(e, &leg, seg(11, RTE_TCP_SYN_FLAG, 5, 0, NULL, 0), false, 0);
+	assert_non_null(rate);
+	assert_int_equal(tcp_conn_set_rate(rate, 0), -EINVAL);
+	assert_int_equal(tcp_conn_set_rate(rate, 5000000), 0);
+	tcp_engine_free(e);
+}
+
 static void malformed_syn_is_ebadmsg(void **state)
 {
 	struct tcp_profile p;
@@ -521,6 +543,7 @@ int main(void)
 	        cmocka_unit_test(pool_bound_gives_enomem),
 	        cmocka_unit_test(relay_refusal_leaves_syn),
 	        cmocka_unit_test(connections_counted_per_module),
+	        cmocka_unit_test(set_rate_on_rate_connections_only),
 	        cmocka_unit_test(malformed_syn_is_ebadmsg),
 	        cmocka_unit_test(bad_segments_return_drop_codes),
 	        cmocka_unit_test(segment_check_without_a_connection),

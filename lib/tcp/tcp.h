@@ -106,6 +106,10 @@ struct tcp_leg_params {
 	 * it (tcp_cc_params.rtt_floor_us).
 	 */
 	uint32_t rtt_floor_us;
+	/* The rate a rate-based module ("rate") starts at instead of the profile's rate_bps, 0 =
+	 * the profile's (a gateway that measures the path's capacity, e.g. a bonded tunnel's;
+	 * tcp_conn_set_rate changes it later). */
+	uint64_t rate_bps;
 };
 
 enum tcp_state {
@@ -317,6 +321,13 @@ int tcp_segment_check(struct rte_mbuf *m);
 int tcp_conn_send(struct tcp_conn *c, struct rte_mbuf *m, uint64_t now_us);
 /* Bytes tcp_conn_send would accept now. */
 uint32_t tcp_conn_send_space(const struct tcp_conn *c);
+/*
+ * The path's capacity changed: a rate-based module ("rate") sends at rate_bps (bits/s on the
+ * wire, as the profile's rate_bps) from now on, its window resized to it (the rate over the
+ * path's RTT). The gateway's bonded tunnel calls it when its links' capacity moves.
+ * 0; -EINVAL for rate_bps 0; -ENOTSUP when the connection's module has no rate to change.
+ */
+int tcp_conn_set_rate(struct tcp_conn *c, uint64_t rate_bps);
 /* Send a FIN after the queued data (half-close). 0 or -EINVAL. */
 int tcp_conn_shutdown(struct tcp_conn *c, uint64_t now_us);
 /*

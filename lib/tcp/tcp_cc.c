@@ -257,6 +257,14 @@ uint64_t tcp_cc_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t 
 	return tcp_cc_window_pacing_rate(cc, srtt_us, flight_size);
 }
 
+int tcp_cc_set_rate(struct tcp_cc *cc, uint64_t rate_bps)
+{
+	if (cc->ops == NULL || cc->ops->set_rate == NULL)
+		return -ENOTSUP;
+	cc->ops->set_rate(cc, rate_bps);
+	return 0;
+}
+
 uint64_t tcp_cc_window_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t flight_size)
 {
 	if (!cc->window_pacing || srtt_us == 0)

@@ -165,6 +165,9 @@ struct tcp_cc_ops {
 	/* Octets per second to pace at (IP packets plus their per-packet overhead), 0 for none.
 	 * Default: gain x max(cwnd, flight) / SRTT when the profile paces (Linux's rule). */
 	uint64_t (*pacing_rate)(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t flight_size);
+	/* A rate-based module's rate changes to rate_bps (> 0, bits/s on the wire) while the
+	 * connection runs (tcp_conn_set_rate). NULL: the module has no rate to change. */
+	void (*set_rate)(struct tcp_cc *cc, uint64_t rate_bps);
 };
 
 /* ---- the list of modules (tcp_cc_list.h) ---- */
@@ -235,6 +238,10 @@ void tcp_cc_on_idle_restart(struct tcp_cc *cc, uint64_t now_us);
  * cwnd as the limit of what is in flight: pacing only spreads what cwnd allows.
  */
 uint64_t tcp_cc_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t flight_size);
+
+/* A rate-based module sends at rate_bps (> 0) from now on (its set_rate op). 0, or -ENOTSUP
+ * when the module has no rate to change. */
+int tcp_cc_set_rate(struct tcp_cc *cc, uint64_t rate_bps);
 
 /* The default of the pacing_rate op (Linux's rule above), for modules that extend it. */
 uint64_t tcp_cc_window_pacing_rate(const struct tcp_cc *cc, uint32_t srtt_us, uint32_t flight_size);

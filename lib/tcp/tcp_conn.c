@@ -324,7 +324,7 @@ static struct tcp_cc_params cc_params(const struct tcp_conn *c, uint32_t ssthres
 	                              .ssthresh = ssthresh,
 	                              .cwnd = cwnd,
 	                              .pacing = p->pacing,
-	                              .rate_bps = p->rate_bps,
+	                              .rate_bps = c->rate_bps != 0 ? c->rate_bps : p->rate_bps,
 	                              .per_ack = !p->abc,
 	                              .min_rate_bps = p->min_rate_bps,
 	                              .rtt_floor_us = c->rtt_floor_us};
@@ -360,6 +360,7 @@ struct tcp_conn *tcp_conn_alloc(struct tcp_engine *e, const struct tcp_leg_param
 	}
 	c->mtu = leg->mtu;
 	c->rtt_floor_us = leg->rtt_floor_us;
+	c->rate_bps = leg->rate_bps;
 	uint16_t mtu_mss = (uint16_t)(leg->mtu - 40);
 	c->rcv_mss = leg->mss && leg->mss < mtu_mss ? leg->mss : mtu_mss;
 	if (c->rcv_mss < TCP_MSS_MIN)
@@ -843,6 +844,16 @@ uint32_t tcp_conn_send_space(const struct tcp_conn *c)
 	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD)
 		used = c->sq_bytes;
 	return used >= c->prof->send_buffer ? 0 : c->prof->send_buffer - used;
+}
+
+int tcp_conn_set_rate(struct tcp_conn *c, uint64_t rate_bps)
+{
+	if (rate_bps == 0)
+		return -EINVAL;
+	int rc = tcp_cc_set_rate(&c->cc, rate_bps);
+	if (rc == 0)
+		c->rate_bps = rate_bps; /* a later tcp_cc_init (metrics cache) keeps it */
+	return rc;
 }
 
 /* Queue m on the send queue without sending (tcp_conn_send's checks and return values). */

@@ -70,7 +70,9 @@
 	  "on; it never lets more out than the window does")                                       \
 	X(RATE, rate, 0, 0, 100000, "",                                                            \
 	  "with `congestion_control` `\"rate\"` (required there, and only there): the rate to "    \
-	  "send at, counted as `max_rate_mbps` is")                                                \
+	  "send at, counted as `max_rate_mbps` is; `\"auto\"` on a paired WAN leg: the bonded "    \
+	  "tunnel's measured capacity, followed as links go down and come back (see \"Paired "     \
+	  "mode\" below)")                                                                         \
 	X(RATE, min_rate, 0, 0, 100000, "",                                                        \
 	  "with `congestion_control` `\"vegas\"` only, 0 = none: Vegas never paces below it nor "  \
 	  "lets its window fall below it times the base RTT, whatever the RTT or a loss says "     \

@@ -159,6 +159,7 @@ struct tcp_conn {
 	uint8_t relay_side;
 	uint16_t mtu;          /* the leg's path MTU (tcp_leg_params): no segment is larger */
 	uint32_t rtt_floor_us; /* tcp_leg_params: the path's smallest round trip, 0 = unknown */
+	uint64_t rate_bps;     /* tcp_leg_params / tcp_conn_set_rate, 0 = the profile's */
 
 	/* telemetry */
 	uint64_t bytes_acked, bytes_received, segs_in, segs_out, retransmits;

@@ -40,8 +40,12 @@ def doc_rows(path):
 
 
 def schema_view(prop):
-    """What the schema says of a key in the list's terms."""
+    """What the schema says of a key in the list's terms (of a number or a keyword: the
+    number's branch)."""
     v = {"default": prop.get("default", "(none)")}
+    for branch in prop.get("anyOf", []):
+        if branch.get("type") in ("integer", "number"):
+            prop = dict(branch, default=v["default"])
     if "enum" in prop:
         v["type"] = "string"
     else:
