@@ -52,6 +52,7 @@ wanemctl=${LAB_WANEMCTL:-$LAB_BUILD/app/wanem/wanemctl}
 runs=3
 secs=20
 wan_rate=${BOND_WAN_RATE_MBPS:-30} # the pepgw WAN legs' rate (env), Mbit/s with 56 B a packet
+wan_ts=${BOND_WAN_TIMESTAMPS:-true} # the pepgw WAN legs' TCP timestamps (env)
 seed0=1
 failover=1
 only=()
@@ -261,7 +262,7 @@ pepgw_check() { # SCHED [DIR]: 0 when this build takes the pair's configuration 
 		env LAN_DEV=d0 LAN_ADDR=10.10.0.1/24 WAN1_DEV=d1 WAN1_ADDR=172.16.1.1/24 WAN2_DEV=d2 \
 			WAN2_ADDR=172.16.2.1/24 BLAN_DEV=d0 BLAN_ADDR=10.20.0.1/24 BW1_DEV=d1 \
 			BW1_ADDR=172.16.1.2/24 BW2_DEV=d2 BW2_ADDR=172.16.2.2/24 BW1_IP=172.16.1.2 \
-			BW2_IP=172.16.2.2 TUN_KEY="$d/key" WAN_RATE_MBPS=30 BOND_SCHED="$1" \
+			BW2_IP=172.16.2.2 TUN_KEY="$d/key" WAN_RATE_MBPS=30 WAN_TIMESTAMPS=true BOND_SCHED="$1" \
 			envsubst <"$src/pepgw-bond-$t.json.tpl" >"$d/$t.json"
 		"$pepgw_bin" --check --config "$d/$t.json" >"$d/$t.out" 2>&1 || return 1
 	done
@@ -277,6 +278,7 @@ pepgw_pair() {
 	lab_set TUN_KEY "$LAB_DIR/tunnel.key"
 	lab_set BOND_SCHED "$2"
 	lab_set WAN_RATE_MBPS "$3"
+	lab_set WAN_TIMESTAMPS "$wan_ts"
 	lab_topo_paired --links 2 --pepgw-a "$4" --pepgw-b "$5" --wanem "$wanem_tpl" --mtu 1500
 }
 

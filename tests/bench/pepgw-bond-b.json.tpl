@@ -8,7 +8,7 @@
 	"tcp_profiles": {
 		"lan": {"min_rto_ms": 50, "initial_rto_ms": 200, "max_connections": 64,
 			"proxy_buffer_high": 4194304, "proxy_buffer_low": 3145728},
-		"wan-bond": {"congestion_control": "rate", "rate_mbps": ${WAN_RATE_MBPS}, "overhead_bytes": 56,
+		"wan-bond": {"congestion_control": "rate", "rate_mbps": ${WAN_RATE_MBPS}, "overhead_bytes": 56, "timestamps": ${WAN_TIMESTAMPS},
 			"min_rto_ms": 200, "initial_rto_ms": 1000, "max_connections": 64,
 			"send_buffer": 4194304, "receive_window": 4194304,
 			"proxy_buffer_high": 4194304, "proxy_buffer_low": 3145728}

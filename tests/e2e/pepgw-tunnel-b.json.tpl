@@ -11,6 +11,10 @@
 		"lan": {"min_rto_ms": 20, "initial_rto_ms": 200, "max_connections": 256, "syn_retries": 3},
 		"wan": {"min_rto_ms": 50, "initial_rto_ms": 1000, "max_connections": 256, "syn_retries": 2,
 			"send_buffer": 1048576, "receive_window": 1048576,
+			"proxy_buffer_high": 1048576, "proxy_buffer_low": 786432},
+		"wan-auto": {"congestion_control": "rate", "rate_mbps": "auto", "overhead_bytes": 56,
+			"min_rto_ms": 50, "initial_rto_ms": 1000, "max_connections": 256,
+			"send_buffer": 1048576, "receive_window": 1048576,
 			"proxy_buffer_high": 1048576, "proxy_buffer_low": 786432}
 	},
 	"bond_profiles": {"bulk": {"scheduler": "dynamic", "reorder_max_hold_ms": 150}},
@@ -23,6 +27,9 @@
 		 "remote_networks": ["10.10.0.0/24"], "bond_profile": "bulk"}
 	],
 	"rules": [
+		{"name": "paired-auto", "match": {"dst": ["10.20.0.0/24"], "protocol": "tcp",
+		 "dst_ports": [5203]}, "action": "accelerate", "lan_profile": "lan",
+		 "wan_profile": "wan-auto"},
 		{"name": "paired", "match": {"dst": ["10.20.0.0/24"], "protocol": "tcp",
 		 "dst_ports": [5202, "7100-7101"]}, "action": "accelerate", "lan_profile": "lan",
 		 "wan_profile": "wan"},

@@ -51,6 +51,11 @@ E2E_GW=gwa # telemetry reads gateway A unless told otherwise
 ta() { E2E_GW=gwa tel "$@"; }
 tb() { E2E_GW=${GWB:-gwb} tel "$@"; }
 now() { date +%s.%N; }
+ta_conn() { # PORT: A's split connection to the server's PORT ("client server"), or false
+	local c
+	c=$(E2E_GW=gwa tel_jq /pepgw/tcp_conns ".[] | select(endswith(\":$1\"))" | head -n 1)
+	[ -n "$c" ] && echo "$c"
+}
 # state GW LINK: "tx/rx" of a link as GW sees it.
 state() { echo "$(E2E_GW=$1 tel /pepgw/links "$2" tx_state)/$(E2E_GW=$1 tel /pepgw/links "$2" rx_state)"; }
 links_up() {
@@ -158,6 +163,31 @@ pa=$(($(ta /pepgw/counters accel_paired_client_side) - pa0))
 check_ge "splits at A (client side)" "$pa" 4
 check_eq "as many splits at B (server side)" $(($(tb /pepgw/counters accel_paired_server_side) - pb0)) "$pa"
 lab_stop iperf5202
+
+# 2c. rate_mbps "auto" (rule paired-auto, port 5203): A's WAN leg paces at the tunnel's
+# capacity (the links' estimates here) and follows it: lower while l2 is cut both ways, up
+# again once l2 is back.
+serve server sink5203 5203 "$E2E_PY" "$flow" sink "$server" 5203 "$LAB_DIR/sink5203.json"
+lab_bg client source5203 "$E2E_PY" "$flow" source "$server" 5203 30
+auto_rate() { # A's WAN leg to port 5203: its pacing rate, bit/s (0 before it sends)
+	local c
+	c=$(ta_conn 5203) || { echo 0 && return; }
+	E2E_GW=gwa tel "/pepgw/tcp_conn,$c" wan pacing_rate_bps
+}
+lab_poll 5 eval '[ "$(auto_rate)" -gt 1000000 ]'
+sleep 1 # the estimates of both links under the transfer
+auto0=$(auto_rate)
+check_between "rate auto: A's WAN leg paces at the tunnel's capacity, bit/s" "$auto0" 15000000 45000000
+we_ctl down l2 both
+check_poll "rate auto: l2 cut both ways, the leg's rate drops below 85 % within 3 s" 3 \
+	eval '[ "$(auto_rate)" -lt $((auto0 * 85 / 100)) ]'
+auto_cut=$(auto_rate)
+we_ctl up l2 both
+check_poll "rate auto: l2 back, the rate rises above 115 % of the cut's within 8 s" 8 \
+	eval '[ "$(auto_rate)" -gt $((auto_cut * 115 / 100)) ]'
+lab_stop source5203
+lab_stop sink5203
+check_poll "l2 up both ways again" 5 eval '[ "$(state gwa l2)" = up/up ]'
 
 # 3. Fragmentation policies against the tunnel MTU 1384 (a 1428-byte DF ping). ------------
 tel_snap f0 /pepgw/counters
