@@ -37,7 +37,8 @@
 # rate within 2 s of the cut, the first one back above it; 0 = no dip). The cut's time comes
 # from the client's start (+- one RTT of connection set-up).
 # Output: one line per run on stderr, then markdown tables (medians over the runs) on stdout.
-# Env: LAB_BUILD (a build with app/pepgw/pepgw and app/wanem/wanem), as for the e2e tests.
+# Env: LAB_BUILD (a build with app/pepgw/pepgw and app/wanem/wanem), as for the e2e tests;
+# BOND_WAN_RATE_MBPS ("auto" or Mbit/s) and BOND_WAN_TIMESTAMPS (false) for the pepgw WAN legs.
 set -u
 CC=
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,8 +52,11 @@ wanemctl=${LAB_WANEMCTL:-$LAB_BUILD/app/wanem/wanemctl}
 
 runs=3
 secs=20
-wan_rate=${BOND_WAN_RATE_MBPS:-30} # the pepgw WAN legs' rate (env), Mbit/s with 56 B a packet
-wan_ts=${BOND_WAN_TIMESTAMPS:-true} # the pepgw WAN legs' TCP timestamps (env)
+# The pepgw WAN legs' rate (env): "auto" (the tunnel's capacity: the links' configured rates
+# less 2 %) or Mbit/s counted with 56 B a packet; their TCP timestamps (env): off, the pair's own
+# TCP needs no PAWS at these rates, and each segment carries 12 more bytes of payload.
+wan_rate=${BOND_WAN_RATE_MBPS:-'"auto"'}
+wan_ts=${BOND_WAN_TIMESTAMPS:-false}
 seed0=1
 failover=1
 only=()
