@@ -211,7 +211,8 @@ for l in l1 l2; do
 done
 t_both=$(now)
 we_ctl down l1 both
-lab_poll 3 eval '[ "$(ta /pepgw/links l1 tx_state)" = down ]'
+check_poll "A finds l1 down within 3 s of the cut both ways" 3 \
+	eval '[ "$(ta /pepgw/links l1 tx_state)" = down ]'
 sleep 2
 we_ctl up l1 both
 t_both_up=$(now)
@@ -219,7 +220,8 @@ check_poll "l1 up both ways within 5 s after the cut" 5 eval '[ "$(state gwa l1)
 sleep 1
 t_one=$(now)
 we_ctl down l1 a2b
-lab_poll 3 eval '[ "$(ta /pepgw/links l1 tx_state)" = down ]'
+check_poll "A finds l1 down within 3 s of the cut A->B" 3 \
+	eval '[ "$(ta /pepgw/links l1 tx_state)" = down ]'
 check_eq "l1 cut A->B only: A still receives on it" "$(ta /pepgw/links l1 rx_state)" up
 sleep 2
 we_ctl up l1 a2b
