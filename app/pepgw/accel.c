@@ -157,11 +157,12 @@ static void on_event(void *arg, struct tcp_conn *c, enum tcp_conn_event ev)
  * auto too). Either MTU is the egress's effective one: the link's less any encapsulation.
  * Tunnel egresses mark their packets BOND_F_TERMINATE: a split leg the peer terminates; the
  * leg over one takes the tunnel's slowest link round trip as its RTT floor (in-order delivery).
- * 0, or -ENETUNREACH when either end has no egress.
+ * *rate_auto: the WAN leg goes into the tunnel with rate_mbps "auto" (it starts at the tunnel's
+ * capacity and follows it). 0, or -ENETUNREACH when either end has no egress.
  */
 static int split_paths(struct accel *a, const struct rte_mbuf *syn, const struct flow_action *act,
                        bool from_tunnel, struct gw_egress egress[2], struct tcp_leg_params legs[2],
-                       enum accel_role *role)
+                       enum accel_role *role, bool *rate_auto)
 {
 	const struct gw *gw = a->lc->gw;
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(syn, const struct rte_ipv4_hdr *);
@@ -191,7 +192,9 @@ static int split_paths(struct accel *a, const struct rte_mbuf *syn, const struct
 		}
 	/* rate_mbps "auto": the WAN leg starts at the tunnel's capacity (0 before any is known:
 	 * the profile's stand-in rate, params.c) and follows it (accel_advance). */
-	if (gw_egress_is_tunnel(&egress[wan]) && gw->cfg->tcp_profiles[act->wan_profile].rate_auto)
+	*rate_auto = gw_egress_is_tunnel(&egress[wan]) &&
+	             gw->cfg->tcp_profiles[act->wan_profile].rate_auto;
+	if (*rate_auto)
 		legs[wan].rate_bps = gw_tunnel_capacity_bps(a->lc, egress[wan].peer);
 	return 0;
 }
@@ -207,7 +210,8 @@ static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e,
 	/* The loader requires both profiles on an accelerate rule. */
 	if (a->free_head == UINT32_MAX)
 		return -ENOMEM;
-	int rc = split_paths(a, m, act, from_tunnel, egress, legs, &role);
+	bool rate_auto;
+	int rc = split_paths(a, m, act, from_tunnel, egress, legs, &role, &rate_auto);
 	if (rc < 0)
 		return rc;
 	a->opening = egress;
@@ -225,8 +229,7 @@ static int split_open(struct accel *a, struct rte_mbuf *m, struct flow_entry *e,
 	p->entry = e;
 	p->egress[LEG_CLIENT] = egress[LEG_CLIENT];
 	p->egress[LEG_SERVER] = egress[LEG_SERVER];
-	p->rate_auto = gw_egress_is_tunnel(&egress[wan_side(role)]) &&
-	               a->lc->gw->cfg->tcp_profiles[act->wan_profile].rate_auto;
+	p->rate_auto = rate_auto;
 	a->n_rate_auto += p->rate_auto;
 	for (unsigned int side = 0; side < 2; side++) {
 		p->leg[side] = tcp_relay_leg(r, side);
